@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Saves the histories of the nomination, council session, decision and revocation
+# workflows that the end-to-end tests drive, as fixtures for the replay test
+# (tests/replay/test_replay_engine.py). Run it after a deliberate, patched change to those
+# workflows, keeping the old files too: running nominations have the old histories.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=tests/replay/histories
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/workflows/test_nomination_chain.py \
+  tests/workflows/test_nomination_flow.py -k "sqlite and not worker_stopped" --save-histories "$out"
+ls "$out" | wc -l

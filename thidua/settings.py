@@ -1,0 +1,186 @@
+"""Settings: one pydantic-settings class, environment prefix ``THIDUA_``.
+
+Every value has a development default so that ``thidua up`` works on a fresh machine;
+the secrets refuse their defaults outside development (``THIDUA_ENVIRONMENT``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Development defaults. They are public (they are in this file), so production refuses them.
+DEV_SECRET_KEY = "dev-only-secret-key-change-me-0123456789abcdef"
+DEV_PAYLOAD_KEY = "ZGV2LW9ubHktcGF5bG9hZC1rZXktMzJieXRlcy0hISE="  # base64 of 32 bytes
+DEV_SIGNING_PASSPHRASE = "dev-only-signing-passphrase"
+
+EMBEDDED = "embedded"
+_HOST_PORT = re.compile(r"^[A-Za-z0-9.\-]+:\d{1,5}$")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="THIDUA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+
+    # Where the embedded defaults keep their state (SQLite files, PKI, uploaded files).
+    data_dir: Path = PROJECT_ROOT / "data"
+
+    # Application database. Empty means a SQLite file under data_dir.
+    database_url: str = ""
+
+    # Temporal: "embedded" means the engine starts and supervises its own
+    # `temporal server start-dev` with a SQLite file under data_dir.
+    temporal_address: str = EMBEDDED
+    temporal_namespace: str = "default"
+    task_queue: str = "thidua"
+    temporal_embedded_port: int = 7233
+    temporal_ui_port: int = 8233
+    # Seconds the embedded server may take to answer before `up` gives up.
+    temporal_startup_timeout: float = 60.0
+
+    # HTTP
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    public_base_url: str = ""  # used in mails and on documents; defaults to http://host:port
+
+    # Secrets
+    secret_key: str = DEV_SECRET_KEY  # signs session cookies, CSRF tokens and JWTs
+    payload_encryption_key: str = DEV_PAYLOAD_KEY  # encrypts workflow payloads (ballots!)
+    signing_key_passphrase: str = DEV_SIGNING_PASSPHRASE  # protects stored PKCS#12 keys
+    access_token_minutes: int = 30
+    session_cookie_minutes: int = 8 * 60
+
+    # Mail
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "Hệ thống Thi đua - Khen thưởng <thidua@thachkhoi.example.vn>"
+    mail_enabled: bool = True
+
+    # Rules
+    catalogue_dir: Path = PROJECT_ROOT / "catalogue"
+    city_override: str = "hai-phong"  # file name under catalogue/overrides, "" for none
+    # Extra non-working / working days announced each year (ISO dates, comma separated)
+    calendar_extra_holidays: str = ""
+    calendar_extra_working_days: str = ""
+
+    # Council: which conflicts of interest recuse a member from an agenda item
+    # (self: the member is the nominee; household: same household; unit_head: the member
+    # heads the nominee's unit).
+    recusal_rules: str = "self,household,unit_head"
+
+    # Signing: where the development CA and trusted roots live (default data_dir/pki)
+    pki_path: Path | None = None
+
+    # Uploads
+    upload_max_bytes: int = 10 * 1024 * 1024
+    upload_allowed_types: str = "application/pdf,image/jpeg,image/png"
+
+    # Logging
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "INFO"
+
+    # Demo data is seeded by `up` into an empty database.
+    seed_demo: bool = True
+
+    @field_validator("temporal_address")
+    @classmethod
+    def _temporal_address_shape(cls, value: str) -> str:
+        if value != EMBEDDED and not _HOST_PORT.match(value):
+            raise ValueError(
+                f"'{value}' is not host:port (for example 127.0.0.1:7233) nor 'embedded'"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_outside_development(self) -> Settings:
+        if self.environment == "production":
+            defaults = {
+                "THIDUA_SECRET_KEY": self.secret_key == DEV_SECRET_KEY,
+                "THIDUA_PAYLOAD_ENCRYPTION_KEY": self.payload_encryption_key == DEV_PAYLOAD_KEY,
+                "THIDUA_SIGNING_KEY_PASSPHRASE": self.signing_key_passphrase
+                == DEV_SIGNING_PASSPHRASE,
+            }
+            still_default = [name for name, is_default in defaults.items() if is_default]
+            if still_default:
+                raise ValueError(
+                    "production refuses the development defaults of "
+                    + ", ".join(still_default)
+                    + ": set them in the environment"
+                )
+            if len(self.secret_key) < 32:
+                raise ValueError("THIDUA_SECRET_KEY must be at least 32 characters")
+        return self
+
+    # Derived values -------------------------------------------------------------------
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == "development"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'thidua.sqlite3'}"
+
+    @property
+    def temporal_is_embedded(self) -> bool:
+        return self.temporal_address == EMBEDDED
+
+    @property
+    def resolved_temporal_address(self) -> str:
+        if self.temporal_is_embedded:
+            return f"127.0.0.1:{self.temporal_embedded_port}"
+        return self.temporal_address
+
+    @property
+    def resolved_public_base_url(self) -> str:
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        host = "127.0.0.1" if self.http_host in ("0.0.0.0", "::") else self.http_host
+        return f"http://{host}:{self.http_port}"
+
+    @property
+    def allowed_upload_types(self) -> frozenset[str]:
+        return frozenset(t.strip() for t in self.upload_allowed_types.split(",") if t.strip())
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def pki_dir(self) -> Path:
+        return self.pki_path or self.data_dir / "pki"
+
+
+def redacted(settings: Settings) -> dict[str, object]:
+    """The settings as a dict fit for logs: secrets and passwords masked."""
+    masked = {"secret_key", "payload_encryption_key", "signing_key_passphrase", "smtp_password"}
+    values = settings.model_dump()
+    for name in masked:
+        if values.get(name):
+            values[name] = "***"
+    url = values.get("database_url") or ""
+    values["database_url"] = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", str(url))
+    return values
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+__all__ = ["Settings", "get_settings", "redacted", "EMBEDDED", "Field"]
