@@ -1,0 +1,157 @@
+"""Nominations, their dossiers, objections and the append-only audit trail.
+
+The ``nominations`` row is created by the API when a unit submits and is afterwards kept
+up to date by the workflow's activities (a projection): lists and boards read it, never
+the workflows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.vocabulary import Level, ObjectionStatus, Role, Stage
+
+from .base import Base, TimestampMixin, enum_column, utcnow
+from .history import SubjectRefMixin
+
+# SQLite only autoincrements INTEGER PRIMARY KEY; BIGINT elsewhere.
+BigIntId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Nomination(Base, SubjectRefMixin, TimestampMixin):
+    __tablename__ = "nominations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_code: Mapped[str] = mapped_column(ForeignKey("award_types.code"), index=True)
+    rule_set_id: Mapped[str] = mapped_column(String(64))  # the rule set it started under
+    year: Mapped[int] = mapped_column(index=True)  # the achievement year
+    nominee_name: Mapped[str] = mapped_column(String(255))
+    proposing_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    # The authority where the nomination started (the ward); it keeps one identifier
+    # while it travels up to the city and central levels.
+    origin_authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"))
+    # Set when the nomination reaches that level: who above the ward may see it.
+    city_authority_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"), index=True)
+    central_authority_id: Mapped[int | None] = mapped_column(
+        ForeignKey("authorities.id"), index=True
+    )
+    submitted_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    achievement_summary: Mapped[str] = mapped_column(Text, default="")
+    # One achievement earns one award: nominations naming the same key compete.
+    achievement_key: Mapped[str | None] = mapped_column(String(128))
+    # Criteria the unit attests in its review minutes (codes of "attested" criteria).
+    attestations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiatives.id"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    content_area_code: Mapped[str | None] = mapped_column(String(64))
+    exemplar_id: Mapped[int | None] = mapped_column(ForeignKey("exemplars.id", use_alter=True))
+    workflow_id: Mapped[str] = mapped_column(String(128), default="")
+
+    # ---- projection, written by the workflow's activities -----------------------------
+    level: Mapped[Level] = mapped_column(enum_column(Level), default=Level.WARD)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage), default=Stage.RECEPTION)
+    stage_entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    stage_due_at: Mapped[datetime | None]
+    level_due_at: Mapped[datetime | None]
+    # Who must act now: a role at a unit (the standing body, the unit, the signer...).
+    waiting_on_role: Mapped[Role | None] = mapped_column(enum_column(Role))
+    waiting_on_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    escalated: Mapped[bool] = mapped_column(default=False)
+    assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    public_notice_until: Mapped[datetime | None]  # set while the nomination is publicly posted
+    council_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("council_sessions.id", use_alter=True)
+    )
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id", use_alter=True))
+    decision_number: Mapped[str] = mapped_column(String(64), default="")
+    outcome_reason: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[datetime | None]
+    # Sequence number of the last transition written: a late retry of an older
+    # transition never overwrites a newer state.
+    projection_seq: Mapped[int] = mapped_column(default=0)
+
+
+Index("ix_nominations_stage_due", Nomination.stage, Nomination.stage_due_at)
+Index("ix_nominations_authority_stage", Nomination.authority_id, Nomination.stage)
+Index("ix_nominations_unit_year", Nomination.proposing_unit_id, Nomination.year)
+# "What is mine to do": nominations waiting on an office, earliest deadline first.
+Index("ix_nominations_waiting_on", Nomination.waiting_on_role, Nomination.waiting_on_unit_id,
+      Nomination.stage_due_at)
+Index("ix_nominations_origin_authority", Nomination.origin_authority_id)
+
+
+class DossierItem(Base):
+    """One document of a dossier (hồ sơ): tờ trình, báo cáo thành tích, biên bản..."""
+
+    __tablename__ = "dossier_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), index=True
+    )
+    item_code: Mapped[str] = mapped_column(String(64))  # as named by the rule set
+    title: Mapped[str] = mapped_column(String(255))
+    level: Mapped[Level] = mapped_column(enum_column(Level), default=Level.WARD)
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(128))
+    size_bytes: Mapped[int | None]
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    storage_key: Mapped[str | None] = mapped_column(String(255))
+    uploaded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Objection(Base):
+    """A written objection lodged during a public notice (name and contact required)."""
+
+    __tablename__ = "objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Generated by the workflow; makes the projection write idempotent.
+    objection_key: Mapped[str] = mapped_column(String(64), unique=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
+    level: Mapped[Level] = mapped_column(enum_column(Level))
+    objector_name: Mapped[str] = mapped_column(String(255))
+    objector_contact: Mapped[str] = mapped_column(String(255))
+    reason: Mapped[str] = mapped_column(Text)
+    lodged_at: Mapped[datetime]
+    status: Mapped[ObjectionStatus] = mapped_column(
+        enum_column(ObjectionStatus), default=ObjectionStatus.PENDING
+    )
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    resolved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    """Append-only: who did what, when, from which stage to which, and why.
+
+    ``event_key`` is unique and chosen by the writer (workflow id + sequence), so an
+    activity that retries writes the event once."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(160), unique=True)
+    subject_type: Mapped[str] = mapped_column(String(32))  # nomination | council_session | ...
+    subject_id: Mapped[int]
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id"), index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(255), default="")
+    actor_role: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(64))
+    level: Mapped[Level | None] = mapped_column(enum_column(Level))
+    from_stage: Mapped[str | None] = mapped_column(String(32))
+    to_stage: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)  # {"field": [before, after]}
+    occurred_at: Mapped[datetime]  # workflow time of the change
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+Index("ix_audit_events_subject", AuditEvent.subject_type, AuditEvent.subject_id)
+Index("ix_audit_events_occurred_at", AuditEvent.occurred_at)

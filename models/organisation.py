@@ -1,0 +1,157 @@
+"""Who is who: administrative units, deciding authorities, people, households,
+collectives, users with their scoped roles, and councils."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from domain.vocabulary import CouncilRole, Gender, Level, Role, UnitKind
+
+from .base import Base, TimestampMixin, enum_column
+
+
+class Unit(Base, TimestampMixin):
+    """An administrative unit: a people's committee, an office, an organisation, a school,
+    a residential group. Units form a tree (ward → its offices and groups; city → ward)."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    short_name: Mapped[str] = mapped_column(String(120), default="")
+    kind: Mapped[UnitKind] = mapped_column(enum_column(UnitKind))
+    level: Mapped[Level] = mapped_column(enum_column(Level), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # Official administrative code where one exists (e.g. ward 11002 in vietnam-provinces)
+    official_code: Mapped[str | None] = mapped_column(String(16))
+    head_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", use_alter=True), default=None
+    )
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], lazy="raise")
+
+
+class Authority(Base, TimestampMixin):
+    """A deciding body at one level: the people's committee whose chairman decides awards,
+    with its standing body, its council, and the level above it it forwards to."""
+
+    __tablename__ = "authorities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[Level] = mapped_column(enum_column(Level))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(255))  # "Ủy ban nhân dân phường Thạch Khôi"
+    # Decree 30/2020 header lines, e.g. ["ỦY BAN NHÂN DÂN", "PHƯỜNG THẠCH KHÔI"]
+    header_lines: Mapped[list[str]] = mapped_column(JSON, default=list)
+    place_name: Mapped[str] = mapped_column(String(120))  # "Thạch Khôi", for "…, ngày …"
+    # Title of the head who signs, e.g. "CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG THẠCH KHÔI"
+    head_title: Mapped[str] = mapped_column(String(255))
+    decision_code: Mapped[str] = mapped_column(String(32), default="QĐ-UBND")
+    submission_code: Mapped[str] = mapped_column(String(32), default="TTr-UBND")
+    standing_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    parent_authority_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"))
+
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id], lazy="raise")
+    standing_unit: Mapped[Unit] = relationship(foreign_keys=[standing_unit_id], lazy="raise")
+
+
+class Household(Base, TimestampMixin):
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    head_name: Mapped[str] = mapped_column(String(255))
+    address: Mapped[str] = mapped_column(String(255), default="")
+    residential_group_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+
+
+class Person(Base, TimestampMixin):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    gender: Mapped[Gender] = mapped_column(enum_column(Gender))
+    birth_year: Mapped[int | None]
+    position: Mapped[str] = mapped_column(String(255), default="")  # chức vụ
+    # Where the person works or lives; their unit proposes them.
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    is_official: Mapped[bool] = mapped_column(default=True)  # cán bộ, công chức, viên chức
+
+
+class Collective(Base, TimestampMixin):
+    """A collective that can be nominated (tập thể): an office, a school, a residential
+    group. Linked to its unit so members are the people of that unit."""
+
+    __tablename__ = "collectives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+
+
+class User(Base, TimestampMixin):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    last_login_at: Mapped[datetime | None]
+
+    roles: Mapped[list[RoleGrant]] = relationship(
+        back_populates="user", lazy="raise", cascade="all, delete-orphan"
+    )
+
+
+class RoleGrant(Base):
+    """One role of a user, scoped to a unit (and so to that unit's level)."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("user_id", "role", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    level: Mapped[Level] = mapped_column(enum_column(Level))
+
+    user: Mapped[User] = relationship(back_populates="roles", lazy="raise")
+
+
+class Council(Base, TimestampMixin):
+    """Hội đồng Thi đua - Khen thưởng of one authority."""
+
+    __tablename__ = "councils"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    rules_note: Mapped[str] = mapped_column(Text, default="")  # quy chế hoạt động
+
+    members: Mapped[list[CouncilMember]] = relationship(back_populates="council", lazy="raise")
+
+
+class CouncilMember(Base):
+    __tablename__ = "council_members"
+    __table_args__ = (UniqueConstraint("council_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    council_role: Mapped[CouncilRole] = mapped_column(enum_column(CouncilRole))
+    # What the member is outside the council, e.g. "Chủ tịch Ủy ban MTTQ phường"
+    title: Mapped[str] = mapped_column(String(255), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    council: Mapped[Council] = relationship(back_populates="members", lazy="raise")
+    user: Mapped[User] = relationship(lazy="raise")
+
+
+Index("ix_people_full_name", Person.full_name)

@@ -1,0 +1,1 @@
+"""Pydantic schemas of the JSON API: XCreate (input), XRead (output), XPage (lists)."""

@@ -1,0 +1,101 @@
+"""Schemas of council sessions and ballot sheets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from domain.vocabulary import BallotMode, Choice, ItemResult, SessionStatus, VoteRule
+
+from .common import Page, Schema, ShortText, Text
+
+
+class SessionCreate(Schema):
+    title: ShortText
+    nomination_ids: list[int] = Field(min_length=1, max_length=2000)
+    closes_at: datetime
+    authority_id: int | None = None  # default: the standing officer's own authority
+
+
+class AgendaItemRead(Schema):
+    nomination_id: int
+    position: int
+    nominee_name: str
+    award_code: str
+    award_name: str
+    vote_rule: VoteRule
+    threshold_text: str
+    result: ItemResult
+    withdrawn: bool
+    agree: int
+    disagree: int
+    abstain: int
+    recused_member_ids: list[int]
+
+
+class MemberRead(Schema):
+    member_id: int
+    user_id: int
+    name: str
+    council_role: str
+    title: str
+    has_voted: bool
+    mode: BallotMode | None
+
+
+class SessionRead(Schema):
+    id: int
+    council_id: int
+    authority_id: int
+    title: str
+    status: SessionStatus
+    closes_at: datetime
+    opened_at: datetime | None
+    closed_at: datetime | None
+    member_count: int
+    present_count: int
+    written_count: int
+    quorum_text: str
+    minutes_document_id: int | None
+    members: list[MemberRead]
+    items: list[AgendaItemRead]
+
+
+class SessionPage(Page):
+    items: list[SessionRead]
+
+
+class BallotCreate(Schema):
+    mode: BallotMode = BallotMode.IN_PERSON
+    # nomination id (as a string key) → choice, one per agenda item the member votes on
+    choices: dict[str, Choice] = Field(max_length=2000)
+    written_opinion: Text = ""
+
+
+class BallotReceiptRead(Schema):
+    session_id: int
+    member_id: int
+    mode: BallotMode
+    cast_at: datetime
+
+
+class BallotSheetRead(Schema):
+    """What a member sees before voting: the items, and which ones they are recused from."""
+
+    session_id: int
+    member_id: int
+    title: str
+    closes_at: datetime
+    status: SessionStatus
+    has_voted: bool
+    items: list[AgendaItemRead]
+    recused_nomination_ids: list[int]
+
+
+class CloseCreate(Schema):
+    reason: Text = ""
+
+
+SessionPageSize = Annotated[int, Field(ge=1, le=200)]

@@ -1,0 +1,215 @@
+"""Schemas of nominations, their commands and their history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from domain.vocabulary import Level, NomineeKind, ObjectionStatus, Role, Stage
+
+from .common import Page, RequiredText, Schema, ShortText, Text
+
+
+class NomineeRef(Schema):
+    kind: NomineeKind
+    person_id: int | None = None
+    collective_id: int | None = None
+    household_id: int | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> NomineeRef:
+        expected = {
+            NomineeKind.INDIVIDUAL: "person_id",
+            NomineeKind.COLLECTIVE: "collective_id",
+            NomineeKind.HOUSEHOLD: "household_id",
+        }[self.kind]
+        given = [n for n in ("person_id", "collective_id", "household_id") if getattr(self, n)]
+        if given != [expected]:
+            raise ValueError(f"a {self.kind.value} nominee needs exactly {expected}")
+        return self
+
+    @property
+    def subject_id(self) -> int:
+        return self.person_id or self.collective_id or self.household_id or 0
+
+
+class DossierItemDeclare(Schema):
+    item_code: ShortText
+    title: ShortText | None = None
+
+
+class NominationCreate(Schema):
+    award_code: ShortText
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    nominee: NomineeRef
+    proposing_unit_id: int
+    achievement_summary: Text = ""
+    achievement_key: ShortText | None = None
+    initiative_id: int | None = None
+    campaign_id: int | None = None
+    content_area_code: ShortText | None = None
+    exemplar_id: int | None = None
+    # Codes of the criteria the unit attests in its review minutes (biên bản bình xét)
+    attestations: list[ShortText] = Field(default_factory=list, max_length=20)
+    dossier_items: list[DossierItemDeclare] = Field(default_factory=list, max_length=50)
+    submit: bool = False  # submit at once (starts the approval workflow)
+
+
+class DossierItemRead(Schema):
+    id: int
+    item_code: str
+    title: str
+    level: Level
+    file_name: str | None
+    content_type: str | None
+    size_bytes: int | None
+    sha256: str | None
+    uploaded_at: datetime
+    download_url: str | None = None
+
+
+class ObjectionRead(Schema):
+    key: str
+    level: Level
+    objector_name: str
+    reason: str
+    lodged_at: datetime
+    status: ObjectionStatus
+    resolution: str
+
+
+class NominationRead(Schema):
+    id: int
+    workflow_id: str
+    award_code: str
+    award_name: str
+    rule_set_id: str
+    year: int
+    nominee_kind: NomineeKind
+    nominee_name: str
+    proposing_unit_id: int
+    proposing_unit_name: str
+    level: Level
+    authority_id: int
+    authority_name: str
+    stage: Stage
+    stage_entered_at: datetime
+    stage_due_at: datetime | None
+    level_due_at: datetime | None
+    overdue: bool
+    escalated: bool
+    waiting_on_role: Role | None
+    waiting_on_unit_id: int | None
+    waiting_on_unit_name: str | None
+    council_session_id: int | None
+    decision_id: int | None
+    decision_number: str
+    outcome_reason: str
+    achievement_summary: str
+    created_at: datetime
+    closed_at: datetime | None
+
+
+class NominationDetail(NominationRead):
+    allowed_actions: list[str]
+    dossier_items: list[DossierItemRead]
+    objections: list[ObjectionRead]
+    documents: list[DocumentLink]
+
+
+class DocumentLink(Schema):
+    id: int
+    kind: str
+    title: str
+    number_text: str
+    sha256: str
+    signed: bool
+    url: str
+
+
+class NominationPage(Page):
+    items: list[NominationRead]
+
+
+class AuditEventRead(Schema):
+    id: int
+    action: str
+    occurred_at: datetime
+    actor_name: str
+    actor_role: str
+    level: Level | None
+    from_stage: str | None
+    to_stage: str | None
+    reason: str
+    changes: dict
+
+
+class NominationHistory(Schema):
+    nomination_id: int
+    events: list[AuditEventRead]
+
+
+# ---- commands -----------------------------------------------------------------------------
+
+
+class AcceptCreate(Schema):
+    note: Text = ""
+
+
+class ReturnCreate(Schema):
+    missing_items: list[ShortText] = Field(min_length=1, max_length=30)
+    reason: RequiredText
+
+
+class ResubmitCreate(Schema):
+    added_items: list[ShortText] = Field(min_length=1, max_length=30)
+    note: Text = ""
+
+
+class ReasonCreate(Schema):
+    reason: RequiredText
+
+
+class ExtendCreate(Schema):
+    working_days: Annotated[int, Field(ge=1, le=60)]
+    reason: RequiredText
+
+
+class ReassignCreate(Schema):
+    to_user_id: int
+    reason: Text = ""
+
+
+class ObjectionCreate(Schema):
+    objector_name: Annotated[str, Field(min_length=2, max_length=200)]
+    objector_contact: Annotated[str, Field(min_length=5, max_length=200)]
+    reason: Annotated[str, Field(min_length=10, max_length=2000)]
+
+
+class ResolveObjectionCreate(Schema):
+    outcome: ObjectionStatus
+    reason: RequiredText
+
+    @model_validator(mode="after")
+    def _decided(self) -> ResolveObjectionCreate:
+        if self.outcome == ObjectionStatus.PENDING:
+            raise ValueError("outcome must be dismissed or upheld")
+        return self
+
+
+class RevokeCreate(Schema):
+    reason: RequiredText
+    legal_basis: RequiredText = "Điều 93 Luật Thi đua, khen thưởng số 06/2022/QH15"
+
+
+class CommandRead(Schema):
+    nomination_id: int
+    stage: Stage
+    level: Level
+    stage_due_at: datetime | None
+    objection_key: str = ""
+
+
+NominationDetail.model_rebuild()
