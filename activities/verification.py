@@ -1,0 +1,358 @@
+"""Verifying a document anyone holds: is this PDF an authentic, unmodified decision of
+this engine, who signed it and when? And looking a decision up by its number.
+
+A PDF is ``authentic`` when its signature is cryptographically valid, chains to one of
+our trust roots, covers the whole file, and the file's SHA-256 is that of a document
+this engine issued. Anything else is reported for what it is: ``tampered`` (the signed
+bytes changed, or something was added after signing), ``untrusted`` (a valid signature
+by a certificate we do not trust), ``unregistered`` (a valid, trusted signature over a
+file this engine never issued), ``unsigned`` or ``not_a_pdf``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.calendar import VIETNAM_TZ, format_vn_date
+from domain.vocabulary import DecisionKind, DecisionStatus, DocumentKind
+from models import Authority, AwardType, Decision, DecisionItem, Document
+from thidua.pki import trust_roots
+from thidua.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PDF_MAGIC = b"%PDF-"
+
+
+class VerificationStatus(StrEnum):
+    AUTHENTIC = "authentic"
+    TAMPERED = "tampered"
+    UNTRUSTED = "untrusted"
+    UNREGISTERED = "unregistered"
+    UNSIGNED = "unsigned"
+    NOT_A_PDF = "not_a_pdf"
+
+
+_MESSAGES: dict[VerificationStatus, tuple[str, str]] = {
+    VerificationStatus.AUTHENTIC: (
+        "Văn bản xác thực: chữ ký số hợp lệ, do cơ quan có thẩm quyền ký, nội dung không bị thay đổi "
+        "và trùng khớp với văn bản đã ban hành trên hệ thống.",
+        "Authentic: the digital signature is valid and trusted, the content is unchanged and "
+        "matches a document issued by this system.",
+    ),
+    VerificationStatus.TAMPERED: (
+        "Văn bản đã bị sửa đổi sau khi ký: nội dung không còn khớp với chữ ký số. Không sử dụng văn bản này.",
+        "Tampered: the document was changed after it was signed. Do not rely on it.",
+    ),
+    VerificationStatus.UNTRUSTED: (
+        "Chữ ký số không thuộc chứng thư số được hệ thống tin cậy: không xác nhận được người ký.",
+        "Untrusted: the signature does not chain to a certificate this system trusts.",
+    ),
+    VerificationStatus.UNREGISTERED: (
+        "Chữ ký số hợp lệ nhưng văn bản này không có trong sổ văn bản đã ban hành của hệ thống.",
+        "The signature is valid and trusted, but this file is not a document issued by this system.",
+    ),
+    VerificationStatus.UNSIGNED: (
+        "Văn bản không có chữ ký số.",
+        "The document carries no digital signature.",
+    ),
+    VerificationStatus.NOT_A_PDF: (
+        "Tệp không phải là tệp PDF hợp lệ.",
+        "The file is not a valid PDF.",
+    ),
+}
+
+
+@dataclass
+class VerificationReport:
+    status: VerificationStatus
+    message_vi: str
+    message_en: str
+    sha256: str
+    signed: bool = False
+    intact: bool | None = None  # the signed bytes hash to the signed digest
+    trusted: bool | None = None  # the certificate chains to a trust root
+    covers_whole_file: bool | None = None
+    signer_name: str = ""
+    signer_subject: str = ""
+    signing_time: datetime | None = None
+    # The registered document this file is (or, for a modified copy, was signed as).
+    document_id: int | None = None
+    document_title: str = ""
+    document_url: str = ""
+    decision_id: int | None = None
+    number_text: str = ""
+    issued_on: date | None = None
+    authority_name: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def _report(status: VerificationStatus, sha256: str, **values) -> VerificationReport:
+    vi, en = _MESSAGES[status]
+    return VerificationReport(status=status, message_vi=vi, message_en=en, sha256=sha256, **values)
+
+
+def document_url(document_id: int) -> str:
+    return f"/api/v1/documents/{document_id}/pdf"
+
+
+async def _describe(session: AsyncSession, document: Document) -> dict:
+    values: dict = {
+        "document_id": document.id,
+        "document_title": document.title,
+        "number_text": document.number_text,
+    }
+    if document.kind in (DocumentKind.DECISION, DocumentKind.PUBLIC_NOTICE):
+        values["document_url"] = document_url(document.id)
+    if document.authority_id is not None:
+        authority = await session.get(Authority, document.authority_id)
+        values["authority_name"] = authority.name if authority else ""
+    if document.decision_id is not None:
+        decision = await session.get(Decision, document.decision_id)
+        if decision is not None:
+            values["decision_id"] = decision.id
+            values["issued_on"] = decision.issued_on
+    return values
+
+
+async def _registered(session: AsyncSession, digest: str) -> Document | None:
+    return (
+        await session.execute(
+            select(Document).where(Document.sha256 == digest).order_by(Document.id).limit(1)
+        )
+    ).scalar_one_or_none()
+
+
+def _asn1_roots(settings: Settings) -> list[asn1_x509.Certificate]:
+    return [
+        asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+        for cert in trust_roots(settings)
+    ]
+
+
+def _common_name(cert: asn1_x509.Certificate) -> str:
+    return str(cert.subject.native.get("common_name", "")) or cert.subject.human_friendly
+
+
+async def verify_pdf(session: AsyncSession, pdf: bytes, settings: Settings) -> VerificationReport:
+    """Tell whether ``pdf`` is an authentic document of this engine (see the module)."""
+    digest = hashlib.sha256(pdf).hexdigest()
+    if PDF_MAGIC not in pdf[:1024]:
+        return _report(VerificationStatus.NOT_A_PDF, digest)
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception as exc:  # any parse failure means: not a PDF we can read
+        log.info("unreadable PDF %s: %s", digest, exc)
+        return _report(VerificationStatus.NOT_A_PDF, digest, problems=[str(exc)[:300]])
+
+    registered = await _registered(session, digest)
+    described = await _describe(session, registered) if registered is not None else {}
+    if not signatures:
+        return _report(VerificationStatus.UNSIGNED, digest, **described)
+
+    signature = signatures[-1]  # the last signature covers the most of the file
+    values: dict = {"signed": True}
+    # The signed revision: the bytes up to the end of the signature's byte range. For a
+    # copy with changes appended after signing, this is what was originally signed.
+    try:
+        start2, length2 = int(signature.byte_range[2]), int(signature.byte_range[3])
+        signed_revision = await _registered(
+            session, hashlib.sha256(pdf[: start2 + length2]).hexdigest()
+        )
+    except Exception:
+        signed_revision = None
+    claimed = registered or signed_revision
+    if claimed is not None and not described:
+        described = await _describe(session, claimed)
+
+    try:
+        moment = signature.self_reported_timestamp
+    except Exception:
+        moment = None
+    context = ValidationContext(
+        trust_roots=_asn1_roots(settings),
+        allow_fetching=False,
+        # No timestamp authority: the chain is checked as of the time the signer states,
+        # so a decision stays verifiable after the signer's certificate expires.
+        moment=moment,
+    )
+    try:
+        status = await async_validate_pdf_signature(
+            signature,
+            context,
+            key_usage_settings=KeyUsageConstraints(
+                key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
+            ),
+        )
+    except Exception as exc:
+        log.info("signature of %s cannot be validated: %s", digest, exc)
+        return _report(
+            VerificationStatus.TAMPERED, digest, intact=False, problems=[str(exc)[:300]],
+            **values, **described,
+        )
+
+    cert = status.signing_cert
+    values.update(
+        intact=bool(status.intact),
+        trusted=bool(status.trusted),
+        covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        signer_name=_common_name(cert) if cert is not None else "",
+        signer_subject=cert.subject.human_friendly if cert is not None else "",
+        signing_time=status.signer_reported_dt or moment,
+    )
+    problems: list[str] = []
+    if not status.intact:
+        problems.append("the signed bytes do not match the signature's digest")
+    if not status.valid:
+        problems.append("the signature value is not valid for the signed bytes")
+    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        problems.append("the file was changed after it was signed (content appended)")
+    if problems:
+        return _report(VerificationStatus.TAMPERED, digest, problems=problems, **values, **described)
+    if not status.trusted:
+        return _report(
+            VerificationStatus.UNTRUSTED, digest,
+            problems=["the signer's certificate does not chain to a trusted root"],
+            **values, **described,
+        )
+    if registered is not None and registered.signed:
+        return _report(VerificationStatus.AUTHENTIC, digest, **values, **described)
+    return _report(VerificationStatus.UNREGISTERED, digest, **values)
+
+
+# ---------------------------------------------------------------------------------------
+# Looking a decision up by its number
+
+
+@dataclass
+class AwardeeView:
+    name: str
+    description: str
+    award_name: str
+
+
+@dataclass
+class DecisionLookup:
+    decision_id: int
+    kind: DecisionKind
+    number_text: str
+    year: int
+    issued_on: date | None
+    authority_name: str
+    title: str
+    signer_name: str
+    signed_at: datetime | None
+    awardees: list[AwardeeView]
+    document_id: int | None
+    document_url: str
+    sha256: str
+
+
+_NUMBER = re.compile(r"^(?:số\s*:?\s*)?0*(\d{1,6})\s*/\s*([^\s/][^\s]*)$", re.IGNORECASE)
+
+
+def _fold(text: str) -> str:
+    """Compare codes the way people type them: "QĐ-UBND", "qd-ubnd", "QD–UBND"."""
+    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[\s\u2010-\u2015-]+", "-", text).upper()
+
+
+def parse_number(number_text: str) -> tuple[int, str] | None:
+    """"12/QĐ-UBND", "Số: 012/qd-ubnd" → (12, "QD-UBND"); None when it is no number."""
+    match = _NUMBER.match(unicodedata.normalize("NFC", number_text.strip()))
+    if not match:
+        return None
+    return int(match.group(1)), _fold(match.group(2))
+
+
+async def lookup_decisions(
+    session: AsyncSession, number_text: str, year: int | None = None
+) -> list[DecisionLookup]:
+    """Every issued decision with this number, newest first: the same number recurs each
+    year, and two bodies may share a series ("QĐ-UBND"). Submissions (tờ trình) are
+    internal correspondence and are not looked up."""
+    parsed = parse_number(number_text)
+    if parsed is None:
+        return []
+    number, series = parsed
+    query = select(Decision).where(
+        Decision.number == number,
+        Decision.status == DecisionStatus.ISSUED,
+        Decision.kind == DecisionKind.DECISION,
+    )
+    if year is not None:
+        query = query.where(Decision.year == year)
+    decisions = [
+        d
+        for d in (await session.execute(query.order_by(Decision.issued_on.desc(), Decision.id.desc()))).scalars()
+        if _fold(d.number_text.split("/", 1)[-1]) == series
+    ]
+    found = []
+    for decision in decisions:
+        authority = await session.get(Authority, decision.authority_id)
+        document = await session.get(Document, decision.document_id) if decision.document_id else None
+        rows = (
+            await session.execute(
+                select(DecisionItem, AwardType.name_vi)
+                .join(AwardType, AwardType.code == DecisionItem.award_code)
+                .where(DecisionItem.decision_id == decision.id)
+                .order_by(DecisionItem.position, DecisionItem.id)
+            )
+        ).all()
+        found.append(
+            DecisionLookup(
+                decision_id=decision.id,
+                kind=decision.kind,
+                number_text=decision.number_text,
+                year=decision.year or (decision.issued_on.year if decision.issued_on else 0),
+                issued_on=decision.issued_on,
+                authority_name=authority.name if authority else "",
+                title=decision.title,
+                signer_name=document.signer_name if document else "",
+                signed_at=decision.signed_at,
+                awardees=[
+                    AwardeeView(name=item.nominee_name, description=item.nominee_description,
+                                award_name=award_name)
+                    for item, award_name in rows
+                ],
+                document_id=document.id if document else None,
+                document_url=document_url(document.id) if document else "",
+                sha256=document.sha256 if document else "",
+            )
+        )
+    return found
+
+
+async def lookup_decision(
+    session: AsyncSession, number_text: str, year: int | None = None
+) -> DecisionLookup | None:
+    """The newest issued decision with this number (see ``lookup_decisions``)."""
+    found = await lookup_decisions(session, number_text, year)
+    return found[0] if found else None
+
+
+def describe_time(moment: datetime | None) -> str:
+    """"10:15 ngày 05/01/2027" in Vietnam time, for people."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(VIETNAM_TZ)
+    return f"{local:%H:%M} ngày {format_vn_date(local)}"

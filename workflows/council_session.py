@@ -1,0 +1,300 @@
+"""A council session (phiên họp Hội đồng Thi đua - Khen thưởng): ``council-session-<id>``.
+
+The standing body convenes it with an agenda of many nominations. Each member casts ONE
+ballot sheet covering every agenda item (agree / disagree / abstain), in person or as a
+written opinion when absent; a member with a conflict of interest is recused from that
+item. The session closes when every member has voted, at its deadline, or when the
+standing body closes it. With a quorum of members present, an item passes when the
+members who agree reach its threshold of ALL council members (e.g. ≥ 80% for CSTĐCS);
+without a quorum nothing is decided and the items wait for another session.
+
+Ballots are secret: the choices live only in this workflow (whose payloads are
+encrypted); queries, tables and minutes show who has voted and the tallies, never how
+anyone voted.
+
+Updates: cast_ballot, close. Signal: agenda_ack (from nominations). Query: status.
+Timers: a reminder to members who have not voted, the deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+from domain.calendar import VIETNAM_TZ
+from domain.vocabulary import BallotMode, Choice, ItemResult, Role, SessionStatus
+
+from .common import DOCUMENT_RETRY, DOCUMENT_TIMEOUT, RECORD_RETRY, RECORD_TIMEOUT
+from .contracts import NoticeRequest, Recipient
+from .council_types import (
+    AgendaAck,
+    AgendaItemPlan,
+    BallotReceiptView,
+    BallotSheet,
+    CloseCommand,
+    ItemTally,
+    SessionChange,
+    SessionInput,
+    SessionStatusView,
+)
+from .errors import conflict, forbidden, invalid, wrong_stage
+from .nomination_types import AgendaPlacement, CouncilResult
+from .notify import Notifier
+
+with workflow.unsafe.imports_passed_through():
+    from activities.documents import DocumentActivities, IssueMinutesInput
+    from activities.projection import ProjectionActivities
+
+
+
+@workflow.defn
+class CouncilSessionWorkflow:
+    @workflow.init
+    def __init__(self, input: SessionInput) -> None:
+        self._in = input
+        self._notifier = Notifier()
+        self._members = {m.member_id: m for m in input.members}
+        self._items: dict[int, AgendaItemPlan] = {i.nomination_id: i for i in input.items}
+        self._acks: dict[int, bool] = {}
+        self._sheets: dict[int, tuple[BallotMode, dict[str, Choice]]] = {}
+        self._receipts: list[BallotReceiptView] = []
+        self._status = SessionStatus.OPEN
+        self._close_requested = False
+        self._tallies: list[ItemTally] = []
+        self._tally_recorded = False
+        self._seq = 0
+
+    @workflow.run
+    async def run(self, input: SessionInput) -> SessionStatusView:
+        await self._record(self._change("opened", actor_user_id=input.convened_by.user_id,
+                                        actor_name=input.convened_by.name))
+        for item in input.items:
+            try:
+                await workflow.get_external_workflow_handle(item.nomination_workflow_id).signal(
+                    "placed_on_agenda",
+                    AgendaPlacement(session_id=input.session_id,
+                                    session_workflow_id=workflow.info().workflow_id),
+                )
+            except ApplicationError:
+                self._acks[item.nomination_id] = False  # the nomination is closed
+        await workflow.wait_condition(lambda: len(self._acks) == len(self._items))
+        for nomination_id, accepted in self._acks.items():
+            if not accepted:
+                change = self._change("item_withdrawn")
+                change.withdrawn_nomination_id = nomination_id
+                await self._record(change)
+        self._notify_members("ballot_open", [m.user_id for m in self._members.values()])
+
+        reminder_at = input.closes_at - timedelta(hours=input.reminder_hours_before_close)
+        if reminder_at > workflow.now() and not await self._wait_until_done(reminder_at):
+            missing = [m.user_id for mid, m in self._members.items() if mid not in self._sheets]
+            self._notify_members("ballot_reminder", missing)
+        await self._wait_until_done(input.closes_at)
+
+        self._close_and_tally()
+        await self._record(self._change("closed" if self._status == SessionStatus.CLOSED
+                                        else "inquorate"))
+        self._tally_recorded = True
+        await workflow.execute_activity_method(
+            DocumentActivities.issue_minutes,
+            IssueMinutesInput(session_id=input.session_id),
+            start_to_close_timeout=DOCUMENT_TIMEOUT,
+            retry_policy=DOCUMENT_RETRY,
+        )
+        for tally in self._tallies:
+            if tally.withdrawn:
+                continue
+            item = self._items[tally.nomination_id]
+            try:
+                await workflow.get_external_workflow_handle(item.nomination_workflow_id).signal(
+                    "council_result",
+                    CouncilResult(
+                        session_id=input.session_id,
+                        passed=tally.result == ItemResult.PASSED,
+                        inquorate=tally.result == ItemResult.NOT_DECIDED,
+                        agree=tally.agree, disagree=tally.disagree, abstain=tally.abstain,
+                        member_count=len(self._members), threshold=tally.threshold,
+                    ),
+                )
+            except ApplicationError:
+                pass  # closed meanwhile (withdrawn): the result no longer applies
+        self._notifier.send(
+            NoticeRequest(
+                key=f"{workflow.info().workflow_id}:closed",
+                kind="session_closed",
+                recipients=[Recipient(role=Role.STANDING_OFFICER, unit_id=input.standing_unit_id)],
+                context={"session_title": input.title,
+                         "link": f"/council-sessions/{input.session_id}"},
+            )
+        )
+        # Handlers may still queue a notice: let them finish, then wait for every notice.
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._notifier.drain()
+        return self.status()
+
+    async def _wait_until_done(self, moment) -> bool:
+        """Wait until every member has voted or the session is closed, at most until
+        ``moment``; True when done before it."""
+        done = lambda: self._close_requested or len(self._sheets) == len(self._members)  # noqa: E731
+        remaining = moment - workflow.now()
+        if remaining <= timedelta(0):
+            return done()
+        try:
+            await workflow.wait_condition(done, timeout=remaining)
+            return True
+        except TimeoutError:
+            return done()
+
+    # ---- commands ------------------------------------------------------------------------
+
+    @workflow.update
+    async def cast_ballot(self, sheet: BallotSheet) -> BallotReceiptView:
+        member_id = sheet.actor.member_id_in(self._in.council_id)
+        assert member_id is not None
+        self._sheets[member_id] = (sheet.mode, dict(sheet.choices))
+        receipt = BallotReceiptView(member_id=member_id, mode=sheet.mode, cast_at=workflow.now())
+        self._receipts.append(receipt)
+        change = self._change("ballot_cast", actor_user_id=sheet.actor.user_id,
+                              actor_name=sheet.actor.name)
+        change.receipt = receipt
+        await self._record(change)
+        return receipt
+
+    @cast_ballot.validator
+    def _validate_ballot(self, sheet: BallotSheet) -> None:
+        member_id = sheet.actor.member_id_in(self._in.council_id)
+        if member_id is None or member_id not in self._members:
+            raise forbidden("Chỉ thành viên Hội đồng được bỏ phiếu / only council members vote")
+        if self._status != SessionStatus.OPEN or self._close_requested:
+            raise wrong_stage(self._status.value if self._status != SessionStatus.OPEN else "closed",
+                              "Phiên họp đã kết thúc bỏ phiếu / the ballot is closed")
+        if member_id in self._sheets:
+            raise conflict("Thành viên đã bỏ phiếu cho phiên họp này / "
+                           "this member has already cast a ballot sheet")
+        # Items still being confirmed by their nominations count as on the agenda; a
+        # choice on one that then leaves the agenda is simply not counted.
+        expected = {
+            str(nomination_id)
+            for nomination_id, item in self._items.items()
+            if self._acks.get(nomination_id, True) and member_id not in item.recused_member_ids
+        }
+        given = set(sheet.choices)
+        for key in sorted(given - expected):
+            raise invalid(f"choices.{key}", "Không được bỏ phiếu cho mục này (không có trong "
+                          "chương trình hoặc thành viên không tham gia biểu quyết)",
+                          "not an item this member votes on (not on the agenda, or recused)")
+        for key in sorted(expected - given):
+            raise invalid(f"choices.{key}", "Chưa chọn ý kiến cho mục này",
+                          "a choice is needed for every agenda item")
+        for key, choice in sheet.choices.items():
+            if choice not in (Choice.AGREE, Choice.DISAGREE, Choice.ABSTAIN):
+                raise invalid(f"choices.{key}", "Lựa chọn không hợp lệ", "invalid choice")
+
+    @workflow.update
+    async def close(self, command: CloseCommand) -> SessionStatusView:
+        self._close_requested = True
+        await workflow.wait_condition(lambda: self._tally_recorded)
+        return self.status()
+
+    @close.validator
+    def _validate_close(self, command: CloseCommand) -> None:
+        allowed = command.actor.has(Role.STANDING_OFFICER, self._in.standing_unit_id) or (
+            command.actor.has(Role.CHAIRMAN, self._in.authority_unit_id)
+        )
+        if not allowed:
+            raise forbidden("Chỉ cơ quan thường trực hoặc Chủ tịch được kết thúc phiên họp / "
+                            "only the standing body or the chairman may close the session")
+        if self._status != SessionStatus.OPEN or self._close_requested:
+            raise wrong_stage(self._status.value, "the session is already closed")
+
+    @workflow.signal
+    def agenda_ack(self, ack: AgendaAck) -> None:
+        if ack.nomination_id in self._items:
+            self._acks[ack.nomination_id] = ack.accepted
+
+    @workflow.query
+    def status(self) -> SessionStatusView:
+        return SessionStatusView(
+            session_id=self._in.session_id,
+            status=self._status,
+            closes_at=self._in.closes_at,
+            member_count=len(self._members),
+            voted_member_ids=sorted(self._sheets),
+            present_count=sum(1 for mode, _ in self._sheets.values() if mode == BallotMode.IN_PERSON),
+            written_count=sum(1 for mode, _ in self._sheets.values() if mode == BallotMode.WRITTEN),
+            withdrawn_nomination_ids=sorted(n for n, ok in self._acks.items() if not ok),
+            tallies=list(self._tallies),
+        )
+
+    # ---- tally ---------------------------------------------------------------------------
+
+    def _close_and_tally(self) -> None:
+        member_count = len(self._members)
+        present = sum(1 for mode, _ in self._sheets.values() if mode == BallotMode.IN_PERSON)
+        quorate = self._in.quorum.met_by(present, member_count)
+        self._status = SessionStatus.CLOSED if quorate else SessionStatus.INQUORATE
+        for nomination_id, item in self._items.items():
+            if not self._acks.get(nomination_id):
+                self._tallies.append(ItemTally(nomination_id, ItemResult.NOT_DECIDED, 0, 0, 0,
+                                               str(item.threshold), withdrawn=True))
+                continue
+            counts = {Choice.AGREE: 0, Choice.DISAGREE: 0, Choice.ABSTAIN: 0}
+            for _, choices in self._sheets.values():
+                choice = choices.get(str(nomination_id))
+                if choice is not None:
+                    counts[Choice(choice)] += 1
+            if not quorate:
+                result = ItemResult.NOT_DECIDED
+            elif item.threshold.met_by(counts[Choice.AGREE], member_count):
+                result = ItemResult.PASSED
+            else:
+                result = ItemResult.FAILED
+            self._tallies.append(
+                ItemTally(nomination_id, result, counts[Choice.AGREE], counts[Choice.DISAGREE],
+                          counts[Choice.ABSTAIN], str(item.threshold))
+            )
+
+    # ---- records and notices -------------------------------------------------------------
+
+    def _change(self, action: str, *, actor_user_id: int | None = None,
+                actor_name: str = "") -> SessionChange:
+        self._seq += 1
+        return SessionChange(
+            session_id=self._in.session_id,
+            workflow_id=workflow.info().workflow_id,
+            seq=self._seq,
+            action=action,
+            occurred_at=workflow.now(),
+            actor_user_id=actor_user_id,
+            actor_name=actor_name,
+            status=self._status,
+            present_count=sum(1 for m, _ in self._sheets.values() if m == BallotMode.IN_PERSON),
+            written_count=sum(1 for m, _ in self._sheets.values() if m == BallotMode.WRITTEN),
+            tallies=list(self._tallies),
+        )
+
+    async def _record(self, change: SessionChange) -> None:
+        await workflow.execute_local_activity_method(
+            ProjectionActivities.record_session_change,
+            change,
+            start_to_close_timeout=RECORD_TIMEOUT,
+            retry_policy=RECORD_RETRY,
+        )
+
+    def _notify_members(self, kind: str, user_ids: list[int]) -> None:
+        self._notifier.send(
+            NoticeRequest(
+                key=f"{workflow.info().workflow_id}:{kind}",
+                kind=kind,
+                recipients=[Recipient(user_id=u) for u in user_ids],
+                context={
+                    "session_title": self._in.title,
+                    "item_count": str(sum(1 for ok in self._acks.values() if ok)),
+                    "due": self._in.closes_at.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y"),
+                    "link": f"/council-sessions/{self._in.session_id}/ballot",
+                },
+            )
+        )
+

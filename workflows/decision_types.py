@@ -1,0 +1,116 @@
+"""Inputs, commands and answers of the decision workflow (light module).
+
+A "decision" here is one signed document for many nominations: a quyết định granting the
+awards of this level, or a tờ trình forwarding nominations to the next level."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from domain.calendar import CalendarData, Duration
+from domain.vocabulary import DecisionKind, DecisionStatus, SignerCapacity
+
+from .contracts import Actor
+
+
+def decision_workflow_id(decision_id: int) -> str:
+    return f"decision-{decision_id}"
+
+
+@dataclass
+class DecisionItemPlan:
+    nomination_id: int
+    nomination_workflow_id: str
+    proposing_unit_id: int
+    nominee_name: str
+
+
+@dataclass
+class DecisionInput:
+    decision_id: int
+    kind: DecisionKind
+    title: str
+    authority_id: int
+    authority_unit_id: int
+    standing_unit_id: int
+    next_standing_unit_id: int | None  # where a submission goes
+    items: list[DecisionItemPlan]
+    drafted_by: Actor
+    signature: Duration
+    calendar: CalendarData
+    reminder_working_days: list[int] = field(default_factory=lambda: [1, 0])
+
+
+@dataclass
+class InclusionAck:
+    nomination_id: int
+    accepted: bool
+    reason: str = ""
+
+
+@dataclass
+class SignCommand:
+    actor: Actor
+
+
+@dataclass
+class DelegateCommand:
+    """The chairman has a vice-chairman sign (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)."""
+
+    actor: Actor
+    to_user_id: int
+    to_user_name: str
+    reason: str = ""
+
+
+@dataclass
+class RemoveItemCommand:
+    actor: Actor
+    nomination_id: int
+    reason: str
+
+
+@dataclass
+class CancelCommand:
+    actor: Actor
+    reason: str
+
+
+@dataclass
+class DecisionStatusView:
+    decision_id: int
+    status: DecisionStatus
+    signer_user_id: int | None
+    capacity: SignerCapacity
+    due_at: datetime | None
+    nomination_ids: list[int]
+    pending_acks: list[int]
+    number_text: str = ""
+    document_id: int | None = None
+
+
+@dataclass
+class SignResult:
+    decision_id: int
+    number_text: str
+    document_id: int
+    issued_on: date
+    sha256: str
+
+
+@dataclass
+class DecisionChange:
+    decision_id: int
+    workflow_id: str
+    seq: int
+    action: str  # drafted | item_removed | delegated | signature_requested | issued | cancelled
+    occurred_at: datetime
+    status: DecisionStatus
+    actor_user_id: int | None = None
+    actor_name: str = ""
+    reason: str = ""
+    signer_user_id: int | None = None
+    capacity: SignerCapacity | None = None
+    due_at: datetime | None = None
+    removed_nomination_ids: list[int] = field(default_factory=list)
