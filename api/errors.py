@@ -1,0 +1,178 @@
+"""Domain errors that carry their HTTP status, and the handlers that render them.
+
+Every error body has the same shape: ``{"error": code, "detail": message, ...}``; the
+message is Vietnamese first with the English after " / ". Validation errors name the
+field (``"field": "body.award_code"``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class DomainError(Exception):
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message_vi: str, message_en: str = "", **extra: Any) -> None:
+        super().__init__(message_en or message_vi)
+        self.message_vi = message_vi
+        self.message_en = message_en
+        self.extra = extra
+
+    @property
+    def detail(self) -> str:
+        return f"{self.message_vi} / {self.message_en}" if self.message_en else self.message_vi
+
+    def body(self) -> dict[str, Any]:
+        return {"error": self.code, "detail": self.detail, **self.extra}
+
+
+class Unauthorized(DomainError):
+    status_code = 401
+    code = "unauthorized"
+
+    def __init__(self) -> None:
+        super().__init__("Chưa đăng nhập hoặc phiên đã hết hạn", "Not authenticated")
+
+
+class Forbidden(DomainError):
+    """Also used, with the same body, when the resource does not exist and the caller
+    could not have seen it anyway: a 403 never tells whether something exists."""
+
+    status_code = 403
+    code = "forbidden"
+
+    def __init__(self, message_vi: str = "", message_en: str = "") -> None:
+        super().__init__(
+            message_vi or "Bạn không có quyền thực hiện thao tác này",
+            message_en or "You are not allowed to do this",
+        )
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+    def __init__(self, what_vi: str = "Không tìm thấy", what_en: str = "Not found") -> None:
+        super().__init__(what_vi, what_en)
+
+
+class Conflict(DomainError):
+    status_code = 409
+    code = "conflict"
+
+
+class WrongStage(Conflict):
+    code = "wrong_stage"
+
+    def __init__(self, stage: str, message_vi: str = "", message_en: str = "") -> None:
+        super().__init__(
+            message_vi or f"Không thể thực hiện ở giai đoạn hiện tại ({stage})",
+            message_en or f"Not allowed at the current stage ({stage})",
+            stage=stage,
+        )
+
+
+class InvalidInput(DomainError):
+    """A field-level problem found by the domain (not by the schema)."""
+
+    status_code = 422
+    code = "invalid"
+
+    def __init__(self, field: str, message_vi: str, message_en: str = "") -> None:
+        super().__init__(message_vi, message_en, field=field)
+
+
+class TooManyRequests(DomainError):
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(
+            f"Quá nhiều yêu cầu, vui lòng thử lại sau {retry_after_seconds} giây",
+            f"Too many requests, try again in {retry_after_seconds} s",
+            retry_after=retry_after_seconds,
+        )
+
+
+class ServiceUnavailable(DomainError):
+    status_code = 503
+    code = "unavailable"
+
+
+def error_responses(*errors: type[DomainError]) -> dict[int | str, dict[str, Any]]:
+    """For a route's ``responses=``: document the errors it may answer with."""
+    return {
+        e.status_code: {"description": e.__doc__.strip().splitlines()[0] if e.__doc__ else e.code}
+        for e in errors
+    }
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in location)
+
+
+async def _domain_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+    if isinstance(exc, TooManyRequests):
+        headers = {"Retry-After": str(exc.extra["retry_after"])}
+    return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
+
+
+def _wants_page(request: Request) -> bool:
+    """People on the pages get an HTML page; API clients (and /health) get JSON."""
+    path = request.url.path
+    return not (path.startswith("/api/") or path in ("/health", "/openapi.json", "/docs"))
+
+
+def _error_page(request: Request, status_code: int, message_vi: str, message_en: str):
+    from .pages.common import error_page
+
+    return error_page(request, getattr(request.state, "principal", None), status_code,
+                      message_vi, message_en)
+
+
+async def _validation_error_handler(request: Request, exc: Exception):
+    assert isinstance(exc, RequestValidationError)
+    if _wants_page(request):
+        return _error_page(request, 422, "Địa chỉ hoặc dữ liệu không hợp lệ",
+                           "The address or the data is not valid")
+    problems = [
+        {"field": _field_name(error.get("loc", ())), "message": error.get("msg", ""),
+         "type": error.get("type", "")}
+        for error in exc.errors()
+    ]
+    first = problems[0]["field"] if problems else ""
+    return JSONResponse(
+        {
+            "error": "validation_error",
+            "detail": f"Dữ liệu không hợp lệ: {first} / Invalid input: {first}",
+            "field": first,
+            "problems": problems,
+        },
+        status_code=422,
+    )
+
+
+async def _http_error_handler(request: Request, exc: Exception):
+    assert isinstance(exc, StarletteHTTPException)
+    if _wants_page(request) and exc.status_code in (404, 405):
+        return _error_page(request, exc.status_code, "Không tìm thấy trang này",
+                           "This page does not exist")
+    return JSONResponse(
+        {"error": "http_error", "detail": exc.detail}, status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error_handler)
+    app.add_exception_handler(RequestValidationError, _validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_error_handler)

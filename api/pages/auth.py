@@ -1,0 +1,107 @@
+"""Login and logout for the pages (signed session cookie, CSRF-protected forms).
+
+The home page of each person is in ``api/pages/home.py``."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from ..deps import SESSION_COOKIE, SessionDep, SettingsDep, session_signer
+from ..errors import TooManyRequests, Unauthorized
+from ..routes.auth import authenticate
+from .common import form_csrf_ok, render
+
+router = APIRouter(include_in_schema=False)
+
+LOGIN_CSRF_COOKIE = "thidua_login_csrf"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: never redirect to another site after login."""
+    if not target:
+        return "/"
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_form(request: Request, next: str = "/", expired: int = 0) -> HTMLResponse:
+    token = secrets.token_urlsafe(24)
+    response = render(
+        request,
+        "pages/login.html",
+        {"next": _safe_next(next), "expired": bool(expired), "errors": {}, "login_csrf": token},
+    )
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", max_age=3600)
+    return response
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login_submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+    login_csrf: Annotated[str, Form()] = "",
+):
+    errors: dict[str, str] = {}
+    if not username.strip():
+        errors["username"] = "field_required"
+    if not password:
+        errors["password"] = "field_required"
+    cookie_token = request.cookies.get(LOGIN_CSRF_COOKIE)
+    if not cookie_token or not secrets.compare_digest(cookie_token, login_csrf):
+        errors["form"] = "csrf_failed"
+    user = None
+    retry_after: int | None = None
+    if not errors:
+        try:
+            user = await authenticate(session, settings, request, username.strip(), password)
+        except Unauthorized:
+            errors["form"] = "login_failed"
+        except TooManyRequests as exc:
+            errors["form"] = "login_rate_limited"
+            retry_after = exc.extra["retry_after"]
+    if user is None:
+        token = secrets.token_urlsafe(24)
+        response = render(
+            request,
+            "pages/login.html",
+            {"next": _safe_next(next), "expired": False, "errors": errors,
+             "username": username, "login_csrf": token},
+            status_code=429 if errors.get("form") == "login_rate_limited" else 400,
+        )
+        response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
+        if retry_after is not None:  # as the JSON API says it: when to try again
+            response.headers["Retry-After"] = str(retry_after)
+        return response
+    await session.commit()
+    value = session_signer(settings).dumps({"uid": user.id, "sid": secrets.token_urlsafe(16)})
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        value,
+        httponly=True,
+        samesite="lax",
+        secure=not settings.is_development and settings.environment != "test",
+        max_age=settings.session_cookie_minutes * 60,
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> RedirectResponse:
+    response = RedirectResponse("/login", status_code=303)
+    if form_csrf_ok(request, csrf_token):
+        response.delete_cookie(SESSION_COOKIE)
+    return response

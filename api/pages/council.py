@@ -1,0 +1,290 @@
+"""Council pages: the sessions (convene one with an agenda of nominations awaiting the
+council, follow who has voted, close), and each member's ballot sheet: one form for the
+whole agenda, recused items shown and not votable, a written opinion when absent, and
+afterwards a receipt that never shows the choices."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from math import ceil
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from domain.calendar import VIETNAM_TZ
+from domain.vocabulary import BallotMode, Choice, Role, SessionStatus, Stage
+from models import Authority, CouncilSession
+from models.schemas.council import BallotCreate, CloseCreate, SessionCreate
+
+from ..deps import ReadSessionDep, SessionDep, StateDep
+from ..errors import DomainError, Forbidden, InvalidInput
+from ..principal import Principal
+from ..routes import council as api
+from ..services import council as council_service
+from ..services import pages_queries as queries
+from ..services.commands import award_names
+from .common import (
+    PageUser,
+    call_route,
+    csrf_refused,
+    domain_error_page,
+    field_of,
+    form_csrf_ok,
+    login_redirect,
+    message_of,
+    redirect_with_flash,
+    render,
+    temporal_client,
+    text,
+    validation_errors,
+    whole_number,
+)
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 20
+AGENDA_LIMIT = 200  # nominations offered for one agenda, earliest deadline first
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def default_closing() -> str:
+    """Three days from now at 17:00, Vietnam time (for the convene form)."""
+    day = datetime.now(VIETNAM_TZ) + timedelta(days=3)
+    return day.replace(hour=17, minute=0, second=0, microsecond=0).strftime(DATETIME_LOCAL)
+
+
+def parse_local(value: str) -> datetime | None:
+    """A ``datetime-local`` field in Vietnam time → an aware datetime (None if malformed)."""
+    for pattern in (DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%H:%M %d/%m/%Y", "%d/%m/%Y %H:%M"):
+        try:
+            return datetime.strptime(value.strip(), pattern).replace(tzinfo=VIETNAM_TZ)
+        except ValueError:
+            continue
+    return None
+
+
+# ---- the list and convening ------------------------------------------------------------------
+
+
+async def sessions_page(request: Request, user: Principal, session, state, *, page: int = 1,
+                        errors: dict | None = None, values: dict | None = None,
+                        status_code: int = 200) -> HTMLResponse:
+    total, rows = await queries.sessions_for(session, user, limit=PAGE_SIZE,
+                                             offset=(page - 1) * PAGE_SIZE)
+    standing = user.authority_ids(Role.STANDING_OFFICER)
+    awaiting = await queries.nominations_where(
+        session, queries.at_authorities(standing, Stage.AWAITING_COUNCIL), award_names(state),
+        limit=AGENDA_LIMIT) if standing else []
+    authorities = await queries.authorities_by_id(session, {r.authority_id for r in rows} | standing)
+    return render(request, "pages/sessions.html", {
+        "rows": rows, "total": total, "page": page, "pages": max(ceil(total / PAGE_SIZE), 1),
+        "awaiting": awaiting, "can_convene": bool(standing), "authorities": authorities,
+        "standing": sorted(standing),
+        "values": values or {"title": f"Phiên họp xét khen thưởng năm {datetime.now(VIETNAM_TZ).year}",
+                             "closes_at": default_closing(),
+                             "nomination_ids": [str(n.id) for n in awaiting]},
+        "errors": errors or {},
+    }, user=user, status_code=status_code)
+
+
+@router.get("/council-sessions", response_class=HTMLResponse)
+async def sessions(request: Request, user: PageUser, session: ReadSessionDep, state: StateDep,
+                   page: str = "1"):
+    if user is None:
+        return login_redirect(request)
+    return await sessions_page(request, user, session, state,
+                               page=whole_number(page, 1, low=1, high=10_000))
+
+
+@router.post("/council-sessions", response_class=HTMLResponse)
+async def convene(request: Request, user: PageUser, session: SessionDep, state: StateDep):
+    if user is None:
+        return login_redirect(request, "/council-sessions")
+    form = await request.form()
+    if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
+        return csrf_refused(request, user)
+    values = {
+        "title": str(form.get("title") or ""), "closes_at": str(form.get("closes_at") or ""),
+        "nomination_ids": [str(v) for v in form.getlist("nomination_ids")],
+        "authority_id": str(form.get("authority_id") or ""),
+    }
+    errors: dict[str, str] = {}
+    closes_at = parse_local(values["closes_at"]) if values["closes_at"] else None
+    if closes_at is None:
+        errors["closes_at"] = text(request, "field_datetime" if values["closes_at"] else "field_required")
+    ids = [int(v) for v in values["nomination_ids"] if v.isdigit()]
+    body = {"title": values["title"], "nomination_ids": ids, "closes_at": closes_at,
+            "authority_id": int(values["authority_id"]) if values["authority_id"].isdigit() else None}
+    data = None
+    try:
+        data = SessionCreate.model_validate(body)
+    except ValidationError as exc:
+        errors = {**validation_errors(request, exc), **errors}
+    if errors or data is None:
+        if "nomination_ids" in errors:
+            errors["nomination_ids"] = text(request, "field_choose")
+        return await sessions_page(request, user, session, state, errors=errors, values=values,
+                                   status_code=422)
+    try:
+        temporal = await temporal_client(state)
+        row = await call_route(api.convene_session, body=data, user=user, session=session,
+                                     state=state, temporal=temporal)
+    except DomainError as exc:
+        await session.rollback()
+        if exc.status_code == 403:
+            return domain_error_page(request, user, exc)
+        return await sessions_page(request, user, session, state,
+                                   errors={field_of(exc): message_of(request, exc)}, values=values,
+                                   status_code=exc.status_code)
+    await session.commit()
+    return redirect_with_flash(request, f"/council-sessions/{row.id}", "convened")
+
+
+# ---- one session -----------------------------------------------------------------------------
+
+
+async def _visible_session(session, user: Principal, session_id: int) -> CouncilSession:
+    row = await session.get(CouncilSession, session_id)
+    if row is None:
+        raise Forbidden()
+    council_ids = {council_id for council_id, _ in user.council_memberships}
+    if row.council_id in council_ids or council_service.can_see_session(user, row):
+        return row
+    raise Forbidden()
+
+
+@router.get("/council-sessions/{session_id}", response_class=HTMLResponse)
+async def session_view(session_id: int, request: Request, user: PageUser, session: ReadSessionDep,
+                       state: StateDep):
+    if user is None:
+        return login_redirect(request)
+    return await _session_page(request, user, session, state, session_id)
+
+
+async def _session_page(request, user, session, state, session_id: int, *,
+                        errors: dict | None = None, status_code: int = 200) -> HTMLResponse:
+    try:
+        row = await _visible_session(session, user, session_id)
+    except DomainError as exc:
+        return domain_error_page(request, user, exc)
+    read = await council_service.read_session(session, row, state.catalogue)
+    authority = await session.get(Authority, row.authority_id)
+    member_id = user.actor.member_id_in(row.council_id)
+    return render(request, "pages/session.html", {
+        "s": read, "authority": authority, "member_id": member_id,
+        "voted": sum(1 for member in read.members if member.has_voted),
+        "can_close": row.status == SessionStatus.OPEN
+        and (row.authority_id in user.authority_ids(Role.STANDING_OFFICER)),
+        "errors": errors or {},
+    }, user=user, status_code=status_code)
+
+
+@router.post("/council-sessions/{session_id}/close", response_class=HTMLResponse)
+async def close(session_id: int, request: Request, user: PageUser, session: ReadSessionDep,
+                state: StateDep):
+    page = f"/council-sessions/{session_id}"
+    if user is None:
+        return login_redirect(request, page)
+    form = await request.form()
+    if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
+        return csrf_refused(request, user)
+    try:
+        temporal = await temporal_client(state)
+        await call_route(api.close_session, session_id=session_id,
+                         body=CloseCreate(reason=str(form.get("reason") or "")[:2000]),
+                         user=user, session=session, state=state, temporal=temporal)
+    except DomainError as exc:
+        if exc.status_code == 403:
+            return domain_error_page(request, user, exc)
+        return await _session_page(request, user, session, state, session_id,
+                                   errors={"form": message_of(request, exc)},
+                                   status_code=exc.status_code)
+    return redirect_with_flash(request, page, "session_closed")
+
+
+# ---- the ballot sheet ------------------------------------------------------------------------
+
+
+async def _ballot_page(request, user, session, state, session_id: int, *,
+                       errors: dict | None = None, values: dict | None = None,
+                       status_code: int = 200) -> HTMLResponse:
+    try:
+        await _visible_session(session, user, session_id)
+        sheet = await call_route(api.ballot_sheet, session_id=session_id, user=user,
+                                       session=session, state=state)
+    except DomainError as exc:
+        return domain_error_page(request, user, exc)
+    receipt = await queries.my_receipt(session, session_id, sheet.member_id) if sheet.has_voted else None
+    return render(request, "pages/ballot.html", {
+        "sheet": sheet, "receipt": receipt, "recused": set(sheet.recused_nomination_ids),
+        "errors": errors or {}, "values": values or {"mode": BallotMode.IN_PERSON.value},
+    }, user=user, status_code=status_code)
+
+
+@router.get("/council-sessions/{session_id}/ballot", response_class=HTMLResponse)
+async def ballot(session_id: int, request: Request, user: PageUser, session: ReadSessionDep,
+                 state: StateDep):
+    if user is None:
+        return login_redirect(request)
+    return await _ballot_page(request, user, session, state, session_id)
+
+
+@router.post("/council-sessions/{session_id}/ballot", response_class=HTMLResponse)
+async def cast(session_id: int, request: Request, user: PageUser, session: ReadSessionDep,
+               state: StateDep):
+    page = f"/council-sessions/{session_id}/ballot"
+    if user is None:
+        return login_redirect(request, page)
+    form = await request.form()
+    if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
+        return csrf_refused(request, user)
+    try:
+        await _visible_session(session, user, session_id)
+        sheet = await call_route(api.ballot_sheet, session_id=session_id, user=user,
+                                       session=session, state=state)
+    except DomainError as exc:
+        return domain_error_page(request, user, exc)
+    recused = set(sheet.recused_nomination_ids)
+    values: dict[str, Any] = {"mode": str(form.get("mode") or ""),
+                              "written_opinion": str(form.get("written_opinion") or "")}
+    errors: dict[str, str] = {}
+    choices: dict[str, str] = {}
+    valid = {c.value for c in Choice}
+    for item in sheet.items:
+        if item.nomination_id in recused:
+            continue
+        name = f"choice-{item.nomination_id}"
+        choice = str(form.get(name) or "")
+        values[name] = choice
+        if choice in valid:
+            choices[str(item.nomination_id)] = choice
+        else:
+            errors[name] = text(request, "choice_required")
+    if values["mode"] not in {m.value for m in BallotMode}:
+        errors["mode"] = text(request, "field_choose")
+    if errors:
+        return await _ballot_page(request, user, session, state, session_id, errors=errors,
+                                  values=values, status_code=422)
+    try:
+        body = BallotCreate(mode=BallotMode(values["mode"]), choices=choices,
+                            written_opinion=values["written_opinion"][:2000])
+        temporal = await temporal_client(state)
+        await call_route(api.cast_ballot, session_id=session_id, body=body, user=user,
+                         session=session, state=state, temporal=temporal)
+    except InvalidInput as exc:
+        field = field_of(exc)
+        raw = str(exc.extra.get("field") or "")
+        if raw.startswith("choices."):
+            field = "choice-" + raw.split(".", 1)[1]
+        return await _ballot_page(request, user, session, state, session_id,
+                                  errors={field: message_of(request, exc)}, values=values,
+                                  status_code=422)
+    except DomainError as exc:
+        if exc.status_code == 403:
+            return domain_error_page(request, user, exc)
+        return await _ballot_page(request, user, session, state, session_id,
+                                  errors={"form": message_of(request, exc)}, values=values,
+                                  status_code=exc.status_code)
+    return redirect_with_flash(request, page, "ballot_cast")

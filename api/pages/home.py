@@ -1,0 +1,53 @@
+"""Each person's home page: what is theirs to do today, and the deadlines that concern
+them, assembled from the offices they hold (one person may hold several)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from domain.vocabulary import Role, Stage
+from models import Nomination
+
+from ..deps import ReadSessionDep, StateDep
+from ..services import pages_queries as queries
+from ..services.commands import award_names
+from .common import PageUser, login_redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+STANDING_STAGES = (
+    Stage.RECEPTION, Stage.RETURNED, Stage.PUBLIC_NOTICE, Stage.AWAITING_COUNCIL,
+    Stage.IN_COUNCIL, Stage.AWAITING_DECISION, Stage.AWAITING_SUBMISSION, Stage.SIGNING,
+)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request, user: PageUser, session: ReadSessionDep, state: StateDep):
+    if user is None:
+        return login_redirect(request)
+    names = award_names(state)
+    context: dict = {"standing_stages": [s.value for s in STANDING_STAGES]}
+    context["tasks"] = await queries.nominations_where(
+        session, queries.waiting_on_me(user), names, limit=30
+    )
+    units = user.unit_ids(Role.UNIT_OFFICER)
+    if units:
+        unit_condition = Nomination.proposing_unit_id.in_(sorted(units))
+        context["unit_counts"] = await queries.stage_counts(session, unit_condition)
+        context["unit_recent"] = await queries.nominations_where(
+            session, unit_condition, names, limit=10, newest_first=True
+        )
+    standing = user.authority_ids(Role.STANDING_OFFICER)
+    if standing:
+        condition = queries.at_authorities(standing)
+        context["standing_counts"] = await queries.stage_counts(session, condition)
+        context["standing_overdue"] = await queries.overdue_count(session, condition)
+        context["objections"] = await queries.pending_objections(session, standing)
+    if user.council_memberships:
+        _, sessions = await queries.sessions_for(session, user, open_only=True, limit=20)
+        context["ballots"] = [s for s in sessions if s.my_member_id and not s.i_voted]
+    if user.has(Role.CHAIRMAN) or user.has(Role.VICE_CHAIRMAN):
+        context["to_sign"] = await queries.signing_queue(session, user, limit=20)
+    context["unread_total"], context["notices"] = await queries.unread_notices(session, user.user_id)
+    return render(request, "pages/home.html", context, user=user)

@@ -1,0 +1,510 @@
+"""Nomination pages: the list, starting one (with the eligibility check before saving),
+the nomination page (dossier, stage, who must act, the viewer's actions, timeline,
+documents), uploading dossier files, submitting, and every workflow command as a form.
+
+Commands go through the same functions as the JSON API (``api/routes/nominations.py``,
+``api/services/commands.py``): the pages only turn form fields into the API's bodies and
+the API's refusals into messages next to the field concerned.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from math import ceil
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData, UploadFile
+
+from domain.calendar import VIETNAM_TZ
+from domain.permissions import Command
+from domain.vocabulary import Level, ObjectionStatus, Role, Stage
+from models import Authority
+from models.schemas.nominations import (
+    AcceptCreate,
+    ExtendCreate,
+    NominationCreate,
+    ReasonCreate,
+    ReassignCreate,
+    ResolveObjectionCreate,
+    ResubmitCreate,
+    ReturnCreate,
+    RevokeCreate,
+)
+
+from ..deps import ReadSessionDep, SessionDep, StateDep
+from ..errors import DomainError, Forbidden, InvalidInput
+from ..i18n import request_language
+from ..principal import Principal
+from ..routes import nominations as api
+from ..services import nominations as service
+from ..services import pages_forms as forms
+from ..services import pages_queries as queries
+from ..services.commands import award_names, eligibility, nomination_detail, visible_nomination
+from .common import (
+    PageUser,
+    call_route,
+    csrf_refused,
+    domain_error_page,
+    field_of,
+    form_csrf_ok,
+    login_redirect,
+    message_of,
+    redirect_with_flash,
+    render,
+    temporal_client,
+    text,
+    validation_errors,
+    whole_number,
+)
+from .standing import notices_page
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 50
+NOMINEE_ALIASES = {"nominee": "nominee", "person_id": "nominee", "collective_id": "nominee",
+                   "household_id": "nominee"}
+
+
+def _today():
+    return datetime.now(VIETNAM_TZ).date()
+
+
+def _enum(enum_class, value: str | None):
+    try:
+        return enum_class(value) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None
+
+
+# ---- the list ----------------------------------------------------------------------------
+
+
+@router.get("/nominations", response_class=HTMLResponse)
+async def nominations_list(
+    request: Request, user: PageUser, session: ReadSessionDep, state: StateDep,
+    stage: str = "", level: str = "", award_code: str = "", year: str = "", q: str = "",
+    overdue: str = "", open_only: str = "", page: str = "1",
+):
+    if user is None:
+        return login_redirect(request)
+    page_number = whole_number(page, 1, low=1, high=100_000)
+    filters = service.NominationFilters(
+        stage=_enum(Stage, stage), level=_enum(Level, level), award_code=award_code or None,
+        year=_int(year), query=q[:100] or None, overdue=True if overdue else None,
+        open_only=bool(open_only),
+    )
+    total, items = await service.list_nominations(
+        session, user, filters, page=page_number, page_size=PAGE_SIZE, award_names=award_names(state)
+    )
+    query = {k: v for k, v in dict(stage=stage, level=level, award_code=award_code, year=year,
+                                    q=q, overdue=overdue, open_only=open_only).items() if v}
+    return render(request, "pages/nominations.html", {
+        "items": items, "total": total, "page": page_number, "pages": max(ceil(total / PAGE_SIZE), 1),
+        "base": "/nominations?" + (urlencode(query) + "&" if query else ""),
+        "filters": query, "stages": [s.value for s in Stage], "levels": [lv.value for lv in Level],
+        "awards": sorted(award_names(state).items(), key=lambda kv: kv[1]),
+        "can_nominate": bool(user.unit_ids(Role.UNIT_OFFICER)),
+    }, user=user)
+
+
+# ---- starting a nomination -----------------------------------------------------------------
+
+
+async def _new_form(request: Request, user: Principal, session, state, *, values: dict | None = None,
+                    errors: dict | None = None, verdict=None, status_code: int = 200) -> HTMLResponse:
+    rule_set = state.catalogue.in_force(_today())
+    units = user.unit_ids(Role.UNIT_OFFICER)
+    unit_names = await queries.units_named(session, units)
+    choices = await queries.unit_nominees(session, units)
+    awards = [(code, award.name_vi if request_language(request) == "vi" else award.label_en,
+               [k.value for k in award.recipients]) for code, award in rule_set.awards.items()]
+    return render(request, "pages/nomination_new.html", {
+        "values": values or {"year": str(_today().year), "attestations": []},
+        "errors": errors or {}, "verdict": verdict, "units": sorted(unit_names.items()),
+        "choices": choices, "awards": awards, "rule_set": rule_set,
+        "attestations_by_award": forms.attestations_by_award(rule_set),
+    }, user=user, status_code=status_code)
+
+
+@router.get("/nominations/new", response_class=HTMLResponse)
+async def new_nomination(request: Request, user: PageUser, session: ReadSessionDep, state: StateDep):
+    if user is None:
+        return login_redirect(request)
+    if not user.unit_ids(Role.UNIT_OFFICER):
+        return domain_error_page(request, user, Forbidden())
+    return await _new_form(request, user, session, state)
+
+
+def _creation_body(form: FormData, user: Principal) -> tuple[dict, dict[str, Any]]:
+    """The form's values (to show again) and the JSON body they make."""
+    units = sorted(user.unit_ids(Role.UNIT_OFFICER))
+    values = {
+        "proposing_unit_id": str(form.get("proposing_unit_id") or (units[0] if len(units) == 1 else "")),
+        "nominee": str(form.get("nominee") or ""),
+        "award_code": str(form.get("award_code") or ""),
+        "year": str(form.get("year") or ""),
+        "achievement_summary": str(form.get("achievement_summary") or ""),
+        "attestations": [str(a) for a in form.getlist("attestations")],
+    }
+    body: dict[str, Any] = {
+        "award_code": values["award_code"], "year": values["year"] or None,
+        "nominee": forms.parse_nominee(values["nominee"]),
+        "proposing_unit_id": values["proposing_unit_id"] or None,
+        "achievement_summary": values["achievement_summary"],
+        "attestations": sorted(set(values["attestations"])),
+    }
+    return values, body
+
+
+@router.post("/nominations/new", response_class=HTMLResponse)
+async def new_nomination_submit(request: Request, user: PageUser, session: SessionDep, state: StateDep):
+    if user is None:
+        return login_redirect(request, "/nominations/new")
+    form = await request.form()
+    if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
+        return csrf_refused(request, user)
+    if not user.unit_ids(Role.UNIT_OFFICER):
+        return domain_error_page(request, user, Forbidden())
+    values, body = _creation_body(form, user)
+    errors: dict[str, str] = {}
+    if body["nominee"] is None:
+        errors["nominee"] = text(request, "field_choose")
+        body.pop("nominee")
+    try:
+        data = NominationCreate.model_validate(body)
+    except ValidationError as exc:
+        errors = {**validation_errors(request, exc, NOMINEE_ALIASES), **errors}
+        return await _new_form(request, user, session, state, values=values, errors=errors,
+                               status_code=422)
+    if errors:
+        return await _new_form(request, user, session, state, values=values, errors=errors,
+                               status_code=422)
+    rule_set = state.catalogue.in_force(_today())
+    if form.get("action") == "check":
+        try:
+            verdict = await forms.check_unsaved(session, principal=user, rule_set=rule_set, data=data)
+        except InvalidInput as exc:
+            errors[field_of(exc, NOMINEE_ALIASES)] = message_of(request, exc)
+            return await _new_form(request, user, session, state, values=values, errors=errors,
+                                   status_code=422)
+        return await _new_form(request, user, session, state, values=values, verdict=verdict)
+    try:
+        nomination = await service.create_nomination(session, principal=user, data=data,
+                                                      rule_set=rule_set)
+    except InvalidInput as exc:
+        errors[field_of(exc, NOMINEE_ALIASES)] = message_of(request, exc)
+        await session.rollback()
+        return await _new_form(request, user, session, state, values=values, errors=errors,
+                               status_code=422)
+    except DomainError as exc:
+        await session.rollback()
+        return await _new_form(request, user, session, state, values=values,
+                               errors={"form": message_of(request, exc)}, status_code=exc.status_code)
+    await session.commit()
+    return redirect_with_flash(request, f"/nominations/{nomination.id}", "draft_saved")
+
+
+# ---- the nomination page -------------------------------------------------------------------
+
+
+async def nomination_page(
+    request: Request, user: Principal, session, state, nomination_id: int, *,
+    errors: dict[str, dict[str, str]] | None = None, values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The page of one nomination; ``errors`` are keyed by form (a command, ``upload``,
+    ``submit``) then by field."""
+    try:
+        nomination = await visible_nomination(session, user, nomination_id)
+    except DomainError as exc:
+        return domain_error_page(request, user, exc)
+    detail = await nomination_detail(session, state, user, nomination_id)
+    rule_set = state.catalogue.get(nomination.rule_set_id)
+    award = rule_set.awards.get(nomination.award_code)
+    present = {item.item_code for item in detail.dossier_items}
+    requirements = [
+        {"codes": codes, "present": any(code in present for code in codes)}
+        for codes in forms.required_items(rule_set, nomination.award_code, nomination.level)
+    ]
+    verdict = None
+    if nomination.stage == Stage.DRAFT and "submit" in detail.allowed_actions:
+        verdict = await _draft_verdict(session, state, nomination)
+    context: dict[str, Any] = {
+        "n": detail,
+        "award": award,
+        "rule_set": rule_set,
+        "dossier_types": rule_set.dossier_items,
+        "requirements": requirements,
+        # Pre-checked in the "return for supplement" form: what the level requires and lacks.
+        "missing_codes": {r["codes"][0] for r in requirements if not r["present"]},
+        "verdict": verdict,
+        "timeline": await queries.timeline(session, nomination_id),
+        "certificates": (await queries.certificate_items(session, nomination))
+        if award is not None and award.certificate and nomination.stage == Stage.GRANTED else [],
+        "council_session": await queries.nomination_session(session, nomination),
+        "officers": [],
+        "errors": errors or {},
+        "values": values or {},
+        "max_mb": state.settings.upload_max_bytes // (1024 * 1024),
+        "can_upload": _can_upload(user, detail),
+    }
+    if Command.REASSIGN.value in detail.allowed_actions:
+        authority = await session.get(Authority, nomination.authority_id)
+        context["officers"] = await queries.standing_officers(session, authority.standing_unit_id)
+    return render(request, "pages/nomination.html", context, user=user, status_code=status_code)
+
+
+def _can_upload(user: Principal, detail) -> bool:
+    if detail.stage == Stage.DRAFT:
+        return "upload_dossier_item" in detail.allowed_actions
+    return detail.stage == Stage.RETURNED and Command.RESUBMIT.value in detail.allowed_actions
+
+
+async def _draft_verdict(session, state, nomination):
+    rule_set = state.catalogue.in_force(_today())
+    if nomination.award_code not in rule_set.awards:
+        return None
+    return await eligibility(session, rule_set, nomination)
+
+
+@router.get("/nominations/{nomination_id}", response_class=HTMLResponse)
+async def nomination_view(nomination_id: int, request: Request, user: PageUser,
+                          session: ReadSessionDep, state: StateDep):
+    if user is None:
+        return login_redirect(request)
+    return await nomination_page(request, user, session, state, nomination_id)
+
+
+# ---- dossier files, submit, delete ---------------------------------------------------------
+
+
+@router.post("/nominations/{nomination_id}/files", response_class=HTMLResponse)
+async def upload_file(nomination_id: int, request: Request, user: PageUser, session: SessionDep,
+                      state: StateDep):
+    back = f"/nominations/{nomination_id}"
+    if user is None:
+        return login_redirect(request, back)
+    form = await request.form()
+    if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
+        return csrf_refused(request, user)
+    item_code = str(form.get("item_code") or "")
+    title = str(form.get("title") or "").strip() or None
+    upload = form.get("file")
+    errors: dict[str, str] = {}
+    if not item_code:
+        errors["item_code"] = text(request, "field_choose")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        errors["file"] = text(request, "field_choose")
+    if title and len(title) > 255:
+        errors["title"] = text(request, "field_too_long", n=255)
+    if not errors:
+        try:
+            await call_route(api.upload_dossier_item, nomination_id=nomination_id, user=user,
+                             session=session, state=state, item_code=item_code, file=upload,
+                             title=title)
+        except InvalidInput as exc:
+            errors[field_of(exc)] = message_of(request, exc)
+        except DomainError as exc:
+            if exc.status_code == 403:
+                return domain_error_page(request, user, exc)
+            errors["form"] = message_of(request, exc)
+    if errors:
+        await session.rollback()
+        return await nomination_page(request, user, session, state, nomination_id,
+                                     errors={"upload": errors},
+                                     values={"upload": {"item_code": item_code, "title": title or ""}},
+                                     status_code=422)
+    await session.commit()
+    return redirect_with_flash(request, back + "#dossier", "uploaded", name=upload.filename)
+
+
+@router.post("/nominations/{nomination_id}/submit", response_class=HTMLResponse)
+async def submit_draft(nomination_id: int, request: Request, user: PageUser, session: SessionDep,
+                       state: StateDep):
+    back = f"/nominations/{nomination_id}"
+    if user is None:
+        return login_redirect(request, back)
+    form = await request.form()
+    if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
+        return csrf_refused(request, user)
+    try:
+        temporal = await temporal_client(state)
+        await call_route(api.submit_nomination, nomination_id=nomination_id, user=user,
+                         session=session, state=state, temporal=temporal)
+    except DomainError as exc:
+        await session.rollback()
+        if exc.status_code == 403:
+            return domain_error_page(request, user, exc)
+        return await nomination_page(request, user, session, state, nomination_id,
+                                     errors={"submit": {"form": message_of(request, exc)}},
+                                     status_code=exc.status_code)
+    await session.commit()
+    return redirect_with_flash(request, back, "submitted")
+
+
+@router.post("/nominations/{nomination_id}/delete", response_class=HTMLResponse)
+async def delete_draft(nomination_id: int, request: Request, user: PageUser, session: SessionDep,
+                       state: StateDep):
+    if user is None:
+        return login_redirect(request, f"/nominations/{nomination_id}")
+    form = await request.form()
+    if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
+        return csrf_refused(request, user)
+    try:
+        await call_route(api.delete_draft, nomination_id=nomination_id, user=user,
+                         session=session, state=state)
+    except DomainError as exc:
+        await session.rollback()
+        return domain_error_page(request, user, exc)
+    await session.commit()
+    return redirect_with_flash(request, "/nominations", "draft_deleted")
+
+
+# ---- workflow commands ---------------------------------------------------------------------
+
+
+def _command_body(command: Command, form: FormData):
+    """The JSON API's body for a command, from the form's fields (pydantic validates)."""
+    reason = str(form.get("reason") or "")
+    if command == Command.ACCEPT_DOSSIER:
+        return AcceptCreate.model_validate({"note": str(form.get("note") or "")})
+    if command == Command.RETURN_FOR_SUPPLEMENT:
+        return ReturnCreate.model_validate(
+            {"missing_items": [str(v) for v in form.getlist("missing_items")], "reason": reason})
+    if command == Command.RESUBMIT:
+        return ResubmitCreate.model_validate(
+            {"added_items": [str(v) for v in form.getlist("added_items")],
+             "note": str(form.get("note") or "")})
+    if command in (Command.REJECT, Command.WITHDRAW, Command.REFUSE):
+        return ReasonCreate.model_validate({"reason": reason})
+    if command == Command.EXTEND_DEADLINE:
+        return ExtendCreate.model_validate(
+            {"working_days": str(form.get("working_days") or "").strip() or None, "reason": reason})
+    if command == Command.REASSIGN:
+        return ReassignCreate.model_validate(
+            {"to_user_id": str(form.get("to_user_id") or "") or None, "reason": reason})
+    if command == Command.RESOLVE_OBJECTION:
+        outcome = str(form.get("outcome") or "")
+        return ResolveObjectionCreate.model_validate(
+            {"outcome": outcome if outcome in (ObjectionStatus.DISMISSED, ObjectionStatus.UPHELD)
+             else None, "reason": reason})
+    if command == Command.REVOKE:
+        body = {"reason": reason}
+        if str(form.get("legal_basis") or "").strip():
+            body["legal_basis"] = str(form.get("legal_basis"))
+        return RevokeCreate.model_validate(body)
+    raise Forbidden()
+
+
+ROUTES = {
+    Command.ACCEPT_DOSSIER: api.accept_dossier,
+    Command.RETURN_FOR_SUPPLEMENT: api.return_for_supplement,
+    Command.RESUBMIT: api.resubmit,
+    Command.REJECT: api.reject,
+    Command.WITHDRAW: api.withdraw,
+    Command.REFUSE: api.refuse,
+    Command.EXTEND_DEADLINE: api.extend_deadline,
+    Command.REASSIGN: api.reassign,
+    Command.RESOLVE_OBJECTION: api.resolve_objection,
+    Command.REVOKE: api.revoke,
+}
+
+
+async def _run(command: Command, nomination_id: int, body, form: FormData, user, session, state,
+               temporal):
+    route = ROUTES.get(command)
+    if route is None:
+        raise Forbidden()
+    key = str(form.get("objection_key") or "")
+    if command == Command.RESOLVE_OBJECTION and not key:
+        raise InvalidInput("objection_key", "Chọn ý kiến phản ánh", "choose the objection")
+    return await call_route(route, nomination_id=nomination_id, objection_key=key, body=body,
+                            user=user, session=session, state=state, temporal=temporal)
+
+
+COMMAND_FIELD_ALIASES = {"body": "form", "stage": "form"}
+
+
+@router.post("/nominations/{nomination_id}/do/{command}", response_class=HTMLResponse)
+async def run_command(nomination_id: int, command: str, request: Request, user: PageUser,
+                      session: ReadSessionDep, state: StateDep) -> Response:
+    page = f"/nominations/{nomination_id}"
+    if user is None:
+        return login_redirect(request, page)
+    form = await request.form()
+    if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
+        return csrf_refused(request, user)
+    back = str(form.get("back") or "")
+    if not back.startswith("/") or back.startswith("//"):
+        back = page
+    try:
+        chosen = Command(command)
+    except ValueError:
+        return domain_error_page(request, user, Forbidden())
+    form_key = chosen.value
+    if chosen == Command.RESOLVE_OBJECTION:
+        form_key = f"{chosen.value}:{form.get('objection_key') or ''}"
+    submitted = {k: (form.getlist(k) if k in ("missing_items", "added_items") else str(v))
+                 for k, v in form.items() if k != "csrf_token"}
+    try:
+        body = _command_body(chosen, form)
+    except ValidationError as exc:
+        return await _command_failed(request, user, session, state, nomination_id, back, form_key,
+                                     validation_errors(request, exc), submitted, 422)
+    try:
+        temporal = await temporal_client(state)
+        await _run(chosen, nomination_id, body, form, user, session, state, temporal)
+    except DomainError as exc:
+        if exc.status_code == 403:
+            return domain_error_page(request, user, exc)
+        field = field_of(exc, COMMAND_FIELD_ALIASES)
+        message = message_of(request, exc)
+        missing = exc.extra.get("missing")
+        if missing:
+            message = _missing_message(request, state, nomination_id, missing)
+        return await _command_failed(request, user, session, state, nomination_id, back, form_key,
+                                     {field: message}, submitted, exc.status_code)
+    label = text(request, f"command_{chosen.value}")
+    return redirect_with_flash(request, back, "action_done", action=label)
+
+
+async def _command_failed(request, user, session, state, nomination_id, back, form_key,
+                          errors: dict[str, str], submitted: dict, status_code: int):
+    """Show the form again with the errors next to its fields: on the nomination page,
+    or on the list page the form was sent from (objections are resolved from /notices)."""
+    if back.startswith("/notices"):
+        return await notices_page(request, user, session, state,
+                                  errors={f"{nomination_id}:{form_key}": errors},
+                                  values={f"{nomination_id}:{form_key}": submitted},
+                                  status_code=status_code)
+    return await nomination_page(request, user, session, state, nomination_id,
+                                 errors={form_key: errors}, values={form_key: submitted},
+                                 status_code=status_code)
+
+
+def _missing_message(request: Request, state, nomination_id: int, missing: list[str]) -> str:
+    """The dossier items a refused acceptance names, by their names in the catalogue."""
+    lang = request_language(request)
+    names = []
+    for entry in missing:
+        alternatives = []
+        for code in str(entry).split(" | "):
+            item = _dossier_type(state, code)
+            alternatives.append((item.name_vi if lang == "vi" else item.name_en) if item else code)
+        names.append(text(request, "or_join").join(alternatives))
+    return text(request, "dossier_missing", items="; ".join(names))
+
+
+def _dossier_type(state, code: str):
+    for rule_set in state.catalogue.rule_sets:
+        if code in rule_set.dossier_items:
+            return rule_set.dossier_items[code]
+    return None

@@ -1,0 +1,95 @@
+"""The authenticated person behind a request, with roles resolved to authorities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.vocabulary import Level, Role
+from models import Authority, Council, CouncilMember, RoleGrant, User
+from workflows.contracts import Actor, RoleRef
+
+_AUTHORITY_ROLES = {Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.COUNCIL_MEMBER, Role.AUDITOR}
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    username: str
+    full_name: str
+    email: str | None
+    roles: tuple[RoleRef, ...]
+    council_memberships: tuple[tuple[int, int], ...]  # (council_id, member_id)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(
+            user_id=self.user_id,
+            name=self.full_name,
+            roles=self.roles,
+            council_memberships=self.council_memberships,
+        )
+
+    def has(self, role: Role) -> bool:
+        return any(r.role == role for r in self.roles)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has(Role.ADMIN)
+
+    def authority_ids(self, *roles: Role) -> set[int]:
+        return {
+            r.authority_id
+            for r in self.roles
+            if r.authority_id is not None and (not roles or r.role in roles)
+        }
+
+    def unit_ids(self, role: Role) -> set[int]:
+        return {r.unit_id for r in self.roles if r.role == role}
+
+    def levels(self) -> set[Level]:
+        return {r.level for r in self.roles}
+
+
+async def load_principal(session: AsyncSession, user_id: int) -> Principal | None:
+    user = await session.get(User, user_id)
+    if user is None or not user.is_active:
+        return None
+    grants = (
+        await session.execute(select(RoleGrant).where(RoleGrant.user_id == user_id))
+    ).scalars().all()
+    unit_ids = {g.unit_id for g in grants}
+    authorities = (
+        await session.execute(
+            select(Authority).where(
+                or_(Authority.unit_id.in_(unit_ids), Authority.standing_unit_id.in_(unit_ids))
+            )
+        )
+    ).scalars().all() if unit_ids else []
+    by_unit = {a.unit_id: a.id for a in authorities}
+    by_standing_unit = {a.standing_unit_id: a.id for a in authorities}
+    roles = []
+    for grant in sorted(grants, key=lambda g: (g.level.rank, g.role.value, g.unit_id)):
+        authority_id = None
+        if grant.role == Role.STANDING_OFFICER:
+            authority_id = by_standing_unit.get(grant.unit_id)
+        elif grant.role in _AUTHORITY_ROLES:
+            authority_id = by_unit.get(grant.unit_id)
+        roles.append(RoleRef(grant.role, grant.unit_id, grant.level, authority_id))
+    memberships = (
+        await session.execute(
+            select(CouncilMember.council_id, CouncilMember.id)
+            .join(Council, Council.id == CouncilMember.council_id)
+            .where(CouncilMember.user_id == user_id, CouncilMember.active.is_(True))
+        )
+    ).all()
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        email=user.email,
+        roles=tuple(roles),
+        council_memberships=tuple((c, m) for c, m in memberships),
+    )

@@ -1,0 +1,42 @@
+"""Every router of the application, in one place.
+
+To add routes: write ``api/routes/<topic>.py`` (JSON, under /api/v1) or
+``api/pages/<topic>.py`` (HTML) exposing ``router``, and list it here."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from fastapi import FastAPI
+
+ROUTER_MODULES = [
+    "api.routes.health",
+    "api.routes.auth",
+    "api.pages.auth",
+    "api.routes.inbox",
+    "api.routes.nominations",
+    "api.routes.council",
+    "api.routes.decisions",
+    "api.routes.boards",
+    "api.routes.public",
+    "api.routes.documents",
+    "api.routes.verification",
+    "api.pages.verification",
+    "api.routes.catalogue",
+    "api.routes.registry",
+    # The pages of each person and the public portal (api/pages/*).
+    "api.pages.home",
+    "api.pages.nominations",
+    "api.pages.standing",
+    "api.pages.council",
+    "api.pages.decisions",
+    "api.pages.audit",
+    "api.pages.portal",
+    "api.pages.campaigns",
+    "api.routes.campaigns",
+]
+
+
+def include_routers(app: FastAPI) -> None:
+    for name in ROUTER_MODULES:
+        app.include_router(import_module(name).router)

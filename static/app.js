@@ -1,0 +1,59 @@
+// A little plain JavaScript where it saves a click or a reload; every page works without it.
+(function () {
+  "use strict";
+
+  // Forms that end a nomination or close a ballot ask once more.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+
+  // New nomination: show only the criteria of the chosen award (others are disabled so
+  // they are not sent).
+  // Within an award, only the criteria for the chosen kind of nominee (individual,
+  // collective, household) are shown.
+  var award = document.getElementById("award_code");
+  var nominee = document.getElementById("nominee");
+  function showAttestations() {
+    var chosen = award ? award.value : "";
+    var kind = nominee && nominee.value ? nominee.value.split(":")[0] : "";
+    document.querySelectorAll("fieldset.attestations").forEach(function (set) {
+      var visible = 0;
+      set.querySelectorAll("[data-recipients]").forEach(function (field) {
+        var kinds = field.getAttribute("data-recipients");
+        var on = set.getAttribute("data-award") === chosen &&
+          (!kinds || !kind || kinds.split(" ").indexOf(kind) >= 0);
+        field.hidden = !on;
+        field.querySelectorAll("input").forEach(function (input) { input.disabled = !on; });
+        if (on) { visible += 1; }
+      });
+      set.hidden = visible === 0;
+    });
+  }
+  if (award) {
+    award.addEventListener("change", showAttestations);
+    if (nominee) { nominee.addEventListener("change", showAttestations); }
+    showAttestations();
+  }
+
+  // Council session: refresh who has voted every 15 seconds while the ballot is open.
+  var progress = document.querySelector("[data-session-progress]");
+  var status = document.getElementById("session-status");
+  if (progress && status && status.getAttribute("data-status") === "open" && window.fetch) {
+    var id = progress.getAttribute("data-session-progress");
+    window.setInterval(function () {
+      fetch("/api/v1/council-sessions/" + id, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          data.members.forEach(function (m) {
+            var li = document.querySelector('[data-member="' + m.member_id + '"]');
+            if (li && m.has_voted && li.getAttribute("data-voted") !== "yes") { window.location.reload(); }
+          });
+          if (data.status !== "open") { window.location.reload(); }
+        })
+        .catch(function () {});
+    }, 15000);
+  }
+})();
