@@ -1,0 +1,69 @@
+"""Every change to a running workflow must replay the saved histories of running ones.
+
+The histories under tests/replay/histories were produced by the end-to-end tests
+(scripts/save_replay_histories.sh). A change that would break a nomination, council
+session, decision or revocation already in flight fails here — unless it is guarded by
+``workflow.patched(...)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from thidua.settings import Settings
+from thidua.temporal_client import data_converter
+from thidua.worker import sandbox_runner
+from workflows.council_session import CouncilSessionWorkflow
+from workflows.decision import DecisionWorkflow
+from workflows.nomination import NominationWorkflow
+from workflows.revocation import RevocationWorkflow
+
+HISTORIES = Path(__file__).parent / "histories"
+ENGINE_PREFIXES = ("nomination-", "council-session-", "decision-")
+
+
+def engine_histories() -> list[Path]:
+    return sorted(p for p in HISTORIES.glob("*.json") if p.name.startswith(ENGINE_PREFIXES))
+
+
+def load(path: Path) -> WorkflowHistory:
+    workflow_id = path.name.split("--", 1)[0]
+    return WorkflowHistory.from_json(workflow_id, path.read_text())
+
+
+def replayer(*workflows) -> Replayer:
+    return Replayer(
+        workflows=list(workflows),
+        data_converter=data_converter(Settings(environment="test")),
+        workflow_runner=sandbox_runner(),
+    )
+
+
+def test_there_are_histories_of_every_engine_workflow():
+    ids = [p.name.split("--")[0] for p in engine_histories()]
+    assert any(i.startswith("nomination-") and not i.endswith("-revocation") for i in ids)
+    assert any(i.endswith("-revocation") for i in ids)
+    assert any(i.startswith("council-session-") for i in ids)
+    assert any(i.startswith("decision-") for i in ids)
+
+
+@pytest.mark.parametrize("path", engine_histories(), ids=lambda p: p.name[:70])
+async def test_saved_history_replays(path):
+    result = await replayer(NominationWorkflow, CouncilSessionWorkflow, DecisionWorkflow,
+                            RevocationWorkflow).replay_workflow(load(path), raise_on_replay_failure=False)
+    assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
+
+
+async def test_an_incompatible_change_is_caught():
+    from tests.replay.broken_workflows import ReorderedNominationWorkflow
+
+    path = next(p for p in engine_histories() if p.name.startswith("nomination-1--test-giay-khen"))
+    result = await replayer(ReorderedNominationWorkflow).replay_workflow(
+        load(path), raise_on_replay_failure=False)
+    assert result.replay_failure is not None
+    assert "Nondeterminism" in type(result.replay_failure).__name__ or "nondetermin" in str(
+        result.replay_failure).lower()
