@@ -1,0 +1,46 @@
+"""The auditor's pages: every nomination's timeline with filters, and the CSV export
+(UTF-8 with a byte-order mark so that Excel shows Vietnamese)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+# On both databases (the backend fixture is parametrized over SQLite and PostgreSQL).
+
+
+async def test_audit_trail_filters_and_csv(harness, people):
+    first = (await harness.nominate())["id"]
+    second = (await harness.nominate(person="Đặng Thị Thủy"))["id"]
+    await harness.ok("thuongtruc", f"/api/v1/nominations/{first}/accept", {"note": "Đủ hồ sơ"})
+    auditor = people("kiemtra")
+    page = await auditor.get("/audit")
+    assert page.status_code == 200
+    assert page.text.count("data-event=") == 3
+    accepted = await auditor.get("/audit?action=accepted")
+    assert accepted.text.count("data-event=") == 1 and "Tiếp nhận hồ sơ hợp lệ" in accepted.text
+    by_name = await auditor.get("/audit", params={"q": "Thủy"})
+    assert by_name.text.count("data-event=") == 1 and f"/nominations/{second}#timeline" in by_name.text
+    bad = await auditor.get("/audit?date_from=31/02/2026")
+    assert bad.status_code == 422 and 'id="date_from-error">Ngày không hợp lệ (dd/mm/yyyy)</p>' in bad.text
+    timeline = await auditor.get(f"/nominations/{first}")
+    assert timeline.status_code == 200
+    assert 'data-action="submitted"' in timeline.text and 'data-action="accepted"' in timeline.text
+
+    export = await auditor.get("/audit/export.csv", params={"q": "Hoa"})
+    assert export.status_code == 200
+    assert export.headers["content-type"].startswith("text/csv")
+    assert "attachment" in export.headers["content-disposition"]
+    assert export.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Mã sự kiện", "Thời điểm", "Mã đề nghị", "Đối tượng"]
+    assert [r[5] for r in rows[1:]] == ["Đơn vị nộp hồ sơ", "Tiếp nhận hồ sơ hợp lệ"]
+    assert {r[3] for r in rows[1:]} == {"Nguyễn Thị Hoa"}
+    assert rows[2][11] == "Đủ hồ sơ"
+
+
+async def test_audit_is_for_auditors(harness, people):
+    for username in ("canbo.vanphong", "thuongtruc", "chutich"):
+        assert (await people(username).get("/audit")).status_code == 403
+        assert (await people(username).get("/audit/export.csv")).status_code == 403
+    assert (await people(None).get("/audit/export.csv")).status_code == 303

@@ -1,0 +1,90 @@
+"""Decision pages: drafting from the nominations awaiting a decision, the PDF preview,
+the signing queue with one action to sign, delegation to the vice-chairman."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from domain.vocabulary import DecisionStatus, SignerCapacity, Stage
+from models import Decision
+
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
+
+async def awaiting_decision(harness, person: str = "Nguyễn Thị Hoa") -> int:
+    nomination_id = (await harness.nominate(person=person))["id"]
+    await harness.ok("thuongtruc", f"/api/v1/nominations/{nomination_id}/accept", {"note": ""})
+    await harness.wait_stage(nomination_id, Stage.AWAITING_COUNCIL)
+    session = await harness.convene([nomination_id])
+    for member in ("chutich", "phochutich", "uyvien.vhxh", "uyvien.mttq"):
+        await harness.vote(session["id"], member, {nomination_id: "agree"})
+    await harness.ok("thuongtruc", f"/api/v1/council-sessions/{session['id']}/close", {})
+    await harness.wait_stage(nomination_id, Stage.AWAITING_DECISION)
+    return nomination_id
+
+
+async def wait_status(harness, decision_id: int, status: DecisionStatus) -> Decision:
+    for _ in range(300):
+        async with harness.factory() as session:
+            decision = await session.get(Decision, decision_id)
+            if decision.status == status:
+                return decision
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"decision {decision_id} is {decision.status}")
+
+
+async def test_draft_delegate_and_sign(harness, people):
+    nomination_id = await awaiting_decision(harness)
+    standing = people("thuongtruc")
+    page = await standing.get("/decisions")
+    assert f'name="nomination_ids" value="{nomination_id}" checked' in page.text
+    refused = await standing.post("/decisions", {"kind": "decision"}, csrf_from="/decisions")
+    assert refused.status_code == 422 and 'id="decision-ids-error">Vui lòng chọn</p>' in refused.text
+    drafted = await standing.post("/decisions", {"kind": "decision",
+                                                 "nomination_ids": [str(nomination_id)]},
+                                  csrf_from="/decisions")
+    assert drafted.status_code == 303
+    decision_id = int(drafted.headers["location"].rsplit("/", 1)[1])
+    view = await standing.get(drafted.headers["location"])
+    assert f'data="/api/v1/decisions/{decision_id}/preview.pdf"' in view.text
+    assert 'id="sign-form"' not in view.text  # the standing body drafts, never signs
+    await wait_status(harness, decision_id, DecisionStatus.AWAITING_SIGNATURE)
+    forbidden = await standing.post(f"/decisions/{decision_id}/sign", {}, csrf_from="/decisions")
+    assert forbidden.status_code == 403
+
+    vice = people("phochutich")
+    assert "Không có văn bản nào chờ bạn ký" in (await vice.get("/signing")).text
+    chairman = people("chutich")
+    queue = await chairman.get("/signing")
+    assert "Về việc tặng Giấy khen" in queue.text and 'id="sign-form"' in queue.text
+    assert "702.000 đồng" in queue.text  # 0.3 × 2.340.000 đồng, in Vietnamese format
+    refused = await chairman.post(f"/decisions/{decision_id}/delegate", {"to_user_id": ""},
+                                  csrf_from="/signing")
+    assert refused.status_code == 422 and 'id="to_user_id-error">Vui lòng chọn</p>' in refused.text
+    delegated = await chairman.post(f"/decisions/{decision_id}/delegate", {
+        "to_user_id": str(harness.ids.users["phochutich"]), "reason": "Chủ tịch đi công tác"},
+        csrf_from="/signing")
+    assert delegated.status_code == 303
+    assert "Không có văn bản nào chờ bạn ký" in (await chairman.get("/signing")).text
+    queue = await vice.get("/signing")
+    assert 'id="sign-form"' in queue.text and "Giao ký thay: Lê Thị Thu Hà" in queue.text
+    signed = await vice.post(f"/decisions/{decision_id}/sign", {}, csrf_from="/signing")
+    assert signed.status_code == 303
+    decision = await wait_status(harness, decision_id, DecisionStatus.ISSUED)
+    assert decision.signer_capacity == SignerCapacity.DEPUTY
+    shown = await vice.get(signed.headers["location"])
+    assert f"Đã ký, số {decision.number_text}" in shown.text
+    assert f'id="decision-number">{decision.number_text}<' in shown.text
+    assert "/xac-minh?number=" in shown.text
+    await harness.wait_stage(nomination_id, Stage.GRANTED)
+    nomination = await people("canbo.vanphong").get(f"/nominations/{nomination_id}")
+    assert 'class="certificate-link"' in nomination.text and "Giấy khen (in)" in nomination.text
+    assert "/api/v1/documents/" in nomination.text  # the signed decision PDF
+
+
+async def test_signing_queue_only_for_signers(harness, people):
+    assert (await people("uyvien.mttq").get("/signing")).status_code == 403
+    assert (await people("thuongtruc").get("/signing")).status_code == 403
+    assert (await people("chutich.tp").get("/signing")).status_code == 200
