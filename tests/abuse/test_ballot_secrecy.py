@@ -81,7 +81,11 @@ def json_leaks(payload, where: str = "$") -> list[str]:
     found = []
     if isinstance(payload, dict):
         for key, value in payload.items():
-            if key.lower() in ("choice", "choices", "vote", "votes", "ballot"):
+            # The catalogue's "vote" names a rule (secret ballot, show of hands), a plain
+            # word that is no choice; anything else under these keys is suspect.
+            is_rule = key.lower() == "vote" and isinstance(value, str) and (
+                value.strip().lower() not in CHOICE_TOKENS)
+            if key.lower() in ("choice", "choices", "vote", "votes", "ballot") and not is_rule:
                 found.append(f"{where}.{key}")
             found += json_leaks(value, f"{where}.{key}")
     elif isinstance(payload, list):
