@@ -39,6 +39,7 @@ from models.schemas.campaigns import (
     ReportDocumentRead,
     SummarizeCreate,
 )
+from models.schemas.common import DbId
 from thidua.files import FileStore
 from workflows.campaign import CampaignWorkflow
 from workflows.campaign_types import (
@@ -104,7 +105,7 @@ async def launch_new_campaign(
     responses=error_responses(Unauthorized, Forbidden, NotFound, WrongStage, ServiceUnavailable),
 )
 async def launch_campaign(
-    campaign_id: int, user: CurrentUser, session: SessionDep, state: StateDep, temporal: TemporalDep
+    campaign_id: DbId, user: CurrentUser, session: SessionDep, state: StateDep, temporal: TemporalDep
 ) -> CampaignDetail:
     """Launch a planned campaign (one prepared beforehand, like the seeded plan)."""
     campaign = await service.get_campaign(session, campaign_id)
@@ -118,7 +119,7 @@ async def launch_campaign(
 async def list_campaigns(
     _user: CurrentUser,
     session: ReadSessionDep,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> CampaignPage:
     total = (await session.execute(select(func.count()).select_from(Campaign))).scalar_one()
@@ -145,7 +146,7 @@ async def list_campaigns(
     responses=error_responses(Unauthorized, NotFound),
 )
 async def get_campaign(
-    campaign_id: int, user: CurrentUser, session: ReadSessionDep, temporal: TemporalDep
+    campaign_id: DbId, user: CurrentUser, session: ReadSessionDep, temporal: TemporalDep
 ) -> CampaignDetail:
     """The plan, its milestones (with their reports), and what the workflow does now."""
     campaign = await service.get_campaign(session, campaign_id)
@@ -158,7 +159,7 @@ async def get_campaign(
     responses=COMMAND_ERRORS,
 )
 async def add_content_area(
-    campaign_id: int,
+    campaign_id: DbId,
     body: ContentAreaCreate,
     user: CurrentUser,
     session: ReadSessionDep,
@@ -183,7 +184,7 @@ async def add_content_area(
     responses=COMMAND_ERRORS,
 )
 async def move_milestone(
-    campaign_id: int,
+    campaign_id: DbId,
     milestone_code: str,
     body: MilestoneMove,
     user: CurrentUser,
@@ -230,7 +231,7 @@ async def _amendable(session, user, campaign_id: int) -> Campaign:
     ),
 )
 async def register(
-    campaign_id: int,
+    campaign_id: DbId,
     body: RegistrationCreate,
     user: CurrentUser,
     session: ReadSessionDep,
@@ -252,12 +253,12 @@ async def register(
     responses=error_responses(Unauthorized, NotFound),
 )
 async def list_registrations(
-    campaign_id: int,
+    campaign_id: DbId,
     _user: CurrentUser,
     session: ReadSessionDep,
-    year: int | None = None,
-    unit_id: int | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    unit_id: DbId | None = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> RegistrationPage:
     await service.get_campaign(session, campaign_id)
@@ -300,7 +301,7 @@ async def list_registrations(
     ),
 )
 async def propose_exemplar(
-    campaign_id: int,
+    campaign_id: DbId,
     body: ExemplarCreate,
     user: CurrentUser,
     session: SessionDep,
@@ -339,12 +340,12 @@ async def propose_exemplar(
     responses=error_responses(Unauthorized, NotFound),
 )
 async def list_exemplars(
-    campaign_id: int,
+    campaign_id: DbId,
     _user: CurrentUser,
     session: ReadSessionDep,
     stage: ExemplarStage | None = None,
-    unit_id: int | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    unit_id: DbId | None = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ExemplarPage:
     await service.get_campaign(session, campaign_id)
@@ -381,7 +382,7 @@ async def list_exemplars(
     responses=error_responses(Unauthorized, NotFound),
 )
 async def get_exemplar(
-    exemplar_id: int, user: CurrentUser, session: ReadSessionDep
+    exemplar_id: DbId, user: CurrentUser, session: ReadSessionDep
 ) -> ExemplarDetail:
     """The model, its follow-ups, assessments, adoptions and the actions open to you."""
     exemplar = await service.get_exemplar(session, exemplar_id)
@@ -392,7 +393,7 @@ async def get_exemplar(
     "/exemplars/{exemplar_id}/nurture", response_model=ExemplarCommandRead, responses=COMMAND_ERRORS
 )
 async def nurture(
-    exemplar_id: int,
+    exemplar_id: DbId,
     body: NurtureCreate,
     user: CurrentUser,
     session: ReadSessionDep,
@@ -423,7 +424,7 @@ async def nurture(
     responses=COMMAND_ERRORS,
 )
 async def record_follow_up(
-    exemplar_id: int,
+    exemplar_id: DbId,
     body: FollowUpCreate,
     user: CurrentUser,
     session: ReadSessionDep,
@@ -445,7 +446,7 @@ async def record_follow_up(
     responses=COMMAND_ERRORS,
 )
 async def summarize(
-    exemplar_id: int,
+    exemplar_id: DbId,
     body: SummarizeCreate,
     user: CurrentUser,
     session: ReadSessionDep,
@@ -470,7 +471,7 @@ async def summarize(
     "/exemplars/{exemplar_id}/publish", response_model=ExemplarCommandRead, responses=COMMAND_ERRORS
 )
 async def publish(
-    exemplar_id: int,
+    exemplar_id: DbId,
     body: PublishCreate,
     user: CurrentUser,
     session: ReadSessionDep,
@@ -493,7 +494,7 @@ async def publish(
     responses={**COMMAND_ERRORS, **error_responses(Conflict)},
 )
 async def report_adoption(
-    exemplar_id: int,
+    exemplar_id: DbId,
     body: AdoptionCreate,
     user: CurrentUser,
     session: ReadSessionDep,
@@ -520,7 +521,7 @@ async def report_adoption(
     "/exemplars/{exemplar_id}/drop", response_model=ExemplarCommandRead, responses=COMMAND_ERRORS
 )
 async def drop(
-    exemplar_id: int,
+    exemplar_id: DbId,
     body: DropCreate,
     user: CurrentUser,
     session: ReadSessionDep,
@@ -540,7 +541,7 @@ async def drop(
     responses={**COMMAND_ERRORS, **error_responses(Conflict)},
 )
 async def propose_nomination(
-    exemplar_id: int,
+    exemplar_id: DbId,
     body: ExemplarNominationCreate,
     user: CurrentUser,
     session: ReadSessionDep,
@@ -609,7 +610,7 @@ async def propose_nomination(
     responses=error_responses(Unauthorized, NotFound),
 )
 async def campaign_report(
-    campaign_id: int,
+    campaign_id: DbId,
     _user: CurrentUser,
     session: ReadSessionDep,
     through_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
@@ -628,7 +629,7 @@ async def campaign_report(
     responses=error_responses(Unauthorized, Forbidden, NotFound),
 )
 async def generate_report(
-    campaign_id: int,
+    campaign_id: DbId,
     body: ReportCreate,
     user: CurrentUser,
     session: ReadSessionDep,

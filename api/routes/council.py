@@ -13,6 +13,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.vocabulary import Role
 from models import BallotReceipt, CouncilSession
+from models.schemas.common import DbId
 from models.schemas.council import (
     BallotCreate,
     BallotReceiptRead,
@@ -80,7 +81,7 @@ async def convene_session(body: SessionCreate, user: CurrentUser, session: Sessi
 @router.get("/council-sessions", response_model=SessionPage, responses=error_responses(Unauthorized))
 async def list_sessions(
     user: CurrentUser, session: ReadSessionDep, state: StateDep,
-    page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1, page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SessionPage:
     authorities = user.authority_ids(Role.STANDING_OFFICER, Role.CHAIRMAN, Role.VICE_CHAIRMAN,
                                      Role.COUNCIL_MEMBER, Role.AUDITOR)
@@ -98,7 +99,7 @@ async def list_sessions(
 
 @router.get("/council-sessions/{session_id}", response_model=SessionRead,
             responses=error_responses(Unauthorized, Forbidden, NotFound))
-async def get_session(session_id: int, user: CurrentUser, session: ReadSessionDep,
+async def get_session(session_id: DbId, user: CurrentUser, session: ReadSessionDep,
                       state: StateDep) -> SessionRead:
     """The agenda, who has voted (never how), and the tallies once closed."""
     row = await _visible(session, user, session_id)
@@ -107,7 +108,7 @@ async def get_session(session_id: int, user: CurrentUser, session: ReadSessionDe
 
 @router.get("/council-sessions/{session_id}/ballot-sheet", response_model=BallotSheetRead,
             responses=error_responses(Unauthorized, Forbidden, NotFound))
-async def ballot_sheet(session_id: int, user: CurrentUser, session: ReadSessionDep,
+async def ballot_sheet(session_id: DbId, user: CurrentUser, session: ReadSessionDep,
                        state: StateDep) -> BallotSheetRead:
     """The member's own sheet: every agenda item, and those the member is recused from."""
     row = await _visible(session, user, session_id)
@@ -129,7 +130,7 @@ async def ballot_sheet(session_id: int, user: CurrentUser, session: ReadSessionD
 @router.post("/council-sessions/{session_id}/ballot", response_model=BallotReceiptRead,
              status_code=201,
              responses=error_responses(Unauthorized, Forbidden, WrongStage, InvalidInput, Conflict))
-async def cast_ballot(session_id: int, body: BallotCreate, user: CurrentUser,
+async def cast_ballot(session_id: DbId, body: BallotCreate, user: CurrentUser,
                       session: ReadSessionDep, temporal: TemporalDep) -> BallotReceiptRead:
     """Cast ONE ballot sheet covering every agenda item (in person, or a written opinion
     when absent). A second sheet, a sheet after closing or from a non-member is refused."""
@@ -147,7 +148,7 @@ async def cast_ballot(session_id: int, body: BallotCreate, user: CurrentUser,
 
 @router.post("/council-sessions/{session_id}/close", response_model=SessionRead,
              responses=error_responses(Unauthorized, Forbidden, WrongStage))
-async def close_session(session_id: int, body: CloseCreate, user: CurrentUser,
+async def close_session(session_id: DbId, body: CloseCreate, user: CurrentUser,
                         session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> SessionRead:
     """Close the ballot now; the tally follows at once."""
     row = await _visible(session, user, session_id)

@@ -11,6 +11,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.vocabulary import DecisionKind, DecisionStatus, Role
 from models import Authority, Decision, RoleGrant, User
+from models.schemas.common import DbId
 from models.schemas.decisions import (
     CancelCreate,
     DecisionCreate,
@@ -83,7 +84,7 @@ async def list_decisions(
     status: DecisionStatus | None = None,
     kind: DecisionKind | None = None,
     to_sign: Annotated[bool, Query(description="only those waiting for my signature")] = False,
-    page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1, page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> DecisionPage:
     """Decisions and submissions; ``to_sign=true`` is the signing queue."""
     authorities = user.authority_ids(Role.STANDING_OFFICER, Role.CHAIRMAN, Role.VICE_CHAIRMAN,
@@ -119,12 +120,12 @@ async def list_decisions(
 
 @router.get("/decisions/{decision_id}", response_model=DecisionRead,
             responses=error_responses(Unauthorized, Forbidden, NotFound))
-async def get_decision(decision_id: int, user: CurrentUser, session: ReadSessionDep) -> DecisionRead:
+async def get_decision(decision_id: DbId, user: CurrentUser, session: ReadSessionDep) -> DecisionRead:
     return await service.read_decision(session, await _visible(session, user, decision_id))
 
 
 @router.post("/decisions/{decision_id}/sign", response_model=SignRead, responses=COMMAND_ERRORS)
-async def sign_decision(decision_id: int, user: CurrentUser, session: ReadSessionDep,
+async def sign_decision(decision_id: DbId, user: CurrentUser, session: ReadSessionDep,
                         temporal: TemporalDep) -> SignRead:
     """Sign: the document is numbered, rendered and signed (PAdES) with the signer's
     certificate; every nomination in it is then granted or forwarded."""
@@ -139,7 +140,7 @@ async def sign_decision(decision_id: int, user: CurrentUser, session: ReadSessio
 
 @router.post("/decisions/{decision_id}/delegate", response_model=DecisionRead,
              responses=COMMAND_ERRORS)
-async def delegate_signing(decision_id: int, body: DelegateCreate, user: CurrentUser,
+async def delegate_signing(decision_id: DbId, body: DelegateCreate, user: CurrentUser,
                            session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> DecisionRead:
     """The chairman has a vice-chairman sign ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH")."""
     decision = await _visible(session, user, decision_id)
@@ -167,7 +168,7 @@ async def delegate_signing(decision_id: int, body: DelegateCreate, user: Current
 
 @router.post("/decisions/{decision_id}/remove-item", response_model=DecisionRead,
              responses=COMMAND_ERRORS)
-async def remove_item(decision_id: int, body: RemoveItemCreate, user: CurrentUser,
+async def remove_item(decision_id: DbId, body: RemoveItemCreate, user: CurrentUser,
                       session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> DecisionRead:
     decision = await _visible(session, user, decision_id)
     await execute_update(
@@ -181,7 +182,7 @@ async def remove_item(decision_id: int, body: RemoveItemCreate, user: CurrentUse
 
 @router.post("/decisions/{decision_id}/cancel", response_model=DecisionRead,
              responses=COMMAND_ERRORS)
-async def cancel_decision(decision_id: int, body: CancelCreate, user: CurrentUser,
+async def cancel_decision(decision_id: DbId, body: CancelCreate, user: CurrentUser,
                           session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> DecisionRead:
     decision = await _visible(session, user, decision_id)
     await execute_update(

@@ -24,6 +24,7 @@ from activities.documents import (
 from domain.catalogue import Catalogue, load_catalogue
 from domain.vocabulary import DecisionStatus, DocumentKind
 from models import Decision, DecisionItem, Document
+from models.schemas.common import DbId
 from thidua.files import FileNotStored, FileStore
 
 from ..deps import CurrentUser, OptionalUser, ReadSessionDep, SettingsDep
@@ -97,7 +98,7 @@ async def _is_public(session, document: Document) -> bool:
     responses={**PDF_RESPONSE, **error_responses(Unauthorized, NotFound)},
 )
 async def document_pdf(
-    document_id: int, session: ReadSessionDep, settings: SettingsDep, user: OptionalUser
+    document_id: DbId, session: ReadSessionDep, settings: SettingsDep, user: OptionalUser
 ) -> Response:
     """The stored file of a document, byte for byte as issued (signed decisions keep
     their signature). Public for issued decisions and public notices."""
@@ -127,7 +128,7 @@ def _may_preview(user: Principal, decision: Decision) -> bool:
     responses={**PDF_RESPONSE, **error_responses(Unauthorized, Forbidden, Conflict)},
 )
 async def decision_preview(
-    decision_id: int,
+    decision_id: DbId,
     session: ReadSessionDep,
     user: CurrentUser,
     get_rule_set: RuleSetLookupDep,
@@ -152,7 +153,7 @@ async def decision_preview(
     responses={**PDF_RESPONSE, **error_responses(Unauthorized, NotFound, Conflict)},
 )
 async def certificate_pdf(
-    item_id: int, session: ReadSessionDep, _user: CurrentUser, get_rule_set: RuleSetLookupDep
+    item_id: DbId, session: ReadSessionDep, _user: CurrentUser, get_rule_set: RuleSetLookupDep
 ) -> Response:
     """The Giấy khen (or title certificate) of one awardee of an issued decision, ready
     to print on A4 landscape."""

@@ -17,13 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.vocabulary import NoticeDelivery
 from models import Notice, User
+from models.schemas.common import DbId
 
 from ..deps import CurrentUser, ReadSessionDep, SessionDep
 from ..errors import Forbidden, Unauthorized, error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["inbox"])
 
-PageQuery = Annotated[int, Query(ge=1, description="1-based page number")]
+PageQuery = Annotated[int, Query(ge=1, le=100_000, description="1-based page number")]
 PageSizeQuery = Annotated[int, Query(ge=1, le=100, description="items per page (1..100)")]
 
 
@@ -211,7 +212,7 @@ async def read_all(user: CurrentUser, session: SessionDep) -> InboxMarked:
     response_model=NoticeRead,
     responses=error_responses(Unauthorized, Forbidden),
 )
-async def read_one(notice_id: int, user: CurrentUser, session: SessionDep) -> NoticeRead:
+async def read_one(notice_id: DbId, user: CurrentUser, session: SessionDep) -> NoticeRead:
     """Mark one of the user's notices read. Someone else's notice, or one that does not
     exist, gets the same 403."""
     notice = await mark_read(session, user_id=user.user_id, notice_id=notice_id)

@@ -22,6 +22,7 @@ from domain.permissions import (
 )
 from domain.vocabulary import Level, ObjectionStatus, Role, Stage
 from models import AuditEvent, DossierItem, User
+from models.schemas.common import DbId
 from models.schemas.nominations import (
     AcceptCreate,
     AuditEventRead,
@@ -114,7 +115,7 @@ async def create_nomination(
     responses=error_responses(Unauthorized, Forbidden, WrongStage, InvalidInput),
 )
 async def upload_dossier_item(
-    nomination_id: int,
+    nomination_id: DbId,
     user: CurrentUser,
     session: SessionDep,
     state: StateDep,
@@ -176,7 +177,7 @@ async def upload_dossier_item(
 @router.get("/nominations/{nomination_id}/dossier-items/{item_id}/file",
             responses=error_responses(Unauthorized, Forbidden, NotFound))
 async def download_dossier_item(
-    nomination_id: int, item_id: int, user: CurrentUser, session: ReadSessionDep, state: StateDep
+    nomination_id: DbId, item_id: DbId, user: CurrentUser, session: ReadSessionDep, state: StateDep
 ) -> Response:
     await visible_nomination(session, user, nomination_id)
     item = await session.get(DossierItem, item_id)
@@ -195,7 +196,7 @@ async def download_dossier_item(
     responses=error_responses(Unauthorized, Forbidden, WrongStage, InvalidInput, ServiceUnavailable),
 )
 async def submit_nomination(
-    nomination_id: int, user: CurrentUser, session: SessionDep, state: StateDep,
+    nomination_id: DbId, user: CurrentUser, session: SessionDep, state: StateDep,
     temporal: TemporalDep,
 ) -> NominationDetail:
     """Check eligibility and start the approval workflow."""
@@ -209,7 +210,7 @@ async def submit_nomination(
 
 @router.delete("/nominations/{nomination_id}", status_code=204,
                responses=error_responses(Unauthorized, Forbidden, WrongStage))
-async def delete_draft(nomination_id: int, user: CurrentUser, session: SessionDep) -> Response:
+async def delete_draft(nomination_id: DbId, user: CurrentUser, session: SessionDep) -> Response:
     """Discard a draft that was never submitted (a submitted one is withdrawn instead)."""
     nomination = await visible_nomination(session, user, nomination_id)
     if not user.actor.has(Role.UNIT_OFFICER, nomination.proposing_unit_id):
@@ -234,13 +235,13 @@ async def list_nominations(
     user: CurrentUser,
     session: ReadSessionDep,
     state: StateDep,
-    unit_id: int | None = None,
+    unit_id: DbId | None = None,
     award_code: str | None = None,
     level: Level | None = None,
     stage: Stage | None = None,
     overdue: bool | None = None,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    authority_id: int | None = None,
+    authority_id: DbId | None = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
     open_only: bool = False,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
@@ -260,7 +261,7 @@ async def list_nominations(
 @router.get("/nominations/{nomination_id}", response_model=NominationDetail,
             responses=error_responses(Unauthorized, Forbidden, NotFound))
 async def get_nomination(
-    nomination_id: int, user: CurrentUser, session: ReadSessionDep, state: StateDep
+    nomination_id: DbId, user: CurrentUser, session: ReadSessionDep, state: StateDep
 ) -> NominationDetail:
     """One nomination: stage, due moment, who must act, the viewer's allowed actions,
     the dossier, objections and documents."""
@@ -271,7 +272,7 @@ async def get_nomination(
 @router.get("/nominations/{nomination_id}/history", response_model=NominationHistory,
             responses=error_responses(Unauthorized, Forbidden, NotFound))
 async def nomination_history(
-    nomination_id: int, user: CurrentUser, session: ReadSessionDep
+    nomination_id: DbId, user: CurrentUser, session: ReadSessionDep
 ) -> NominationHistory:
     """Who did what, when and why: the nomination's audit trail as a timeline."""
     await visible_nomination(session, user, nomination_id)
@@ -300,7 +301,7 @@ async def nomination_history(
 
 @router.post("/nominations/{nomination_id}/accept", response_model=CommandRead,
              responses=COMMAND_ERRORS)
-async def accept_dossier(nomination_id: int, body: AcceptCreate, user: CurrentUser,
+async def accept_dossier(nomination_id: DbId, body: AcceptCreate, user: CurrentUser,
                          session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
     """The standing body finds the dossier complete (409 naming the missing items if not)."""
     return await run_command(session, state, temporal, user, nomination_id, Command.ACCEPT_DOSSIER,
@@ -309,7 +310,7 @@ async def accept_dossier(nomination_id: int, body: AcceptCreate, user: CurrentUs
 
 @router.post("/nominations/{nomination_id}/return", response_model=CommandRead,
              responses=COMMAND_ERRORS)
-async def return_for_supplement(nomination_id: int, body: ReturnCreate, user: CurrentUser,
+async def return_for_supplement(nomination_id: DbId, body: ReturnCreate, user: CurrentUser,
                                 session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
     """Return the dossier for supplement (once per level), naming what is missing."""
     return await run_command(
@@ -321,7 +322,7 @@ async def return_for_supplement(nomination_id: int, body: ReturnCreate, user: Cu
 
 @router.post("/nominations/{nomination_id}/resubmit", response_model=CommandRead,
              responses=COMMAND_ERRORS)
-async def resubmit(nomination_id: int, body: ResubmitCreate, user: CurrentUser,
+async def resubmit(nomination_id: DbId, body: ResubmitCreate, user: CurrentUser,
                    session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
     """Send the supplemented dossier back (upload the files first)."""
     return await run_command(
@@ -332,7 +333,7 @@ async def resubmit(nomination_id: int, body: ResubmitCreate, user: CurrentUser,
 
 @router.post("/nominations/{nomination_id}/reject", response_model=CommandRead,
              responses=COMMAND_ERRORS)
-async def reject(nomination_id: int, body: ReasonCreate, user: CurrentUser,
+async def reject(nomination_id: DbId, body: ReasonCreate, user: CurrentUser,
                  session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
     return await run_command(session, state, temporal, user, nomination_id, Command.REJECT,
                           NominationWorkflow.reject, ReasonCommand(user.actor, body.reason))
@@ -340,7 +341,7 @@ async def reject(nomination_id: int, body: ReasonCreate, user: CurrentUser,
 
 @router.post("/nominations/{nomination_id}/withdraw", response_model=CommandRead,
              responses=COMMAND_ERRORS)
-async def withdraw(nomination_id: int, body: ReasonCreate, user: CurrentUser,
+async def withdraw(nomination_id: DbId, body: ReasonCreate, user: CurrentUser,
                    session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
     return await run_command(session, state, temporal, user, nomination_id, Command.WITHDRAW,
                           NominationWorkflow.withdraw, ReasonCommand(user.actor, body.reason))
@@ -348,7 +349,7 @@ async def withdraw(nomination_id: int, body: ReasonCreate, user: CurrentUser,
 
 @router.post("/nominations/{nomination_id}/refuse", response_model=CommandRead,
              responses=COMMAND_ERRORS)
-async def refuse(nomination_id: int, body: ReasonCreate, user: CurrentUser,
+async def refuse(nomination_id: DbId, body: ReasonCreate, user: CurrentUser,
                  session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
     """The competent authority decides not to grant the award."""
     return await run_command(session, state, temporal, user, nomination_id, Command.REFUSE,
@@ -357,7 +358,7 @@ async def refuse(nomination_id: int, body: ReasonCreate, user: CurrentUser,
 
 @router.post("/nominations/{nomination_id}/extend", response_model=CommandRead,
              responses=COMMAND_ERRORS)
-async def extend_deadline(nomination_id: int, body: ExtendCreate, user: CurrentUser,
+async def extend_deadline(nomination_id: DbId, body: ExtendCreate, user: CurrentUser,
                           session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
     return await run_command(
         session, state, temporal, user, nomination_id, Command.EXTEND_DEADLINE,
@@ -367,7 +368,7 @@ async def extend_deadline(nomination_id: int, body: ExtendCreate, user: CurrentU
 
 @router.post("/nominations/{nomination_id}/reassign", response_model=CommandRead,
              responses=COMMAND_ERRORS)
-async def reassign(nomination_id: int, body: ReassignCreate, user: CurrentUser,
+async def reassign(nomination_id: DbId, body: ReassignCreate, user: CurrentUser,
                    session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
     target = await session.get(User, body.to_user_id)
     if target is None or not target.is_active:
@@ -381,7 +382,7 @@ async def reassign(nomination_id: int, body: ReassignCreate, user: CurrentUser,
 
 @router.post("/nominations/{nomination_id}/objections/{objection_key}/resolve",
              response_model=CommandRead, responses=COMMAND_ERRORS)
-async def resolve_objection(nomination_id: int, objection_key: str, body: ResolveObjectionCreate,
+async def resolve_objection(nomination_id: DbId, objection_key: str, body: ResolveObjectionCreate,
                             user: CurrentUser, session: ReadSessionDep, state: StateDep,
                             temporal: TemporalDep) -> CommandRead:
     """Dismiss or uphold an objection, with reasons (upheld rejects the nomination)."""
@@ -394,7 +395,7 @@ async def resolve_objection(nomination_id: int, objection_key: str, body: Resolv
 
 @router.post("/nominations/{nomination_id}/revoke", response_model=CommandRead,
              responses=error_responses(Unauthorized, Forbidden, WrongStage, InvalidInput, Conflict))
-async def revoke(nomination_id: int, body: RevokeCreate, user: CurrentUser,
+async def revoke(nomination_id: DbId, body: RevokeCreate, user: CurrentUser,
                  session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
     """Revoke a granted award (Law 06/2022 Art. 93): it leaves the person's history."""
     nomination = await visible_nomination(session, user, nomination_id)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from domain.vocabulary import DecisionStatus, Stage
 from models import Authority, Decision, DecisionItem, Nomination, Unit
+from models.schemas.common import DbId
 from models.schemas.nominations import CommandRead, ObjectionCreate
 from thidua.ratelimit import consume
 from workflows.nomination import NominationWorkflow
@@ -137,7 +138,7 @@ async def lodge(session, state, temporal, request: Request, nomination_id: int,
 
 @router.post("/notices/{nomination_id}/objections", response_model=CommandRead, status_code=201,
              responses=error_responses(NotFound, WrongStage, InvalidInput, TooManyRequests))
-async def lodge_objection(nomination_id: int, body: ObjectionCreate, request: Request,
+async def lodge_objection(nomination_id: DbId, body: ObjectionCreate, request: Request,
                           session: SessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
     """A written objection with name and contact; it blocks the nomination until the
     standing body resolves it. Limited to a few per hour per address."""

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from domain.vocabulary import Level, NomineeKind
-from models.schemas.common import PageNumber, PageSize
+from models.schemas.common import DbId, PageNumber, PageSize
 from models.schemas.registry import (
     AwardHistory,
     CollectiveRead,
@@ -32,7 +32,7 @@ SearchText = Annotated[str | None, Query(max_length=100, description="name, with
 
 @router.get("/units", response_model=list[UnitRead], responses=LOOKUP_ERRORS)
 async def list_units(
-    user: CurrentUser, session: ReadSessionDep, level: Level | None = None, parent_id: int | None = None
+    user: CurrentUser, session: ReadSessionDep, level: Level | None = None, parent_id: DbId | None = None
 ) -> list[UnitRead]:
     """The units the user may see, optionally of one level or under one parent."""
     return await service.list_units(session, user, level=level, parent_id=parent_id)
@@ -42,7 +42,7 @@ async def list_units(
 async def list_people(
     user: CurrentUser,
     session: ReadSessionDep,
-    unit_id: int | None = None,
+    unit_id: DbId | None = None,
     q: SearchText = None,
     page: PageNumber = 1,
     page_size: PageSize = 50,
@@ -53,7 +53,7 @@ async def list_people(
 
 
 @router.get("/people/{person_id}/awards", response_model=AwardHistory, responses=HISTORY_ERRORS)
-async def person_history(person_id: int, user: CurrentUser, session: ReadSessionDep) -> AwardHistory:
+async def person_history(person_id: DbId, user: CurrentUser, session: ReadSessionDep) -> AwardHistory:
     """A person's awards (newest first, revoked ones marked), yearly evaluations and
     initiatives."""
     return await service.award_history(session, user, NomineeKind.INDIVIDUAL, person_id)
@@ -61,14 +61,14 @@ async def person_history(person_id: int, user: CurrentUser, session: ReadSession
 
 @router.get("/collectives", response_model=list[CollectiveRead], responses=LOOKUP_ERRORS)
 async def list_collectives(
-    user: CurrentUser, session: ReadSessionDep, unit_id: int | None = None
+    user: CurrentUser, session: ReadSessionDep, unit_id: DbId | None = None
 ) -> list[CollectiveRead]:
     """Collectives (offices, schools, residential groups...) of the units the user may see."""
     return await service.list_collectives(session, user, unit_id=unit_id)
 
 
 @router.get("/collectives/{collective_id}/awards", response_model=AwardHistory, responses=HISTORY_ERRORS)
-async def collective_history(collective_id: int, user: CurrentUser, session: ReadSessionDep) -> AwardHistory:
+async def collective_history(collective_id: DbId, user: CurrentUser, session: ReadSessionDep) -> AwardHistory:
     """A collective's awards (newest first) and yearly evaluations."""
     return await service.award_history(session, user, NomineeKind.COLLECTIVE, collective_id)
 
@@ -77,7 +77,7 @@ async def collective_history(collective_id: int, user: CurrentUser, session: Rea
 async def list_households(
     user: CurrentUser,
     session: ReadSessionDep,
-    unit_id: int | None = None,
+    unit_id: DbId | None = None,
     q: SearchText = None,
     page: PageNumber = 1,
     page_size: PageSize = 50,
@@ -90,14 +90,14 @@ async def list_households(
 
 
 @router.get("/households/{household_id}/awards", response_model=AwardHistory, responses=HISTORY_ERRORS)
-async def household_history(household_id: int, user: CurrentUser, session: ReadSessionDep) -> AwardHistory:
+async def household_history(household_id: DbId, user: CurrentUser, session: ReadSessionDep) -> AwardHistory:
     """A household's awards (e.g. Gia đình văn hóa), newest first."""
     return await service.award_history(session, user, NomineeKind.HOUSEHOLD, household_id)
 
 
 @router.get("/initiatives", response_model=list[InitiativeRead], responses=HISTORY_ERRORS)
 async def list_initiatives(
-    user: CurrentUser, session: ReadSessionDep, person_id: int | None = None
+    user: CurrentUser, session: ReadSessionDep, person_id: DbId | None = None
 ) -> list[InitiativeRead]:
     """Recognised initiatives of one person, or of every person the user may see; ``used``
     says whether one already grounds an award."""

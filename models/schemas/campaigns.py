@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints
 
 from domain.vocabulary import ExemplarStage, ExemplarSubjectKind
 
-from .common import Page, RequiredText, Schema, ShortText, Text
+from .common import DbId, Page, RequiredText, Schema, ShortText, Text
 
 Code = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_-]{1,63}$")
@@ -41,7 +41,7 @@ class StageCreate(Schema):
 class MilestoneCreate(Schema):
     code: Code
     title: ShortText
-    stage_position: int | None = None
+    stage_position: Annotated[int, Field(ge=1, le=20)] | None = None
     due_on: date
 
 
@@ -54,7 +54,7 @@ class CampaignCreate(Schema):
     plan_reference: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] = ""
     start_year: Year
     end_year: Year
-    authority_id: int | None = None
+    authority_id: DbId | None = None
     registration_opens: MonthDay = "01-15"
     registration_due: MonthDay = "03-31"
     household_review_due: MonthDay = "11-25"
@@ -156,8 +156,8 @@ class RegistrationCreate(Schema):
     """A unit (no ``person_id``) or a person of the unit registers the titles they aim
     for (``target_awards``: award codes) and/or signs a pledge (giao ước thi đua)."""
 
-    unit_id: int
-    person_id: int | None = None
+    unit_id: DbId
+    person_id: DbId | None = None
     year: Year | None = None  # default: the campaign's current year
     target_awards: list[ShortText] = Field(default_factory=list, max_length=10)
     content_area_codes: list[ShortText] = Field(default_factory=list, max_length=30)
@@ -194,18 +194,18 @@ class ExemplarCreate(Schema):
     title: ShortText
     description: Text = ""
     subject_kind: ExemplarSubjectKind
-    person_id: int | None = None
-    collective_id: int | None = None
-    household_id: int | None = None
-    residential_group_id: int | None = None
+    person_id: DbId | None = None
+    collective_id: DbId | None = None
+    household_id: DbId | None = None
+    residential_group_id: DbId | None = None
     content_area_code: ShortText | None = None
-    proposing_unit_id: int
+    proposing_unit_id: DbId
     evidence: RequiredText
 
 
 class NurtureCreate(Schema):
     support_plan: RequiredText
-    responsible_user_id: int
+    responsible_user_id: DbId
     follow_up_every_days: Annotated[int, Field(ge=1, le=366)]
     escalate_after_days: Annotated[int, Field(ge=1, le=365)] = 7
 
@@ -225,7 +225,7 @@ class PublishCreate(Schema):
 
 
 class AdoptionCreate(Schema):
-    unit_id: int
+    unit_id: DbId
     adopted_on: date | None = None  # default: today (the campaign's clock)
     report: Text = ""
 

@@ -48,7 +48,7 @@ from domain.vocabulary import (
     VoteRule,
 )
 
-from .common import Schema, ShortText, Text
+from .common import DbId, Schema, ShortText, Text
 
 Year = Annotated[int, Field(ge=1945, le=2100)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
@@ -406,9 +406,9 @@ class SubjectRef(Schema):
     """A person, collective or household in the database."""
 
     kind: NomineeKind
-    person_id: int | None = None
-    collective_id: int | None = None
-    household_id: int | None = None
+    person_id: DbId | None = None
+    collective_id: DbId | None = None
+    household_id: DbId | None = None
 
     @model_validator(mode="after")
     def _exactly_one_id(self) -> SubjectRef:
@@ -560,7 +560,7 @@ class EligibilityCheck(Schema):
     kind: AwardKind | None = None  # the award type, when the form allows several
     subject: SubjectRef | None = None
     candidate: CandidateIn | None = None
-    initiative_id: int | None = None
+    initiative_id: DbId | None = None
     achievement_key: ShortText | None = None
     batch_titles: list[ShortText] = Field(default_factory=list, max_length=20)
     attestations: list[ShortText] = Field(default_factory=list, max_length=50)

@@ -20,4 +20,9 @@ class Page(Schema):
 
 
 PageNumber = Annotated[int, Field(ge=1, le=100_000)]
+# The id of a stored row, as a path, query or body value: positive and within the
+# database's INTEGER columns (a larger number is refused with a 422 naming the field,
+# never passed to the database, where PostgreSQL or SQLite would fail with a 5xx).
+DB_INT_MAX = 2_147_483_647
+DbId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
 PageSize = Annotated[int, Field(ge=1, le=200)]

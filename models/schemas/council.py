@@ -9,14 +9,14 @@ from pydantic import Field
 
 from domain.vocabulary import BallotMode, Choice, ItemResult, SessionStatus, VoteRule
 
-from .common import Page, Schema, ShortText, Text
+from .common import DbId, Page, Schema, ShortText, Text
 
 
 class SessionCreate(Schema):
     title: ShortText
-    nomination_ids: list[int] = Field(min_length=1, max_length=2000)
+    nomination_ids: list[DbId] = Field(min_length=1, max_length=2000)
     closes_at: datetime
-    authority_id: int | None = None  # default: the standing officer's own authority
+    authority_id: DbId | None = None  # default: the standing officer's own authority
 
 
 class AgendaItemRead(Schema):

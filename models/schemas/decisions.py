@@ -8,14 +8,14 @@ from pydantic import Field
 
 from domain.vocabulary import DecisionKind, DecisionStatus, SignerCapacity
 
-from .common import Page, RequiredText, Schema, ShortText
+from .common import DbId, Page, RequiredText, Schema, ShortText
 
 
 class DecisionCreate(Schema):
     kind: DecisionKind = DecisionKind.DECISION
     title: ShortText | None = None  # default: "Về việc tặng <award>"
-    nomination_ids: list[int] = Field(min_length=1, max_length=5000)
-    authority_id: int | None = None
+    nomination_ids: list[DbId] = Field(min_length=1, max_length=5000)
+    authority_id: DbId | None = None
     proposer_text: ShortText | None = None
 
 
@@ -53,12 +53,12 @@ class DecisionPage(Page):
 
 
 class DelegateCreate(Schema):
-    to_user_id: int
+    to_user_id: DbId
     reason: str = ""
 
 
 class RemoveItemCreate(Schema):
-    nomination_id: int
+    nomination_id: DbId
     reason: RequiredText
 
 

@@ -9,14 +9,14 @@ from pydantic import Field, model_validator
 
 from domain.vocabulary import Level, NomineeKind, ObjectionStatus, Role, Stage
 
-from .common import Page, RequiredText, Schema, ShortText, Text
+from .common import DbId, Page, RequiredText, Schema, ShortText, Text
 
 
 class NomineeRef(Schema):
     kind: NomineeKind
-    person_id: int | None = None
-    collective_id: int | None = None
-    household_id: int | None = None
+    person_id: DbId | None = None
+    collective_id: DbId | None = None
+    household_id: DbId | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> NomineeRef:
@@ -44,13 +44,13 @@ class NominationCreate(Schema):
     award_code: ShortText
     year: Annotated[int, Field(ge=2000, le=2100)]
     nominee: NomineeRef
-    proposing_unit_id: int
+    proposing_unit_id: DbId
     achievement_summary: Text = ""
     achievement_key: ShortText | None = None
-    initiative_id: int | None = None
-    campaign_id: int | None = None
+    initiative_id: DbId | None = None
+    campaign_id: DbId | None = None
     content_area_code: ShortText | None = None
-    exemplar_id: int | None = None
+    exemplar_id: DbId | None = None
     # Codes of the criteria the unit attests in its review minutes (biên bản bình xét)
     attestations: list[ShortText] = Field(default_factory=list, max_length=20)
     dossier_items: list[DossierItemDeclare] = Field(default_factory=list, max_length=50)
@@ -178,7 +178,7 @@ class ExtendCreate(Schema):
 
 
 class ReassignCreate(Schema):
-    to_user_id: int
+    to_user_id: DbId
     reason: Text = ""
 
 
