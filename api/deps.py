@@ -89,6 +89,13 @@ def read_session_cookie(request: Request, settings: Settings) -> dict | None:
     return value if isinstance(value, dict) and "uid" in value and "sid" in value else None
 
 
+def cookie_issued_at(cookie: dict) -> float:
+    """When the page session began (0 for a cookie that does not say: it predates logout
+    tracking, and a logout ends it)."""
+    issued = cookie.get("iat")
+    return float(issued) if isinstance(issued, int | float) else 0.0
+
+
 def csrf_token_for(settings: Settings, session_id: str) -> str:
     return csrf_signer(settings).dumps(session_id)
 
@@ -105,6 +112,7 @@ async def _principal_from_request(
 ) -> Principal | None:
     settings = state.settings
     user_id: int | None = None
+    issued_at: float | None = None  # bearer tokens expire on their own
     if token:
         user_id = decode_access_token(settings.secret_key, token)
         if user_id is None:
@@ -119,11 +127,12 @@ async def _principal_from_request(
             if unsafe and not csrf_token_valid(settings, cookie["sid"], token):
                 raise Forbidden("Thiếu mã chống giả mạo (CSRF)", "Missing or invalid CSRF token")
             user_id = int(cookie["uid"])
+            issued_at = cookie_issued_at(cookie)
             request.state.session_id = cookie["sid"]
     if user_id is None:
         return None
     async with state.reader() as session:
-        principal = await load_principal(session, user_id)
+        principal = await load_principal(session, user_id, cookie_issued_at=issued_at)
     if principal is None:
         raise Unauthorized()
     request.state.principal = principal

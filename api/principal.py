@@ -53,9 +53,17 @@ class Principal:
         return {r.level for r in self.roles}
 
 
-async def load_principal(session: AsyncSession, user_id: int) -> Principal | None:
+async def load_principal(
+    session: AsyncSession, user_id: int, *, cookie_issued_at: float | None = None
+) -> Principal | None:
+    """The user with their roles; None when unknown or deactivated, or when
+    ``cookie_issued_at`` (a page session's start, epoch seconds) is not after the user's
+    last logout."""
     user = await session.get(User, user_id)
     if user is None or not user.is_active:
+        return None
+    if cookie_issued_at is not None and user.signed_out_at is not None and (
+            cookie_issued_at <= user.signed_out_at.timestamp()):
         return None
     grants = (
         await session.execute(select(RoleGrant).where(RoleGrant.user_id == user_id))

@@ -104,6 +104,9 @@ class User(Base, TimestampMixin):
     is_active: Mapped[bool] = mapped_column(default=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     last_login_at: Mapped[datetime | None]
+    # Logging out ends every page session of the user started before this moment: the
+    # session cookie is signed, not stored, so the server remembers when to stop trusting it.
+    signed_out_at: Mapped[datetime | None]
 
     roles: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"

@@ -5,13 +5,19 @@ The home page of each person is in ``api/pages/home.py``."""
 from __future__ import annotations
 
 import secrets
+import time
 from typing import Annotated
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import update
 
-from ..deps import SESSION_COOKIE, SessionDep, SettingsDep, session_signer
+from models import User
+from models.base import utcnow
+from thidua.db import transaction
+
+from ..deps import SESSION_COOKIE, SessionDep, SettingsDep, read_session_cookie, session_signer
 from ..errors import TooManyRequests, Unauthorized
 from ..routes.auth import authenticate
 from .common import form_csrf_ok, render
@@ -85,7 +91,8 @@ async def login_submit(
             response.headers["Retry-After"] = str(retry_after)
         return response
     await session.commit()
-    value = session_signer(settings).dumps({"uid": user.id, "sid": secrets.token_urlsafe(16)})
+    value = session_signer(settings).dumps(
+        {"uid": user.id, "sid": secrets.token_urlsafe(16), "iat": time.time()})
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -100,8 +107,15 @@ async def login_submit(
 
 
 @router.post("/logout")
-async def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> RedirectResponse:
+async def logout(
+    request: Request, settings: SettingsDep, csrf_token: Annotated[str, Form()] = ""
+) -> RedirectResponse:
+    """Ends the person's page sessions on every device: a copied cookie stops working."""
     response = RedirectResponse("/login", status_code=303)
-    if form_csrf_ok(request, csrf_token):
+    cookie = read_session_cookie(request, settings)
+    if cookie is not None and form_csrf_ok(request, csrf_token):
+        async with transaction(request.app.state.thidua.writer) as session:
+            await session.execute(
+                update(User).where(User.id == int(cookie["uid"])).values(signed_out_at=utcnow()))
         response.delete_cookie(SESSION_COOKIE)
     return response

@@ -17,7 +17,13 @@ from pydantic import ValidationError
 from domain.vocabulary import Role
 from thidua.security import SignedValues
 
-from ..deps import StateDep, csrf_token_for, csrf_token_valid, read_session_cookie
+from ..deps import (
+    StateDep,
+    cookie_issued_at,
+    csrf_token_for,
+    csrf_token_valid,
+    read_session_cookie,
+)
 from ..errors import DomainError, ServiceUnavailable
 from ..i18n import LANG_COOKIE, request_language, translator
 from ..principal import Principal, load_principal
@@ -37,7 +43,8 @@ async def page_user(request: Request, state: StateDep) -> Principal | None:
     if cookie is None:
         return None
     async with state.reader() as session:
-        principal = await load_principal(session, int(cookie["uid"]))
+        principal = await load_principal(session, int(cookie["uid"]),
+                                         cookie_issued_at=cookie_issued_at(cookie))
     if principal is not None:
         request.state.principal = principal
         request.state.session_id = cookie["sid"]

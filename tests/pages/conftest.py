@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -30,7 +31,8 @@ class Person:
         )
         if username:
             value = session_signer(harness.settings).dumps(
-                {"uid": harness.ids.users[username], "sid": secrets.token_urlsafe(16)}
+                {"uid": harness.ids.users[username], "sid": secrets.token_urlsafe(16),
+                 "iat": time.time()}
             )
             self.http.cookies.set(SESSION_COOKIE, value, domain="testserver.local")
 

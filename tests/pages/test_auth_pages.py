@@ -84,6 +84,38 @@ async def test_logout_needs_the_form_token(harness, people):
     assert (await person.get("/")).status_code == 303
 
 
+async def test_logout_ends_the_session_everywhere_and_a_new_login_works(harness, people):
+    """The cookie is signed, not stored: after logout a copy of it (another tab or device,
+    or a stolen one) must stop working, for the pages and for the JSON API."""
+    person = people(None)
+    form = await person.get("/login")
+    token = re.search(r'name="login_csrf" value="([^"]+)"', form.text).group(1)
+    signed_in = await person.http.post("/login", data={
+        "username": "chutich", "password": "thidua2026", "next": "/", "login_csrf": token})
+    assert signed_in.status_code == 303
+    copied = person.http.cookies.get(SESSION_COOKIE)
+    other_device = people(None)
+    other_device.http.cookies.set(SESSION_COOKIE, copied)
+    assert (await other_device.get("/signing")).status_code == 200
+    assert (await other_device.get("/api/v1/me")).status_code == 200
+
+    await person.post("/logout", csrf_from="/")
+    assert (await person.get("/")).status_code == 303
+    assert (await other_device.get("/signing")).status_code == 303
+    assert (await other_device.get("/api/v1/me")).status_code == 401
+    async with harness.factory() as db:
+        from models import User
+
+        assert (await db.get(User, harness.ids.users["chutich"])).signed_out_at is not None
+
+    form = await person.get("/login")
+    token = re.search(r'name="login_csrf" value="([^"]+)"', form.text).group(1)
+    again = await person.http.post("/login", data={
+        "username": "chutich", "password": "thidua2026", "next": "/signing", "login_csrf": token})
+    assert again.status_code == 303
+    assert (await person.get("/signing")).status_code == 200
+
+
 async def test_hand_edited_query_strings_still_answer_pages(harness, people):
     standing = people("thuongtruc")
     for path in ("/nominations?page=abc&stage=nonsense&year=x", "/deadlines?within=-4&level=moon",
