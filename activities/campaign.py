@@ -57,6 +57,7 @@ from models import (
     Unit,
     User,
 )
+from models.campaigns import exemplar_record
 from thidua.db import SessionFactory, transaction
 from thidua.files import FileStore, sha256_hex
 from thidua.settings import Settings
@@ -700,28 +701,7 @@ async def nominee_of(session: AsyncSession, exemplar: Exemplar) -> tuple[str, in
 
 
 async def _evidence_pdf(session: AsyncSession, exemplar: Exemplar, unit: Unit) -> bytes:
-    follow_ups = (
-        (
-            await session.execute(
-                select(ExemplarFollowUp)
-                .where(ExemplarFollowUp.exemplar_id == exemplar.id)
-                .order_by(ExemplarFollowUp.recorded_at)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    assessments = (
-        (
-            await session.execute(
-                select(ExemplarAssessment)
-                .where(ExemplarAssessment.exemplar_id == exemplar.id)
-                .order_by(ExemplarAssessment.assessed_at)
-            )
-        )
-        .scalars()
-        .all()
-    )
+    follow_ups, assessments = await exemplar_record(session, exemplar.id)
     sections = [
         ReportSection(
             heading="I. Điển hình tiên tiến",

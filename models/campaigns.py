@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.vocabulary import ExemplarStage, ExemplarSubjectKind
@@ -167,3 +168,17 @@ class ExemplarAdoption(Base):
     report: Mapped[str] = mapped_column(Text, default="")
     reported_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime]
+
+
+async def exemplar_record(
+    session: AsyncSession, exemplar_id: int
+) -> tuple[list[ExemplarFollowUp], list[ExemplarAssessment]]:
+    """An exemplar's follow-ups and assessments, each in the order they happened (the
+    page shows them, the evidence report prints them)."""
+    follow_ups = await session.scalars(
+        select(ExemplarFollowUp).where(ExemplarFollowUp.exemplar_id == exemplar_id)
+        .order_by(ExemplarFollowUp.recorded_at))
+    assessments = await session.scalars(
+        select(ExemplarAssessment).where(ExemplarAssessment.exemplar_id == exemplar_id)
+        .order_by(ExemplarAssessment.assessed_at))
+    return list(follow_ups), list(assessments)

@@ -32,7 +32,6 @@ from models import (
     Exemplar,
     ExemplarAdoption,
     ExemplarAssessment,
-    ExemplarFollowUp,
     Household,
     Milestone,
     Person,
@@ -40,6 +39,7 @@ from models import (
     Unit,
     User,
 )
+from models.campaigns import exemplar_record
 from models.schemas.campaigns import (
     AdoptionRead,
     AmendmentRead,
@@ -692,28 +692,7 @@ async def exemplar_detail(
     session: AsyncSession, principal: Principal, exemplar: Exemplar
 ) -> ExemplarDetail:
     read = await exemplar_read(session, exemplar)
-    follow_ups = (
-        (
-            await session.execute(
-                select(ExemplarFollowUp)
-                .where(ExemplarFollowUp.exemplar_id == exemplar.id)
-                .order_by(ExemplarFollowUp.recorded_at)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    assessments = (
-        (
-            await session.execute(
-                select(ExemplarAssessment)
-                .where(ExemplarAssessment.exemplar_id == exemplar.id)
-                .order_by(ExemplarAssessment.assessed_at)
-            )
-        )
-        .scalars()
-        .all()
-    )
+    follow_ups, assessments = await exemplar_record(session, exemplar.id)
     adoptions = (
         await session.execute(
             select(ExemplarAdoption, Unit.name)
