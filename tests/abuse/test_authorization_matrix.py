@@ -1,0 +1,458 @@
+"""Every command of the JSON API, tried as every role: exactly the roles the domain rules
+allow succeed (2xx); every other one gets 403 — and a refused attempt writes nothing.
+
+The list of commands is not written by hand: it is every POST/PUT/PATCH/DELETE route
+under /api/v1 of the app (minus the few listed in NOT_COMMANDS, with the reason), so a
+new command without a row here fails this test. The allow-list is the table ALLOWED,
+written from the rules (Law 06/2022, Decree 152/2025 and the engine's README), not read
+from the code under test.
+
+Denials are 403, never 404: every object tried here exists, and the API answers 403 to
+whoever may not act on it (a 403 never tells whether something exists; administrators
+and auditors, who see everything, only ever get a 404 for what does not exist).
+
+One prepared world: nominations at every stage a command needs, two council sessions'
+worth of ballots, decisions, the seeded campaign launched and its exemplars. A command
+whose success moves its object on (accept, reject, sign...) gets a fresh object for each
+allowed role; the refused roles all try the first one, before anyone succeeds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi import routing as fastapi_routing
+from fastapi.routing import APIRoute
+from sqlalchemy import select, text
+
+from domain.vocabulary import Stage
+from models import Campaign, Nomination
+
+pytestmark = [pytest.mark.parametrize("backend", ["sqlite"], indirect=True), pytest.mark.timeout(360)]
+
+# One demo user per role (thidua/seed.py), plus the unit officers whose unit matters: the
+# proposing unit (Văn phòng), another unit (TDP 1) and the public service centre.
+UNIT = "canbo.vanphong"  # unit officer of the proposing unit
+OTHER_UNIT = "canbo.tdp1"  # unit officer of another unit (the one that adopts)
+CENTRE = "canbo.ttdv"  # unit officer of the public service centre (publishes models)
+STANDING = "thuongtruc"  # standing body of the ward's emulation council
+CHAIRMAN = "chutich"  # chairman of the ward people's committee, council chair
+VICE = "phochutich"  # vice-chairman, council member
+MEMBER = "uyvien.mttq"  # council member only
+AUDITOR = "kiemtra"
+ADMIN = "quantri"
+ACTORS = (UNIT, OTHER_UNIT, CENTRE, STANDING, CHAIRMAN, VICE, MEMBER, AUDITOR, ADMIN)
+HEAD = (CHAIRMAN, VICE)
+
+# Routes that change nothing a role guards, with the reason.
+NOT_COMMANDS = {
+    ("POST", "/api/v1/auth/token"): "login: anyone with a password",
+    ("POST", "/api/v1/verify"): "public verification of a PDF: reads only",
+    ("POST", "/api/v1/eligibility/check"): "a what-if check: reads only",
+    ("POST", "/api/v1/public/notices/{nomination_id}/objections"):
+        "the public objection form: anyone, without an account (tests/abuse/test_rate_limits.py)",
+}
+
+# (method, route) → the roles that may give the command, from the rules:
+#  - a unit proposes, submits, withdraws and resubmits its own nominations;
+#  - the standing body receives the dossier (accept / return), convenes the council,
+#    drafts decisions, resolves objections, runs the campaign;
+#  - the standing body or the head (chairman, vice-chairman) rejects at review, extends a
+#    deadline, reassigns; only the head refuses or revokes an award;
+#  - council members vote; the standing body or the chairman closes the ballot;
+#  - the chairman signs (or delegates to a vice-chairman); standing body or chairman cancel;
+#  - exemplars: the standing body or the proposing unit nurture, follow up, summarize and
+#    drop; the public service centre publishes; another unit reports its adoption; the
+#    nominee's unit turns the model into a nomination;
+#  - the campaign report: standing body, leaders, auditors and administrators.
+ALLOWED: dict[tuple[str, str], tuple[str, ...]] = {
+    ("POST", "/api/v1/nominations"): (UNIT,),
+    ("POST", "/api/v1/nominations/{nomination_id}/dossier-items"): (UNIT,),
+    ("POST", "/api/v1/nominations/{nomination_id}/submit"): (UNIT,),
+    ("DELETE", "/api/v1/nominations/{nomination_id}"): (UNIT,),
+    ("POST", "/api/v1/nominations/{nomination_id}/accept"): (STANDING,),
+    ("POST", "/api/v1/nominations/{nomination_id}/return"): (STANDING,),
+    ("POST", "/api/v1/nominations/{nomination_id}/resubmit"): (UNIT,),
+    ("POST", "/api/v1/nominations/{nomination_id}/reject"): (STANDING, *HEAD),
+    ("POST", "/api/v1/nominations/{nomination_id}/withdraw"): (UNIT,),
+    ("POST", "/api/v1/nominations/{nomination_id}/refuse"): HEAD,
+    ("POST", "/api/v1/nominations/{nomination_id}/extend"): (STANDING, *HEAD),
+    ("POST", "/api/v1/nominations/{nomination_id}/reassign"): (STANDING, *HEAD),
+    ("POST", "/api/v1/nominations/{nomination_id}/objections/{objection_key}/resolve"): (STANDING,),
+    ("POST", "/api/v1/nominations/{nomination_id}/revoke"): HEAD,
+    ("POST", "/api/v1/council-sessions"): (STANDING,),
+    ("POST", "/api/v1/council-sessions/{session_id}/ballot"): (CHAIRMAN, VICE, MEMBER),
+    ("POST", "/api/v1/council-sessions/{session_id}/close"): (STANDING, CHAIRMAN),
+    ("POST", "/api/v1/decisions"): (STANDING,),
+    ("POST", "/api/v1/decisions/{decision_id}/sign"): (CHAIRMAN,),
+    ("POST", "/api/v1/decisions/{decision_id}/delegate"): (CHAIRMAN,),
+    ("POST", "/api/v1/decisions/{decision_id}/remove-item"): (STANDING,),
+    ("POST", "/api/v1/decisions/{decision_id}/cancel"): (STANDING, CHAIRMAN),
+    ("POST", "/api/v1/inbox/read-all"): ACTORS,  # one's own notices
+    ("POST", "/api/v1/inbox/{notice_id}/read"): (STANDING,),  # the notice's owner only
+    ("POST", "/api/v1/campaigns"): (STANDING,),
+    ("POST", "/api/v1/campaigns/{campaign_id}/launch"): (STANDING,),
+    ("POST", "/api/v1/campaigns/{campaign_id}/content-areas"): (STANDING,),
+    ("POST", "/api/v1/campaigns/{campaign_id}/milestones/{milestone_code}/move"): (STANDING,),
+    ("POST", "/api/v1/campaigns/{campaign_id}/registrations"): (UNIT,),  # for its own unit
+    ("POST", "/api/v1/campaigns/{campaign_id}/exemplars"): (UNIT,),  # from its own unit
+    ("POST", "/api/v1/exemplars/{exemplar_id}/nurture"): (STANDING, UNIT),
+    ("POST", "/api/v1/exemplars/{exemplar_id}/follow-ups"): (STANDING, UNIT),
+    ("POST", "/api/v1/exemplars/{exemplar_id}/summarize"): (STANDING, UNIT),
+    ("POST", "/api/v1/exemplars/{exemplar_id}/publish"): (CENTRE,),
+    ("POST", "/api/v1/exemplars/{exemplar_id}/adoptions"): (OTHER_UNIT,),  # for its own unit
+    ("POST", "/api/v1/exemplars/{exemplar_id}/drop"): (STANDING, UNIT),
+    ("POST", "/api/v1/exemplars/{exemplar_id}/nomination"): (UNIT,),
+    ("POST", "/api/v1/campaigns/{campaign_id}/reports"): (STANDING, CHAIRMAN, VICE, AUDITOR, ADMIN),
+}
+
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+MEMBERS = ("chutich", "phochutich", "uyvien.vhxh", "uyvien.mttq", "uyvien.xdd")
+HOUSEHOLD = dict(unit_user=OTHER_UNIT, unit_code="tk-tdp-1", award_code="gd_van_hoa",
+                 items=["to_trinh", "danh_sach_ho_gia_dinh", "bien_ban_binh_xet"])
+
+
+def api_commands(app) -> set[tuple[str, str]]:
+    """Every state-changing route under /api/v1 (FastAPI nests included routers)."""
+
+    def walk(routes):
+        for route in routes:
+            if isinstance(route, fastapi_routing._IncludedRouter):
+                yield from walk(route.original_router.routes)
+            else:
+                yield route
+
+    return {
+        (method, route.path)
+        for route in walk(app.routes)
+        if isinstance(route, APIRoute) and route.path.startswith("/api/v1/")
+        for method in route.methods & {"POST", "PUT", "PATCH", "DELETE"}
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# What a refused attempt must leave untouched
+
+SKIPPED_TABLES = {"command_records", "rate_limit_hits", "notices"}
+
+
+async def fingerprint(h) -> dict[str, str]:
+    """A digest of every table the engine keeps (of notices: which are read)."""
+    digests = {}
+    async with h.engine.connect() as connection:
+        tables = [
+            name for name in (await connection.run_sync(
+                lambda sync: sync.dialect.get_table_names(sync)))
+            if name not in SKIPPED_TABLES and not name.startswith("alembic")
+        ]
+        for table in sorted(tables):
+            rows = (await connection.execute(text(f'SELECT * FROM "{table}" ORDER BY 1'))).all()
+            digests[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
+        read = (await connection.execute(
+            text("SELECT id FROM notices WHERE read_at IS NOT NULL ORDER BY id"))).all()
+        digests["notices (read)"] = hashlib.sha256(repr(read).encode()).hexdigest()
+    return digests
+
+
+WORKFLOW_TABLES = ("nominations", "council_sessions", "decisions", "campaigns", "exemplars")
+
+
+async def no_activity_running(h, deadline: float) -> None:
+    """Wait until no workflow has an activity in flight (they write projections, audit
+    events and rendered documents after the command that started them has answered)."""
+    from temporalio.api.enums.v1 import WorkflowExecutionStatus
+    from temporalio.service import RPCError
+
+    from workflows.revocation import revocation_workflow_id
+
+    async with h.engine.connect() as connection:
+        ids = [row[0] for table in WORKFLOW_TABLES for row in (await connection.execute(
+            text(f"SELECT workflow_id FROM {table} WHERE workflow_id <> ''"))).all()]
+    async with h.factory() as session:
+        ids += [revocation_workflow_id(i) for i in (await session.execute(
+            select(Nomination.id).where(Nomination.stage == Stage.REVOKED))).scalars()]
+    for workflow_id in ids:
+        while asyncio.get_running_loop().time() < deadline:
+            try:
+                described = await h.client.get_workflow_handle(workflow_id).describe()
+            except RPCError:  # not started (yet)
+                break
+            raw = described.raw_description
+            if (raw.workflow_execution_info.status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+                    or not raw.pending_activities):
+                break
+            await asyncio.sleep(0.05)
+
+
+async def settled(h, within: float = 20.0) -> dict[str, str]:
+    """The fingerprint once background activities (projections, audit events, documents
+    written by the workflows) have stopped writing: no activity in flight, and the same
+    fingerprint three times in a row."""
+    deadline = asyncio.get_running_loop().time() + within
+    await no_activity_running(h, deadline)
+    last, same = await fingerprint(h), 0
+    while same < 2 and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.15)
+        now = await fingerprint(h)
+        same = same + 1 if now == last else 0
+        last = now
+    return last
+
+
+def changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return sorted(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))
+
+
+# ---------------------------------------------------------------------------------------
+# Trying a command as everyone
+
+
+@dataclass
+class Attempt:
+    path: str
+    body: Any = None
+    files: dict | None = None
+
+
+@dataclass
+class Matrix:
+    h: Any
+    covered: set = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+    tried: int = 0
+
+    async def send(self, user: str, method: str, attempt: Attempt):
+        headers = self.h.headers(user)
+        if attempt.files is not None:
+            return await self.h.http.request(method, attempt.path, headers=headers,
+                                              data=attempt.body, files=attempt.files)
+        return await self.h.http.request(method, attempt.path, headers=headers,
+                                          json=attempt.body)
+
+    async def check(self, method: str, route: str, attempts: list[Attempt]) -> list[Any]:
+        """The refused roles try ``attempts[0]``; then each allowed role in turn tries its
+        own attempt (``attempts[i]``, or the first when there is only one)."""
+        allowed = ALLOWED[(method, route)]
+        assert len(attempts) in (1, len(allowed)), f"{route}: one attempt, or one per allowed role"
+        refused = [actor for actor in ACTORS if actor not in allowed]
+        before = await settled(self.h)
+        for actor in refused:
+            response = await self.send(actor, method, attempts[0])
+            if response.status_code != 403:
+                self.problems.append(f"{method} {route} as {actor} (not allowed): "
+                                     f"{response.status_code} {response.text[:200]}")
+        after = await settled(self.h)  # anything a refused attempt started shows by now
+        if after != before:
+            self.problems.append(f"{method} {route}: a refused attempt wrote to "
+                                 f"{', '.join(changed(before, after))}")
+        results = []
+        for index, actor in enumerate(allowed):
+            attempt = attempts[index] if len(attempts) > 1 else attempts[0]
+            response = await self.send(actor, method, attempt)
+            if not 200 <= response.status_code < 300:
+                self.problems.append(f"{method} {route} as {actor} (allowed): "
+                                     f"{response.status_code} {response.text[:300]}")
+            results.append(response.json() if response.content else None)
+        self.covered.add((method, route))
+        self.tried += len(ACTORS)
+        return results
+
+
+# ---------------------------------------------------------------------------------------
+# The world
+
+
+async def submitted(h, count: int) -> list[int]:
+    people = ("Nguyễn Thị Hoa", "Đặng Thị Thủy")
+    return [(await h.nominate(person=people[i % 2]))["id"] for i in range(count)]
+
+
+async def accepted(h, count: int) -> list[int]:
+    ids = await submitted(h, count)
+    for nomination_id in ids:
+        await h.ok(STANDING, f"/api/v1/nominations/{nomination_id}/accept", {})
+    return ids
+
+
+async def decided_by_council(h, count: int) -> list[int]:
+    ids = await accepted(h, count)
+    session = await h.convene(ids)
+    for member in MEMBERS:
+        await h.vote(session["id"], member, {i: "agree" for i in ids})
+    for nomination_id in ids:
+        await h.wait_stage(nomination_id, Stage.AWAITING_DECISION)
+    return ids
+
+
+async def ready_decision(h, nomination_ids: list[int]) -> int:
+    decision = await h.draft_decision(nomination_ids)
+    for _ in range(300):
+        if (await h.get(STANDING, f"/api/v1/decisions/{decision['id']}")).json()["status"] == \
+                "awaiting_signature":
+            return decision["id"]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"decision {decision['id']} never assembled")
+
+
+def closes_at() -> str:
+    return (datetime.now(UTC) + timedelta(days=5)).isoformat()
+
+
+async def test_every_command_as_every_role(harness):
+    h = harness
+    m = Matrix(h)
+    ids = h.ids
+    n = "/api/v1/nominations"
+
+    # ---- nominations before submission --------------------------------------------------
+    nominee = {"kind": "individual", "person_id": ids.people["Nguyễn Thị Hoa"]}
+    create_body = {
+        "award_code": "giay_khen", "year": 2026, "nominee": nominee,
+        "proposing_unit_id": ids.units["tk-van-phong"],
+        "achievement_summary": "Hoàn thành xuất sắc nhiệm vụ năm 2026",
+        "dossier_items": [{"item_code": "to_trinh"}], "attestations": ["exemplary"],
+        "submit": False,
+    }
+    await m.check("POST", n, [Attempt(n, create_body)])
+    drafts = [(await h.nominate(submit=False))["id"] for _ in range(3)]
+    await m.check("POST", f"{n}/{{nomination_id}}/dossier-items", [Attempt(
+        f"{n}/{drafts[0]}/dossier-items", {"item_code": "to_trinh"},
+        {"file": ("to-trinh.pdf", PDF, "application/pdf")})])
+    await m.check("POST", f"{n}/{{nomination_id}}/submit", [Attempt(f"{n}/{drafts[1]}/submit")])
+    await m.check("DELETE", f"{n}/{{nomination_id}}", [Attempt(f"{n}/{drafts[2]}")])
+
+    # ---- the dossier at reception -------------------------------------------------------
+    reception = await submitted(h, 8)
+    reason = {"reason": "Theo quy định"}
+    await m.check("POST", f"{n}/{{nomination_id}}/accept", [Attempt(f"{n}/{reception[0]}/accept", {})])
+    await m.check("POST", f"{n}/{{nomination_id}}/return", [Attempt(
+        f"{n}/{reception[1]}/return", {"missing_items": ["to_trinh"], "reason": "Thiếu tờ trình"})])
+    await h.wait_stage(reception[1], Stage.RETURNED)
+    await m.check("POST", f"{n}/{{nomination_id}}/resubmit", [Attempt(
+        f"{n}/{reception[1]}/resubmit", {"added_items": ["to_trinh"]})])
+    await m.check("POST", f"{n}/{{nomination_id}}/reject",
+                  [Attempt(f"{n}/{i}/reject", reason) for i in reception[2:5]])
+    await m.check("POST", f"{n}/{{nomination_id}}/withdraw", [Attempt(f"{n}/{reception[5]}/withdraw", reason)])
+    await m.check("POST", f"{n}/{{nomination_id}}/extend", [Attempt(
+        f"{n}/{reception[6]}/extend", {"working_days": 2, "reason": "Chờ xác minh"})])
+    await m.check("POST", f"{n}/{{nomination_id}}/reassign", [Attempt(
+        f"{n}/{reception[6]}/reassign", {"to_user_id": ids.users["uyvien.vhxh"], "reason": "Phân công"})])
+
+    # ---- objections (a household nomination in public notice) ---------------------------
+    household = (await h.nominate(household="Bùi Văn Khải", **HOUSEHOLD))["id"]
+    notice = await h.ok(STANDING, f"{n}/{household}/accept", {})
+    assert notice["stage"] == "public_notice", notice
+    lodged = await h.ok(None, f"/api/v1/public/notices/{household}/objections", {
+        "objector_name": "Trần Văn Bình", "objector_contact": "0912 345 678",
+        "reason": "Gia đình chưa chấp hành quy định về vệ sinh môi trường"}, status=201)
+    await m.check("POST", f"{n}/{{nomination_id}}/objections/{{objection_key}}/resolve", [Attempt(
+        f"{n}/{household}/objections/{lodged['objection_key']}/resolve",
+        {"outcome": "dismissed", "reason": "Đã xác minh: không đúng"})])
+
+    # ---- the council --------------------------------------------------------------------
+    agenda = await accepted(h, 3)
+    await m.check("POST", "/api/v1/council-sessions", [Attempt(
+        "/api/v1/council-sessions",
+        {"title": "Phiên họp", "nomination_ids": [agenda[0]], "closes_at": closes_at()})])
+    ballot_session = (await h.ok(STANDING, "/api/v1/council-sessions", {
+        "title": "Phiên họp", "nomination_ids": [agenda[1]], "closes_at": closes_at()}, status=201))["id"]
+    await m.check("POST", "/api/v1/council-sessions/{session_id}/ballot", [Attempt(
+        f"/api/v1/council-sessions/{ballot_session}/ballot",
+        {"mode": "in_person", "choices": {str(agenda[1]): "agree"}})])
+    closing = [ballot_session, (await h.convene([agenda[2]]))["id"]]
+    await m.check("POST", "/api/v1/council-sessions/{session_id}/close",
+                  [Attempt(f"/api/v1/council-sessions/{s}/close", {}) for s in closing])
+
+    # ---- decisions ----------------------------------------------------------------------
+    decided = await decided_by_council(h, 11)
+    await m.check("POST", f"{n}/{{nomination_id}}/refuse",
+                  [Attempt(f"{n}/{i}/refuse", {"reason": "Chưa đủ tiêu chuẩn"}) for i in decided[0:2]])
+    await m.check("POST", "/api/v1/decisions", [Attempt("/api/v1/decisions", {"nomination_ids": [decided[2]]})])
+    d = "/api/v1/decisions"
+    signing = await ready_decision(h, [decided[3], decided[4], decided[5]])
+    await m.check("POST", f"{d}/{{decision_id}}/sign", [Attempt(f"{d}/{signing}/sign")])
+    for granted in decided[3:6]:
+        await h.wait_stage(granted, Stage.GRANTED)
+    await m.check("POST", f"{n}/{{nomination_id}}/revoke", [
+        Attempt(f"{n}/{i}/revoke", {"reason": "Thành tích không đúng sự thật"}) for i in decided[3:5]])
+    delegating = await ready_decision(h, [decided[6]])
+    await m.check("POST", f"{d}/{{decision_id}}/delegate", [Attempt(
+        f"{d}/{delegating}/delegate", {"to_user_id": ids.users[VICE]})])
+    removing = await ready_decision(h, [decided[7], decided[8]])
+    await m.check("POST", f"{d}/{{decision_id}}/remove-item", [Attempt(
+        f"{d}/{removing}/remove-item", {"nomination_id": decided[8], "reason": "Bổ sung sau"})])
+    cancelling = [await ready_decision(h, [decided[9]]), await ready_decision(h, [decided[10]])]
+    await m.check("POST", f"{d}/{{decision_id}}/cancel",
+                  [Attempt(f"{d}/{c}/cancel", {"reason": "Lập lại theo đợt"}) for c in cancelling])
+
+    # ---- the inbox ----------------------------------------------------------------------
+    mine = (await h.get(STANDING, "/api/v1/inbox")).json()["items"]
+    assert mine, "the standing body has notices by now"
+    await m.check("POST", "/api/v1/inbox/{notice_id}/read", [Attempt(f"/api/v1/inbox/{mine[0]['id']}/read")])
+    await m.check("POST", "/api/v1/inbox/read-all", [Attempt("/api/v1/inbox/read-all")])
+
+    # ---- the campaign and its exemplars -------------------------------------------------
+    from thidua.seed import CAMPAIGN_CODE
+
+    async with h.factory() as session:
+        campaign_id = (await session.execute(
+            select(Campaign.id).where(Campaign.code == CAMPAIGN_CODE))).scalar_one()
+    c = f"/api/v1/campaigns/{campaign_id}"
+    await m.check("POST", "/api/v1/campaigns/{campaign_id}/launch", [Attempt(f"{c}/launch")])
+    for _ in range(300):
+        if (await h.get(STANDING, c)).json()["status"] == "running":
+            break
+        await asyncio.sleep(0.05)
+    await m.check("POST", "/api/v1/campaigns", [Attempt("/api/v1/campaigns", {
+        "code": "chuyen-de-2027", "name": "Phong trào thi đua chuyên đề “Chuyển đổi số”",
+        "theme": "Chuyển đổi số vì Nhân dân phục vụ", "start_year": 2026, "end_year": 2027,
+        "content_areas": [{"code": "dich-vu-cong", "title": "Dịch vụ công trực tuyến"}],
+        "stages": [{"position": 1, "name": "Chặng duy nhất", "start_year": 2026, "end_year": 2027}],
+        "milestones": [{"code": "so-ket", "title": "Sơ kết năm 2026", "stage_position": 1,
+                        "due_on": "2026-12-20"}]})])
+    await m.check("POST", "/api/v1/campaigns/{campaign_id}/content-areas", [Attempt(
+        f"{c}/content-areas", {"code": "chu-ky-so", "title": "Ký số văn bản điện tử"})])
+    await m.check("POST", "/api/v1/campaigns/{campaign_id}/milestones/{milestone_code}/move", [Attempt(
+        f"{c}/milestones/mid_term_review/move", {"due_on": "2028-12-20", "reason": "Trùng lịch họp"})])
+    await m.check("POST", "/api/v1/campaigns/{campaign_id}/registrations", [Attempt(
+        f"{c}/registrations", {"unit_id": ids.units["tk-van-phong"], "target_awards": ["ttldtt"],
+                               "content_area_codes": ["cai-cach-hanh-chinh"]})])
+    proposal = {"title": "Gương cán bộ tận tụy", "subject_kind": "individual",
+                "person_id": ids.people["Nguyễn Thị Hoa"], "proposing_unit_id": ids.units["tk-van-phong"],
+                "content_area_code": "cai-cach-hanh-chinh", "evidence": "Không để hồ sơ trễ hạn"}
+    [exemplar] = await m.check("POST", "/api/v1/campaigns/{campaign_id}/exemplars",
+                               [Attempt(f"{c}/exemplars", proposal)])
+    others = [(await h.ok(UNIT, f"{c}/exemplars", {**proposal, "title": f"Mô hình {i}"}, status=201))["id"]
+              for i in range(2)]
+    e = f"/api/v1/exemplars/{exemplar['id']}"
+    x = "/api/v1/exemplars/{exemplar_id}"
+    await m.check("POST", f"{x}/nurture", [Attempt(f"{e}/nurture", {
+        "support_plan": "Tập huấn kỹ năng số", "responsible_user_id": ids.users[UNIT],
+        "follow_up_every_days": 30})])
+    await m.check("POST", f"{x}/follow-ups", [Attempt(f"{e}/follow-ups", {"note": "Đã tập huấn"})])
+    await m.check("POST", f"{x}/summarize", [Attempt(f"{e}/summarize", {"findings": "Lan tỏa tốt",
+                                                                        "rating": "good"})])
+    await m.check("POST", f"{x}/nomination", [Attempt(f"{e}/nomination", {
+        "award_code": "giay_khen", "attestations": ["exemplary"], "dossier_items": ["to_trinh"]})])
+    await m.check("POST", f"{x}/publish", [Attempt(f"{e}/publish", {"note": "Giới thiệu trên trang tin"})])
+    await m.check("POST", f"{x}/adoptions", [Attempt(f"{e}/adoptions", {
+        "unit_id": ids.units["tk-tdp-1"], "report": "Áp dụng cho tổ dân phố"})])
+    await m.check("POST", f"{x}/drop", [Attempt(f"/api/v1/exemplars/{i}/drop", {"reason": "Dừng theo dõi"})
+                                        for i in others])
+    await m.check("POST", "/api/v1/campaigns/{campaign_id}/reports", [Attempt(f"{c}/reports", {})])
+
+    # ---- every command was tried, and nothing else was expected --------------------------
+    commands = api_commands(h.app)
+    assert set(NOT_COMMANDS) <= commands, set(NOT_COMMANDS) - commands
+    assert set(ALLOWED) == commands - set(NOT_COMMANDS), {
+        "commands without a row in ALLOWED": commands - set(NOT_COMMANDS) - set(ALLOWED),
+        "rows for routes that do not exist": set(ALLOWED) - commands,
+    }
+    assert m.covered == set(ALLOWED), set(ALLOWED) - m.covered
+    assert not m.problems, "\n".join(m.problems)
+    print(f"{len(m.covered)} commands × {len(ACTORS)} roles: {m.tried} attempts")

@@ -1,0 +1,254 @@
+"""Schemathesis over the OpenAPI document: every operation of the JSON API, with generated
+data (valid and invalid), authenticated, against the real app, a seeded database, the
+worker and a Temporal test server. No answer may be a server error (5xx), and every
+documented answer must match its response schema.
+
+How it runs: the app is served by uvicorn inside the test's event loop (where the
+harness's engine and Temporal client live); Schemathesis and Hypothesis drive it over
+HTTP from a worker thread, so the loop stays free to answer. Each operation gets a
+bounded, derandomized number of examples (reproducible); half of them aim at objects
+that exist (a submitted nomination, an open council session, a decision awaiting its
+signature, the running campaign, an exemplar...) so the commands reach the workflows
+instead of stopping at "no such thing".
+
+Two passes: as the ward's standing-body officer (who may do the most) and as a unit
+officer (who proposes). The login, objection and verification rate limits are raised for
+the test: they would otherwise turn most examples of those operations into 429s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+import hypothesis
+import pytest
+import requests
+import schemathesis
+import uvicorn
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+from domain.vocabulary import Stage
+
+pytestmark = pytest.mark.timeout(420)
+
+MAX_EXAMPLES = 8  # per operation, per generation mode, per pass
+SECOND_PASS_EXAMPLES = 5  # valid data only: invalid data is refused before any role matters
+
+
+# ---------------------------------------------------------------------------------------
+# The world the examples aim at
+
+
+async def prepare_world(h) -> dict[str, Any]:
+    """Objects in stages where the commands are live, by path-parameter name."""
+    from tests.campaigns.helpers import launch_seeded_campaign
+
+    reception = (await h.nominate())["id"]
+    council = (await h.nominate(person="Đặng Thị Thủy"))["id"]
+    await h.ok("thuongtruc", f"/api/v1/nominations/{council}/accept", {})
+    session = await h.convene([council])
+    draft = (await h.nominate(submit=False))["id"]
+    campaign_id = await launch_seeded_campaign(h)
+    exemplar = await h.ok("canbo.vanphong", f"/api/v1/campaigns/{campaign_id}/exemplars", {
+        "title": "Gương cán bộ tận tụy", "subject_kind": "individual",
+        "person_id": h.ids.people["Nguyễn Thị Hoa"], "proposing_unit_id": h.ids.units["tk-van-phong"],
+        "content_area_code": "cai-cach-hanh-chinh", "evidence": "Không để hồ sơ trễ hạn",
+    }, status=201)
+    await h.wait_stage(council, Stage.IN_COUNCIL)
+    # A decision awaiting its signature: another nomination through its council.
+    decided = (await h.nominate(person="Lê Thị Hương", unit_user="canbo.truonghoc",
+                                unit_code="tk-th-thach-khoi"))["id"]
+    await h.ok("thuongtruc", f"/api/v1/nominations/{decided}/accept", {})
+    voted = await h.convene([decided])
+    for member in ("chutich", "phochutich", "uyvien.vhxh", "uyvien.mttq", "uyvien.xdd"):
+        await h.vote(voted["id"], member, {decided: "agree"})
+    await h.wait_stage(decided, Stage.AWAITING_DECISION)
+    decision = await h.draft_decision([decided])
+    return {
+        "nomination_id": [reception, council, draft, decided],
+        "session_id": [session["id"], voted["id"]],
+        "campaign_id": [campaign_id],
+        "exemplar_id": [exemplar["id"]],
+        "person_id": [h.ids.people["Nguyễn Thị Hoa"]],
+        "collective_id": list(h.ids.collectives.values())[:1],
+        "household_id": list(h.ids.households.values())[:1],
+        "code": ["giay_khen", "cstdcs"],
+        "milestone_code": ["so-ket-2026", "mid_term_review"],
+        "item_id": [1],
+        "notice_id": [1],
+        "document_id": [1],
+        "decision_id": [decision["id"]],
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Serving the app in the test's loop
+
+
+@contextlib.asynccontextmanager
+async def served(app):
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="critical",
+                                           access_log=False))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
+
+
+# ---------------------------------------------------------------------------------------
+# Driving Schemathesis (in a worker thread)
+
+
+@dataclass
+class Findings:
+    server_errors: list[str] = field(default_factory=list)
+    schema_mismatches: list[str] = field(default_factory=list)
+    calls: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+def _strategy(operation, mode: GenerationMode, world: dict[str, list]):
+    generated = operation.as_strategy(generation_mode=mode)
+    names = [p.name for p in operation.iter_parameters() if p.location == "path"]
+    if not names or mode != GenerationMode.POSITIVE or not all(n in world for n in names):
+        return generated
+    aimed = st.fixed_dictionaries({n: st.sampled_from(world[n]) for n in names}).flatmap(
+        lambda values: operation.as_strategy(generation_mode=mode, path_parameters=values)
+    )
+    return st.one_of(aimed, generated)
+
+
+def _describe(case, response) -> str:
+    body = response.text[:300] if response is not None else ""
+    status = response.status_code if response is not None else "exception"
+    sent = case.body if not isinstance(case.body, bytes | bytearray) else "<bytes>"
+    try:
+        sent = json.dumps(sent, ensure_ascii=False, default=str)[:300]
+    except TypeError:
+        sent = repr(sent)[:300]
+    return (f"{case.method} {case.formatted_path} query={case.query} → {status}: {body}\n"
+            f"    body sent: {sent}")
+
+
+def _check(case, response, mode: GenerationMode, findings: Findings, label: str,
+           reported: set) -> None:
+    key = f"{response.status_code // 100}xx"
+    findings.statuses[key] = findings.statuses.get(key, 0) + 1
+    try:
+        case.validate_response(response, checks=[not_a_server_error])
+    except BaseExceptionGroup:  # schemathesis' FailureGroup
+        if (case.operation.label, mode) not in reported:  # one report per operation and mode
+            reported.add((case.operation.label, mode))
+            findings.server_errors.append(f"[{label}/{mode.value}] {_describe(case, response)}")
+        return
+    if mode != GenerationMode.POSITIVE or response.status_code >= 400:
+        return  # invalid input, or an error: its body has the one shape of api/errors.py
+    try:
+        case.validate_response(response, checks=[response_schema_conformance, status_code_conformance])
+    except BaseExceptionGroup as exc:  # schemathesis' FailureGroup
+        findings.schema_mismatches.append(f"[{label}] {_describe(case, response)}\n    {str(exc)[:400]}")
+
+
+def _exercise(operation, mode: GenerationMode, world, max_examples: int, call, check):
+    @hypothesis.settings(
+        max_examples=max_examples, deadline=None, derandomize=True, database=None,
+        phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+    )
+    @given(case=_strategy(operation, mode, world))
+    def exercise(case):
+        check(case, call(case), mode)
+
+    return exercise
+
+
+def run_schemathesis(schema, base_url: str, headers: dict[str, str], world: dict[str, list],
+                     max_examples: int, label: str,
+                     modes=(GenerationMode.POSITIVE, GenerationMode.NEGATIVE)) -> Findings:
+    findings = Findings()
+    reported: set = set()
+    http = requests.Session()
+
+    def call(case):
+        findings.calls += 1
+        return case.call(base_url=base_url, session=http, headers=headers, timeout=60)
+
+    def check(case, response, mode):
+        _check(case, response, mode, findings, label, reported)
+
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        for mode in modes:
+            started = time.monotonic()
+            try:
+                _exercise(operation, mode, world, max_examples, call, check)()
+            except hypothesis.errors.Unsatisfiable:
+                continue  # nothing to make invalid (no parameters, no body)
+            except Exception:
+                findings.server_errors.append(
+                    f"[{label}/{mode.value}] {operation.label}: the run failed\n"
+                    f"{traceback.format_exc()[-1500:]}")
+            finally:
+                findings.seconds[f"{operation.label} {mode.value}"] = time.monotonic() - started
+    http.close()
+    return findings
+
+
+def raise_rate_limits(monkeypatch) -> None:
+    import api.routes.auth as auth
+    import api.routes.public as public
+    import api.routes.verification as verification
+
+    monkeypatch.setattr(auth, "LOGIN_ATTEMPTS_PER_WINDOW", 100_000)
+    monkeypatch.setattr(public, "OBJECTIONS_PER_HOUR", 100_000)
+    monkeypatch.setattr(verification, "VERIFY_PER_MINUTE", 100_000)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_no_operation_answers_a_server_error(harness, monkeypatch):
+    raise_rate_limits(monkeypatch)
+    world = await prepare_world(harness)
+    schema = schemathesis.openapi.from_dict(harness.app.openapi())
+    operations = sum(1 for _ in schema.get_all_operations())
+    assert operations >= 70, operations  # the whole API, not a stub of it
+
+    async with served(harness.app) as base_url:
+        first = await asyncio.to_thread(
+            run_schemathesis, schema, base_url, harness.headers("thuongtruc"), world,
+            MAX_EXAMPLES, "thuongtruc")
+        second = await asyncio.to_thread(
+            run_schemathesis, schema, base_url, harness.headers("canbo.vanphong"), world,
+            SECOND_PASS_EXAMPLES, "canbo.vanphong", (GenerationMode.POSITIVE,))
+
+    slowest = sorted(first.seconds.items(), key=lambda kv: -kv[1])[:12]
+    print("slowest:", *(f"{k}: {v:.1f}s" for k, v in slowest), sep="\n  ")
+    server_errors = first.server_errors + second.server_errors
+    mismatches = first.schema_mismatches + second.schema_mismatches
+    print(f"\npasses: {sum(first.seconds.values()):.0f}s + {sum(second.seconds.values()):.0f}s")
+    print(f"\n{operations} operations, {first.calls + second.calls} calls: "
+          f"{first.statuses} / {second.statuses}")
+    assert not server_errors, "server errors:\n" + "\n".join(server_errors)
+    assert not mismatches, "responses that break their schema:\n" + "\n".join(mismatches)
+    # The examples reached the engine: some succeeded, most were refused cleanly.
+    assert first.statuses.get("2xx", 0) > 50, first.statuses
