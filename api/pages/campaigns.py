@@ -64,6 +64,7 @@ from models.schemas.campaigns import (
     ReportCreate,
     SummarizeCreate,
 )
+from models.schemas.common import DbId
 from workflows.campaign_types import EXEMPLAR_RATINGS, ON_DEMAND, CampaignStatus
 
 from ..deps import ReadSessionDep, SessionDep, StateDep
@@ -242,7 +243,7 @@ async def registrations_by_unit(session: AsyncSession, campaign: Campaign,
     return list(rows.values())
 
 
-async def exemplar_counts(session: AsyncSession, campaign_id: int) -> dict[str, int]:
+async def exemplar_counts(session: AsyncSession, campaign_id: DbId) -> dict[str, int]:
     rows = (
         await session.execute(
             select(Exemplar.stage, func.count())
@@ -256,7 +257,7 @@ async def exemplar_counts(session: AsyncSession, campaign_id: int) -> dict[str, 
     return counts
 
 
-async def milestone_titles(session: AsyncSession, campaign_id: int) -> dict[str, str]:
+async def milestone_titles(session: AsyncSession, campaign_id: DbId) -> dict[str, str]:
     rows = (
         await session.execute(
             select(Milestone.code, Milestone.title).where(Milestone.campaign_id == campaign_id)
@@ -338,7 +339,7 @@ async def responsible_officers(session: AsyncSession, exemplar: Exemplar,
     )).scalars())
 
 
-async def exemplar_timeline(session: AsyncSession, exemplar_id: int) -> list[AuditEvent]:
+async def exemplar_timeline(session: AsyncSession, exemplar_id: DbId) -> list[AuditEvent]:
     return list((await session.execute(
         select(AuditEvent)
         .where(AuditEvent.subject_type == "exemplar", AuditEvent.subject_id == exemplar_id)
@@ -367,7 +368,7 @@ async def campaigns(request: Request, user: PageUser, session: ReadSessionDep,
 
 
 async def campaign_page(request: Request, user: Principal, session: AsyncSession, state,
-                        campaign_id: int, *, errors: Errors | None = None,
+                        campaign_id: DbId, *, errors: Errors | None = None,
                         values: Values | None = None, status_code: int = 200) -> HTMLResponse:
     try:
         temporal = await temporal_client(state)
@@ -400,7 +401,7 @@ async def campaign_page(request: Request, user: Principal, session: AsyncSession
 
 
 @router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
-async def campaign(campaign_id: int, request: Request, user: PageUser, session: ReadSessionDep,
+async def campaign(campaign_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
                    state: StateDep):
     if user is None:
         return login_redirect(request)
@@ -408,7 +409,7 @@ async def campaign(campaign_id: int, request: Request, user: PageUser, session: 
 
 
 @router.post("/campaigns/{campaign_id}/launch", response_class=HTMLResponse)
-async def launch(campaign_id: int, request: Request, user: PageUser, session: SessionDep,
+async def launch(campaign_id: DbId, request: Request, user: PageUser, session: SessionDep,
                  state: StateDep):
     """The standing body launches a planned campaign: its workflow starts."""
     page = f"/campaigns/{campaign_id}"
@@ -433,7 +434,7 @@ CONTENT_AREA_FIELDS = ("code", "title", "description")
 
 
 @router.post("/campaigns/{campaign_id}/content-areas", response_class=HTMLResponse)
-async def add_content_area(campaign_id: int, request: Request, user: PageUser,
+async def add_content_area(campaign_id: DbId, request: Request, user: PageUser,
                            session: ReadSessionDep, state: StateDep):
     """Amend the campaign: one more content area (audited by the workflow)."""
     page = f"/campaigns/{campaign_id}"
@@ -472,7 +473,7 @@ MOVE_FIELDS = ("due_on", "reason")
 
 @router.post("/campaigns/{campaign_id}/milestones/{milestone_code}/move",
              response_class=HTMLResponse)
-async def move_milestone(campaign_id: int, milestone_code: str, request: Request,
+async def move_milestone(campaign_id: DbId, milestone_code: str, request: Request,
                          user: PageUser, session: ReadSessionDep, state: StateDep):
     """Amend the campaign: a milestone moves to another date, for a stated reason."""
     page = f"/campaigns/{campaign_id}"
@@ -518,7 +519,7 @@ REGISTRATION_ALIASES = {"person_id": "registrant", "year": "form"}
 
 
 async def registrations_page(request: Request, user: Principal, session: AsyncSession, state,
-                             campaign_id: int, *, year: int | None = None,
+                             campaign_id: DbId, *, year: int | None = None,
                              errors: dict[str, str] | None = None,
                              values: dict[str, Any] | None = None,
                              status_code: int = 200) -> HTMLResponse:
@@ -565,7 +566,7 @@ async def registrations_page(request: Request, user: Principal, session: AsyncSe
 
 
 @router.get("/campaigns/{campaign_id}/registrations", response_class=HTMLResponse)
-async def registrations(campaign_id: int, request: Request, user: PageUser,
+async def registrations(campaign_id: DbId, request: Request, user: PageUser,
                         session: ReadSessionDep, state: StateDep, year: str = ""):
     if user is None:
         return login_redirect(request)
@@ -574,7 +575,7 @@ async def registrations(campaign_id: int, request: Request, user: PageUser,
 
 
 @router.post("/campaigns/{campaign_id}/registrations", response_class=HTMLResponse)
-async def register(campaign_id: int, request: Request, user: PageUser, session: ReadSessionDep,
+async def register(campaign_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
                    state: StateDep):
     """A unit officer registers the unit, or a person of it, for the year's titles and/or a
     pledge."""
@@ -641,7 +642,7 @@ REPORT_FIELDS = ("through_year", "title")
 
 
 async def report_page(request: Request, user: Principal, session: AsyncSession, state,
-                      campaign_id: int, *, through_year: int | None = None,
+                      campaign_id: DbId, *, through_year: int | None = None,
                       document_id: int | None = None, errors: dict[str, str] | None = None,
                       values: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     try:
@@ -669,7 +670,7 @@ async def report_page(request: Request, user: Principal, session: AsyncSession, 
 
 
 @router.get("/campaigns/{campaign_id}/report", response_class=HTMLResponse)
-async def report(campaign_id: int, request: Request, user: PageUser, session: ReadSessionDep,
+async def report(campaign_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
                  state: StateDep, through_year: str = "", document: str = ""):
     if user is None:
         return login_redirect(request)
@@ -679,7 +680,7 @@ async def report(campaign_id: int, request: Request, user: PageUser, session: Re
 
 
 @router.post("/campaigns/{campaign_id}/report", response_class=HTMLResponse)
-async def generate_report(campaign_id: int, request: Request, user: PageUser,
+async def generate_report(campaign_id: DbId, request: Request, user: PageUser,
                           session: ReadSessionDep, state: StateDep):
     """The report as a PDF (stored as a document): back to the page with its link."""
     page = f"/campaigns/{campaign_id}/report"
@@ -713,7 +714,7 @@ async def generate_report(campaign_id: int, request: Request, user: PageUser,
 
 
 @router.get("/campaigns/{campaign_id}/exemplars", response_class=HTMLResponse)
-async def exemplars(campaign_id: int, request: Request, user: PageUser, session: ReadSessionDep,
+async def exemplars(campaign_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
                     state: StateDep, stage: str = "", page: str = "1"):
     if user is None:
         return login_redirect(request)
@@ -760,7 +761,7 @@ async def _proposing_units(session: AsyncSession, user: Principal,
     return proposing, subject_units
 
 
-async def propose_page(request: Request, user: Principal, session: AsyncSession, campaign_id: int,
+async def propose_page(request: Request, user: Principal, session: AsyncSession, campaign_id: DbId,
                        *, errors: dict[str, str] | None = None,
                        values: dict[str, Any] | None = None,
                        status_code: int = 200) -> HTMLResponse:
@@ -784,14 +785,14 @@ async def propose_page(request: Request, user: Principal, session: AsyncSession,
 
 
 @router.get("/campaigns/{campaign_id}/exemplars/new", response_class=HTMLResponse)
-async def new_exemplar(campaign_id: int, request: Request, user: PageUser, session: ReadSessionDep):
+async def new_exemplar(campaign_id: DbId, request: Request, user: PageUser, session: ReadSessionDep):
     if user is None:
         return login_redirect(request)
     return await propose_page(request, user, session, campaign_id)
 
 
 @router.post("/campaigns/{campaign_id}/exemplars/new", response_class=HTMLResponse)
-async def propose_exemplar(campaign_id: int, request: Request, user: PageUser,
+async def propose_exemplar(campaign_id: DbId, request: Request, user: PageUser,
                            session: SessionDep, state: StateDep):
     """Discover a model: a unit for its own people, households and practices, the standing
     body for any in the ward; its workflow starts and the page of the model opens."""
@@ -849,7 +850,7 @@ async def propose_exemplar(campaign_id: int, request: Request, user: PageUser,
 
 
 async def exemplar_page(request: Request, user: Principal, session: AsyncSession, state,
-                        exemplar_id: int, *, errors: Errors | None = None,
+                        exemplar_id: DbId, *, errors: Errors | None = None,
                         values: Values | None = None, status_code: int = 200) -> HTMLResponse:
     try:
         detail = await call_route(api.get_exemplar, exemplar_id=exemplar_id, user=user,
@@ -897,7 +898,7 @@ async def exemplar_page(request: Request, user: Principal, session: AsyncSession
 
 
 @router.get("/exemplars/{exemplar_id}", response_class=HTMLResponse)
-async def exemplar(exemplar_id: int, request: Request, user: PageUser, session: ReadSessionDep,
+async def exemplar(exemplar_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
                    state: StateDep):
     if user is None:
         return login_redirect(request)
@@ -957,7 +958,7 @@ ACTIONS: dict[str, ExemplarAction] = {
 
 
 @router.post("/exemplars/{exemplar_id}/do/{action}", response_class=HTMLResponse)
-async def exemplar_action(exemplar_id: int, action: str, request: Request, user: PageUser,
+async def exemplar_action(exemplar_id: DbId, action: str, request: Request, user: PageUser,
                           session: ReadSessionDep, state: StateDep):
     page = f"/exemplars/{exemplar_id}"
     form = await request.form()

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from domain.calendar import VIETNAM_TZ
 from domain.vocabulary import BallotMode, Choice, Role, SessionStatus, Stage
 from models import Authority, CouncilSession
+from models.schemas.common import DbId
 from models.schemas.council import BallotCreate, CloseCreate, SessionCreate
 
 from ..deps import ReadSessionDep, SessionDep, StateDep
@@ -145,7 +146,7 @@ async def convene(request: Request, user: PageUser, session: SessionDep, state: 
 # ---- one session -----------------------------------------------------------------------------
 
 
-async def _visible_session(session, user: Principal, session_id: int) -> CouncilSession:
+async def _visible_session(session, user: Principal, session_id: DbId) -> CouncilSession:
     row = await session.get(CouncilSession, session_id)
     if row is None:
         raise Forbidden()
@@ -156,14 +157,14 @@ async def _visible_session(session, user: Principal, session_id: int) -> Council
 
 
 @router.get("/council-sessions/{session_id}", response_class=HTMLResponse)
-async def session_view(session_id: int, request: Request, user: PageUser, session: ReadSessionDep,
+async def session_view(session_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
                        state: StateDep):
     if user is None:
         return login_redirect(request)
     return await _session_page(request, user, session, state, session_id)
 
 
-async def _session_page(request, user, session, state, session_id: int, *,
+async def _session_page(request, user, session, state, session_id: DbId, *,
                         errors: dict | None = None, status_code: int = 200) -> HTMLResponse:
     try:
         row = await _visible_session(session, user, session_id)
@@ -182,7 +183,7 @@ async def _session_page(request, user, session, state, session_id: int, *,
 
 
 @router.post("/council-sessions/{session_id}/close", response_class=HTMLResponse)
-async def close(session_id: int, request: Request, user: PageUser, session: ReadSessionDep,
+async def close(session_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
                 state: StateDep):
     page = f"/council-sessions/{session_id}"
     if user is None:
@@ -207,7 +208,7 @@ async def close(session_id: int, request: Request, user: PageUser, session: Read
 # ---- the ballot sheet ------------------------------------------------------------------------
 
 
-async def _ballot_page(request, user, session, state, session_id: int, *,
+async def _ballot_page(request, user, session, state, session_id: DbId, *,
                        errors: dict | None = None, values: dict | None = None,
                        status_code: int = 200) -> HTMLResponse:
     try:
@@ -224,7 +225,7 @@ async def _ballot_page(request, user, session, state, session_id: int, *,
 
 
 @router.get("/council-sessions/{session_id}/ballot", response_class=HTMLResponse)
-async def ballot(session_id: int, request: Request, user: PageUser, session: ReadSessionDep,
+async def ballot(session_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
                  state: StateDep):
     if user is None:
         return login_redirect(request)
@@ -232,7 +233,7 @@ async def ballot(session_id: int, request: Request, user: PageUser, session: Rea
 
 
 @router.post("/council-sessions/{session_id}/ballot", response_class=HTMLResponse)
-async def cast(session_id: int, request: Request, user: PageUser, session: ReadSessionDep,
+async def cast(session_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
                state: StateDep):
     page = f"/council-sessions/{session_id}/ballot"
     if user is None:

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from domain.vocabulary import DecisionKind, DecisionStatus, Role, Stage
 from models import Authority, User
+from models.schemas.common import DbId
 from models.schemas.decisions import DecisionCreate, DelegateCreate
 
 from ..deps import ReadSessionDep, SessionDep, StateDep
@@ -109,7 +110,7 @@ async def draft(request: Request, user: PageUser, session: SessionDep, state: St
 # ---- one decision, signing -------------------------------------------------------------------
 
 
-async def _decision_context(session, state, user: Principal, decision_id: int) -> dict:
+async def _decision_context(session, state, user: Principal, decision_id: DbId) -> dict:
     row = await queries.decision_row(session, decision_id)
     if row is None or not can_see_decision(user, row.decision):
         raise Forbidden()
@@ -135,7 +136,7 @@ async def _decision_context(session, state, user: Principal, decision_id: int) -
 
 
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
-async def decision_view(decision_id: int, request: Request, user: PageUser, session: ReadSessionDep):
+async def decision_view(decision_id: DbId, request: Request, user: PageUser, session: ReadSessionDep):
     if user is None:
         return login_redirect(request)
     try:
@@ -164,7 +165,7 @@ async def signing(request: Request, user: PageUser, session: ReadSessionDep,
 
 
 @router.post("/decisions/{decision_id}/sign", response_class=HTMLResponse)
-async def sign(decision_id: int, request: Request, user: PageUser, session: ReadSessionDep):
+async def sign(decision_id: DbId, request: Request, user: PageUser, session: ReadSessionDep):
     page = f"/decisions/{decision_id}"
     if user is None:
         return login_redirect(request, "/signing")
@@ -186,7 +187,7 @@ async def sign(decision_id: int, request: Request, user: PageUser, session: Read
 
 
 @router.post("/decisions/{decision_id}/delegate", response_class=HTMLResponse)
-async def delegate(decision_id: int, request: Request, user: PageUser, session: ReadSessionDep):
+async def delegate(decision_id: DbId, request: Request, user: PageUser, session: ReadSessionDep):
     page = f"/decisions/{decision_id}"
     if user is None:
         return login_redirect(request, page)

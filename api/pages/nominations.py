@@ -23,6 +23,7 @@ from domain.calendar import VIETNAM_TZ
 from domain.permissions import Command
 from domain.vocabulary import Level, ObjectionStatus, Role, Stage
 from models import Authority
+from models.schemas.common import DbId
 from models.schemas.nominations import (
     AcceptCreate,
     ExtendCreate,
@@ -216,7 +217,7 @@ async def new_nomination_submit(request: Request, user: PageUser, session: Sessi
 
 
 async def nomination_page(
-    request: Request, user: Principal, session, state, nomination_id: int, *,
+    request: Request, user: Principal, session, state, nomination_id: DbId, *,
     errors: dict[str, dict[str, str]] | None = None, values: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -276,7 +277,7 @@ async def _draft_verdict(session, state, nomination):
 
 
 @router.get("/nominations/{nomination_id}", response_class=HTMLResponse)
-async def nomination_view(nomination_id: int, request: Request, user: PageUser,
+async def nomination_view(nomination_id: DbId, request: Request, user: PageUser,
                           session: ReadSessionDep, state: StateDep):
     if user is None:
         return login_redirect(request)
@@ -287,7 +288,7 @@ async def nomination_view(nomination_id: int, request: Request, user: PageUser,
 
 
 @router.post("/nominations/{nomination_id}/files", response_class=HTMLResponse)
-async def upload_file(nomination_id: int, request: Request, user: PageUser, session: SessionDep,
+async def upload_file(nomination_id: DbId, request: Request, user: PageUser, session: SessionDep,
                       state: StateDep):
     back = f"/nominations/{nomination_id}"
     if user is None:
@@ -327,7 +328,7 @@ async def upload_file(nomination_id: int, request: Request, user: PageUser, sess
 
 
 @router.post("/nominations/{nomination_id}/submit", response_class=HTMLResponse)
-async def submit_draft(nomination_id: int, request: Request, user: PageUser, session: SessionDep,
+async def submit_draft(nomination_id: DbId, request: Request, user: PageUser, session: SessionDep,
                        state: StateDep):
     back = f"/nominations/{nomination_id}"
     if user is None:
@@ -351,7 +352,7 @@ async def submit_draft(nomination_id: int, request: Request, user: PageUser, ses
 
 
 @router.post("/nominations/{nomination_id}/delete", response_class=HTMLResponse)
-async def delete_draft(nomination_id: int, request: Request, user: PageUser, session: SessionDep,
+async def delete_draft(nomination_id: DbId, request: Request, user: PageUser, session: SessionDep,
                        state: StateDep):
     if user is None:
         return login_redirect(request, f"/nominations/{nomination_id}")
@@ -418,7 +419,7 @@ ROUTES = {
 }
 
 
-async def _run(command: Command, nomination_id: int, body, form: FormData, user, session, state,
+async def _run(command: Command, nomination_id: DbId, body, form: FormData, user, session, state,
                temporal):
     route = ROUTES.get(command)
     if route is None:
@@ -434,7 +435,7 @@ COMMAND_FIELD_ALIASES = {"body": "form", "stage": "form"}
 
 
 @router.post("/nominations/{nomination_id}/do/{command}", response_class=HTMLResponse)
-async def run_command(nomination_id: int, command: str, request: Request, user: PageUser,
+async def run_command(nomination_id: DbId, command: str, request: Request, user: PageUser,
                       session: ReadSessionDep, state: StateDep) -> Response:
     page = f"/nominations/{nomination_id}"
     if user is None:
@@ -490,7 +491,7 @@ async def _command_failed(request, user, session, state, nomination_id, back, fo
                                  status_code=status_code)
 
 
-def _missing_message(request: Request, state, nomination_id: int, missing: list[str]) -> str:
+def _missing_message(request: Request, state, nomination_id: DbId, missing: list[str]) -> str:
     """The dossier items a refused acceptance names, by their names in the catalogue."""
     lang = request_language(request)
     names = []

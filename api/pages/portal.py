@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
+from models.schemas.common import DbId
 from models.schemas.nominations import ObjectionCreate
 
 from ..deps import ReadSessionDep, StateDep
@@ -68,7 +69,7 @@ async def portal(request: Request, user: PageUser, session: ReadSessionDep, stat
 
 
 @router.post("/cong-khai/y-kien/{nomination_id}", response_class=HTMLResponse)
-async def object_to(nomination_id: int, request: Request, user: PageUser, session: ReadSessionDep,
+async def object_to(nomination_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
                     state: StateDep):
     """Lodge an objection. The session is a reader one: ``lodge`` commits the rate-limit
     count and then waits for the workflow, whose activity writes the objection; a writer
