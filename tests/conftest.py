@@ -363,7 +363,10 @@ async def dev_server_env():
 
 
 @pytest.fixture
-async def dev_harness(database_url, tmp_path, dev_server_env, task_queue):
+async def dev_harness(request, database_url, tmp_path, dev_server_env, task_queue):
     """The whole engine on the real Temporal dev server (no time skipping)."""
     async with _engine_harness(database_url, tmp_path, dev_server_env, task_queue) as harness:
         yield harness
+        folder = request.config.getoption("--save-histories")
+        if folder:
+            await _save_histories(harness, Path(folder), request.node.name)

@@ -103,7 +103,9 @@ class Harness:
         attestations: list[str] | None = None,
         submit: bool = True,
         initiative_id: int | None = None,
+        wait: bool = True,
     ) -> dict:
+        """Create (and submit) a nomination; ``wait``: until the workflow recorded it."""
         if collective_unit:
             nominee = {"kind": "collective", "collective_id": self.ids.collectives[collective_unit]}
         elif household:
@@ -126,7 +128,7 @@ class Harness:
         if initiative_id is not None:
             body["initiative_id"] = initiative_id
         created = await self.ok(unit_user, "/api/v1/nominations", body, status=201)
-        if submit:
+        if submit and wait:
             await self.wait_recorded(created["id"])
         return created
 
@@ -213,8 +215,13 @@ class Harness:
         self._worker_run = asyncio.create_task(self.worker.run())
 
     async def stop_worker(self) -> None:
-        if self.worker is not None and self.worker.is_running:
-            await self.worker.shutdown()
+        if self.worker is not None:
+            # A worker stopped right after its start may not be running yet: shut it down
+            # once it is, or it would start polling after we let it go.
+            while not self.worker.is_running and not self._worker_run.done():
+                await asyncio.sleep(0.01)
+            if self.worker.is_running:
+                await self.worker.shutdown()
             await self._worker_run
         self.worker = None
 

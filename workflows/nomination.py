@@ -117,18 +117,24 @@ class NominationWorkflow:
         self._decision_number = ""
         self._outcome_reason = ""
         self._background: list[workflow.ActivityHandle] = []  # documents not awaited by commands
+        # The submission is the state from the first instant: a command that arrives in the
+        # same workflow task as the start runs its handler before run() begins, and must
+        # find the dossier in reception (run() then records this change, never re-enters).
+        self._reception_due = self._calendar.due_moment(
+            workflow.now(), self._level.completeness_check)
+        self._submitted_recorded = False
+        self._submitted = self._enter(
+            Stage.RECEPTION, "submitted", actor=input.submitted_by, actor_role=Role.UNIT_OFFICER,
+            stage_due=self._reception_due, from_stage=Stage.DRAFT,
+        )
 
     # ---- the main loop: wait in each stage, fire its alarms --------------------------------
 
     @workflow.run
     async def run(self, input: NominationInput) -> NominationOutcome:
-        due = self._calendar.due_moment(workflow.now(), self._level.completeness_check)
-        change = self._enter(
-            Stage.RECEPTION, "submitted", actor=input.submitted_by, actor_role=Role.UNIT_OFFICER,
-            stage_due=due, from_stage=Stage.DRAFT,
-        )
-        await self._record(change)
-        self._notify("dossier_submitted", self._standing_body(), due=due)
+        await self._record(self._submitted)
+        self._submitted_recorded = True
+        self._notify("dossier_submitted", self._standing_body(), due=self._reception_due)
         while not self._stage.is_terminal:
             await self._wait_in_stage()
         # Handlers may still queue a notice: let them finish, then wait for every notice.
@@ -772,6 +778,11 @@ class NominationWorkflow:
         )
 
     async def _record(self, change: NominationChange) -> None:
+        # The audit trail starts with the submission: a handler that ran before run()
+        # recorded it waits for that write (patched: older runs never took this branch).
+        if (change is not self._submitted and not self._submitted_recorded
+                and workflow.patched("submission-recorded-first")):
+            await workflow.wait_condition(lambda: self._submitted_recorded)
         await workflow.execute_local_activity_method(
             ProjectionActivities.record_nomination_change,
             change,

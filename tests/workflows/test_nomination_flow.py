@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from domain.vocabulary import Stage
@@ -33,3 +35,32 @@ async def test_giay_khen_is_decided_at_the_ward(harness):
     actions = [e["action"] for e in history["events"]]
     assert actions[:2] == ["submitted", "accepted"]
     assert "council_passed" in actions and actions[-1] == "granted"
+
+
+async def test_an_accept_that_reaches_the_workflow_with_its_start_is_not_undone(dev_harness):
+    """A busy worker can receive the start of a nomination and the standing body's accept
+    in one workflow task. The accept's handler then runs before the main method: the
+    submission must already be the workflow's state, or the main method would put the
+    nomination back into reception after it was accepted (and write "submitted" after
+    "accepted" to the audit trail)."""
+    harness = dev_harness
+    await harness.stop_worker()  # the start waits on the task queue
+    nomination_id = (await harness.nominate(wait=False))["id"]
+    accepting = asyncio.create_task(
+        harness.post("thuongtruc", f"/api/v1/nominations/{nomination_id}/accept", {}))
+    await asyncio.sleep(1.0)  # Temporal holds the accept until a worker takes the first task
+    await harness.start_worker()
+    response = await asyncio.wait_for(accepting, timeout=30)
+    assert response.status_code == 200, response.text
+
+    handle = harness.client.get_workflow_handle(f"nomination-{nomination_id}")
+    kinds = [e.WhichOneof("attributes") for e in (await handle.fetch_history()).events]
+    accepted_at = kinds.index("workflow_execution_update_accepted_event_attributes")
+    assert kinds[:accepted_at].count("workflow_task_completed_event_attributes") == 1, (
+        "the accept must arrive in the first workflow task for this test to mean anything")
+    row = await harness.wait_stage(nomination_id, Stage.AWAITING_COUNCIL)
+    assert row.stage == Stage.AWAITING_COUNCIL
+    events = (await harness.get("kiemtra", f"/api/v1/nominations/{nomination_id}/history")).json()
+    assert [e["action"] for e in events["events"]][:2] == ["submitted", "accepted"]
+    session = await harness.convene([nomination_id])  # the council can take it
+    assert session["id"]
