@@ -80,7 +80,7 @@ class Commands:
 async def _wait_stage(engine: Engine, ids: list[int], stage: Stage, timeout: float) -> None:
     deadline = time.perf_counter() + timeout
     while True:
-        async with engine.database.factory() as session:
+        async with engine.database.watcher() as session:
             reached = (await session.execute(select(func.count()).select_from(Nomination).where(
                 Nomination.id.in_(ids), Nomination.stage == stage))).scalar_one()
         if reached == len(ids):
@@ -93,7 +93,7 @@ async def _wait_stage(engine: Engine, ids: list[int], stage: Stage, timeout: flo
 async def _wait_signable(engine: Engine, decision_id: int, timeout: float) -> None:
     deadline = time.perf_counter() + timeout
     while True:
-        async with engine.database.factory() as session:
+        async with engine.database.watcher() as session:
             status = (await session.execute(text("SELECT status FROM decisions WHERE id = :id"),
                                             {"id": decision_id})).scalar_one()
         if status == "awaiting_signature":
@@ -112,11 +112,13 @@ async def ward_year_end(engine: Engine, ward: Ward, count: int, commands: Comman
         started = time.perf_counter()
         nomination_id = await commands("submit", flows.submit(engine, ward, person_id, unit_id))
         submitted_at[nomination_id] = started
+        await flows.wait_recorded(engine, [nomination_id], poll=0.1, timeout=timeout)
         await commands("accept", flows.accept(engine, ward, nomination_id))
         ids.append(nomination_id)
         progress.advance(note="filing")
     phases.setdefault("filed", time.perf_counter())
     phases["last_filed"] = time.perf_counter()
+    await _wait_stage(engine, ids, Stage.AWAITING_COUNCIL, timeout)
     session_id = await commands("convene", flows.convene(engine, ward, ids))
     await asyncio.gather(*(commands("ballot", flows.ballot(engine, member, session_id, ids))
                            for member in ward.member_user_ids))

@@ -269,10 +269,28 @@ class Database:
     engine: AsyncEngine
     folder: Path
     pg_name: str | None = None
+    _watcher: AsyncEngine | None = None
 
     @property
     def factory(self) -> SessionFactory:
         return create_session_factory(self.engine)
+
+    @property
+    def watcher(self) -> SessionFactory:
+        """Read-only sessions on a connection pool of their own, for the benchmark's
+        driver to watch the projection (the page reload of a person waiting). Not the
+        engine's pool, and no write lock: a writer session takes SQLite's write lock at
+        BEGIN (BEGIN IMMEDIATE), so a driver polling through it would queue behind the
+        engine's writers, hold the engine's pooled connections meanwhile and slow the very
+        thing it measures."""
+        if self._watcher is None:
+            self._watcher = create_engine(self.url, pool_size=5)
+        return create_session_factory(self._watcher, writer=False)
+
+    async def dispose(self) -> None:
+        if self._watcher is not None:
+            await self._watcher.dispose()
+        await self.engine.dispose()
 
     async def size_bytes(self) -> int:
         if self.backend == "sqlite":
@@ -333,7 +351,7 @@ async def fresh_database(backend: str, folder: Path, *, seed: bool = True,
                 await ensure_dev_identities(database.factory, settings)
         yield database
     finally:
-        await engine.dispose()
+        await database.dispose()
         if pg_name:
             await _pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
@@ -412,11 +430,15 @@ async def engine_stack(database: Database, folder: Path, *, worker: bool = True,
     await embedded.start()
     http = None
     stack = None
+    # As under `thidua up`: the API has its own engine (api.state.build_state) and the
+    # worker uses another, so each has its own connection pool (on SQLite: 5 + 10
+    # overflow, each writer holding its connection while it waits for the write lock).
+    api_engine = create_engine(database.url)
     try:
         client = await connect(settings, identity="thidua-bench")
-        state = AppState(settings=settings, engine=database.engine,
-                         writer=create_session_factory(database.engine, writer=True),
-                         reader=create_session_factory(database.engine, writer=False),
+        state = AppState(settings=settings, engine=api_engine,
+                         writer=create_session_factory(api_engine, writer=True),
+                         reader=create_session_factory(api_engine, writer=False),
                          templates=make_templates(), temporal=client)
         app = create_app(settings, state=state)
         http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
@@ -436,6 +458,7 @@ async def engine_stack(database: Database, folder: Path, *, worker: bool = True,
                     await asyncio.wait_for(task, 5)
         if http is not None:
             await http.aclose()
+        await api_engine.dispose()
         await embedded.stop()
 
 
