@@ -218,7 +218,7 @@ class Harness:
         if self.worker is not None:
             # A worker stopped right after its start may not be running yet: shut it down
             # once it is, or it would start polling after we let it go.
-            while not self.worker.is_running and not self._worker_run.done():
+            while not self.worker.is_running and not self._worker_run.done():  # noqa: ASYNC110 (the SDK offers no event)
                 await asyncio.sleep(0.01)
             if self.worker.is_running:
                 await self.worker.shutdown()
