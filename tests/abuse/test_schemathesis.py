@@ -225,7 +225,7 @@ def raise_rate_limits(monkeypatch) -> None:
     monkeypatch.setattr(verification, "VERIFY_PER_MINUTE", 100_000)
 
 
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
 async def test_no_operation_answers_a_server_error(harness, monkeypatch):
     raise_rate_limits(monkeypatch)
     world = await prepare_world(harness)
