@@ -10,6 +10,7 @@ the peak memory of the engine process and of the Temporal server, the database s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from .common import (
     fresh_database,
     markdown_table,
     say,
+    separate_workers,
     summary,
     work_dir,
     write_results,
@@ -138,7 +140,7 @@ async def run(n: int = 10_000, *, wards: int = 100, concurrency: int = 16, db: s
               max_cached_workflows: int | None = None,
               max_concurrent_workflow_tasks: int | None = None, sample_histories: int = 20,
               quiet: bool = False, results_dir: Path | None = None, profile: bool = False,
-              timeout: float = 3 * 3600) -> dict[str, Any]:
+              worker_processes: int = 0, timeout: float = 3 * 3600) -> dict[str, Any]:
     from thidua.db import create_session_factory
     from thidua.pki import ensure_dev_identities
 
@@ -153,19 +155,29 @@ async def run(n: int = 10_000, *, wards: int = 100, concurrency: int = 16, db: s
         say(f"burst: building {wards} wards, {n:,} people ({db})", quiet=quiet)
         built = time.perf_counter()
         world = await build_wards(database.factory, wards, max(per_ward))
-        async with engine_stack(database, folder, worker=False) as engine:
+        # The separate workers are entered after the engine so that they stop before it.
+        async with (engine_stack(database, folder, worker=False) as engine,
+                    contextlib.AsyncExitStack() as separate):
             await ensure_dev_identities(database.factory, engine.settings)
             setup_seconds = time.perf_counter() - built
-            engine.run_worker(engine_worker(engine.client, engine.settings,
-                                            create_session_factory(database.engine), **tuning))
+            worker_pids: list[int] = []
+            if worker_processes:
+                if tuning:
+                    raise ValueError("worker tuning applies to the in-process worker only")
+                worker_pids = await separate.enter_async_context(
+                    separate_workers(engine.settings, worker_processes))
+            else:
+                engine.run_worker(engine_worker(engine.client, engine.settings,
+                                                create_session_factory(database.engine), **tuning))
             commands = Commands(concurrency)
             submitted_at: dict[int, float] = {}
             granted_at: dict[int, float] = {}
             phases: dict[str, float] = {}
-            sampler = MemorySampler(engine.server_pid)
+            sampler = MemorySampler(engine.server_pid, worker_pids=worker_pids)
             sampler.start()
             progress = Progress("burst", n, enabled=not quiet)
             worker_cpu, server_cpu = cpu_seconds(), cpu_seconds(engine.server_pid)
+            separate_cpu = sum(cpu_seconds(pid) for pid in worker_pids)
             threads_before = thread_cpu()
             stacks = StackSampler() if profile else None
             if stacks:
@@ -177,6 +189,7 @@ async def run(n: int = 10_000, *, wards: int = 100, concurrency: int = 16, db: s
                 for ward, count in zip(world, per_ward, strict=True)))
             total_seconds = time.perf_counter() - started
             worker_cpu, server_cpu = cpu_seconds() - worker_cpu, cpu_seconds(engine.server_pid) - server_cpu
+            separate_cpu = sum(cpu_seconds(pid) for pid in worker_pids) - separate_cpu
             threads = diff(thread_cpu(), threads_before)
             if stacks:
                 stacks.stop()
@@ -204,6 +217,7 @@ async def run(n: int = 10_000, *, wards: int = 100, concurrency: int = 16, db: s
     payload: dict[str, Any] = {
         "benchmark": "burst", "environment": env, "database": db, "nominations": n,
         "wards": wards, "concurrency": concurrency, "worker_tuning": tuning,
+        "worker_processes": worker_processes,
         "setup_seconds": setup_seconds,
         "total_seconds": total_seconds,
         "throughput_per_second": n / total_seconds,
@@ -216,7 +230,9 @@ async def run(n: int = 10_000, *, wards: int = 100, concurrency: int = 16, db: s
         "granted": granted, "award_records": awards, "notices": notices,
         "peak_rss_engine_process_bytes": sampler.peak_self,
         "peak_rss_temporal_server_bytes": sampler.peak_server,
+        "peak_rss_worker_processes_bytes": sampler.peak_workers,
         "engine_process_cpu_seconds": worker_cpu,
+        "worker_processes_cpu_seconds": separate_cpu,
         "temporal_server_cpu_seconds": server_cpu,
         "thread_cpu_seconds": threads,
         "main_thread_profile": stacks.report() if stacks else None,
@@ -280,12 +296,35 @@ async def _sample_costs(engine: Engine, outcomes: list[dict], sample: int,
     return result
 
 
+def _process_rows(payload: dict[str, Any]) -> list[list[str]]:
+    """Memory and CPU of the processes: one engine process as under `thidua up`, or the API
+    (with the driver) and separate worker processes as under docker-compose."""
+    mib = 2**20
+    server = (f"{payload['peak_rss_temporal_server_bytes'] / mib:.0f} MiB",
+              fmt_seconds(payload["temporal_server_cpu_seconds"]))
+    if not payload.get("worker_processes"):
+        return [["peak RSS, engine process (API + worker + driver)",
+                 f"{payload['peak_rss_engine_process_bytes'] / mib:.0f} MiB"],
+                ["peak RSS, Temporal server", server[0]],
+                ["CPU, engine process / Temporal server",
+                 f"{fmt_seconds(payload['engine_process_cpu_seconds'])} / {server[1]}"]]
+    return [["peak RSS, API process (API + driver) / worker processes",
+             f"{payload['peak_rss_engine_process_bytes'] / mib:.0f} MiB / "
+             f"{payload['peak_rss_worker_processes_bytes'] / mib:.0f} MiB"],
+            ["peak RSS, Temporal server", server[0]],
+            ["CPU, API process / worker processes / Temporal server",
+             f"{fmt_seconds(payload['engine_process_cpu_seconds'])} / "
+             f"{fmt_seconds(payload['worker_processes_cpu_seconds'])} / {server[1]}"]]
+
+
 def report(payload: dict[str, Any]) -> str:
     met = payload["extrapolated_seconds_for_10000"] <= payload["target_seconds_for_10000"]
     lines = [
         f"### Burst: {payload['nominations']:,} nominations across {payload['wards']} wards "
         f"({payload['database']}, {payload['concurrency']} requests in flight"
         + (f", worker tuning {payload['worker_tuning']}" if payload["worker_tuning"] else "")
+        + (f", the worker in {payload['worker_processes']} process(es) of its own"
+           if payload.get("worker_processes") else "")
         + ")",
         "",
         environment_line(payload["environment"]),
@@ -305,12 +344,7 @@ def report(payload: dict[str, Any]) -> str:
             ["then until every workflow closed (notices drained)", fmt_seconds(payload["close_seconds"])],
             ["granted / award records / notices",
              f"{payload['granted']:,} / {payload['award_records']:,} / {payload['notices']:,}"],
-            ["peak RSS, engine process (API + worker + driver)",
-             f"{payload['peak_rss_engine_process_bytes'] / 2**20:.0f} MiB"],
-            ["peak RSS, Temporal server", f"{payload['peak_rss_temporal_server_bytes'] / 2**20:.0f} MiB"],
-            ["CPU, engine process / Temporal server",
-             f"{fmt_seconds(payload['engine_process_cpu_seconds'])} / "
-             f"{fmt_seconds(payload['temporal_server_cpu_seconds'])}"],
+            *_process_rows(payload),
             ["database size (engine) / Temporal's SQLite file",
              f"{payload['database_bytes'] / 2**20:.1f} MiB / "
              f"{payload['temporal_database_bytes'] / 2**20:.1f} MiB"],

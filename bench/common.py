@@ -153,19 +153,26 @@ def cpu_seconds(pid: int | None = None) -> float:
 
 
 class MemorySampler:
-    """Samples the RSS of this process (API + worker) and of the Temporal server."""
+    """Samples the RSS of this process (API + worker, or the API alone when the worker runs
+    in processes of its own), of the Temporal server and of separate worker processes."""
 
-    def __init__(self, server_pid: int | None, interval: float = 0.5) -> None:
+    def __init__(self, server_pid: int | None, interval: float = 0.5,
+                 worker_pids: Sequence[int] = ()) -> None:
         self.server_pid = server_pid
+        self.worker_pids = list(worker_pids)
         self.interval = interval
         self.peak_self = 0
         self.peak_server = 0
+        self.peak_workers = 0
         self._task: asyncio.Task | None = None
 
     def sample(self) -> None:
         self.peak_self = max(self.peak_self, rss_bytes())
         if self.server_pid:
             self.peak_server = max(self.peak_server, rss_bytes(self.server_pid))
+        if self.worker_pids:
+            self.peak_workers = max(self.peak_workers,
+                                    sum(rss_bytes(pid) for pid in self.worker_pids))
 
     async def _run(self) -> None:
         while True:
@@ -460,6 +467,39 @@ async def engine_stack(database: Database, folder: Path, *, worker: bool = True,
             await http.aclose()
         await api_engine.dispose()
         await embedded.stop()
+
+
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """The settings as ``THIDUA_*`` variables, so that a `thidua` command started beside the
+    benchmark runs against the same database, Temporal server and files."""
+    env = {f"THIDUA_{name.upper()}": str(value)
+           for name, value in settings.model_dump().items() if value is not None}
+    env["THIDUA_TEMPORAL_ADDRESS"] = settings.resolved_temporal_address
+    return env
+
+
+@contextlib.asynccontextmanager
+async def separate_workers(settings: Settings, count: int) -> AsyncIterator[list[int]]:
+    """``count`` `thidua worker` processes, as docker-compose runs the worker in a container
+    of its own: Python runs workflows and activities on one core per process while this
+    process serves the API (and drives the benchmark) on another. Yields their pids; stops
+    them as Ctrl-C would (SIGTERM), killing one that has not stopped in 30 s."""
+    environment = {**os.environ, **settings_environment(settings)}
+    processes = [await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import sys; from thidua.cli import main; sys.exit(main(['worker']))",
+        cwd=ROOT, env=environment) for _ in range(count)]
+    try:
+        yield [process.pid for process in processes]
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.terminate()
+        for process in processes:
+            try:
+                await asyncio.wait_for(process.wait(), 30)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
 
 
 def check(response: httpx.Response, expected: int, what: str) -> Any:

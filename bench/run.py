@@ -53,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="tuning experiment (default: the engine's)")
     burst.add_argument("--sample-histories", type=int, default=20,
                        help="nominations whose histories are analysed")
+    burst.add_argument("--worker-processes", type=int, default=0,
+                       help="run the worker as N `thidua worker` processes beside the API, as "
+                            "docker-compose does (default 0: inside the engine process, as "
+                            "`thidua up` does)")
     burst.add_argument("--profile", action="store_true",
                        help="sample the main thread's stack (where the engine process spends time)")
     common(burst)
@@ -88,7 +92,8 @@ async def dispatch(args: argparse.Namespace) -> dict:
                                max_cached_workflows=args.max_cached_workflows,
                                max_concurrent_workflow_tasks=args.max_concurrent_workflow_tasks,
                                sample_histories=args.sample_histories, quiet=args.quiet,
-                               results_dir=args.results_dir, profile=args.profile)
+                               results_dir=args.results_dir, profile=args.profile,
+                               worker_processes=args.worker_processes)
     if args.name == "reads":
         from . import reads
 

@@ -43,3 +43,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
   touch "$stamp"
 fi
+# Bytecode for the engine's own modules, even where PYTHONDONTWRITEBYTECODE is set: the
+# workflow sandbox imports the workflow modules afresh for every workflow run, and without
+# a .pyc each of those imports compiles the source again (~5% of a busy worker's CPU,
+# bench/README.md). Up-to-date files are skipped, so this costs nothing on later runs.
+.venv/bin/python -m compileall -q -j 0 activities api domain models thidua workflows >/dev/null

@@ -48,11 +48,12 @@ async def test_overhead_engine_and_bare_side_by_side(bench_dirs):
 
 
 @pytest.mark.embedded
-async def test_burst_grants_every_nomination_of_every_ward(bench_dirs):
+@pytest.mark.parametrize("worker_processes", [0, 1], ids=["worker-in-process", "worker-process"])
+async def test_burst_grants_every_nomination_of_every_ward(bench_dirs, worker_processes):
     from bench import burst
 
     result = await burst.run(20, wards=2, concurrency=8, sample_histories=2, quiet=True,
-                             results_dir=bench_dirs)
+                             results_dir=bench_dirs, worker_processes=worker_processes)
 
     assert result["nominations"] == 20 and result["wards"] == 2
     assert result["granted"] == 20 and result["award_records"] == 20
@@ -64,6 +65,9 @@ async def test_burst_grants_every_nomination_of_every_ward(bench_dirs):
     assert commands["convene"]["count"] == commands["draft"]["count"] == commands["sign"]["count"] == 2
     assert commands["ballot"]["count"] == 2 * 5  # one sheet per member, whole agenda
     assert result["peak_rss_engine_process_bytes"] > 50 * 2**20
+    if worker_processes:  # the workflows and activities ran in the `thidua worker` process
+        assert result["peak_rss_worker_processes_bytes"] > 50 * 2**20
+        assert result["worker_processes_cpu_seconds"] > 0
     assert result["database_bytes"] > 0 and result["temporal_database_bytes"] > 0
     assert result["histories"]["sampled_nominations"] == 2
     _written(result, bench_dirs)
