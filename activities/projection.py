@@ -28,6 +28,7 @@ from models import (
     Nomination,
     Objection,
 )
+from models.nominations import list_due_key
 from thidua.db import SessionFactory, transaction
 from workflows.council_types import SessionChange
 from workflows.decision_types import DecisionChange
@@ -117,6 +118,7 @@ async def apply_nomination_change(session: AsyncSession, change: NominationChang
         level=change.level,
         stage=change.to_stage,
         stage_due_at=change.stage_due_at,
+        list_due_at=list_due_key(change.stage_due_at),
         level_due_at=change.level_due_at,
         waiting_on_role=change.waiting_on_role,
         waiting_on_unit_id=change.waiting_on_unit_id,
@@ -301,7 +303,7 @@ async def apply_revocation(session: AsyncSession, record: RevokeRecord) -> int:
         .where(Nomination.id == record.nomination_id)
         .values(stage=Stage.REVOKED, outcome_reason=reason, stage_entered_at=record.occurred_at,
                 projection_seq=Nomination.projection_seq + 1, waiting_on_role=None,
-                waiting_on_unit_id=None, stage_due_at=None)
+                waiting_on_unit_id=None, stage_due_at=None, list_due_at=list_due_key(None))
     )
     return result.rowcount or 0
 

@@ -72,6 +72,7 @@ from models import (  # noqa: E402
     Unit,
     User,
 )
+from models.nominations import list_due_key  # noqa: E402
 from thidua.db import create_engine, create_session_factory, normalise_url  # noqa: E402
 from thidua.migrate import upgrade  # noqa: E402
 from thidua.seed import seed_demo  # noqa: E402
@@ -194,6 +195,7 @@ async def populate(factory, total: int, seed: int = 2026) -> dict[str, int]:
                 achievement_summary="Hoàn thành xuất sắc nhiệm vụ được giao", attestations=[],
                 workflow_id=f"nomination-{nomination_id}", level=level, authority_id=authority.id,
                 stage=stage, stage_entered_at=created + timedelta(days=5), stage_due_at=due,
+                list_due_at=list_due_key(due),
                 level_due_at=due, waiting_on_role=waiting_role, waiting_on_unit_id=waiting_unit,
                 escalated=bool(due and due < now and rng.random() < .3),
                 public_notice_until=(now + timedelta(days=rng.randint(1, 9)))

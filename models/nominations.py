@@ -7,9 +7,9 @@ the workflows.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.vocabulary import Level, ObjectionStatus, Role, Stage
@@ -19,6 +19,16 @@ from .history import SubjectRefMixin
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; BIGINT elsewhere.
 BigIntId = BigInteger().with_variant(Integer, "sqlite")
+
+# The list sort key of a nomination without a due moment (closed ones, drafts): after
+# every real due moment. SQLite and PostgreSQL put NULLs at opposite ends of an index,
+# so "soonest due first, none last" is served by an index only on a non-null key.
+NO_DUE_MOMENT = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def list_due_key(stage_due_at: datetime | None) -> datetime:
+    """``Nomination.list_due_at`` for this due moment."""
+    return stage_due_at or NO_DUE_MOMENT
 
 
 class Nomination(Base, SubjectRefMixin, TimestampMixin):
@@ -34,10 +44,8 @@ class Nomination(Base, SubjectRefMixin, TimestampMixin):
     # while it travels up to the city and central levels.
     origin_authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"))
     # Set when the nomination reaches that level: who above the ward may see it.
-    city_authority_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"), index=True)
-    central_authority_id: Mapped[int | None] = mapped_column(
-        ForeignKey("authorities.id"), index=True
-    )
+    city_authority_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"))
+    central_authority_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"))
     submitted_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     achievement_summary: Mapped[str] = mapped_column(Text, default="")
     # One achievement earns one award: nominations naming the same key compete.
@@ -56,6 +64,9 @@ class Nomination(Base, SubjectRefMixin, TimestampMixin):
     stage: Mapped[Stage] = mapped_column(enum_column(Stage), default=Stage.RECEPTION)
     stage_entered_at: Mapped[datetime] = mapped_column(default=utcnow)
     stage_due_at: Mapped[datetime | None]
+    # ``list_due_key(stage_due_at)``, the order of the lists; the ORM keeps it in step
+    # (``_keep_list_due_at_in_step``), bulk writes name it with ``stage_due_at``.
+    list_due_at: Mapped[datetime] = mapped_column(default=NO_DUE_MOMENT)
     level_due_at: Mapped[datetime | None]
     # Who must act now: a role at a unit (the standing body, the unit, the signer...).
     waiting_on_role: Mapped[Role | None] = mapped_column(enum_column(Role))
@@ -81,7 +92,24 @@ Index("ix_nominations_unit_year", Nomination.proposing_unit_id, Nomination.year)
 # "What is mine to do": nominations waiting on an office, earliest deadline first.
 Index("ix_nominations_waiting_on", Nomination.waiting_on_role, Nomination.waiting_on_unit_id,
       Nomination.stage_due_at)
-Index("ix_nominations_origin_authority", Nomination.origin_authority_id)
+# The lists, in their order (soonest due first, newest first among equal), one index per
+# way of seeing a nomination (``api.services.access.visibility_paths``; the first for the
+# administrators, who see all): a page is read off an index instead of sorting every
+# visible nomination.
+Index("ix_nominations_list", Nomination.list_due_at, Nomination.id.desc())
+Index("ix_nominations_unit_list", Nomination.proposing_unit_id, Nomination.list_due_at,
+      Nomination.id.desc())
+Index("ix_nominations_origin_authority_list", Nomination.origin_authority_id,
+      Nomination.list_due_at, Nomination.id.desc())
+Index("ix_nominations_city_authority_list", Nomination.city_authority_id,
+      Nomination.list_due_at, Nomination.id.desc())
+Index("ix_nominations_central_authority_list", Nomination.central_authority_id,
+      Nomination.list_due_at, Nomination.id.desc())
+
+
+@event.listens_for(Nomination.stage_due_at, "set")
+def _keep_list_due_at_in_step(nomination: Nomination, stage_due_at, _old, _initiator) -> None:
+    nomination.list_due_at = list_due_key(stage_due_at)
 
 
 class DossierItem(Base):

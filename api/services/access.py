@@ -27,6 +27,15 @@ AUTHORITY_ROLES = (
 )
 
 
+# The levels a nomination was at: an authority sees the nominations that started at it or
+# reached it. Each column leads one of the list indexes (``models.nominations``).
+AUTHORITY_COLUMNS = (
+    Nomination.origin_authority_id,
+    Nomination.city_authority_id,
+    Nomination.central_authority_id,
+)
+
+
 def visible_nominations(principal: Principal) -> ColumnElement[bool]:
     if principal.is_admin:
         return Nomination.id.is_not(None)
@@ -36,12 +45,23 @@ def visible_nominations(principal: Principal) -> ColumnElement[bool]:
     if units:
         clauses.append(Nomination.proposing_unit_id.in_(units))
     if authorities:
-        clauses += [
-            Nomination.origin_authority_id.in_(authorities),
-            Nomination.city_authority_id.in_(authorities),
-            Nomination.central_authority_id.in_(authorities),
-        ]
+        clauses += [column.in_(authorities) for column in AUTHORITY_COLUMNS]
     return or_(*clauses) if clauses else false()
+
+
+def visibility_paths(principal: Principal) -> list[ColumnElement[bool]]:
+    """``visible_nominations`` as conditions whose union is the same set, each one column
+    equal to one value (empty: sees nothing). Each is read in list order off that column's
+    list index, where their OR could only be read whole and sorted."""
+    if principal.is_admin:
+        return [Nomination.id.is_not(None)]
+    return [
+        Nomination.proposing_unit_id == unit for unit in sorted(principal.unit_ids(Role.UNIT_OFFICER))
+    ] + [
+        column == authority
+        for column in AUTHORITY_COLUMNS
+        for authority in sorted(principal.authority_ids(*AUTHORITY_ROLES))
+    ]
 
 
 def can_see(principal: Principal, nomination: Nomination) -> bool:

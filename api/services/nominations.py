@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, Subquery, and_, false, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -38,7 +38,7 @@ from models.schemas.nominations import (
 
 from ..errors import Forbidden, InvalidInput
 from ..principal import Principal
-from .access import visible_nominations
+from .access import visibility_paths, visible_nominations
 
 MAGIC_TYPES = {
     b"%PDF-": "application/pdf",
@@ -202,6 +202,10 @@ async def create_nomination(
 ProposingUnit = aliased(Unit)
 WaitingUnit = aliased(Unit)
 
+# The order of the lists: soonest due first, no due moment last, newest first among equal
+# (the list indexes of ``models.nominations`` are in this order).
+LIST_ORDER = (Nomination.list_due_at, Nomination.id.desc())
+
 
 def nomination_rows() -> Select:
     return (
@@ -294,6 +298,32 @@ def apply_filters(statement: Select, filters: NominationFilters, now: datetime) 
     return statement.where(and_(*conditions)) if conditions else statement
 
 
+def list_page(
+    principal: Principal, filters: NominationFilters, now: datetime, *, offset: int, limit: int
+) -> Subquery:
+    """The ids and sort keys of one page of the list.
+
+    Each way the person sees nominations (``visibility_paths``) is read off its own index
+    in list order and stops at the end of the page; the page is cut from the union of
+    these (a nomination seen two ways counts once). Sorting the whole visible set instead
+    costs hundreds of milliseconds at 100,000 nominations."""
+    paths = [
+        apply_filters(select(Nomination.id, Nomination.list_due_at).where(path), filters, now)
+        .order_by(*LIST_ORDER)
+        for path in visibility_paths(principal) or [false()]
+    ]
+    if len(paths) == 1:
+        return paths[0].offset(offset).limit(limit).subquery("page")
+    seen = union(*(select(path.limit(offset + limit).subquery()) for path in paths)).subquery()
+    return (
+        select(seen)
+        .order_by(seen.c.list_due_at, seen.c.id.desc())
+        .offset(offset)
+        .limit(limit)
+        .subquery("page")
+    )
+
+
 async def list_nominations(
     session: AsyncSession,
     principal: Principal,
@@ -307,10 +337,13 @@ async def list_nominations(
     visible = visible_nominations(principal)
     counted = apply_filters(select(func.count()).select_from(Nomination).where(visible), filters, now)
     total = (await session.execute(counted)).scalar_one()
-    statement = apply_filters(nomination_rows().where(visible), filters, now)
-    statement = statement.order_by(
-        Nomination.stage_due_at.is_(None), Nomination.stage_due_at, Nomination.id.desc()
-    ).offset((page - 1) * page_size).limit(page_size)
+    # Units and authorities are joined to the page's rows only.
+    page_keys = list_page(principal, filters, now, offset=(page - 1) * page_size, limit=page_size)
+    statement = (
+        nomination_rows()
+        .join(page_keys, page_keys.c.id == Nomination.id)
+        .order_by(page_keys.c.list_due_at, page_keys.c.id.desc())
+    )
     rows = (await session.execute(statement)).all()
     return total, [to_read(row, award_names, now) for row in rows]
 

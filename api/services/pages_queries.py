@@ -68,7 +68,7 @@ async def nominations_where(
 ) -> list[NominationRead]:
     order = (
         (Nomination.id.desc(),) if newest_first
-        else (Nomination.stage_due_at.is_(None), Nomination.stage_due_at, Nomination.id)
+        else (Nomination.list_due_at, Nomination.id)  # soonest due first, none last
     )
     rows = (
         await session.execute(nomination_rows().where(condition).order_by(*order).limit(limit))
