@@ -61,7 +61,8 @@ def engine_worker(client, settings, factory, **tuning: Any):
                   for method in _activity_methods(instance)]
     return Worker(client, task_queue=settings.task_queue, workflows=workflow_classes(),
                   activities=activities, workflow_runner=sandbox_runner(),
-                  max_concurrent_activities=50, max_concurrent_local_activities=50, **tuning)
+                  max_concurrent_activities=50, max_concurrent_local_activities=50,
+                  max_cached_workflows=settings.worker_max_cached_workflows, **tuning)
 
 
 class Commands:
@@ -146,9 +147,12 @@ async def run(n: int = 10_000, *, wards: int = 100, concurrency: int = 16, db: s
 
     wards = max(1, min(wards, n))
     per_ward = [n // wards + (1 if i < n % wards else 0) for i in range(wards)]
-    tuning = {k: v for k, v in (("max_cached_workflows", max_cached_workflows),
-                                ("max_concurrent_workflow_tasks", max_concurrent_workflow_tasks))
-              if v is not None}
+    tuning = ({"max_concurrent_workflow_tasks": max_concurrent_workflow_tasks}
+              if max_concurrent_workflow_tasks is not None else {})
+    # The cache size is a setting (THIDUA_WORKER_MAX_CACHED_WORKFLOWS), so it reaches the
+    # separate worker processes too.
+    overrides = ({"worker_max_cached_workflows": max_cached_workflows}
+                 if max_cached_workflows is not None else {})
     folder = work_dir("burst")
     env = environment()
     async with fresh_database(db, folder, pool_size=20) as database:
@@ -156,7 +160,7 @@ async def run(n: int = 10_000, *, wards: int = 100, concurrency: int = 16, db: s
         built = time.perf_counter()
         world = await build_wards(database.factory, wards, max(per_ward))
         # The separate workers are entered after the engine so that they stop before it.
-        async with (engine_stack(database, folder, worker=False) as engine,
+        async with (engine_stack(database, folder, worker=False, settings_overrides=overrides) as engine,
                     contextlib.AsyncExitStack() as separate):
             await ensure_dev_identities(database.factory, engine.settings)
             setup_seconds = time.perf_counter() - built
@@ -216,7 +220,7 @@ async def run(n: int = 10_000, *, wards: int = 100, concurrency: int = 16, db: s
     filing_seconds = phases.get("last_filed", started) - started
     payload: dict[str, Any] = {
         "benchmark": "burst", "environment": env, "database": db, "nominations": n,
-        "wards": wards, "concurrency": concurrency, "worker_tuning": tuning,
+        "wards": wards, "concurrency": concurrency, "worker_tuning": {**tuning, **overrides},
         "worker_processes": worker_processes,
         "setup_seconds": setup_seconds,
         "total_seconds": total_seconds,

@@ -483,11 +483,17 @@ async def separate_workers(settings: Settings, count: int) -> AsyncIterator[list
     """``count`` `thidua worker` processes, as docker-compose runs the worker in a container
     of its own: Python runs workflows and activities on one core per process while this
     process serves the API (and drives the benchmark) on another. Yields their pids; stops
-    them as Ctrl-C would (SIGTERM), killing one that has not stopped in 30 s."""
+    them as Ctrl-C would (SIGTERM), killing one that has not stopped in 30 s. Their output
+    (the SDK's warnings about slow workflow tasks under load) goes to ``worker-<n>.log`` in
+    the benchmark's folder, away from the figures on stdout."""
     environment = {**os.environ, **settings_environment(settings)}
-    processes = [await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "import sys; from thidua.cli import main; sys.exit(main(['worker']))",
-        cwd=ROOT, env=environment) for _ in range(count)]
+    processes = []
+    for number in range(1, count + 1):
+        with (settings.data_dir / f"worker-{number}.log").open("ab") as log:  # noqa: ASYNC230 (opening a log file)
+            processes.append(await asyncio.create_subprocess_exec(
+                sys.executable, "-c",
+                "import sys; from thidua.cli import main; sys.exit(main(['worker']))",
+                cwd=ROOT, env=environment, stdout=log, stderr=asyncio.subprocess.STDOUT))
     try:
         yield [process.pid for process in processes]
     finally:

@@ -95,6 +95,12 @@ class Settings(BaseSettings):
     # Demo data is seeded by `up` into an empty database.
     seed_demo: bool = True
 
+    # Workflows a worker keeps in memory between their tasks. One evicted from this cache is
+    # rebuilt from its whole history at its next task (a replay through the sandbox), so a
+    # year-end burst with more nominations open at once than this costs far more CPU
+    # (bench/README.md). Each cached workflow holds well under a MiB.
+    worker_max_cached_workflows: int = Field(default=1000, ge=1)
+
     @field_validator("temporal_address")
     @classmethod
     def _temporal_address_shape(cls, value: str) -> str:

@@ -109,4 +109,5 @@ def create_worker(
         workflow_runner=sandbox_runner(),
         max_concurrent_activities=max_concurrent_activities,
         max_concurrent_local_activities=max_concurrent_activities,
+        max_cached_workflows=settings.worker_max_cached_workflows,
     )
