@@ -118,6 +118,8 @@ async def test_upload_limits_and_submit(harness, people):
     assert types == ["application/pdf", "application/pdf", "image/png"]  # sniffed, not declared
     submitted = await unit.post(f"{page}/submit", csrf_from=page)
     assert submitted.status_code == 303
+    # The timeline's entry is the workflow's own record of the submission, written just after.
+    await harness.wait_recorded(nomination_id)
     after = await unit.get(page)
     assert "Đã nộp hồ sơ đề nghị" in after.text and 'data-stage="reception"' in after.text
     assert "Cơ quan thường trực HĐTĐKT — Phòng Văn hóa - Xã hội" in after.text  # who acts
