@@ -15,7 +15,7 @@ import asyncio
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -58,6 +58,7 @@ from models import (
     User,
 )
 from models.campaigns import exemplar_record
+from thidua.clock import SYSTEM_CLOCK, Clock
 from thidua.db import SessionFactory, transaction
 from thidua.files import FileStore, sha256_hex
 from thidua.settings import Settings
@@ -431,7 +432,7 @@ async def store_campaign_report(
                 storage_key=storage_key,
                 authority_id=authority.id,
                 campaign_id=campaign_id,
-                created_at=datetime.now(UTC),
+                created_at=dated,
             )
             session.add(document)
             await session.flush()
@@ -755,7 +756,10 @@ class CampaignActivities:
     ``draft_nomination_from_exemplar`` (one draft per exemplar).
     """
 
-    def __init__(self, session_factory: SessionFactory, settings: Settings) -> None:
+    def __init__(
+        self, session_factory: SessionFactory, settings: Settings, *, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
+        self._clock = clock
         self._factory = session_factory
         self._settings = settings
         self._files = FileStore(settings.files_dir)
@@ -919,7 +923,9 @@ class CampaignActivities:
             assert exemplar is not None
             if exemplar.nomination_id is not None:  # a concurrent attempt drafted it
                 return DraftNominationResult(exemplar.nomination_id)
+            now = self._clock.now()
             nomination = Nomination(
+                stage_entered_at=now,
                 award_code=request.award_code,
                 rule_set_id=request.rule_set_id,
                 year=request.year,
@@ -954,6 +960,7 @@ class CampaignActivities:
                     sha256=sha256_hex(pdf),
                     storage_key=storage_key,
                     uploaded_by_user_id=request.drafted_by_user_id,
+                    uploaded_at=now,
                 )
             )
             names = self._dossier_item_names(request.rule_set_id)
@@ -966,6 +973,7 @@ class CampaignActivities:
                             title=names.get(code, code)[:255],
                             level=Level.WARD,
                             uploaded_by_user_id=request.drafted_by_user_id,
+                            uploaded_at=now,
                         )
                     )
             exemplar.nomination_id = nomination.id

@@ -17,7 +17,7 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -61,6 +61,7 @@ from models import (
     Unit,
     User,
 )
+from thidua.clock import SYSTEM_CLOCK, Clock
 from thidua.db import SessionFactory, transaction
 from thidua.files import FileStore, sha256_hex
 from thidua.pki import SigningIdentityError, active_identity, check_usable, common_name
@@ -565,7 +566,10 @@ def _decision_context(
     issued_on: date | None,
     capacity: SignerCapacity | None,
     signer_name: str,
+    today: date | None = None,
 ) -> dict[str, Any]:
+    """The template's context. An unissued draft is dated in the year of ``today`` (the
+    caller's clock: the preview is of a decision signed today)."""
     decision, authority = bundle.decision, bundle.authority
     is_decision = decision.kind == DecisionKind.DECISION
     series = authority.decision_code if is_decision else authority.submission_code
@@ -611,7 +615,14 @@ def _decision_context(
     proposer_line = _with_prefix(proposer, "Theo đề nghị của", ".")
 
     number_text = decision.number_text if decision.number else ""
-    year = issued_on.year if issued_on else (decision.year or datetime.now(VIETNAM_TZ).year)
+    if issued_on is not None:
+        year = issued_on.year
+    elif decision.year:
+        year = decision.year
+    elif today is not None:
+        year = today.year
+    else:
+        raise ValueError("an unissued decision is rendered with today's date")
     number_shown = number_text or f"{BLANK}/{series}"
     title = decision.title.strip()
     if not title.lower().startswith("về việc"):
@@ -687,6 +698,7 @@ async def _prepare_decision(
     get_rule_set: RuleSetLookup,
     draft: bool,
     issued_on: date | None = None,
+    today: date | None = None,
     capacity: SignerCapacity | None = None,
     signer_user_id: int | None = None,
 ) -> _DecisionJob:
@@ -711,6 +723,7 @@ async def _prepare_decision(
         issued_on=issued_on,
         capacity=capacity or decision.signer_capacity,
         signer_name=signer.full_name if signer else "",
+        today=today,
     )
     return _DecisionJob(
         template="decision.html" if decision.kind == DecisionKind.DECISION else "submission.html",
@@ -728,10 +741,14 @@ async def render_decision_pdf(
     *,
     draft: bool,
     get_rule_set: RuleSetLookup,
+    today: date,
 ) -> bytes:
-    """The decision (or submission) as PDF, unsigned. ``draft`` marks every page "DỰ
-    THẢO" (the preview of the signing page). Raises ``DocumentError``."""
-    job = await _prepare_decision(session, decision_id, get_rule_set=get_rule_set, draft=draft)
+    """The decision (or submission) as PDF, unsigned, dated ``today`` unless issued.
+    ``draft`` marks every page "DỰ THẢO" (the preview of the signing page). Raises
+    ``DocumentError``."""
+    job = await _prepare_decision(
+        session, decision_id, get_rule_set=get_rule_set, draft=draft, today=today
+    )
     pdf, _box = await job.render()
     return pdf
 
@@ -1041,10 +1058,13 @@ class DocumentActivities:
         session_factory: SessionFactory,
         settings: Settings,
         get_rule_set: RuleSetLookup,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.session_factory = session_factory
         self.settings = settings
         self.get_rule_set = get_rule_set
+        self.clock = clock
         self.files = FileStore(settings.files_dir)
 
     # ---- decisions and submissions -----------------------------------------------------
@@ -1172,7 +1192,7 @@ class DocumentActivities:
                 await session.execute(select(Document).where(Document.document_key == key))
             ).scalar_one_or_none()
             if document is None:
-                document = Document(document_key=key, created_at=datetime.now(UTC))
+                document = Document(document_key=key, created_at=self.clock.now())
                 session.add(document)
             is_decision = decision.kind == DecisionKind.DECISION
             document.kind = DocumentKind.DECISION if is_decision else DocumentKind.SUBMISSION
@@ -1374,7 +1394,7 @@ class DocumentActivities:
                     size_bytes=len(pdf),
                     content_type="application/pdf",
                     storage_key=storage_key,
-                    created_at=datetime.now(UTC),
+                    created_at=self.clock.now(),
                     **links,
                 )
                 session.add(document)

@@ -36,7 +36,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, Template, TemplateNotFound
@@ -49,6 +49,7 @@ from temporalio.exceptions import ApplicationError
 
 from domain.vocabulary import NoticeDelivery
 from models import Notice, RoleGrant, User
+from thidua.clock import SYSTEM_CLOCK, Clock
 from thidua.db import SessionFactory, transaction
 from thidua.logging_setup import activity_log_context
 from thidua.mailer import Mailer, MailRecipientError, MailServerError, message_id_for, one_line
@@ -279,7 +280,9 @@ class NoticeActivities:
         mailer: Mailer,
         *,
         templates: NoticeTemplates | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
+        self._clock = clock
         self._sessions = session_factory
         self._settings = settings
         self._mailer = mailer
@@ -378,7 +381,7 @@ class NoticeActivities:
             body_text=rendered.body_text,
             link=_truncate(request.context.get("link", ""), _LINK_CHARS),
             nomination_id=request.nomination_id,
-            created_at=datetime.now(UTC),
+            created_at=self._clock.now(),
             email_to=email,
             delivery=NoticeDelivery.PENDING if mail else NoticeDelivery.NONE,
             attempts=0,
@@ -469,7 +472,7 @@ class NoticeActivities:
                 .values(
                     delivery=NoticeDelivery.SENT,
                     attempts=Notice.attempts + 1,
-                    sent_at=datetime.now(UTC),
+                    sent_at=self._clock.now(),
                     last_error="",
                 )
             )

@@ -14,7 +14,6 @@ import io
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from markupsafe import escape
 from pyhanko.pdf_utils import layout
@@ -26,6 +25,7 @@ from pyhanko.sign import fields, signers
 from pyhanko.stamp import StaticStampStyle
 
 from domain.calendar import VIETNAM_TZ
+from thidua.clock import SYSTEM_CLOCK
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,10 @@ def sign_pdf(
 
     Blocking (CPU): call it through ``asyncio.to_thread`` from async code."""
     signer = load_signer(identity_p12, passphrase)
-    now = datetime.now(UTC)
+    # Always the machine's clock, whatever clock the application runs on: the visible time
+    # is the one pyHanko writes into the signature (it reads the machine's), which
+    # validators compare with the certificate's validity.
+    now = SYSTEM_CLOCK.now()
     x1, y1, x2, y2 = box
     stamp = _stamp_pdf(
         x2 - x1,

@@ -10,6 +10,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
+from thidua.clock import Clock
 from thidua.security import SignedValues, decode_access_token
 from thidua.settings import Settings
 
@@ -35,6 +36,13 @@ def get_settings(state: StateDep) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_clock(state: StateDep) -> Clock:
+    return state.clock
+
+
+ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
 async def get_session(state: StateDep) -> AsyncIterator[AsyncSession]:

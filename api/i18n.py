@@ -379,6 +379,8 @@ TEXTS: dict[str, dict[str, str]] = {
         cycle_state_upcoming=("Sắp tới", "Upcoming"),
         cycle_state_open=("Đang nhận đăng ký", "Open"),
         cycle_state_not_open=("Không nhận đăng ký", "Not open"),
+        cycle_state_late=("Đã quá hạn đăng ký — vẫn nhận đăng ký muộn",
+                          "Past the deadline — late registrations are still taken"),
         cycle_state_notice_done=("Đã gửi thông báo", "Notice sent"),
         cycle_state_notice_skipped=("Ngày thông báo đã qua trước khi phát động",
                                     "The notice date passed before the launch"),
@@ -412,6 +414,10 @@ TEXTS: dict[str, dict[str, str]] = {
         registrations_of_year=("Đăng ký thi đua năm {year}", "Registrations for {year}"),
         registrations_mine=("Đăng ký của đơn vị bạn", "Your unit's registrations"),
         registration_open_for=("Đang nhận đăng ký thi đua năm {year}.", "Registration for {year} is open."),
+        registration_late_for=("Hạn đăng ký thi đua năm {year} ({due}) đã qua; đơn vị chưa đăng ký "
+                               "vẫn có thể đăng ký muộn.",
+                               "The {year} registration deadline ({due}) has passed; units that "
+                               "have not registered may still register late."),
         registration_not_open=("Hiện chưa mở hoặc đã hết thời gian đăng ký thi đua.",
                                "Registration is not open now."),
         register_heading=("Đăng ký thi đua năm {year}", "Register for {year}"),

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
+from thidua.clock import SYSTEM_CLOCK, Clock
 from thidua.db import SessionFactory
 from thidua.settings import PROJECT_ROOT, Settings
 from thidua.temporal_client import connect
@@ -26,6 +27,7 @@ class AppState:
     reader: SessionFactory  # pages and lists
     templates: Jinja2Templates
     temporal: Client | None = None
+    clock: Clock = SYSTEM_CLOCK  # "now" and "today in Vietnam" for every route and page
     temporal_error: str = ""
     _temporal_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

@@ -55,12 +55,10 @@ def engine_worker(client, settings, factory, **tuning: Any):
         return create_worker(client, settings, factory)
     from temporalio.worker import Worker
 
-    from thidua.worker import _activity_methods, activity_objects, sandbox_runner, workflow_classes
+    from thidua.worker import engine_activities, sandbox_runner, workflow_classes
 
-    activities = [method for instance in activity_objects(settings, factory)
-                  for method in _activity_methods(instance)]
     return Worker(client, task_queue=settings.task_queue, workflows=workflow_classes(),
-                  activities=activities, workflow_runner=sandbox_runner(),
+                  activities=engine_activities(settings, factory), workflow_runner=sandbox_runner(),
                   max_concurrent_activities=50, max_concurrent_local_activities=50,
                   max_cached_workflows=settings.worker_max_cached_workflows, **tuning)
 

@@ -25,6 +25,8 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
+from thidua.clock import SYSTEM_CLOCK
+
 from .common import (
     Progress,
     bench_settings,
@@ -189,7 +191,8 @@ async def run(awardees: int = 500, *, repeat: int = 3, db: str = "sqlite", quiet
         async with database.factory() as session:
             warm_started = time.perf_counter()
             await documents.render_decision_pdf(session, decision_ids[0], draft=True,
-                                                get_rule_set=catalogue.get)
+                                                get_rule_set=catalogue.get,
+                                                today=SYSTEM_CLOCK.today())
             warm_seconds = time.perf_counter() - warm_started
         progress = Progress("documents", repeat, enabled=not quiet)
         for decision_id in decision_ids:

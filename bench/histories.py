@@ -82,7 +82,9 @@ async def workflow_cost(client, workflow_id: str) -> WorkflowCost:
             if name_and_time and begin is not None:
                 cost.activity_seconds[name_and_time[0]].append(_seconds(event) - begin)
         elif kind == EventType.EVENT_TYPE_MARKER_RECORDED:
-            cost.local_activities += 1
+            # Local activities and patches (workflow.patched) both leave a marker.
+            if event.marker_recorded_event_attributes.marker_name == "core_local_activity":
+                cost.local_activities += 1
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
             cost.signals_received += 1
         elif kind == EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:

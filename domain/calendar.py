@@ -146,6 +146,12 @@ class WorkingCalendar:
         return moments
 
 
+def vietnam_date(moment: datetime) -> date:
+    """The calendar day in Vietnam at ``moment`` (an aware datetime): "today in Vietnam"
+    is ``vietnam_date(clock.now())``."""
+    return moment.astimezone(VIETNAM_TZ).date()
+
+
 def format_vn_date(day: date | datetime) -> str:
     """05/01/2027"""
     if isinstance(day, datetime):

@@ -1,8 +1,9 @@
 """Regenerate the replay fixtures of the campaign and exemplar workflows.
 
-Runs the 2026–2030 rehearsal (tests/campaigns/test_rehearsal.py) on SQLite with
-THIDUA_SAVE_HISTORIES=1: it writes tests/replay/histories/campaign-<year>.json (one per
-yearly run) and exemplar-*.json, which tests/replay/test_replay_campaign.py replays.
+Runs the five-year rehearsal (tests/campaigns/test_rehearsal.py) on SQLite with
+THIDUA_SAVE_HISTORIES=1: it writes tests/replay/histories/campaign-run-<n>.json (one per
+yearly run; the first fixtures, campaign-<year>.json of 2026-2030, stay and still replay)
+and exemplar-*.json, which tests/replay/test_replay_campaign.py replays.
 Regenerate after a deliberate change to those workflows (and guard the change with
 ``workflow.patched`` first if campaigns are already running in production).
 

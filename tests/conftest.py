@@ -275,8 +275,9 @@ def settings(database_url, tmp_path) -> Settings:
 
 @pytest.fixture
 async def time_skipping_env():
-    """A fresh time-skipping test server per test (~0.1 s): its clock starts at the real
-    time, so deadlines computed by the API (real clock) and by workflows agree."""
+    """A fresh time-skipping test server per test (~0.1 s). Its clock starts at the
+    machine's time; the engine harness moves it to the test's ``moment`` and gives the
+    application that clock (tests/clock.py)."""
     from temporalio.testing import WorkflowEnvironment
 
     from thidua.temporal_client import data_converter
@@ -294,13 +295,31 @@ def task_queue() -> str:
     return f"tq-{uuid.uuid4().hex[:12]}"
 
 
+@pytest.fixture
+def moment() -> str:
+    """The moment an engine test on the time-skipping server runs at: the next one of
+    that name after the day the suite runs (tests/clock.py). Date-sensitive tests run at
+    every one of ``MOMENTS`` (``pytestmark = AT_EVERY_MOMENT``). THIDUA_TEST_MOMENT runs the
+    others at another of them (to find a test that depends on the date unawares)."""
+    from tests.clock import DEFAULT_MOMENT, MOMENTS
+
+    chosen = os.environ.get("THIDUA_TEST_MOMENT", DEFAULT_MOMENT)
+    if chosen not in MOMENTS:
+        raise pytest.UsageError(f"THIDUA_TEST_MOMENT={chosen!r}: choose one of {sorted(MOMENTS)}")
+    return chosen
+
+
 @contextlib.asynccontextmanager
-async def _engine_harness(database_url, tmp_path, env, task_queue):
+async def _engine_harness(database_url, tmp_path, env, task_queue, moment: str | None = None):
+    from tests.clock import next_moment
     from tests.harness import Harness
 
     settings = make_settings(database_url, tmp_path, task_queue=task_queue)
     engine = create_engine(database_url, pool_size=10)
     harness = Harness(settings, engine, env, task_queue)
+    await harness.clock.sync()
+    if moment is not None:  # before any workflow starts: no timer fires on the way
+        await harness.move_to(next_moment(moment, harness.clock.now()))
     await harness.load_ids()
     await harness.start_worker()
     try:
@@ -311,9 +330,11 @@ async def _engine_harness(database_url, tmp_path, env, task_queue):
 
 
 @pytest.fixture
-async def harness(request, database_url, tmp_path, time_skipping_env, task_queue):
-    """The whole engine on the seeded database: worker + API + Temporal test server."""
-    async with _engine_harness(database_url, tmp_path, time_skipping_env, task_queue) as harness:
+async def harness(request, database_url, tmp_path, time_skipping_env, task_queue, moment):
+    """The whole engine on the seeded database: worker + API + Temporal test server, at
+    the test's ``moment``."""
+    async with _engine_harness(database_url, tmp_path, time_skipping_env, task_queue,
+                               moment) as harness:
         yield harness
         folder = request.config.getoption("--save-histories")
         if folder:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -16,6 +16,8 @@ from api.app import create_app
 from api.state import AppState, make_templates
 from domain.vocabulary import Stage
 from models import Authority, Collective, Household, Nomination, Person, Unit, User
+from tests.clock import ServerClock
+from thidua.clock import Clock
 from thidua.db import create_session_factory
 from thidua.security import create_access_token
 from thidua.settings import Settings
@@ -34,22 +36,25 @@ class DemoIds:
 
 
 class Harness:
-    def __init__(self, settings: Settings, engine: AsyncEngine, env, task_queue: str) -> None:
+    """``clock``: the application's clock; by default the Temporal server's
+    (``ServerClock``), read again before every request the harness sends."""
+
+    def __init__(self, settings: Settings, engine: AsyncEngine, env, task_queue: str,
+                 clock: Clock | None = None) -> None:
         self.settings = settings
         self.engine = engine
         self.env = env
         self.client = env.client
         self.task_queue = task_queue
+        self.clock = clock or ServerClock(env)
         self.factory = create_session_factory(engine)
         self.state = AppState(
             settings=settings, engine=engine, writer=create_session_factory(engine, writer=True),
             reader=create_session_factory(engine, writer=False), templates=make_templates(),
-            temporal=env.client,
+            temporal=env.client, clock=self.clock,
         )
         self.app = create_app(settings, state=self.state)
-        self.http = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app), base_url="http://testserver", timeout=60
-        )
+        self.http = self.http_client()
         self.ids = DemoIds()
         self.worker = None
         self._worker_run: asyncio.Task | None = None
@@ -69,6 +74,32 @@ class Harness:
                 self.ids.households[household.head_name] = household.id
             for authority in (await session.execute(select(Authority))).scalars():
                 self.ids.authorities[authority.level.value] = authority.id
+
+    def http_client(self) -> httpx.AsyncClient:
+        """A client of the app over ASGI; before each request, the server clock is read
+        again (the server may have skipped time while the test waited on a workflow)."""
+        hooks = {"request": [self._sync_clock]} if isinstance(self.clock, ServerClock) else {}
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app), base_url="http://testserver", timeout=60,
+            event_hooks=hooks,
+        )
+
+    async def _sync_clock(self, _request: httpx.Request) -> None:
+        await self.clock.sync()
+
+    async def now(self) -> datetime:
+        """The moment the application and the workflows are at."""
+        if isinstance(self.clock, ServerClock):
+            await self.clock.sync()
+        return self.clock.now()
+
+    async def sleep(self, duration: timedelta) -> None:
+        """Skip the test server's time forward (its timers fire on the way)."""
+        await self.clock.sleep(duration)
+
+    async def move_to(self, moment: datetime) -> None:
+        """Skip the test server's time forward to ``moment``."""
+        await self.clock.move_to(moment)
 
     def headers(self, username: str) -> dict[str, str]:
         token, _ = create_access_token(self.settings.secret_key, self.ids.users[username], 60)
@@ -179,7 +210,7 @@ class Harness:
 
     async def convene(self, nomination_ids: list[int], *, days: int = 5, standing: str = "thuongtruc",
                       title: str = "Phiên họp xét khen thưởng") -> dict:
-        closes_at = (datetime.now(UTC) + timedelta(days=days)).isoformat()
+        closes_at = (await self.now() + timedelta(days=days)).isoformat()
         return await self.ok(standing, "/api/v1/council-sessions",
                              {"title": title, "nomination_ids": nomination_ids, "closes_at": closes_at},
                              status=201)
@@ -211,7 +242,8 @@ class Harness:
     async def start_worker(self) -> None:
         from thidua.worker import create_worker
 
-        self.worker = create_worker(self.client, self.settings, self.factory, task_queue=self.task_queue)
+        self.worker = create_worker(self.client, self.settings, self.factory,
+                                    task_queue=self.task_queue, clock=self.clock)
         self._worker_run = asyncio.create_task(self.worker.run())
 
     async def stop_worker(self) -> None:

@@ -8,7 +8,6 @@ on every start.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from temporalio.client import Client
@@ -18,6 +17,7 @@ from models import Campaign, User
 from workflows.campaign_types import campaign_workflow_id
 from workflows.contracts import SYSTEM_ACTOR, Actor
 
+from .clock import SYSTEM_CLOCK, Clock
 from .db import SessionFactory, transaction
 from .settings import Settings
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 async def start_seeded_campaigns(
-    settings: Settings, client: Client, factory: SessionFactory
+    settings: Settings, client: Client, factory: SessionFactory, clock: Clock = SYSTEM_CLOCK
 ) -> int:
     """Start the workflow of every campaign that has none running; returns how many
     were started now."""
@@ -69,5 +69,5 @@ async def start_seeded_campaigns(
             if campaign is not None and campaign.status == "planned":
                 campaign.status = "running"
                 campaign.workflow_id = workflow_id
-                campaign.launched_at = campaign.launched_at or datetime.now(UTC)
+                campaign.launched_at = campaign.launched_at or clock.now()
     return started

@@ -265,10 +265,7 @@ async def _up(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _start_demo_workflows(settings: Settings, client, engine) -> None:
     """Long-running workflows the demo data implies (the 2026–2030 campaign)."""
-    try:
-        from .campaign_bootstrap import start_seeded_campaigns
-    except ImportError:
-        return
+    from .campaign_bootstrap import start_seeded_campaigns
     from .db import create_session_factory
 
     await start_seeded_campaigns(settings, client, create_session_factory(engine))

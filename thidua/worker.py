@@ -3,7 +3,6 @@ built once (session factory, mailer, rule-set catalogue)."""
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -11,42 +10,36 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from thidua.clock import SYSTEM_CLOCK, Clock
 from thidua.db import SessionFactory
 from thidua.settings import Settings
 
 
 def workflow_classes() -> list[type]:
+    """Every workflow of the engine (tests/foundation/test_worker.py: none is left out)."""
+    from workflows.campaign import CampaignWorkflow
     from workflows.council_session import CouncilSessionWorkflow
     from workflows.decision import DecisionWorkflow
+    from workflows.exemplar import ExemplarWorkflow
     from workflows.nomination import NominationWorkflow
     from workflows.revocation import RevocationWorkflow
 
-    classes: list[type] = [
+    return [
         NominationWorkflow,
         CouncilSessionWorkflow,
         DecisionWorkflow,
         RevocationWorkflow,
-    ]
-    try:  # the campaign workflows (issue 6)
-        from workflows.campaign import CampaignWorkflow
-        from workflows.exemplar import ExemplarWorkflow
-
-        classes += [CampaignWorkflow, ExemplarWorkflow]
-    except ImportError:
-        pass
-    return classes
-
-
-def _activity_methods(instance: object) -> list[Callable[..., Any]]:
-    """The @activity.defn methods of an activities object."""
-    return [
-        member
-        for _, member in inspect.getmembers(instance, inspect.ismethod)
-        if hasattr(member, "__temporal_activity_definition")
+        CampaignWorkflow,
+        ExemplarWorkflow,
     ]
 
 
-def activity_objects(settings: Settings, factory: SessionFactory) -> list[object]:
+def engine_activities(
+    settings: Settings, factory: SessionFactory, clock: Clock = SYSTEM_CLOCK
+) -> list[Callable[..., Any]]:
+    """Every activity of the engine, each named, on objects built once with their
+    dependencies (tests/foundation/test_worker.py: none is left out)."""
+    from activities.campaign import CampaignActivities
     from activities.documents import DocumentActivities
     from activities.notices import NoticeActivities
     from activities.projection import ProjectionActivities
@@ -54,18 +47,28 @@ def activity_objects(settings: Settings, factory: SessionFactory) -> list[object
     from thidua.mailer import Mailer
 
     catalogue = get_catalogue(str(settings.catalogue_dir), settings.city_override or "")
-    objects: list[object] = [
-        ProjectionActivities(factory),
-        DocumentActivities(factory, settings, catalogue.get),
-        NoticeActivities(factory, settings, Mailer(settings)),
+    projection = ProjectionActivities(factory)
+    documents = DocumentActivities(factory, settings, catalogue.get, clock=clock)
+    notices = NoticeActivities(factory, settings, Mailer(settings), clock=clock)
+    campaign = CampaignActivities(factory, settings, clock=clock)
+    return [
+        projection.record_nomination_change,
+        projection.record_session_change,
+        projection.record_decision_change,
+        projection.revoke_award,
+        documents.issue_decision,
+        documents.issue_minutes,
+        documents.issue_public_notice,
+        notices.send_notices,
+        notices.mark_notices_failed,
+        campaign.record_campaign_change,
+        campaign.record_exemplar_change,
+        campaign.ward_units,
+        campaign.unregistered_units,
+        campaign.active_exemplars,
+        campaign.milestone_report,
+        campaign.draft_nomination_from_exemplar,
     ]
-    try:  # the campaign activities (issue 6)
-        from activities.campaign import CampaignActivities
-
-        objects.append(CampaignActivities(factory, settings))
-    except ImportError:
-        pass
-    return objects
 
 
 # Pure, deterministic modules imported once outside the sandbox instead of for every
@@ -96,11 +99,10 @@ def create_worker(
     task_queue: str | None = None,
     extra_activities: Sequence[Callable[..., Any]] = (),
     max_concurrent_activities: int = 50,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Worker:
-    activities: list[Callable[..., Any]] = []
-    for instance in activity_objects(settings, factory):
-        activities.extend(_activity_methods(instance))
-    activities.extend(extra_activities)
+    """The worker; ``clock`` is the activities' "now" (tests give the test server's)."""
+    activities = [*engine_activities(settings, factory, clock), *extra_activities]
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,

@@ -148,8 +148,10 @@ class CampaignWorkflow:
             self._state.done_steps.append(step.key)
             await self._fire(step)
 
-    def _year_steps(self) -> list[_Step]:
-        year, cycle = self._state.year, self._in.cycle
+    def _year_steps(self, year: int | None = None) -> list[_Step]:
+        """The steps of ``year`` (the current one by default), in order."""
+        year = self._state.year if year is None else year
+        cycle = self._in.cycle
         opens = _month_day(year, cycle.registration_opens)
         due = _month_day(year, cycle.registration_due)
         notice_days = timedelta(days=self._in.review_notice_days_before)
@@ -497,6 +499,10 @@ class CampaignWorkflow:
     def status(self) -> CampaignStatus:
         pending = [] if self._closed else self._pending_steps()
         upcoming = next((s for s in pending if s.at >= self._state.launched_at), None)
+        if upcoming is None and not self._closed and self._state.year < self._in.end_year:
+            # The year's steps are behind (or were passed before the launch): the next one
+            # is the first of the next year, which the workflow waits for.
+            upcoming = next(iter(self._year_steps(self._state.year + 1)), None)
         opened = f"{self._state.year}:registration_open" in self._state.done_steps
         return CampaignStatus(
             campaign_id=self._in.campaign_id,

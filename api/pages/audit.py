@@ -146,7 +146,7 @@ async def audit_export(
                 ))
                 yield buffer.getvalue().encode("utf-8")
 
-    stamp = datetime.now(VIETNAM_TZ).strftime("%Y%m%d-%H%M")
+    stamp = state.clock.now().astimezone(VIETNAM_TZ).strftime("%Y%m%d-%H%M")
     return StreamingResponse(
         lines(), media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="nhat-ky-xu-ly-{stamp}.csv"'},

@@ -17,7 +17,14 @@ from models import User
 from models.base import utcnow
 from thidua.db import transaction
 
-from ..deps import SESSION_COOKIE, SessionDep, SettingsDep, read_session_cookie, session_signer
+from ..deps import (
+    SESSION_COOKIE,
+    ClockDep,
+    SessionDep,
+    SettingsDep,
+    read_session_cookie,
+    session_signer,
+)
 from ..errors import TooManyRequests, Unauthorized
 from ..routes.auth import authenticate
 from .common import form_csrf_ok, render
@@ -54,6 +61,7 @@ async def login_submit(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    clock: ClockDep,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
@@ -71,7 +79,9 @@ async def login_submit(
     retry_after: int | None = None
     if not errors:
         try:
-            user = await authenticate(session, settings, request, username.strip(), password)
+            user = await authenticate(
+                session, settings, request, username.strip(), password, now=clock.now()
+            )
         except Unauthorized:
             errors["form"] = "login_failed"
         except TooManyRequests as exc:
@@ -114,6 +124,8 @@ async def logout(
     response = RedirectResponse("/login", status_code=303)
     cookie = read_session_cookie(request, settings)
     if cookie is not None and form_csrf_ok(request, csrf_token):
+        # The machine's clock, not the application's: it is compared with the cookie's
+        # "iat" (time.time()), as the signatures of cookies and tokens are.
         async with transaction(request.app.state.thidua.writer) as session:
             await session.execute(
                 update(User).where(User.id == int(cookie["uid"])).values(signed_out_at=utcnow()))

@@ -33,7 +33,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
 from activities.campaign import NOMINEE_KIND, ward_units_of
-from domain.calendar import VIETNAM_TZ
 from domain.vocabulary import ExemplarStage, ExemplarSubjectKind, Role, UnitKind
 from models import (
     AuditEvent,
@@ -97,10 +96,6 @@ EXEMPLARS_PER_PAGE = 50
 CHOICES_LIMIT = 2000  # people or households offered in one select
 Errors = dict[str, dict[str, str]]  # form → field → message
 Values = dict[str, dict[str, Any]]  # form → field → what was sent
-
-
-def _today() -> date:
-    return datetime.now(VIETNAM_TZ).date()
 
 
 def parse_day(value: str) -> date | None:
@@ -173,12 +168,13 @@ class CycleRow:
 
     key: str  # registration_open | registration_due | household_review | dossiers
     day: date | None
-    # done | skipped | next | upcoming; open | not_open (registration); notice_done |
+    # done | skipped | next | upcoming; open | late | not_open (registration); notice_done |
     # notice_skipped | notice_next (the notice sent ahead of a due date); "" when not running
     state: str = ""
 
 
-def cycle_rows(campaign: Campaign, status: CampaignStatus | None, year: int) -> list[CycleRow]:
+def cycle_rows(campaign: Campaign, status: CampaignStatus | None, year: int,
+               today: date) -> list[CycleRow]:
     def step_state(kind: str, prefix: str = "") -> str:
         if status is None:
             return ""
@@ -193,7 +189,13 @@ def cycle_rows(campaign: Campaign, status: CampaignStatus | None, year: int) -> 
 
     registration = ""
     if status is not None:
-        registration = "open" if status.registration_year == year and not status.closed else "not_open"
+        due = _month_day(year, campaign.registration_due)
+        if status.registration_year != year or status.closed:
+            registration = "not_open"
+        elif due is not None and today > due:
+            registration = "late"  # past the deadline: late registrations are still taken
+        else:
+            registration = "open"
     return [
         CycleRow("registration_open", _month_day(year, campaign.registration_opens),
                  step_state("registration_open")),
@@ -206,10 +208,10 @@ def cycle_rows(campaign: Campaign, status: CampaignStatus | None, year: int) -> 
     ]
 
 
-def cycle_year(campaign: Campaign, status: CampaignStatus | None) -> int:
+def cycle_year(campaign: Campaign, status: CampaignStatus | None, today: date) -> int:
     if status is not None:
         return status.registration_year or status.year
-    return min(max(_today().year, campaign.start_year), campaign.end_year)
+    return min(max(today.year, campaign.start_year), campaign.end_year)
 
 
 @dataclass
@@ -378,7 +380,7 @@ async def campaign_page(request: Request, user: Principal, session: AsyncSession
     except DomainError as exc:
         return domain_error_page(request, user, exc)
     status = await service.progress(temporal, campaign) if campaign.status == "running" else None
-    year = cycle_year(campaign, status)
+    year = cycle_year(campaign, status, state.clock.today())
     by_unit = await registrations_by_unit(session, campaign, year)
     titles = {m.code: m.title for m in detail.milestones}
     next_step = None
@@ -388,14 +390,15 @@ async def campaign_page(request: Request, user: Principal, session: AsyncSession
         next_step = {"kind": kind, "milestone": titles.get(code, "") if kind == "milestone" else "",
                      "at": detail.progress.next_step_at}
     return render(request, "pages/campaign.html", {
-        "c": detail, "cycle": cycle_rows(campaign, status, year), "cycle_year": year,
+        "c": detail, "cycle": cycle_rows(campaign, status, year, state.clock.today()),
+        "cycle_year": year,
         "next_step": next_step,
         "registered": [r for r in by_unit if r.unit is not None],
         "unregistered": [r for r in by_unit if r.unit is None],
         "counts": await exemplar_counts(session, campaign_id),
         "can_amend": "amend" in detail.allowed_actions,
         "can_report": service.may_generate_report(user, campaign),
-        "today": _today(),
+        "today": state.clock.today(),
         "errors": errors or {}, "values": values or {},
     }, user=user, status_code=status_code)
 
@@ -530,7 +533,7 @@ async def registrations_page(request: Request, user: Principal, session: AsyncSe
         return domain_error_page(request, user, exc)
     status = await service.progress(temporal, campaign) if campaign.status == "running" else None
     open_year = status.registration_year if status and not status.closed else None
-    shown_year = year or cycle_year(campaign, status)
+    shown_year = year or cycle_year(campaign, status, state.clock.today())
     units = await _officer_units(session, user, campaign)
     mine = []
     for unit in units:
@@ -545,7 +548,7 @@ async def registrations_page(request: Request, user: Principal, session: AsyncSe
                 .order_by(Person.full_name).limit(CHOICES_LIMIT))).scalars():
             people.append(Choice(f"person:{person.id}", person.full_name
                                  + (f" — {person.position}" if person.position else "")))
-    rule_set = state.catalogue.in_force(_today())
+    rule_set = state.catalogue.in_force(state.clock.today())
     lang = request_language(request)
     awards = [(code, award.name_vi if lang == "vi" else award.label_en)
               for code, award in rule_set.awards.items()]
@@ -553,8 +556,10 @@ async def registrations_page(request: Request, user: Principal, session: AsyncSe
         select(ContentArea).where(ContentArea.campaign_id == campaign_id)
         .order_by(ContentArea.position))).scalars().all()
     by_unit = await registrations_by_unit(session, campaign, shown_year)
+    open_due = _month_day(open_year, campaign.registration_due) if open_year else None
     return render(request, "pages/campaign_registrations.html", {
-        "campaign": campaign, "year": shown_year, "open_year": open_year,
+        "campaign": campaign, "year": shown_year, "open_year": open_year, "open_due": open_due,
+        "late": open_due is not None and state.clock.today() > open_due,
         "years": list(range(campaign.start_year, campaign.end_year + 1)),
         "by_unit": by_unit, "registered": sum(1 for r in by_unit if r.unit is not None),
         "units": units, "people": people, "awards": awards, "areas": areas,
@@ -873,7 +878,7 @@ async def exemplar_page(request: Request, user: Principal, session: AsyncSession
         if detail.responsible_user_id else None,
         "ratings": EXEMPLAR_RATINGS, "on_demand": ON_DEMAND,
         "officers": [], "adoption_units": [], "awards": [], "attestations": {},
-        "nominee_kind": "", "this_year": _today().year,
+        "nominee_kind": "", "this_year": state.clock.today().year,
         "errors": errors or {}, "values": values or {},
     }
     if "nurture" in actions:
@@ -885,7 +890,7 @@ async def exemplar_page(request: Request, user: Principal, session: AsyncSession
             if u.id != exemplar.proposing_unit_id and u.id not in adopted]
     if "propose_nomination" in actions:
         kind = NOMINEE_KIND[exemplar.subject_kind]
-        rule_set = state.catalogue.in_force(_today())
+        rule_set = state.catalogue.in_force(state.clock.today())
         lang = request_language(request)
         context["nominee_kind"] = kind.value
         context["awards"] = [(code, award.name_vi if lang == "vi" else award.label_en)

@@ -50,9 +50,9 @@ AGENDA_LIMIT = 200  # nominations offered for one agenda, earliest deadline firs
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
-def default_closing() -> str:
+def default_closing(now: datetime) -> str:
     """Three days from now at 17:00, Vietnam time (for the convene form)."""
-    day = datetime.now(VIETNAM_TZ) + timedelta(days=3)
+    day = now.astimezone(VIETNAM_TZ) + timedelta(days=3)
     return day.replace(hour=17, minute=0, second=0, microsecond=0).strftime(DATETIME_LOCAL)
 
 
@@ -77,14 +77,14 @@ async def sessions_page(request: Request, user: Principal, session, state, *, pa
     standing = user.authority_ids(Role.STANDING_OFFICER)
     awaiting = await queries.nominations_where(
         session, queries.at_authorities(standing, Stage.AWAITING_COUNCIL), award_names(state),
-        limit=AGENDA_LIMIT) if standing else []
+        limit=AGENDA_LIMIT, now=state.clock.now()) if standing else []
     authorities = await queries.authorities_by_id(session, {r.authority_id for r in rows} | standing)
     return render(request, "pages/sessions.html", {
         "rows": rows, "total": total, "page": page, "pages": max(ceil(total / PAGE_SIZE), 1),
         "awaiting": awaiting, "can_convene": bool(standing), "authorities": authorities,
         "standing": sorted(standing),
-        "values": values or {"title": f"Phiên họp xét khen thưởng năm {datetime.now(VIETNAM_TZ).year}",
-                             "closes_at": default_closing(),
+        "values": values or {"title": f"Phiên họp xét khen thưởng năm {state.clock.today().year}",
+                             "closes_at": default_closing(state.clock.now()),
                              "nomination_ids": [str(n.id) for n in awaiting]},
         "errors": errors or {},
     }, user=user, status_code=status_code)

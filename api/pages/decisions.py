@@ -58,9 +58,9 @@ async def decisions_page(request: Request, user: Principal, session, state, *, p
         "rows": rows, "total": total, "page": page, "pages": max(ceil(total / PAGE_SIZE), 1),
         "can_draft": bool(standing),
         "awaiting_decision": await queries.nominations_where(
-            session, queries.at_authorities(standing, Stage.AWAITING_DECISION), names, limit=DRAFT_LIMIT),
+            session, queries.at_authorities(standing, Stage.AWAITING_DECISION), names, limit=DRAFT_LIMIT, now=state.clock.now()),
         "awaiting_submission": await queries.nominations_where(
-            session, queries.at_authorities(standing, Stage.AWAITING_SUBMISSION), names, limit=DRAFT_LIMIT),
+            session, queries.at_authorities(standing, Stage.AWAITING_SUBMISSION), names, limit=DRAFT_LIMIT, now=state.clock.now()),
         "errors": errors or {},
     }, user=user, status_code=status_code)
 

@@ -29,20 +29,20 @@ async def home(request: Request, user: PageUser, session: ReadSessionDep, state:
     names = award_names(state)
     context: dict = {"standing_stages": [s.value for s in STANDING_STAGES]}
     context["tasks"] = await queries.nominations_where(
-        session, queries.waiting_on_me(user), names, limit=30
+        session, queries.waiting_on_me(user), names, limit=30, now=state.clock.now()
     )
     units = user.unit_ids(Role.UNIT_OFFICER)
     if units:
         unit_condition = Nomination.proposing_unit_id.in_(sorted(units))
         context["unit_counts"] = await queries.stage_counts(session, unit_condition)
         context["unit_recent"] = await queries.nominations_where(
-            session, unit_condition, names, limit=10, newest_first=True
+            session, unit_condition, names, limit=10, now=state.clock.now(), newest_first=True
         )
     standing = user.authority_ids(Role.STANDING_OFFICER)
     if standing:
         condition = queries.at_authorities(standing)
         context["standing_counts"] = await queries.stage_counts(session, condition)
-        context["standing_overdue"] = await queries.overdue_count(session, condition)
+        context["standing_overdue"] = await queries.overdue_count(session, condition, now=state.clock.now())
         context["objections"] = await queries.pending_objections(session, standing)
     if user.council_memberships:
         _, sessions = await queries.sessions_for(session, user, open_only=True, limit=20)

@@ -9,7 +9,6 @@ the API's refusals into messages next to the field concerned.
 
 from __future__ import annotations
 
-from datetime import datetime
 from math import ceil
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +18,6 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
-from domain.calendar import VIETNAM_TZ
 from domain.permissions import Command
 from domain.vocabulary import Level, ObjectionStatus, Role, Stage
 from models import Authority
@@ -70,8 +68,6 @@ NOMINEE_ALIASES = {"nominee": "nominee", "person_id": "nominee", "collective_id"
                    "household_id": "nominee"}
 
 
-def _today():
-    return datetime.now(VIETNAM_TZ).date()
 
 
 def _enum(enum_class, value: str | None):
@@ -103,7 +99,8 @@ async def nominations_list(
         open_only=bool(open_only),
     )
     total, items = await service.list_nominations(
-        session, user, filters, page=page_number, page_size=PAGE_SIZE, award_names=award_names(state)
+        session, user, filters, page=page_number, page_size=PAGE_SIZE, award_names=award_names(state),
+        now=state.clock.now(),
     )
     query = {k: v for k, v in dict(stage=stage, level=level, award_code=award_code, year=year,
                                     q=q, overdue=overdue, open_only=open_only).items() if v}
@@ -121,14 +118,14 @@ async def nominations_list(
 
 async def _new_form(request: Request, user: Principal, session, state, *, values: dict | None = None,
                     errors: dict | None = None, verdict=None, status_code: int = 200) -> HTMLResponse:
-    rule_set = state.catalogue.in_force(_today())
+    rule_set = state.catalogue.in_force(state.clock.today())
     units = user.unit_ids(Role.UNIT_OFFICER)
     unit_names = await queries.units_named(session, units)
     choices = await queries.unit_nominees(session, units)
     awards = [(code, award.name_vi if request_language(request) == "vi" else award.label_en,
                [k.value for k in award.recipients]) for code, award in rule_set.awards.items()]
     return render(request, "pages/nomination_new.html", {
-        "values": values or {"year": str(_today().year), "attestations": []},
+        "values": values or {"year": str(state.clock.today().year), "attestations": []},
         "errors": errors or {}, "verdict": verdict, "units": sorted(unit_names.items()),
         "choices": choices, "awards": awards, "rule_set": rule_set,
         "attestations_by_award": forms.attestations_by_award(rule_set),
@@ -188,7 +185,7 @@ async def new_nomination_submit(request: Request, user: PageUser, session: Sessi
     if errors:
         return await _new_form(request, user, session, state, values=values, errors=errors,
                                status_code=422)
-    rule_set = state.catalogue.in_force(_today())
+    rule_set = state.catalogue.in_force(state.clock.today())
     if form.get("action") == "check":
         try:
             verdict = await forms.check_unsaved(session, principal=user, rule_set=rule_set, data=data)
@@ -199,7 +196,7 @@ async def new_nomination_submit(request: Request, user: PageUser, session: Sessi
         return await _new_form(request, user, session, state, values=values, verdict=verdict)
     try:
         nomination = await service.create_nomination(session, principal=user, data=data,
-                                                      rule_set=rule_set)
+                                                      rule_set=rule_set, now=state.clock.now())
     except InvalidInput as exc:
         errors[field_of(exc, NOMINEE_ALIASES)] = message_of(request, exc)
         await session.rollback()
@@ -270,7 +267,7 @@ def _can_upload(user: Principal, detail) -> bool:
 
 
 async def _draft_verdict(session, state, nomination):
-    rule_set = state.catalogue.in_force(_today())
+    rule_set = state.catalogue.in_force(state.clock.today())
     if nomination.award_code not in rule_set.awards:
         return None
     return await eligibility(session, rule_set, nomination)

@@ -47,11 +47,11 @@ async def dossiers(request: Request, user: PageUser, session: ReadSessionDep, st
     counts = await queries.stage_counts(session, queries.at_authorities(authorities))
     context = {
         "incoming": await queries.nominations_where(
-            session, queries.at_authorities(authorities, Stage.RECEPTION), names, limit=LIST_LIMIT),
+            session, queries.at_authorities(authorities, Stage.RECEPTION), names, limit=LIST_LIMIT, now=state.clock.now()),
         "returned": await queries.nominations_where(
-            session, queries.at_authorities(authorities, Stage.RETURNED), names, limit=LIST_LIMIT),
+            session, queries.at_authorities(authorities, Stage.RETURNED), names, limit=LIST_LIMIT, now=state.clock.now()),
         "later": await queries.nominations_where(
-            session, queries.at_authorities(authorities, *LATER_STAGES), names, limit=LIST_LIMIT),
+            session, queries.at_authorities(authorities, *LATER_STAGES), names, limit=LIST_LIMIT, now=state.clock.now()),
         "incoming_total": counts.get(Stage.RECEPTION.value, 0),
         "returned_total": counts.get(Stage.RETURNED.value, 0),
         "later_total": sum(counts.get(stage.value, 0) for stage in LATER_STAGES),
@@ -70,7 +70,7 @@ async def notices_page(request: Request, user: Principal, session, state, *,
         return domain_error_page(request, user, exc)
     posted = await queries.nominations_where(
         session, queries.at_authorities(authorities, Stage.PUBLIC_NOTICE), award_names(state),
-        limit=100)
+        limit=100, now=state.clock.now())
     by_nomination: dict[int, list] = {}
     for objection, nomination in await queries.pending_objections(session, authorities):
         by_nomination.setdefault(nomination.id, []).append(objection)

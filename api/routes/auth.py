@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -14,7 +14,7 @@ from models import User
 from thidua.ratelimit import consume
 from thidua.security import create_access_token, dummy_password_hash, verify_password
 
-from ..deps import CurrentUser, SessionDep, SettingsDep
+from ..deps import ClockDep, CurrentUser, SessionDep, SettingsDep
 from ..errors import TooManyRequests, Unauthorized, error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
@@ -44,13 +44,16 @@ class MeRead(BaseModel):
     roles: list[RoleRead]
 
 
-async def authenticate(session, settings, request: Request, username: str, password: str) -> User:
+async def authenticate(
+    session, settings, request: Request, username: str, password: str, *, now: datetime
+) -> User:
     """Check a username and password, counting the attempt against the rate limit
     (per client address and per username). Raises Unauthorized or TooManyRequests."""
     client = request.client.host if request.client else "unknown"
     for bucket in (f"login:ip:{client}", f"login:user:{username.lower()[:64]}"):
         wait = await consume(
-            session, bucket, limit=LOGIN_ATTEMPTS_PER_WINDOW, window_seconds=LOGIN_WINDOW_SECONDS
+            session, bucket, limit=LOGIN_ATTEMPTS_PER_WINDOW, window_seconds=LOGIN_WINDOW_SECONDS,
+            now=now,
         )
         if wait is not None:
             await session.commit()  # the attempt counts even though we refuse it
@@ -65,7 +68,7 @@ async def authenticate(session, settings, request: Request, username: str, passw
     if not verify_password(password, user.password_hash):
         await session.commit()
         raise Unauthorized()
-    user.last_login_at = datetime.now(UTC)
+    user.last_login_at = now
     return user
 
 
@@ -79,9 +82,12 @@ async def issue_token(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    clock: ClockDep,
 ) -> TokenRead:
     """Exchange a username and password for a short-lived bearer token."""
-    user = await authenticate(session, settings, request, form.username, form.password)
+    user = await authenticate(
+        session, settings, request, form.username, form.password, now=clock.now()
+    )
     token, expires_in = create_access_token(
         settings.secret_key, user.id, settings.access_token_minutes
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy import and_
 
+from domain.calendar import vietnam_date
 from domain.holiday_source import calendar_for
 from domain.vocabulary import TERMINAL_STAGES, Level
 from models import Nomination
@@ -49,8 +50,8 @@ async def deadlines_board(
 ) -> DeadlinesBoard:
     """Overdue nominations and those due within N working days, grouped by level and
     authority, earliest first."""
-    now = datetime.now(UTC)
-    calendar = calendar_for(now.date(), 1, extra_days_off=state.settings.calendar_extra_holidays,
+    now = state.clock.now()
+    calendar = calendar_for(vietnam_date(now), 1, extra_days_off=state.settings.calendar_extra_holidays,
                             extra_working_days=state.settings.calendar_extra_working_days)
     horizon = calendar.end_of_working_day(
         calendar.add_working_days(calendar.local_date(now), within_working_days)

@@ -5,7 +5,6 @@ it into a nomination, and the campaign report (JSON and PDF)."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -94,7 +93,8 @@ async def launch_new_campaign(
     milestones; its workflow starts at once."""
     campaign = await service.create_campaign(session, principal=user, data=body)
     await service.launch(
-        session, temporal, state.settings.task_queue, principal=user, campaign=campaign
+        session, temporal, state.settings.task_queue, principal=user, campaign=campaign,
+        now=state.clock.now(),
     )
     return await service.campaign_detail(session, temporal, user, campaign)
 
@@ -110,7 +110,8 @@ async def launch_campaign(
     """Launch a planned campaign (one prepared beforehand, like the seeded plan)."""
     campaign = await service.get_campaign(session, campaign_id)
     await service.launch(
-        session, temporal, state.settings.task_queue, principal=user, campaign=campaign
+        session, temporal, state.settings.task_queue, principal=user, campaign=campaign,
+        now=state.clock.now(),
     )
     return await service.campaign_detail(session, temporal, user, campaign)
 
@@ -557,7 +558,7 @@ async def propose_nomination(
             "Mô hình, cách làm hay không có đối tượng để đề nghị khen thưởng",
             "a good practice has no nominee to propose",
         )
-    rule_set = state.catalogue.in_force(service.today_vn())
+    rule_set = state.catalogue.in_force(state.clock.today())
     award = rule_set.awards.get(body.award_code)
     if award is None:
         raise InvalidInput(
@@ -655,7 +656,7 @@ async def generate_report(
         key=f"campaign-{campaign.id}:report:{uuid.uuid4().hex}",
         title=title,
         through_year=through,
-        dated=datetime.now(UTC),
+        dated=state.clock.now(),
     )
     return ReportDocumentRead(
         document_id=stored.document_id,

@@ -7,11 +7,10 @@ needs a user, and for a stored person, collective or household one who may see i
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from fastapi import APIRouter
 
-from domain.calendar import VIETNAM_TZ
 from domain.eligibility import EligibilityRequest, QuotaContext, check_eligibility
 from domain.rules import RuleSet, UnknownAward, UnknownRuleSet
 from models.schemas.catalogue import (
@@ -36,15 +35,11 @@ from ..state import AppState
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
 
 
-def today_in_vietnam() -> date:
-    return datetime.now(VIETNAM_TZ).date()
-
-
 def rule_set_on(state: AppState, on: date | None, *, field: str = "on") -> RuleSet:
     """The rule set in force on ``on`` (today in Asia/Ho_Chi_Minh by default); a 422
     naming ``field`` when none is."""
     try:
-        return state.catalogue.in_force(on or today_in_vietnam())
+        return state.catalogue.in_force(on or state.clock.today())
     except UnknownRuleSet as exc:
         raise InvalidInput(field, exc.message_vi, exc.message_en) from None
 

@@ -62,7 +62,8 @@ async def convene_session(body: SessionCreate, user: CurrentUser, session: Sessi
                           state: StateDep, temporal: TemporalDep) -> SessionRead:
     """The standing body convenes the council with an agenda of nominations that await it."""
     row, workflow_input = await service.convene(
-        session, principal=user, data=body, catalogue=state.catalogue, settings=state.settings
+        session, principal=user, data=body, catalogue=state.catalogue, settings=state.settings,
+        now=state.clock.now(),
     )
     await session.commit()
     try:

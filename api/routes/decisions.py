@@ -62,7 +62,8 @@ async def draft_decision(body: DecisionCreate, user: CurrentUser, session: Sessi
     """The standing body drafts one decision (or submission) for many nominations; the
     signer is asked to sign it."""
     decision, workflow_input = await service.draft(
-        session, principal=user, data=body, catalogue=state.catalogue, settings=state.settings
+        session, principal=user, data=body, catalogue=state.catalogue, settings=state.settings,
+        today=state.clock.today(),
     )
     await session.commit()
     try:

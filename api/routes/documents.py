@@ -27,7 +27,7 @@ from models import Decision, DecisionItem, Document
 from models.schemas.common import DbId
 from thidua.files import FileNotStored, FileStore
 
-from ..deps import CurrentUser, OptionalUser, ReadSessionDep, SettingsDep
+from ..deps import ClockDep, CurrentUser, OptionalUser, ReadSessionDep, SettingsDep
 from ..errors import Conflict, Forbidden, NotFound, Unauthorized, error_responses
 from ..principal import Principal
 
@@ -132,6 +132,7 @@ async def decision_preview(
     session: ReadSessionDep,
     user: CurrentUser,
     get_rule_set: RuleSetLookupDep,
+    clock: ClockDep,
 ) -> Response:
     """The decision as it will be signed, marked "DỰ THẢO" (draft), for the signing page:
     for the people of the deciding authority (its leaders, council and standing body)."""
@@ -140,7 +141,7 @@ async def decision_preview(
         raise Forbidden()
     try:
         pdf = await render_decision_pdf(
-            session, decision_id, draft=True, get_rule_set=get_rule_set
+            session, decision_id, draft=True, get_rule_set=get_rule_set, today=clock.today()
         )
     except DocumentError as exc:
         raise _domain_error(exc) from exc

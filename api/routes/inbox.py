@@ -7,7 +7,7 @@ as asking for one that does not exist (403 ``forbidden``), so ids cannot be prob
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -19,7 +19,7 @@ from domain.vocabulary import NoticeDelivery
 from models import Notice, User
 from models.schemas.common import DbId
 
-from ..deps import CurrentUser, ReadSessionDep, SessionDep
+from ..deps import ClockDep, CurrentUser, ReadSessionDep, SessionDep
 from ..errors import Forbidden, Unauthorized, error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["inbox"])
@@ -117,7 +117,9 @@ async def inbox_page(
     )
 
 
-async def mark_read(session: AsyncSession, *, user_id: int, notice_id: int) -> Notice:
+async def mark_read(
+    session: AsyncSession, *, user_id: int, notice_id: int, now: datetime
+) -> Notice:
     """Mark one of the user's notices read (keeping the first reading time)."""
     notice = (
         await session.execute(
@@ -127,16 +129,16 @@ async def mark_read(session: AsyncSession, *, user_id: int, notice_id: int) -> N
     if notice is None:
         raise _not_in_your_inbox()
     if notice.read_at is None:
-        notice.read_at = datetime.now(UTC)
+        notice.read_at = now
         await session.flush()
     return notice
 
 
-async def mark_all_read(session: AsyncSession, *, user_id: int) -> int:
+async def mark_all_read(session: AsyncSession, *, user_id: int, now: datetime) -> int:
     result = await session.execute(
         update(Notice)
         .where(Notice.user_id == user_id, Notice.read_at.is_(None))
-        .values(read_at=datetime.now(UTC))
+        .values(read_at=now)
     )
     return result.rowcount or 0
 
@@ -201,9 +203,9 @@ async def list_inbox(
     response_model=InboxMarked,
     responses=error_responses(Unauthorized, Forbidden),
 )
-async def read_all(user: CurrentUser, session: SessionDep) -> InboxMarked:
+async def read_all(user: CurrentUser, session: SessionDep, clock: ClockDep) -> InboxMarked:
     """Mark every notice of the user read."""
-    marked = await mark_all_read(session, user_id=user.user_id)
+    marked = await mark_all_read(session, user_id=user.user_id, now=clock.now())
     return InboxMarked(marked=marked, unread=await count_unread(session, user_id=user.user_id))
 
 
@@ -212,10 +214,12 @@ async def read_all(user: CurrentUser, session: SessionDep) -> InboxMarked:
     response_model=NoticeRead,
     responses=error_responses(Unauthorized, Forbidden),
 )
-async def read_one(notice_id: DbId, user: CurrentUser, session: SessionDep) -> NoticeRead:
+async def read_one(
+    notice_id: DbId, user: CurrentUser, session: SessionDep, clock: ClockDep
+) -> NoticeRead:
     """Mark one of the user's notices read. Someone else's notice, or one that does not
     exist, gets the same 403."""
-    notice = await mark_read(session, user_id=user.user_id, notice_id=notice_id)
+    notice = await mark_read(session, user_id=user.user_id, notice_id=notice_id, now=clock.now())
     return NoticeRead.model_validate(notice)
 
 

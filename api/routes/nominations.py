@@ -3,7 +3,6 @@ workflow, lists with filters, one nomination with its allowed actions, and its h
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
@@ -12,7 +11,6 @@ from sqlalchemy import select
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
-from domain.calendar import VIETNAM_TZ
 from domain.permissions import (
     Command,
     PermissionDenied,
@@ -96,14 +94,13 @@ async def create_nomination(
     temporal: TemporalDep,
 ) -> NominationDetail:
     """Prepare a nomination (a draft); with ``submit: true`` it is submitted at once."""
-    today = datetime.now(VIETNAM_TZ).date()
-    rule_set = state.catalogue.in_force(today)
+    rule_set = state.catalogue.in_force(state.clock.today())
     nomination = await service.create_nomination(
-        session, principal=user, data=body, rule_set=rule_set
+        session, principal=user, data=body, rule_set=rule_set, now=state.clock.now()
     )
     await session.commit()
     if body.submit:
-        await submit(session, state, temporal, user, nomination, today)
+        await submit(session, state, temporal, user, nomination)
     async with state.reader() as read:  # no write lock held while the workflow starts writing
         return await nomination_detail(read, state, user, nomination.id)
 
@@ -163,6 +160,7 @@ async def upload_dossier_item(
         sha256=sha256_hex(data),
         storage_key=storage_key,
         uploaded_by_user_id=user.user_id,
+        uploaded_at=state.clock.now(),
     )
     session.add(item)
     await session.flush()
@@ -203,7 +201,7 @@ async def submit_nomination(
     nomination = await visible_nomination(session, user, nomination_id)
     if not user.actor.has(Role.UNIT_OFFICER, nomination.proposing_unit_id):
         raise Forbidden()
-    await submit(session, state, temporal, user, nomination, datetime.now(VIETNAM_TZ).date())
+    await submit(session, state, temporal, user, nomination)
     async with state.reader() as read:
         return await nomination_detail(read, state, user, nomination.id)
 
@@ -253,7 +251,8 @@ async def list_nominations(
         year=year, authority_id=authority_id, query=q, open_only=open_only,
     )
     total, items = await service.list_nominations(
-        session, user, filters, page=page, page_size=page_size, award_names=award_names(state)
+        session, user, filters, page=page, page_size=page_size, award_names=award_names(state),
+        now=state.clock.now(),
     )
     return NominationPage(total=total, page=page, page_size=page_size, items=items)
 

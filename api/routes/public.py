@@ -3,7 +3,7 @@ decisions with their awardees. No login; the objection form is rate-limited."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -77,7 +77,7 @@ def award_names(state) -> dict[str, str]:
 
 async def current_notices(session, state, *, limit: int = 500) -> list[PublicNoticeRead]:
     names = award_names(state)
-    now = datetime.now(UTC)
+    now = state.clock.now()
     rows = (
         await session.execute(
             select(Nomination, Unit.name, Authority.name)

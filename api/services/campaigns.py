@@ -4,7 +4,7 @@ exemplar and running its commands, and the report."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,7 +20,6 @@ from activities.campaign import (
     ward_units_of,
 )
 from activities.projection import write_audit_event
-from domain.calendar import VIETNAM_TZ
 from domain.vocabulary import ExemplarStage, ExemplarSubjectKind, NomineeKind, Role, UnitKind
 from models import (
     AuditEvent,
@@ -81,10 +80,6 @@ SUBJECT_FIELDS = {
     ExemplarSubjectKind.HOUSEHOLD: "household_id",
     ExemplarSubjectKind.RESIDENTIAL_GROUP: "residential_group_id",
 }
-
-
-def today_vn() -> date:
-    return datetime.now(VIETNAM_TZ).date()
 
 
 # ---- campaigns ----------------------------------------------------------------------------
@@ -228,6 +223,7 @@ async def launch(
     *,
     principal: Principal,
     campaign: Campaign,
+    now: datetime,
 ) -> None:
     """Start the campaign's workflow (after committing its rows)."""
     if not is_standing(principal, campaign):
@@ -240,7 +236,7 @@ async def launch(
     campaign.status = "running"
     campaign.workflow_id = campaign_workflow_id(campaign.code)
     campaign.launched_by_user_id = principal.user_id
-    campaign.launched_at = datetime.now(UTC)
+    campaign.launched_at = now
     await session.commit()
     try:
         await temporal.start_workflow(
@@ -396,7 +392,7 @@ async def register(
             "Nêu danh hiệu đăng ký hoặc nội dung giao ước",
             "name the titles aimed for, or sign a pledge",
         )
-    awards = state.catalogue.in_force(today_vn()).awards
+    awards = state.catalogue.in_force(state.clock.today()).awards
     for index, code in enumerate(data.target_awards):
         award = awards.get(code)
         if award is None:
@@ -453,7 +449,7 @@ async def register(
         content_area_codes=list(dict.fromkeys(data.content_area_codes)),
         pledge=data.pledge,
         registered_by_user_id=principal.user_id,
-        registered_at=datetime.now(UTC),
+        registered_at=state.clock.now(),
     )
     try:
         async with transaction(state.writer) as writer:

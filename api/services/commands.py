@@ -5,13 +5,12 @@ never disagree."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from domain.calendar import WorkingCalendar
+from domain.calendar import WorkingCalendar, vietnam_date
 from domain.eligibility import EligibilityRequest, check_eligibility
 from domain.permissions import Command, allowed_commands, permitted
 from domain.vocabulary import TERMINAL_STAGES, Role, Stage
@@ -77,9 +76,11 @@ async def run_command(
 
 
 
-async def submit(session, state, temporal, user: Principal, nomination: Nomination, today: date) -> None:
+async def submit(session, state, temporal, user: Principal, nomination: Nomination) -> None:
     if nomination.stage != Stage.DRAFT:
         raise WrongStage(nomination.stage.value, "Đề nghị đã được nộp", "already submitted")
+    now = state.clock.now()
+    today = vietnam_date(now)
     rule_set = state.catalogue.in_force(today)
     if nomination.award_code not in rule_set.awards:
         raise InvalidInput("award_code", "Danh hiệu không còn trong bộ quy định hiện hành",
@@ -104,7 +105,7 @@ async def submit(session, state, temporal, user: Principal, nomination: Nominati
     nomination.rule_set_id = rule_set.id
     nomination.workflow_id = nomination_workflow_id(nomination.id)
     nomination.stage = Stage.RECEPTION
-    nomination.stage_entered_at = datetime.now(UTC)
+    nomination.stage_entered_at = now
     # What the workflow's first change will say, so that the page right after submitting
     # already shows who must act and by when (the workflow then writes the same values).
     first_level = workflow_input.levels[0]
@@ -176,6 +177,6 @@ async def nomination_detail(session, state, user: Principal, nomination_id: int)
     else:
         context = await nomination_context(session, nomination, decides=decides(state, nomination))
         allowed = [c.value for c in allowed_commands(user.roles, context)]
-    return await service.detail(session, row, award_names(state), allowed)
+    return await service.detail(session, row, award_names(state), allowed, now=state.clock.now())
 
 

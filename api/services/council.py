@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -90,6 +90,7 @@ async def convene(
     data: SessionCreate,
     catalogue,
     settings: Settings,
+    now: datetime,
 ) -> tuple[CouncilSession, SessionInput]:
     authority_id = standing_authority(principal, data.authority_id)
     authority = await session.get(Authority, authority_id)
@@ -99,7 +100,6 @@ async def convene(
     ).scalar_one_or_none()
     if council is None:
         raise Conflict(f"{authority.name} chưa có Hội đồng", "this authority has no council")
-    now = datetime.now(UTC)
     if data.closes_at.tzinfo is None:
         raise InvalidInput("closes_at", "Thời hạn cần có múi giờ", "closes_at needs a time zone")
     if not now + timedelta(minutes=5) <= data.closes_at <= now + timedelta(days=MAX_SESSION_DAYS):

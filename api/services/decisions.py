@@ -3,7 +3,7 @@ nominations, and reading them back."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,7 +42,7 @@ async def _description(session: AsyncSession, nomination: Nomination) -> str:
 
 async def draft(
     session: AsyncSession, *, principal: Principal, data: DecisionCreate, catalogue,
-    settings: Settings,
+    settings: Settings, today: date,
 ) -> tuple[Decision, DecisionInput]:
     authority_id = standing_authority(principal, data.authority_id)
     authority = await session.get(Authority, authority_id)
@@ -120,7 +120,7 @@ async def draft(
         authority_unit_id=authority.unit_id, standing_unit_id=authority.standing_unit_id,
         next_standing_unit_id=next_authority.standing_unit_id if next_authority else None,
         items=items, drafted_by=principal.actor, signature=signature,
-        calendar=calendar_data(settings, datetime.now(UTC).date()),
+        calendar=calendar_data(settings, today),
     )
     return decision, workflow_input
 

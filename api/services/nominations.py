@@ -4,7 +4,7 @@ workflow), and reading them back from the projection tables."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Select, Subquery, and_, false, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -95,7 +95,8 @@ async def _nominee(session: AsyncSession, data: NominationCreate) -> tuple[str, 
 
 
 async def create_nomination(
-    session: AsyncSession, *, principal: Principal, data: NominationCreate, rule_set: RuleSet
+    session: AsyncSession, *, principal: Principal, data: NominationCreate, rule_set: RuleSet,
+    now: datetime,
 ) -> Nomination:
     if not principal.actor.has(Role.UNIT_OFFICER, data.proposing_unit_id):
         raise Forbidden(
@@ -180,6 +181,7 @@ async def create_nomination(
         content_area_code=data.content_area_code,
         exemplar_id=data.exemplar_id,
         attestations=list(data.attestations),
+        stage_entered_at=now,
     )
     session.add(nomination)
     await session.flush()
@@ -191,6 +193,7 @@ async def create_nomination(
                 title=item.title or rule_set.dossier_items[item.item_code].name_vi,
                 level=Level.WARD,
                 uploaded_by_user_id=principal.user_id,
+                uploaded_at=now,
             )
         )
     await session.flush()
@@ -216,9 +219,8 @@ def nomination_rows() -> Select:
     )
 
 
-def to_read(row, award_names: dict[str, str], now: datetime | None = None) -> NominationRead:
+def to_read(row, award_names: dict[str, str], now: datetime) -> NominationRead:
     nomination, unit_name, authority_name, waiting_name = row
-    now = now or datetime.now(UTC)
     overdue = bool(
         nomination.stage_due_at
         and nomination.stage_due_at < now
@@ -332,8 +334,8 @@ async def list_nominations(
     page: int,
     page_size: int,
     award_names: dict[str, str],
+    now: datetime,
 ) -> tuple[int, list[NominationRead]]:
-    now = datetime.now(UTC)
     visible = visible_nominations(principal)
     counted = apply_filters(select(func.count()).select_from(Nomination).where(visible), filters, now)
     total = (await session.execute(counted)).scalar_one()
@@ -355,7 +357,8 @@ async def load_row(session: AsyncSession, nomination_id: int):
 
 
 async def detail(
-    session: AsyncSession, row, award_names: dict[str, str], allowed_actions: list[str]
+    session: AsyncSession, row, award_names: dict[str, str], allowed_actions: list[str], *,
+    now: datetime,
 ) -> NominationDetail:
     nomination = row[0]
     items = (
@@ -377,7 +380,7 @@ async def detail(
             .order_by(Document.id)
         )
     ).scalars().all()
-    base = to_read(row, award_names)
+    base = to_read(row, award_names, now)
     return NominationDetail(
         **base.model_dump(),
         allowed_actions=allowed_actions,

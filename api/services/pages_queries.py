@@ -63,8 +63,8 @@ OPEN_STAGES = [s for s in Stage if s not in TERMINAL_STAGES and s != Stage.DRAFT
 
 
 async def nominations_where(
-    session: AsyncSession, condition, award_names: dict[str, str], *, limit: int = 50,
-    newest_first: bool = False,
+    session: AsyncSession, condition, award_names: dict[str, str], *, now: datetime,
+    limit: int = 50, newest_first: bool = False,
 ) -> list[NominationRead]:
     order = (
         (Nomination.id.desc(),) if newest_first
@@ -73,7 +73,6 @@ async def nominations_where(
     rows = (
         await session.execute(nomination_rows().where(condition).order_by(*order).limit(limit))
     ).all()
-    now = datetime.now(UTC)
     return [to_read(row, award_names, now) for row in rows]
 
 
@@ -110,8 +109,7 @@ def at_authorities(authority_ids: set[int], *stages: Stage):
     return condition
 
 
-async def overdue_count(session: AsyncSession, condition) -> int:
-    now = datetime.now(UTC)
+async def overdue_count(session: AsyncSession, condition, *, now: datetime) -> int:
     return (
         await session.execute(
             select(func.count()).select_from(Nomination).where(

@@ -12,7 +12,8 @@ whoever may not act on it (a 403 never tells whether something exists; administr
 and auditors, who see everything, only ever get a 404 for what does not exist).
 
 One prepared world: nominations at every stage a command needs, two council sessions'
-worth of ballots, decisions, the seeded campaign launched and its exemplars. A command
+worth of ballots, decisions, a campaign launched (the seeded plan, moved to start next
+year) with registration open, and its exemplars. A command
 whose success moves its object on (accept, reject, sign...) gets a fresh object for each
 allowed role; the refused roles all try the first one, before anyone succeeds.
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -31,7 +32,8 @@ from fastapi.routing import APIRoute
 from sqlalchemy import select, text
 
 from domain.vocabulary import Stage
-from models import Campaign, Nomination
+from models import Nomination
+from tests.campaigns.helpers import open_registration, plan_campaign, this_year
 
 pytestmark = [pytest.mark.parametrize("backend", ["sqlite"], indirect=True), pytest.mark.timeout(360)]
 
@@ -299,8 +301,8 @@ async def ready_decision(h, nomination_ids: list[int]) -> int:
     raise AssertionError(f"decision {decision['id']} never assembled")
 
 
-def closes_at() -> str:
-    return (datetime.now(UTC) + timedelta(days=5)).isoformat()
+def closes_at(harness) -> str:
+    return (harness.clock.now() + timedelta(days=5)).isoformat()
 
 
 async def test_every_command_as_every_role(harness):
@@ -358,9 +360,9 @@ async def test_every_command_as_every_role(harness):
     agenda = await accepted(h, 3)
     await m.check("POST", "/api/v1/council-sessions", [Attempt(
         "/api/v1/council-sessions",
-        {"title": "Phiên họp", "nomination_ids": [agenda[0]], "closes_at": closes_at()})])
+        {"title": "Phiên họp", "nomination_ids": [agenda[0]], "closes_at": closes_at(h)})])
     ballot_session = (await h.ok(STANDING, "/api/v1/council-sessions", {
-        "title": "Phiên họp", "nomination_ids": [agenda[1]], "closes_at": closes_at()}, status=201))["id"]
+        "title": "Phiên họp", "nomination_ids": [agenda[1]], "closes_at": closes_at(h)}, status=201))["id"]
     await m.check("POST", "/api/v1/council-sessions/{session_id}/ballot", [Attempt(
         f"/api/v1/council-sessions/{ballot_session}/ballot",
         {"mode": "in_person", "choices": {str(agenda[1]): "agree"}})])
@@ -397,28 +399,31 @@ async def test_every_command_as_every_role(harness):
     await m.check("POST", "/api/v1/inbox/read-all", [Attempt("/api/v1/inbox/read-all")])
 
     # ---- the campaign and its exemplars -------------------------------------------------
-    from thidua.seed import CAMPAIGN_CODE
-
-    async with h.factory() as session:
-        campaign_id = (await session.execute(
-            select(Campaign.id).where(Campaign.code == CAMPAIGN_CODE))).scalar_one()
+    # The seeded plan moved to start next year, launched, then the day its registration
+    # opens (the other workflows' timers fire on the way; each check waits until they
+    # have settled): every campaign command finds its object ready, whatever the moment.
+    year = await this_year(h) + 1
+    campaign_id = await plan_campaign(h, year)
     c = f"/api/v1/campaigns/{campaign_id}"
     await m.check("POST", "/api/v1/campaigns/{campaign_id}/launch", [Attempt(f"{c}/launch")])
     for _ in range(300):
         if (await h.get(STANDING, c)).json()["status"] == "running":
             break
         await asyncio.sleep(0.05)
+    await open_registration(h, campaign_id)
     await m.check("POST", "/api/v1/campaigns", [Attempt("/api/v1/campaigns", {
-        "code": "chuyen-de-2027", "name": "Phong trào thi đua chuyên đề “Chuyển đổi số”",
-        "theme": "Chuyển đổi số vì Nhân dân phục vụ", "start_year": 2026, "end_year": 2027,
+        "code": f"chuyen-de-{year}", "name": "Phong trào thi đua chuyên đề “Chuyển đổi số”",
+        "theme": "Chuyển đổi số vì Nhân dân phục vụ", "start_year": year, "end_year": year + 1,
         "content_areas": [{"code": "dich-vu-cong", "title": "Dịch vụ công trực tuyến"}],
-        "stages": [{"position": 1, "name": "Chặng duy nhất", "start_year": 2026, "end_year": 2027}],
-        "milestones": [{"code": "so-ket", "title": "Sơ kết năm 2026", "stage_position": 1,
-                        "due_on": "2026-12-20"}]})])
+        "stages": [{"position": 1, "name": "Chặng duy nhất", "start_year": year,
+                    "end_year": year + 1}],
+        "milestones": [{"code": "so-ket", "title": f"Sơ kết năm {year}", "stage_position": 1,
+                        "due_on": f"{year}-12-20"}]})])
     await m.check("POST", "/api/v1/campaigns/{campaign_id}/content-areas", [Attempt(
         f"{c}/content-areas", {"code": "chu-ky-so", "title": "Ký số văn bản điện tử"})])
     await m.check("POST", "/api/v1/campaigns/{campaign_id}/milestones/{milestone_code}/move", [Attempt(
-        f"{c}/milestones/mid_term_review/move", {"due_on": "2028-12-20", "reason": "Trùng lịch họp"})])
+        f"{c}/milestones/mid_term_review/move",
+        {"due_on": f"{year + 2}-12-20", "reason": "Trùng lịch họp"})])
     await m.check("POST", "/api/v1/campaigns/{campaign_id}/registrations", [Attempt(
         f"{c}/registrations", {"unit_id": ids.units["tk-van-phong"], "target_awards": ["ttldtt"],
                                "content_area_codes": ["cai-cach-hanh-chinh"]})])

@@ -52,14 +52,14 @@ SECOND_PASS_EXAMPLES = 5  # valid data only: invalid data is refused before any 
 
 async def prepare_world(h) -> dict[str, Any]:
     """Objects in stages where the commands are live, by path-parameter name."""
-    from tests.campaigns.helpers import launch_seeded_campaign
+    from tests.campaigns.helpers import launch_campaign, this_year
 
     reception = (await h.nominate())["id"]
     council = (await h.nominate(person="Đặng Thị Thủy"))["id"]
     await h.ok("thuongtruc", f"/api/v1/nominations/{council}/accept", {})
     session = await h.convene([council])
     draft = (await h.nominate(submit=False))["id"]
-    campaign_id = await launch_seeded_campaign(h)
+    campaign_id = await launch_campaign(h, await this_year(h))  # the seeded plan, this year
     exemplar = await h.ok("canbo.vanphong", f"/api/v1/campaigns/{campaign_id}/exemplars", {
         "title": "Gương cán bộ tận tụy", "subject_kind": "individual",
         "person_id": h.ids.people["Nguyễn Thị Hoa"], "proposing_unit_id": h.ids.units["tk-van-phong"],

@@ -3,7 +3,7 @@ stage (409 naming the stage) and invalid input (422 naming the field)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from domain.vocabulary import Stage
 
@@ -116,12 +116,13 @@ async def test_refuse_by_the_chairman_after_the_council(harness):
 
 async def test_session_commands(harness):
     nomination_id = (await harness.nominate())["id"]
-    closes = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    now = await harness.now()
+    closes = (now + timedelta(days=3)).isoformat()
     body = {"title": "Phiên họp", "nomination_ids": [nomination_id], "closes_at": closes}
     await expect(harness, "canbo.vanphong", "/api/v1/council-sessions", body, 403)
     await expect(harness, "thuongtruc", "/api/v1/council-sessions", body, 409)  # not yet accepted
     await harness.ok("thuongtruc", f"/api/v1/nominations/{nomination_id}/accept", {})
-    past = {**body, "closes_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat()}
+    past = {**body, "closes_at": (now - timedelta(hours=1)).isoformat()}
     await expect(harness, "thuongtruc", "/api/v1/council-sessions", past, 422, field="closes_at")
     await expect(harness, "thuongtruc", "/api/v1/council-sessions", {**body, "nomination_ids": []}, 422,
                  field="body.nomination_ids")

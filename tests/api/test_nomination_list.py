@@ -15,6 +15,7 @@ from api.services.nominations import NominationFilters, list_nominations
 from domain.vocabulary import TERMINAL_STAGES, Level, NomineeKind, Stage
 from models import Authority, AwardType, Nomination, Person, Unit, User
 from models.nominations import NO_DUE_MOMENT, list_due_key
+from tests.clock import fixed_clock
 
 PAGE_SIZE = 7
 STAGES = [Stage.RECEPTION, Stage.AWAITING_COUNCIL, Stage.GRANTED, Stage.RETURNED]
@@ -76,7 +77,8 @@ async def test_list_pages_are_in_list_order_with_the_full_total(session, usernam
     page = 1
     while True:
         total, items = await list_nominations(session, principal, filters, page=page,
-                                              page_size=PAGE_SIZE, award_names={})
+                                              page_size=PAGE_SIZE, award_names={},
+                                              now=fixed_clock().now())
         assert total == len(expected)
         listed += [item.id for item in items]
         if len(items) < PAGE_SIZE:

@@ -13,6 +13,7 @@ from sqlalchemy import update
 
 from domain.vocabulary import AwardKind, NomineeKind, Rating
 from models import AwardRecord, EvaluationResult, Initiative
+from tests.clock import fixed_clock
 from tests.conftest import make_settings
 from tests.harness import Harness
 from thidua.db import create_engine
@@ -27,7 +28,8 @@ async def api(database_url, tmp_path) -> AsyncIterator[Harness]:
     """The app on the seeded database. These read APIs never reach Temporal, so the
     harness gets no test server (its client stays unset)."""
     engine = create_engine(database_url, pool_size=5)
-    harness = Harness(make_settings(database_url, tmp_path), engine, SimpleNamespace(client=None), "")
+    harness = Harness(make_settings(database_url, tmp_path), engine, SimpleNamespace(client=None), "",
+                      clock=fixed_clock())
     await harness.load_ids()
     try:
         yield harness

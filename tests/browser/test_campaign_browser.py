@@ -2,7 +2,11 @@
 each person on their own pages: the standing body opens and launches the campaign, a unit
 registers for the year, the unit proposes an exemplary model, the standing body nurtures
 and summarizes it, the public service centre publishes it, another unit reports adopting
-it, and a resident finds it on the public portal."""
+it, and a resident finds it on the public portal.
+
+The campaign is the seeded plan moved to start the year after the test's moment: launched
+before its first year, it opens registration when the test skips to that day, whatever
+day the suite runs."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from playwright.async_api import expect
 
 from tests.browser.conftest import ACCESSIBILITY_PROBLEMS
 from tests.browser.test_whole_nomination import People, flash
+from tests.campaigns.helpers import open_registration, plan_campaign, this_year
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 
@@ -33,17 +38,24 @@ async def test_campaign_and_exemplar_in_the_browser(harness, live_server, chromi
 
 
 async def _run(harness, people: People, shoot) -> None:
+    campaign_id = await plan_campaign(harness, await this_year(harness) + 1)
+
     # ---- the standing body opens the campaign and launches it -----------------------------
     standing = await people.page("thuongtruc")
     await standing.get_by_role("link", name="Phong trào thi đua").first.click()
-    await standing.locator("article[data-campaign] h2 a").first.click()
+    await standing.locator(f'article[data-campaign="{campaign_id}"] h2 a').click()
     campaign_url = standing.url
     await expect(standing.locator("#campaign-status")).to_have_attribute("data-status", "planned")
     await standing.get_by_role("button", name="Phát động phong trào").click()
     assert "Đã phát động phong trào thi đua" in await flash(standing)
     await expect(standing.locator("#campaign-status")).to_have_attribute("data-status", "running")
-    await expect(standing.locator('tr[data-cycle="registration_due"]')).to_have_attribute(
-        "data-state", "open")
+    registration_due = standing.locator('tr[data-cycle="registration_due"]')
+    await expect(registration_due).to_have_attribute("data-state", "not_open")
+    await expect(standing.locator("#next-step")).to_contain_text("Mở đăng ký thi đua")
+    # the day registration opens
+    await open_registration(harness, campaign_id)
+    await standing.reload()
+    await expect(registration_due).to_have_attribute("data-state", "open")
     await expect(standing.locator("#registered-count")).to_contain_text("0/15 đơn vị đã đăng ký")
     await shoot(standing, "10-campaign-plan")
 

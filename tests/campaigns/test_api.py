@@ -1,33 +1,47 @@
 """The campaign JSON API end to end (real app, worker, database and Temporal test server):
 each endpoint's happy path, the wrong person (403), the wrong stage (409 naming it) and
-bad input (422 naming the field)."""
+bad input (422 naming the field).
+
+The campaigns here start the year after the test's moment (``plan_campaign``/
+``launch_campaign`` and a new campaign over the API), so that nothing depends on where in
+the year the moment falls: registration opens when the test skips to its day."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from models import AuditEvent, Campaign, ContentArea, Exemplar, Milestone, Registration
 
-from .helpers import add_unit_officer, eventually, launch_seeded_campaign, local_moment, skip_to
+from .helpers import (
+    add_unit_officer,
+    eventually,
+    launch_campaign,
+    local_moment,
+    open_registration,
+    plan_campaign,
+    skip_to,
+    this_year,
+)
 
 
-def new_campaign(code: str = "chuyen-de-2027", **overrides) -> dict:
+def new_campaign(year: int, code: str | None = None, **overrides) -> dict:
+    """A two-year thematic campaign from ``year``."""
     body = {
-        "code": code,
-        "name": "Phong trào thi đua chuyên đề “Chuyển đổi số” năm 2026 - 2027",
+        "code": code or f"chuyen-de-{year}",
+        "name": f"Phong trào thi đua chuyên đề “Chuyển đổi số” năm {year} - {year + 1}",
         "theme": "Chuyển đổi số vì Nhân dân phục vụ",
-        "start_year": 2026,
-        "end_year": 2027,
+        "start_year": year,
+        "end_year": year + 1,
         "content_areas": [{"code": "dich-vu-cong", "title": "Dịch vụ công trực tuyến toàn trình"}],
-        "stages": [{"position": 1, "name": "Chặng duy nhất", "start_year": 2026, "end_year": 2027}],
+        "stages": [{"position": 1, "name": "Chặng duy nhất", "start_year": year, "end_year": year + 1}],
         "milestones": [
             {
                 "code": "so-ket",
-                "title": "Sơ kết năm 2026",
+                "title": f"Sơ kết năm {year}",
                 "stage_position": 1,
-                "due_on": "2026-12-20",
+                "due_on": date(year, 12, 20).isoformat(),
             }
         ],
     }
@@ -45,11 +59,12 @@ def assert_error(response, status: int, **expected) -> dict:
 
 async def test_launching_and_amending_a_campaign(harness):
     h = harness
+    year = await this_year(h) + 1  # both campaigns start next year
 
     # launch a new campaign
-    assert_error(await h.post("canbo.vanphong", "/api/v1/campaigns", new_campaign()), 403)
+    assert_error(await h.post("canbo.vanphong", "/api/v1/campaigns", new_campaign(year)), 403)
     assert_error(
-        await h.post("thuongtruc", "/api/v1/campaigns", new_campaign(end_year=2025)),
+        await h.post("thuongtruc", "/api/v1/campaigns", new_campaign(year, end_year=year - 1)),
         422,
         field="end_year",
     )
@@ -58,39 +73,47 @@ async def test_launching_and_amending_a_campaign(harness):
             "thuongtruc",
             "/api/v1/campaigns",
             new_campaign(
-                milestones=[{"code": "so-ket", "title": "Sơ kết", "due_on": "2029-01-10"}]
+                year,
+                milestones=[
+                    {"code": "so-ket", "title": "Sơ kết", "due_on": f"{year + 2}-01-10"}
+                ],
             ),
         ),
         422,
         field="milestones.0.due_on",
     )
     assert_error(
-        await h.post("thuongtruc", "/api/v1/campaigns", new_campaign(code="Sai Mã")),
+        await h.post("thuongtruc", "/api/v1/campaigns", new_campaign(year, code="Sai Mã")),
         422,
         field="body.code",
     )
-    created = await h.ok("thuongtruc", "/api/v1/campaigns", new_campaign(), status=201)
-    assert created["status"] == "running" and created["workflow_id"] == "campaign-chuyen-de-2027"
+    created = await h.ok("thuongtruc", "/api/v1/campaigns", new_campaign(year), status=201)
+    assert created["status"] == "running"
+    assert created["workflow_id"] == f"campaign-chuyen-de-{year}"
     assert "amend" in created["allowed_actions"]
-    assert_error(await h.post("thuongtruc", "/api/v1/campaigns", new_campaign()), 409, field="code")
+    assert_error(
+        await h.post("thuongtruc", "/api/v1/campaigns", new_campaign(year)), 409, field="code"
+    )
     campaign_id = created["id"]
     base = f"/api/v1/campaigns/{campaign_id}"
 
-    # launch the seeded (planned) campaign
-    seeded_id = await _seeded_id(h)
-    assert_error(await h.post("canbo.vanphong", f"/api/v1/campaigns/{seeded_id}/launch"), 403)
-    launched = await h.ok("thuongtruc", f"/api/v1/campaigns/{seeded_id}/launch")
+    # launch a planned campaign (the seeded plan, moved to start next year)
+    planned_id = await plan_campaign(h, year)
+    assert_error(await h.post("canbo.vanphong", f"/api/v1/campaigns/{planned_id}/launch"), 403)
+    launched = await h.ok("thuongtruc", f"/api/v1/campaigns/{planned_id}/launch")
     assert launched["status"] == "running"
     assert_error(
-        await h.post("thuongtruc", f"/api/v1/campaigns/{seeded_id}/launch"), 409, stage="running"
+        await h.post("thuongtruc", f"/api/v1/campaigns/{planned_id}/launch"), 409, stage="running"
     )
     assert_error(await h.post("thuongtruc", "/api/v1/campaigns/99999/launch"), 404)
 
-    # read
+    # read: launched before its first year, the campaign waits for registration to open
     listed = (await h.get("canbo.tdp1", "/api/v1/campaigns")).json()
-    assert {c["id"] for c in listed["items"]} == {campaign_id, seeded_id}
+    statuses = {c["id"]: c["status"] for c in listed["items"]}
+    assert statuses[campaign_id] == statuses[planned_id] == "running"
     detail = (await h.get("canbo.tdp1", base)).json()
-    assert detail["progress"]["year"] == 2026 and detail["progress"]["registration_year"] == 2026
+    assert detail["progress"]["year"] == year and detail["progress"]["registration_year"] is None
+    assert detail["progress"]["next_step"] == f"{year}:registration_open"
     assert "register" in detail["allowed_actions"] and "amend" not in detail["allowed_actions"]
     assert (await h.get(None, base)).status_code == 401
 
@@ -107,16 +130,20 @@ async def test_launching_and_amending_a_campaign(harness):
     assert amended["progress"]["amendments"][0]["kind"] == "content_area_added"
     assert_error(await h.post("thuongtruc", f"{base}/content-areas", area), 409)
 
-    # amend: move a milestone
-    move = {"due_on": "2026-12-28", "reason": "Trùng lịch họp Hội đồng nhân dân"}
+    # amend: move a milestone (not to today or before, not out of the campaign's years)
+    move = {"due_on": f"{year}-12-28", "reason": "Trùng lịch họp Hội đồng nhân dân"}
+    today = h.clock.today()
     assert_error(await h.post("canbo.vanphong", f"{base}/milestones/so-ket/move", move), 403)
-    assert_error(
-        await h.post(
-            "thuongtruc", f"{base}/milestones/so-ket/move", {**move, "due_on": "2026-01-05"}
-        ),
-        422,
-        field="due_on",
-    )
+    for bad_day in (today, date(year + 2, 1, 5)):
+        assert_error(
+            await h.post(
+                "thuongtruc",
+                f"{base}/milestones/so-ket/move",
+                {**move, "due_on": bad_day.isoformat()},
+            ),
+            422,
+            field="due_on",
+        )
     assert_error(
         await h.post("thuongtruc", f"{base}/milestones/khong-co/move", move),
         422,
@@ -128,7 +155,7 @@ async def test_launching_and_amending_a_campaign(harness):
         field="body.reason",
     )
     moved = await h.ok("thuongtruc", f"{base}/milestones/so-ket/move", move)
-    assert moved["milestones"][0]["due_on"] == "2026-12-28"
+    assert moved["milestones"][0]["due_on"] == f"{year}-12-28"
     async with h.factory() as session:
         events = (
             (
@@ -148,7 +175,7 @@ async def test_launching_and_amending_a_campaign(harness):
             "content_area_added",
             "milestone_moved",
         ]
-        assert events[2].changes["due_on"] == ["2026-12-20", "2026-12-28"]
+        assert events[2].changes["due_on"] == [f"{year}-12-20", f"{year}-12-28"]
         assert events[2].reason == move["reason"] and events[2].actor_name == "Ngô Thị Mai"
         assert (
             await session.execute(
@@ -159,16 +186,16 @@ async def test_launching_and_amending_a_campaign(harness):
         ).first()
 
     # a milestone that has been held cannot move; a closed campaign cannot be amended
-    await skip_to(h, local_moment(date(2026, 12, 29)))
+    await skip_to(h, local_moment(date(year, 12, 29)))
     await eventually(lambda: _milestone_reached(h, campaign_id), bool)
     assert_error(
         await h.post(
-            "thuongtruc", f"{base}/milestones/so-ket/move", {**move, "due_on": "2027-06-01"}
+            "thuongtruc", f"{base}/milestones/so-ket/move", {**move, "due_on": f"{year + 1}-06-01"}
         ),
         409,
         stage="reached",
     )
-    await skip_to(h, local_moment(date(2028, 1, 2)))
+    await skip_to(h, local_moment(date(year + 2, 1, 2)))
     await eventually(lambda: _campaign_status(h, campaign_id), lambda s: s == "closed")
     assert_error(
         await h.post("thuongtruc", f"{base}/content-areas", {"code": "muon", "title": "Muộn"}),
@@ -180,15 +207,19 @@ async def test_launching_and_amending_a_campaign(harness):
 async def test_registering_for_the_year(harness):
     h = harness
     ids = h.ids
-    seeded_id = await _seeded_id(h)
-    base = f"/api/v1/campaigns/{seeded_id}/registrations"
+    campaign_id = await plan_campaign(h, await this_year(h) + 1)
+    base = f"/api/v1/campaigns/{campaign_id}/registrations"
     unit = {
         "unit_id": ids.units["tk-van-phong"],
         "target_awards": ["ttldtt"],
         "content_area_codes": ["cai-cach-hanh-chinh"],
     }
     assert_error(await h.post("canbo.vanphong", base, unit), 409, stage="planned")
-    await launch_seeded_campaign(h)
+    await h.ok("thuongtruc", f"/api/v1/campaigns/{campaign_id}/launch")
+    assert_error(  # launched before its first year: registration is not open yet
+        await h.post("canbo.vanphong", base, unit), 409, stage="registration_closed"
+    )
+    year = await open_registration(h, campaign_id)
 
     assert_error(await h.post("canbo.tdp1", base, unit), 403)
     assert_error(
@@ -221,13 +252,14 @@ async def test_registering_for_the_year(harness):
         field="target_awards.0",
     )
     assert_error(
-        await h.post("canbo.vanphong", base, {**unit, "year": 2027}),
+        await h.post("canbo.vanphong", base, {**unit, "year": year + 1}),
         409,
         stage="registration_closed",
     )
 
     registered = await h.ok("canbo.vanphong", base, unit, status=201)
-    assert registered["year"] == 2026 and registered["unit_name"] == "Văn phòng HĐND và UBND phường"
+    assert registered["year"] == year
+    assert registered["unit_name"] == "Văn phòng HĐND và UBND phường"
     assert registered["person_id"] is None
     person = await h.ok(
         "canbo.vanphong",
@@ -243,13 +275,13 @@ async def test_registering_for_the_year(harness):
     assert person["person_name"] == "Nguyễn Thị Hoa"
     assert_error(await h.post("canbo.vanphong", base, unit), 409)  # the same unit, the same year
 
-    listed = (await h.get("canbo.tdp1", f"{base}?year=2026")).json()
+    listed = (await h.get("canbo.tdp1", f"{base}?year={year}")).json()
     assert listed["total"] == 2
     async with h.factory() as session:
         rows = (
             (
                 await session.execute(
-                    select(Registration).where(Registration.campaign_id == seeded_id)
+                    select(Registration).where(Registration.campaign_id == campaign_id)
                 )
             )
             .scalars()
@@ -274,8 +306,9 @@ async def test_an_exemplar_through_its_commands(harness):
     h = harness
     ids = h.ids
     await add_unit_officer(h, "canbo.ttdv", "Phạm Quốc Bảo", "tk-ttdv")
-    seeded_id = await _seeded_id(h)
-    base = f"/api/v1/campaigns/{seeded_id}/exemplars"
+    year = await this_year(h)  # a campaign of this year: the model's nomination is for it
+    campaign_id = await plan_campaign(h, year)
+    base = f"/api/v1/campaigns/{campaign_id}/exemplars"
     proposal = {
         "title": "Gương cán bộ tận tụy",
         "subject_kind": "individual",
@@ -285,7 +318,7 @@ async def test_an_exemplar_through_its_commands(harness):
         "evidence": "Không để hồ sơ trễ hạn",
     }
     assert_error(await h.post("canbo.vanphong", base, proposal), 409, stage="planned")
-    await launch_seeded_campaign(h)
+    await h.ok("thuongtruc", f"/api/v1/campaigns/{campaign_id}/launch")
 
     # propose
     assert_error(await h.post("canbo.tdp1", base, proposal), 403)
@@ -416,7 +449,7 @@ async def test_an_exemplar_through_its_commands(harness):
     drafted = await h.ok("canbo.vanphong", f"{path}/nomination", nomination, status=201)
     draft = await h.nomination(drafted["nomination_id"])
     assert (
-        draft.stage.value == "draft" and draft.exemplar_id == exemplar["id"] and draft.year == 2026
+        draft.stage.value == "draft" and draft.exemplar_id == exemplar["id"] and draft.year == year
     )
     assert_error(await post("canbo.vanphong", "nomination", nomination), 409)  # only once
 
@@ -426,6 +459,7 @@ async def test_an_exemplar_through_its_commands(harness):
     )
     assert published["stage"] == "replicating"
     adoption = {"unit_id": ids.units["tk-tdp-1"], "report": "Áp dụng cho tổ dân phố"}
+    in_two_days = (h.clock.today() + timedelta(days=2)).isoformat()  # not adopted yet
     assert_error(await post("canbo.truonghoc", "adoptions", adoption), 403)
     assert_error(
         await post(
@@ -435,7 +469,7 @@ async def test_an_exemplar_through_its_commands(harness):
         field="unit_id",
     )
     assert_error(
-        await post("canbo.tdp1", "adoptions", {**adoption, "adopted_on": "2031-01-01"}),
+        await post("canbo.tdp1", "adoptions", {**adoption, "adopted_on": in_two_days}),
         422,
         field="adopted_on",
     )
@@ -510,7 +544,8 @@ async def test_an_exemplar_through_its_commands(harness):
 async def test_the_report_as_json_and_pdf(harness):
     h = harness
     ids = h.ids
-    campaign_id = await launch_seeded_campaign(h)
+    campaign_id = await launch_campaign(h, await this_year(h) + 1)
+    year = await open_registration(h, campaign_id)
     await h.ok(
         "canbo.tdp1",
         f"/api/v1/campaigns/{campaign_id}/registrations",
@@ -522,7 +557,7 @@ async def test_the_report_as_json_and_pdf(harness):
         status=201,
     )
     report = (await h.get("canbo.tdp1", f"/api/v1/campaigns/{campaign_id}/report")).json()
-    assert report["registrations"] == 1 and report["through_year"] == 2030
+    assert report["registrations"] == 1 and report["through_year"] == year + 4
     areas = {row["key"]: row["registrations"] for row in report["by_content_area"]}
     assert (
         areas["van-hoa-xa-hoi"] == 1 and areas["quoc-phong-an-ninh"] == 1 and areas["kinh-te"] == 0
@@ -542,21 +577,12 @@ async def test_the_report_as_json_and_pdf(harness):
         field="body.through_year",
     )
     stored = await h.ok(
-        "thuongtruc", f"/api/v1/campaigns/{campaign_id}/reports", {"through_year": 2026}, status=201
+        "thuongtruc", f"/api/v1/campaigns/{campaign_id}/reports", {"through_year": year}, status=201
     )
     assert stored["report"]["registrations"] == 1
     pdf = await h.get("kiemtra", stored["pdf_url"])
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert (await h.get(None, stored["pdf_url"])).status_code == 401
-
-
-async def _seeded_id(h) -> int:
-    async with h.factory() as session:
-        return (
-            await session.execute(
-                select(Campaign.id).where(Campaign.code == "thach-khoi-2026-2030")
-            )
-        ).scalar_one()
 
 
 async def _milestone_reached(h, campaign_id: int) -> bool:

@@ -1,26 +1,32 @@
-"""The whole 2026–2030 campaign of the seeded plan, rehearsed on the time-skipping server
+"""The whole five-year campaign of the seeded plan, rehearsed on the time-skipping server
 through the real API, worker and database: five yearly cycles, both milestones, exemplary
 models through all four steps (one dropped, one leading to a granted nomination), the
 amendments, and the reports checked against the events the test drove. The campaign's
 history stays bounded: one run per year.
 
+The plan is moved to the five years that start the year after the test's moment (Y0 to
+Y0 + 4) and launched at the moment, before its first year: every step of every year fires,
+whatever day the suite runs, and every date below is written relative to Y0.
+
 THIDUA_SAVE_HISTORIES=1 also saves the histories as replay fixtures
-(tests/replay/histories/, see scripts/save_campaign_histories.py).
+(tests/replay/histories/campaign-run-<n>.json, one per yearly run, and exemplar-*.json;
+see scripts/save_campaign_histories.py).
 """
 
 from __future__ import annotations
 
-import time
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
 
+from domain.calendar import vietnam_date
 from domain.vocabulary import ExemplarStage, Stage
 from models import AuditEvent, AwardRecord, Campaign, ContentArea, Document, DossierItem, Milestone
 from tests.documents.pdftools import pdf_text
 from thidua.files import FileStore
 from workflows.campaign import CampaignWorkflow
+from workflows.campaign_types import campaign_workflow_id
 from workflows.exemplar import ExemplarWorkflow
 
 from .helpers import (
@@ -28,9 +34,10 @@ from .helpers import (
     SAVE_HISTORIES,
     add_unit_officer,
     eventually,
-    launch_seeded_campaign,
+    launch_campaign,
     local_moment,
     notice_users,
+    plan_code,
     run_histories,
     save_history,
     skip_to,
@@ -38,36 +45,53 @@ from .helpers import (
 
 pytestmark = pytest.mark.asyncio
 
-WORKFLOW_ID = "campaign-thach-khoi-2026-2030"
 HISTORY_BOUND = 400  # events per yearly run (measured: well under half of it)
+ALL_UNITS = {"canbo.vanphong", "canbo.tdp1", "canbo.truonghoc", "canbo.ttdv"}  # with an officer
 
 
-async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness):
-    started = time.monotonic()
+async def test_a_five_year_campaign_runs_every_cycle_review_and_exemplar_step(harness):
     h = harness
     ids = h.ids
+    y0 = vietnam_date(await h.now()).year + 1  # the campaign's first year
+
+    def on(year: int, month: int, day: int) -> datetime:
+        """Noon in Vietnam on that day."""
+        return local_moment(date(year, month, day))
+
     await add_unit_officer(h, "canbo.ttdv", "Phạm Quốc Bảo", "tk-ttdv")
-    campaign_id = await launch_seeded_campaign(h)
-    first_run = (await h.client.get_workflow_handle(WORKFLOW_ID).describe()).run_id
+    campaign_id = await launch_campaign(h, y0)
+    workflow_id = campaign_workflow_id(plan_code(y0))
+    first_run = (await h.client.get_workflow_handle(workflow_id).describe()).run_id
     base = f"/api/v1/campaigns/{campaign_id}"
 
-    # ---- 2026: launched late in the year ---------------------------------------------------
+    # ---- launched before its first year: nothing is skipped, the first step is ahead --------
     detail = (await h.get("thuongtruc", base)).json()
-    assert detail["status"] == "running" and detail["progress"]["year"] == 2026
-    # Registration (15 January), its reminders and the household review notice (11
-    # November) are in the past: skipped, not fired; the dossiers notice still comes.
-    assert set(detail["progress"]["skipped_steps"]) == {
-        "2026:registration_open",
-        "2026:registration_reminder:14",
-        "2026:registration_reminder:3",
-        "2026:household_review",
-    }
-    assert detail["progress"]["next_step"] == "2026:dossiers"
+    assert detail["status"] == "running" and detail["progress"]["year"] == y0
+    assert detail["progress"]["skipped_steps"] == []
+    assert detail["progress"]["registration_year"] is None
+    assert detail["progress"]["next_step"] == f"{y0}:registration_open"
+    assert datetime.fromisoformat(detail["progress"]["next_step_at"]) == local_moment(
+        date(y0, 1, 15), hour=8
+    )
 
     async def register(user: str, unit: str, status: int = 201, **body) -> dict:
         body = {"unit_id": ids.units[unit], **body}
         return await h.ok(user, f"{base}/registrations", body, status=status)
 
+    async def propose(user: str, status: int = 201, **body) -> dict:
+        return await h.ok(user, f"{base}/exemplars", body, status=status)
+
+    async def command(
+        user: str, exemplar: dict, action: str, body: dict, status: int = 200
+    ) -> dict:
+        return await h.ok(user, f"/api/v1/exemplars/{exemplar['id']}/{action}", body, status=status)
+
+    # ---- Y0: registration, the exemplars discovered and nurtured ------------------------------
+    await skip_to(h, on(y0, 1, 16))
+    await eventually(
+        lambda: notice_users(h, "registration_open", f":{y0}:"),
+        lambda users: users == ALL_UNITS,
+    )
     await register(
         "canbo.vanphong",
         "tk-van-phong",
@@ -88,9 +112,6 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
         pledge="Giao ước xây dựng tổ dân phố văn hóa, xanh - sạch - đẹp",
         content_area_codes=["van-hoa-xa-hoi"],
     )
-
-    async def propose(user: str, status: int = 201, **body) -> dict:
-        return await h.ok(user, f"{base}/exemplars", body, status=status)
 
     e1 = await propose(
         "canbo.vanphong",
@@ -129,11 +150,6 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
     )
     assert [e["stage"] for e in (e1, e2, e3, e4)] == ["discovered"] * 4
 
-    async def command(
-        user: str, exemplar: dict, action: str, body: dict, status: int = 200
-    ) -> dict:
-        return await h.ok(user, f"/api/v1/exemplars/{exemplar['id']}/{action}", body, status=status)
-
     for exemplar, user, responsible, every in (
         (e1, "canbo.vanphong", "canbo.vanphong", 90),
         (e2, "canbo.tdp1", "canbo.tdp1", 60),
@@ -151,8 +167,6 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
             },
         )
         assert nurtured["stage"] == "nurturing" and nurtured["next_follow_up_due"]
-
-    # The first model leads straight into a nomination, granted this year.
     await command("canbo.vanphong", e1, "follow-ups", {"note": "Đã triển khai ở 3 lĩnh vực"})
     await command(
         "thuongtruc",
@@ -160,13 +174,41 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
         "summarize",
         {"findings": "Hiệu quả rõ rệt, có thể nhân rộng", "rating": "excellent"},
     )
+
+    # Two weeks before the deadline, the units that have not registered are reminded.
+    await skip_to(h, on(y0, 3, 18))
+    await eventually(
+        lambda: notice_users(h, "registration_reminder", f":{y0}:registration_reminder:14"),
+        lambda users: users == {"canbo.truonghoc", "canbo.ttdv"},
+    )
+    # The household's follow-up (every 60 days) was missed: the responsible officer is
+    # reminded, then the head of the standing body is told (a week later). The other models'
+    # follow-ups (every 90 and 120 days) are not due yet.
+    await skip_to(h, on(y0, 4, 5))
+    await eventually(
+        lambda: notice_users(h, "exemplar_escalation", f"exemplar-{e2['id']}:"),
+        lambda users: users == {"uyvien.vhxh"},
+    )
+    assert await notice_users(h, "exemplar_follow_up_due", f"exemplar-{e2['id']}:") == {
+        "canbo.tdp1"
+    }
+    for exemplar in (e1, e3, e4):
+        assert not await notice_users(h, "exemplar_escalation", f"exemplar-{exemplar['id']}:")
+
+    # ---- Y0, year end: the review notices, then the first model leads into a nomination -----
+    await skip_to(h, on(y0, 11, 27))
+    await eventually(
+        lambda: notice_users(h, "dossiers_due", f":{y0}:dossiers"),
+        lambda users: users == ALL_UNITS,
+    )
+    assert await notice_users(h, "household_review_due", f":{y0}:") == {"canbo.tdp1"}
     drafted = await command(
         "canbo.vanphong",
         e1,
         "nomination",
         {
             "award_code": "giay_khen",
-            "year": 2026,
+            "year": y0,
             "attestations": AWARD_ATTESTATIONS,
             "dossier_items": ["to_trinh", "bien_ban_binh_xet", "ket_qua_danh_gia"],
         },
@@ -174,7 +216,7 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
     )
     n1 = drafted["nomination_id"]
     draft = await h.nomination(n1)
-    assert draft.stage == Stage.DRAFT and draft.exemplar_id == e1["id"]
+    assert draft.stage == Stage.DRAFT and draft.exemplar_id == e1["id"] and draft.year == y0
     assert draft.campaign_id == campaign_id and draft.content_area_code == "cai-cach-hanh-chinh"
     assert "Một cửa điện tử liên thông" in draft.achievement_summary
     assert "Hiệu quả rõ rệt" in draft.achievement_summary
@@ -206,7 +248,7 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
         "/api/v1/nominations",
         {
             "award_code": "giay_khen",
-            "year": 2026,
+            "year": y0,
             "nominee": {"kind": "individual", "person_id": ids.people["Lê Thị Hương"]},
             "proposing_unit_id": ids.units["tk-th-thach-khoi"],
             "achievement_summary": "Giáo viên dạy giỏi cấp thành phố",
@@ -223,19 +265,12 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
     )
     assert n2["stage"] == "reception"
 
-    await skip_to(h, local_moment(date(2026, 11, 27)))
+    # ---- Y0 + 1: the plan is amended ------------------------------------------------------
+    await skip_to(h, on(y0 + 1, 1, 16))
     await eventually(
-        lambda: notice_users(h, "dossiers_due", ":2026:"),
-        lambda users: users == {"canbo.vanphong", "canbo.tdp1", "canbo.truonghoc", "canbo.ttdv"},
+        lambda: notice_users(h, "registration_open", f":{y0 + 1}:"),
+        lambda users: users == ALL_UNITS,
     )
-
-    # ---- 2027 ------------------------------------------------------------------------------
-    await skip_to(h, local_moment(date(2027, 1, 16)))
-    await eventually(
-        lambda: notice_users(h, "registration_open", ":2027:"),
-        lambda users: users == {"canbo.vanphong", "canbo.tdp1", "canbo.truonghoc", "canbo.ttdv"},
-    )
-    assert not await notice_users(h, "registration_open", ":2026:")
     await register(
         "canbo.vanphong", "tk-van-phong", target_awards=["ttldtt"], content_area_codes=["kinh-te"]
     )
@@ -245,22 +280,13 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
         target_awards=["ttldtt"],
         content_area_codes=["van-hoa-xa-hoi"],
     )
-    # The household's follow-up (every 60 days from late November) was missed: the
-    # responsible officer is reminded, then the head of the standing body is told.
-    await skip_to(h, local_moment(date(2027, 2, 5)))
-    assert await notice_users(h, "exemplar_follow_up_due", f"exemplar-{e2['id']}:") == {
-        "canbo.tdp1"
-    }
-    assert await notice_users(h, "exemplar_escalation", f"exemplar-{e2['id']}:") == {"uyvien.vhxh"}
-    assert not await notice_users(h, "exemplar_escalation", f"exemplar-{e1['id']}:")
-
-    await skip_to(h, local_moment(date(2027, 3, 18)))
+    await skip_to(h, on(y0 + 1, 3, 18))
     await eventually(
-        lambda: notice_users(h, "registration_reminder", ":2027:registration_reminder:14"),
+        lambda: notice_users(h, "registration_reminder", f":{y0 + 1}:registration_reminder:14"),
         lambda users: users == {"canbo.tdp1", "canbo.ttdv"},
     )
 
-    await skip_to(h, local_moment(date(2027, 4, 10)))
+    await skip_to(h, on(y0 + 1, 4, 10))
     await h.ok(
         "thuongtruc",
         f"{base}/content-areas",
@@ -273,7 +299,10 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
     moved = await h.ok(
         "thuongtruc",
         f"{base}/milestones/final_review/move",
-        {"due_on": "2030-12-20", "reason": "Lùi để trùng Hội nghị điển hình tiên tiến của phường"},
+        {
+            "due_on": date(y0 + 4, 12, 20).isoformat(),
+            "reason": "Lùi để trùng Hội nghị điển hình tiên tiến của phường",
+        },
     )
     assert [a["kind"] for a in moved["progress"]["amendments"]] == [
         "content_area_added",
@@ -284,23 +313,21 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
     )
     assert dropped["stage"] == "dropped"
 
-    # ---- 2028: the mid-term review -----------------------------------------------------------
-    await skip_to(h, local_moment(date(2028, 1, 20)))
+    # ---- Y0 + 2: the mid-term review -------------------------------------------------------
+    await skip_to(h, on(y0 + 2, 1, 20))
     await register(
         "canbo.tdp1",
         "tk-tdp-1",
         pledge="Giao ước chuyển đổi số",
         content_area_codes=["chuyen-doi-so"],
     )
-    await skip_to(h, local_moment(date(2028, 12, 16)))
+    await skip_to(h, on(y0 + 2, 12, 16))
     mid = await eventually(
         lambda: _milestone(h, campaign_id, "mid_term_review"),
         lambda m: m.report_document_id is not None,
     )
-    assert mid.reached_at.astimezone(local_moment(date(2028, 1, 1)).tzinfo).date() == date(
-        2028, 12, 15
-    )
-    mid_report = (await h.get("thuongtruc", f"{base}/report?through_year=2028")).json()
+    assert vietnam_date(mid.reached_at) == date(y0 + 2, 12, 15)
+    mid_report = (await h.get("thuongtruc", f"{base}/report?through_year={y0 + 2}")).json()
     expected_mid = {
         "registrations": 6,
         "nominations": 2,
@@ -343,8 +370,8 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
         )
         assert summarized["stage"] == "summarized"
 
-    # ---- 2029: replication -------------------------------------------------------------------
-    await skip_to(h, local_moment(date(2029, 2, 1)))
+    # ---- Y0 + 3: replication ---------------------------------------------------------------
+    await skip_to(h, on(y0 + 3, 2, 1))
     for exemplar in (e1, e3):
         published = await command(
             "canbo.ttdv", exemplar, "publish", {"note": "Đăng trên cổng thông tin"}
@@ -360,7 +387,7 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
         target_awards=["ttldtt"],
         content_area_codes=["van-hoa-xa-hoi"],
     )
-    await skip_to(h, local_moment(date(2029, 3, 10)))
+    await skip_to(h, on(y0 + 3, 3, 10))
     for exemplar, user, unit in (
         (e1, "canbo.tdp1", "tk-tdp-1"),
         (e1, "canbo.truonghoc", "tk-th-thach-khoi"),
@@ -372,32 +399,31 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
             "adoptions",
             {
                 "unit_id": ids.units[unit],
-                "adopted_on": "2029-03-01",
+                "adopted_on": date(y0 + 3, 3, 1).isoformat(),
                 "report": "Đã áp dụng tại đơn vị",
             },
             status=201,
         )
 
-    # ---- 2030: the final review and the end of the campaign ------------------------------------
-    await skip_to(h, local_moment(date(2030, 2, 1)))
+    # ---- Y0 + 4: the final review and the end of the campaign ------------------------------
+    await skip_to(h, on(y0 + 4, 2, 1))
     await register(
         "canbo.vanphong",
         "tk-van-phong",
         pledge="Giao ước số hóa hồ sơ",
         content_area_codes=["chuyen-doi-so"],
     )
-    await skip_to(h, local_moment(date(2030, 12, 16)))
+    await skip_to(h, on(y0 + 4, 12, 16))
     final = await _milestone(h, campaign_id, "final_review")
     assert final.reached_at is None  # moved to 20 December
-    await skip_to(h, local_moment(date(2030, 12, 21)))
-    outcome = await h.client.get_workflow_handle_for(CampaignWorkflow.run, WORKFLOW_ID).result()
-    assert outcome.years_done == [2026, 2027, 2028, 2029, 2030]
+    await skip_to(h, on(y0 + 4, 12, 21))
+    outcome = await h.client.get_workflow_handle_for(CampaignWorkflow.run, workflow_id).result()
+    years = list(range(y0, y0 + 5))
+    assert outcome.years_done == years
     assert outcome.runs == 5 and outcome.amendments == 2
     final = await _milestone(h, campaign_id, "final_review")
     assert final.report_document_id is not None
-    assert final.reached_at.astimezone(local_moment(date(2030, 1, 1)).tzinfo).date() == date(
-        2030, 12, 20
-    )
+    assert vietnam_date(final.reached_at) == date(y0 + 4, 12, 20)
     final_report = (await h.get("kiemtra", f"{base}/report")).json()
     _check_report(
         final_report,
@@ -420,23 +446,18 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
         },
         ids,
     )
-    # The mid-term figures are unchanged by what came after (the report stops at 2028).
+    # The mid-term figures are unchanged by what came after (the report stops at Y0 + 2).
     _check_report(
-        (await h.get("kiemtra", f"{base}/report?through_year=2028")).json(),
+        (await h.get("kiemtra", f"{base}/report?through_year={y0 + 2}")).json(),
         {**expected_mid, "stages": final_report["exemplars_by_stage"], "adoptions": 3},
         ids,
     )
-    # Five yearly cycles: every year's notices went out (2026's registration was before the launch).
-    all_units = {"canbo.vanphong", "canbo.tdp1", "canbo.truonghoc", "canbo.ttdv"}
-    for year in range(2026, 2031):
-        assert await notice_users(h, "dossiers_due", f":{year}:dossiers") == all_units
-        assert await notice_users(h, "registration_open", f":{year}:") == (
-            all_units if year > 2026 else set()
-        )
+    # Five yearly cycles: every step of every year fired (none was before the launch).
+    for year in years:
+        assert await notice_users(h, "registration_open", f":{year}:") == ALL_UNITS, year
+        assert await notice_users(h, "dossiers_due", f":{year}:dossiers") == ALL_UNITS, year
         # households are reviewed by the residential groups only
-        assert await notice_users(h, "household_review_due", f":{year}:") == (
-            {"canbo.tdp1"} if year > 2026 else set()
-        )
+        assert await notice_users(h, "household_review_due", f":{year}:") == {"canbo.tdp1"}, year
     by_exemplar = {e["exemplar_id"]: e["adoptions"] for e in final_report["exemplars"]}
     assert by_exemplar == {e1["id"]: 2, e2["id"]: 0, e3["id"]: 1, e4["id"]: 0}
     final_pdf = pdf_text(await _document_pdf(h, final.report_document_id))
@@ -480,6 +501,7 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
         )
         assert campaign_actions.count("year_completed") == 4
         assert campaign_actions.count("milestone_reached") == 2
+        assert campaign_actions.count("registration_opened") == 5
         assert {"launched", "content_area_added", "milestone_moved", "closed"} <= set(
             campaign_actions
         )
@@ -512,12 +534,12 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
         assert action in e1_actions
 
     # The campaign's history stayed bounded: one run per year.
-    histories = await run_histories(h.client, WORKFLOW_ID, first_run)
+    histories = await run_histories(h.client, workflow_id, first_run)
     sizes = [len(history.events) for history in histories]
     assert len(histories) == 5 and max(sizes) < HISTORY_BOUND, sizes
 
     # After the grace period the exemplars' workflows complete.
-    await skip_to(h, local_moment(date(2031, 4, 1)))
+    await skip_to(h, on(y0 + 5, 4, 1))
     for exemplar in (e1, e2, e3, e4):
         result = await h.client.get_workflow_handle_for(
             ExemplarWorkflow.run, exemplar["workflow_id"]
@@ -532,13 +554,10 @@ async def test_the_2026_2030_campaign_runs_five_years_in_under_a_minute(harness)
             }[exemplar["id"]]
         )
 
-    elapsed = time.monotonic() - started
-    print(f"rehearsal: {elapsed:.1f} s real time; campaign history sizes per run: {sizes}")
-    assert elapsed < 60
-
     if SAVE_HISTORIES and h.settings.database_url.startswith("sqlite"):
-        for year, history in zip(range(2026, 2031), histories, strict=True):
-            save_history(f"campaign-{year}", history)
+        # Named by run, not by year: the years move with the day the fixtures are made.
+        for run, history in enumerate(histories, start=1):
+            save_history(f"campaign-run-{run}", history)
         for name, exemplar in (("replicated-nominated", e1), ("dropped", e4)):
             history = await h.client.get_workflow_handle(exemplar["workflow_id"]).fetch_history()
             save_history(f"exemplar-{name}", history)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from activities.documents import DocumentActivities, IssuedDecision, IssueDecisionInput
 from domain.vocabulary import SignerCapacity
 from models import Document, User
+from tests.clock import fixed_clock
 from thidua.db import SessionFactory
 from thidua.files import FileStore
 from thidua.settings import Settings
@@ -18,7 +19,7 @@ SIGNED_AT = datetime(2027, 1, 5, 3, 0, tzinfo=UTC)
 
 
 def activities(factory: SessionFactory, settings: Settings) -> DocumentActivities:
-    return DocumentActivities(factory, settings, rule_set_lookup)
+    return DocumentActivities(factory, settings, rule_set_lookup, clock=fixed_clock())
 
 
 async def issue(

@@ -12,6 +12,7 @@ from api.app import build_state, create_app
 from api.routes.documents import get_rule_set_lookup
 from domain.vocabulary import ItemResult, SignerCapacity
 from models import DecisionItem, User
+from tests.clock import fixed_clock
 from thidua.db import transaction
 from thidua.pki import ensure_dev_identities
 from thidua.security import create_access_token
@@ -33,6 +34,7 @@ pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @pytest.fixture
 async def client(doc_settings) -> AsyncIterator[httpx.AsyncClient]:
     state = build_state(doc_settings)
+    state.clock = fixed_clock()
     app = create_app(doc_settings, state=state)
     app.dependency_overrides[get_rule_set_lookup] = lambda: rule_set_lookup
     async with httpx.AsyncClient(

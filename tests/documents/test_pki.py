@@ -4,7 +4,7 @@ clear errors for a wrong password or an expired certificate."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from cryptography import x509
@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from sqlalchemy import select
 
 from models import SigningIdentity
+from tests.clock import machine_now
 from thidua.db import transaction
 from thidua.pki import (
     SigningIdentityError,
@@ -35,7 +36,7 @@ def _operator_p12(settings, *, expired: bool = False, password: bytes = b"mat-kh
     ca_cert, ca_key = ensure_dev_ca(settings)
     cert, key = issue_dev_certificate(
         ca_cert, ca_key, common="Tăng Văn Quân", organisation="Ủy ban nhân dân phường Thạch Khôi",
-        valid_days=365, valid_from=datetime.now(UTC) - timedelta(days=400) if expired else None,
+        valid_days=365, valid_from=machine_now() - timedelta(days=400) if expired else None,
     )
     return pack_pkcs12(key, cert, [ca_cert], password)
 
@@ -156,4 +157,4 @@ def test_a_certificate_without_signing_usage_is_refused(tmp_path):
     with pytest.raises(SigningIdentityError) as raised:
         check_usable(ca_cert)
     assert "ký số" in raised.value.message_vi
-    assert ca_cert.not_valid_after_utc > datetime.now(UTC) + timedelta(days=365)
+    assert ca_cert.not_valid_after_utc > machine_now() + timedelta(days=365)

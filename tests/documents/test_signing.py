@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from asn1crypto import x509 as asn1_x509
@@ -25,6 +25,7 @@ from activities.signing import sign_pdf
 from activities.verification import VerificationStatus, verify_pdf
 from domain.vocabulary import SignerCapacity
 from models import SigningIdentity
+from tests.clock import machine_now
 from thidua.db import transaction
 from thidua.pki import ensure_dev_ca, ensure_dev_identities, issue_dev_certificate, pack_pkcs12
 
@@ -66,7 +67,7 @@ def _foreign_identity() -> tuple[bytes, x509.Certificate]:
     """A signer whose certificate comes from a CA this engine does not trust."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA lạ"), x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
-    now = datetime.now(UTC)
+    now = machine_now()  # certificates keep the machine's clock
     ca = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(x509.random_serial_number())

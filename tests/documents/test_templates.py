@@ -4,7 +4,7 @@ Liberation Serif (Times New Roman metrics) and diacritics survive."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -133,7 +133,8 @@ async def test_the_signing_page_preview_is_marked_draft_and_leaves_number_and_da
 ):
     decision = await _year_end_decision(doc_factory, world)
     async with doc_factory() as session:
-        pdf = await render_decision_pdf(session, decision.id, draft=True, get_rule_set=rule_set_lookup)
+        pdf = await render_decision_pdf(session, decision.id, draft=True, get_rule_set=rule_set_lookup,
+                                        today=date(2027, 1, 5))
     text = assert_document_basics(pdf)
     assert "DỰ THẢO" in text
     assert "Số: /QĐ-UBND" in text

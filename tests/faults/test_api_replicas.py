@@ -28,7 +28,7 @@ async def second_replica(harness) -> AsyncIterator[httpx.AsyncClient]:
         settings=harness.settings, engine=engine,
         writer=create_session_factory(engine, writer=True),
         reader=create_session_factory(engine, writer=False),
-        templates=make_templates(), temporal=harness.client,
+        templates=make_templates(), temporal=harness.client, clock=harness.clock,
     )
     app = create_app(harness.settings, state=state)
     try:

@@ -8,6 +8,7 @@ import httpx
 
 from api.app import create_app
 from api.state import AppState, make_templates
+from tests.clock import fixed_clock
 from tests.conftest import make_settings
 from thidua.db import create_engine, create_session_factory
 from thidua.seed import DEMO_PASSWORD
@@ -93,7 +94,8 @@ async def test_health_is_503_naming_temporal_when_it_is_down(database_url, tmp_p
     settings = make_settings(database_url, tmp_path, temporal_address="127.0.0.1:1")
     engine = create_engine(database_url)
     state = AppState(settings=settings, engine=engine, writer=create_session_factory(engine),
-                     reader=create_session_factory(engine, writer=False), templates=make_templates())
+                     reader=create_session_factory(engine, writer=False), templates=make_templates(),
+                     clock=fixed_clock())
     app = create_app(settings, state=state)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
         response = await http.get("/health")

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.clock import machine_now
+
 THIDUA = str(Path(sys.executable).parent / "thidua")
 
 
@@ -89,7 +91,7 @@ def test_importing_a_signer_certificate_with_a_wrong_password(tmp_path):
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Tăng Văn Quân")])
-    now = dt.datetime.now(dt.UTC)
+    now = machine_now()  # a certificate's validity is checked against the machine's clock
     certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
                    .public_key(key.public_key()).serial_number(1)
                    .not_valid_before(now).not_valid_after(now + dt.timedelta(days=30))

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from activities.notices import NoticeActivities
 from models import Notice
+from tests.clock import fixed_clock
 from thidua.db import SessionFactory, create_engine, create_session_factory
 from thidua.mailer import Mailer
 from thidua.settings import Settings
@@ -126,7 +127,7 @@ async def db(empty_database_url) -> AsyncIterator[SessionFactory]:
 
 @pytest.fixture
 def notices(db, notice_settings) -> NoticeActivities:
-    return NoticeActivities(db, notice_settings, Mailer(notice_settings))
+    return NoticeActivities(db, notice_settings, Mailer(notice_settings), clock=fixed_clock())
 
 
 async def notices_of(db: SessionFactory, key: str) -> list[Notice]:

@@ -11,6 +11,7 @@ from temporalio.exceptions import ApplicationError
 from activities.notices import NoticeActivities
 from api.app import build_state, create_app
 from domain.vocabulary import Role
+from tests.clock import fixed_clock
 from thidua.security import create_access_token
 from workflows.contracts import FailedNoticesInput, NoticeRequest, Recipient
 
@@ -20,6 +21,7 @@ from .factories import make_unit, make_user
 @pytest.fixture
 async def api(notice_settings) -> AsyncIterator[httpx.AsyncClient]:
     state = build_state(notice_settings)
+    state.clock = fixed_clock()
     app = create_app(notice_settings, state=state)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:

@@ -12,6 +12,7 @@ from temporalio.worker import Worker
 
 from activities.notices import NOTICE_RETRY_POLICY, NoticeActivities
 from domain.vocabulary import NoticeDelivery
+from tests.clock import fixed_clock
 from thidua.mailer import Mailer
 from workflows.contracts import NoticeRequest, Recipient
 
@@ -58,7 +59,7 @@ async def test_mail_server_outage_during_sending_delivers_each_notice_once_after
         context={"nominee": "Nguyễn Thị Lan", "award": "Lao động tiên tiến",
                  "decision_number": "12/QĐ-UBND", "link": "/nominations/12"},
     )
-    notices = NoticeActivities(db, notice_settings, stopping_mailer(notice_settings, smtp_server))
+    notices = NoticeActivities(db, notice_settings, stopping_mailer(notice_settings, smtp_server), clock=fixed_clock())
     client = time_skipping_env.client
 
     async with Worker(
@@ -105,7 +106,7 @@ async def test_a_mail_server_down_for_a_day_ends_in_failed_notices_not_a_failed_
     request = NoticeRequest(key="nomination-14:escalation", kind="escalation",
                             recipients=[Recipient(user_id=lan), Recipient(user_id=no_mail)],
                             context={"task": "kiểm tra hồ sơ", "due": "17:00 05/01/2027"})
-    notices = NoticeActivities(db, notice_settings, Mailer(notice_settings))
+    notices = NoticeActivities(db, notice_settings, Mailer(notice_settings), clock=fixed_clock())
     client = time_skipping_env.client
 
     async with Worker(

@@ -11,6 +11,7 @@ from temporalio.exceptions import ApplicationError
 from activities.notices import NoticeActivities
 from domain.vocabulary import NoticeDelivery, Role
 from models import Notice
+from tests.clock import fixed_clock
 from thidua.mailer import Mailer, message_id_for
 from workflows.contracts import FailedNoticesInput, NoticeRequest, Recipient
 
@@ -191,7 +192,7 @@ async def test_smtp_down_raises_keeps_inbox_rows_and_the_retry_sends_each_mail_o
                 self.died = True
                 await asyncio.to_thread(smtp_server.stop)
 
-    notices = NoticeActivities(db, notice_settings, ServerDiesAfterFirstMail(notice_settings))
+    notices = NoticeActivities(db, notice_settings, ServerDiesAfterFirstMail(notice_settings), clock=fixed_clock())
     request = returned_request("nomination-12:returned:2", [Recipient(user_id=u) for u in (lan, binh, ha)])
 
     with pytest.raises(ApplicationError) as failure:
@@ -268,7 +269,7 @@ async def test_mail_disabled_fills_the_inbox_only(db, empty_database_url, tmp_pa
 
     settings = make_settings(empty_database_url, tmp_path, mail_enabled=False,
                              smtp_port=smtp_server.port)
-    notices = NoticeActivities(db, settings, Mailer(settings))
+    notices = NoticeActivities(db, settings, Mailer(settings), clock=fixed_clock())
     lan = await make_user(db, "Nguyễn Thị Lan", email=LAN)
 
     result = await notices.send_notices(

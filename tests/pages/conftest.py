@@ -25,10 +25,7 @@ class Person:
     def __init__(self, harness, username: str | None) -> None:
         self.harness = harness
         self.username = username
-        self.http = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=harness.app), base_url="http://testserver",
-            timeout=60,
-        )
+        self.http = harness.http_client()
         if username:
             value = session_signer(harness.settings).dumps(
                 {"uid": harness.ids.users[username], "sid": secrets.token_urlsafe(16),

@@ -2,20 +2,22 @@
 Temporal test server on the seeded database: each form's happy path, the wrong person
 (a 403 page), errors next to the field concerned (in Vietnamese), and the CSRF refusal.
 
-The seeded campaign ``thach-khoi-2026-2030`` starts planned; the standing body launches
-it from its page (first test) or the test launches it directly."""
+The campaigns are the seeded plan moved in time (``plan_campaign``): to start the year
+after the test's moment where the yearly cycle matters (the launch, registration, the
+report), so that nothing depends on the day the suite runs; to this year where a model's
+nomination is for this year. What the pages show on any day of the year is
+test_campaign_any_day.py."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from domain.calendar import VIETNAM_TZ
-from models import AuditEvent, Campaign, Exemplar, Registration
-from tests.campaigns.helpers import launch_seeded_campaign
+from models import AuditEvent, Exemplar, Registration
+from tests.campaigns.helpers import launch_campaign, open_registration, plan_campaign, this_year
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
@@ -37,19 +39,9 @@ async def follow(person, response):
     return await person.get(response.headers["location"])
 
 
-async def seeded_campaign_id(harness) -> int:
-    async with harness.factory() as session:
-        return (await session.execute(
-            select(Campaign.id).where(Campaign.code == "thach-khoi-2026-2030"))).scalar_one()
-
-
-def this_year() -> int:
-    # The test server's clock starts at the real time: the campaign's year is this one.
-    return max(datetime.now(VIETNAM_TZ).year, 2026)
-
-
 async def test_the_standing_body_launches_and_amends_the_campaign(harness, people):
-    campaign_id = await seeded_campaign_id(harness)
+    year = await this_year(harness) + 1  # the campaign's first year
+    campaign_id = await plan_campaign(harness, year)
     page = f"/campaigns/{campaign_id}"
     standing, unit = people("thuongtruc"), people("canbo.vanphong")
 
@@ -58,8 +50,9 @@ async def test_the_standing_body_launches_and_amends_the_campaign(harness, peopl
     planned = await standing.get(page)
     assert planned.status_code == 200
     assert 'data-status="planned"' in planned.text and 'id="launch-form"' in planned.text
-    assert "Thi đua cải cách hành chính" in planned.text and "Chặng 1 (2026 - 2028)" in planned.text
-    assert "Sơ kết giữa nhiệm kỳ (chặng 1) — <span class=\"due\">15/12/2028</span>" in planned.text
+    assert "Thi đua cải cách hành chính" in planned.text
+    assert f"Chặng 1 ({year} - {year + 2})" in planned.text
+    assert f'Sơ kết giữa nhiệm kỳ (chặng 1) — <span class="due">15/12/{year + 2}</span>' in planned.text
     assert 'id="launch-form"' not in (await unit.get(page)).text
 
     # launching: the wrong person, no CSRF token, then the standing body
@@ -70,11 +63,12 @@ async def test_the_standing_body_launches_and_amends_the_campaign(harness, peopl
     launched = await follow(standing, await standing.post(f"{page}/launch", csrf_from=page))
     assert flash_of(launched) == "Đã phát động phong trào thi đua"
     assert 'data-status="running"' in launched.text
-    year = this_year()
+    # launched before its first year: that year's cycle is ahead, registration not open yet
     assert f"Chu kỳ thi đua năm {year}" in launched.text
     cycle = re.search(r'data-cycle="registration_due" data-state="(\w+)"', launched.text)
-    assert cycle and cycle.group(1) == "open"
-    assert 'id="next-step"' in launched.text
+    assert cycle and cycle.group(1) == "not_open"
+    next_step = re.search(r'id="next-step">([^<]*)<', launched.text)
+    assert next_step and next_step.group(1) == f"Mở đăng ký thi đua — 08:00 15/01/{year}"
     assert "0/15 đơn vị đã đăng ký" in launched.text
     assert "Tổ dân phố số 1" in launched.text  # among the units not registered
     # a unit officer sees the plan, not the amendment forms
@@ -104,20 +98,22 @@ async def test_the_standing_body_launches_and_amends_the_campaign(harness, peopl
     assert empty.status_code == 422
     assert error_of(empty, "move-mid_term_review-due_on") == "Vui lòng nhập trường này"
     assert error_of(empty, "move-mid_term_review-reason") == "Vui lòng nhập trường này"
-    past = await standing.post(move, {"due_on": "01/01/2026", "reason": "Thử"}, csrf_from=page)
+    today = harness.clock.today().strftime("%d/%m/%Y")
+    past = await standing.post(move, {"due_on": today, "reason": "Thử"}, csrf_from=page)
     assert past.status_code == 422
     assert error_of(past, "move-mid_term_review-due_on") == "Ngày mới phải sau hôm nay"
-    assert (await unit.post(move, {"due_on": "2028-12-20", "reason": "Trùng lịch"},
+    new_day = f"{year + 2}-12-20"
+    assert (await unit.post(move, {"due_on": new_day, "reason": "Trùng lịch"},
                             csrf_from=page)).status_code == 403
     moved = await follow(standing, await standing.post(
-        move, {"due_on": "2028-12-20", "reason": "Trùng lịch họp Hội đồng nhân dân"}, csrf_from=page))
-    assert flash_of(moved) == "Đã dời “Sơ kết giữa nhiệm kỳ (chặng 1)” sang ngày 20/12/2028"
-    assert "<span class=\"due\">20/12/2028</span>" in moved.text
+        move, {"due_on": new_day, "reason": "Trùng lịch họp Hội đồng nhân dân"}, csrf_from=page))
+    assert flash_of(moved) == f"Đã dời “Sơ kết giữa nhiệm kỳ (chặng 1)” sang ngày 20/12/{year + 2}"
+    assert f'<span class="due">20/12/{year + 2}</span>' in moved.text
     assert "Trùng lịch họp Hội đồng nhân dân" in moved.text  # the amendment's reason
     async with harness.factory() as session:
         event = (await session.execute(select(AuditEvent).where(
             AuditEvent.subject_type == "campaign", AuditEvent.action == "milestone_moved"))).scalar_one()
-    assert event.changes["due_on"] == ["2028-12-15", "2028-12-20"]
+    assert event.changes["due_on"] == [f"{year + 2}-12-15", new_day]
     assert event.actor_name == "Ngô Thị Mai"
 
     english = await standing.get(page + "?lang=en")
@@ -128,14 +124,16 @@ async def test_the_standing_body_launches_and_amends_the_campaign(harness, peopl
 
 
 async def test_a_unit_registers_for_the_year(harness, people):
-    campaign_id = await seeded_campaign_id(harness)
+    campaign_id = await plan_campaign(harness, await this_year(harness) + 1)
     page = f"/campaigns/{campaign_id}/registrations"
     unit, standing = people("canbo.vanphong"), people("thuongtruc")
-    closed = await unit.get(page)
-    assert "Hiện chưa mở hoặc đã hết thời gian đăng ký thi đua." in closed.text
-    assert 'id="register-form"' not in closed.text
-    await launch_seeded_campaign(harness)
-    year = this_year()
+    for launched in (False, True):  # planned, then launched before its first year
+        if launched:
+            await harness.ok("thuongtruc", f"/api/v1/campaigns/{campaign_id}/launch")
+        closed = await unit.get(page)
+        assert "Hiện chưa mở hoặc đã hết thời gian đăng ký thi đua." in closed.text
+        assert 'id="register-form"' not in closed.text
+    year = await open_registration(harness, campaign_id)
 
     form = await unit.get(page)
     assert f"Đang nhận đăng ký thi đua năm {year}." in form.text and 'id="register-form"' in form.text
@@ -193,7 +191,8 @@ async def test_a_unit_registers_for_the_year(harness, people):
 
 
 async def test_an_exemplar_through_every_step_on_its_page(harness, people):
-    campaign_id = await launch_seeded_campaign(harness)
+    year = await this_year(harness)  # the model's nomination is for this year
+    campaign_id = await launch_campaign(harness, year)
     ids = harness.ids
     unit, standing, other_unit = people("canbo.vanphong"), people("thuongtruc"), people("canbo.tdp1")
     new = f"/campaigns/{campaign_id}/exemplars/new"
@@ -258,11 +257,11 @@ async def test_an_exemplar_through_every_step_on_its_page(harness, people):
 
     # the unit turns it into a draft nomination
     wrong_award = await unit.post(f"{page}/do/propose_nomination",
-                                  {"award_code": "ttldtt", "year": str(this_year())}, csrf_from=page)
+                                  {"award_code": "ttldtt", "year": str(year)}, csrf_from=page)
     assert wrong_award.status_code == 422
     assert "không xét cho đối tượng này" in error_of(wrong_award, "propose_nomination-award_code")
     drafted = await unit.post(f"{page}/do/propose_nomination",
-                              {"award_code": "giay_khen", "year": str(this_year()),
+                              {"award_code": "giay_khen", "year": str(year),
                                "attestations": ["exemplary"]}, csrf_from=page)
     nomination = await follow(unit, drafted)
     assert flash_of(nomination).startswith("Đã lập bản nháp đề nghị khen thưởng từ điển hình")
@@ -284,9 +283,9 @@ async def test_an_exemplar_through_every_step_on_its_page(harness, people):
     malformed = await other_unit.post(f"{page}/do/report_adoption",
                                       {**adoption, "adopted_on": "31/02/2026"}, csrf_from=page)
     assert error_of(malformed, "report_adoption-adopted_on") == "Ngày không hợp lệ (dd/mm/yyyy)"
-    tomorrow = (datetime.now(VIETNAM_TZ) + timedelta(days=2)).strftime("%Y-%m-%d")
+    in_two_days = (harness.clock.today() + timedelta(days=2)).strftime("%Y-%m-%d")
     future = await other_unit.post(f"{page}/do/report_adoption",
-                                   {**adoption, "adopted_on": tomorrow}, csrf_from=page)
+                                   {**adoption, "adopted_on": in_two_days}, csrf_from=page)
     assert error_of(future, "report_adoption-adopted_on") == "Ngày áp dụng không được sau hôm nay"
     adopted = await follow(other_unit, await other_unit.post(
         f"{page}/do/report_adoption", adoption, csrf_from=page))
@@ -326,7 +325,8 @@ async def test_an_exemplar_through_every_step_on_its_page(harness, people):
 
 
 async def test_the_report_as_tables_and_as_a_pdf(harness, people):
-    campaign_id = await launch_seeded_campaign(harness)
+    campaign_id = await launch_campaign(harness, await this_year(harness) + 1)
+    year = await open_registration(harness, campaign_id)
     await harness.ok("canbo.tdp1", f"/api/v1/campaigns/{campaign_id}/registrations", {
         "unit_id": harness.ids.units["tk-tdp-1"], "pledge": "Tổ dân phố văn minh",
         "content_area_codes": ["van-hoa-xa-hoi"]}, status=201)
@@ -339,19 +339,19 @@ async def test_the_report_as_tables_and_as_a_pdf(harness, people):
     assert 'data-figure="registrations">1<' in area
     assert f'data-key="{harness.ids.units["tk-tdp-1"]}"' in tables.text
     assert 'id="report-form"' not in tables.text
-    assert (await unit.post(page, {"through_year": "2026"}, csrf_from=page)).status_code == 403
+    assert (await unit.post(page, {"through_year": str(year)}, csrf_from=page)).status_code == 403
 
     assert 'id="report-form"' in (await standing.get(page)).text
     bad = await standing.post(page, {"through_year": "3000"}, csrf_from=page)
     assert bad.status_code == 422
     assert error_of(bad, "report-through_year") == "Giá trị nằm ngoài khoảng cho phép"
-    generated = await standing.post(page, {"through_year": "2026", "title": ""}, csrf_from=page)
+    generated = await standing.post(page, {"through_year": str(year), "title": ""}, csrf_from=page)
     shown = await follow(standing, generated)
-    assert flash_of(shown) == "Đã tạo báo cáo kết quả đến hết năm 2026"
+    assert flash_of(shown) == f"Đã tạo báo cáo kết quả đến hết năm {year}"
     link = re.search(r'href="(/api/v1/documents/\d+/pdf)" class="report-pdf"', shown.text).group(1)
     pdf = await standing.get(link)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    assert (await standing.post(page, {"through_year": "2026"}, csrf=False)).status_code == 403
+    assert (await standing.post(page, {"through_year": str(year)}, csrf=False)).status_code == 403
 
     anonymous = await people(None).get(page)
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login?next=")

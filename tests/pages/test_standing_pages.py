@@ -3,7 +3,7 @@ deadlines board; the city officer sees the same pages for the city level."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
@@ -77,7 +77,7 @@ async def test_deadlines_board_shows_overdue_per_level(harness, people):
     soon = (await harness.nominate(person="Đặng Thị Thủy"))["id"]
     async with harness.factory() as session, session.begin():
         await session.execute(update(Nomination).where(Nomination.id == late).values(
-            stage_due_at=datetime.now(UTC) - timedelta(days=2)))
+            stage_due_at=await harness.now() - timedelta(days=2)))
     board = await people("thuongtruc").get("/deadlines")
     assert board.status_code == 200
     assert "Cấp phường — Ủy ban nhân dân phường Thạch Khôi" in board.text

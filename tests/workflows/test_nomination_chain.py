@@ -175,8 +175,7 @@ async def test_an_overdue_stage_reminds_then_escalates_to_the_head(harness):
     nomination_id = (await harness.nominate())["id"]
     row = await harness.nomination(nomination_id)
     assert row.stage_due_at is not None and not row.escalated
-    await harness.env.sleep(row.stage_due_at - __import__("datetime").datetime.now(
-        __import__("datetime").UTC) + timedelta(hours=1))
+    await harness.sleep(row.stage_due_at - await harness.now() + timedelta(hours=1))
     for _ in range(100):
         row = await harness.nomination(nomination_id)
         if row.escalated:
