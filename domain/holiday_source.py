@@ -36,13 +36,11 @@ def build_calendar_data(
     days_off = {day for day in vn if first_year <= day.year <= last_year}
     days_off.update(_parse_dates(extra_days_off))
     working_weekend: set[date] = set(_parse_dates(extra_working_days))
-    # The package records swaps such as "Day off (substituted from 08/22/2026)": the
-    # Saturday named there is a working day.
-    for name in vn.values():
-        marker = "substituted from "
-        if marker in name:
-            month, dom, year = name.split(marker, 1)[1].rstrip(")").split("/")
-            working_weekend.add(date(int(year), int(month), int(dom)))
+    # Swapped weekend days (e.g. Saturday 22/8/2026, worked so that Monday 31/8 is off)
+    # come from the package's structured data, ``weekend_workdays`` (documented "working
+    # days moved to weekends"), never from the holiday names: those are translated from
+    # the machine's locale (LANG=vi_VN gives "Ngày nghỉ (thay cho ngày 22/08/2026)").
+    working_weekend.update(day for day in vn.weekend_workdays if first_year <= day.year <= last_year)
     weekday_days_off = sorted(d for d in days_off if d.weekday() < 5 and d not in working_weekend)
     return CalendarData(
         first_year=first_year,
