@@ -219,6 +219,25 @@ TEXTS: dict[str, dict[str, str]] = {
         session_title=("Tên phiên họp", "Session title"),
         closes_at=("Hạn bỏ phiếu", "Ballot deadline"),
         agenda=("Chương trình (các đề nghị)", "Agenda"),
+        quota_ranking=("Thứ tự xét theo chỉ tiêu", "Order under the quota"),
+        quota_ranking_help=(
+            "Thành phố giới hạn số được tặng trong mỗi đơn vị. Các đề nghị xếp theo số phiếu đồng ý "
+            "(khi Hội đồng đã biểu quyết); bằng nhau thì ưu tiên nữ và tập thể có từ 70% nữ, hai "
+            "trường hợp ngang nhau ({article}); vẫn bằng nhau thì hồ sơ nộp trước xếp trước.",
+            "The city caps how many a unit may receive. Nominations are ranked by votes in favour "
+            "(once the council has voted); on a tie, women and collectives with at least 70% women "
+            "come first, the two alike ({article}); a tie left is broken by the earlier submission.",
+        ),
+        quota_group=("{award} — {unit}, năm {year}", "{award} — {unit}, {year}"),
+        quota_seats=("{seats} suất: tối đa {share} của {pool} người đạt {base}; đã tặng {granted}",
+                     "{seats} seats: at most {share} of {pool} holders of {base}; {granted} granted"),
+        quota_position=("Thứ tự", "Rank"),
+        quota_preference=("Ưu tiên", "Preference"),
+        quota_place=("Chỉ tiêu", "Quota"),
+        quota_within=("Trong chỉ tiêu", "Within the quota"),
+        quota_beyond=("Ngoài chỉ tiêu", "Beyond the quota"),
+        quota_why=("Lý do xếp trước", "Why ahead"),
+        quota_set_by=("Căn cứ chỉ tiêu", "Quota set by"),
         awaiting_council_none=("Không có đề nghị nào đang chờ Hội đồng xét.",
                                "No nomination awaits the council."),
         convened=("Đã triệu tập phiên họp", "The session was convened"),

@@ -4,8 +4,9 @@ and an optional city override (``catalogue/`` at the project root).
 Layout (see ``catalogue/README.md`` for the file format):
 - ``dossier-items.yaml``: the dossier item types every rule set may require;
 - one ``<rule-set-id>.yaml`` per legal basis (e.g. ``nd152-2025.yaml``);
-- ``overrides/<name>.yaml``: what a city sets itself (Decree 152 Art. 6(2)(c)): dossiers
-  and time limits of the titles a ward decides, never thresholds set by law.
+- ``overrides/<name>.yaml``: what a city sets itself (Decree 152 Art. 6(2)(c)): dossiers,
+  time limits and quotas of the titles a ward decides, and whether written opinions count
+  toward a council's quorum; never thresholds set by law.
 
 Loading checks everything (unknown or missing keys, types, durations, thresholds,
 award and dossier codes, chains, overlapping dates, what an override may touch) and
@@ -612,7 +613,10 @@ _RULE_SET_REQUIRED = (
     "principles",
     "awards",
 )
-_RULE_SET_OPTIONAL = ("reminder_working_days", "tie_break", "level_defaults")
+_RULE_SET_OPTIONAL = ("reminder_working_days", "tie_break", "level_defaults", "quorum_counts_written_opinions")
+# Whether absent members' written opinions count toward a council's quorum: a rule value
+# a city override may set too (law-digest §3, §10: the texts found do not settle it).
+QUORUM_WRITTEN_KEY = "quorum_counts_written_opinions"
 
 
 def _reminders(source: _Source, value: Any, path: str) -> tuple[int, ...]:
@@ -675,6 +679,9 @@ def _load_rule_set(path: Path, source: _Source, items: Mapping[str, DossierItemT
         source_files=(source.file,),
         principle_articles=principle_articles,
         women_preference_share=women_share,
+        quorum_counts_written_opinions=(
+            source.boolean(raw[QUORUM_WRITTEN_KEY], QUORUM_WRITTEN_KEY) if QUORUM_WRITTEN_KEY in raw else False
+        ),
     )
 
 
@@ -699,7 +706,10 @@ def _apply_override(
     path: Path, source: _Source, rule_sets: list[RuleSet], items: Mapping[str, DossierItemType]
 ) -> list[RuleSet]:
     raw = source.mapping(
-        _read_yaml(path, source), "", required=("id", "title", "applies_to", "awards"), optional=("legal_bases",)
+        _read_yaml(path, source),
+        "",
+        required=("id", "title", "applies_to"),
+        optional=("legal_bases", "awards", QUORUM_WRITTEN_KEY),
     )
     if raw["id"] != path.stem:
         source.fail("id", f"'{raw['id']}' must match the file name '{path.stem}'")
@@ -710,9 +720,16 @@ def _apply_override(
             source.fail(_join("applies_to", i), f"unknown rule set '{rule_set_id}' (known: {', '.join(by_id)})")
         targets.append(rule_set_id)
     extra_bases = source.texts(raw["legal_bases"], "legal_bases") if "legal_bases" in raw else ()
-    awards_raw = source.mapping(raw["awards"], "awards", optional=tuple(raw["awards"] or ()))
-    if not awards_raw:
-        source.fail("awards", "must not be empty")
+    written_counts = (
+        source.boolean(raw[QUORUM_WRITTEN_KEY], QUORUM_WRITTEN_KEY) if QUORUM_WRITTEN_KEY in raw else None
+    )
+    if "awards" not in raw and written_counts is None:
+        source.fail("awards", "missing (an override changes awards or the quorum rule, or it has no purpose)")
+    awards_raw = {}
+    if "awards" in raw:
+        awards_raw = source.mapping(raw["awards"], "awards", optional=tuple(raw["awards"] or ()))
+        if not awards_raw:
+            source.fail("awards", "must not be empty")
 
     changed = {rule_set.id: rule_set for rule_set in rule_sets}
     for rule_set_id in targets:
@@ -769,6 +786,9 @@ def _apply_override(
             legal_bases=rule_set.legal_bases + extra_bases,
             override=raw["id"],
             source_files=rule_set.source_files + (source.file,),
+            quorum_counts_written_opinions=(
+                rule_set.quorum_counts_written_opinions if written_counts is None else written_counts
+            ),
         )
     return [changed[rule_set.id] for rule_set in rule_sets]
 

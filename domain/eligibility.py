@@ -16,8 +16,9 @@ award (Law 06/2022 Art. 5, Decree 152/2025 Art. 4):
 - sudden and campaign awards never ground merit awards: history predicates count only
   merit awards (and never revoked ones);
 - no award while a complaint, discipline or inspection is pending;
-- a quota where the rule set defines one; ties for a capped quota go to women, then to
-  collectives with ≥ 70% women (``rank_for_quota``).
+- a quota where the rule set defines one; ties for a capped quota go to women and to
+  collectives with ≥ 70% women alike (one tier), then to the earlier submission
+  (``rank_for_quota``, ``explain_quota_ranking``).
 
 Dates never appear in these dataclasses (ISO strings instead), so every input and
 output travels through Temporal's default payload converter.
@@ -27,8 +28,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from .calendar import VIETNAM_TZ
 from .rules import AwardRule, Criterion, RuleSet
 from .thresholds import Threshold
 from .vocabulary import (
@@ -78,6 +81,11 @@ class InitiativeFact:
     is_research: bool = False
     title: str = ""
     used: bool = False  # already grounded an award
+    # The award it grounded, when known: its code, achievement year and decision
+    # ("QĐ số 09/QĐ-UBND ngày 09/01/2026 của ..."), so that a refusal can name it.
+    grounded_award: str = ""
+    grounded_year: int | None = None
+    grounded_ref: str = ""
 
     @property
     def label(self) -> str:
@@ -386,6 +394,51 @@ def _end_year(facts: _Facts, ending: str) -> int:
     return facts.year if ending == "achievement_year" else facts.year - 1
 
 
+def _award_floor(facts: _Facts) -> int | None:
+    """One achievement earns one award (Law 06/2022 Art. 5(2)(c)): the last year before
+    the achievement year for which the candidate already holds this award (merit only);
+    the years up to it grounded that award and do not count again."""
+    previous = [y for y in facts.merit_years(facts.award.code) if y < facts.year]
+    return max(previous) if previous else None
+
+
+def _used_years_note(facts: _Facts, used: Sequence[int], floor_year: int | None) -> tuple[str, str]:
+    if not used:
+        return "", ""
+    listed = ", ".join(map(str, sorted(used)))
+    return (
+        f"; các năm {listed} đã dùng để xét {facts.award.label_vi} năm {floor_year}, không tính lại",
+        f"; {listed} already grounded {facts.award.label_en} for {floor_year} and do not count again",
+    )
+
+
+def _grounded_vi(facts: _Facts, item: InitiativeFact) -> str:
+    """The award an initiative already grounded, as a reader needs it named."""
+    if not item.grounded_award:
+        return "một khen thưởng khác"
+    year = f" năm {item.grounded_year}" if item.grounded_year else ""
+    ref = f" ({item.grounded_ref})" if item.grounded_ref else ""
+    return f"{facts.name_vi(item.grounded_award)}{year}{ref}"
+
+
+def _grounded_en(facts: _Facts, item: InitiativeFact) -> str:
+    if not item.grounded_award:
+        return "another award"
+    year = f" {item.grounded_year}" if item.grounded_year else ""
+    ref = f" ({item.grounded_ref})" if item.grounded_ref else ""
+    return f"{facts.name_en(item.grounded_award)}{year}{ref}"
+
+
+def _used_initiatives_note(facts: _Facts, used: Sequence[InitiativeFact]) -> tuple[str, str]:
+    if not used:
+        return "", ""
+    return (
+        " (đã dùng làm căn cứ khen thưởng: "
+        + "; ".join(f"{item.label} cho {_grounded_vi(facts, item)}" for item in used) + ")",
+        " (already used: " + "; ".join(f"{item.label} for {_grounded_en(facts, item)}" for item in used) + ")",
+    )
+
+
 # ---------------------------------------------------------------------------------------
 # Predicates
 
@@ -440,12 +493,9 @@ def _consecutive_titles(criterion: Criterion, facts: _Facts) -> Reason:
     code, count, step = params["award"], params["count"], params["step"]
     end = _end_year(facts, params["ending"])
     years = facts.merit_years(code)
-    floor_year: int | None = None
-    if params["after_last_award"]:
-        # One achievement earns one award: years that already grounded this award
-        # (up to the last time the candidate received it) do not count again.
-        previous = [y for y in facts.merit_years(facts.award.code) if y < facts.year]
-        floor_year = max(previous) if previous else None
+    # One achievement earns one award: years that already grounded this award (up to the
+    # last time the candidate received it) do not count again.
+    floor_year = _award_floor(facts) if params["after_last_award"] else None
     run: list[int] = []
     year = end
     while len(run) < count and year in years and (floor_year is None or year > floor_year):
@@ -475,15 +525,9 @@ def _consecutive_titles(criterion: Criterion, facts: _Facts) -> Reason:
     if others:
         has_vi += f"; các năm không liền mạch: {', '.join(map(str, others))}"
         has_en += f"; other, non-consecutive years: {', '.join(map(str, others))}"
-    if used:
-        has_vi += (
-            f"; các năm {', '.join(map(str, used))} đã dùng để xét {facts.award.label_vi} "
-            f"năm {floor_year}, không tính lại"
-        )
-        has_en += (
-            f"; {', '.join(map(str, used))} already grounded {facts.award.label_en} "
-            f"for {floor_year} and do not count again"
-        )
+    used_vi, used_en = _used_years_note(facts, used, floor_year)
+    has_vi += used_vi
+    has_en += used_en
     note_vi, note_en = _not_counted_note(facts, code, end)
     return _reason(
         criterion,
@@ -493,18 +537,38 @@ def _consecutive_titles(criterion: Criterion, facts: _Facts) -> Reason:
     )
 
 
+def _rated(facts: _Facts, year: int, need: Rating) -> bool:
+    got = facts.candidate.rating_in(year)
+    return got is not None and got.rank >= need.rank
+
+
+def _rating_run(
+    facts: _Facts, need: Rating, end: int, floor_year: int | None, limit: int | None = None
+) -> tuple[list[int], list[int]]:
+    """The consecutive years rated ``need`` or better back from ``end`` (newest first, at
+    most ``limit``), and the rated years just before it that the run may not use because
+    they already grounded this award (up to ``floor_year``)."""
+    run: list[int] = []
+    year = end
+    while (limit is None or len(run) < limit) and (floor_year is None or year > floor_year):
+        if not _rated(facts, year, need):
+            break
+        run.append(year)
+        year -= 1
+    used: list[int] = []
+    if floor_year is not None and year <= floor_year and (limit is None or len(run) < limit):
+        while _rated(facts, year, need):
+            used.append(year)
+            year -= 1
+    return run, used
+
+
 def _consecutive_ratings(criterion: Criterion, facts: _Facts) -> Reason:
     params = criterion.params
     need, count = Rating(params["at_least"]), params["count"]
     end = _end_year(facts, params["ending"])
-    run: list[int] = []
-    year = end
-    while len(run) < count:
-        got = facts.candidate.rating_in(year)
-        if got is None or got.rank < need.rank:
-            break
-        run.append(year)
-        year -= 1
+    floor_year = _award_floor(facts) if params["after_last_award"] else None
+    run, used = _rating_run(facts, need, end, floor_year, limit=count)
     met = len(run) >= count
     if met:
         return _reason(
@@ -515,11 +579,12 @@ def _consecutive_ratings(criterion: Criterion, facts: _Facts) -> Reason:
         )
     has_vi = f"mới có {_years_vi(run)}" if run else f"chưa đạt năm {end}"
     has_en = f"has {_years_en(run)} only" if run else f"not in {end}"
+    used_vi, used_en = _used_years_note(facts, used, floor_year)
     return _reason(
         criterion,
         False,
-        f"Cần {count} năm liên tục đạt {_or_better_vi(need)} (đến năm {end}); {has_vi}",
-        f"needs {count} consecutive years rated {_or_better_en(need)} (up to {end}); {has_en}",
+        f"Cần {count} năm liên tục đạt {_or_better_vi(need)} (đến năm {end}); {has_vi}{used_vi}",
+        f"needs {count} consecutive years rated {_or_better_en(need)} (up to {end}); {has_en}{used_en}",
     )
 
 
@@ -572,15 +637,75 @@ def _initiative(criterion: Criterion, facts: _Facts) -> Reason:
         )
     has_vi = f"mới có {len(unused)}" if unused else "chưa có"
     has_en = f"has {len(unused)}" if unused else "has none"
-    if used:
-        listed = ", ".join(item.label for item in used)
-        has_vi += f" (đã dùng làm căn cứ khen thưởng khác: {listed})"
-        has_en += f" (already used for another award: {listed})"
+    used_vi, used_en = _used_initiatives_note(facts, used)
     return _reason(
         criterion,
         False,
-        f"Cần {need_vi} chưa dùng làm căn cứ khen thưởng; {has_vi}",
-        f"needs {need_en} not yet used to ground an award; {has_en}",
+        f"Cần {need_vi} chưa dùng làm căn cứ khen thưởng; {has_vi}{used_vi}",
+        f"needs {need_en} not yet used to ground an award; {has_en}{used_en}",
+    )
+
+
+def _rating_run_with_initiatives(criterion: Criterion, facts: _Facts) -> Reason:
+    """N or more consecutive years rated at least R, with K initiatives "in that period"
+    (Law 06/2022 Art. 74(1)(d): "từ 02 năm trở lên liên tục hoàn thành xuất sắc nhiệm vụ,
+    trong thời gian đó có 02 sáng kiến"): the period is the whole run, however long."""
+    params = criterion.params
+    need, least = Rating(params["at_least"]), params["min_years"]
+    count, scope, sort = params["initiatives"], InitiativeScope(params["scope"]), params["kind"]
+    end = _end_year(facts, params["ending"])
+    floor_year = _award_floor(facts) if params["after_last_award"] else None
+    run, used_years = _rating_run(facts, need, end, floor_year)
+    rating_vi, rating_en = _or_better_vi(need), _or_better_en(need)
+    thing_vi = _INITIATIVE_KIND_VI[sort]
+    thing_en = _INITIATIVE_KIND_EN[sort][0 if count == 1 else 1]
+    wider_vi = "" if scope == _WIDEST_SCOPE else " trở lên"
+    wider_en = "" if scope == _WIDEST_SCOPE else " or wider"
+    things_vi = f"{count} {thing_vi} {SCOPE_VI[scope]}{wider_vi}"
+    things_en = f"{count} {SCOPE_EN[scope]}{wider_en} {thing_en}"
+    if len(run) < least:
+        has_vi = f"mới có {_years_vi(run)}" if run else f"chưa đạt năm {end}"
+        has_en = f"has {_years_en(run)} only" if run else f"not in {end}"
+        used_vi, used_en = _used_years_note(facts, used_years, floor_year)
+        return _reason(
+            criterion,
+            False,
+            f"Cần từ {least} năm liên tục trở lên đạt {rating_vi} (đến năm {end}), trong thời gian đó có "
+            f"{things_vi}; {has_vi}{used_vi}",
+            f"needs {least} or more consecutive years rated {rating_en} (up to {end}) with {things_en} "
+            f"in that period; {has_en}{used_en}",
+        )
+    first = min(run)
+
+    def qualifies(item: InitiativeFact) -> bool:
+        right_sort = sort == "any" or (item.is_research == (sort == "research"))
+        return first <= item.year <= end and right_sort and item.scope.rank >= scope.rank
+
+    qualifying = [item for item in facts.candidate.initiatives if qualifies(item)]
+    unused = [item for item in qualifying if not item.used]
+    used = [item for item in qualifying if item.used]
+    run_vi = f"{len(run)} năm liên tục ({_years_vi(run)})"
+    run_en = f"{len(run)} consecutive years ({_years_en(run)})"
+    if len(unused) >= count:
+        listed = ", ".join(item.label for item in unused[:count])
+        return _reason(
+            criterion,
+            True,
+            f"Đạt {rating_vi} {run_vi}, trong thời gian đó có {things_vi} chưa dùng làm căn cứ khen thưởng: "
+            f"{listed}",
+            f"rated {rating_en} {run_en}, with {things_en} in that period not yet used to ground an award: "
+            f"{listed}",
+        )
+    has_vi = f"mới có {len(unused)}" if unused else "chưa có"
+    has_en = f"has {len(unused)}" if unused else "has none"
+    used_vi, used_en = _used_initiatives_note(facts, used)
+    return _reason(
+        criterion,
+        False,
+        f"Đạt {rating_vi} {run_vi}; cần {things_vi} trong thời gian đó (các năm {first}–{end}) chưa dùng làm "
+        f"căn cứ khen thưởng; {has_vi}{used_vi}",
+        f"rated {rating_en} {run_en}; needs {things_en} in that period ({first}–{end}) not yet used to "
+        f"ground an award; {has_en}{used_en}",
     )
 
 
@@ -837,8 +962,25 @@ PREDICATES: Mapping[str, PredicateSpec] = {
                 "at_least": Param("rating"),
                 "count": Param("count"),
                 "ending": Param("ending", required=False, default="achievement_year"),
+                "after_last_award": Param("bool", required=False, default=False),
             },
             _consecutive_ratings,
+        ),
+        # N or more consecutive years rated R, with K initiatives within that run
+        # (Law Art. 74(1)(d): "từ 02 năm trở lên ..., trong thời gian đó có 02 sáng kiến")
+        PredicateSpec(
+            "rating_run_with_initiatives",
+            {
+                "at_least": Param("rating"),
+                "min_years": Param("years"),
+                "initiatives": Param("count"),
+                "scope": Param("scope"),
+                "kind": Param("initiative_kind", required=False, default="any"),
+                "ending": Param("ending", required=False, default="achievement_year"),
+                "after_last_award": Param("bool", required=False, default=False),
+            },
+            _rating_run_with_initiatives,
+            subjects=_INDIVIDUAL,
         ),
         # an initiative or research of at least scope S, not yet used for an award
         PredicateSpec(
@@ -1032,8 +1174,8 @@ def _initiative_once(facts: _Facts) -> Reason:
             facts,
             "initiative_once",
             False,
-            f"Sáng kiến {found.label} đã được dùng làm căn cứ cho một khen thưởng khác",
-            f"initiative {found.label} already grounded another award",
+            f"Sáng kiến {found.label} đã được dùng làm căn cứ cho {_grounded_vi(facts, found)}",
+            f"initiative {found.label} already grounded {_grounded_en(facts, found)}",
         )
     return _principle(
         facts,
@@ -1163,6 +1305,12 @@ def check_eligibility(request: EligibilityRequest, rule_set: RuleSet) -> Verdict
 
 # ---------------------------------------------------------------------------------------
 # Tie-breaking for a capped quota (Decree 152 Art. 4)
+#
+# Art. 4 prefers women, or collectives with at least 70% women, among candidates who
+# qualify alike. It sets no order between the two, so both form one preferred tier. The
+# text says nothing of a tie that remains inside a tier: the engine then puts the
+# earlier-submitted dossier first (the unit's own order of proposal; an objective rule the
+# standing body can check), and says so in the explanation.
 
 
 @dataclass(frozen=True)
@@ -1175,24 +1323,38 @@ class QuotaContender:
     gender: Gender | None = None
     members: int = 0  # collectives
     women: int = 0
+    name: str = ""  # as shown in explanations (else the key)
+    # When the dossier was submitted (ISO datetime, UTC): the order inside one tier.
+    submitted: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.key
+
+
+PREFERRED = 0
+NOT_PREFERRED = 1
 
 
 def preference_tier(contender: QuotaContender, women_share: Threshold) -> int:
-    """0: a woman; 1: a collective with at least ``women_share`` women; 2: others."""
+    """0: preferred — a woman, or a collective with at least ``women_share`` women (the two
+    share one tier, Decree 152 Art. 4 orders neither before the other); 1: others."""
     if contender.kind == NomineeKind.INDIVIDUAL and contender.gender == Gender.FEMALE:
-        return 0
+        return PREFERRED
     if contender.kind == NomineeKind.COLLECTIVE and women_share.met_by(contender.women, contender.members):
-        return 1
-    return 2
+        return PREFERRED
+    return NOT_PREFERRED
 
 
 def rank_for_quota(
     contenders: Sequence[QuotaContender], *, women_share: Threshold = Threshold(70, 100)
 ) -> tuple[QuotaContender, ...]:
     """Contenders in the order they take the seats: higher score first; among equal
-    scores women first, then collectives with ≥ ``women_share`` women; otherwise the
-    given order (e.g. the order of submission) is kept."""
-    return tuple(sorted(contenders, key=lambda c: (-c.score, preference_tier(c, women_share))))
+    scores the preferred (women and collectives with ≥ ``women_share`` women, alike);
+    then the earlier submission (contenders without one keep the given order)."""
+    return tuple(
+        sorted(contenders, key=lambda c: (-c.score, preference_tier(c, women_share), c.submitted))
+    )
 
 
 def allocate_quota(
@@ -1205,3 +1367,127 @@ def allocate_quota(
     ranked = rank_for_quota(contenders, women_share=women_share)
     seats = max(seats, 0)
     return ranked[:seats], ranked[seats:]
+
+
+@dataclass(frozen=True)
+class RankedContender:
+    """A contender's place in a capped quota, and why it comes before the next one."""
+
+    contender: QuotaContender
+    position: int  # 1-based
+    within_quota: bool
+    preferred: bool
+    preference_vi: str  # "Nữ", "Tập thể có 80% nữ (từ 70% trở lên)", or ""
+    preference_en: str
+    reason_vi: str  # "Xếp trước …: …"; "" for the last one
+    reason_en: str
+
+
+def _preference_words(contender: QuotaContender, women_share: Threshold) -> tuple[str, str]:
+    if preference_tier(contender, women_share) != PREFERRED:
+        return "", ""
+    if contender.kind == NomineeKind.INDIVIDUAL:
+        return "Nữ", "A woman"
+    share = _share(contender.women, contender.members)
+    return (
+        f"Tập thể có {share} nữ (từ {str(women_share).removeprefix('≥ ')} trở lên)",
+        f"A collective with {share} women ({women_share})",
+    )
+
+
+def _moment(iso: str) -> str:
+    """"09:00 02/12/2026" (Vietnam time) from an ISO datetime."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        return moment.strftime("%H:%M %d/%m/%Y")
+    return moment.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y")
+
+
+def _ahead_because(
+    ahead: QuotaContender,
+    behind: QuotaContender,
+    *,
+    women_share: Threshold,
+    article: str,
+    score_vi: str,
+    score_en: str,
+) -> tuple[str, str]:
+    """Why ``ahead`` comes before ``behind`` (they are neighbours in the ranking)."""
+    cite = f" ({article})" if article else ""
+    if ahead.score != behind.score:
+        return (
+            f"nhiều {score_vi} hơn ({ahead.score:g} so với {behind.score:g})",
+            f"more {score_en} ({ahead.score:g} against {behind.score:g})",
+        )
+    same_vi = f"cùng {ahead.score:g} {score_vi}" if score_vi else ""
+    same_en = f"same {ahead.score:g} {score_en}" if score_en else ""
+    tier_ahead, tier_behind = preference_tier(ahead, women_share), preference_tier(behind, women_share)
+    if tier_ahead != tier_behind:
+        words_vi, words_en = _preference_words(ahead, women_share)
+        return (
+            (f"{same_vi}; " if same_vi else "") + f"ưu tiên: {words_vi[0].lower()}{words_vi[1:]}{cite}",
+            (f"{same_en}; " if same_en else "") + f"preferred: {words_en[0].lower()}{words_en[1:]}{cite}",
+        )
+    if tier_ahead == PREFERRED:
+        tier_vi = (
+            f"cùng được ưu tiên (nữ và tập thể có từ {str(women_share).removeprefix('≥ ')} nữ ngang nhau"
+            f"{', ' + article if article else ''})"
+        )
+        tier_en = f"both preferred (women and collectives with {women_share} women alike{', ' + article if article else ''})"
+    else:
+        tier_vi, tier_en = "cùng không thuộc diện ưu tiên", "neither preferred"
+    if ahead.submitted and behind.submitted and ahead.submitted != behind.submitted:
+        order_vi = (
+            f"hồ sơ nộp trước ({_moment(ahead.submitted)}, so với {_moment(behind.submitted)})"
+        )
+        order_en = f"submitted earlier ({_moment(ahead.submitted)} against {_moment(behind.submitted)})"
+    else:
+        order_vi, order_en = "giữ thứ tự đề nghị của đơn vị", "kept in the unit's order of proposal"
+    return (
+        (f"{same_vi}, " if same_vi else "") + f"{tier_vi}; {order_vi}",
+        (f"{same_en}, " if same_en else "") + f"{tier_en}; {order_en}",
+    )
+
+
+def explain_quota_ranking(
+    contenders: Sequence[QuotaContender],
+    seats: int,
+    *,
+    women_share: Threshold = Threshold(70, 100),
+    article: str = "",
+    score_vi: str = "",
+    score_en: str = "",
+) -> tuple[RankedContender, ...]:
+    """``rank_for_quota`` with, for each contender, its place, whether it is within the
+    ``seats``, its preference and why it comes before the next one. ``score_vi`` /
+    ``score_en`` name the score ("phiếu đồng ý"); leave them empty before a vote, when the
+    contenders have no score and only the preference and the submission order rank them.
+    ``article`` is cited for the preference (the rule set's ``tie_break`` article)."""
+    ranked = rank_for_quota(contenders, women_share=women_share)
+    explained = []
+    for index, contender in enumerate(ranked):
+        reason_vi = reason_en = ""
+        if index + 1 < len(ranked):
+            behind = ranked[index + 1]
+            why_vi, why_en = _ahead_because(
+                contender, behind, women_share=women_share, article=article, score_vi=score_vi, score_en=score_en
+            )
+            reason_vi = f"Xếp trước {behind.label}: {why_vi}"
+            reason_en = f"ahead of {behind.label}: {why_en}"
+        preference_vi, preference_en = _preference_words(contender, women_share)
+        explained.append(
+            RankedContender(
+                contender=contender,
+                position=index + 1,
+                within_quota=index < max(seats, 0),
+                preferred=preference_tier(contender, women_share) == PREFERRED,
+                preference_vi=preference_vi,
+                preference_en=preference_en,
+                reason_vi=reason_vi,
+                reason_en=reason_en,
+            )
+        )
+    return tuple(explained)

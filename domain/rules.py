@@ -203,9 +203,13 @@ class RuleSet:
     source_files: tuple[str, ...] = field(default_factory=tuple)
     # principle (see PRINCIPLES) → the article that states it
     principle_articles: Mapping[str, str] = field(default_factory=dict)
-    # Ties for a capped quota go to women, then to collectives with at least this share
-    # of women (Decree 152 Art. 4).
+    # Ties for a capped quota go to women and to collectives with at least this share of
+    # women alike (Decree 152 Art. 4).
     women_preference_share: Threshold = Threshold(70, 100)
+    # Whether absent members who send a written opinion count toward a council's quorum
+    # (not settled by the texts found; a rule set and a city override may set it). False
+    # keeps the engine's behaviour before the value existed: only members present count.
+    quorum_counts_written_opinions: bool = False
 
     def in_force_on(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)

@@ -68,3 +68,12 @@ class Threshold:
 
 
 MAJORITY = Threshold(1, 2, strict=True)
+
+
+def quorum_met(
+    quorum: Threshold, *, present: int, written: int, members: int, written_opinions_count: bool
+) -> bool:
+    """Whether a council session is quorate: members present (plus, where the rule set
+    says so, absent members who sent a written opinion) against all members."""
+    attending = present + (written if written_opinions_count else 0)
+    return quorum.met_by(attending, members)

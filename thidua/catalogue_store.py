@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,11 +24,21 @@ from domain.eligibility import (
     HouseholdFacts,
     InitiativeFact,
     PendingMatterFact,
+    QuotaContender,
+    QuotaContext,
     YearRating,
 )
-from domain.rules import AwardRule
-from domain.vocabulary import DisciplineLevel, Gender, NomineeKind, Rating
+from domain.rules import AwardRule, Quota
+from domain.vocabulary import (
+    TERMINAL_STAGES,
+    AwardKind,
+    DisciplineLevel,
+    Gender,
+    NomineeKind,
+    Rating,
+)
 from models import (
+    AuditEvent,
     AwardRecord,
     AwardType,
     Collective,
@@ -35,6 +46,7 @@ from models import (
     EvaluationResult,
     Household,
     Initiative,
+    Nomination,
     PendingMatter,
     Person,
     Unit,
@@ -144,22 +156,30 @@ async def _initiatives(session: AsyncSession, person_id: int) -> tuple[Initiativ
     # frees nothing automatically but is shown as not standing.
     grounded = aliased(AwardRecord)
     rows = await session.execute(
-        select(Initiative, grounded.revoked_at)
+        select(Initiative, grounded)
         .outerjoin(grounded, grounded.id == Initiative.grounded_award_id)
         .where(Initiative.person_id == person_id)
         .order_by(Initiative.year, Initiative.id)
     )
-    return tuple(
-        InitiativeFact(
-            id=item.id,
-            year=item.year,
-            scope=item.scope,
-            is_research=item.is_research,
-            title=item.title,
-            used=item.grounded_award_id is not None and revoked_at is None,
+    facts = []
+    for item, award in rows.all():
+        # The award it grounded is named so that a refusal can say which (NĐ 152 Art. 4;
+        # Công văn 5007/BNV-TĐKT: an initiative grounds one award only).
+        standing = award if award is not None and award.revoked_at is None else None
+        facts.append(
+            InitiativeFact(
+                id=item.id,
+                year=item.year,
+                scope=item.scope,
+                is_research=item.is_research,
+                title=item.title,
+                used=standing is not None,
+                grounded_award=standing.award_code if standing else "",
+                grounded_year=standing.year if standing else None,
+                grounded_ref=_decision_ref(standing) if standing else "",
+            )
         )
-        for item, revoked_at in rows.all()
-    )
+    return tuple(facts)
 
 
 async def _collective_years(
@@ -314,3 +334,131 @@ async def load_candidate(session: AsyncSession, *, kind: NomineeKind, subject_id
         ),
         household=household_facts,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Capped quotas (a city override may set one per award)
+
+
+async def load_quota_context(
+    session: AsyncSession, *, quota: Quota, award_code: str, unit_id: int, year: int
+) -> QuotaContext:
+    """The numbers a capped award needs for one unit and year: the pool (the unit's people
+    holding ``quota.of_award`` that year as a standing merit award, or proposed for it in
+    a nomination still open: titles proposed in the same batch count, as for eligibility)
+    and the seats taken (the unit's people already granted ``award_code`` that year)."""
+    people = select(Person.id).where(Person.unit_id == unit_id).scalar_subquery()
+    holders = select(AwardRecord.person_id).where(
+        AwardRecord.subject_kind == NomineeKind.INDIVIDUAL,
+        AwardRecord.person_id.in_(people),
+        AwardRecord.award_code == quota.of_award,
+        AwardRecord.year == year,
+        AwardRecord.kind.not_in([AwardKind.SUDDEN, AwardKind.CAMPAIGN]),
+        AwardRecord.revoked_at.is_(None),
+    )
+    proposed = select(Nomination.person_id).where(
+        Nomination.subject_kind == NomineeKind.INDIVIDUAL,
+        Nomination.person_id.in_(people),
+        Nomination.award_code == quota.of_award,
+        Nomination.year == year,
+        Nomination.stage.not_in(list(TERMINAL_STAGES)),
+    )
+    pool_ids = set((await session.execute(holders)).scalars()) | set((await session.execute(proposed)).scalars())
+    granted = (
+        await session.execute(
+            select(func.count(func.distinct(AwardRecord.person_id))).where(
+                AwardRecord.subject_kind == NomineeKind.INDIVIDUAL,
+                AwardRecord.person_id.in_(people),
+                AwardRecord.award_code == award_code,
+                AwardRecord.year == year,
+                AwardRecord.revoked_at.is_(None),
+            )
+        )
+    ).scalar_one()
+    return QuotaContext(pool=len(pool_ids), already_granted=granted)
+
+
+async def load_quota_contenders(
+    session: AsyncSession, nominations: Sequence[Nomination], *, scores: dict[int, float] | None = None
+) -> dict[int, QuotaContender]:
+    """Nominations as contenders for a capped award (keyed by nomination id): what the tie
+    preference needs (an individual's gender; a collective's members and women in the
+    nomination's year, as recorded on its yearly evaluation or else counted from its
+    unit's people) and when the dossier was first submitted (the order inside a tier)."""
+    ids = [n.id for n in nominations]
+    person_ids = [n.person_id for n in nominations if n.person_id is not None]
+    genders = dict(
+        (await session.execute(select(Person.id, Person.gender).where(Person.id.in_(person_ids)))).all()
+    ) if person_ids else {}
+    women: dict[int, tuple[int, int]] = {}  # nomination id → (members, women)
+    collective_nominations = [n for n in nominations if n.collective_id is not None]
+    if collective_nominations:
+        collective_ids = {n.collective_id for n in collective_nominations}
+        units = dict(
+            (await session.execute(select(Collective.id, Collective.unit_id).where(Collective.id.in_(collective_ids)))).all()
+        )
+        recorded = {
+            (row.collective_id, row.year): row
+            for row in (
+                await session.execute(
+                    select(EvaluationResult).where(
+                        EvaluationResult.subject_kind == NomineeKind.COLLECTIVE,
+                        EvaluationResult.collective_id.in_(collective_ids),
+                    )
+                )
+            ).scalars()
+        }
+        counted: dict[int, dict[Gender | None, int]] = defaultdict(lambda: defaultdict(int))
+        for unit_id, gender, count in (
+            await session.execute(
+                select(Person.unit_id, Person.gender, func.count())
+                .where(Person.unit_id.in_(set(units.values())))
+                .group_by(Person.unit_id, Person.gender)
+            )
+        ).all():
+            counted[unit_id][gender] += count
+        for n in collective_nominations:
+            evaluation = recorded.get((n.collective_id, n.year))
+            by_gender = counted[units.get(n.collective_id, -1)]
+            members = (
+                evaluation.member_count
+                if evaluation is not None and evaluation.member_count is not None
+                else sum(by_gender.values())
+            )
+            count_women = (
+                evaluation.women_count
+                if evaluation is not None and evaluation.women_count is not None
+                else by_gender.get(Gender.FEMALE, 0)
+            )
+            women[n.id] = (members, count_women)
+    submitted = dict(
+        (
+            await session.execute(
+                select(AuditEvent.nomination_id, func.min(AuditEvent.occurred_at))
+                .where(AuditEvent.nomination_id.in_(ids), AuditEvent.action == "submitted")
+                .group_by(AuditEvent.nomination_id)
+            )
+        ).all()
+    ) if ids else {}
+    contenders = {}
+    for n in nominations:
+        moment = submitted.get(n.id)
+        members, count_women = women.get(n.id, (0, 0))
+        contenders[n.id] = QuotaContender(
+            key=str(n.id),
+            kind=n.subject_kind,
+            score=(scores or {}).get(n.id, 0.0),
+            gender=genders.get(n.person_id) if n.person_id is not None else None,
+            members=members,
+            women=count_women,
+            name=n.nominee_name,
+            submitted=_utc_iso(moment) if moment is not None else "",
+        )
+    return contenders
+
+
+def _utc_iso(moment: datetime) -> str:
+    """ISO text in UTC (SQLite hands back naive UTC datetimes), so that moments compare."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()

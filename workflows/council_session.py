@@ -24,6 +24,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 from domain.calendar import VIETNAM_TZ
+from domain.thresholds import quorum_met
 from domain.vocabulary import BallotMode, Choice, ItemResult, Role, SessionStatus
 
 from .common import DOCUMENT_RETRY, DOCUMENT_TIMEOUT, RECORD_RETRY, RECORD_TIMEOUT
@@ -233,7 +234,9 @@ class CouncilSessionWorkflow:
     def _close_and_tally(self) -> None:
         member_count = len(self._members)
         present = sum(1 for mode, _ in self._sheets.values() if mode == BallotMode.IN_PERSON)
-        quorate = self._in.quorum.met_by(present, member_count)
+        written = sum(1 for mode, _ in self._sheets.values() if mode == BallotMode.WRITTEN)
+        quorate = quorum_met(self._in.quorum, present=present, written=written, members=member_count,
+                             written_opinions_count=self._in.quorum_counts_written_opinions)
         self._status = SessionStatus.CLOSED if quorate else SessionStatus.INQUORATE
         for nomination_id, item in self._items.items():
             if not self._acks.get(nomination_id):

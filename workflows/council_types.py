@@ -49,6 +49,10 @@ class SessionInput:
     convened_by: Actor
     calendar: CalendarData
     reminder_hours_before_close: int = 24
+    # Whether absent members' written opinions count toward the quorum (a rule value of
+    # the agenda's rule sets and the city override). False, the behaviour before the value
+    # existed, for sessions started without it.
+    quorum_counts_written_opinions: bool = False
 
 
 @dataclass

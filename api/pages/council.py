@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from domain.calendar import VIETNAM_TZ
-from domain.vocabulary import BallotMode, Choice, Role, SessionStatus, Stage
+from domain.vocabulary import BallotMode, Choice, ItemResult, Role, SessionStatus, Stage
 from models import Authority, CouncilSession
 from models.schemas.common import DbId
 from models.schemas.council import BallotCreate, CloseCreate, SessionCreate
@@ -25,6 +25,7 @@ from ..principal import Principal
 from ..routes import council as api
 from ..services import council as council_service
 from ..services import pages_queries as queries
+from ..services import quota as quota_service
 from ..services.commands import award_names
 from .common import (
     PageUser,
@@ -79,9 +80,12 @@ async def sessions_page(request: Request, user: Principal, session, state, *, pa
         session, queries.at_authorities(standing, Stage.AWAITING_COUNCIL), award_names(state),
         limit=AGENDA_LIMIT, now=state.clock.now()) if standing else []
     authorities = await queries.authorities_by_id(session, {r.authority_id for r in rows} | standing)
+    # Awards the city capped: the candidates of a unit in the order they take the seats.
+    quota_groups = await quota_service.quota_groups(session, state.catalogue, [n.id for n in awaiting])
     return render(request, "pages/sessions.html", {
         "rows": rows, "total": total, "page": page, "pages": max(ceil(total / PAGE_SIZE), 1),
         "awaiting": awaiting, "can_convene": bool(standing), "authorities": authorities,
+        "quota_groups": quota_groups,
         "standing": sorted(standing),
         "values": values or {"title": f"Phiên họp xét khen thưởng năm {state.clock.today().year}",
                              "closes_at": default_closing(state.clock.now()),
@@ -173,8 +177,18 @@ async def _session_page(request, user, session, state, session_id: DbId, *,
     read = await council_service.read_session(session, row, state.catalogue)
     authority = await session.get(Authority, row.authority_id)
     member_id = user.actor.member_id_in(row.council_id)
+    # Awards the city capped: before the vote, ranked by the tie preference; once closed,
+    # the items that passed, by votes in favour first.
+    if row.status == SessionStatus.OPEN:
+        ranked_ids = [item.nomination_id for item in read.items if not item.withdrawn]
+        votes = None
+    else:
+        ranked_ids = [item.nomination_id for item in read.items if item.result == ItemResult.PASSED]
+        votes = {item.nomination_id: item.agree for item in read.items}
+    quota_groups = await quota_service.quota_groups(session, state.catalogue, ranked_ids,
+                                                    votes_in_favour=votes)
     return render(request, "pages/session.html", {
-        "s": read, "authority": authority, "member_id": member_id,
+        "s": read, "authority": authority, "member_id": member_id, "quota_groups": quota_groups,
         "voted": sum(1 for member in read.members if member.has_voted),
         "can_close": row.status == SessionStatus.OPEN
         and (row.authority_id in user.authority_ids(Role.STANDING_OFFICER)),

@@ -16,7 +16,7 @@ from domain.permissions import Command, allowed_commands, permitted
 from domain.vocabulary import TERMINAL_STAGES, Role, Stage
 from models import DossierItem, Nomination
 from models.schemas.nominations import CommandRead, NominationDetail
-from thidua.catalogue_store import load_candidate
+from thidua.catalogue_store import load_candidate, load_quota_context
 from workflows.nomination import NominationWorkflow
 from workflows.nomination_types import CommandResult, nomination_workflow_id
 
@@ -150,6 +150,17 @@ async def eligibility(session, rule_set, nomination: Nomination):
             )
         )
     ).scalars().all()
+    # A quota the city set on the award: refused only when the unit has no seat left; the
+    # candidates who share the seats are ranked on the standing body's agenda pages.
+    award = rule_set.awards.get(nomination.award_code)
+    quota = (
+        await load_quota_context(
+            session, quota=award.quota, award_code=award.code, unit_id=nomination.proposing_unit_id,
+            year=nomination.year,
+        )
+        if award is not None and award.quota is not None
+        else None
+    )
     return check_eligibility(
         EligibilityRequest(
             candidate=candidate,
@@ -159,6 +170,7 @@ async def eligibility(session, rule_set, nomination: Nomination):
             achievement_key=nomination.achievement_key,
             batch_titles=tuple(same_batch),
             attestations=tuple(nomination.attestations or ()),
+            quota=quota,
         ),
         rule_set,
     )

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.calendar import vietnam_date
 from domain.thresholds import Threshold
 from domain.vocabulary import Role, Stage
 from models import (
@@ -119,6 +120,9 @@ async def convene(
     }
     items: list[AgendaItemPlan] = []
     quorum = Threshold(0, 1)
+    # Written opinions count toward the quorum only if every item's rule set says so (the
+    # strictest reading, like the quorum itself).
+    written_opinions_count = True
     session_row = CouncilSession(
         council_id=council.id, authority_id=authority_id, title=data.title,
         convened_by_user_id=principal.user_id, closes_at=data.closes_at,
@@ -138,8 +142,10 @@ async def convene(
                 f"nomination {nomination_id} is not awaiting the council ({nomination.stage.value})",
                 field=field,
             )
-        award = catalogue.get(nomination.rule_set_id).awards[nomination.award_code]
+        rule_set = catalogue.get(nomination.rule_set_id)
+        award = rule_set.awards[nomination.award_code]
         rule = award.level_rule(nomination.level).council
+        written_opinions_count = written_opinions_count and rule_set.quorum_counts_written_opinions
         if rule.quorum.numerator * quorum.denominator > quorum.numerator * rule.quorum.denominator:
             quorum = rule.quorum
         recused = await recusals(session, nomination, members, rules)
@@ -162,7 +168,8 @@ async def convene(
         title=data.title,
         members=[MemberPlan(member_id=m.id, user_id=u.id, name=u.full_name) for m, u in members],
         items=items, quorum=quorum, closes_at=data.closes_at, convened_by=principal.actor,
-        calendar=calendar_data(settings, now.date()),
+        calendar=calendar_data(settings, vietnam_date(now)),
+        quorum_counts_written_opinions=written_opinions_count and bool(items),
     )
     return session_row, workflow_input
 

@@ -167,6 +167,7 @@ class RuleSetRead(RuleSetSummary):
     principle_articles: dict[str, str]
     reminder_working_days: list[int]
     women_preference_share: str
+    quorum_counts_written_opinions: bool = False  # absent members' written opinions toward the quorum
     awards: list[AwardRead]
 
 
@@ -394,6 +395,7 @@ def rule_set_read(rule_set: RuleSet) -> RuleSetRead:
         principle_articles=dict(rule_set.principle_articles),
         reminder_working_days=list(rule_set.reminder_working_days),
         women_preference_share=str(rule_set.women_preference_share),
+        quorum_counts_written_opinions=rule_set.quorum_counts_written_opinions,
         awards=[award_read(award, rule_set) for award in rule_set.awards.values()],
     )
 

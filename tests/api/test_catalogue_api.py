@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import update
 
 from models import AwardRecord
+from tests.clock import fixed_clock
 from tests.conftest import make_settings
 from tests.harness import Harness
 from thidua.db import create_engine
@@ -24,7 +25,8 @@ async def api(database_url, tmp_path) -> AsyncIterator[Harness]:
     """The app on the seeded database. These read APIs never reach Temporal, so the
     harness gets no test server (its client stays unset)."""
     engine = create_engine(database_url, pool_size=5)
-    harness = Harness(make_settings(database_url, tmp_path), engine, SimpleNamespace(client=None), "")
+    harness = Harness(make_settings(database_url, tmp_path), engine, SimpleNamespace(client=None), "",
+                      clock=fixed_clock())
     await harness.load_ids()
     try:
         yield harness
@@ -223,9 +225,12 @@ async def test_stored_person_verdict_for_city_certificate_of_merit(api: Harness)
     assert grounds["article"] == "Luật TĐKT 2022, Điều 74(1)"
     assert [d["code"] for d in grounds["details"]] == [
         "consecutive_titles", "excellent_with_initiatives", "city_movement", "city_influence"]
-    # Two excellent years, but one initiative (of two needed)
-    assert reason(verdict, "consecutive_ratings")["met"] is True
-    assert reason(verdict, "excellent_with_initiatives")["met"] is False
+    # Three excellent years, but one initiative in that period (of two needed): Art. 74(1)(d)
+    excellent = reason(verdict, "excellent_with_initiatives")
+    assert excellent["met"] is False and excellent["article"] == "Luật TĐKT 2022, Điều 74(1)(d)"
+    assert excellent["message_vi"].startswith(
+        "Đạt Hoàn thành xuất sắc nhiệm vụ 3 năm liên tục (năm 2024, 2025 và 2026); cần 2 sáng kiến hoặc "
+        "đề tài cấp cơ sở trở lên trong thời gian đó (các năm 2024–2026)")
 
     body["attestations"] = ["city_movement"]
     verdict = await api.ok("chutich", "/api/v1/eligibility/check", body)

@@ -48,10 +48,27 @@ def ratings(rating: str, *years: int) -> tuple[YearRating, ...]:
 
 
 def initiative(
-    id: int, year: int, scope: str = "base", *, research: bool = False, used: bool = False, title: str = ""
+    id: int,
+    year: int,
+    scope: str = "base",
+    *,
+    research: bool = False,
+    used: bool = False,
+    title: str = "",
+    grounded: tuple[str, int, str] | None = None,
 ) -> InitiativeFact:
+    """``grounded``: (award code, year, decision) of the award it already grounded (used)."""
+    code, grounded_year, ref = grounded if grounded else ("", None, "")
     return InitiativeFact(
-        id=id, year=year, scope=InitiativeScope(scope), is_research=research, used=used, title=title or f"Sáng kiến {id}"
+        id=id,
+        year=year,
+        scope=InitiativeScope(scope),
+        is_research=research,
+        used=used or grounded is not None,
+        title=title or f"Sáng kiến {id}",
+        grounded_award=code,
+        grounded_year=grounded_year,
+        grounded_ref=ref,
     )
 
 

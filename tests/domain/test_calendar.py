@@ -17,6 +17,8 @@ from domain.calendar import (
 )
 from domain.holiday_source import build_calendar_data, calendar_for
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.fixture(scope="module")
 def calendar() -> WorkingCalendar:

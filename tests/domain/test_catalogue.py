@@ -21,6 +21,8 @@ from thidua.catalogue_store import get_catalogue
 from .builders import collective, members, person, ratings, request, titles
 from .conftest import CATALOGUE_DIR, replace_once
 
+pytestmark = pytest.mark.fast
+
 AWARD_CODES = {
     "ldtt", "cstdcs", "ttldtt", "tdp_van_hoa", "gd_van_hoa", "giay_khen", "ttldxs", "cstd_thanh_pho",
     "bang_khen_thanh_pho", "co_thi_dua_thanh_pho", "bang_khen_thu_tuong", "cstd_toan_quoc",
@@ -266,6 +268,35 @@ def test_a_quota_set_by_an_override_caps_the_award(catalogue_copy: Path) -> None
     assert full.reason("quota").article == "Quy định thí điểm của thành phố"
     unknown = check_eligibility(request(candidate, "cstdcs"), rule_set)
     assert [r.code for r in unknown.unmet] == ["quota"]
+
+
+def test_whether_written_opinions_count_toward_the_quorum_is_a_rule_value(catalogue_copy: Path, catalogues) -> None:
+    # Not settled by the texts found (law-digest §3, §10): a value of each rule set, which
+    # the city may set; the default keeps the engine's behaviour (present members only).
+    for catalogue in catalogues.values():
+        assert [r.quorum_counts_written_opinions for r in catalogue.rule_sets] == [False, False]
+    replace_once(
+        catalogue_copy / "overrides" / "hai-phong.yaml",
+        "applies_to: [nd152-2025]\n",
+        "applies_to: [nd152-2025]\nquorum_counts_written_opinions: true\n",
+    )
+    city = load_catalogue(catalogue_copy, "hai-phong")
+    assert city.get("nd152-2025").quorum_counts_written_opinions is True
+    assert city.get("nd98-2023").quorum_counts_written_opinions is False  # not an override target
+    replace_once(
+        catalogue_copy / "nd98-2023.yaml",
+        "quorum_counts_written_opinions: false\n",
+        "quorum_counts_written_opinions: true\n",
+    )
+    assert load_catalogue(catalogue_copy).get("nd98-2023").quorum_counts_written_opinions is True
+    replace_once(
+        catalogue_copy / "nd98-2023.yaml",
+        "quorum_counts_written_opinions: true\n",
+        "quorum_counts_written_opinions: có\n",
+    )
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(catalogue_copy)
+    assert caught.value.key == "quorum_counts_written_opinions"
 
 
 # -- malformed files ---------------------------------------------------------------------

@@ -190,6 +190,25 @@ async def test_load_an_individual_and_check_her_city_title(factory: SessionFacto
     assert [r.code for r in again.unmet] == ["one_achievement_one_award"]
 
 
+async def test_a_used_initiative_names_the_award_it_grounded(factory: SessionFactory, catalogues, nd152) -> None:
+    # An initiative grounds one award only (Công văn 5007/BNV-TĐKT); a refusal names which.
+    await _seed_award_types(factory, catalogues)
+    lan_id = await _seed_person(factory)
+    async with factory() as session:
+        lan = await load_candidate(session, kind=NomineeKind.INDIVIDUAL, subject_id=lan_id, year=2026)
+    used = next(i for i in lan.initiatives if i.title == "Sổ tay tiếp dân")
+    assert (used.grounded_award, used.grounded_year) == ("cstdcs", 2024)
+    assert used.grounded_ref == "QĐ số 45/QĐ-UBND ngày 10/01/2025 của Chủ tịch UBND thành phố Hải Dương"
+    freed = next(i for i in lan.initiatives if i.title == "Bảng tin điện tử")
+    assert not freed.used and freed.grounded_award == ""  # its award was revoked
+
+    verdict = check_eligibility(request(lan, "giay_khen", initiative_id=used.id, attested=["exemplary"]), nd152)
+    assert verdict.reason("initiative_once").message_vi == (
+        "Sáng kiến “Sổ tay tiếp dân” (2024) đã được dùng làm căn cứ cho Chiến sĩ thi đua cơ sở năm 2024 "
+        "(QĐ số 45/QĐ-UBND ngày 10/01/2025 của Chủ tịch UBND thành phố Hải Dương)"
+    )
+
+
 async def test_an_open_matter_blocks_the_award(factory: SessionFactory, catalogues, nd152) -> None:
     await _seed_award_types(factory, catalogues)
     lan_id = await _seed_person(factory)

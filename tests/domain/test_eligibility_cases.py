@@ -28,6 +28,8 @@ from .builders import (
     titles,
 )
 
+pytestmark = pytest.mark.fast
+
 ND98 = "nd98-2023"
 ND152 = "nd152-2025"
 HAI_PHONG = "hai-phong"
@@ -102,6 +104,14 @@ CASES: list[Case] = [
                         initiatives=[initiative(9, 2026, used=True)]), "cstdcs", initiative_id=9),
          eligible=False, unmet=("excellent_or_initiative", "initiative_once"),
          says=("đã được dùng làm căn cứ cho một khen thưởng khác",)),
+    case("cstdcs-initiative-already-used-names-the-award", "Công văn 5007/BNV-TĐKT (2023)", ND152,
+         request(person(evaluations=GOOD_2026, awards=titles("ldtt", 2026),
+                        initiatives=[initiative(10, 2026, grounded=("giay_khen", 2026, "QĐ số 30/QĐ-UBND"))]),
+                 "cstdcs", initiative_id=10),
+         eligible=False, unmet=("excellent_or_initiative", "initiative_once"),
+         says=("“Sáng kiến 10” (2026) đã được dùng làm căn cứ cho Giấy khen của Chủ tịch Ủy ban nhân dân phường "
+               "năm 2026 (QĐ số 30/QĐ-UBND)",
+               "already used: “Sáng kiến 10” (2026) for Certificate of Merit of the ward chairman (Giấy khen) 2026")),
     case("cstdcs-without-ldtt", "Luật TĐKT 2022, Điều 23", ND152,
          request(person(evaluations=EXCELLENT_2026), "cstdcs"), eligible=False,
          unmet=("title_in_year",), says=("Cần đạt Lao động tiên tiến năm 2026",)),
@@ -244,16 +254,54 @@ CASES: list[Case] = [
          request(person(awards=titles("cstdcs", 2022, 2023, 2024), initiatives=[initiative(19, 2023, "city")]),
                  "cstd_thanh_pho", 2024), eligible=True),
     # -- Bằng khen of the city chairman (Law Art. 74) ------------------------------------
-    case("bk-tp-two-consecutive-cstdcs", "Luật TĐKT 2022, Điều 74(1)", ND152,
+    case("bk-tp-two-consecutive-cstdcs", "Luật TĐKT 2022, Điều 74(1)(d)", ND152,
          request(person(awards=titles("cstdcs", 2025, 2026)), "bang_khen_thanh_pho"), eligible=True),
-    case("bk-tp-excellent-two-years-two-initiatives", "Luật TĐKT 2022, Điều 74(1)", ND152,
+    case("bk-tp-excellent-two-years-two-initiatives", "Luật TĐKT 2022, Điều 74(1)(d)", ND152,
          request(person(evaluations=ratings("excellent", 2025, 2026),
                         initiatives=[initiative(21, 2025), initiative(22, 2026)]), "bang_khen_thanh_pho"),
          eligible=True),
-    case("bk-tp-one-initiative-only", "Luật TĐKT 2022, Điều 74(1)", ND152,
+    case("bk-tp-one-initiative-only", "Luật TĐKT 2022, Điều 74(1)(d)", ND152,
          request(person(evaluations=ratings("excellent", 2025, 2026), initiatives=[initiative(23, 2026)]),
                  "bang_khen_thanh_pho"), eligible=False, unmet=("individual_grounds",),
-         says=("Cần 2 sáng kiến hoặc đề tài cấp cơ sở trở lên trong các năm 2025–2026",)),
+         says=("cần 2 sáng kiến hoặc đề tài cấp cơ sở trở lên trong thời gian đó (các năm 2025–2026)",)),
+    # Art. 74(1)(d): "từ 02 năm trở lên" liên tục HTXSNV, the 2 initiatives "trong thời gian đó"
+    case("bk-tp-excellent-four-years-initiatives-early-in-the-run", "Luật TĐKT 2022, Điều 74(1)(d)", ND152,
+         request(person(evaluations=ratings("excellent", 2023, 2024, 2025, 2026),
+                        initiatives=[initiative(26, 2023), initiative(27, 2024)]), "bang_khen_thanh_pho"),
+         eligible=True, says=("4 năm liên tục (năm 2023, 2024, 2025 và 2026), trong thời gian đó có 2 sáng kiến",)),
+    case("bk-tp-initiative-before-the-excellent-run", "Luật TĐKT 2022, Điều 74(1)(d)", ND152,
+         request(person(evaluations=[*ratings("good", 2023), *ratings("excellent", 2024, 2025, 2026)],
+                        initiatives=[initiative(28, 2023), initiative(29, 2025)]), "bang_khen_thanh_pho"),
+         eligible=False, unmet=("individual_grounds",),
+         says=("trong thời gian đó (các năm 2024–2026) chưa dùng làm căn cứ khen thưởng; mới có 1",)),
+    # Art. 5(2)(c): the excellent years that grounded an earlier Bằng khen do not count again
+    # (the CSTĐCS route already guards this with after_last_award)
+    case("bk-tp-excellent-years-already-grounded-a-bang-khen", "Luật TĐKT 2022, Điều 5(2)(c)", ND152,
+         request(person(awards=[held("bang_khen_thanh_pho", 2025)],
+                        evaluations=ratings("excellent", 2024, 2025, 2026),
+                        initiatives=[initiative(30, 2026), initiative(31, 2026)]), "bang_khen_thanh_pho"),
+         eligible=False, unmet=("individual_grounds",),
+         says=("các năm 2024, 2025 đã dùng để xét Bằng khen của Chủ tịch Ủy ban nhân dân thành phố năm 2025, "
+               "không tính lại",)),
+    case("bk-tp-excellent-run-after-an-earlier-bang-khen", "Luật TĐKT 2022, Điều 74(1)(d)", ND152,
+         request(person(awards=[held("bang_khen_thanh_pho", 2024)],
+                        evaluations=ratings("excellent", 2023, 2024, 2025, 2026),
+                        initiatives=[initiative(32, 2025), initiative(33, 2026)]), "bang_khen_thanh_pho"),
+         eligible=True, says=("2 năm liên tục (năm 2025 và 2026)",)),
+    case("bk-tp-sudden-bang-khen-does-not-use-the-years", "NĐ 152/2025, Điều 4", ND152,
+         request(person(awards=[held("bang_khen_thanh_pho", 2025, AwardKind.SUDDEN)],
+                        evaluations=ratings("excellent", 2025, 2026),
+                        initiatives=[initiative(34, 2025), initiative(35, 2026)]), "bang_khen_thanh_pho"),
+         eligible=True),
+    case("bk-tp-nd98-excellent-years-already-grounded-a-bang-khen", "Luật TĐKT 2022, Điều 5(2)(c)", ND98,
+         request(person(awards=[held("bang_khen_thanh_pho", 2023)],
+                        evaluations=ratings("excellent", 2023, 2024),
+                        initiatives=[initiative(36, 2024), initiative(37, 2024)]), "bang_khen_thanh_pho", 2024),
+         eligible=False, unmet=("individual_grounds",), says=("không tính lại",)),
+    case("bk-tp-collective-excellent-years-already-grounded-a-bang-khen", "Luật TĐKT 2022, Điều 5(2)(c)", ND152,
+         request(collective(awards=[held("bang_khen_thanh_pho", 2025)], evaluations=ratings("excellent", 2025, 2026)),
+                 "bang_khen_thanh_pho"),
+         eligible=False, unmet=("collective_grounds",), says=("không tính lại",)),
     case("bk-tp-collective-two-ttldxs", "Luật TĐKT 2022, Điều 74(2)", ND152,
          request(collective(awards=titles("ttldxs", 2025, 2026)), "bang_khen_thanh_pho"), eligible=True),
     case("bk-tp-household-contribution", "Luật TĐKT 2022, Điều 74(3)", ND152,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain.thresholds import MAJORITY, Threshold
+from domain.thresholds import MAJORITY, Threshold, quorum_met
+
+pytestmark = pytest.mark.fast
 
 
 @pytest.mark.parametrize(
@@ -85,3 +87,11 @@ def test_text_form() -> None:
     assert str(MAJORITY) == "> 1/2"
     assert str(Threshold.parse("66.5%")) == "≥ 66.5%"
     assert Threshold.parse(str(Threshold.parse("66.5%"))) == Threshold(665, 1000)
+
+
+def test_written_opinions_count_toward_the_quorum_only_where_the_rule_set_says_so() -> None:
+    # 5 members, quorum ≥ 2/3: 3 present and 1 absent member who sent a written opinion.
+    two_thirds = Threshold.parse("≥2/3")
+    assert not quorum_met(two_thirds, present=3, written=1, members=5, written_opinions_count=False)
+    assert quorum_met(two_thirds, present=3, written=1, members=5, written_opinions_count=True)
+    assert quorum_met(two_thirds, present=4, written=0, members=5, written_opinions_count=False)
