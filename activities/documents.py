@@ -121,8 +121,20 @@ class IssuedDecision:
 
 
 @dataclass
+class WrittenOpinion:
+    """An absent member's written opinion (ý kiến bằng văn bản): the text only, never the
+    member's choices."""
+
+    member_id: int  # council_members.id
+    text: str
+
+
+@dataclass
 class IssueMinutesInput:
     session_id: int
+    # Carried by the council session workflow, the only place that holds them: no table
+    # keeps a member's words beside their ballot.
+    written_opinions: list[WrittenOpinion] = field(default_factory=list)
 
 
 @dataclass
@@ -866,7 +878,9 @@ def _threshold_text(rule: VoteRule, threshold: float) -> str:
     return f"Từ {vn_number(percent, 0 if percent % 1 == 0 else 1)}% trở lên"
 
 
-async def _minutes_context(session: AsyncSession, session_id: int) -> tuple[dict[str, Any], CouncilSession]:
+async def _minutes_context(
+    session: AsyncSession, session_id: int, written_opinions: list[WrittenOpinion] | None = None
+) -> tuple[dict[str, Any], CouncilSession]:
     council_session = await session.get(CouncilSession, session_id)
     if council_session is None:
         raise DocumentError(
@@ -927,6 +941,11 @@ async def _minutes_context(session: AsyncSession, session_id: int) -> tuple[dict
         }
         for member, name in members
     ]
+    # In the order of the members' list; a section of its own, apart from the tallies.
+    opinions = {o.member_id: o.text for o in written_opinions or ()}
+    opinion_rows = [
+        {"name": name, "text": opinions[member.id]} for member, name in members if member.id in opinions
+    ]
     agenda = []
     for item, nomination, award_name in items:
         share = item.agree / member_count * 100 if member_count else 0
@@ -969,6 +988,7 @@ async def _minutes_context(session: AsyncSession, session_id: int) -> tuple[dict
         "quorate": council_session.status == SessionStatus.CLOSED,
         "quorum": vn_number(council_session.quorum_fraction * 100, 0),
         "members": member_rows,
+        "written_opinions": opinion_rows,
         "agenda": agenda,
         "passed_count": sum(1 for a in agenda if a["passed"]),
         "chair": chair,
@@ -1327,14 +1347,17 @@ class DocumentActivities:
 
     @activity.defn
     async def issue_minutes(self, data: IssueMinutesInput) -> DocumentRef:
-        """The minutes of a closed council session (tallies only: the ballot is secret)."""
+        """The minutes of a closed council session: the tallies (the ballot is secret) and
+        the absent members' written opinions, each under the member's name."""
         key = f"minutes-{data.session_id}"
         try:
             async with self.session_factory() as session:
                 existing = await _document_by_key(session, key)
                 if existing is not None:
                     return DocumentRef(document_id=existing.id, sha256=existing.sha256)
-                context, council_session = await _minutes_context(session, data.session_id)
+                context, council_session = await _minutes_context(
+                    session, data.session_id, data.written_opinions
+                )
                 authority_id = council_session.authority_id
         except DocumentError as exc:
             raise exc.to_application_error() from exc

@@ -191,6 +191,7 @@ async def apply_session_change(session: AsyncSession, change: SessionChange) -> 
         actor_user_id=change.actor_user_id,
         actor_name=change.actor_name,
         to_stage=change.status.value,
+        reason=change.reason,
     )
     if not added:
         return False

@@ -628,6 +628,7 @@ ACTION_NAMES: dict[str, dict[str, str]] = {
         council_passed=("Hội đồng thông qua", "Passed by the council"),
         council_failed=("Hội đồng không thông qua", "Not passed by the council"),
         council_inquorate=("Phiên họp không đủ số thành viên", "Council inquorate"),
+        removed_from_agenda=("Rút khỏi chương trình phiên họp", "Removed from the agenda"),
         included_in_document=("Đưa vào dự thảo văn bản", "Included in a draft"),
         removed_from_document=("Rút khỏi dự thảo văn bản", "Removed from a draft"),
         forwarded=("Trình lên cấp trên", "Forwarded"),

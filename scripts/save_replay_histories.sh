@@ -2,10 +2,14 @@
 # Saves the histories of the nomination, council session, decision and revocation
 # workflows that the end-to-end tests drive, as fixtures for the replay test
 # (tests/replay/test_replay_engine.py). Run it after a deliberate, patched change to those
-# workflows, keeping the old files too: running nominations have the old histories.
+# workflows, keeping the old files too: running nominations have the old histories (first
+# rename those it would overwrite to <name>-before-<patch>.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=tests/replay/histories
 .venv/bin/python -m pytest -q -p no:cacheprovider tests/workflows/test_nomination_chain.py \
   tests/workflows/test_nomination_flow.py -k "sqlite and not worker_stopped" --save-histories "$out"
+# A session and a decision whose wait for a nomination's confirmation ran out (ACK_TIMEOUT).
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/workflows/test_acknowledgements.py \
+  -k never_confirms --save-histories "$out"
 ls "$out" | wc -l

@@ -391,3 +391,34 @@ async def dev_harness(request, database_url, tmp_path, dev_server_env, task_queu
         folder = request.config.getoption("--save-histories")
         if folder:
             await _save_histories(harness, Path(folder), request.node.name)
+
+
+# ---------------------------------------------------------------------------------------
+# Unfinished handlers are errors
+
+
+def unfinished_handler_errors(caplog) -> list[BaseException]:
+    """The unfinished-handler errors the worker logged during this test."""
+    from temporalio.workflow import UnfinishedSignalHandlersWarning, UnfinishedUpdateHandlersWarning
+
+    return [
+        record.exc_info[1]
+        for when in ("setup", "call", "teardown")
+        for record in caplog.get_records(when)
+        if record.exc_info
+        and isinstance(
+            record.exc_info[1], UnfinishedUpdateHandlersWarning | UnfinishedSignalHandlersWarning
+        )
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _unfinished_handlers_fail_the_test(caplog):
+    """pyproject.toml turns the SDK's unfinished update/signal handler warnings into errors.
+    A workflow raises them in a worker thread, where the error fails the workflow task (the
+    worker logs it and Temporal retries the task): a test that never awaits that workflow
+    would still pass. Fail it here (tests/workflows/test_unfinished_handlers.py)."""
+    yield
+    raised = unfinished_handler_errors(caplog)
+    if raised:
+        pytest.fail(f"a workflow returned while a handler still ran: {raised[0]}", pytrace=False)

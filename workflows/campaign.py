@@ -215,8 +215,7 @@ class CampaignWorkflow:
             return self._version != version
 
     async def _continue_as_new(self, *, next_year: bool) -> NoReturn:
-        await self._notifier.drain()
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._settle()
         state = self._state
         if next_year:
             state = replace(
@@ -247,13 +246,19 @@ class CampaignWorkflow:
                 changes={"years_done": ["", ", ".join(str(y) for y in self._state.years_done)]},
             )
         )
-        await self._notifier.drain()
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._settle()
         return CampaignOutcome(
             campaign_id=self._in.campaign_id,
             years_done=list(self._state.years_done),
             runs=self._state.run,
             amendments=len(self._state.amendments),
+        )
+
+    async def _settle(self) -> None:
+        """Handlers first, then the notices they started (patched: runs from before the fix
+        drained first)."""
+        await self._notifier.after_handlers(
+            handlers_first=workflow.patched("handlers-then-notices")
         )
 
     # ---- the steps ------------------------------------------------------------------------

@@ -1,10 +1,16 @@
-"""Timeouts and retry policies shared by the workflows."""
+"""Timeouts, retry policies and helpers shared by the workflows."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TypeVar
 
+from temporalio import workflow
 from temporalio.common import RetryPolicy
+
+from .contracts import SignalName
+
+P = TypeVar("P")
 
 # Projection writes run as local activities. A database outage must delay them, never
 # lose them: retry without limit, backing off to a minute.
@@ -26,3 +32,15 @@ DOCUMENT_RETRY = RetryPolicy(
 )
 
 MAX_TEXT = 2000
+
+# A nomination asked to confirm its place on an agenda or in a document answers within
+# seconds (minutes in a year-end burst, or across a worker restart). One that has not
+# answered after an hour is stuck (a failing workflow task, a missing handler): the asker
+# stops waiting for it, takes it off and says so in its audit trail, rather than hang.
+ACK_TIMEOUT = timedelta(hours=1)
+
+
+async def signal_workflow(workflow_id: str, signal: SignalName[P], payload: P) -> None:
+    """Signal another workflow by the name its types module declares. Raises
+    ApplicationError when that workflow is no longer running."""
+    await workflow.get_external_workflow_handle(workflow_id).signal(signal.name, payload)

@@ -7,8 +7,26 @@ New fields always get defaults so that running workflows keep replaying.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from domain.vocabulary import Level, Role
+
+P = TypeVar("P")
+
+
+@dataclass(frozen=True)
+class SignalName(Generic[P]):
+    """A signal of another workflow: its name and the one dataclass it carries.
+
+    The constant lives in the receiver's types module, beside its other types, so the
+    sender needs neither the receiver's workflow module nor a string literal
+    (``workflows.common.signal_workflow`` sends it). tests/workflows/test_signal_names.py
+    checks that each one names a real ``@workflow.signal`` of its receiver taking
+    ``payload``."""
+
+    receiver: str  # the receiving workflow type
+    name: str
+    payload: type[P]
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,13 @@ Ballots are secret: the choices live only in this workflow (whose payloads are
 encrypted); queries, tables and minutes show who has voted and the tallies, never how
 anyone voted.
 
+An absent member's written opinion (ý kiến bằng văn bản) goes into the minutes under the
+member's name, apart from the tallies: never beside a choice.
+
 Updates: cast_ballot, close. Signal: agenda_ack (from nominations). Query: status.
-Timers: a reminder to members who have not voted, the deadline.
+Timers: the wait for every nomination to confirm its place on the agenda (one that has
+not after ``ACK_TIMEOUT`` is taken off it, in the audit trail), a reminder to members who
+have not voted, the deadline.
 """
 
 from __future__ import annotations
@@ -27,7 +32,15 @@ from domain.calendar import VIETNAM_TZ
 from domain.thresholds import quorum_met
 from domain.vocabulary import BallotMode, Choice, ItemResult, Role, SessionStatus
 
-from .common import DOCUMENT_RETRY, DOCUMENT_TIMEOUT, RECORD_RETRY, RECORD_TIMEOUT
+from .common import (
+    ACK_TIMEOUT,
+    DOCUMENT_RETRY,
+    DOCUMENT_TIMEOUT,
+    MAX_TEXT,
+    RECORD_RETRY,
+    RECORD_TIMEOUT,
+    signal_workflow,
+)
 from .contracts import NoticeRequest, Recipient
 from .council_types import (
     AgendaAck,
@@ -41,11 +54,11 @@ from .council_types import (
     SessionStatusView,
 )
 from .errors import conflict, forbidden, invalid, wrong_stage
-from .nomination_types import AgendaPlacement, CouncilResult
+from .nomination_types import COUNCIL_RESULT, PLACED_ON_AGENDA, AgendaPlacement, CouncilResult
 from .notify import Notifier
 
 with workflow.unsafe.imports_passed_through():
-    from activities.documents import DocumentActivities, IssueMinutesInput
+    from activities.documents import DocumentActivities, IssueMinutesInput, WrittenOpinion
     from activities.projection import ProjectionActivities
 
 
@@ -60,6 +73,8 @@ class CouncilSessionWorkflow:
         self._items: dict[int, AgendaItemPlan] = {i.nomination_id: i for i in input.items}
         self._acks: dict[int, bool] = {}
         self._sheets: dict[int, tuple[BallotMode, dict[str, Choice]]] = {}
+        self._opinions: dict[int, str] = {}  # absent member → written opinion (no choices)
+        self._unconfirmed: set[int] = set()  # nominations taken off for not confirming
         self._receipts: list[BallotReceiptView] = []
         self._status = SessionStatus.OPEN
         self._close_requested = False
@@ -73,16 +88,17 @@ class CouncilSessionWorkflow:
                                         actor_name=input.convened_by.name))
         for item in input.items:
             try:
-                await workflow.get_external_workflow_handle(item.nomination_workflow_id).signal(
-                    "placed_on_agenda",
+                await signal_workflow(
+                    item.nomination_workflow_id,
+                    PLACED_ON_AGENDA,
                     AgendaPlacement(session_id=input.session_id,
                                     session_workflow_id=workflow.info().workflow_id),
                 )
             except ApplicationError:
                 self._acks[item.nomination_id] = False  # the nomination is closed
-        await workflow.wait_condition(lambda: len(self._acks) == len(self._items))
+        await self._wait_for_acks()
         for nomination_id, accepted in self._acks.items():
-            if not accepted:
+            if not accepted and nomination_id not in self._unconfirmed:
                 change = self._change("item_withdrawn")
                 change.withdrawn_nomination_id = nomination_id
                 await self._record(change)
@@ -100,7 +116,14 @@ class CouncilSessionWorkflow:
         self._tally_recorded = True
         await workflow.execute_activity_method(
             DocumentActivities.issue_minutes,
-            IssueMinutesInput(session_id=input.session_id),
+            IssueMinutesInput(
+                session_id=input.session_id,
+                written_opinions=[
+                    WrittenOpinion(member_id=member_id, text=self._opinions[member_id])
+                    for member_id in self._members
+                    if member_id in self._opinions
+                ],
+            ),
             start_to_close_timeout=DOCUMENT_TIMEOUT,
             retry_policy=DOCUMENT_RETRY,
         )
@@ -109,8 +132,9 @@ class CouncilSessionWorkflow:
                 continue
             item = self._items[tally.nomination_id]
             try:
-                await workflow.get_external_workflow_handle(item.nomination_workflow_id).signal(
-                    "council_result",
+                await signal_workflow(
+                    item.nomination_workflow_id,
+                    COUNCIL_RESULT,
                     CouncilResult(
                         session_id=input.session_id,
                         passed=tally.result == ItemResult.PASSED,
@@ -135,6 +159,53 @@ class CouncilSessionWorkflow:
         await self._notifier.drain()
         return self.status()
 
+    async def _wait_for_acks(self) -> None:
+        """Every nomination on the agenda confirms or declines its place. One that has not
+        answered after ACK_TIMEOUT is taken off the agenda, in the audit trail, and told so;
+        the council votes on the others. (Patched: sessions opened before the bound wait
+        without one.)"""
+        answered = lambda: len(self._acks) == len(self._items)  # noqa: E731
+        if not workflow.patched("bounded-agenda-ack"):
+            await workflow.wait_condition(answered)
+            return
+        try:
+            await workflow.wait_condition(answered, timeout=ACK_TIMEOUT)
+            return
+        except TimeoutError:
+            if answered():
+                return
+        minutes = int(ACK_TIMEOUT.total_seconds() // 60)
+        for nomination_id, item in self._items.items():
+            if nomination_id in self._acks:
+                continue
+            self._acks[nomination_id] = False
+            self._unconfirmed.add(nomination_id)
+            reason = (
+                f"Đề nghị số {nomination_id} không xác nhận việc đưa vào chương trình phiên họp "
+                f"sau {minutes} phút: không xét tại phiên họp này / nomination {nomination_id} "
+                f"did not confirm its place on the agenda within {minutes} minutes: it is not "
+                "considered at this session"
+            )
+            workflow.logger.error("%s: %s", item.nomination_workflow_id, reason)
+            change = self._change("agenda_unconfirmed")
+            change.withdrawn_nomination_id = nomination_id
+            change.reason = reason
+            await self._record(change)
+            # Should it wake up, the nomination finds this after the placement: it goes back
+            # to waiting for a council.
+            try:
+                await signal_workflow(
+                    item.nomination_workflow_id,
+                    COUNCIL_RESULT,
+                    CouncilResult(
+                        session_id=self._in.session_id, passed=False, inquorate=True,
+                        agree=0, disagree=0, abstain=0, member_count=len(self._members),
+                        threshold=str(item.threshold), removed_reason=reason,
+                    ),
+                )
+            except ApplicationError:
+                pass  # closed meanwhile
+
     async def _wait_until_done(self, moment) -> bool:
         """Wait until every member has voted or the session is closed, at most until
         ``moment``; True when done before it."""
@@ -155,6 +226,8 @@ class CouncilSessionWorkflow:
         member_id = sheet.actor.member_id_in(self._in.council_id)
         assert member_id is not None
         self._sheets[member_id] = (sheet.mode, dict(sheet.choices))
+        if sheet.mode == BallotMode.WRITTEN and sheet.written_opinion.strip():
+            self._opinions[member_id] = sheet.written_opinion.strip()
         receipt = BallotReceiptView(member_id=member_id, mode=sheet.mode, cast_at=workflow.now())
         self._receipts.append(receipt)
         change = self._change("ballot_cast", actor_user_id=sheet.actor.user_id,
@@ -192,6 +265,14 @@ class CouncilSessionWorkflow:
         for key, choice in sheet.choices.items():
             if choice not in (Choice.AGREE, Choice.DISAGREE, Choice.ABSTAIN):
                 raise invalid(f"choices.{key}", "Lựa chọn không hợp lệ", "invalid choice")
+        if sheet.written_opinion.strip() and sheet.mode != BallotMode.WRITTEN:
+            raise invalid("written_opinion",
+                          "Ý kiến bằng văn bản dành cho thành viên vắng mặt: chọn hình thức "
+                          "gửi ý kiến bằng văn bản",
+                          "a written opinion is for an absent member: choose the written mode")
+        if len(sheet.written_opinion) > MAX_TEXT:
+            raise invalid("written_opinion", f"Tối đa {MAX_TEXT} ký tự",
+                          f"at most {MAX_TEXT} characters")
 
     @workflow.update
     async def close(self, command: CloseCommand) -> SessionStatusView:
@@ -212,7 +293,9 @@ class CouncilSessionWorkflow:
 
     @workflow.signal
     def agenda_ack(self, ack: AgendaAck) -> None:
-        if ack.nomination_id in self._items:
+        # The first answer counts: an item the session stopped waiting for stays off the
+        # agenda (and its nomination was told so).
+        if ack.nomination_id in self._items and ack.nomination_id not in self._acks:
             self._acks[ack.nomination_id] = ack.accepted
 
     @workflow.query

@@ -9,7 +9,9 @@ from domain.calendar import CalendarData
 from domain.thresholds import Threshold
 from domain.vocabulary import BallotMode, Choice, ItemResult, SessionStatus, VoteRule
 
-from .contracts import Actor
+from .contracts import Actor, SignalName
+
+COUNCIL_SESSION_WORKFLOW = "CouncilSessionWorkflow"  # the workflow type these signals go to
 
 
 def session_workflow_id(session_id: int) -> str:
@@ -60,6 +62,12 @@ class AgendaAck:
     nomination_id: int
     accepted: bool
     reason: str = ""
+
+
+# A nomination confirms (or declines) its place on the agenda.
+AGENDA_ACK: SignalName[AgendaAck] = SignalName(
+    COUNCIL_SESSION_WORKFLOW, "agenda_ack", AgendaAck
+)
 
 
 @dataclass
@@ -119,7 +127,7 @@ class SessionChange:
     session_id: int
     workflow_id: str
     seq: int
-    action: str  # opened | ballot_cast | item_withdrawn | closed | inquorate
+    action: str  # opened | ballot_cast | item_withdrawn | agenda_unconfirmed | closed | inquorate
     occurred_at: datetime
     actor_user_id: int | None = None
     actor_name: str = ""
@@ -129,3 +137,4 @@ class SessionChange:
     written_count: int = 0
     tallies: list[ItemTally] = field(default_factory=list)
     withdrawn_nomination_id: int | None = None
+    reason: str = ""

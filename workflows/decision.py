@@ -8,7 +8,9 @@ PHÓ CHỦ TỊCH"). Signing numbers, renders and signs the PDF (an activity), t
 nomination hears that it was granted or forwarded.
 
 Updates: sign, delegate, remove_item, cancel. Signal: inclusion_ack. Query: status.
-Timers: reminders to the signer, escalation to the standing body when overdue.
+Timers: the wait for every nomination to confirm its place (one that has not after
+``ACK_TIMEOUT`` is left out of the document, in the audit trail), reminders to the signer,
+escalation to the standing body when overdue.
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from domain.calendar import VIETNAM_TZ, WorkingCalendar
 from domain.vocabulary import DecisionKind, DecisionStatus, Role, SignerCapacity
 
-from .common import DOCUMENT_RETRY, DOCUMENT_TIMEOUT, MAX_TEXT, RECORD_RETRY, RECORD_TIMEOUT
+from .common import (
+    ACK_TIMEOUT,
+    DOCUMENT_RETRY,
+    DOCUMENT_TIMEOUT,
+    MAX_TEXT,
+    RECORD_RETRY,
+    RECORD_TIMEOUT,
+    signal_workflow,
+)
 from .contracts import Actor, NoticeRequest, Recipient
 from .decision_types import (
     CancelCommand,
@@ -35,7 +45,14 @@ from .decision_types import (
     SignResult,
 )
 from .errors import conflict, forbidden, invalid, wrong_stage
-from .nomination_types import DocumentIssued, DocumentPlacement, DocumentWithdrawn
+from .nomination_types import (
+    DOCUMENT_ISSUED,
+    DOCUMENT_WITHDRAWN,
+    INCLUDED_IN_DOCUMENT,
+    DocumentIssued,
+    DocumentPlacement,
+    DocumentWithdrawn,
+)
 from .notify import Notifier
 
 with workflow.unsafe.imports_passed_through():
@@ -58,8 +75,6 @@ class DecisionWorkflow:
         self._issued: SignResult | None = None
         self._cancel_reason: str | None = None
         self._due: datetime | None = None
-        self._reminded: set[int] = set()
-        self._escalated = False
         self._seq = 0
 
     @workflow.run
@@ -72,13 +87,11 @@ class DecisionWorkflow:
         )
         for item in input.items:
             try:
-                await workflow.get_external_workflow_handle(item.nomination_workflow_id).signal(
-                    "included_in_document", placement
-                )
+                await signal_workflow(item.nomination_workflow_id, INCLUDED_IN_DOCUMENT, placement)
             except ApplicationError:
                 self._acks[item.nomination_id] = False
-        await workflow.wait_condition(lambda: len(self._acks) == len(self._items))
-        declined = [n for n, ok in self._acks.items() if not ok]
+        await self._wait_for_acks()
+        declined = [n for n, ok in self._acks.items() if not ok and n in self._items]
         for nomination_id in declined:
             del self._items[nomination_id]
         if declined:
@@ -106,6 +119,42 @@ class DecisionWorkflow:
         await self._notifier.drain()
         return self.status()
 
+    async def _wait_for_acks(self) -> None:
+        """Every nomination confirms or declines its place in the draft. Those that have
+        not answered after ACK_TIMEOUT are left out, in the audit trail, and told so; the
+        others go on to signature. (Patched: drafts made before the bound wait without
+        one.)"""
+        answered = lambda: len(self._acks) == len(self._items)  # noqa: E731
+        if not workflow.patched("bounded-inclusion-ack"):
+            await workflow.wait_condition(answered)
+            return
+        try:
+            await workflow.wait_condition(answered, timeout=ACK_TIMEOUT)
+            return
+        except TimeoutError:
+            if answered():
+                return
+        missing = [n for n in self._items if n not in self._acks]
+        numbers = ", ".join(str(n) for n in missing)
+        minutes = int(ACK_TIMEOUT.total_seconds() // 60)
+        reason = (
+            f"Đề nghị số {numbers} không xác nhận việc đưa vào dự thảo sau {minutes} phút: "
+            f"không có trong văn bản này / nomination {numbers} did not confirm its place in "
+            f"the draft within {minutes} minutes: left out of this document"
+        )
+        workflow.logger.error("%s: %s", workflow.info().workflow_id, reason)
+        left_out = []
+        for nomination_id in missing:
+            self._acks[nomination_id] = False
+            left_out.append(self._items.pop(nomination_id))
+        change = self._change("items_unconfirmed", reason=reason)
+        change.removed_nomination_ids = missing
+        await self._record(change)
+        # Should one wake up, it finds this after the placement: it waits for a document
+        # again.
+        for item in left_out:
+            await self._tell_withdrawn(item.nomination_workflow_id, reason)
+
     async def _wait_for_signature(self) -> None:
         done = lambda: self._issued is not None or self._cancel_reason is not None  # noqa: E731
         assert self._due is not None
@@ -127,7 +176,6 @@ class DecisionWorkflow:
             except TimeoutError:
                 pass
         if not done():
-            self._escalated = True
             await self._record(self._change("escalated"))
             self._notify(
                 "escalation",
@@ -146,9 +194,7 @@ class DecisionWorkflow:
         )
         for item in self._items.values():
             try:
-                await workflow.get_external_workflow_handle(item.nomination_workflow_id).signal(
-                    "document_issued", message
-                )
+                await signal_workflow(item.nomination_workflow_id, DOCUMENT_ISSUED, message)
             except ApplicationError:
                 workflow.logger.warning("nomination %s closed before the decision reached it",
                                         item.nomination_id)
@@ -169,8 +215,8 @@ class DecisionWorkflow:
 
     async def _tell_withdrawn(self, workflow_id: str, reason: str) -> None:
         try:
-            await workflow.get_external_workflow_handle(workflow_id).signal(
-                "document_withdrawn", DocumentWithdrawn(self._in.decision_id, reason)
+            await signal_workflow(
+                workflow_id, DOCUMENT_WITHDRAWN, DocumentWithdrawn(self._in.decision_id, reason)
             )
         except ApplicationError:
             pass  # the nomination is already closed
@@ -281,7 +327,9 @@ class DecisionWorkflow:
 
     @workflow.signal
     def inclusion_ack(self, ack: InclusionAck) -> None:
-        if ack.nomination_id in self._items:
+        # The first answer counts: a nomination the draft stopped waiting for stays out
+        # (and was told so).
+        if ack.nomination_id in self._items and ack.nomination_id not in self._acks:
             self._acks[ack.nomination_id] = ack.accepted
 
     @workflow.query

@@ -11,7 +11,9 @@ from datetime import date, datetime
 from domain.calendar import CalendarData, Duration
 from domain.vocabulary import DecisionKind, DecisionStatus, SignerCapacity
 
-from .contracts import Actor
+from .contracts import Actor, SignalName
+
+DECISION_WORKFLOW = "DecisionWorkflow"  # the workflow type these signals go to
 
 
 def decision_workflow_id(decision_id: int) -> str:
@@ -47,6 +49,12 @@ class InclusionAck:
     nomination_id: int
     accepted: bool
     reason: str = ""
+
+
+# A nomination confirms (or declines) its place in the draft.
+INCLUSION_ACK: SignalName[InclusionAck] = SignalName(
+    DECISION_WORKFLOW, "inclusion_ack", InclusionAck
+)
 
 
 @dataclass
@@ -104,7 +112,9 @@ class DecisionChange:
     decision_id: int
     workflow_id: str
     seq: int
-    action: str  # drafted | item_removed | delegated | signature_requested | issued | cancelled
+    # drafted | items_declined | items_unconfirmed | signature_requested | item_removed |
+    # delegated | escalated | issued | cancelled
+    action: str
     occurred_at: datetime
     status: DecisionStatus
     actor_user_id: int | None = None

@@ -92,15 +92,20 @@ class ExemplarWorkflow:
             await self._record(self._change("discovered", None, actor=input.proposed_by))
         while not self._done():
             if workflow.info().is_continue_as_new_suggested():
-                await self._notifier.drain()
-                await workflow.wait_condition(workflow.all_handlers_finished)
+                await self._settle()
                 workflow.continue_as_new(
                     replace(self._in, state=replace(self._s, run=self._s.run + 1))
                 )
             await self._wait_for_alarm()
-        await self._notifier.drain()
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._settle()
         return self._result()
+
+    async def _settle(self) -> None:
+        """Handlers first, then the notices they started (patched: runs from before the fix
+        drained first)."""
+        await self._notifier.after_handlers(
+            handlers_first=workflow.patched("handlers-then-notices")
+        )
 
     def _done(self) -> bool:
         return self._finished or self._s.stage == ExemplarStage.DROPPED

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TypeVar
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 from domain.calendar import VIETNAM_TZ, Duration, WorkingCalendar, format_vn_date
 from domain.permissions import Command, NominationContext, stage_commands
@@ -38,10 +39,17 @@ from domain.vocabulary import (
     VoteRule,
 )
 
-from .common import DOCUMENT_RETRY, DOCUMENT_TIMEOUT, MAX_TEXT, RECORD_RETRY, RECORD_TIMEOUT
-from .contracts import Actor, NoticeRequest, Recipient
-from .council_types import AgendaAck
-from .decision_types import InclusionAck
+from .common import (
+    DOCUMENT_RETRY,
+    DOCUMENT_TIMEOUT,
+    MAX_TEXT,
+    RECORD_RETRY,
+    RECORD_TIMEOUT,
+    signal_workflow,
+)
+from .contracts import Actor, NoticeRequest, Recipient, SignalName
+from .council_types import AGENDA_ACK, AgendaAck
+from .decision_types import INCLUSION_ACK, InclusionAck
 from .errors import enforce, incomplete, invalid, wrong_stage
 from .nomination_types import (
     AgendaPlacement,
@@ -71,6 +79,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.documents import DocumentActivities, PublicNoticeInput
     from activities.projection import ProjectionActivities
 
+Ack = TypeVar("Ack")
 
 
 @dataclass
@@ -460,10 +469,10 @@ class NominationWorkflow:
 
     @workflow.signal
     async def placed_on_agenda(self, placement: AgendaPlacement) -> None:
-        session = workflow.get_external_workflow_handle(placement.session_workflow_id)
+        session = placement.session_workflow_id
         if self._stage != Stage.AWAITING_COUNCIL or self._level.council_id is None:
-            await session.signal(
-                "agenda_ack",
+            await self._answer(
+                session, AGENDA_ACK,
                 AgendaAck(self._in.nomination_id, accepted=False, reason=self._stage.value),
             )
             return
@@ -472,7 +481,7 @@ class NominationWorkflow:
             Stage.IN_COUNCIL, "placed_on_agenda", stage_due=self._level_due,
             council_session_id=placement.session_id,
         )
-        await session.signal("agenda_ack", AgendaAck(self._in.nomination_id, accepted=True))
+        await self._answer(session, AGENDA_ACK, AgendaAck(self._in.nomination_id, accepted=True))
         await self._record(change)
 
     @workflow.signal
@@ -485,10 +494,16 @@ class NominationWorkflow:
         )
         if result.inquorate:
             self._session_id = None
-            change = self._enter(
-                Stage.AWAITING_COUNCIL, "council_inquorate", stage_due=self._level_due,
-                reason="Phiên họp không đủ số thành viên tham dự / the session had no quorum",
-            )
+            if result.removed_reason:  # it did not confirm its place on the agenda in time
+                change = self._enter(
+                    Stage.AWAITING_COUNCIL, "removed_from_agenda", stage_due=self._level_due,
+                    reason=result.removed_reason,
+                )
+            else:
+                change = self._enter(
+                    Stage.AWAITING_COUNCIL, "council_inquorate", stage_due=self._level_due,
+                    reason="Phiên họp không đủ số thành viên tham dự / the session had no quorum",
+                )
             await self._record(change)
         elif result.passed:
             change = self._enter(
@@ -504,13 +519,13 @@ class NominationWorkflow:
 
     @workflow.signal
     async def included_in_document(self, placement: DocumentPlacement) -> None:
-        decision = workflow.get_external_workflow_handle(placement.decision_workflow_id)
+        decision = placement.decision_workflow_id
         expected = (
             DecisionKind.DECISION if self._level.decides else DecisionKind.SUBMISSION
         )
         if self._stage != self._awaiting_document_stage() or placement.kind != expected:
-            await decision.signal(
-                "inclusion_ack",
+            await self._answer(
+                decision, INCLUSION_ACK,
                 InclusionAck(self._in.nomination_id, accepted=False, reason=self._stage.value),
             )
             return
@@ -519,8 +534,20 @@ class NominationWorkflow:
             Stage.SIGNING, "included_in_document", stage_due=self._level_due,
             decision_id=placement.decision_id,
         )
-        await decision.signal("inclusion_ack", InclusionAck(self._in.nomination_id, accepted=True))
+        await self._answer(
+            decision, INCLUSION_ACK, InclusionAck(self._in.nomination_id, accepted=True)
+        )
         await self._record(change)
+
+    async def _answer(self, workflow_id: str, signal: SignalName[Ack], ack: Ack) -> None:
+        """Confirm (or decline) a place on an agenda or in a document. An asker that is no
+        longer running stopped waiting (``ACK_TIMEOUT``) and took this nomination off: what
+        it sent then (a result or a withdrawal) follows and puts the nomination back."""
+        try:
+            await signal_workflow(workflow_id, signal, ack)
+        except ApplicationError:
+            workflow.logger.warning("%s is no longer running: %s not delivered",
+                                    workflow_id, signal.name)
 
     @workflow.signal
     async def document_withdrawn(self, withdrawn: DocumentWithdrawn) -> None:

@@ -20,7 +20,9 @@ from domain.vocabulary import (
     VoteRule,
 )
 
-from .contracts import Actor
+from .contracts import Actor, SignalName
+
+NOMINATION_WORKFLOW = "NominationWorkflow"  # the workflow type these signals go to
 
 
 def nomination_workflow_id(nomination_id: int) -> str:
@@ -162,6 +164,9 @@ class CouncilResult:
     abstain: int
     member_count: int
     threshold: str  # "≥ 80%"
+    # Set (with ``inquorate``: nothing was decided) when the item was taken off the agenda
+    # because it did not confirm its place in time: the nomination waits for a council again.
+    removed_reason: str = ""
 
 
 @dataclass
@@ -186,6 +191,24 @@ class DocumentWithdrawn:
 
     decision_id: int
     reason: str
+
+
+# The signals, by the names the nomination workflow's handlers carry.
+PLACED_ON_AGENDA: SignalName[AgendaPlacement] = SignalName(
+    NOMINATION_WORKFLOW, "placed_on_agenda", AgendaPlacement
+)
+COUNCIL_RESULT: SignalName[CouncilResult] = SignalName(
+    NOMINATION_WORKFLOW, "council_result", CouncilResult
+)
+INCLUDED_IN_DOCUMENT: SignalName[DocumentPlacement] = SignalName(
+    NOMINATION_WORKFLOW, "included_in_document", DocumentPlacement
+)
+DOCUMENT_ISSUED: SignalName[DocumentIssued] = SignalName(
+    NOMINATION_WORKFLOW, "document_issued", DocumentIssued
+)
+DOCUMENT_WITHDRAWN: SignalName[DocumentWithdrawn] = SignalName(
+    NOMINATION_WORKFLOW, "document_withdrawn", DocumentWithdrawn
+)
 
 
 # ---- the view ---------------------------------------------------------------------------

@@ -38,6 +38,17 @@ class Notifier:
         while self._pending:
             await self._drain_batch()
 
+    async def after_handlers(self, *, handlers_first: bool = True) -> None:
+        """Before completing or continuing as new: let every handler finish (one may still
+        start a notice), then wait for every notice. ``handlers_first=False`` keeps the
+        order of runs that drained first, so that their histories replay."""
+        if handlers_first:
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            await self.drain()
+        else:
+            await self.drain()
+            await workflow.wait_condition(workflow.all_handlers_finished)
+
     async def _drain_batch(self) -> None:
         pending, self._pending = self._pending, []
         for key, handle in pending:

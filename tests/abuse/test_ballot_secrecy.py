@@ -34,6 +34,8 @@ CHOICE_LABELS = ("Đồng ý", "Không đồng ý", "Không biểu quyết", "Ag
 BLOCK_TAGS = re.compile(r"<(?:/?(?:li|tr|p|div|dd|dt|section|h\d|ul|ol|table|tbody|thead|form|"
                         r"fieldset|legend|label|br)\b)[^>]*>", re.I)
 TAGS = re.compile(r"<[^>]+>")
+# The absent member's written opinion: in the minutes under her name, nowhere else.
+WRITTEN_OPINION = "Vắng mặt vì đi công tác; gửi ý kiến bằng văn bản về hai trường hợp."
 
 
 async def voted_session(harness) -> dict:
@@ -51,7 +53,13 @@ async def voted_session(harness) -> dict:
         "uyvien.xdd": ({first: "agree", second: "agree"}, "in_person"),
     }
     for member, (choices, mode) in ballots.items():
-        await harness.vote(session["id"], member, choices, mode=mode)
+        if mode == "written":
+            cast = await harness.post(member, f"/api/v1/council-sessions/{session['id']}/ballot", {
+                "mode": mode, "choices": {str(k): v for k, v in choices.items()},
+                "written_opinion": WRITTEN_OPINION})
+            assert cast.status_code == 201, cast.text
+        else:
+            await harness.vote(session["id"], member, choices, mode=mode)
     for nomination_id in (first, second):
         await harness.wait_stage(nomination_id, Stage.AWAITING_DECISION)
     decision = await harness.draft_decision([first, second])
@@ -130,6 +138,7 @@ async def test_no_role_can_read_a_ballot_back(harness):
     paths = sorted(set(get_paths(values)))
     leaks: list[str] = []
     seen = {"json": 0, "html": 0, "pdf": 0, "csv": 0}
+    opinions_seen = 0
     for username in ROLES:
         person = Person(harness, username)
         try:
@@ -158,6 +167,7 @@ async def test_no_role_can_read_a_ballot_back(harness):
                     seen["pdf"] += 1
                     text = "\n".join(page.extract_text() or "" for page in
                                      pypdf.PdfReader(io.BytesIO(response.content)).pages)
+                    opinions_seen += " ".join(text.split()).count(WRITTEN_OPINION)
                     leaks += [f"{where}: {line}" for line in text_leaks(text.splitlines(), member_names)]
                 elif "csv" in kind:
                     seen["csv"] += 1
@@ -169,6 +179,7 @@ async def test_no_role_can_read_a_ballot_back(harness):
     # The check looked at real content: the session as JSON and as a page, the minutes,
     # the audit export, for the people entitled to them.
     assert seen["json"] > 100 and seen["html"] > 100 and seen["pdf"] >= 2 and seen["csv"] >= 1, seen
+    assert opinions_seen, "the minutes carry the absent member's written opinion"
     closed = (await harness.get("thuongtruc", f"/api/v1/council-sessions/{made['session']}")).json()
     assert [i["agree"] for i in closed["items"]] == [3, 3]  # the tallies, and only those
     assert sorted(m["has_voted"] for m in closed["members"]) == [True] * 5
@@ -194,6 +205,8 @@ async def test_no_table_or_stored_value_links_a_member_to_a_choice(harness):
                     if re.search(r'"(?:agree|disagree|abstain)"', serialised) or (
                             isinstance(value, str) and value.strip().lower() in CHOICE_TOKENS):
                         found.append(f"{table.name}.{column.name}: {serialised[:120]}")
+                    if WRITTEN_OPINION in serialised:  # it lives in the minutes only
+                        found.append(f"{table.name}.{column.name}: the written opinion")
     assert not found, found
 
     # What Temporal stores (and its Web UI shows) is ciphertext: read the session's

@@ -13,10 +13,13 @@ from activities.documents import (
     IssueDecisionInput,
     IssueMinutesInput,
     PublicNoticeInput,
+    WrittenOpinion,
 )
 from domain.vocabulary import SignerCapacity
 from thidua.settings import Settings
 from thidua.temporal_client import data_converter
+
+pytestmark = pytest.mark.fast
 
 VALUES = [
     IssueDecisionInput(decision_id=7, signer_user_id=3, capacity=SignerCapacity.DEPUTY,
@@ -24,6 +27,7 @@ VALUES = [
     IssuedDecision(decision_id=7, number_text="01/QĐ-UBND", document_id=9, sha256="ab" * 32,
                    issued_on=date(2027, 1, 5)),
     IssueMinutesInput(session_id=4),
+    IssueMinutesInput(session_id=4, written_opinions=[WrittenOpinion(member_id=5, text="Nhất trí.")]),
     PublicNoticeInput(authority_id=1, nomination_ids=[3, 5], starts_at=datetime(2026, 12, 1, 1, tzinfo=UTC),
                       ends_at=datetime(2026, 12, 14, 10, tzinfo=UTC), key="nomination-3-ward"),
     DocumentRef(document_id=9, sha256="cd" * 32),

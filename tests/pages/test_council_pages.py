@@ -71,6 +71,13 @@ async def test_ballot_sheet_recusal_written_opinion_and_receipt(harness, people)
     missing = await people("uyvien.xdd").post(ballot, {"mode": "in_person"}, csrf_from=ballot)
     assert missing.status_code == 422
     assert missing.text.count("Chọn một ý kiến cho mục này") == 2
+    # A written opinion is an absent member's: a member present is told so, by the field.
+    present = await people("uyvien.xdd").post(ballot, {
+        "mode": "in_person", f"choice-{own}": "agree", f"choice-{other}": "agree",
+        "written_opinion": "Đề nghị xem xét thêm thành tích"}, csrf_from=ballot)
+    assert present.status_code == 422
+    assert ('id="written_opinion-error">Ý kiến bằng văn bản dành cho thành viên vắng mặt'
+            in present.text)
     # A choice slipped in for the recused item is not sent: the sheet only carries the
     # items she votes on (the workflow would refuse it).
     cast = await lan.post(ballot, {"mode": "written", f"choice-{other}": "disagree",

@@ -17,13 +17,19 @@ from thidua.worker import sandbox_runner
 from workflows.campaign import CampaignWorkflow
 from workflows.exemplar import ExemplarWorkflow
 
+pytestmark = pytest.mark.fast
+
 HISTORIES = Path(__file__).parent / "histories"
 FIXTURES = sorted(HISTORIES.glob("campaign-*.json")) + sorted(HISTORIES.glob("exemplar-*.json"))
 
 
 def test_every_year_and_both_exemplar_endings_are_saved():
     names = {path.stem for path in FIXTURES}
-    assert {f"campaign-{year}" for year in range(2026, 2031)} <= names
+    # The first fixtures are named by the year of the 2026-2030 rehearsal; the rehearsal now
+    # runs on years relative to the day it runs, and names them by run (one run per year).
+    by_year = {f"campaign-{year}" for year in range(2026, 2031)}
+    by_run = {f"campaign-run-{run}" for run in range(1, 6)}
+    assert by_year <= names or by_run <= names, sorted(names)
     assert {"exemplar-replicated-nominated", "exemplar-dropped"} <= names
 
 

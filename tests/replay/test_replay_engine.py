@@ -22,6 +22,8 @@ from workflows.decision import DecisionWorkflow
 from workflows.nomination import NominationWorkflow
 from workflows.revocation import RevocationWorkflow
 
+pytestmark = pytest.mark.fast
+
 HISTORIES = Path(__file__).parent / "histories"
 ENGINE_PREFIXES = ("nomination-", "council-session-", "decision-")
 
