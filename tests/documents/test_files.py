@@ -8,6 +8,8 @@ import pytest
 
 from thidua.files import FileNotStored, FileStore
 
+pytestmark = pytest.mark.fast
+
 
 def test_put_is_content_addressed_idempotent_and_atomic(tmp_path):
     store = FileStore(tmp_path / "files")

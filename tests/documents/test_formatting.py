@@ -15,6 +15,8 @@ from activities.numbering import format_number
 from activities.verification import parse_number
 from domain.vocabulary import SignerCapacity
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.mark.parametrize(
     ("amount", "words"),

@@ -7,6 +7,8 @@ from pydantic import ValidationError
 
 from thidua.settings import Settings, redacted
 
+pytestmark = pytest.mark.fast
+
 
 def test_development_defaults_use_an_embedded_temporal_and_a_sqlite_file(tmp_path):
     settings = Settings(data_dir=tmp_path)

@@ -11,6 +11,8 @@ from jinja2 import meta
 
 from activities.notices import MAIL_TEMPLATES_DIR, NOTICE_KINDS, NoticeTemplates, absolute_link
 
+pytestmark = pytest.mark.fast
+
 BASE_URL = "https://thidua.thachkhoi.example.vn"
 # What a workflow may put in a notice's context, formatted as the workflows do.
 FULL_CONTEXT = {

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from api.i18n import ALL_TEXTS, translator
 from domain.permissions import Command
 from domain.vocabulary import (
@@ -19,6 +21,8 @@ from domain.vocabulary import (
     Stage,
 )
 from thidua.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.fast
 
 TEMPLATES = PROJECT_ROOT / "templates" / "pages"
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_]+)["']\s*[,)]""")
