@@ -250,7 +250,10 @@ def document_font_problem() -> str | None:
     if shutil.which("fc-match") is None:
         return None  # no fontconfig tools: cannot tell
     found = subprocess.run(
-        ["fc-match", "--format=%{file}", "Liberation Serif"], capture_output=True, text=True, check=False
+        ["fc-match", "--format=%{file}", "Liberation Serif"],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     if not found or "Liberation" not in found:
         return f"Liberation Serif is not installed (fontconfig offers {found or 'nothing'}): install fonts-liberation2"
@@ -367,7 +370,7 @@ def _with_prefix(text: str, prefix: str, end: str) -> str:
 
 
 def legal_basis_line(text: str) -> str:
-    """"Luật Thi đua, khen thưởng …" → "Căn cứ Luật Thi đua, khen thưởng …;"."""
+    """ "Luật Thi đua, khen thưởng …" → "Căn cứ Luật Thi đua, khen thưởng …;"."""
     return _with_prefix(text, "Căn cứ", ";")
 
 
@@ -376,7 +379,7 @@ def _lower_first(text: str) -> str:
 
 
 def _abbreviation(name: str) -> str:
-    """"Phòng Văn hóa - Xã hội" → "VHXH" (the archive code in "Lưu: VT, VHXH.")."""
+    """ "Phòng Văn hóa - Xã hội" → "VHXH" (the archive code in "Lưu: VT, VHXH.")."""
     words = [w for w in name.replace("-", " ").split() if w]
     if words and words[0].lower() in {"phòng", "ban", "sở"} and len(words) > 1:
         words = words[1:]
@@ -392,7 +395,7 @@ def _head_word(head_title: str) -> str:
 
 
 def signer_lines(head_title: str, capacity: SignerCapacity | None) -> list[str]:
-    """"CHỦ TỊCH", or "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" when a deputy signs."""
+    """ "CHỦ TỊCH", or "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" when a deputy signs."""
     head = _head_word(head_title)
     if capacity == SignerCapacity.DEPUTY:
         return [f"KT. {head}", f"PHÓ {head}"]
@@ -467,12 +470,16 @@ async def _load_decision(session: AsyncSession, decision_id: int) -> _DecisionBu
         )
     ).all()
     codes = {item.award_code for item, _ in rows}
-    award_types = {
-        a.code: a
-        for a in (
-            await session.execute(select(AwardType).where(AwardType.code.in_(codes)))
-        ).scalars()
-    } if codes else {}
+    award_types = (
+        {
+            a.code: a
+            for a in (
+                await session.execute(select(AwardType).where(AwardType.code.in_(codes)))
+            ).scalars()
+        }
+        if codes
+        else {}
+    )
     council_name, council_date = "", None
     nomination_ids = [n.id for _, n in rows]
     if nomination_ids:
@@ -552,7 +559,9 @@ def _awardees(bundle: _DecisionBundle, rule_sets: dict[str, RuleSet]) -> list[_A
                 description=item.nominee_description,
                 kind=nomination.subject_kind,
                 award_code=item.award_code,
-                award_name=rule.name_vi if rule else (award_type.name_vi if award_type else item.award_code),
+                award_name=rule.name_vi
+                if rule
+                else (award_type.name_vi if award_type else item.award_code),
                 multiple=multiple,
                 amount=amount,
             )
@@ -619,7 +628,9 @@ def _decision_context(
     for awardee in awardees:
         counts[awardee.kind] = counts.get(awardee.kind, 0) + 1
 
-    bases = [legal_basis_line(text) for text in (main_rule_set.legal_bases if main_rule_set else ())]
+    bases = [
+        legal_basis_line(text) for text in (main_rule_set.legal_bases if main_rule_set else ())
+    ]
     if bundle.council_name:
         when = f" ngày {format_vn_date(bundle.council_date)}" if bundle.council_date else ""
         bases.append(f"Căn cứ Biên bản họp {bundle.council_name}{when};")
@@ -905,7 +916,12 @@ async def _minutes_context(
             .order_by(CouncilMember.id)
         )
     ).all()
-    role_order = [CouncilRole.CHAIR, CouncilRole.VICE_CHAIR, CouncilRole.SECRETARY, CouncilRole.MEMBER]
+    role_order = [
+        CouncilRole.CHAIR,
+        CouncilRole.VICE_CHAIR,
+        CouncilRole.SECRETARY,
+        CouncilRole.MEMBER,
+    ]
     members = sorted(members, key=lambda row: (role_order.index(row[0].council_role), row[0].id))
     receipts = {
         r.member_id: r.mode
@@ -944,7 +960,9 @@ async def _minutes_context(
     # In the order of the members' list; a section of its own, apart from the tallies.
     opinions = {o.member_id: o.text for o in written_opinions or ()}
     opinion_rows = [
-        {"name": name, "text": opinions[member.id]} for member, name in members if member.id in opinions
+        {"name": name, "text": opinions[member.id]}
+        for member, name in members
+        if member.id in opinions
     ]
     agenda = []
     for item, nomination, award_name in items:
@@ -1216,7 +1234,9 @@ class DocumentActivities:
                 session.add(document)
             is_decision = decision.kind == DecisionKind.DECISION
             document.kind = DocumentKind.DECISION if is_decision else DocumentKind.SUBMISSION
-            document.title = f"{'Quyết định' if is_decision else 'Tờ trình'} số {decision.number_text} {decision.title}"[:500]
+            document.title = f"{'Quyết định' if is_decision else 'Tờ trình'} số {decision.number_text} {decision.title}"[
+                :500
+            ]
             document.sha256 = digest
             document.size_bytes = len(signed)
             document.content_type = "application/pdf"
@@ -1401,7 +1421,9 @@ class DocumentActivities:
             nomination_id=data.nomination_ids[0] if len(data.nomination_ids) == 1 else None,
         )
 
-    async def _store(self, *, key: str, kind: DocumentKind, title: str, pdf: bytes, **links: Any) -> DocumentRef:
+    async def _store(
+        self, *, key: str, kind: DocumentKind, title: str, pdf: bytes, **links: Any
+    ) -> DocumentRef:
         """Store the file and insert its row once per key (a concurrent twin's row wins)."""
         storage_key = await asyncio.to_thread(self.files.put, pdf)
         try:

@@ -237,16 +237,22 @@ async def resolve_recipients(session: AsyncSession, recipients: Sequence[Recipie
         conditions.append(User.id.in_(named))
     if by_role:
         holders = select(RoleGrant.user_id).where(
-            or_(*(and_(RoleGrant.role == role, RoleGrant.unit_id == unit) for role, unit in by_role))
+            or_(
+                *(and_(RoleGrant.role == role, RoleGrant.unit_id == unit) for role, unit in by_role)
+            )
         )
         conditions.append(User.id.in_(holders))
     if not conditions:
         return []
     users = (
-        await session.execute(
-            select(User).where(User.is_active.is_(True), or_(*conditions)).order_by(User.id)
+        (
+            await session.execute(
+                select(User).where(User.is_active.is_(True), or_(*conditions)).order_by(User.id)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     missing = named - {u.id for u in users}
     if missing:
         log.warning("notice recipients not found or inactive, skipped: users %s", sorted(missing))

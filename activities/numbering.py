@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import DocumentCounter
 
 
-async def _increment(session: AsyncSession, *, authority_id: int, series: str, year: int) -> int | None:
+async def _increment(
+    session: AsyncSession, *, authority_id: int, series: str, year: int
+) -> int | None:
     statement = (
         update(DocumentCounter)
         .where(
@@ -31,7 +33,9 @@ async def _increment(session: AsyncSession, *, authority_id: int, series: str, y
     return (await session.execute(statement)).scalar_one_or_none()
 
 
-async def allocate_number(session: AsyncSession, *, authority_id: int, series: str, year: int) -> int:
+async def allocate_number(
+    session: AsyncSession, *, authority_id: int, series: str, year: int
+) -> int:
     """The next number of ``series`` for ``authority_id`` in ``year`` (1 for the first).
 
     Runs inside the caller's transaction; the caller commits."""

@@ -196,7 +196,9 @@ async def apply_session_change(session: AsyncSession, change: SessionChange) -> 
     if not added:
         return False
     values: dict = dict(
-        projection_seq=change.seq, status=change.status, present_count=change.present_count,
+        projection_seq=change.seq,
+        status=change.status,
+        present_count=change.present_count,
         written_count=change.written_count,
     )
     if change.action == "opened":
@@ -214,24 +216,37 @@ async def apply_session_change(session: AsyncSession, change: SessionChange) -> 
         await insert_ignoring_conflict(
             session,
             BallotReceipt,
-            dict(session_id=change.session_id, member_id=change.receipt.member_id,
-                 mode=change.receipt.mode, cast_at=change.receipt.cast_at),
+            dict(
+                session_id=change.session_id,
+                member_id=change.receipt.member_id,
+                mode=change.receipt.mode,
+                cast_at=change.receipt.cast_at,
+            ),
             ["session_id", "member_id"],
         )
     if change.withdrawn_nomination_id is not None:
         await session.execute(
             update(AgendaItem)
-            .where(AgendaItem.session_id == change.session_id,
-                   AgendaItem.nomination_id == change.withdrawn_nomination_id)
+            .where(
+                AgendaItem.session_id == change.session_id,
+                AgendaItem.nomination_id == change.withdrawn_nomination_id,
+            )
             .values(withdrawn=True, result=ItemResult.NOT_DECIDED)
         )
     for tally in change.tallies:
         await session.execute(
             update(AgendaItem)
-            .where(AgendaItem.session_id == change.session_id,
-                   AgendaItem.nomination_id == tally.nomination_id)
-            .values(result=tally.result, agree=tally.agree, disagree=tally.disagree,
-                    abstain=tally.abstain, withdrawn=tally.withdrawn)
+            .where(
+                AgendaItem.session_id == change.session_id,
+                AgendaItem.nomination_id == tally.nomination_id,
+            )
+            .values(
+                result=tally.result,
+                agree=tally.agree,
+                disagree=tally.disagree,
+                abstain=tally.abstain,
+                withdrawn=tally.withdrawn,
+            )
         )
     return True
 
@@ -296,15 +311,25 @@ async def apply_revocation(session: AsyncSession, record: RevokeRecord) -> int:
     result = await session.execute(
         update(AwardRecord)
         .where(AwardRecord.nomination_id == record.nomination_id, AwardRecord.revoked_at.is_(None))
-        .values(revoked_at=record.occurred_at, revocation_reason=record.reason,
-                revocation_basis=record.legal_basis)
+        .values(
+            revoked_at=record.occurred_at,
+            revocation_reason=record.reason,
+            revocation_basis=record.legal_basis,
+        )
     )
     await session.execute(
         update(Nomination)
         .where(Nomination.id == record.nomination_id)
-        .values(stage=Stage.REVOKED, outcome_reason=reason, stage_entered_at=record.occurred_at,
-                projection_seq=Nomination.projection_seq + 1, waiting_on_role=None,
-                waiting_on_unit_id=None, stage_due_at=None, list_due_at=list_due_key(None))
+        .values(
+            stage=Stage.REVOKED,
+            outcome_reason=reason,
+            stage_entered_at=record.occurred_at,
+            projection_seq=Nomination.projection_seq + 1,
+            waiting_on_role=None,
+            waiting_on_unit_id=None,
+            stage_due_at=None,
+            list_due_at=list_due_key(None),
+        )
     )
     return result.rowcount or 0
 

@@ -205,8 +205,12 @@ async def verify_pdf(session: AsyncSession, pdf: bytes, settings: Settings) -> V
     except Exception as exc:
         log.info("signature of %s cannot be validated: %s", digest, exc)
         return _report(
-            VerificationStatus.TAMPERED, digest, intact=False, problems=[str(exc)[:300]],
-            **values, **described,
+            VerificationStatus.TAMPERED,
+            digest,
+            intact=False,
+            problems=[str(exc)[:300]],
+            **values,
+            **described,
         )
 
     cert = status.signing_cert
@@ -226,12 +230,16 @@ async def verify_pdf(session: AsyncSession, pdf: bytes, settings: Settings) -> V
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         problems.append("the file was changed after it was signed (content appended)")
     if problems:
-        return _report(VerificationStatus.TAMPERED, digest, problems=problems, **values, **described)
+        return _report(
+            VerificationStatus.TAMPERED, digest, problems=problems, **values, **described
+        )
     if not status.trusted:
         return _report(
-            VerificationStatus.UNTRUSTED, digest,
+            VerificationStatus.UNTRUSTED,
+            digest,
             problems=["the signer's certificate does not chain to a trusted root"],
-            **values, **described,
+            **values,
+            **described,
         )
     if registered is not None and registered.signed:
         return _report(VerificationStatus.AUTHENTIC, digest, **values, **described)
@@ -277,7 +285,7 @@ def _fold(text: str) -> str:
 
 
 def parse_number(number_text: str) -> tuple[int, str] | None:
-    """"12/QĐ-UBND", "Số: 012/qd-ubnd" → (12, "QD-UBND"); None when it is no number."""
+    """ "12/QĐ-UBND", "Số: 012/qd-ubnd" → (12, "QD-UBND"); None when it is no number."""
     match = _NUMBER.match(unicodedata.normalize("NFC", number_text.strip()))
     if not match:
         return None
@@ -303,13 +311,17 @@ async def lookup_decisions(
         query = query.where(Decision.year == year)
     decisions = [
         d
-        for d in (await session.execute(query.order_by(Decision.issued_on.desc(), Decision.id.desc()))).scalars()
+        for d in (
+            await session.execute(query.order_by(Decision.issued_on.desc(), Decision.id.desc()))
+        ).scalars()
         if _fold(d.number_text.split("/", 1)[-1]) == series
     ]
     found = []
     for decision in decisions:
         authority = await session.get(Authority, decision.authority_id)
-        document = await session.get(Document, decision.document_id) if decision.document_id else None
+        document = (
+            await session.get(Document, decision.document_id) if decision.document_id else None
+        )
         rows = (
             await session.execute(
                 select(DecisionItem, AwardType.name_vi)
@@ -330,8 +342,11 @@ async def lookup_decisions(
                 signer_name=document.signer_name if document else "",
                 signed_at=decision.signed_at,
                 awardees=[
-                    AwardeeView(name=item.nominee_name, description=item.nominee_description,
-                                award_name=award_name)
+                    AwardeeView(
+                        name=item.nominee_name,
+                        description=item.nominee_description,
+                        award_name=award_name,
+                    )
                     for item, award_name in rows
                 ],
                 document_id=document.id if document else None,
@@ -351,7 +366,7 @@ async def lookup_decision(
 
 
 def describe_time(moment: datetime | None) -> str:
-    """"10:15 ngày 05/01/2027" in Vietnam time, for people."""
+    """ "10:15 ngày 05/01/2027" in Vietnam time, for people."""
     if moment is None:
         return ""
     local = moment.astimezone(VIETNAM_TZ)

@@ -135,18 +135,26 @@ def _wants_page(request: Request) -> bool:
 def _error_page(request: Request, status_code: int, message_vi: str, message_en: str):
     from .pages.common import error_page
 
-    return error_page(request, getattr(request.state, "principal", None), status_code,
-                      message_vi, message_en)
+    return error_page(
+        request, getattr(request.state, "principal", None), status_code, message_vi, message_en
+    )
 
 
 async def _validation_error_handler(request: Request, exc: Exception):
     assert isinstance(exc, RequestValidationError)
     if _wants_page(request):
-        return _error_page(request, 422, "Địa chỉ hoặc dữ liệu không hợp lệ",
-                           "The address or the data is not valid")
+        return _error_page(
+            request,
+            422,
+            "Địa chỉ hoặc dữ liệu không hợp lệ",
+            "The address or the data is not valid",
+        )
     problems = [
-        {"field": _field_name(error.get("loc", ())), "message": error.get("msg", ""),
-         "type": error.get("type", "")}
+        {
+            "field": _field_name(error.get("loc", ())),
+            "message": error.get("msg", ""),
+            "type": error.get("type", ""),
+        }
         for error in exc.errors()
     ]
     first = problems[0]["field"] if problems else ""
@@ -164,10 +172,12 @@ async def _validation_error_handler(request: Request, exc: Exception):
 async def _http_error_handler(request: Request, exc: Exception):
     assert isinstance(exc, StarletteHTTPException)
     if _wants_page(request) and exc.status_code in (404, 405):
-        return _error_page(request, exc.status_code, "Không tìm thấy trang này",
-                           "This page does not exist")
+        return _error_page(
+            request, exc.status_code, "Không tìm thấy trang này", "This page does not exist"
+        )
     return JSONResponse(
-        {"error": "http_error", "detail": exc.detail}, status_code=exc.status_code,
+        {"error": "http_error", "detail": exc.detail},
+        status_code=exc.status_code,
         headers=getattr(exc, "headers", None),
     )
 

@@ -58,8 +58,10 @@ TEXTS: dict[str, dict[str, str]] = {
         nav_signing=("Ký duyệt", "Signing"),
         nav_audit=("Kiểm tra, tra soát", "Audit"),
         nav_campaigns=("Phong trào thi đua", "Campaigns"),
-        footer_note=("Ủy ban nhân dân phường Thạch Khôi, thành phố Hải Phòng",
-                     "People's Committee of Thạch Khôi ward, Hải Phòng"),
+        footer_note=(
+            "Ủy ban nhân dân phường Thạch Khôi, thành phố Hải Phòng",
+            "People's Committee of Thạch Khôi ward, Hải Phòng",
+        ),
         # ---- form messages
         field_too_short=("Cần ít nhất {n} ký tự", "At least {n} characters"),
         field_too_long=("Tối đa {n} ký tự", "At most {n} characters"),
@@ -68,8 +70,10 @@ TEXTS: dict[str, dict[str, str]] = {
         field_datetime=("Ngày giờ không hợp lệ", "Not a valid date and time"),
         field_invalid=("Giá trị không hợp lệ", "Not a valid value"),
         field_choose=("Vui lòng chọn", "Please choose"),
-        form_has_errors=("Biểu mẫu có lỗi, vui lòng xem các trường được đánh dấu",
-                         "The form has errors, see the marked fields"),
+        form_has_errors=(
+            "Biểu mẫu có lỗi, vui lòng xem các trường được đánh dấu",
+            "The form has errors, see the marked fields",
+        ),
         error_title=("Không thực hiện được", "Something went wrong"),
         error_403=("Bạn không có quyền xem trang này", "You may not see this page"),
         error_404=("Không tìm thấy", "Not found"),
@@ -95,8 +99,10 @@ TEXTS: dict[str, dict[str, str]] = {
         # ---- home
         hello=("Xin chào, {name}", "Hello, {name}"),
         my_tasks=("Việc cần làm", "What is mine to do"),
-        my_tasks_help=("Các đề nghị đang chờ bạn xử lý, hạn gần nhất trước.",
-                       "Nominations waiting for you, earliest deadline first."),
+        my_tasks_help=(
+            "Các đề nghị đang chờ bạn xử lý, hạn gần nhất trước.",
+            "Nominations waiting for you, earliest deadline first.",
+        ),
         ballots_to_cast=("Phiếu bầu chờ bạn", "Ballots waiting for you"),
         documents_to_sign=("Văn bản chờ ký", "Documents to sign"),
         unit_nominations=("Đề nghị của đơn vị", "Your unit's nominations"),
@@ -121,8 +127,10 @@ TEXTS: dict[str, dict[str, str]] = {
         overdue=("Quá hạn", "Overdue"),
         who_acts=("Người phải xử lý", "Who must act"),
         achievement_summary=("Tóm tắt thành tích", "Summary of the achievement"),
-        attestations=("Tiêu chuẩn đơn vị xác nhận (theo biên bản bình xét)",
-                      "Criteria the unit attests (in its review minutes)"),
+        attestations=(
+            "Tiêu chuẩn đơn vị xác nhận (theo biên bản bình xét)",
+            "Criteria the unit attests (in its review minutes)",
+        ),
         search_name=("Tìm theo tên", "Search by name"),
         only_overdue=("Chỉ hồ sơ quá hạn", "Overdue only"),
         only_open=("Chỉ hồ sơ đang xử lý", "Open only"),
@@ -133,7 +141,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "Chọn đối tượng và danh hiệu, bấm “Kiểm tra điều kiện” để xem kết quả trước khi lưu. "
             "Sau khi lưu, đính kèm các thành phần hồ sơ rồi nộp.",
             "Choose the nominee and the award and press “Check eligibility” to see the verdict "
-            "before saving. Once saved, attach the dossier files, then submit."),
+            "before saving. Once saved, attach the dossier files, then submit.",
+        ),
         choose=("— Chọn —", "— Choose —"),
         individuals=("Cá nhân", "Individuals"),
         collectives=("Tập thể", "Collectives"),
@@ -145,8 +154,10 @@ TEXTS: dict[str, dict[str, str]] = {
         eligible_no=("Chưa đủ điều kiện", "Not eligible"),
         criterion_met=("Đạt", "Met"),
         criterion_unmet=("Chưa đạt", "Not met"),
-        draft_saved=("Đã lưu bản nháp. Hãy đính kèm hồ sơ rồi nộp.",
-                     "The draft is saved. Attach the dossier, then submit."),
+        draft_saved=(
+            "Đã lưu bản nháp. Hãy đính kèm hồ sơ rồi nộp.",
+            "The draft is saved. Attach the dossier, then submit.",
+        ),
         # ---- the nomination page
         dossier=("Hồ sơ", "Dossier"),
         dossier_item=("Thành phần hồ sơ", "Dossier item"),
@@ -166,8 +177,10 @@ TEXTS: dict[str, dict[str, str]] = {
         delete_draft=("Xóa bản nháp", "Delete the draft"),
         draft_deleted=("Đã xóa bản nháp", "The draft was deleted"),
         actions=("Thao tác", "Actions"),
-        no_actions=("Bạn không có thao tác nào ở giai đoạn này.",
-                    "There is nothing for you to do at this stage."),
+        no_actions=(
+            "Bạn không có thao tác nào ở giai đoạn này.",
+            "There is nothing for you to do at this stage.",
+        ),
         timeline=("Quá trình xử lý", "Timeline"),
         documents=("Văn bản", "Documents"),
         certificate=("Giấy khen (in)", "Certificate (print)"),
@@ -195,8 +208,10 @@ TEXTS: dict[str, dict[str, str]] = {
         legal_basis=("Căn cứ", "Legal basis"),
         dossier_missing=("Hồ sơ còn thiếu: {items}", "The dossier lacks: {items}"),
         or_join=(" hoặc ", " or "),
-        confirm_terminal=("Thao tác này kết thúc đề nghị, không hoàn tác được.",
-                          "This ends the nomination and cannot be undone."),
+        confirm_terminal=(
+            "Thao tác này kết thúc đề nghị, không hoàn tác được.",
+            "This ends the nomination and cannot be undone.",
+        ),
         # ---- standing body
         dossiers_title=("Hồ sơ đến và đang xử lý", "Incoming dossiers"),
         incoming=("Hồ sơ mới đến (kiểm tra tính đầy đủ)", "New dossiers (completeness check)"),
@@ -214,8 +229,10 @@ TEXTS: dict[str, dict[str, str]] = {
         # ---- council
         sessions_title=("Phiên họp Hội đồng Thi đua - Khen thưởng", "Council sessions"),
         convene=("Triệu tập phiên họp", "Convene a session"),
-        convene_help=("Chọn các đề nghị đang chờ Hội đồng xét và hạn bỏ phiếu.",
-                      "Choose the nominations awaiting the council and the ballot deadline."),
+        convene_help=(
+            "Chọn các đề nghị đang chờ Hội đồng xét và hạn bỏ phiếu.",
+            "Choose the nominations awaiting the council and the ballot deadline.",
+        ),
         session_title=("Tên phiên họp", "Session title"),
         closes_at=("Hạn bỏ phiếu", "Ballot deadline"),
         agenda=("Chương trình (các đề nghị)", "Agenda"),
@@ -229,8 +246,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "come first, the two alike ({article}); a tie left is broken by the earlier submission.",
         ),
         quota_group=("{award} — {unit}, năm {year}", "{award} — {unit}, {year}"),
-        quota_seats=("{seats} suất: tối đa {share} của {pool} người đạt {base}; đã tặng {granted}",
-                     "{seats} seats: at most {share} of {pool} holders of {base}; {granted} granted"),
+        quota_seats=(
+            "{seats} suất: tối đa {share} của {pool} người đạt {base}; đã tặng {granted}",
+            "{seats} seats: at most {share} of {pool} holders of {base}; {granted} granted",
+        ),
         quota_position=("Thứ tự", "Rank"),
         quota_preference=("Ưu tiên", "Preference"),
         quota_place=("Chỉ tiêu", "Quota"),
@@ -238,8 +257,10 @@ TEXTS: dict[str, dict[str, str]] = {
         quota_beyond=("Ngoài chỉ tiêu", "Beyond the quota"),
         quota_why=("Lý do xếp trước", "Why ahead"),
         quota_set_by=("Căn cứ chỉ tiêu", "Quota set by"),
-        awaiting_council_none=("Không có đề nghị nào đang chờ Hội đồng xét.",
-                               "No nomination awaits the council."),
+        awaiting_council_none=(
+            "Không có đề nghị nào đang chờ Hội đồng xét.",
+            "No nomination awaits the council.",
+        ),
         convened=("Đã triệu tập phiên họp", "The session was convened"),
         members=("Thành viên", "Members"),
         has_voted=("Đã bỏ phiếu", "Has voted"),
@@ -249,7 +270,10 @@ TEXTS: dict[str, dict[str, str]] = {
         quorum=("Tỷ lệ có mặt tối thiểu", "Quorum"),
         present=("Có mặt", "Present"),
         written=("Ý kiến bằng văn bản", "Written opinions"),
-        votes_progress=("{voted}/{members} thành viên đã bỏ phiếu", "{voted} of {members} members have voted"),
+        votes_progress=(
+            "{voted}/{members} thành viên đã bỏ phiếu",
+            "{voted} of {members} members have voted",
+        ),
         close_session=("Kết thúc bỏ phiếu", "Close the ballot"),
         session_closed=("Đã kết thúc bỏ phiếu", "The ballot is closed"),
         results=("Kết quả", "Results"),
@@ -260,22 +284,27 @@ TEXTS: dict[str, dict[str, str]] = {
         minutes=("Biên bản họp (PDF)", "Minutes (PDF)"),
         ballot_sheet=("Phiếu bầu", "Ballot sheet"),
         open_ballot=("Bỏ phiếu", "Vote"),
-        ballot_intro=("Một phiếu cho toàn bộ chương trình. Phiếu bầu kín: hệ thống chỉ ghi nhận "
-                      "bạn đã bỏ phiếu, không ghi lựa chọn của bạn.",
-                      "One sheet for the whole agenda. The ballot is secret: only the fact "
-                      "that you voted is recorded, never your choices."),
+        ballot_intro=(
+            "Một phiếu cho toàn bộ chương trình. Phiếu bầu kín: hệ thống chỉ ghi nhận "
+            "bạn đã bỏ phiếu, không ghi lựa chọn của bạn.",
+            "One sheet for the whole agenda. The ballot is secret: only the fact "
+            "that you voted is recorded, never your choices.",
+        ),
         ballot_mode=("Hình thức", "How you vote"),
         mode_in_person=("Có mặt tại phiên họp", "Present at the session"),
         mode_written=("Vắng mặt, gửi ý kiến bằng văn bản", "Absent: written opinion"),
         written_opinion=("Ý kiến bằng văn bản", "Written opinion"),
-        recused=("Không tham gia biểu quyết (có xung đột lợi ích)",
-                 "Not voting on this item (conflict of interest)"),
+        recused=(
+            "Không tham gia biểu quyết (có xung đột lợi ích)",
+            "Not voting on this item (conflict of interest)",
+        ),
         cast_ballot=("Gửi phiếu bầu", "Cast the ballot"),
         ballot_cast=("Đã ghi nhận phiếu bầu của bạn", "Your ballot was recorded"),
         receipt=("Xác nhận bỏ phiếu", "Ballot receipt"),
-        receipt_text=("Bạn đã gửi phiếu lúc {at} ({mode}). Lựa chọn của bạn không được lưu "
-                      "gắn với tên bạn.",
-                      "You voted at {at} ({mode}). Your choices are not stored with your name."),
+        receipt_text=(
+            "Bạn đã gửi phiếu lúc {at} ({mode}). Lựa chọn của bạn không được lưu gắn với tên bạn.",
+            "You voted at {at} ({mode}). Your choices are not stored with your name.",
+        ),
         session_not_open=("Phiên họp không còn mở để bỏ phiếu.", "The session is no longer open."),
         status_open=("Đang bỏ phiếu", "Open"),
         status_closed=("Đã kết thúc", "Closed"),
@@ -289,11 +318,18 @@ TEXTS: dict[str, dict[str, str]] = {
         decisions_title=("Quyết định và tờ trình", "Decisions and submissions"),
         draft_decision=("Lập dự thảo quyết định", "Draft a decision"),
         draft_submission=("Lập tờ trình lên cấp trên", "Draft a submission"),
-        awaiting_decision_none=("Không có đề nghị nào chờ quyết định.", "No nomination awaits a decision."),
-        awaiting_submission_none=("Không có đề nghị nào chờ trình cấp trên.",
-                                  "No nomination awaits a submission."),
-        decision_drafted=("Đã lập dự thảo, đang chờ người có thẩm quyền ký",
-                          "The draft is ready and waits for the signer"),
+        awaiting_decision_none=(
+            "Không có đề nghị nào chờ quyết định.",
+            "No nomination awaits a decision.",
+        ),
+        awaiting_submission_none=(
+            "Không có đề nghị nào chờ trình cấp trên.",
+            "No nomination awaits a submission.",
+        ),
+        decision_drafted=(
+            "Đã lập dự thảo, đang chờ người có thẩm quyền ký",
+            "The draft is ready and waits for the signer",
+        ),
         kind_decision=("Quyết định", "Decision"),
         kind_submission=("Tờ trình", "Submission"),
         decision_status=("Trạng thái", "Status"),
@@ -302,7 +338,10 @@ TEXTS: dict[str, dict[str, str]] = {
         dstatus_issued=("Đã ban hành", "Issued"),
         dstatus_cancelled=("Đã hủy", "Cancelled"),
         preview=("Xem trước bản dự thảo (PDF)", "Draft preview (PDF)"),
-        preview_fallback=("Trình duyệt không hiển thị được PDF.", "Your browser cannot show the PDF."),
+        preview_fallback=(
+            "Trình duyệt không hiển thị được PDF.",
+            "Your browser cannot show the PDF.",
+        ),
         sign=("Ký số và ban hành", "Sign and issue"),
         signed=("Đã ký, số {number}", "Signed: number {number}"),
         delegate=("Giao Phó Chủ tịch ký thay", "Delegate to a vice-chairman"),
@@ -317,8 +356,10 @@ TEXTS: dict[str, dict[str, str]] = {
         nominations_count=("{n} đề nghị", "{n} nominations"),
         # ---- auditor
         audit_title=("Tra soát nhật ký xử lý hồ sơ", "Audit trail"),
-        audit_help=("Mọi thay đổi của mọi đề nghị: ai, làm gì, lúc nào, vì sao.",
-                    "Every change of every nomination: who, what, when and why."),
+        audit_help=(
+            "Mọi thay đổi của mọi đề nghị: ai, làm gì, lúc nào, vì sao.",
+            "Every change of every nomination: who, what, when and why.",
+        ),
         action=("Hành động", "Action"),
         date_from=("Từ ngày (dd/mm/yyyy)", "From (dd/mm/yyyy)"),
         date_to=("Đến ngày (dd/mm/yyyy)", "To (dd/mm/yyyy)"),
@@ -330,26 +371,41 @@ TEXTS: dict[str, dict[str, str]] = {
             "Danh sách đang lấy ý kiến nhân dân, các quyết định khen thưởng đã ban hành và tra cứu "
             "xác minh văn bản. Không cần đăng nhập.",
             "Nominations open for public comment, issued award decisions and document "
-            "verification. No account needed."),
+            "verification. No account needed.",
+        ),
         current_notices=("Đang công khai lấy ý kiến", "Open for public comment"),
-        no_current_notices=("Hiện không có danh sách nào đang công khai.",
-                            "Nothing is posted for comment right now."),
+        no_current_notices=(
+            "Hiện không có danh sách nào đang công khai.",
+            "Nothing is posted for comment right now.",
+        ),
         lodge_objection=("Gửi ý kiến phản ánh", "Send an objection"),
         objector_name=("Họ và tên", "Full name"),
         objector_contact=("Số điện thoại hoặc địa chỉ liên hệ", "Phone or address"),
         objection_reason=("Nội dung phản ánh", "What is wrong"),
-        objection_lodged=("Đã nhận ý kiến phản ánh của bạn. Cơ quan thường trực sẽ xem xét và trả lời.",
-                          "Your objection was received. The standing body will review it and answer."),
-        objection_help=("Ý kiến phải ghi rõ họ tên và cách liên hệ (không nhận ý kiến nặc danh).",
-                        "Give your name and a way to reach you (anonymous objections are not accepted)."),
+        objection_lodged=(
+            "Đã nhận ý kiến phản ánh của bạn. Cơ quan thường trực sẽ xem xét và trả lời.",
+            "Your objection was received. The standing body will review it and answer.",
+        ),
+        objection_help=(
+            "Ý kiến phải ghi rõ họ tên và cách liên hệ (không nhận ý kiến nặc danh).",
+            "Give your name and a way to reach you (anonymous objections are not accepted).",
+        ),
         issued_decisions=("Quyết định khen thưởng đã ban hành", "Issued award decisions"),
         no_issued_decisions=("Chưa có quyết định nào được ban hành.", "No decision issued yet."),
         verify_this=("Xác minh", "Verify"),
-        verify_intro=("Kiểm tra một quyết định là văn bản thật, có chữ ký số hợp lệ:",
-                      "Check that a decision is genuine and validly signed:"),
-        exemplars_title=("Điển hình tiên tiến đang được nhân rộng", "Exemplary models being replicated"),
+        verify_intro=(
+            "Kiểm tra một quyết định là văn bản thật, có chữ ký số hợp lệ:",
+            "Check that a decision is genuine and validly signed:",
+        ),
+        exemplars_title=(
+            "Điển hình tiên tiến đang được nhân rộng",
+            "Exemplary models being replicated",
+        ),
         adoptions=("{n} đơn vị đã áp dụng", "adopted by {n} units"),
-        no_exemplars=("Chưa có điển hình nào được công bố nhân rộng.", "No exemplar is published yet."),
+        no_exemplars=(
+            "Chưa có điển hình nào được công bố nhân rộng.",
+            "No exemplar is published yet.",
+        ),
         # ---- campaigns
         campaigns_title=("Phong trào thi đua", "Emulation campaigns"),
         campaign_theme=("Chủ đề thi đua", "Theme"),
@@ -377,12 +433,17 @@ TEXTS: dict[str, dict[str, str]] = {
             "Phong trào đang ở trạng thái dự kiến. Khi phát động, hệ thống mở đăng ký thi đua "
             "hằng năm, nhắc các đơn vị chưa đăng ký và tổ chức sơ kết, tổng kết theo các mốc.",
             "The campaign is planned. Once launched, the engine opens the yearly registration, "
-            "reminds units that have not registered and holds the reviews at their milestones."),
-        campaign_launch_confirm=("Phát động phong trào thi đua? Quy trình chạy suốt giai đoạn.",
-                                 "Launch the campaign? Its workflow runs for the whole period."),
+            "reminds units that have not registered and holds the reviews at their milestones.",
+        ),
+        campaign_launch_confirm=(
+            "Phát động phong trào thi đua? Quy trình chạy suốt giai đoạn.",
+            "Launch the campaign? Its workflow runs for the whole period.",
+        ),
         campaign_launched=("Đã phát động phong trào thi đua", "The campaign was launched"),
-        campaign_not_running=("Phong trào chưa phát động hoặc đã kết thúc.",
-                              "The campaign is not running."),
+        campaign_not_running=(
+            "Phong trào chưa phát động hoặc đã kết thúc.",
+            "The campaign is not running.",
+        ),
         campaign_report=("Báo cáo kết quả phong trào", "Campaign report"),
         cycle_title=("Chu kỳ thi đua năm {year}", "The {year} cycle"),
         cycle_step=("Việc trong năm", "Step"),
@@ -398,14 +459,21 @@ TEXTS: dict[str, dict[str, str]] = {
         cycle_state_upcoming=("Sắp tới", "Upcoming"),
         cycle_state_open=("Đang nhận đăng ký", "Open"),
         cycle_state_not_open=("Không nhận đăng ký", "Not open"),
-        cycle_state_late=("Đã quá hạn đăng ký — vẫn nhận đăng ký muộn",
-                          "Past the deadline — late registrations are still taken"),
+        cycle_state_late=(
+            "Đã quá hạn đăng ký — vẫn nhận đăng ký muộn",
+            "Past the deadline — late registrations are still taken",
+        ),
         cycle_state_notice_done=("Đã gửi thông báo", "Notice sent"),
-        cycle_state_notice_skipped=("Ngày thông báo đã qua trước khi phát động",
-                                    "The notice date passed before the launch"),
+        cycle_state_notice_skipped=(
+            "Ngày thông báo đã qua trước khi phát động",
+            "The notice date passed before the launch",
+        ),
         cycle_state_notice_next=("Thông báo là bước tiếp theo", "The notice is the next step"),
         cycle_step_registration_open=("Mở đăng ký thi đua", "Registration opens"),
-        cycle_step_registration_reminder=("Nhắc đơn vị chưa đăng ký", "Reminder to units not registered"),
+        cycle_step_registration_reminder=(
+            "Nhắc đơn vị chưa đăng ký",
+            "Reminder to units not registered",
+        ),
         cycle_step_household_review=("Thông báo bình xét hộ gia đình", "Household review notice"),
         cycle_step_dossiers=("Thông báo nộp hồ sơ khen thưởng cuối năm", "Year-end dossier call"),
         cycle_step_milestone=("Sơ kết, tổng kết", "Review milestone"),
@@ -414,8 +482,10 @@ TEXTS: dict[str, dict[str, str]] = {
         registrations_see=("Xem đăng ký của từng đơn vị", "See each unit's registration"),
         content_area_add=("Bổ sung nội dung thi đua", "Add a content area"),
         content_area_code=("Mã nội dung", "Code"),
-        content_area_code_help=("Chữ thường không dấu, số và gạch nối, 2–64 ký tự (ví dụ: chuyen-doi-so)",
-                                "Lowercase letters, digits and hyphens, 2–64 characters (e.g. digital-first)"),
+        content_area_code_help=(
+            "Chữ thường không dấu, số và gạch nối, 2–64 ký tự (ví dụ: chuyen-doi-so)",
+            "Lowercase letters, digits and hyphens, 2–64 characters (e.g. digital-first)",
+        ),
         content_area_title=("Tên nội dung thi đua", "Title"),
         content_area_description=("Mô tả", "Description"),
         content_area_added=("Đã bổ sung nội dung thi đua: {title}", "Content area added: {title}"),
@@ -432,19 +502,27 @@ TEXTS: dict[str, dict[str, str]] = {
         registrations_title=("Đăng ký thi đua", "Registrations"),
         registrations_of_year=("Đăng ký thi đua năm {year}", "Registrations for {year}"),
         registrations_mine=("Đăng ký của đơn vị bạn", "Your unit's registrations"),
-        registration_open_for=("Đang nhận đăng ký thi đua năm {year}.", "Registration for {year} is open."),
-        registration_late_for=("Hạn đăng ký thi đua năm {year} ({due}) đã qua; đơn vị chưa đăng ký "
-                               "vẫn có thể đăng ký muộn.",
-                               "The {year} registration deadline ({due}) has passed; units that "
-                               "have not registered may still register late."),
-        registration_not_open=("Hiện chưa mở hoặc đã hết thời gian đăng ký thi đua.",
-                               "Registration is not open now."),
+        registration_open_for=(
+            "Đang nhận đăng ký thi đua năm {year}.",
+            "Registration for {year} is open.",
+        ),
+        registration_late_for=(
+            "Hạn đăng ký thi đua năm {year} ({due}) đã qua; đơn vị chưa đăng ký "
+            "vẫn có thể đăng ký muộn.",
+            "The {year} registration deadline ({due}) has passed; units that "
+            "have not registered may still register late.",
+        ),
+        registration_not_open=(
+            "Hiện chưa mở hoặc đã hết thời gian đăng ký thi đua.",
+            "Registration is not open now.",
+        ),
         register_heading=("Đăng ký thi đua năm {year}", "Register for {year}"),
         register_help=(
             "Đăng ký cho đơn vị (tập thể) hoặc cho từng cá nhân của đơn vị: chọn danh hiệu phấn "
             "đấu và/hoặc ghi nội dung giao ước. Mỗi đơn vị, cá nhân đăng ký một lần mỗi năm.",
             "Register the unit (as a collective) or each of its people: choose the titles aimed "
-            "for and/or write a pledge. Once per unit or person and year."),
+            "for and/or write a pledge. Once per unit or person and year.",
+        ),
         registration_unit=("Đơn vị", "Unit"),
         registrant=("Đăng ký cho", "Registering"),
         registrant_unit=("Đơn vị (tập thể)", "The unit (collective)"),
@@ -452,7 +530,10 @@ TEXTS: dict[str, dict[str, str]] = {
         pledge=("Giao ước", "Pledge"),
         pledge_content=("Nội dung giao ước thi đua", "Emulation pledge"),
         register_submit=("Đăng ký thi đua", "Register"),
-        registered_for_year=("Đã đăng ký thi đua năm {year}: {who}", "Registered for {year}: {who}"),
+        registered_for_year=(
+            "Đã đăng ký thi đua năm {year}: {who}",
+            "Registered for {year}: {who}",
+        ),
         registered_at=("Thời điểm đăng ký", "Registered at"),
         registered=("Đã đăng ký", "Registered"),
         not_registered=("Chưa đăng ký", "Not registered"),
@@ -474,28 +555,37 @@ TEXTS: dict[str, dict[str, str]] = {
         report_count=("Số lượng", "Count"),
         report_generate=("Tạo báo cáo PDF", "Generate the report PDF"),
         report_title_field=("Tiêu đề báo cáo", "Report title"),
-        report_generated=("Đã tạo báo cáo kết quả đến hết năm {year}",
-                          "The report through {year} was generated"),
+        report_generated=(
+            "Đã tạo báo cáo kết quả đến hết năm {year}",
+            "The report through {year} was generated",
+        ),
         report_document=("Báo cáo đã tạo", "Generated report"),
-        report_download_pdf=("Tải báo cáo kết quả đến hết năm {year} (PDF)",
-                             "Download the report through {year} (PDF)"),
+        report_download_pdf=(
+            "Tải báo cáo kết quả đến hết năm {year} (PDF)",
+            "Download the report through {year} (PDF)",
+        ),
         # exemplars
         exemplars_all=("Tất cả điển hình", "All exemplary models"),
         exemplars_by_stage=("Điển hình theo bước", "Models by step"),
-        exemplars_help=("Phát hiện – bồi dưỡng – tổng kết – nhân rộng điển hình tiên tiến.",
-                        "Discover – nurture – summarize – replicate exemplary models."),
+        exemplars_help=(
+            "Phát hiện – bồi dưỡng – tổng kết – nhân rộng điển hình tiên tiến.",
+            "Discover – nurture – summarize – replicate exemplary models.",
+        ),
         exemplar_propose=("Đề xuất điển hình tiên tiến", "Propose an exemplary model"),
         exemplar_propose_help=(
             "Phát hiện một cá nhân, tập thể, hộ gia đình, tổ dân phố hoặc mô hình, cách làm hay, "
             "kèm căn cứ. Đơn vị đề xuất trong phạm vi của mình; cơ quan thường trực trong toàn phường.",
             "Discover a person, collective, household, residential group or good practice, with the "
-            "evidence. A unit proposes its own; the standing body any in the ward."),
+            "evidence. A unit proposes its own; the standing body any in the ward.",
+        ),
         exemplar_propose_submit=("Gửi đề xuất", "Propose"),
         exemplar_proposed=("Đã ghi nhận điển hình: {title}", "The model was recorded: {title}"),
         exemplar_title=("Tên điển hình", "Name of the model"),
         exemplar_subject=("Đối tượng", "Subject"),
-        exemplar_subject_practice=("Mô hình, cách làm hay (không gắn với một đối tượng)",
-                                   "A good practice (no single subject)"),
+        exemplar_subject_practice=(
+            "Mô hình, cách làm hay (không gắn với một đối tượng)",
+            "A good practice (no single subject)",
+        ),
         exemplar_kind_individual=("Cá nhân", "Individual"),
         exemplar_kind_collective=("Tập thể", "Collective"),
         exemplar_kind_household=("Hộ gia đình", "Household"),
@@ -511,8 +601,10 @@ TEXTS: dict[str, dict[str, str]] = {
         exemplar_responsible=("Cán bộ phụ trách", "Responsible officer"),
         exemplar_follow_up_every=("Chu kỳ theo dõi", "Follow-up interval"),
         exemplar_follow_up_days=("Chu kỳ theo dõi (ngày)", "Follow-up interval (days)"),
-        exemplar_escalate_days=("Báo cáo lãnh đạo khi quá hạn theo dõi (ngày)",
-                                "Escalate a missed follow-up after (days)"),
+        exemplar_escalate_days=(
+            "Báo cáo lãnh đạo khi quá hạn theo dõi (ngày)",
+            "Escalate a missed follow-up after (days)",
+        ),
         exemplar_next_follow_up=("Hạn theo dõi tiếp theo", "Next follow-up due"),
         exemplar_published_at=("Ngày công bố nhân rộng", "Published on"),
         exemplar_nomination=("Đề nghị khen thưởng", "Nomination"),
@@ -524,44 +616,64 @@ TEXTS: dict[str, dict[str, str]] = {
         exemplar_findings=("Nhận xét, kết quả", "Findings"),
         exemplar_rating=("Xếp loại", "Rating"),
         exemplar_assessment_for=("Đánh giá cho mốc", "Assessment for"),
-        assessment_on_demand=("Đánh giá theo yêu cầu (ngoài mốc)", "On demand (outside a milestone)"),
+        assessment_on_demand=(
+            "Đánh giá theo yêu cầu (ngoài mốc)",
+            "On demand (outside a milestone)",
+        ),
         rating_excellent=("Xuất sắc", "Excellent"),
         rating_good=("Tốt", "Good"),
         rating_fair=("Khá", "Fair"),
         rating_weak=("Chưa đạt", "Weak"),
-        exemplar_publish_help=("Trung tâm dịch vụ sự nghiệp công công bố mô hình để các đơn vị khác "
-                               "học tập, nhân rộng; mô hình hiện trên cổng công khai.",
-                               "The public service centre publishes the model for other units to "
-                               "replicate; it appears on the public portal."),
+        exemplar_publish_help=(
+            "Trung tâm dịch vụ sự nghiệp công công bố mô hình để các đơn vị khác "
+            "học tập, nhân rộng; mô hình hiện trên cổng công khai.",
+            "The public service centre publishes the model for other units to "
+            "replicate; it appears on the public portal.",
+        ),
         exemplar_publish_note=("Hình thức công bố, ghi chú", "How it is published (note)"),
         exemplar_adopting_unit=("Đơn vị áp dụng", "Adopting unit"),
         exemplar_adopted_on=("Ngày áp dụng", "Adopted on"),
         exemplar_adoption_report=("Kết quả áp dụng", "Adoption report"),
-        exemplar_adoption_reports=("Các đơn vị đã áp dụng, nhân rộng", "Units that adopted the model"),
+        exemplar_adoption_reports=(
+            "Các đơn vị đã áp dụng, nhân rộng",
+            "Units that adopted the model",
+        ),
         exemplar_nomination_help=(
             "Báo cáo tổng kết điển hình trở thành báo cáo thành tích của bản nháp đề nghị; đơn vị "
             "bổ sung hồ sơ rồi nộp.",
             "The model's summary becomes the draft's achievement report; the unit completes the "
-            "dossier and submits it."),
+            "dossier and submits it.",
+        ),
         exemplar_nomination_drafted=(
             "Đã lập bản nháp đề nghị khen thưởng từ điển hình. Hãy bổ sung hồ sơ rồi nộp.",
-            "A draft nomination was made from the model. Complete the dossier, then submit."),
-        exemplar_drop_confirm=("Điển hình sẽ không còn được theo dõi, bồi dưỡng; không hoàn tác được.",
-                               "The model will no longer be followed; this cannot be undone."),
+            "A draft nomination was made from the model. Complete the dossier, then submit.",
+        ),
+        exemplar_drop_confirm=(
+            "Điển hình sẽ không còn được theo dõi, bồi dưỡng; không hoàn tác được.",
+            "The model will no longer be followed; this cannot be undone.",
+        ),
         exemplar_follow_ups=("Kết quả theo dõi định kỳ", "Follow-ups"),
         exemplar_assessments=("Đánh giá, tổng kết", "Assessments"),
         exemplar_action_done=("Đã thực hiện: {action}", "Done: {action}"),
-        exemplar_command_nurture=("Bồi dưỡng: giao kế hoạch hỗ trợ", "Nurture: set the support plan"),
+        exemplar_command_nurture=(
+            "Bồi dưỡng: giao kế hoạch hỗ trợ",
+            "Nurture: set the support plan",
+        ),
         exemplar_command_record_follow_up=("Ghi nhận kết quả theo dõi", "Record a follow-up"),
         exemplar_command_summarize=("Tổng kết, đánh giá điển hình", "Summarize (assess) the model"),
         exemplar_command_publish=("Công bố nhân rộng", "Publish for replication"),
         exemplar_command_report_adoption=("Báo cáo áp dụng, nhân rộng", "Report adoption"),
         exemplar_command_drop=("Dừng theo dõi điển hình", "Drop the model"),
-        exemplar_command_propose_nomination=("Lập đề nghị khen thưởng từ điển hình",
-                                             "Turn into a nomination"),
+        exemplar_command_propose_nomination=(
+            "Lập đề nghị khen thưởng từ điển hình",
+            "Turn into a nomination",
+        ),
         exemplar_action_discovered=("Phát hiện, đề xuất điển hình", "Proposed (discovered)"),
         exemplar_action_nurtured=("Giao kế hoạch bồi dưỡng", "Nurturing started"),
-        exemplar_action_support_plan_revised=("Điều chỉnh kế hoạch bồi dưỡng", "Support plan revised"),
+        exemplar_action_support_plan_revised=(
+            "Điều chỉnh kế hoạch bồi dưỡng",
+            "Support plan revised",
+        ),
         exemplar_action_follow_up_recorded=("Ghi nhận kết quả theo dõi", "Follow-up recorded"),
         exemplar_action_follow_up_missed=("Quá hạn theo dõi", "Follow-up missed"),
         exemplar_action_summarized=("Tổng kết, đánh giá", "Summarized"),
@@ -602,8 +714,10 @@ STAGE_NAMES: dict[str, dict[str, str]] = {
 LEVEL_NAMES: dict[str, dict[str, str]] = {
     f"level_{key}": value
     for key, value in _pairs(
-        ward=("Cấp phường", "Ward"), district=("Cấp huyện (cũ)", "District (former)"),
-        city=("Cấp thành phố", "City"), central=("Trung ương", "Central"),
+        ward=("Cấp phường", "Ward"),
+        district=("Cấp huyện (cũ)", "District (former)"),
+        city=("Cấp thành phố", "City"),
+        central=("Trung ương", "Central"),
     ).items()
 }
 
@@ -668,7 +782,12 @@ ROLE_NAMES: dict[str, dict[str, str]] = {
 }
 
 ALL_TEXTS: dict[str, dict[str, str]] = {
-    **TEXTS, **STAGE_NAMES, **LEVEL_NAMES, **ACTION_NAMES, **COMMAND_NAMES, **ROLE_NAMES,
+    **TEXTS,
+    **STAGE_NAMES,
+    **LEVEL_NAMES,
+    **ACTION_NAMES,
+    **COMMAND_NAMES,
+    **ROLE_NAMES,
 }
 
 

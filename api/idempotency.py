@@ -49,8 +49,9 @@ def _caller(request: Request) -> int:
 
 
 def _problem(status: int, code: str, vi: str, en: str) -> JSONResponse:
-    return JSONResponse({"error": code, "detail": f"{vi} / {en}", "field": "Idempotency-Key"},
-                        status_code=status)
+    return JSONResponse(
+        {"error": code, "detail": f"{vi} / {en}", "field": "Idempotency-Key"}, status_code=status
+    )
 
 
 async def idempotency_middleware(
@@ -60,8 +61,12 @@ async def idempotency_middleware(
     if not key or request.method != "POST" or not request.url.path.startswith("/api/v1/"):
         return await call_next(request)
     if len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        return _problem(422, "invalid_idempotency_key", "Khóa Idempotency-Key không hợp lệ",
-                        f"the Idempotency-Key must be 1–{MAX_KEY_LENGTH} printable characters")
+        return _problem(
+            422,
+            "invalid_idempotency_key",
+            "Khóa Idempotency-Key không hợp lệ",
+            f"the Idempotency-Key must be 1–{MAX_KEY_LENGTH} printable characters",
+        )
     body = await request.body()
     fingerprint = hashlib.sha256(
         request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
@@ -81,23 +86,33 @@ async def idempotency_middleware(
     return await _store(state, caller, key, response)
 
 
-async def _claim(state, caller: int, key: str, request: Request, fingerprint: str) -> Response | None:
+async def _claim(
+    state, caller: int, key: str, request: Request, fingerprint: str
+) -> Response | None:
     """None when this request owns the key and must run; else the response to send."""
     deadline = asyncio.get_running_loop().time() + WAIT_FOR_FIRST_SECONDS
     while True:
         try:
             async with state.writer() as session, session.begin():
-                session.add(CommandRecord(user_id=caller if caller > 0 else None, caller=caller,
-                                          idempotency_key=key, method=request.method,
-                                          path=request.url.path, request_sha256=fingerprint))
+                session.add(
+                    CommandRecord(
+                        user_id=caller if caller > 0 else None,
+                        caller=caller,
+                        idempotency_key=key,
+                        method=request.method,
+                        path=request.url.path,
+                        request_sha256=fingerprint,
+                    )
+                )
             return None
         except IntegrityError:
             pass
         async with state.reader() as session:
             record = (
                 await session.execute(
-                    select(CommandRecord).where(CommandRecord.caller == caller,
-                                                CommandRecord.idempotency_key == key)
+                    select(CommandRecord).where(
+                        CommandRecord.caller == caller, CommandRecord.idempotency_key == key
+                    )
                 )
             ).scalar_one_or_none()
         if record is None:
@@ -105,23 +120,33 @@ async def _claim(state, caller: int, key: str, request: Request, fingerprint: st
             # key: this one runs the command instead (claim again).
             continue
         if record.request_sha256 != fingerprint:
-            return _problem(422, "idempotency_key_reused",
-                            "Khóa Idempotency-Key đã dùng cho một yêu cầu khác",
-                            "this Idempotency-Key was used for a different request")
+            return _problem(
+                422,
+                "idempotency_key_reused",
+                "Khóa Idempotency-Key đã dùng cho một yêu cầu khác",
+                "this Idempotency-Key was used for a different request",
+            )
         if record.status_code is not None:
             response = JSONResponse(record.response_body, status_code=record.status_code)
             response.headers["Idempotent-Replayed"] = "true"
             return response
         if asyncio.get_running_loop().time() > deadline:
-            return _problem(409, "command_in_progress", "Yêu cầu trước với khóa này đang xử lý",
-                            "the first request with this key is still running; retry later")
+            return _problem(
+                409,
+                "command_in_progress",
+                "Yêu cầu trước với khóa này đang xử lý",
+                "the first request with this key is still running; retry later",
+            )
         await asyncio.sleep(0.1)
 
 
 async def _release(state, caller: int, key: str) -> None:
     async with state.writer() as session, session.begin():
-        await session.execute(delete(CommandRecord).where(
-            CommandRecord.caller == caller, CommandRecord.idempotency_key == key))
+        await session.execute(
+            delete(CommandRecord).where(
+                CommandRecord.caller == caller, CommandRecord.idempotency_key == key
+            )
+        )
 
 
 def _is_json(response: Response) -> bool:
@@ -144,8 +169,11 @@ async def _store(state, caller: int, key: str, response: Response) -> Response:
         if response.status_code >= 500 or (stored is None and body):
             # Not a result worth replaying: free the key so the caller can try again.
             record = (
-                await session.execute(select(CommandRecord).where(
-                    CommandRecord.caller == caller, CommandRecord.idempotency_key == key))
+                await session.execute(
+                    select(CommandRecord).where(
+                        CommandRecord.caller == caller, CommandRecord.idempotency_key == key
+                    )
+                )
             ).scalar_one_or_none()
             if record is not None:
                 await session.delete(record)
@@ -156,5 +184,6 @@ async def _store(state, caller: int, key: str, response: Response) -> Response:
                 .values(status_code=response.status_code, response_body=stored)
             )
     headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-    return Response(body, status_code=response.status_code, headers=headers,
-                    media_type=response.media_type)
+    return Response(
+        body, status_code=response.status_code, headers=headers, media_type=response.media_type
+    )

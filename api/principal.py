@@ -62,20 +62,31 @@ async def load_principal(
     user = await session.get(User, user_id)
     if user is None or not user.is_active:
         return None
-    if cookie_issued_at is not None and user.signed_out_at is not None and (
-            cookie_issued_at <= user.signed_out_at.timestamp()):
+    if (
+        cookie_issued_at is not None
+        and user.signed_out_at is not None
+        and (cookie_issued_at <= user.signed_out_at.timestamp())
+    ):
         return None
     grants = (
-        await session.execute(select(RoleGrant).where(RoleGrant.user_id == user_id))
-    ).scalars().all()
+        (await session.execute(select(RoleGrant).where(RoleGrant.user_id == user_id)))
+        .scalars()
+        .all()
+    )
     unit_ids = {g.unit_id for g in grants}
     authorities = (
-        await session.execute(
-            select(Authority).where(
-                or_(Authority.unit_id.in_(unit_ids), Authority.standing_unit_id.in_(unit_ids))
+        (
+            await session.execute(
+                select(Authority).where(
+                    or_(Authority.unit_id.in_(unit_ids), Authority.standing_unit_id.in_(unit_ids))
+                )
             )
         )
-    ).scalars().all() if unit_ids else []
+        .scalars()
+        .all()
+        if unit_ids
+        else []
+    )
     by_unit = {a.unit_id: a.id for a in authorities}
     by_standing_unit = {a.standing_unit_id: a.id for a in authorities}
     roles = []

@@ -72,16 +72,19 @@ class BareNominationWorkflow:
 
     async def _record(self, what: str) -> None:
         self._records += 1
-        await workflow.execute_local_activity(bare_record, BareStep(what),
-                                              start_to_close_timeout=_TIMEOUT)
+        await workflow.execute_local_activity(
+            bare_record, BareStep(what), start_to_close_timeout=_TIMEOUT
+        )
 
     def _notify(self, what: str) -> None:
-        self._notices.append(workflow.start_activity(bare_notice, BareStep(what),
-                                                     start_to_close_timeout=_TIMEOUT))
+        self._notices.append(
+            workflow.start_activity(bare_notice, BareStep(what), start_to_close_timeout=_TIMEOUT)
+        )
 
     async def _document(self, what: str) -> None:
-        await workflow.execute_activity(bare_document, BareStep(what),
-                                        start_to_close_timeout=_TIMEOUT)
+        await workflow.execute_activity(
+            bare_document, BareStep(what), start_to_close_timeout=_TIMEOUT
+        )
 
     @workflow.run
     async def run(self, nomination: str) -> BareResult:
@@ -137,21 +140,34 @@ def bare_worker(client, *, task_queue: str = BARE_TASK_QUEUE, **options):
 
     from thidua.worker import sandbox_runner
 
-    return Worker(client, task_queue=task_queue, workflows=[BareNominationWorkflow],
-                  activities=BARE_ACTIVITIES, workflow_runner=sandbox_runner(),
-                  max_concurrent_activities=50, max_concurrent_local_activities=50, **options)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[BareNominationWorkflow],
+        activities=BARE_ACTIVITIES,
+        workflow_runner=sandbox_runner(),
+        max_concurrent_activities=50,
+        max_concurrent_local_activities=50,
+        **options,
+    )
 
 
-async def bare_nomination(client, workflow_id: str, *, task_queue: str = BARE_TASK_QUEUE,
-                          timings: dict[str, float] | None = None) -> BareResult:
+async def bare_nomination(
+    client,
+    workflow_id: str,
+    *,
+    task_queue: str = BARE_TASK_QUEUE,
+    timings: dict[str, float] | None = None,
+) -> BareResult:
     """Drive one bare nomination as people would: start, accept, five ballots, sign."""
     import time
 
     clock = time.perf_counter
     marks: dict[str, float] = {}
     start = clock()
-    handle = await client.start_workflow(BareNominationWorkflow.run, workflow_id,
-                                         id=workflow_id, task_queue=task_queue)
+    handle = await client.start_workflow(
+        BareNominationWorkflow.run, workflow_id, id=workflow_id, task_queue=task_queue
+    )
     marks["submit"] = clock() - start
     step = clock()
     await handle.execute_update(BareNominationWorkflow.accept, "Đủ hồ sơ")

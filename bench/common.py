@@ -106,8 +106,10 @@ class Progress:
         filled = int(width * min(self.done / self.total, 1.0))
         bar = "#" * filled + "." * (width - filled)
         eta = fmt_seconds(remaining) if self.done < self.total else "done"
-        line = (f"\r{self.label} [{bar}] {self.done:,}/{self.total:,} {rate:.1f}/s "
-                f"{fmt_seconds(elapsed)} elapsed, ETA {eta} {self.note}")
+        line = (
+            f"\r{self.label} [{bar}] {self.done:,}/{self.total:,} {rate:.1f}/s "
+            f"{fmt_seconds(elapsed)} elapsed, ETA {eta} {self.note}"
+        )
         sys.stderr.write(line[:160].ljust(100))
         sys.stderr.flush()
 
@@ -156,8 +158,9 @@ class MemorySampler:
     """Samples the RSS of this process (API + worker, or the API alone when the worker runs
     in processes of its own), of the Temporal server and of separate worker processes."""
 
-    def __init__(self, server_pid: int | None, interval: float = 0.5,
-                 worker_pids: Sequence[int] = ()) -> None:
+    def __init__(
+        self, server_pid: int | None, interval: float = 0.5, worker_pids: Sequence[int] = ()
+    ) -> None:
         self.server_pid = server_pid
         self.worker_pids = list(worker_pids)
         self.interval = interval
@@ -171,8 +174,9 @@ class MemorySampler:
         if self.server_pid:
             self.peak_server = max(self.peak_server, rss_bytes(self.server_pid))
         if self.worker_pids:
-            self.peak_workers = max(self.peak_workers,
-                                    sum(rss_bytes(pid) for pid in self.worker_pids))
+            self.peak_workers = max(
+                self.peak_workers, sum(rss_bytes(pid) for pid in self.worker_pids)
+            )
 
     async def _run(self) -> None:
         while True:
@@ -194,11 +198,30 @@ class MemorySampler:
 
 
 def git_commit() -> tuple[str, bool]:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                            capture_output=True, text=True).stdout.strip() or "unknown"
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "api", "activities", "workflows",
-                            "thidua", "models", "domain", "templates"],
-                           cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = (
+        subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        or "unknown"
+    )
+    dirty = subprocess.run(
+        [
+            "git",
+            "status",
+            "--porcelain",
+            "--",
+            "api",
+            "activities",
+            "workflows",
+            "thidua",
+            "models",
+            "domain",
+            "templates",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     return commit, bool(dirty)
 
 
@@ -206,8 +229,9 @@ def temporal_cli_version() -> str:
     from thidua.embedded import temporal_cli_path
 
     try:
-        out = subprocess.run([temporal_cli_path(), "--version"], capture_output=True, text=True,
-                             timeout=10).stdout.strip()
+        out = subprocess.run(
+            [temporal_cli_path(), "--version"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
         return out.splitlines()[0] if out else "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -228,13 +252,16 @@ def environment() -> dict[str, Any]:
 
 
 def environment_line(env: dict[str, Any]) -> str:
-    return (f"Commit `{env['commit']}`{' (with uncommitted engine changes)' if env['uncommitted_engine_changes'] else ''}, "
-            f"{env['date']}, Python {env['python']}, {env['cpus']} CPUs, {env['memory_gib']} GiB, "
-            f"{env['temporal_cli']}.")
+    return (
+        f"Commit `{env['commit']}`{' (with uncommitted engine changes)' if env['uncommitted_engine_changes'] else ''}, "
+        f"{env['date']}, Python {env['python']}, {env['cpus']} CPUs, {env['memory_gib']} GiB, "
+        f"{env['temporal_cli']}."
+    )
 
 
-def write_results(name: str, payload: dict[str, Any], markdown: str,
-                  directory: Path | None = None) -> tuple[Path, Path]:
+def write_results(
+    name: str, payload: dict[str, Any], markdown: str, directory: Path | None = None
+) -> tuple[Path, Path]:
     """``<name>-<UTC timestamp>.json`` and ``.md`` under bench/results/ (or ``directory``)."""
     directory = directory or RESULTS_DIR
     directory.mkdir(parents=True, exist_ok=True)
@@ -246,10 +273,13 @@ def write_results(name: str, payload: dict[str, Any], markdown: str,
     return json_path, md_path
 
 
-def markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]],
-                   align_right_from: int = 1) -> str:
-    lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join("---" if i < align_right_from else "---:" for i in range(len(header))) + "|"]
+def markdown_table(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], align_right_from: int = 1
+) -> str:
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" if i < align_right_from else "---:" for i in range(len(header))) + "|",
+    ]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -304,8 +334,9 @@ class Database:
             path = Path(self.url.split("///", 1)[1])
             return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
         async with self.engine.connect() as connection:
-            return (await connection.execute(
-                text("SELECT pg_database_size(current_database())"))).scalar_one()
+            return (
+                await connection.execute(text("SELECT pg_database_size(current_database())"))
+            ).scalar_one()
 
     async def analyze(self) -> None:
         async with self.engine.connect() as connection:
@@ -329,8 +360,9 @@ async def _pg_admin(*statements: str) -> None:
 
 
 @contextlib.asynccontextmanager
-async def fresh_database(backend: str, folder: Path, *, seed: bool = True,
-                         pool_size: int = 10, signers: bool = True) -> AsyncIterator[Database]:
+async def fresh_database(
+    backend: str, folder: Path, *, seed: bool = True, pool_size: int = 10, signers: bool = True
+) -> AsyncIterator[Database]:
     """A new, migrated database (with the demo seed and the chairmen's development signing
     identities unless told otherwise), dropped (PostgreSQL) at the end."""
     from thidua.migrate import upgrade
@@ -403,8 +435,9 @@ class Engine:
         from thidua.security import create_access_token
 
         if user_id not in self._tokens:
-            self._tokens[user_id] = create_access_token(self.settings.secret_key, user_id,
-                                                        24 * 60)[0]
+            self._tokens[user_id] = create_access_token(self.settings.secret_key, user_id, 24 * 60)[
+                0
+            ]
         return {"Authorization": f"Bearer {self._tokens[user_id]}"}
 
     async def post(self, user_id: int, path: str, body: Any = None) -> httpx.Response:
@@ -423,9 +456,14 @@ class Engine:
 
 
 @contextlib.asynccontextmanager
-async def engine_stack(database: Database, folder: Path, *, worker: bool = True,
-                       worker_options: dict[str, Any] | None = None,
-                       settings_overrides: dict[str, Any] | None = None) -> AsyncIterator[Engine]:
+async def engine_stack(
+    database: Database,
+    folder: Path,
+    *,
+    worker: bool = True,
+    worker_options: dict[str, Any] | None = None,
+    settings_overrides: dict[str, Any] | None = None,
+) -> AsyncIterator[Engine]:
     from api.app import create_app
     from api.state import AppState, make_templates
     from thidua.embedded import EmbeddedTemporal
@@ -443,17 +481,28 @@ async def engine_stack(database: Database, folder: Path, *, worker: bool = True,
     api_engine = create_engine(database.url)
     try:
         client = await connect(settings, identity="thidua-bench")
-        state = AppState(settings=settings, engine=api_engine,
-                         writer=create_session_factory(api_engine, writer=True),
-                         reader=create_session_factory(api_engine, writer=False),
-                         templates=make_templates(), temporal=client)
+        state = AppState(
+            settings=settings,
+            engine=api_engine,
+            writer=create_session_factory(api_engine, writer=True),
+            reader=create_session_factory(api_engine, writer=False),
+            templates=make_templates(),
+            temporal=client,
+        )
         app = create_app(settings, state=state)
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://testserver", timeout=300)
+        http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver", timeout=300
+        )
         stack = Engine(settings, database, client, embedded, app, http)
         if worker:
-            stack.run_worker(create_worker(client, settings, create_session_factory(database.engine),
-                                           **(worker_options or {})))
+            stack.run_worker(
+                create_worker(
+                    client,
+                    settings,
+                    create_session_factory(database.engine),
+                    **(worker_options or {}),
+                )
+            )
         yield stack
     finally:
         if stack is not None:
@@ -472,8 +521,11 @@ async def engine_stack(database: Database, folder: Path, *, worker: bool = True,
 def settings_environment(settings: Settings) -> dict[str, str]:
     """The settings as ``THIDUA_*`` variables, so that a `thidua` command started beside the
     benchmark runs against the same database, Temporal server and files."""
-    env = {f"THIDUA_{name.upper()}": str(value)
-           for name, value in settings.model_dump().items() if value is not None}
+    env = {
+        f"THIDUA_{name.upper()}": str(value)
+        for name, value in settings.model_dump().items()
+        if value is not None
+    }
     env["THIDUA_TEMPORAL_ADDRESS"] = settings.resolved_temporal_address
     return env
 
@@ -490,10 +542,17 @@ async def separate_workers(settings: Settings, count: int) -> AsyncIterator[list
     processes = []
     for number in range(1, count + 1):
         with (settings.data_dir / f"worker-{number}.log").open("ab") as log:  # noqa: ASYNC230 (opening a log file)
-            processes.append(await asyncio.create_subprocess_exec(
-                sys.executable, "-c",
-                "import sys; from thidua.cli import main; sys.exit(main(['worker']))",
-                cwd=ROOT, env=environment, stdout=log, stderr=asyncio.subprocess.STDOUT))
+            processes.append(
+                await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-c",
+                    "import sys; from thidua.cli import main; sys.exit(main(['worker']))",
+                    cwd=ROOT,
+                    env=environment,
+                    stdout=log,
+                    stderr=asyncio.subprocess.STDOUT,
+                )
+            )
     try:
         yield [process.pid for process in processes]
     finally:

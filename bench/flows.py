@@ -50,53 +50,93 @@ async def submit(engine: Engine, ward: Ward, person_id: int, unit_id: int) -> in
         "attestations": ATTESTATIONS,
         "submit": True,
     }
-    created = check(await engine.post(ward.unit_officers[unit_id], "/api/v1/nominations", body),
-                    201, "submit")
+    created = check(
+        await engine.post(ward.unit_officers[unit_id], "/api/v1/nominations", body), 201, "submit"
+    )
     return created["id"]
 
 
 async def accept(engine: Engine, ward: Ward, nomination_id: int) -> None:
-    check(await engine.post(ward.standing_user_id, f"/api/v1/nominations/{nomination_id}/accept",
-                            {"note": "Hồ sơ đầy đủ"}), 200, "accept")
+    check(
+        await engine.post(
+            ward.standing_user_id,
+            f"/api/v1/nominations/{nomination_id}/accept",
+            {"note": "Hồ sơ đầy đủ"},
+        ),
+        200,
+        "accept",
+    )
 
 
 async def convene(engine: Engine, ward: Ward, nomination_ids: list[int]) -> int:
     closes_at = (datetime.now(UTC) + timedelta(days=5)).isoformat()
-    session = check(await engine.post(ward.standing_user_id, "/api/v1/council-sessions", {
-        "title": "Phiên họp xét khen thưởng cuối năm", "nomination_ids": nomination_ids,
-        "closes_at": closes_at}), 201, "convene")
+    session = check(
+        await engine.post(
+            ward.standing_user_id,
+            "/api/v1/council-sessions",
+            {
+                "title": "Phiên họp xét khen thưởng cuối năm",
+                "nomination_ids": nomination_ids,
+                "closes_at": closes_at,
+            },
+        ),
+        201,
+        "convene",
+    )
     return session["id"]
 
 
-async def ballot(engine: Engine, member_user_id: int, session_id: int,
-                 nomination_ids: Iterable[int]) -> None:
+async def ballot(
+    engine: Engine, member_user_id: int, session_id: int, nomination_ids: Iterable[int]
+) -> None:
     choices = {str(n): "agree" for n in nomination_ids}
-    check(await engine.post(member_user_id, f"/api/v1/council-sessions/{session_id}/ballot",
-                            {"mode": "in_person", "choices": choices}), 201, "ballot")
+    check(
+        await engine.post(
+            member_user_id,
+            f"/api/v1/council-sessions/{session_id}/ballot",
+            {"mode": "in_person", "choices": choices},
+        ),
+        201,
+        "ballot",
+    )
 
 
 async def draft(engine: Engine, ward: Ward, nomination_ids: list[int]) -> int:
-    decision = check(await engine.post(ward.standing_user_id, "/api/v1/decisions",
-                                       {"kind": "decision", "nomination_ids": nomination_ids}),
-                     201, "draft decision")
+    decision = check(
+        await engine.post(
+            ward.standing_user_id,
+            "/api/v1/decisions",
+            {"kind": "decision", "nomination_ids": nomination_ids},
+        ),
+        201,
+        "draft decision",
+    )
     return decision["id"]
 
 
 async def sign(engine: Engine, ward: Ward, decision_id: int) -> dict:
-    return check(await engine.post(ward.chairman_user_id, f"/api/v1/decisions/{decision_id}/sign"),
-                 200, "sign")
+    return check(
+        await engine.post(ward.chairman_user_id, f"/api/v1/decisions/{decision_id}/sign"),
+        200,
+        "sign",
+    )
 
 
-async def wait_stage(engine: Engine, nomination_ids: list[int], stage: Stage,
-                     timeout: float = 600.0) -> None:
+async def wait_stage(
+    engine: Engine, nomination_ids: list[int], stage: Stage, timeout: float = 600.0
+) -> None:
     """Until every listed nomination shows ``stage`` in the projection."""
     deadline = time.perf_counter() + timeout
     factory = engine.database.watcher
     while True:
         async with factory() as session:
-            reached = (await session.execute(
-                select(func.count()).select_from(Nomination).where(
-                    Nomination.id.in_(nomination_ids), Nomination.stage == stage))).scalar_one()
+            reached = (
+                await session.execute(
+                    select(func.count())
+                    .select_from(Nomination)
+                    .where(Nomination.id.in_(nomination_ids), Nomination.stage == stage)
+                )
+            ).scalar_one()
         if reached == len(nomination_ids):
             return
         if time.perf_counter() > deadline:
@@ -104,8 +144,9 @@ async def wait_stage(engine: Engine, nomination_ids: list[int], stage: Stage,
         await asyncio.sleep(POLL_SECONDS)
 
 
-async def wait_recorded(engine: Engine, nomination_ids: list[int], *, poll: float = POLL_SECONDS,
-                        timeout: float = 600.0) -> None:
+async def wait_recorded(
+    engine: Engine, nomination_ids: list[int], *, poll: float = POLL_SECONDS, timeout: float = 600.0
+) -> None:
     """Until the workflow of every listed nomination has recorded its submission (the
     projection's sequence moved). The standing officer accepts what the workflow has
     received: an accept sent before the nomination workflow's first task ran is handled
@@ -114,9 +155,13 @@ async def wait_recorded(engine: Engine, nomination_ids: list[int], *, poll: floa
     deadline = time.perf_counter() + timeout
     while True:
         async with engine.database.watcher() as session:
-            recorded = (await session.execute(
-                select(func.count()).select_from(Nomination).where(
-                    Nomination.id.in_(nomination_ids), Nomination.projection_seq >= 1))).scalar_one()
+            recorded = (
+                await session.execute(
+                    select(func.count())
+                    .select_from(Nomination)
+                    .where(Nomination.id.in_(nomination_ids), Nomination.projection_seq >= 1)
+                )
+            ).scalar_one()
         if recorded == len(nomination_ids):
             return
         if time.perf_counter() > deadline:
@@ -129,8 +174,9 @@ async def wait_signable(engine: Engine, decision_id: int, timeout: float = 600.0
     deadline = time.perf_counter() + timeout
     while True:
         async with engine.database.watcher() as session:
-            status = (await session.execute(
-                select(Decision.status).where(Decision.id == decision_id))).scalar_one()
+            status = (
+                await session.execute(select(Decision.status).where(Decision.id == decision_id))
+            ).scalar_one()
         if status == DecisionStatus.AWAITING_SIGNATURE:
             return
         if time.perf_counter() > deadline:
@@ -143,8 +189,9 @@ async def wait_closed(engine: Engine, workflow_ids: Iterable[str]) -> None:
         await engine.client.get_workflow_handle(workflow_id).result()
 
 
-async def one_nomination(engine: Engine, ward: Ward, person_id: int, unit_id: int,
-                         clock: Clock) -> tuple[int, float]:
+async def one_nomination(
+    engine: Engine, ward: Ward, person_id: int, unit_id: int, clock: Clock
+) -> tuple[int, float]:
     """A ward-level nomination through its own council session and decision: (nomination
     id, seconds until the page shows it granted). ``clock`` gets the time of each step;
     the caller then waits for every workflow to close."""
@@ -173,7 +220,9 @@ async def one_nomination(engine: Engine, ward: Ward, person_id: int, unit_id: in
     await wait_stage(engine, [nomination_id], Stage.GRANTED)
     clock.lap("granted")
     granted = time.perf_counter() - started
-    await wait_closed(engine, [f"nomination-{nomination_id}", f"council-session-{session_id}",
-                               f"decision-{decision_id}"])
+    await wait_closed(
+        engine,
+        [f"nomination-{nomination_id}", f"council-session-{session_id}", f"decision-{decision_id}"],
+    )
     clock.lap("close")
     return nomination_id, granted

@@ -49,7 +49,9 @@ async def workflow_cost(client, workflow_id: str) -> WorkflowCost:
     history = await handle.fetch_history()
     description = await handle.describe()
     cost = WorkflowCost(workflow_id, _kind(workflow_id))
-    cost.state_transitions = description.raw_description.workflow_execution_info.state_transition_count
+    cost.state_transitions = (
+        description.raw_description.workflow_execution_info.state_transition_count
+    )
     cost.history_bytes = description.raw_description.workflow_execution_info.history_size_bytes
     scheduled: dict[int, tuple[str, float]] = {}
     started: dict[int, float] = {}
@@ -74,7 +76,8 @@ async def workflow_cost(client, workflow_id: str) -> WorkflowCost:
             started[attributes.scheduled_event_id] = _seconds(event)
             if attributes.scheduled_event_id in scheduled:
                 cost.schedule_to_start.append(
-                    _seconds(event) - scheduled[attributes.scheduled_event_id][1])
+                    _seconds(event) - scheduled[attributes.scheduled_event_id][1]
+                )
         elif kind == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
             attributes = event.activity_task_completed_event_attributes
             name_and_time = scheduled.get(attributes.scheduled_event_id)
@@ -96,8 +99,18 @@ async def workflow_cost(client, workflow_id: str) -> WorkflowCost:
     return cost
 
 
-COUNTED = ("events", "state_transitions", "workflow_tasks", "activities", "local_activities",
-           "signals_received", "signals_sent", "updates", "timers", "history_bytes")
+COUNTED = (
+    "events",
+    "state_transitions",
+    "workflow_tasks",
+    "activities",
+    "local_activities",
+    "signals_received",
+    "signals_sent",
+    "updates",
+    "timers",
+    "history_bytes",
+)
 
 
 def totals(costs: list[WorkflowCost]) -> dict[str, Any]:

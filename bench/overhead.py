@@ -37,9 +37,16 @@ from .world import build_wards
 TARGET_RATIO = 1.5
 
 
-async def run(n: int = 20, *, concurrency: int = 1, db: str = "sqlite", warmup: int = 2,
-              quiet: bool = False, results_dir: Path | None = None,
-              analyse_histories: bool = True) -> dict[str, Any]:
+async def run(
+    n: int = 20,
+    *,
+    concurrency: int = 1,
+    db: str = "sqlite",
+    warmup: int = 2,
+    quiet: bool = False,
+    results_dir: Path | None = None,
+    analyse_histories: bool = True,
+) -> dict[str, Any]:
     from thidua.pki import ensure_dev_identities
 
     folder = work_dir("overhead")
@@ -59,14 +66,16 @@ async def run(n: int = 20, *, concurrency: int = 1, db: str = "sqlite", warmup: 
                     person_id, unit_id = people.pop()
                     clock = Clock()
                     started = time.perf_counter()
-                    nomination_id, granted = await one_nomination(engine, ward, person_id,
-                                                                  unit_id, clock)
+                    nomination_id, granted = await one_nomination(
+                        engine, ward, person_id, unit_id, clock
+                    )
                     if record is not None:
                         record["granted"].append(granted)
                         record["done"].append(time.perf_counter() - started)
                         record["ids"].append(nomination_id)
                         for step, seconds in clock.marks.items():
                             record["steps"].setdefault(step, []).append(seconds)
+
                 started = time.perf_counter()
                 await asyncio.gather(*(one() for _ in range(size)))
                 return time.perf_counter() - started
@@ -79,13 +88,15 @@ async def run(n: int = 20, *, concurrency: int = 1, db: str = "sqlite", warmup: 
                     workflow_id = f"bare-{counter['bare']}"
                     timings: dict[str, float] = {}
                     started = time.perf_counter()
-                    await bare_nomination(engine.client, workflow_id, task_queue=BARE_TASK_QUEUE,
-                                          timings=timings)
+                    await bare_nomination(
+                        engine.client, workflow_id, task_queue=BARE_TASK_QUEUE, timings=timings
+                    )
                     if record is not None:
                         record["done"].append(time.perf_counter() - started)
                         record["ids"].append(workflow_id)
                         for step, seconds in timings.items():
                             record["steps"].setdefault(step, []).append(seconds)
+
                 started = time.perf_counter()
                 await asyncio.gather(*(one() for _ in range(size)))
                 return time.perf_counter() - started
@@ -96,8 +107,15 @@ async def run(n: int = 20, *, concurrency: int = 1, db: str = "sqlite", warmup: 
                 await bare_batch(1, None)
 
             results: dict[str, dict] = {
-                kind: {"granted": [], "done": [], "ids": [], "steps": {}, "wall": 0.0,
-                       "worker_cpu": 0.0, "server_cpu": 0.0}
+                kind: {
+                    "granted": [],
+                    "done": [],
+                    "ids": [],
+                    "steps": {},
+                    "wall": 0.0,
+                    "worker_cpu": 0.0,
+                    "server_cpu": 0.0,
+                }
                 for kind in ("engine", "bare")
             }
             progress = Progress("overhead", 2 * n, enabled=not quiet)
@@ -123,11 +141,19 @@ async def run(n: int = 20, *, concurrency: int = 1, db: str = "sqlite", warmup: 
                     async with database.factory() as session:
                         from sqlalchemy import text
 
-                        row = (await session.execute(text(
-                            "SELECT council_session_id, decision_id FROM nominations WHERE id = :id"),
-                            {"id": nomination_id})).one()
-                    for workflow_id in (f"nomination-{nomination_id}",
-                                        f"council-session-{row[0]}", f"decision-{row[1]}"):
+                        row = (
+                            await session.execute(
+                                text(
+                                    "SELECT council_session_id, decision_id FROM nominations WHERE id = :id"
+                                ),
+                                {"id": nomination_id},
+                            )
+                        ).one()
+                    for workflow_id in (
+                        f"nomination-{nomination_id}",
+                        f"council-session-{row[0]}",
+                        f"decision-{row[1]}",
+                    ):
                         engine_costs.append(await workflow_cost(engine.client, workflow_id))
                 bare_costs = [await workflow_cost(engine.client, w) for w in results["bare"]["ids"]]
                 costs = {"engine": totals(engine_costs), "bare": totals(bare_costs)}
@@ -136,15 +162,21 @@ async def run(n: int = 20, *, concurrency: int = 1, db: str = "sqlite", warmup: 
 
     payload = _payload(env, db, n, concurrency, warmup, results, costs, sampler)
     payload["markdown"] = report(payload)
-    payload["files"] = [str(p) for p in write_results("overhead", payload, payload["markdown"],
-                                                      results_dir)]
+    payload["files"] = [
+        str(p) for p in write_results("overhead", payload, payload["markdown"], results_dir)
+    ]
     return payload
 
 
 def _payload(env, db, n, concurrency, warmup, results, costs, sampler) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "benchmark": "overhead", "environment": env, "database": db, "nominations": n,
-        "concurrency": concurrency, "warmup": warmup, "target_ratio": TARGET_RATIO,
+        "benchmark": "overhead",
+        "environment": env,
+        "database": db,
+        "nominations": n,
+        "concurrency": concurrency,
+        "warmup": warmup,
+        "target_ratio": TARGET_RATIO,
         "peak_rss_engine_process_bytes": sampler.peak_self,
         "peak_rss_temporal_server_bytes": sampler.peak_server,
     }
@@ -175,52 +207,100 @@ def report(payload: dict[str, Any]) -> str:
         environment_line(payload["environment"]),
         "",
         markdown_table(
-            ["", "nominations/s", "p50 per nomination", "p95 per nomination",
-             "worker-process CPU / nomination", "Temporal server CPU / nomination"],
             [
-                ["engine (to all workflows closed)", f"{engine['nominations_per_second']:.2f}",
-                 fmt_seconds(engine["time_per_nomination"]["p50"]),
-                 fmt_seconds(engine["time_per_nomination"]["p95"]),
-                 fmt_seconds(engine["worker_process_cpu_per_nomination"]),
-                 fmt_seconds(engine["temporal_server_cpu_per_nomination"])],
-                ["engine (to granted on the page)", "",
-                 fmt_seconds(engine["time_to_granted"]["p50"]),
-                 fmt_seconds(engine["time_to_granted"]["p95"]), "", ""],
-                ["bare workflow", f"{bare['nominations_per_second']:.2f}",
-                 fmt_seconds(bare["time_per_nomination"]["p50"]),
-                 fmt_seconds(bare["time_per_nomination"]["p95"]),
-                 fmt_seconds(bare["worker_process_cpu_per_nomination"]),
-                 fmt_seconds(bare["temporal_server_cpu_per_nomination"])],
-            ]),
+                "",
+                "nominations/s",
+                "p50 per nomination",
+                "p95 per nomination",
+                "worker-process CPU / nomination",
+                "Temporal server CPU / nomination",
+            ],
+            [
+                [
+                    "engine (to all workflows closed)",
+                    f"{engine['nominations_per_second']:.2f}",
+                    fmt_seconds(engine["time_per_nomination"]["p50"]),
+                    fmt_seconds(engine["time_per_nomination"]["p95"]),
+                    fmt_seconds(engine["worker_process_cpu_per_nomination"]),
+                    fmt_seconds(engine["temporal_server_cpu_per_nomination"]),
+                ],
+                [
+                    "engine (to granted on the page)",
+                    "",
+                    fmt_seconds(engine["time_to_granted"]["p50"]),
+                    fmt_seconds(engine["time_to_granted"]["p95"]),
+                    "",
+                    "",
+                ],
+                [
+                    "bare workflow",
+                    f"{bare['nominations_per_second']:.2f}",
+                    fmt_seconds(bare["time_per_nomination"]["p50"]),
+                    fmt_seconds(bare["time_per_nomination"]["p95"]),
+                    fmt_seconds(bare["worker_process_cpu_per_nomination"]),
+                    fmt_seconds(bare["temporal_server_cpu_per_nomination"]),
+                ],
+            ],
+        ),
         "",
         f"Ratio engine/bare: p50 {payload['ratio_p50']:.2f}×, p95 {payload['ratio_p95']:.2f}×, "
         f"throughput {payload['ratio_throughput']:.2f}× (target ≤ {payload['target_ratio']}×: "
-        + ("met" if payload["ratio_p50"] <= payload["target_ratio"] else "not met") + ").",
+        + ("met" if payload["ratio_p50"] <= payload["target_ratio"] else "not met")
+        + ").",
         "",
         "Steps (p50 / p95):",
         "",
-        markdown_table(["engine step", "p50", "p95"],
-                       [[s, fmt_seconds(v["p50"]), fmt_seconds(v["p95"])]
-                        for s, v in engine["steps"].items()]),
+        markdown_table(
+            ["engine step", "p50", "p95"],
+            [[s, fmt_seconds(v["p50"]), fmt_seconds(v["p95"])] for s, v in engine["steps"].items()],
+        ),
         "",
-        markdown_table(["bare step", "p50", "p95"],
-                       [[s, fmt_seconds(v["p50"]), fmt_seconds(v["p95"])]
-                        for s, v in bare["steps"].items()]),
+        markdown_table(
+            ["bare step", "p50", "p95"],
+            [[s, fmt_seconds(v["p50"]), fmt_seconds(v["p95"])] for s, v in bare["steps"].items()],
+        ),
     ]
     costs = payload.get("histories") or {}
     if costs:
-        keys = ["events", "state_transitions", "workflow_tasks", "activities", "local_activities",
-                "signals_received", "signals_sent", "updates", "timers", "history_bytes"]
-        lines += ["", "Temporal work per nomination (from the histories and `describe`):", "",
-                  markdown_table(["", *keys], [
-                      [kind, *[f"{costs[kind]['per_nomination'][k]:g}" for k in keys]]
-                      for kind in ("engine", "bare")])]
-        activity_rows = [[name, s["count"], fmt_seconds(s["p50"]), fmt_seconds(s["p95"])]
-                         for kind in ("engine", "bare")
-                         for name, s in costs[kind]["activity_seconds"].items()]
-        lines += ["", markdown_table(["activity (started → completed)", "count", "p50", "p95"],
-                                     activity_rows)]
-    lines += ["", f"Peak RSS: engine process (API + worker + driver) "
-              f"{payload['peak_rss_engine_process_bytes'] / 2**20:.0f} MiB, Temporal server "
-              f"{payload['peak_rss_temporal_server_bytes'] / 2**20:.0f} MiB."]
+        keys = [
+            "events",
+            "state_transitions",
+            "workflow_tasks",
+            "activities",
+            "local_activities",
+            "signals_received",
+            "signals_sent",
+            "updates",
+            "timers",
+            "history_bytes",
+        ]
+        lines += [
+            "",
+            "Temporal work per nomination (from the histories and `describe`):",
+            "",
+            markdown_table(
+                ["", *keys],
+                [
+                    [kind, *[f"{costs[kind]['per_nomination'][k]:g}" for k in keys]]
+                    for kind in ("engine", "bare")
+                ],
+            ),
+        ]
+        activity_rows = [
+            [name, s["count"], fmt_seconds(s["p50"]), fmt_seconds(s["p95"])]
+            for kind in ("engine", "bare")
+            for name, s in costs[kind]["activity_seconds"].items()
+        ]
+        lines += [
+            "",
+            markdown_table(
+                ["activity (started → completed)", "count", "p50", "p95"], activity_rows
+            ),
+        ]
+    lines += [
+        "",
+        f"Peak RSS: engine process (API + worker + driver) "
+        f"{payload['peak_rss_engine_process_bytes'] / 2**20:.0f} MiB, Temporal server "
+        f"{payload['peak_rss_temporal_server_bytes'] / 2**20:.0f} MiB.",
+    ]
     return "\n".join(lines)

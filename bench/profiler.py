@@ -26,9 +26,24 @@ PARTS = [
     ("benchmark driver", ("/bench/",)),
     ("Temporal SDK plumbing", ("/temporalio/",)),
 ]
-LIBRARIES = ["sqlalchemy", "aiosqlite", "asyncpg", "pydantic", "jinja2", "weasyprint", "pyhanko",
-             "temporalio", "google/protobuf", "fastapi", "starlette", "httpx", "json", "typing",
-             "dataclasses", "asyncio"]
+LIBRARIES = [
+    "sqlalchemy",
+    "aiosqlite",
+    "asyncpg",
+    "pydantic",
+    "jinja2",
+    "weasyprint",
+    "pyhanko",
+    "temporalio",
+    "google/protobuf",
+    "fastapi",
+    "starlette",
+    "httpx",
+    "json",
+    "typing",
+    "dataclasses",
+    "asyncio",
+]
 IDLE = ("selectors.py", "select")
 
 
@@ -79,7 +94,7 @@ class StackSampler:
             for index in range(len(stack) - 1, -1, -1):
                 code = stack[index].f_code
                 if code.co_name == "_run" and code.co_filename.endswith("asyncio/events.py"):
-                    stack = stack[index + 1:]
+                    stack = stack[index + 1 :]
                     break
             if not stack:
                 self.idle += 1
@@ -100,9 +115,13 @@ class StackSampler:
             "samples": self.samples,
             "idle_share": self.idle / max(self.samples, 1),
             "parts": {k: round(v / busy, 3) for k, v in self.parts.most_common()},
-            "part_library": {f"{p} / {lib}": round(v / busy, 3)
-                             for (p, lib), v in self.detail.most_common(top * 2)},
-            "innermost_functions": {k: round(v / busy, 3) for k, v in self.functions.most_common(top)},
+            "part_library": {
+                f"{p} / {lib}": round(v / busy, 3)
+                for (p, lib), v in self.detail.most_common(top * 2)
+            },
+            "innermost_functions": {
+                k: round(v / busy, 3) for k, v in self.functions.most_common(top)
+            },
         }
 
 
@@ -140,7 +159,11 @@ def thread_cpu() -> dict[str, float]:
 
 
 def diff(after: dict[str, float], before: dict[str, float]) -> dict[str, float]:
-    return {k: round(v - before.get(k, 0.0), 2) for k, v in after.items() if v - before.get(k, 0.0) > 0.005}
+    return {
+        k: round(v - before.get(k, 0.0), 2)
+        for k, v in after.items()
+        if v - before.get(k, 0.0) > 0.005
+    }
 
 
 def now() -> float:

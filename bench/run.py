@@ -30,8 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
     names = run.add_subparsers(dest="name", required=True)
 
     def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--results-dir", type=Path, default=None,
-                         help="where to write the JSON and markdown (default bench/results/)")
+        sub.add_argument(
+            "--results-dir",
+            type=Path,
+            default=None,
+            help="where to write the JSON and markdown (default bench/results/)",
+        )
         sub.add_argument("--quiet", action="store_true", help="no progress line")
 
     overhead = names.add_parser("overhead", help="engine vs bare Temporal, same server")
@@ -44,30 +48,54 @@ def build_parser() -> argparse.ArgumentParser:
     burst = names.add_parser("burst", help="N nominations across many wards, year-end")
     burst.add_argument("--n", type=int, default=10_000, help="nominations in all")
     burst.add_argument("--wards", type=int, default=100)
-    burst.add_argument("--concurrency", type=int, default=16,
-                       help="API requests in flight at once (people working at the same time)")
+    burst.add_argument(
+        "--concurrency",
+        type=int,
+        default=16,
+        help="API requests in flight at once (people working at the same time)",
+    )
     burst.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
-    burst.add_argument("--max-cached-workflows", type=int, default=None,
-                       help="tuning experiment: the worker's workflow cache (default: the engine's)")
-    burst.add_argument("--max-concurrent-workflow-tasks", type=int, default=None,
-                       help="tuning experiment (default: the engine's)")
-    burst.add_argument("--sample-histories", type=int, default=20,
-                       help="nominations whose histories are analysed")
-    burst.add_argument("--worker-processes", type=int, default=0,
-                       help="run the worker as N `thidua worker` processes beside the API, as "
-                            "docker-compose does (default 0: inside the engine process, as "
-                            "`thidua up` does)")
-    burst.add_argument("--profile", action="store_true",
-                       help="sample the main thread's stack (where the engine process spends time)")
+    burst.add_argument(
+        "--max-cached-workflows",
+        type=int,
+        default=None,
+        help="tuning experiment: the worker's workflow cache (default: the engine's)",
+    )
+    burst.add_argument(
+        "--max-concurrent-workflow-tasks",
+        type=int,
+        default=None,
+        help="tuning experiment (default: the engine's)",
+    )
+    burst.add_argument(
+        "--sample-histories", type=int, default=20, help="nominations whose histories are analysed"
+    )
+    burst.add_argument(
+        "--worker-processes",
+        type=int,
+        default=0,
+        help="run the worker as N `thidua worker` processes beside the API, as "
+        "docker-compose does (default 0: inside the engine process, as "
+        "`thidua up` does)",
+    )
+    burst.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample the main thread's stack (where the engine process spends time)",
+    )
     common(burst)
 
     reads = names.add_parser("reads", help="list, board and nomination latency")
     reads.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    reads.add_argument("--db", nargs="+", choices=["sqlite", "postgresql"],
-                       default=["sqlite", "postgresql"])
+    reads.add_argument(
+        "--db", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"]
+    )
     reads.add_argument("--repeat", type=int, default=40)
-    reads.add_argument("--no-gc-freeze", action="store_true",
-                       help="leave the garbage collector as is (default: gc.freeze() after start-up)")
+    reads.add_argument(
+        "--no-gc-freeze",
+        action="store_true",
+        help="leave the garbage collector as is (default: gc.freeze() after start-up)",
+    )
     common(reads)
 
     documents = names.add_parser("documents", help="a decision of N awardees rendered and signed")
@@ -82,28 +110,50 @@ async def dispatch(args: argparse.Namespace) -> dict:
     if args.name == "overhead":
         from . import overhead
 
-        return await overhead.run(args.n, concurrency=args.concurrency, db=args.db,
-                                  warmup=args.warmup, quiet=args.quiet,
-                                  results_dir=args.results_dir)
+        return await overhead.run(
+            args.n,
+            concurrency=args.concurrency,
+            db=args.db,
+            warmup=args.warmup,
+            quiet=args.quiet,
+            results_dir=args.results_dir,
+        )
     if args.name == "burst":
         from . import burst
 
-        return await burst.run(args.n, wards=args.wards, concurrency=args.concurrency, db=args.db,
-                               max_cached_workflows=args.max_cached_workflows,
-                               max_concurrent_workflow_tasks=args.max_concurrent_workflow_tasks,
-                               sample_histories=args.sample_histories, quiet=args.quiet,
-                               results_dir=args.results_dir, profile=args.profile,
-                               worker_processes=args.worker_processes)
+        return await burst.run(
+            args.n,
+            wards=args.wards,
+            concurrency=args.concurrency,
+            db=args.db,
+            max_cached_workflows=args.max_cached_workflows,
+            max_concurrent_workflow_tasks=args.max_concurrent_workflow_tasks,
+            sample_histories=args.sample_histories,
+            quiet=args.quiet,
+            results_dir=args.results_dir,
+            profile=args.profile,
+            worker_processes=args.worker_processes,
+        )
     if args.name == "reads":
         from . import reads
 
-        return await reads.run(args.sizes, backends=args.db, repeat=args.repeat,
-                               gc_freeze=not args.no_gc_freeze, quiet=args.quiet,
-                               results_dir=args.results_dir)
+        return await reads.run(
+            args.sizes,
+            backends=args.db,
+            repeat=args.repeat,
+            gc_freeze=not args.no_gc_freeze,
+            quiet=args.quiet,
+            results_dir=args.results_dir,
+        )
     from . import documents
 
-    return await documents.run(args.awardees, repeat=args.repeat, db=args.db, quiet=args.quiet,
-                               results_dir=args.results_dir)
+    return await documents.run(
+        args.awardees,
+        repeat=args.repeat,
+        db=args.db,
+        quiet=args.quiet,
+        results_dir=args.results_dir,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

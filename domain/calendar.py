@@ -49,9 +49,7 @@ class WorkingCalendar:
     def __init__(self, data: CalendarData) -> None:
         self.data = data
         self._days_off = frozenset(date.fromisoformat(d) for d in data.days_off)
-        self._working_weekend = frozenset(
-            date.fromisoformat(d) for d in data.working_weekend_days
-        )
+        self._working_weekend = frozenset(date.fromisoformat(d) for d in data.working_weekend_days)
         hours, minutes = (int(p) for p in data.end_of_day.split(":"))
         self._end_of_day = time(hours, minutes)
         hours, minutes = (int(p) for p in data.start_of_day.split(":"))
@@ -103,7 +101,9 @@ class WorkingCalendar:
     def local_date(self, moment: datetime) -> date:
         # A naive datetime would silently take the server's time zone.
         if moment.tzinfo is None or moment.utcoffset() is None:
-            raise ValueError(f"{moment.isoformat()} has no time zone: deadlines need aware datetimes")
+            raise ValueError(
+                f"{moment.isoformat()} has no time zone: deadlines need aware datetimes"
+            )
         return moment.astimezone(VIETNAM_TZ).date()
 
     def end_of_working_day(self, day: date) -> datetime:

@@ -182,7 +182,10 @@ class _Source:
         allowed = required + optional
         for key in value:
             if not isinstance(key, str) or key not in allowed:
-                self.fail(_join(path, str(key)), f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+                self.fail(
+                    _join(path, str(key)),
+                    f"unknown key (expected one of: {', '.join(sorted(allowed))})",
+                )
         for key in required:
             if key not in value:
                 self.fail(_join(path, key), "missing")
@@ -201,7 +204,9 @@ class _Source:
         return value.strip()
 
     def texts(self, value: Any, path: str) -> tuple[str, ...]:
-        return tuple(self.text(item, _join(path, i)) for i, item in enumerate(self.sequence(value, path)))
+        return tuple(
+            self.text(item, _join(path, i)) for i, item in enumerate(self.sequence(value, path))
+        )
 
     def code(self, value: Any, path: str) -> str:
         text = self.text(value, path)
@@ -248,7 +253,9 @@ class _Source:
     def duration(self, value: Any, path: str) -> Duration:
         match = _DURATION.match(value) if isinstance(value, str) else None
         if not match:
-            self.fail(path, f"{_describe(value)} is not a duration such as '20 working days' or '10 days'")
+            self.fail(
+                path, f"{_describe(value)} is not a duration such as '20 working days' or '10 days'"
+            )
         return Duration(int(match.group("days")), working=match.group("working") is not None)
 
     def optional_duration(self, value: Any, path: str) -> Duration | None:
@@ -286,10 +293,14 @@ def _load_dossier_items(path: Path, source: _Source) -> dict[str, DossierItemTyp
         source.fail("", "missing: the catalogue needs its list of dossier item types")
     raw = source.mapping(_read_yaml(path, source), "", required=("items",))
     items: dict[str, DossierItemType] = {}
-    for code, value in source.mapping(raw["items"], "items", optional=tuple(raw["items"] or ())).items():
+    for code, value in source.mapping(
+        raw["items"], "items", optional=tuple(raw["items"] or ())
+    ).items():
         item_path = _join("items", code)
         source.code(code, item_path)
-        fields = source.mapping(value, item_path, required=("name_vi", "name_en"), optional=("form",))
+        fields = source.mapping(
+            value, item_path, required=("name_vi", "name_en"), optional=("form",)
+        )
         items[code] = DossierItemType(
             code=code,
             name_vi=source.text(fields["name_vi"], _join(item_path, "name_vi")),
@@ -336,7 +347,9 @@ def _param(source: _Source, spec: Param, value: Any, path: str, refs: list[tuple
         return source.choice(DisciplineLevel, value, path).value
     if kind == "text":
         return source.text(value, path)
-    options = {"ending": ENDINGS, "member_stat": MEMBER_STATS, "initiative_kind": INITIATIVE_KINDS}[kind]
+    options = {"ending": ENDINGS, "member_stat": MEMBER_STATS, "initiative_kind": INITIATIVE_KINDS}[
+        kind
+    ]
     if value not in options:
         source.fail(path, f"{_describe(value)} is not one of: {', '.join(options)}")
     return value
@@ -351,9 +364,13 @@ def _criterion(
     inherited_article: str,
 ) -> Criterion:
     if not isinstance(value, dict):
-        source.fail(path, f"expected a criterion (a mapping naming one predicate), got {_describe(value)}")
+        source.fail(
+            path, f"expected a criterion (a mapping naming one predicate), got {_describe(value)}"
+        )
     names = [key for key in value if key in PREDICATES]
-    others = [key for key in value if key not in PREDICATES and key not in ("code", "article", "for")]
+    others = [
+        key for key in value if key not in PREDICATES and key not in ("code", "article", "for")
+    ]
     if others:
         source.fail(
             _join(path, str(others[0])),
@@ -380,7 +397,11 @@ def _criterion(
         only = ", ".join(kind.value for kind in spec.subjects)
         source.fail(path, f"'{name}' applies to {only} only: add `for: [{only}]`")
 
-    article = source.text(value["article"], _join(path, "article")) if "article" in value else inherited_article
+    article = (
+        source.text(value["article"], _join(path, "article"))
+        if "article" in value
+        else inherited_article
+    )
     if "code" in value:
         code = source.code(value["code"], _join(path, "code"))
     elif spec.needs_code:
@@ -388,7 +409,9 @@ def _criterion(
     else:
         code = name
     if code in PRINCIPLES:
-        source.fail(_join(path, "code"), f"'{code}' is the name of a principle; choose another code")
+        source.fail(
+            _join(path, "code"), f"'{code}' is the name of a principle; choose another code"
+        )
     if code in context.codes:
         source.fail(
             path,
@@ -434,7 +457,9 @@ def _dossier_list(
         alternatives = tuple(part.strip() for part in source.text(entry, entry_path).split("|"))
         for code in alternatives:
             if code not in items:
-                source.fail(entry_path, f"unknown dossier item '{code}' (known: {', '.join(items)})")
+                source.fail(
+                    entry_path, f"unknown dossier item '{code}' (known: {', '.join(items)})"
+                )
         if len(alternatives) == 1:
             required.append(alternatives[0])
         else:
@@ -444,8 +469,12 @@ def _dossier_list(
 
 def _council(source: _Source, value: Any, path: str) -> CouncilRule:
     if not isinstance(value, dict):
-        source.fail(path, f"expected a mapping with vote, threshold and quorum, got {_describe(value)}")
-    vote = source.choice(VoteRule, value.get("vote"), _join(path, "vote")) if "vote" in value else None
+        source.fail(
+            path, f"expected a mapping with vote, threshold and quorum, got {_describe(value)}"
+        )
+    vote = (
+        source.choice(VoteRule, value.get("vote"), _join(path, "vote")) if "vote" in value else None
+    )
     if vote == VoteRule.NONE:
         source.mapping(value, path, required=("vote",))
         return CouncilRule(vote=vote, threshold=NO_VOTE, quorum=NO_VOTE)
@@ -492,7 +521,9 @@ def _step(
 
 def _check_chain(source: _Source, chain: tuple[LevelRule, ...], deciding: Level, path: str) -> None:
     if chain[0].level != Level.WARD:
-        source.fail(_join(_join(path, 0), "level"), f"a chain starts at the ward, not at {chain[0].level}")
+        source.fail(
+            _join(_join(path, 0), "level"), f"a chain starts at the ward, not at {chain[0].level}"
+        )
     for i in range(1, len(chain)):
         if chain[i].level.rank <= chain[i - 1].level.rank:
             source.fail(
@@ -500,7 +531,9 @@ def _check_chain(source: _Source, chain: tuple[LevelRule, ...], deciding: Level,
                 f"levels must rise from the ward upward: {chain[i].level} after {chain[i - 1].level}",
             )
     if chain[-1].level != deciding:
-        source.fail(path, f"the chain ends at {chain[-1].level} but the award is decided at {deciding}")
+        source.fail(
+            path, f"the chain ends at {chain[-1].level} but the award is decided at {deciding}"
+        )
 
 
 def _quota(source: _Source, value: Any, path: str, refs: list[tuple[str, str]]) -> Quota:
@@ -512,7 +545,11 @@ def _quota(source: _Source, value: Any, path: str, refs: list[tuple[str, str]]) 
     of_path = _join(path, "of")
     of_award = source.code(fields["of"], of_path)
     refs.append((of_path, of_award))
-    return Quota(max_share=share, of_award=of_award, article=source.text(fields["article"], _join(path, "article")))
+    return Quota(
+        max_share=share,
+        of_award=of_award,
+        article=source.text(fields["article"], _join(path, "article")),
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -558,16 +595,25 @@ def _award(
     deciding = source.choice(Level, fields["deciding_level"], at("deciding_level"))
 
     cash: dict[NomineeKind, float] = {}
-    for key, multiple in source.mapping(fields["cash"], at("cash"), optional=[k.value for k in NomineeKind]).items():
+    for key, multiple in source.mapping(
+        fields["cash"], at("cash"), optional=[k.value for k in NomineeKind]
+    ).items():
         kind = NomineeKind(key)
         if kind not in recipients:
-            source.fail(_join(at("cash"), key), f"the award is not for {key} (recipients: {', '.join(recipients)})")
+            source.fail(
+                _join(at("cash"), key),
+                f"the award is not for {key} (recipients: {', '.join(recipients)})",
+            )
         cash[kind] = source.number(multiple, _join(at("cash"), key))
 
-    context = _AwardContext(recipients=recipients, article=legal_basis[0], codes={}, award_refs=refs)
+    context = _AwardContext(
+        recipients=recipients, article=legal_basis[0], codes={}, award_refs=refs
+    )
     criteria = tuple(
         _criterion(source, item, _join(at("criteria"), i), context, recipients, legal_basis[0])
-        for i, item in enumerate(source.sequence(fields["criteria"], at("criteria"), non_empty=False))
+        for i, item in enumerate(
+            source.sequence(fields["criteria"], at("criteria"), non_empty=False)
+        )
     )
     chain = tuple(
         _step(source, item, _join(at("chain"), i), defaults, items)
@@ -589,15 +635,23 @@ def _award(
         kind=source.choice(AwardKind, fields["kind"], at("kind")),
         recipients=recipients,
         deciding_level=deciding,
-        deciding_authority_vi=source.text(fields["deciding_authority_vi"], at("deciding_authority_vi")),
-        deciding_authority_en=source.text(fields["deciding_authority_en"], at("deciding_authority_en")),
+        deciding_authority_vi=source.text(
+            fields["deciding_authority_vi"], at("deciding_authority_vi")
+        ),
+        deciding_authority_en=source.text(
+            fields["deciding_authority_en"], at("deciding_authority_en")
+        ),
         chain=chain,
         cash_multiples=cash,
         legal_basis=legal_basis,
         criteria=criteria,
         yearly=source.boolean(fields["yearly"], at("yearly")),
-        certificate=source.boolean(fields["certificate"], at("certificate")) if "certificate" in fields else False,
-        short_name=source.text(fields["short_name"], at("short_name")) if "short_name" in fields else "",
+        certificate=source.boolean(fields["certificate"], at("certificate"))
+        if "certificate" in fields
+        else False,
+        short_name=source.text(fields["short_name"], at("short_name"))
+        if "short_name" in fields
+        else "",
         other_kinds=other_kinds,
         quota=_quota(source, fields["quota"], at("quota"), refs) if "quota" in fields else None,
     )
@@ -613,7 +667,12 @@ _RULE_SET_REQUIRED = (
     "principles",
     "awards",
 )
-_RULE_SET_OPTIONAL = ("reminder_working_days", "tie_break", "level_defaults", "quorum_counts_written_opinions")
+_RULE_SET_OPTIONAL = (
+    "reminder_working_days",
+    "tie_break",
+    "level_defaults",
+    "quorum_counts_written_opinions",
+)
 # Whether absent members' written opinions count toward a council's quorum: a rule value
 # a city override may set too (law-digest §3, §10: the texts found do not settle it).
 QUORUM_WRITTEN_KEY = "quorum_counts_written_opinions"
@@ -621,33 +680,48 @@ QUORUM_WRITTEN_KEY = "quorum_counts_written_opinions"
 
 def _reminders(source: _Source, value: Any, path: str) -> tuple[int, ...]:
     return tuple(
-        source.integer(item, _join(path, i), minimum=0) for i, item in enumerate(source.sequence(value, path))
+        source.integer(item, _join(path, i), minimum=0)
+        for i, item in enumerate(source.sequence(value, path))
     )
 
 
 def _load_rule_set(path: Path, source: _Source, items: Mapping[str, DossierItemType]) -> RuleSet:
-    raw = source.mapping(_read_yaml(path, source), "", required=_RULE_SET_REQUIRED, optional=_RULE_SET_OPTIONAL)
+    raw = source.mapping(
+        _read_yaml(path, source), "", required=_RULE_SET_REQUIRED, optional=_RULE_SET_OPTIONAL
+    )
     rule_set_id = source.text(raw["id"], "id")
     if rule_set_id != path.stem:
         source.fail("id", f"'{rule_set_id}' must match the file name '{path.stem}'")
     effective_from = source.day(raw["effective_from"], "effective_from")
-    effective_to = None if raw["effective_to"] is None else source.day(raw["effective_to"], "effective_to")
+    effective_to = (
+        None if raw["effective_to"] is None else source.day(raw["effective_to"], "effective_to")
+    )
     if effective_to is not None and effective_to < effective_from:
         source.fail("effective_to", f"{effective_to} is before effective_from {effective_from}")
 
     principles = source.mapping(raw["principles"], "principles", required=PRINCIPLES)
-    principle_articles = {key: source.text(principles[key], _join("principles", key)) for key in PRINCIPLES}
+    principle_articles = {
+        key: source.text(principles[key], _join("principles", key)) for key in PRINCIPLES
+    }
 
     women_share = Threshold(70, 100)
     if "tie_break" in raw:
-        tie_break = source.mapping(raw["tie_break"], "tie_break", required=("collective_women_share",))
-        women_share = source.threshold(tie_break["collective_women_share"], "tie_break.collective_women_share")
+        tie_break = source.mapping(
+            raw["tie_break"], "tie_break", required=("collective_women_share",)
+        )
+        women_share = source.threshold(
+            tie_break["collective_women_share"], "tie_break.collective_women_share"
+        )
 
     defaults: dict[Level, Mapping[str, Any]] = {}
     if "level_defaults" in raw:
         level_names = [level.value for level in Level]
-        for name, value in source.mapping(raw["level_defaults"], "level_defaults", optional=level_names).items():
-            defaults[Level(name)] = source.mapping(value, _join("level_defaults", name), optional=STEP_KEYS)
+        for name, value in source.mapping(
+            raw["level_defaults"], "level_defaults", optional=level_names
+        ).items():
+            defaults[Level(name)] = source.mapping(
+                value, _join("level_defaults", name), optional=STEP_KEYS
+            )
 
     refs: list[tuple[str, str]] = []
     awards_raw = raw["awards"]
@@ -660,7 +734,9 @@ def _load_rule_set(path: Path, source: _Source, items: Mapping[str, DossierItemT
         awards[code] = _award(source, code, value, award_path, defaults, items, refs)
     for ref_path, code in refs:
         if code not in awards:
-            source.fail(ref_path, f"unknown award code '{code}' (this rule set has: {', '.join(awards)})")
+            source.fail(
+                ref_path, f"unknown award code '{code}' (this rule set has: {', '.join(awards)})"
+            )
 
     return RuleSet(
         id=rule_set_id,
@@ -680,7 +756,9 @@ def _load_rule_set(path: Path, source: _Source, items: Mapping[str, DossierItemT
         principle_articles=principle_articles,
         women_preference_share=women_share,
         quorum_counts_written_opinions=(
-            source.boolean(raw[QUORUM_WRITTEN_KEY], QUORUM_WRITTEN_KEY) if QUORUM_WRITTEN_KEY in raw else False
+            source.boolean(raw[QUORUM_WRITTEN_KEY], QUORUM_WRITTEN_KEY)
+            if QUORUM_WRITTEN_KEY in raw
+            else False
         ),
     )
 
@@ -717,14 +795,22 @@ def _apply_override(
     targets = []
     for i, rule_set_id in enumerate(source.sequence(raw["applies_to"], "applies_to")):
         if rule_set_id not in by_id:
-            source.fail(_join("applies_to", i), f"unknown rule set '{rule_set_id}' (known: {', '.join(by_id)})")
+            source.fail(
+                _join("applies_to", i),
+                f"unknown rule set '{rule_set_id}' (known: {', '.join(by_id)})",
+            )
         targets.append(rule_set_id)
     extra_bases = source.texts(raw["legal_bases"], "legal_bases") if "legal_bases" in raw else ()
     written_counts = (
-        source.boolean(raw[QUORUM_WRITTEN_KEY], QUORUM_WRITTEN_KEY) if QUORUM_WRITTEN_KEY in raw else None
+        source.boolean(raw[QUORUM_WRITTEN_KEY], QUORUM_WRITTEN_KEY)
+        if QUORUM_WRITTEN_KEY in raw
+        else None
     )
     if "awards" not in raw and written_counts is None:
-        source.fail("awards", "missing (an override changes awards or the quorum rule, or it has no purpose)")
+        source.fail(
+            "awards",
+            "missing (an override changes awards or the quorum rule, or it has no purpose)",
+        )
     awards_raw = {}
     if "awards" in raw:
         awards_raw = source.mapping(raw["awards"], "awards", optional=tuple(raw["awards"] or ()))
@@ -760,7 +846,9 @@ def _apply_override(
             if "chain" in changes:
                 levels = [step.level.value for step in award.chain]
                 chain_path = _join(award_path, "chain")
-                for level_name, step_changes in source.mapping(changes["chain"], chain_path, optional=levels).items():
+                for level_name, step_changes in source.mapping(
+                    changes["chain"], chain_path, optional=levels
+                ).items():
                     step_path = _join(chain_path, level_name)
                     if not isinstance(step_changes, dict):
                         source.fail(step_path, f"expected a mapping, got {_describe(step_changes)}")
@@ -787,23 +875,33 @@ def _apply_override(
             override=raw["id"],
             source_files=rule_set.source_files + (source.file,),
             quorum_counts_written_opinions=(
-                rule_set.quorum_counts_written_opinions if written_counts is None else written_counts
+                rule_set.quorum_counts_written_opinions
+                if written_counts is None
+                else written_counts
             ),
         )
     return [changed[rule_set.id] for rule_set in rule_sets]
 
 
 def _override_step(
-    source: _Source, step: LevelRule, fields: Mapping[str, Any], path: str, items: Mapping[str, DossierItemType]
+    source: _Source,
+    step: LevelRule,
+    fields: Mapping[str, Any],
+    path: str,
+    items: Mapping[str, DossierItemType],
 ) -> LevelRule:
     changes: dict[str, Any] = {}
     for key in ("completeness_check", "resubmission", "processing", "signature"):
         if key in fields:
             changes[key] = source.duration(fields[key], _join(path, key))
     if "public_notice" in fields:
-        changes["public_notice"] = source.optional_duration(fields["public_notice"], _join(path, "public_notice"))
+        changes["public_notice"] = source.optional_duration(
+            fields["public_notice"], _join(path, "public_notice")
+        )
     if "required_dossier" in fields:
-        required, any_of = _dossier_list(source, fields["required_dossier"], _join(path, "required_dossier"), items)
+        required, any_of = _dossier_list(
+            source, fields["required_dossier"], _join(path, "required_dossier"), items
+        )
         changes["required_dossier"], changes["required_any_of"] = required, any_of
     return dataclasses.replace(step, **changes)
 

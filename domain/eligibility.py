@@ -284,7 +284,11 @@ PENDING_VI = {
     "discipline": "xem xét kỷ luật",
     "inspection": "thanh tra, kiểm tra",
 }
-PENDING_EN = {"complaint": "complaint", "discipline": "disciplinary review", "inspection": "inspection"}
+PENDING_EN = {
+    "complaint": "complaint",
+    "discipline": "disciplinary review",
+    "inspection": "inspection",
+}
 
 
 def _years_vi(years: Sequence[int]) -> str:
@@ -379,7 +383,9 @@ def _not_counted_note(facts: _Facts, code: str, up_to: int) -> tuple[str, str]:
     return f" (không tính — {vi})", f" (not counted — {en})"
 
 
-def _reason(criterion: Criterion, met: bool, vi: str, en: str, details: tuple[Reason, ...] = ()) -> Reason:
+def _reason(
+    criterion: Criterion, met: bool, vi: str, en: str, details: tuple[Reason, ...] = ()
+) -> Reason:
     return Reason(
         code=criterion.code,
         met=met,
@@ -434,8 +440,11 @@ def _used_initiatives_note(facts: _Facts, used: Sequence[InitiativeFact]) -> tup
         return "", ""
     return (
         " (đã dùng làm căn cứ khen thưởng: "
-        + "; ".join(f"{item.label} cho {_grounded_vi(facts, item)}" for item in used) + ")",
-        " (already used: " + "; ".join(f"{item.label} for {_grounded_en(facts, item)}" for item in used) + ")",
+        + "; ".join(f"{item.label} cho {_grounded_vi(facts, item)}" for item in used)
+        + ")",
+        " (already used: "
+        + "; ".join(f"{item.label} for {_grounded_en(facts, item)}" for item in used)
+        + ")",
     )
 
 
@@ -455,8 +464,16 @@ def _rating(criterion: Criterion, facts: _Facts) -> Reason:
             f"Năm {facts.year} đạt {RATING_VI[got]} (yêu cầu: {_or_better_vi(need)})",
             f"rated {RATING_EN[got]} in {facts.year} (needs {_or_better_en(need)})",
         )
-    has_vi = f"chưa có kết quả đánh giá năm {facts.year}" if got is None else f"năm {facts.year} chỉ đạt {RATING_VI[got]}"
-    has_en = f"no evaluation for {facts.year}" if got is None else f"rated {RATING_EN[got]} in {facts.year}"
+    has_vi = (
+        f"chưa có kết quả đánh giá năm {facts.year}"
+        if got is None
+        else f"năm {facts.year} chỉ đạt {RATING_VI[got]}"
+    )
+    has_en = (
+        f"no evaluation for {facts.year}"
+        if got is None
+        else f"rated {RATING_EN[got]} in {facts.year}"
+    )
     return _reason(
         criterion,
         False,
@@ -588,7 +605,11 @@ def _consecutive_ratings(criterion: Criterion, facts: _Facts) -> Reason:
     )
 
 
-_INITIATIVE_KIND_VI = {"any": "sáng kiến hoặc đề tài", "initiative": "sáng kiến", "research": "đề tài nghiên cứu"}
+_INITIATIVE_KIND_VI = {
+    "any": "sáng kiến hoặc đề tài",
+    "initiative": "sáng kiến",
+    "research": "đề tài nghiên cứu",
+}
 _INITIATIVE_KIND_EN = {
     "any": ("initiative or research project", "initiatives or research projects"),
     "initiative": ("initiative", "initiatives"),
@@ -622,7 +643,10 @@ def _initiative(criterion: Criterion, facts: _Facts) -> Reason:
     elif first_year == facts.year:
         window_vi, window_en = f" trong năm {facts.year}", f" in {facts.year}"
     else:
-        window_vi, window_en = f" trong các năm {first_year}–{facts.year}", f" in {first_year}–{facts.year}"
+        window_vi, window_en = (
+            f" trong các năm {first_year}–{facts.year}",
+            f" in {first_year}–{facts.year}",
+        )
     wider_vi = "" if scope == _WIDEST_SCOPE else " trở lên"
     wider_en = "" if scope == _WIDEST_SCOPE else " or wider"
     need_vi = f"{count} {thing_vi} {SCOPE_VI[scope]}{wider_vi}{window_vi}"
@@ -804,7 +828,11 @@ def _no_member_discipline(criterion: Criterion, facts: _Facts) -> Reason:
 def _no_discipline(criterion: Criterion, facts: _Facts) -> Reason:
     level = DisciplineLevel(criterion.params["at_least"])
     found = sorted(
-        (d.level for d in facts.candidate.discipline if d.year == facts.year and d.level.rank >= level.rank),
+        (
+            d.level
+            for d in facts.candidate.discipline
+            if d.year == facts.year and d.level.rank >= level.rank
+        ),
         key=lambda found_level: -found_level.rank,
     )
     if not found:
@@ -851,7 +879,9 @@ def _holds_award(criterion: Criterion, facts: _Facts) -> Reason:
 def _attested(criterion: Criterion, facts: _Facts) -> Reason:
     text_vi, text_en = criterion.params["vi"], criterion.params["en"]
     if criterion.code in facts.request.attestations:
-        return _reason(criterion, True, f"Đơn vị xác nhận: {text_vi}", f"confirmed by the unit: {text_en}")
+        return _reason(
+            criterion, True, f"Đơn vị xác nhận: {text_vi}", f"confirmed by the unit: {text_en}"
+        )
     return _reason(
         criterion,
         False,
@@ -1018,7 +1048,9 @@ PREDICATES: Mapping[str, PredicateSpec] = {
             _no_member_discipline,
             subjects=_COLLECTIVE,
         ),
-        PredicateSpec("no_discipline", {"at_least": Param("discipline")}, _no_discipline, subjects=_INDIVIDUAL),
+        PredicateSpec(
+            "no_discipline", {"at_least": Param("discipline")}, _no_discipline, subjects=_INDIVIDUAL
+        ),
         # an earlier merit award of a code (e.g. a city Bằng khen before a PM Bằng khen)
         PredicateSpec(
             "holds_award",
@@ -1026,7 +1058,9 @@ PREDICATES: Mapping[str, PredicateSpec] = {
             _holds_award,
         ),
         # a qualitative standard the engine cannot check from data: the unit confirms it
-        PredicateSpec("attested", {"vi": Param("text"), "en": Param("text")}, _attested, needs_code=True),
+        PredicateSpec(
+            "attested", {"vi": Param("text"), "en": Param("text")}, _attested, needs_code=True
+        ),
         PredicateSpec("any_of", {}, _any_of, combinator=True),
         PredicateSpec("all_of", {}, _all_of, combinator=True),
     )
@@ -1188,10 +1222,16 @@ def _initiative_once(facts: _Facts) -> Reason:
 
 def _merit_history_only(facts: _Facts) -> Reason:
     ignored = sorted(
-        (h for h in facts.candidate.awards if h.kind in (AwardKind.SUDDEN, AwardKind.CAMPAIGN) and not h.revoked),
+        (
+            h
+            for h in facts.candidate.awards
+            if h.kind in (AwardKind.SUDDEN, AwardKind.CAMPAIGN) and not h.revoked
+        ),
         key=lambda h: (h.year, h.award_code),
     )
-    revoked = sorted((h for h in facts.candidate.awards if h.revoked), key=lambda h: (h.year, h.award_code))
+    revoked = sorted(
+        (h for h in facts.candidate.awards if h.revoked), key=lambda h: (h.year, h.award_code)
+    )
     if not ignored and not revoked:
         return _principle(
             facts,
@@ -1200,9 +1240,13 @@ def _merit_history_only(facts: _Facts) -> Reason:
             "Lịch sử khen thưởng chỉ gồm khen thưởng công trạng",
             "the award history holds merit awards only",
         )
-    parts_vi = [f"{facts.name_vi(h.award_code)} {h.year} ({AWARD_KIND_VI[h.kind]})" for h in ignored]
+    parts_vi = [
+        f"{facts.name_vi(h.award_code)} {h.year} ({AWARD_KIND_VI[h.kind]})" for h in ignored
+    ]
     parts_vi += [f"{facts.name_vi(h.award_code)} {h.year} (đã bị hủy bỏ)" for h in revoked]
-    parts_en = [f"{facts.name_en(h.award_code)} {h.year} ({AWARD_KIND_EN[h.kind]})" for h in ignored]
+    parts_en = [
+        f"{facts.name_en(h.award_code)} {h.year} ({AWARD_KIND_EN[h.kind]})" for h in ignored
+    ]
     parts_en += [f"{facts.name_en(h.award_code)} {h.year} (revoked)" for h in revoked]
     return _principle(
         facts,
@@ -1248,7 +1292,9 @@ def _quota(facts: _Facts) -> Reason:
     quota = facts.award.quota
     assert quota is not None
     base_vi, base_en = facts.name_vi(quota.of_award), facts.name_en(quota.of_award)
-    limit_vi = f"tối đa {quota.max_share.numerator * 100 // quota.max_share.denominator}% số đạt {base_vi}"
+    limit_vi = (
+        f"tối đa {quota.max_share.numerator * 100 // quota.max_share.denominator}% số đạt {base_vi}"
+    )
     limit_en = f"at most {quota.max_share.numerator * 100 // quota.max_share.denominator}% of {base_en} holders"
     context = facts.request.quota
     if context is None:
@@ -1290,7 +1336,12 @@ def check_eligibility(request: EligibilityRequest, rule_set: RuleSet) -> Verdict
         reasons.append(_yearly_title_once(facts))
     reasons.extend(_evaluate(c, facts) for c in award.criteria if c.applies_to(kind))
     reasons.extend(
-        [_one_achievement(facts), _initiative_once(facts), _merit_history_only(facts), _no_pending_matters(facts)]
+        [
+            _one_achievement(facts),
+            _initiative_once(facts),
+            _merit_history_only(facts),
+            _no_pending_matters(facts),
+        ]
     )
     if award.quota is not None:
         reasons.append(_quota(facts))
@@ -1341,7 +1392,9 @@ def preference_tier(contender: QuotaContender, women_share: Threshold) -> int:
     share one tier, Decree 152 Art. 4 orders neither before the other); 1: others."""
     if contender.kind == NomineeKind.INDIVIDUAL and contender.gender == Gender.FEMALE:
         return PREFERRED
-    if contender.kind == NomineeKind.COLLECTIVE and women_share.met_by(contender.women, contender.members):
+    if contender.kind == NomineeKind.COLLECTIVE and women_share.met_by(
+        contender.women, contender.members
+    ):
         return PREFERRED
     return NOT_PREFERRED
 
@@ -1396,7 +1449,7 @@ def _preference_words(contender: QuotaContender, women_share: Threshold) -> tupl
 
 
 def _moment(iso: str) -> str:
-    """"09:00 02/12/2026" (Vietnam time) from an ISO datetime."""
+    """ "09:00 02/12/2026" (Vietnam time) from an ISO datetime."""
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError:
@@ -1424,12 +1477,17 @@ def _ahead_because(
         )
     same_vi = f"cùng {ahead.score:g} {score_vi}" if score_vi else ""
     same_en = f"same {ahead.score:g} {score_en}" if score_en else ""
-    tier_ahead, tier_behind = preference_tier(ahead, women_share), preference_tier(behind, women_share)
+    tier_ahead, tier_behind = (
+        preference_tier(ahead, women_share),
+        preference_tier(behind, women_share),
+    )
     if tier_ahead != tier_behind:
         words_vi, words_en = _preference_words(ahead, women_share)
         return (
-            (f"{same_vi}; " if same_vi else "") + f"ưu tiên: {words_vi[0].lower()}{words_vi[1:]}{cite}",
-            (f"{same_en}; " if same_en else "") + f"preferred: {words_en[0].lower()}{words_en[1:]}{cite}",
+            (f"{same_vi}; " if same_vi else "")
+            + f"ưu tiên: {words_vi[0].lower()}{words_vi[1:]}{cite}",
+            (f"{same_en}; " if same_en else "")
+            + f"preferred: {words_en[0].lower()}{words_en[1:]}{cite}",
         )
     if tier_ahead == PREFERRED:
         tier_vi = (
@@ -1443,7 +1501,9 @@ def _ahead_because(
         order_vi = (
             f"hồ sơ nộp trước ({_moment(ahead.submitted)}, so với {_moment(behind.submitted)})"
         )
-        order_en = f"submitted earlier ({_moment(ahead.submitted)} against {_moment(behind.submitted)})"
+        order_en = (
+            f"submitted earlier ({_moment(ahead.submitted)} against {_moment(behind.submitted)})"
+        )
     else:
         order_vi, order_en = "giữ thứ tự đề nghị của đơn vị", "kept in the unit's order of proposal"
     return (
@@ -1473,7 +1533,12 @@ def explain_quota_ranking(
         if index + 1 < len(ranked):
             behind = ranked[index + 1]
             why_vi, why_en = _ahead_because(
-                contender, behind, women_share=women_share, article=article, score_vi=score_vi, score_en=score_en
+                contender,
+                behind,
+                women_share=women_share,
+                article=article,
+                score_vi=score_vi,
+                score_en=score_en,
             )
             reason_vi = f"Xếp trước {behind.label}: {why_vi}"
             reason_en = f"ahead of {behind.label}: {why_en}"

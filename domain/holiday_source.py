@@ -40,7 +40,9 @@ def build_calendar_data(
     # come from the package's structured data, ``weekend_workdays`` (documented "working
     # days moved to weekends"), never from the holiday names: those are translated from
     # the machine's locale (LANG=vi_VN gives "Ngày nghỉ (thay cho ngày 22/08/2026)").
-    working_weekend.update(day for day in vn.weekend_workdays if first_year <= day.year <= last_year)
+    working_weekend.update(
+        day for day in vn.weekend_workdays if first_year <= day.year <= last_year
+    )
     weekday_days_off = sorted(d for d in days_off if d.weekday() < 5 and d not in working_weekend)
     return CalendarData(
         first_year=first_year,

@@ -70,7 +70,9 @@ class LevelRule:
     def missing_dossier(self, present: Collection[str]) -> tuple[tuple[str, ...], ...]:
         """What the dossier still lacks: one tuple per missing requirement, holding the
         item code (or the alternatives, any one of which would do)."""
-        missing: list[tuple[str, ...]] = [(code,) for code in self.required_dossier if code not in present]
+        missing: list[tuple[str, ...]] = [
+            (code,) for code in self.required_dossier if code not in present
+        ]
         missing.extend(
             group for group in self.required_any_of if not any(code in present for code in group)
         )
@@ -212,7 +214,9 @@ class RuleSet:
     quorum_counts_written_opinions: bool = False
 
     def in_force_on(self, day: date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
     def award(self, code: str) -> AwardRule:
         try:

@@ -25,9 +25,7 @@ class Threshold:
         """Parse "≥80%", ">=90%", ">1/2", "2/3" (at least by default)."""
         match = _PATTERN.match(str(text))
         if not match:
-            raise ValueError(
-                f"'{text}' is not a threshold such as '≥80%', '>1/2' or '2/3'"
-            )
+            raise ValueError(f"'{text}' is not a threshold such as '≥80%', '>1/2' or '2/3'")
         strict = match.group("op") == ">"
         if match.group("pct") is not None:
             pct = match.group("pct")

@@ -176,9 +176,13 @@ async def exemplar_record(
     """An exemplar's follow-ups and assessments, each in the order they happened (the
     page shows them, the evidence report prints them)."""
     follow_ups = await session.scalars(
-        select(ExemplarFollowUp).where(ExemplarFollowUp.exemplar_id == exemplar_id)
-        .order_by(ExemplarFollowUp.recorded_at))
+        select(ExemplarFollowUp)
+        .where(ExemplarFollowUp.exemplar_id == exemplar_id)
+        .order_by(ExemplarFollowUp.recorded_at)
+    )
     assessments = await session.scalars(
-        select(ExemplarAssessment).where(ExemplarAssessment.exemplar_id == exemplar_id)
-        .order_by(ExemplarAssessment.assessed_at))
+        select(ExemplarAssessment)
+        .where(ExemplarAssessment.exemplar_id == exemplar_id)
+        .order_by(ExemplarAssessment.assessed_at)
+    )
     return list(follow_ups), list(assessments)

@@ -90,21 +90,41 @@ Index("ix_nominations_stage_due", Nomination.stage, Nomination.stage_due_at)
 Index("ix_nominations_authority_stage", Nomination.authority_id, Nomination.stage)
 Index("ix_nominations_unit_year", Nomination.proposing_unit_id, Nomination.year)
 # "What is mine to do": nominations waiting on an office, earliest deadline first.
-Index("ix_nominations_waiting_on", Nomination.waiting_on_role, Nomination.waiting_on_unit_id,
-      Nomination.stage_due_at)
+Index(
+    "ix_nominations_waiting_on",
+    Nomination.waiting_on_role,
+    Nomination.waiting_on_unit_id,
+    Nomination.stage_due_at,
+)
 # The lists, in their order (soonest due first, newest first among equal), one index per
 # way of seeing a nomination (``api.services.access.visibility_paths``; the first for the
 # administrators, who see all): a page is read off an index instead of sorting every
 # visible nomination.
 Index("ix_nominations_list", Nomination.list_due_at, Nomination.id.desc())
-Index("ix_nominations_unit_list", Nomination.proposing_unit_id, Nomination.list_due_at,
-      Nomination.id.desc())
-Index("ix_nominations_origin_authority_list", Nomination.origin_authority_id,
-      Nomination.list_due_at, Nomination.id.desc())
-Index("ix_nominations_city_authority_list", Nomination.city_authority_id,
-      Nomination.list_due_at, Nomination.id.desc())
-Index("ix_nominations_central_authority_list", Nomination.central_authority_id,
-      Nomination.list_due_at, Nomination.id.desc())
+Index(
+    "ix_nominations_unit_list",
+    Nomination.proposing_unit_id,
+    Nomination.list_due_at,
+    Nomination.id.desc(),
+)
+Index(
+    "ix_nominations_origin_authority_list",
+    Nomination.origin_authority_id,
+    Nomination.list_due_at,
+    Nomination.id.desc(),
+)
+Index(
+    "ix_nominations_city_authority_list",
+    Nomination.city_authority_id,
+    Nomination.list_due_at,
+    Nomination.id.desc(),
+)
+Index(
+    "ix_nominations_central_authority_list",
+    Nomination.central_authority_id,
+    Nomination.list_due_at,
+    Nomination.id.desc(),
+)
 
 
 @event.listens_for(Nomination.stage_due_at, "set")

@@ -25,7 +25,9 @@ def main() -> int:
     env = {**os.environ, "THIDUA_SCREENSHOTS": str(TARGET)}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "tests/browser", "-q", "-p", "no:cacheprovider"],
-        cwd=ROOT, env=env, check=False,
+        cwd=ROOT,
+        env=env,
+        check=False,
     )
     if result.returncode == 0:
         for path in sorted(TARGET.glob("*.png")):

@@ -90,7 +90,9 @@ class ServerClock:
         await self.sync()
         now = self.now()
         if moment < now:
-            raise AssertionError(f"the test server is at {now}, past {moment}: it only moves forward")
+            raise AssertionError(
+                f"the test server is at {now}, past {moment}: it only moves forward"
+            )
         await self.sleep(moment - now)
 
 

@@ -52,9 +52,10 @@ def tool_path(name: str) -> str:
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--save-histories", default="",
+        "--save-histories",
+        default="",
         help="save the histories of every workflow the engine tests run into this folder "
-             "(the replay tests replay them: scripts/save_replay_histories.sh)",
+        "(the replay tests replay them: scripts/save_replay_histories.sh)",
     )
 
 
@@ -125,11 +126,15 @@ async def _pg_drop_run_databases() -> None:
         async with engine.connect() as connection:
             connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
             names = (
-                await connection.execute(
-                    text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
-                    {"p": f"thidua_t{RUN_ID}%"},
+                (
+                    await connection.execute(
+                        text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+                        {"p": f"thidua_t{RUN_ID}%"},
+                    )
                 )
-            ).scalars().all()
+                .scalars()
+                .all()
+            )
             for name in names:
                 await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
@@ -333,8 +338,9 @@ async def _engine_harness(database_url, tmp_path, env, task_queue, moment: str |
 async def harness(request, database_url, tmp_path, time_skipping_env, task_queue, moment):
     """The whole engine on the seeded database: worker + API + Temporal test server, at
     the test's ``moment``."""
-    async with _engine_harness(database_url, tmp_path, time_skipping_env, task_queue,
-                               moment) as harness:
+    async with _engine_harness(
+        database_url, tmp_path, time_skipping_env, task_queue, moment
+    ) as harness:
         yield harness
         folder = request.config.getoption("--save-histories")
         if folder:
@@ -354,8 +360,11 @@ async def _save_histories(harness, folder: Path, test_name: str) -> None:
         ids = []
         for column in (Nomination.workflow_id, CouncilSession.workflow_id, Decision.workflow_id):
             ids += [i for i in (await session.execute(select(column))).scalars() if i]
-        revoked = (await session.execute(select(Nomination.id).where(
-            Nomination.stage == "revoked"))).scalars().all()
+        revoked = (
+            (await session.execute(select(Nomination.id).where(Nomination.stage == "revoked")))
+            .scalars()
+            .all()
+        )
     ids += [f"nomination-{n}-revocation" for n in revoked]
     slug = re.sub(r"[^a-z0-9]+", "-", test_name.lower()).strip("-")[:60]
     for workflow_id in ids:
@@ -375,8 +384,10 @@ async def dev_server_env():
         dev_server_existing_path=tool_path("temporal"),
         data_converter=data_converter(Settings(environment="test")),
         dev_server_extra_args=[
-            "--dynamic-config-value", "matching.numTaskqueueReadPartitions=1",
-            "--dynamic-config-value", "matching.numTaskqueueWritePartitions=1",
+            "--dynamic-config-value",
+            "matching.numTaskqueueReadPartitions=1",
+            "--dynamic-config-value",
+            "matching.numTaskqueueWritePartitions=1",
         ],
     )
     yield env

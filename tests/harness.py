@@ -39,8 +39,14 @@ class Harness:
     """``clock``: the application's clock; by default the Temporal server's
     (``ServerClock``), read again before every request the harness sends."""
 
-    def __init__(self, settings: Settings, engine: AsyncEngine, env, task_queue: str,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: AsyncEngine,
+        env,
+        task_queue: str,
+        clock: Clock | None = None,
+    ) -> None:
         self.settings = settings
         self.engine = engine
         self.env = env
@@ -49,9 +55,13 @@ class Harness:
         self.clock = clock or ServerClock(env)
         self.factory = create_session_factory(engine)
         self.state = AppState(
-            settings=settings, engine=engine, writer=create_session_factory(engine, writer=True),
-            reader=create_session_factory(engine, writer=False), templates=make_templates(),
-            temporal=env.client, clock=self.clock,
+            settings=settings,
+            engine=engine,
+            writer=create_session_factory(engine, writer=True),
+            reader=create_session_factory(engine, writer=False),
+            templates=make_templates(),
+            temporal=env.client,
+            clock=self.clock,
         )
         self.app = create_app(settings, state=self.state)
         self.http = self.http_client()
@@ -80,7 +90,9 @@ class Harness:
         again (the server may have skipped time while the test waited on a workflow)."""
         hooks = {"request": [self._sync_clock]} if isinstance(self.clock, ServerClock) else {}
         return httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app), base_url="http://testserver", timeout=60,
+            transport=httpx.ASGITransport(app=self.app),
+            base_url="http://testserver",
+            timeout=60,
             event_hooks=hooks,
         )
 
@@ -105,7 +117,9 @@ class Harness:
         token, _ = create_access_token(self.settings.secret_key, self.ids.users[username], 60)
         return {"Authorization": f"Bearer {token}"}
 
-    async def post(self, username: str | None, path: str, body: Any = None, **kwargs) -> httpx.Response:
+    async def post(
+        self, username: str | None, path: str, body: Any = None, **kwargs
+    ) -> httpx.Response:
         headers = self.headers(username) if username else {}
         return await self.http.post(path, json=body, headers=headers, **kwargs)
 
@@ -113,7 +127,9 @@ class Harness:
         headers = self.headers(username) if username else {}
         return await self.http.get(path, headers=headers, **kwargs)
 
-    async def ok(self, username: str | None, path: str, body: Any = None, status: int = 200) -> dict:
+    async def ok(
+        self, username: str | None, path: str, body: Any = None, status: int = 200
+    ) -> dict:
         response = await self.post(username, path, body)
         assert response.status_code == status, f"{path}: {response.status_code} {response.text}"
         return response.json()
@@ -149,11 +165,19 @@ class Harness:
             "nominee": nominee,
             "proposing_unit_id": self.ids.units[unit_code],
             "achievement_summary": "Hoàn thành xuất sắc nhiệm vụ năm " + str(year),
-            "dossier_items": [{"item_code": c} for c in (DEFAULT_ITEMS if items is None else items)],
+            "dossier_items": [
+                {"item_code": c} for c in (DEFAULT_ITEMS if items is None else items)
+            ],
             "attestations": attestations
             if attestations is not None
-            else ["exemplary", "exemplary_collective", "movement_achievement", "household_movement",
-                  "tdp_standards", "gdvh_standards"],
+            else [
+                "exemplary",
+                "exemplary_collective",
+                "movement_achievement",
+                "household_movement",
+                "tdp_standards",
+                "gdvh_standards",
+            ],
             "submit": submit,
         }
         if initiative_id is not None:
@@ -163,7 +187,9 @@ class Harness:
             await self.wait_recorded(created["id"])
         return created
 
-    async def wait_recorded(self, nomination_id: int, seq: int = 1, timeout: float = 15.0) -> Nomination:
+    async def wait_recorded(
+        self, nomination_id: int, seq: int = 1, timeout: float = 15.0
+    ) -> Nomination:
         """Wait until the workflow has written its ``seq``-th change to the projection."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
@@ -171,7 +197,9 @@ class Harness:
             if row.projection_seq >= seq:
                 return row
             if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"nomination {nomination_id} projection at {row.projection_seq}")
+                raise AssertionError(
+                    f"nomination {nomination_id} projection at {row.projection_seq}"
+                )
             await asyncio.sleep(0.02)
 
     async def notices(self, username: str, kind: str, *, count: int = 1, timeout: float = 15.0):
@@ -182,8 +210,15 @@ class Harness:
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
             async with self.factory() as session:
-                rows = list((await session.execute(select(Notice).where(
-                    Notice.user_id == self.ids.users[username], Notice.kind == kind))).scalars())
+                rows = list(
+                    (
+                        await session.execute(
+                            select(Notice).where(
+                                Notice.user_id == self.ids.users[username], Notice.kind == kind
+                            )
+                        )
+                    ).scalars()
+                )
             if len(rows) >= count or asyncio.get_running_loop().time() > deadline:
                 return rows
             await asyncio.sleep(0.05)
@@ -197,7 +232,9 @@ class Harness:
             assert row is not None
             return row
 
-    async def wait_stage(self, nomination_id: int, stage: Stage, timeout: float = 15.0) -> Nomination:
+    async def wait_stage(
+        self, nomination_id: int, stage: Stage, timeout: float = 15.0
+    ) -> Nomination:
         """The projection is written by activities: wait (real time) until it shows ``stage``."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
@@ -208,24 +245,47 @@ class Harness:
                 raise AssertionError(f"nomination {nomination_id} is {row.stage}, not {stage}")
             await asyncio.sleep(0.05)
 
-    async def convene(self, nomination_ids: list[int], *, days: int = 5, standing: str = "thuongtruc",
-                      title: str = "Phiên họp xét khen thưởng") -> dict:
+    async def convene(
+        self,
+        nomination_ids: list[int],
+        *,
+        days: int = 5,
+        standing: str = "thuongtruc",
+        title: str = "Phiên họp xét khen thưởng",
+    ) -> dict:
         closes_at = (await self.now() + timedelta(days=days)).isoformat()
-        return await self.ok(standing, "/api/v1/council-sessions",
-                             {"title": title, "nomination_ids": nomination_ids, "closes_at": closes_at},
-                             status=201)
+        return await self.ok(
+            standing,
+            "/api/v1/council-sessions",
+            {"title": title, "nomination_ids": nomination_ids, "closes_at": closes_at},
+            status=201,
+        )
 
-    async def vote(self, session_id: int, username: str, choices: dict[int, str],
-                   mode: str = "in_person", status: int = 201) -> httpx.Response:
-        response = await self.post(username, f"/api/v1/council-sessions/{session_id}/ballot",
-                                   {"mode": mode, "choices": {str(k): v for k, v in choices.items()}})
+    async def vote(
+        self,
+        session_id: int,
+        username: str,
+        choices: dict[int, str],
+        mode: str = "in_person",
+        status: int = 201,
+    ) -> httpx.Response:
+        response = await self.post(
+            username,
+            f"/api/v1/council-sessions/{session_id}/ballot",
+            {"mode": mode, "choices": {str(k): v for k, v in choices.items()}},
+        )
         assert response.status_code == status, response.text
         return response
 
-    async def draft_decision(self, nomination_ids: list[int], *, kind: str = "decision",
-                             standing: str = "thuongtruc") -> dict:
-        return await self.ok(standing, "/api/v1/decisions",
-                             {"kind": kind, "nomination_ids": nomination_ids}, status=201)
+    async def draft_decision(
+        self, nomination_ids: list[int], *, kind: str = "decision", standing: str = "thuongtruc"
+    ) -> dict:
+        return await self.ok(
+            standing,
+            "/api/v1/decisions",
+            {"kind": kind, "nomination_ids": nomination_ids},
+            status=201,
+        )
 
     async def sign(self, decision_id: int, signer: str = "chutich") -> dict:
         # The workflow first asks each nomination to join; signing is refused until then.
@@ -242,8 +302,9 @@ class Harness:
     async def start_worker(self) -> None:
         from thidua.worker import create_worker
 
-        self.worker = create_worker(self.client, self.settings, self.factory,
-                                    task_queue=self.task_queue, clock=self.clock)
+        self.worker = create_worker(
+            self.client, self.settings, self.factory, task_queue=self.task_queue, clock=self.clock
+        )
         self._worker_run = asyncio.create_task(self.worker.run())
 
     async def stop_worker(self) -> None:

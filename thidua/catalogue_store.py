@@ -57,7 +57,9 @@ class CandidateNotFound(LookupError):
     def __init__(self, kind: NomineeKind, subject_id: int) -> None:
         self.kind = kind
         self.subject_id = subject_id
-        what_vi = {"individual": "cá nhân", "collective": "tập thể", "household": "hộ gia đình"}[kind.value]
+        what_vi = {"individual": "cá nhân", "collective": "tập thể", "household": "hộ gia đình"}[
+            kind.value
+        ]
         self.message_vi = f"Không tìm thấy {what_vi} có mã {subject_id}"
         self.message_en = f"no {kind.value} with id {subject_id}"
         super().__init__(self.message_en)
@@ -133,7 +135,9 @@ def _decision_ref(record: AwardRecord) -> str:
     return " ".join(parts)
 
 
-async def _held_awards(session: AsyncSession, kind: NomineeKind, subject_id: int) -> tuple[HeldAward, ...]:
+async def _held_awards(
+    session: AsyncSession, kind: NomineeKind, subject_id: int
+) -> tuple[HeldAward, ...]:
     rows = await session.execute(
         select(AwardRecord)
         .where(_subject_filter(AwardRecord, kind, subject_id), AwardRecord.revoked_at.is_(None))
@@ -183,16 +187,27 @@ async def _initiatives(session: AsyncSession, person_id: int) -> tuple[Initiativ
 
 
 async def _collective_years(
-    session: AsyncSession, collective: Collective, year: int, evaluations: Sequence[EvaluationResult]
+    session: AsyncSession,
+    collective: Collective,
+    year: int,
+    evaluations: Sequence[EvaluationResult],
 ) -> tuple[CollectiveYear, ...]:
     """Member figures per year: the counts the unit recorded on the collective's yearly
     evaluation where present, else counted from the people of the collective's unit."""
-    members = (await session.execute(select(Person.id, Person.gender).where(Person.unit_id == collective.unit_id))).all()
+    members = (
+        await session.execute(
+            select(Person.id, Person.gender).where(Person.unit_id == collective.unit_id)
+        )
+    ).all()
     member_ids = select(Person.id).where(Person.unit_id == collective.unit_id).scalar_subquery()
 
     titles: dict[int, dict[str, int]] = defaultdict(dict)
     title_rows = await session.execute(
-        select(AwardRecord.year, AwardRecord.award_code, func.count(func.distinct(AwardRecord.person_id)))
+        select(
+            AwardRecord.year,
+            AwardRecord.award_code,
+            func.count(func.distinct(AwardRecord.person_id)),
+        )
         .where(
             AwardRecord.subject_kind == NomineeKind.INDIVIDUAL,
             AwardRecord.person_id.in_(member_ids),
@@ -207,7 +222,10 @@ async def _collective_years(
     evaluated_years: set[int] = set()
     rating_rows = await session.execute(
         select(EvaluationResult.year, EvaluationResult.rating, func.count())
-        .where(EvaluationResult.subject_kind == NomineeKind.INDIVIDUAL, EvaluationResult.person_id.in_(member_ids))
+        .where(
+            EvaluationResult.subject_kind == NomineeKind.INDIVIDUAL,
+            EvaluationResult.person_id.in_(member_ids),
+        )
         .group_by(EvaluationResult.year, EvaluationResult.rating)
     )
     for row_year, rating, count in rating_rows.all():
@@ -218,7 +236,8 @@ async def _collective_years(
     worst: dict[int, DisciplineLevel] = {}
     discipline_rows = await session.execute(
         select(DisciplineRecord.year, DisciplineRecord.level).where(
-            DisciplineRecord.subject_kind == NomineeKind.INDIVIDUAL, DisciplineRecord.person_id.in_(member_ids)
+            DisciplineRecord.subject_kind == NomineeKind.INDIVIDUAL,
+            DisciplineRecord.person_id.in_(member_ids),
         )
     )
     for row_year, level in discipline_rows.all():
@@ -246,14 +265,18 @@ async def _collective_years(
                     else sum(1 for _, gender in members if gender == Gender.FEMALE)
                 ),
                 member_titles=member_titles,
-                members_completed_duties=completed[fact_year] if fact_year in evaluated_years else None,
+                members_completed_duties=completed[fact_year]
+                if fact_year in evaluated_years
+                else None,
                 worst_member_discipline=worst.get(fact_year),
             )
         )
     return tuple(facts)
 
 
-async def load_candidate(session: AsyncSession, *, kind: NomineeKind, subject_id: int, year: int) -> Candidate:
+async def load_candidate(
+    session: AsyncSession, *, kind: NomineeKind, subject_id: int, year: int
+) -> Candidate:
     """The eligibility input for a person, collective or household: their standing award
     records (revoked ones are left out), yearly evaluations, initiatives, discipline, open
     pending matters, and for a collective its member figures for ``year``.
@@ -309,7 +332,10 @@ async def load_candidate(session: AsyncSession, *, kind: NomineeKind, subject_id
         (
             await session.execute(
                 select(PendingMatter)
-                .where(_subject_filter(PendingMatter, kind, subject_id), PendingMatter.closed_on.is_(None))
+                .where(
+                    _subject_filter(PendingMatter, kind, subject_id),
+                    PendingMatter.closed_on.is_(None),
+                )
                 .order_by(PendingMatter.opened_on, PendingMatter.id)
             )
         )
@@ -323,14 +349,22 @@ async def load_candidate(session: AsyncSession, *, kind: NomineeKind, subject_id
         subject_id=subject_id,
         awards=await _held_awards(session, kind, subject_id),
         evaluations=tuple(YearRating(year=e.year, rating=e.rating) for e in evaluations),
-        initiatives=await _initiatives(session, subject_id) if kind == NomineeKind.INDIVIDUAL else (),
-        discipline=tuple(DisciplineFact(year=row_year, level=level) for row_year, level in discipline),
+        initiatives=await _initiatives(session, subject_id)
+        if kind == NomineeKind.INDIVIDUAL
+        else (),
+        discipline=tuple(
+            DisciplineFact(year=row_year, level=level) for row_year, level in discipline
+        ),
         pending_matters=tuple(
-            PendingMatterFact(kind=m.kind, description=m.description, opened_on=m.opened_on.isoformat())
+            PendingMatterFact(
+                kind=m.kind, description=m.description, opened_on=m.opened_on.isoformat()
+            )
             for m in pending
         ),
         collective_years=(
-            await _collective_years(session, collective, year, evaluations) if collective is not None else ()
+            await _collective_years(session, collective, year, evaluations)
+            if collective is not None
+            else ()
         ),
         household=household_facts,
     )
@@ -363,7 +397,9 @@ async def load_quota_context(
         Nomination.year == year,
         Nomination.stage.not_in(list(TERMINAL_STAGES)),
     )
-    pool_ids = set((await session.execute(holders)).scalars()) | set((await session.execute(proposed)).scalars())
+    pool_ids = set((await session.execute(holders)).scalars()) | set(
+        (await session.execute(proposed)).scalars()
+    )
     granted = (
         await session.execute(
             select(func.count(func.distinct(AwardRecord.person_id))).where(
@@ -379,7 +415,10 @@ async def load_quota_context(
 
 
 async def load_quota_contenders(
-    session: AsyncSession, nominations: Sequence[Nomination], *, scores: dict[int, float] | None = None
+    session: AsyncSession,
+    nominations: Sequence[Nomination],
+    *,
+    scores: dict[int, float] | None = None,
 ) -> dict[int, QuotaContender]:
     """Nominations as contenders for a capped award (keyed by nomination id): what the tie
     preference needs (an individual's gender; a collective's members and women in the
@@ -387,15 +426,29 @@ async def load_quota_contenders(
     unit's people) and when the dossier was first submitted (the order inside a tier)."""
     ids = [n.id for n in nominations]
     person_ids = [n.person_id for n in nominations if n.person_id is not None]
-    genders = dict(
-        (await session.execute(select(Person.id, Person.gender).where(Person.id.in_(person_ids)))).all()
-    ) if person_ids else {}
+    genders = (
+        dict(
+            (
+                await session.execute(
+                    select(Person.id, Person.gender).where(Person.id.in_(person_ids))
+                )
+            ).all()
+        )
+        if person_ids
+        else {}
+    )
     women: dict[int, tuple[int, int]] = {}  # nomination id → (members, women)
     collective_nominations = [n for n in nominations if n.collective_id is not None]
     if collective_nominations:
         collective_ids = {n.collective_id for n in collective_nominations}
         units = dict(
-            (await session.execute(select(Collective.id, Collective.unit_id).where(Collective.id.in_(collective_ids)))).all()
+            (
+                await session.execute(
+                    select(Collective.id, Collective.unit_id).where(
+                        Collective.id.in_(collective_ids)
+                    )
+                )
+            ).all()
         )
         recorded = {
             (row.collective_id, row.year): row
@@ -431,15 +484,19 @@ async def load_quota_contenders(
                 else by_gender.get(Gender.FEMALE, 0)
             )
             women[n.id] = (members, count_women)
-    submitted = dict(
-        (
-            await session.execute(
-                select(AuditEvent.nomination_id, func.min(AuditEvent.occurred_at))
-                .where(AuditEvent.nomination_id.in_(ids), AuditEvent.action == "submitted")
-                .group_by(AuditEvent.nomination_id)
-            )
-        ).all()
-    ) if ids else {}
+    submitted = (
+        dict(
+            (
+                await session.execute(
+                    select(AuditEvent.nomination_id, func.min(AuditEvent.occurred_at))
+                    .where(AuditEvent.nomination_id.in_(ids), AuditEvent.action == "submitted")
+                    .group_by(AuditEvent.nomination_id)
+                )
+            ).all()
+        )
+        if ids
+        else {}
+    )
     contenders = {}
     for n in nominations:
         moment = submitted.get(n.id)

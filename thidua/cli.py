@@ -168,7 +168,9 @@ def _print_banner(settings: Settings, ui_url: str | None) -> None:
     ]
     if ui_url:
         lines.append(f"  Temporal Web UI  : {ui_url}")
-    lines.append(f"  Database         : {redacted(settings)['database_url'] or settings.resolved_database_url}")
+    lines.append(
+        f"  Database         : {redacted(settings)['database_url'] or settings.resolved_database_url}"
+    )
     if settings.is_development:
         lines.append(f"  Demo users (password '{DEMO_PASSWORD}', development only):")
         for username, name, roles in DEMO_USERS_HELP:
@@ -187,8 +189,13 @@ def _uvicorn_server(settings: Settings, app):
     import uvicorn
 
     config = uvicorn.Config(
-        app, host=settings.http_host, port=settings.http_port, log_config=None,
-        access_log=False, lifespan="on", proxy_headers=True,
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        proxy_headers=True,
     )
     server = uvicorn.Server(config)
     # The engine owns Ctrl-C (it must stop the worker and Temporal in order).
@@ -250,7 +257,9 @@ async def _up(settings: Settings, args: argparse.Namespace) -> int:
                 await asyncio.sleep(0.05)
             if serve.done():
                 await serve  # surfaces the bind error
-                raise ConfigurationError(f"the HTTP server could not start on port {settings.http_port}")
+                raise ConfigurationError(
+                    f"the HTTP server could not start on port {settings.http_port}"
+                )
             _print_banner(settings, embedded.ui_url if embedded else None)
             await stop.wait()
             print("\nstopping…", flush=True)
@@ -301,7 +310,9 @@ async def cmd_api(settings: Settings, args: argparse.Namespace) -> int:
     await engine.dispose()
     server = _uvicorn_server(settings, create_app(settings))
     serve = asyncio.create_task(server.serve())
-    await asyncio.wait([serve, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait(
+        [serve, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED
+    )
     server.should_exit = True
     await serve
     return 0
@@ -346,21 +357,35 @@ async def cmd_signer_import(settings: Settings, args: argparse.Namespace) -> int
     engine = await _open_database(settings)
     try:
         async with transaction(create_session_factory(engine)) as session:
-            user = (await session.execute(select(User).where(User.username == args.username))).scalar_one_or_none()
+            user = (
+                await session.execute(select(User).where(User.username == args.username))
+            ).scalar_one_or_none()
             if user is None:
                 raise ConfigurationError(f"no user named {args.username}")
-            grant_units = (await session.execute(
-                select(RoleGrant.unit_id).where(RoleGrant.user_id == user.id)
-            )).scalars().all()
-            authority = (await session.execute(
-                select(Authority).where(Authority.unit_id.in_(grant_units))
-            )).scalars().first()
+            grant_units = (
+                (
+                    await session.execute(
+                        select(RoleGrant.unit_id).where(RoleGrant.user_id == user.id)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            authority = (
+                (await session.execute(select(Authority).where(Authority.unit_id.in_(grant_units))))
+                .scalars()
+                .first()
+            )
             if authority is None:
                 raise ConfigurationError(f"{args.username} signs for no authority")
             try:
                 identity = await import_pkcs12(
-                    session, user_id=user.id, authority_id=authority.id, data=data,
-                    password=password, settings=settings,
+                    session,
+                    user_id=user.id,
+                    authority_id=authority.id,
+                    data=data,
+                    password=password,
+                    settings=settings,
                 )
             except SigningIdentityError as exc:
                 raise ConfigurationError(f"{exc.field}: {exc.message_en}") from None
@@ -401,8 +426,11 @@ def build_parser() -> argparse.ArgumentParser:
     importer = signer_commands.add_parser("import", help="import a PKCS#12 file for a signer")
     importer.add_argument("--username", required=True)
     importer.add_argument("--p12", required=True, help="path to the .p12/.pfx file")
-    importer.add_argument("--password-env", default="THIDUA_P12_PASSWORD",
-                          help="environment variable holding the file's password")
+    importer.add_argument(
+        "--password-env",
+        default="THIDUA_P12_PASSWORD",
+        help="environment variable holding the file's password",
+    )
     return parser
 
 

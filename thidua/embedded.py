@@ -69,17 +69,27 @@ def server_command(settings: Settings) -> list[str]:
         temporal_cli_path(),
         "server",
         "start-dev",
-        "--db-filename", str(db_file),
-        "--ip", "127.0.0.1",
-        "--port", str(settings.temporal_embedded_port),
-        "--ui-port", str(settings.temporal_ui_port),
-        "--namespace", settings.temporal_namespace,
+        "--db-filename",
+        str(db_file),
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(settings.temporal_embedded_port),
+        "--ui-port",
+        str(settings.temporal_ui_port),
+        "--namespace",
+        settings.temporal_namespace,
         "--ui-disable-news-fetch",
-        "--sqlite-pragma", "journal_mode=wal",
-        "--sqlite-pragma", "synchronous=normal",
-        "--dynamic-config-value", "matching.numTaskqueueReadPartitions=1",
-        "--dynamic-config-value", "matching.numTaskqueueWritePartitions=1",
-        "--log-level", "warn",
+        "--sqlite-pragma",
+        "journal_mode=wal",
+        "--sqlite-pragma",
+        "synchronous=normal",
+        "--dynamic-config-value",
+        "matching.numTaskqueueReadPartitions=1",
+        "--dynamic-config-value",
+        "matching.numTaskqueueWritePartitions=1",
+        "--log-level",
+        "warn",
     ]
 
 
@@ -138,7 +148,9 @@ class EmbeddedTemporal:
                     + " | ".join(tail)
                 )
             try:
-                client = await Client.connect(self.address, namespace=self.settings.temporal_namespace)
+                client = await Client.connect(
+                    self.address, namespace=self.settings.temporal_namespace
+                )
                 await client.service_client.check_health()
                 return
             except Exception as exc:  # not up yet

@@ -109,7 +109,9 @@ class Mailer:
             username, _, domain = to.strip().rpartition("@")
             if not username or not domain:
                 raise ValueError("no local part or domain")
-            message["To"] = Address(display_name=one_line(to_name), username=username, domain=domain)
+            message["To"] = Address(
+                display_name=one_line(to_name), username=username, domain=domain
+            )
         except (ValueError, IndexError) as exc:
             raise MailRecipientError(f"unusable address {to!r}: {exc}", permanent=True) from exc
         message["Subject"] = one_line(subject)

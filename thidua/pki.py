@@ -329,18 +329,20 @@ async def ensure_dev_identities(session_factory: SessionFactory, settings: Setti
             )
         ).all()
         equipped = set(
-            
-                await session.execute(
-                    select(SigningIdentity.user_id, SigningIdentity.authority_id).where(
-                        SigningIdentity.active.is_(True)
-                    )
+            await session.execute(
+                select(SigningIdentity.user_id, SigningIdentity.authority_id).where(
+                    SigningIdentity.active.is_(True)
                 )
-            
+            )
         )
         missing = [row for row in signers if (row[0], row[2]) not in equipped]
         for user_id, full_name, authority_id, authority_name in missing:
             cert, key = await asyncio.to_thread(
-                issue_dev_certificate, ca_cert, ca_key, common=full_name, organisation=authority_name
+                issue_dev_certificate,
+                ca_cert,
+                ca_key,
+                common=full_name,
+                organisation=authority_name,
             )
             p12 = pack_pkcs12(key, cert, [ca_cert], _passphrase(settings), full_name)
             session.add(
@@ -467,13 +469,17 @@ async def import_signer(
                 )
             if authority_id is None:
                 candidates = (
-                    await session.execute(
-                        select(Authority.id)
-                        .join(RoleGrant, RoleGrant.unit_id == Authority.unit_id)
-                        .where(RoleGrant.user_id == user.id, RoleGrant.role.in_(SIGNER_ROLES))
-                        .distinct()
+                    (
+                        await session.execute(
+                            select(Authority.id)
+                            .join(RoleGrant, RoleGrant.unit_id == Authority.unit_id)
+                            .where(RoleGrant.user_id == user.id, RoleGrant.role.in_(SIGNER_ROLES))
+                            .distinct()
+                        )
                     )
-                ).scalars().all()
+                    .scalars()
+                    .all()
+                )
                 if len(candidates) != 1:
                     raise SigningIdentityError(
                         "authority_id",

@@ -62,7 +62,6 @@ with workflow.unsafe.imports_passed_through():
     from activities.projection import ProjectionActivities
 
 
-
 @workflow.defn
 class CouncilSessionWorkflow:
     @workflow.init
@@ -84,15 +83,19 @@ class CouncilSessionWorkflow:
 
     @workflow.run
     async def run(self, input: SessionInput) -> SessionStatusView:
-        await self._record(self._change("opened", actor_user_id=input.convened_by.user_id,
-                                        actor_name=input.convened_by.name))
+        await self._record(
+            self._change(
+                "opened", actor_user_id=input.convened_by.user_id, actor_name=input.convened_by.name
+            )
+        )
         for item in input.items:
             try:
                 await signal_workflow(
                     item.nomination_workflow_id,
                     PLACED_ON_AGENDA,
-                    AgendaPlacement(session_id=input.session_id,
-                                    session_workflow_id=workflow.info().workflow_id),
+                    AgendaPlacement(
+                        session_id=input.session_id, session_workflow_id=workflow.info().workflow_id
+                    ),
                 )
             except ApplicationError:
                 self._acks[item.nomination_id] = False  # the nomination is closed
@@ -111,8 +114,9 @@ class CouncilSessionWorkflow:
         await self._wait_until_done(input.closes_at)
 
         self._close_and_tally()
-        await self._record(self._change("closed" if self._status == SessionStatus.CLOSED
-                                        else "inquorate"))
+        await self._record(
+            self._change("closed" if self._status == SessionStatus.CLOSED else "inquorate")
+        )
         self._tally_recorded = True
         await workflow.execute_activity_method(
             DocumentActivities.issue_minutes,
@@ -139,8 +143,11 @@ class CouncilSessionWorkflow:
                         session_id=input.session_id,
                         passed=tally.result == ItemResult.PASSED,
                         inquorate=tally.result == ItemResult.NOT_DECIDED,
-                        agree=tally.agree, disagree=tally.disagree, abstain=tally.abstain,
-                        member_count=len(self._members), threshold=tally.threshold,
+                        agree=tally.agree,
+                        disagree=tally.disagree,
+                        abstain=tally.abstain,
+                        member_count=len(self._members),
+                        threshold=tally.threshold,
                     ),
                 )
             except ApplicationError:
@@ -150,8 +157,10 @@ class CouncilSessionWorkflow:
                 key=f"{workflow.info().workflow_id}:closed",
                 kind="session_closed",
                 recipients=[Recipient(role=Role.STANDING_OFFICER, unit_id=input.standing_unit_id)],
-                context={"session_title": input.title,
-                         "link": f"/council-sessions/{input.session_id}"},
+                context={
+                    "session_title": input.title,
+                    "link": f"/council-sessions/{input.session_id}",
+                },
             )
         )
         # Handlers may still queue a notice: let them finish, then wait for every notice.
@@ -198,9 +207,15 @@ class CouncilSessionWorkflow:
                     item.nomination_workflow_id,
                     COUNCIL_RESULT,
                     CouncilResult(
-                        session_id=self._in.session_id, passed=False, inquorate=True,
-                        agree=0, disagree=0, abstain=0, member_count=len(self._members),
-                        threshold=str(item.threshold), removed_reason=reason,
+                        session_id=self._in.session_id,
+                        passed=False,
+                        inquorate=True,
+                        agree=0,
+                        disagree=0,
+                        abstain=0,
+                        member_count=len(self._members),
+                        threshold=str(item.threshold),
+                        removed_reason=reason,
                     ),
                 )
             except ApplicationError:
@@ -230,8 +245,9 @@ class CouncilSessionWorkflow:
             self._opinions[member_id] = sheet.written_opinion.strip()
         receipt = BallotReceiptView(member_id=member_id, mode=sheet.mode, cast_at=workflow.now())
         self._receipts.append(receipt)
-        change = self._change("ballot_cast", actor_user_id=sheet.actor.user_id,
-                              actor_name=sheet.actor.name)
+        change = self._change(
+            "ballot_cast", actor_user_id=sheet.actor.user_id, actor_name=sheet.actor.name
+        )
         change.receipt = receipt
         await self._record(change)
         return receipt
@@ -242,11 +258,15 @@ class CouncilSessionWorkflow:
         if member_id is None or member_id not in self._members:
             raise forbidden("Chỉ thành viên Hội đồng được bỏ phiếu / only council members vote")
         if self._status != SessionStatus.OPEN or self._close_requested:
-            raise wrong_stage(self._status.value if self._status != SessionStatus.OPEN else "closed",
-                              "Phiên họp đã kết thúc bỏ phiếu / the ballot is closed")
+            raise wrong_stage(
+                self._status.value if self._status != SessionStatus.OPEN else "closed",
+                "Phiên họp đã kết thúc bỏ phiếu / the ballot is closed",
+            )
         if member_id in self._sheets:
-            raise conflict("Thành viên đã bỏ phiếu cho phiên họp này / "
-                           "this member has already cast a ballot sheet")
+            raise conflict(
+                "Thành viên đã bỏ phiếu cho phiên họp này / "
+                "this member has already cast a ballot sheet"
+            )
         # Items still being confirmed by their nominations count as on the agenda; a
         # choice on one that then leaves the agenda is simply not counted.
         expected = {
@@ -256,23 +276,32 @@ class CouncilSessionWorkflow:
         }
         given = set(sheet.choices)
         for key in sorted(given - expected):
-            raise invalid(f"choices.{key}", "Không được bỏ phiếu cho mục này (không có trong "
-                          "chương trình hoặc thành viên không tham gia biểu quyết)",
-                          "not an item this member votes on (not on the agenda, or recused)")
+            raise invalid(
+                f"choices.{key}",
+                "Không được bỏ phiếu cho mục này (không có trong "
+                "chương trình hoặc thành viên không tham gia biểu quyết)",
+                "not an item this member votes on (not on the agenda, or recused)",
+            )
         for key in sorted(expected - given):
-            raise invalid(f"choices.{key}", "Chưa chọn ý kiến cho mục này",
-                          "a choice is needed for every agenda item")
+            raise invalid(
+                f"choices.{key}",
+                "Chưa chọn ý kiến cho mục này",
+                "a choice is needed for every agenda item",
+            )
         for key, choice in sheet.choices.items():
             if choice not in (Choice.AGREE, Choice.DISAGREE, Choice.ABSTAIN):
                 raise invalid(f"choices.{key}", "Lựa chọn không hợp lệ", "invalid choice")
         if sheet.written_opinion.strip() and sheet.mode != BallotMode.WRITTEN:
-            raise invalid("written_opinion",
-                          "Ý kiến bằng văn bản dành cho thành viên vắng mặt: chọn hình thức "
-                          "gửi ý kiến bằng văn bản",
-                          "a written opinion is for an absent member: choose the written mode")
+            raise invalid(
+                "written_opinion",
+                "Ý kiến bằng văn bản dành cho thành viên vắng mặt: chọn hình thức "
+                "gửi ý kiến bằng văn bản",
+                "a written opinion is for an absent member: choose the written mode",
+            )
         if len(sheet.written_opinion) > MAX_TEXT:
-            raise invalid("written_opinion", f"Tối đa {MAX_TEXT} ký tự",
-                          f"at most {MAX_TEXT} characters")
+            raise invalid(
+                "written_opinion", f"Tối đa {MAX_TEXT} ký tự", f"at most {MAX_TEXT} characters"
+            )
 
     @workflow.update
     async def close(self, command: CloseCommand) -> SessionStatusView:
@@ -286,8 +315,10 @@ class CouncilSessionWorkflow:
             command.actor.has(Role.CHAIRMAN, self._in.authority_unit_id)
         )
         if not allowed:
-            raise forbidden("Chỉ cơ quan thường trực hoặc Chủ tịch được kết thúc phiên họp / "
-                            "only the standing body or the chairman may close the session")
+            raise forbidden(
+                "Chỉ cơ quan thường trực hoặc Chủ tịch được kết thúc phiên họp / "
+                "only the standing body or the chairman may close the session"
+            )
         if self._status != SessionStatus.OPEN or self._close_requested:
             raise wrong_stage(self._status.value, "the session is already closed")
 
@@ -306,7 +337,9 @@ class CouncilSessionWorkflow:
             closes_at=self._in.closes_at,
             member_count=len(self._members),
             voted_member_ids=sorted(self._sheets),
-            present_count=sum(1 for mode, _ in self._sheets.values() if mode == BallotMode.IN_PERSON),
+            present_count=sum(
+                1 for mode, _ in self._sheets.values() if mode == BallotMode.IN_PERSON
+            ),
             written_count=sum(1 for mode, _ in self._sheets.values() if mode == BallotMode.WRITTEN),
             withdrawn_nomination_ids=sorted(n for n, ok in self._acks.items() if not ok),
             tallies=list(self._tallies),
@@ -318,13 +351,27 @@ class CouncilSessionWorkflow:
         member_count = len(self._members)
         present = sum(1 for mode, _ in self._sheets.values() if mode == BallotMode.IN_PERSON)
         written = sum(1 for mode, _ in self._sheets.values() if mode == BallotMode.WRITTEN)
-        quorate = quorum_met(self._in.quorum, present=present, written=written, members=member_count,
-                             written_opinions_count=self._in.quorum_counts_written_opinions)
+        quorate = quorum_met(
+            self._in.quorum,
+            present=present,
+            written=written,
+            members=member_count,
+            written_opinions_count=self._in.quorum_counts_written_opinions,
+        )
         self._status = SessionStatus.CLOSED if quorate else SessionStatus.INQUORATE
         for nomination_id, item in self._items.items():
             if not self._acks.get(nomination_id):
-                self._tallies.append(ItemTally(nomination_id, ItemResult.NOT_DECIDED, 0, 0, 0,
-                                               str(item.threshold), withdrawn=True))
+                self._tallies.append(
+                    ItemTally(
+                        nomination_id,
+                        ItemResult.NOT_DECIDED,
+                        0,
+                        0,
+                        0,
+                        str(item.threshold),
+                        withdrawn=True,
+                    )
+                )
                 continue
             counts = {Choice.AGREE: 0, Choice.DISAGREE: 0, Choice.ABSTAIN: 0}
             for _, choices in self._sheets.values():
@@ -338,14 +385,21 @@ class CouncilSessionWorkflow:
             else:
                 result = ItemResult.FAILED
             self._tallies.append(
-                ItemTally(nomination_id, result, counts[Choice.AGREE], counts[Choice.DISAGREE],
-                          counts[Choice.ABSTAIN], str(item.threshold))
+                ItemTally(
+                    nomination_id,
+                    result,
+                    counts[Choice.AGREE],
+                    counts[Choice.DISAGREE],
+                    counts[Choice.ABSTAIN],
+                    str(item.threshold),
+                )
             )
 
     # ---- records and notices -------------------------------------------------------------
 
-    def _change(self, action: str, *, actor_user_id: int | None = None,
-                actor_name: str = "") -> SessionChange:
+    def _change(
+        self, action: str, *, actor_user_id: int | None = None, actor_name: str = ""
+    ) -> SessionChange:
         self._seq += 1
         return SessionChange(
             session_id=self._in.session_id,
@@ -383,4 +437,3 @@ class CouncilSessionWorkflow:
                 },
             )
         )
-

@@ -65,9 +65,7 @@ class AgendaAck:
 
 
 # A nomination confirms (or declines) its place on the agenda.
-AGENDA_ACK: SignalName[AgendaAck] = SignalName(
-    COUNCIL_SESSION_WORKFLOW, "agenda_ack", AgendaAck
-)
+AGENDA_ACK: SignalName[AgendaAck] = SignalName(COUNCIL_SESSION_WORKFLOW, "agenda_ack", AgendaAck)
 
 
 @dataclass

@@ -188,16 +188,19 @@ class DecisionWorkflow:
         issued = self._issued
         assert issued is not None
         message = DocumentIssued(
-            decision_id=self._in.decision_id, kind=self._in.kind,
-            number_text=issued.number_text, document_id=issued.document_id,
+            decision_id=self._in.decision_id,
+            kind=self._in.kind,
+            number_text=issued.number_text,
+            document_id=issued.document_id,
             issued_on=issued.issued_on,
         )
         for item in self._items.values():
             try:
                 await signal_workflow(item.nomination_workflow_id, DOCUMENT_ISSUED, message)
             except ApplicationError:
-                workflow.logger.warning("nomination %s closed before the decision reached it",
-                                        item.nomination_id)
+                workflow.logger.warning(
+                    "nomination %s closed before the decision reached it", item.nomination_id
+                )
         units = sorted({item.proposing_unit_id for item in self._items.values()})
         recipients = [Recipient(role=Role.UNIT_OFFICER, unit_id=u) for u in units]
         if self._in.kind == DecisionKind.SUBMISSION and self._in.next_standing_unit_id:
@@ -205,7 +208,8 @@ class DecisionWorkflow:
                 Recipient(role=Role.STANDING_OFFICER, unit_id=self._in.next_standing_unit_id)
             )
         self._notify(
-            "granted" if self._in.kind == DecisionKind.DECISION else "forwarded", recipients,
+            "granted" if self._in.kind == DecisionKind.DECISION else "forwarded",
+            recipients,
             decision_number=issued.number_text,
         )
 
@@ -249,12 +253,16 @@ class DecisionWorkflow:
                 non_retryable=True,
             ) from None
         self._issued = SignResult(
-            decision_id=issued.decision_id, number_text=issued.number_text,
-            document_id=issued.document_id, issued_on=issued.issued_on, sha256=issued.sha256,
+            decision_id=issued.decision_id,
+            number_text=issued.number_text,
+            document_id=issued.document_id,
+            issued_on=issued.issued_on,
+            sha256=issued.sha256,
         )
         self._status = DecisionStatus.ISSUED
-        await self._record(self._change("issued", actor=command.actor,
-                                        reason=f"Số {issued.number_text}"))
+        await self._record(
+            self._change("issued", actor=command.actor, reason=f"Số {issued.number_text}")
+        )
         return self._issued
 
     @sign.validator
@@ -267,8 +275,10 @@ class DecisionWorkflow:
         else:
             allowed = actor.has(Role.CHAIRMAN, self._in.authority_unit_id)
         if not allowed:
-            raise forbidden("Chỉ người có thẩm quyền được ký văn bản này / "
-                            "only the designated signer may sign this document")
+            raise forbidden(
+                "Chỉ người có thẩm quyền được ký văn bản này / "
+                "only the designated signer may sign this document"
+            )
         self._require_open_for_signature()
 
     @workflow.update
@@ -276,15 +286,20 @@ class DecisionWorkflow:
         self._signer = (command.to_user_id, command.to_user_name)
         change = self._change("delegated", actor=command.actor, reason=command.reason)
         await self._record(change)
-        self._notify("signature_requested", [Recipient(user_id=command.to_user_id)],
-                     suffix=f"delegated-{command.to_user_id}")
+        self._notify(
+            "signature_requested",
+            [Recipient(user_id=command.to_user_id)],
+            suffix=f"delegated-{command.to_user_id}",
+        )
         return self.status()
 
     @delegate.validator
     def _validate_delegate(self, command: DelegateCommand) -> None:
         if not command.actor.has(Role.CHAIRMAN, self._in.authority_unit_id):
-            raise forbidden("Chỉ Chủ tịch được giao Phó Chủ tịch ký thay / "
-                            "only the chairman may delegate signing")
+            raise forbidden(
+                "Chỉ Chủ tịch được giao Phó Chủ tịch ký thay / "
+                "only the chairman may delegate signing"
+            )
         self._require_open_for_signature()
         if command.to_user_id == command.actor.user_id or command.to_user_id <= 0:
             raise invalid("to_user_id", "Chọn một Phó Chủ tịch", "choose a vice-chairman")
@@ -305,8 +320,11 @@ class DecisionWorkflow:
         self._require_drafter(command.actor)
         self._require_open_for_signature()
         if command.nomination_id not in self._items:
-            raise invalid("nomination_id", "Đề nghị không có trong dự thảo",
-                          "this nomination is not in the draft")
+            raise invalid(
+                "nomination_id",
+                "Đề nghị không có trong dự thảo",
+                "this nomination is not in the draft",
+            )
         _require_reason(command.reason)
 
     @workflow.update
@@ -367,7 +385,9 @@ class DecisionWorkflow:
             return [Recipient(user_id=self._signer[0])]
         return [Recipient(role=Role.CHAIRMAN, unit_id=self._in.authority_unit_id)]
 
-    def _change(self, action: str, *, actor: Actor | None = None, reason: str = "") -> DecisionChange:
+    def _change(
+        self, action: str, *, actor: Actor | None = None, reason: str = ""
+    ) -> DecisionChange:
         self._seq += 1
         return DecisionChange(
             decision_id=self._in.decision_id,
@@ -392,8 +412,9 @@ class DecisionWorkflow:
             retry_policy=RECORD_RETRY,
         )
 
-    def _notify(self, kind: str, recipients: list[Recipient], *, suffix: str = "",
-                decision_number: str = "") -> None:
+    def _notify(
+        self, kind: str, recipients: list[Recipient], *, suffix: str = "", decision_number: str = ""
+    ) -> None:
         context = {
             "document": self._in.title,
             "item_count": str(len(self._items)),

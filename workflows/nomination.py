@@ -130,11 +130,16 @@ class NominationWorkflow:
         # same workflow task as the start runs its handler before run() begins, and must
         # find the dossier in reception (run() then records this change, never re-enters).
         self._reception_due = self._calendar.due_moment(
-            workflow.now(), self._level.completeness_check)
+            workflow.now(), self._level.completeness_check
+        )
         self._submitted_recorded = False
         self._submitted = self._enter(
-            Stage.RECEPTION, "submitted", actor=input.submitted_by, actor_role=Role.UNIT_OFFICER,
-            stage_due=self._reception_due, from_stage=Stage.DRAFT,
+            Stage.RECEPTION,
+            "submitted",
+            actor=input.submitted_by,
+            actor_role=Role.UNIT_OFFICER,
+            stage_due=self._reception_due,
+            from_stage=Stage.DRAFT,
         )
 
     # ---- the main loop: wait in each stage, fire its alarms --------------------------------
@@ -155,8 +160,11 @@ class NominationWorkflow:
             except ActivityError as error:  # a document must never fail the nomination
                 workflow.logger.error("background document failed: %s", error.cause or error)
         return NominationOutcome(
-            nomination_id=input.nomination_id, stage=self._stage, level=self._level.level,
-            decision_number=self._decision_number, reason=self._outcome_reason,
+            nomination_id=input.nomination_id,
+            stage=self._stage,
+            level=self._level.level,
+            decision_number=self._decision_number,
+            reason=self._outcome_reason,
         )
 
     async def _wait_in_stage(self) -> None:
@@ -181,7 +189,9 @@ class NominationWorkflow:
         prefix = f"{self._stage_token}:{self._due_version}"
         alarms: list[_Alarm] = []
         if self._stage == Stage.PUBLIC_NOTICE and self._notice_ends and not self._notice_over:
-            alarms.append(_Alarm(f"{self._stage_token}:notice_end", self._notice_ends, "notice_end"))
+            alarms.append(
+                _Alarm(f"{self._stage_token}:notice_end", self._notice_ends, "notice_end")
+            )
         if self._stage_due is not None and self._stage not in (Stage.SIGNING, Stage.IN_COUNCIL):
             for i, moment in enumerate(
                 self._calendar.reminder_moments(self._stage_due, self._in.reminder_working_days)
@@ -210,7 +220,9 @@ class NominationWorkflow:
             await self._leave_notice_if_clear()
         elif alarm.kind == "reminder":
             self._notify(
-                "reminder", self._waiting_recipients(), due=self._stage_due,
+                "reminder",
+                self._waiting_recipients(),
+                due=self._stage_due,
                 key_suffix=alarm.key,
             )
         elif self._stage == Stage.RETURNED:
@@ -219,8 +231,10 @@ class NominationWorkflow:
             self._escalated = True
             await self._record(self._change("escalated", self._stage, escalated=True))
             self._notify(
-                "escalation", [Recipient(role=Role.CHAIRMAN, unit_id=self._level.authority_unit_id)],
-                due=self._stage_due, key_suffix=alarm.key,
+                "escalation",
+                [Recipient(role=Role.CHAIRMAN, unit_id=self._level.authority_unit_id)],
+                due=self._stage_due,
+                key_suffix=alarm.key,
             )
 
     # ---- commands ------------------------------------------------------------------------
@@ -244,13 +258,16 @@ class NominationWorkflow:
         level = self._level
         missing = [item for item in level.required_items if item not in self._items]
         missing += [
-            " | ".join(group) for group in level.required_any_of
+            " | ".join(group)
+            for group in level.required_any_of
             if not any(item in self._items for item in group)
         ]
         if missing:
             raise incomplete(
-                "Hồ sơ còn thiếu: " + ", ".join(missing)
-                + " / the dossier lacks: " + ", ".join(missing),
+                "Hồ sơ còn thiếu: "
+                + ", ".join(missing)
+                + " / the dossier lacks: "
+                + ", ".join(missing),
                 missing,
             )
 
@@ -264,15 +281,22 @@ class NominationWorkflow:
             )
         due = self._calendar.due_moment(now, self._level.resubmission)
         change = self._enter(
-            Stage.RETURNED, "returned_for_supplement", actor=command.actor,
-            actor_role=Role.STANDING_OFFICER, reason=command.reason, stage_due=due,
+            Stage.RETURNED,
+            "returned_for_supplement",
+            actor=command.actor,
+            actor_role=Role.STANDING_OFFICER,
+            reason=command.reason,
+            stage_due=due,
             changes={"missing_items": ["", ", ".join(command.missing_items)]},
         )
         for item in command.missing_items:
             self._items.discard(item)
         await self._record(change)
         self._notify(
-            "returned_for_supplement", self._submitters(), due=due, reason=command.reason,
+            "returned_for_supplement",
+            self._submitters(),
+            due=due,
+            reason=command.reason,
             missing_items=", ".join(command.missing_items),
         )
         return self._result()
@@ -281,8 +305,11 @@ class NominationWorkflow:
     def _validate_return(self, command: ReturnCommand) -> None:
         enforce(Command.RETURN_FOR_SUPPLEMENT, command.actor.roles, self._context())
         if not command.missing_items:
-            raise invalid("missing_items", "Phải nêu thành phần hồ sơ còn thiếu",
-                          "name the missing dossier items")
+            raise invalid(
+                "missing_items",
+                "Phải nêu thành phần hồ sơ còn thiếu",
+                "name the missing dossier items",
+            )
         _require_reason(command.reason)
 
     @workflow.update
@@ -293,9 +320,14 @@ class NominationWorkflow:
         self._paused_working_days = None
         due = self._calendar.resume(now, remaining)
         change = self._enter(
-            Stage.RECEPTION, "resubmitted", actor=command.actor,
-            actor_role=Role.UNIT_OFFICER if self._level.level == Level.WARD else Role.STANDING_OFFICER,
-            reason=command.note, stage_due=due,
+            Stage.RECEPTION,
+            "resubmitted",
+            actor=command.actor,
+            actor_role=Role.UNIT_OFFICER
+            if self._level.level == Level.WARD
+            else Role.STANDING_OFFICER,
+            reason=command.note,
+            stage_due=due,
             changes={"added_items": ["", ", ".join(command.added_items)]},
         )
         change.dossier_items_level = self._level.level
@@ -307,13 +339,17 @@ class NominationWorkflow:
     def _validate_resubmit(self, command: ResubmitCommand) -> None:
         enforce(Command.RESUBMIT, command.actor.roles, self._context())
         if not command.added_items:
-            raise invalid("added_items", "Phải bổ sung ít nhất một thành phần hồ sơ",
-                          "add at least one dossier item")
+            raise invalid(
+                "added_items",
+                "Phải bổ sung ít nhất một thành phần hồ sơ",
+                "add at least one dossier item",
+            )
 
     @workflow.update
     async def reject(self, command: ReasonCommand) -> CommandResult:
-        await self._close(Stage.REJECTED, "rejected", command.actor, command.reason,
-                          notify_kind="rejected")
+        await self._close(
+            Stage.REJECTED, "rejected", command.actor, command.reason, notify_kind="rejected"
+        )
         return self._result()
 
     @reject.validator
@@ -323,8 +359,14 @@ class NominationWorkflow:
 
     @workflow.update
     async def withdraw(self, command: ReasonCommand) -> CommandResult:
-        await self._close(Stage.WITHDRAWN, "withdrawn", command.actor, command.reason,
-                          notify_kind="withdrawn", recipients=self._standing_body())
+        await self._close(
+            Stage.WITHDRAWN,
+            "withdrawn",
+            command.actor,
+            command.reason,
+            notify_kind="withdrawn",
+            recipients=self._standing_body(),
+        )
         return self._result()
 
     @withdraw.validator
@@ -334,8 +376,9 @@ class NominationWorkflow:
 
     @workflow.update
     async def refuse(self, command: ReasonCommand) -> CommandResult:
-        await self._close(Stage.REFUSED, "refused", command.actor, command.reason,
-                          notify_kind="refused")
+        await self._close(
+            Stage.REFUSED, "refused", command.actor, command.reason, notify_kind="refused"
+        )
         return self._result()
 
     @refuse.validator
@@ -347,9 +390,13 @@ class NominationWorkflow:
     async def lodge_objection(self, command: ObjectionCommand) -> CommandResult:
         key = str(workflow.uuid4())
         record = ObjectionRecord(
-            key=key, level=self._level.level, objector_name=command.objector_name.strip(),
-            objector_contact=command.objector_contact.strip(), reason=command.reason.strip(),
-            lodged_at=workflow.now(), status=ObjectionStatus.PENDING,
+            key=key,
+            level=self._level.level,
+            objector_name=command.objector_name.strip(),
+            objector_contact=command.objector_contact.strip(),
+            reason=command.reason.strip(),
+            lodged_at=workflow.now(),
+            status=ObjectionStatus.PENDING,
         )
         self._objections[key] = record
         change = self._change("objection_lodged", self._stage, reason=record.reason)
@@ -386,8 +433,12 @@ class NominationWorkflow:
         record.resolved_by_user_id = command.actor.user_id
         record.resolved_at = workflow.now()
         change = self._change(
-            "objection_upheld" if command.outcome == ObjectionStatus.UPHELD else "objection_dismissed",
-            self._stage, actor=command.actor, actor_role=Role.STANDING_OFFICER,
+            "objection_upheld"
+            if command.outcome == ObjectionStatus.UPHELD
+            else "objection_dismissed",
+            self._stage,
+            actor=command.actor,
+            actor_role=Role.STANDING_OFFICER,
             reason=command.reason,
         )
         change.objection = record
@@ -395,8 +446,11 @@ class NominationWorkflow:
         self._notify("objection_resolved", self._submitters(), reason=command.reason)
         if command.outcome == ObjectionStatus.UPHELD:
             await self._close(
-                Stage.REJECTED, "rejected", command.actor,
-                f"Ý kiến phản ánh được chấp nhận: {command.reason}", notify_kind="rejected",
+                Stage.REJECTED,
+                "rejected",
+                command.actor,
+                f"Ý kiến phản ánh được chấp nhận: {command.reason}",
+                notify_kind="rejected",
             )
         else:
             await self._leave_notice_if_clear()
@@ -428,12 +482,16 @@ class NominationWorkflow:
         self._escalated = False
         self._skip_past_reminders()
         change = self._change(
-            "deadline_extended", self._stage, actor=command.actor, reason=command.reason,
+            "deadline_extended",
+            self._stage,
+            actor=command.actor,
+            reason=command.reason,
             changes={"stage_due_at": [before.isoformat(), new_due.isoformat()]},
         )
         await self._record(change)
-        self._notify("deadline_extended", self._waiting_recipients(), due=new_due,
-                     reason=command.reason)
+        self._notify(
+            "deadline_extended", self._waiting_recipients(), due=new_due, reason=command.reason
+        )
         return self._result()
 
     @extend_deadline.validator
@@ -442,8 +500,11 @@ class NominationWorkflow:
         if self._stage_due is None:
             raise wrong_stage(self._stage.value, "this stage has no deadline to extend")
         if not 1 <= command.working_days <= 60:
-            raise invalid("working_days", "Gia hạn từ 1 đến 60 ngày làm việc",
-                          "extend by 1 to 60 working days")
+            raise invalid(
+                "working_days",
+                "Gia hạn từ 1 đến 60 ngày làm việc",
+                "extend by 1 to 60 working days",
+            )
         _require_reason(command.reason)
 
     @workflow.update
@@ -451,12 +512,19 @@ class NominationWorkflow:
         before = self._assignee
         self._assignee = (command.to_user_id, command.to_user_name)
         change = self._change(
-            "reassigned", self._stage, actor=command.actor, reason=command.reason,
+            "reassigned",
+            self._stage,
+            actor=command.actor,
+            reason=command.reason,
             changes={"assignee": [before[1] if before else "", command.to_user_name]},
         )
         await self._record(change)
-        self._notify("reassigned", [Recipient(user_id=command.to_user_id)], due=self._stage_due,
-                     reason=command.reason)
+        self._notify(
+            "reassigned",
+            [Recipient(user_id=command.to_user_id)],
+            due=self._stage_due,
+            reason=command.reason,
+        )
         return self._result()
 
     @reassign.validator
@@ -472,13 +540,16 @@ class NominationWorkflow:
         session = placement.session_workflow_id
         if self._stage != Stage.AWAITING_COUNCIL or self._level.council_id is None:
             await self._answer(
-                session, AGENDA_ACK,
+                session,
+                AGENDA_ACK,
                 AgendaAck(self._in.nomination_id, accepted=False, reason=self._stage.value),
             )
             return
         self._session_id = placement.session_id
         change = self._enter(
-            Stage.IN_COUNCIL, "placed_on_agenda", stage_due=self._level_due,
+            Stage.IN_COUNCIL,
+            "placed_on_agenda",
+            stage_due=self._level_due,
             council_session_id=placement.session_id,
         )
         await self._answer(session, AGENDA_ACK, AgendaAck(self._in.nomination_id, accepted=True))
@@ -496,42 +567,52 @@ class NominationWorkflow:
             self._session_id = None
             if result.removed_reason:  # it did not confirm its place on the agenda in time
                 change = self._enter(
-                    Stage.AWAITING_COUNCIL, "removed_from_agenda", stage_due=self._level_due,
+                    Stage.AWAITING_COUNCIL,
+                    "removed_from_agenda",
+                    stage_due=self._level_due,
                     reason=result.removed_reason,
                 )
             else:
                 change = self._enter(
-                    Stage.AWAITING_COUNCIL, "council_inquorate", stage_due=self._level_due,
+                    Stage.AWAITING_COUNCIL,
+                    "council_inquorate",
+                    stage_due=self._level_due,
                     reason="Phiên họp không đủ số thành viên tham dự / the session had no quorum",
                 )
             await self._record(change)
         elif result.passed:
             change = self._enter(
-                self._awaiting_document_stage(), "council_passed", stage_due=self._level_due,
+                self._awaiting_document_stage(),
+                "council_passed",
+                stage_due=self._level_due,
                 reason=tally,
             )
             await self._record(change)
         else:
             await self._close(
-                Stage.REFUSED, "council_failed", None,
-                f"Hội đồng không thông qua: {tally}", notify_kind="refused",
+                Stage.REFUSED,
+                "council_failed",
+                None,
+                f"Hội đồng không thông qua: {tally}",
+                notify_kind="refused",
             )
 
     @workflow.signal
     async def included_in_document(self, placement: DocumentPlacement) -> None:
         decision = placement.decision_workflow_id
-        expected = (
-            DecisionKind.DECISION if self._level.decides else DecisionKind.SUBMISSION
-        )
+        expected = DecisionKind.DECISION if self._level.decides else DecisionKind.SUBMISSION
         if self._stage != self._awaiting_document_stage() or placement.kind != expected:
             await self._answer(
-                decision, INCLUSION_ACK,
+                decision,
+                INCLUSION_ACK,
                 InclusionAck(self._in.nomination_id, accepted=False, reason=self._stage.value),
             )
             return
         self._document = placement
         change = self._enter(
-            Stage.SIGNING, "included_in_document", stage_due=self._level_due,
+            Stage.SIGNING,
+            "included_in_document",
+            stage_due=self._level_due,
             decision_id=placement.decision_id,
         )
         await self._answer(
@@ -546,8 +627,9 @@ class NominationWorkflow:
         try:
             await signal_workflow(workflow_id, signal, ack)
         except ApplicationError:
-            workflow.logger.warning("%s is no longer running: %s not delivered",
-                                    workflow_id, signal.name)
+            workflow.logger.warning(
+                "%s is no longer running: %s not delivered", workflow_id, signal.name
+            )
 
     @workflow.signal
     async def document_withdrawn(self, withdrawn: DocumentWithdrawn) -> None:
@@ -559,8 +641,11 @@ class NominationWorkflow:
             return
         self._document = None
         change = self._enter(
-            self._awaiting_document_stage(), "removed_from_document", stage_due=self._level_due,
-            reason=withdrawn.reason, decision_id=None,
+            self._awaiting_document_stage(),
+            "removed_from_document",
+            stage_due=self._level_due,
+            reason=withdrawn.reason,
+            decision_id=None,
         )
         await self._record(change)
 
@@ -575,7 +660,10 @@ class NominationWorkflow:
         if issued.kind == DecisionKind.DECISION:
             self._decision_number = issued.number_text
             change = self._enter(
-                Stage.GRANTED, "granted", stage_due=None, decision_id=issued.decision_id,
+                Stage.GRANTED,
+                "granted",
+                stage_due=None,
+                decision_id=issued.decision_id,
                 reason=f"Quyết định số {issued.number_text} ngày {format_vn_date(issued.issued_on)}",
             )
             change.decision_number = issued.number_text
@@ -627,16 +715,26 @@ class NominationWorkflow:
             self._notice_over = False
             self._level_due = self._calendar.due_moment(self._notice_ends, level.processing)
             return self._enter(
-                Stage.PUBLIC_NOTICE, "accepted", actor=actor, actor_role=Role.STANDING_OFFICER,
-                reason=note, stage_due=self._level_due,
+                Stage.PUBLIC_NOTICE,
+                "accepted",
+                actor=actor,
+                actor_role=Role.STANDING_OFFICER,
+                reason=note,
+                stage_due=self._level_due,
                 changes={"public_notice_until": ["", self._notice_ends.isoformat()]},
             )
         self._level_due = self._calendar.due_moment(now, level.processing)
         next_stage = (
-            Stage.AWAITING_COUNCIL if level.vote != VoteRule.NONE else self._awaiting_document_stage()
+            Stage.AWAITING_COUNCIL
+            if level.vote != VoteRule.NONE
+            else self._awaiting_document_stage()
         )
         return self._enter(
-            next_stage, "accepted", actor=actor, actor_role=Role.STANDING_OFFICER, reason=note,
+            next_stage,
+            "accepted",
+            actor=actor,
+            actor_role=Role.STANDING_OFFICER,
+            reason=note,
             stage_due=self._level_due,
         )
 
@@ -674,9 +772,13 @@ class NominationWorkflow:
             return  # a pending objection blocks the nomination until it is resolved
         level = self._level
         next_stage = (
-            Stage.AWAITING_COUNCIL if level.vote != VoteRule.NONE else self._awaiting_document_stage()
+            Stage.AWAITING_COUNCIL
+            if level.vote != VoteRule.NONE
+            else self._awaiting_document_stage()
         )
-        await self._record(self._enter(next_stage, "public_notice_ended", stage_due=self._level_due))
+        await self._record(
+            self._enter(next_stage, "public_notice_ended", stage_due=self._level_due)
+        )
 
     async def _forward(self, issued: DocumentIssued) -> None:
         """The submission is signed: the nomination continues at the next level."""
@@ -692,7 +794,10 @@ class NominationWorkflow:
         level = self._level
         due = self._calendar.due_moment(workflow.now(), level.completeness_check)
         change = self._enter(
-            Stage.RECEPTION, "forwarded", stage_due=due, decision_id=issued.decision_id,
+            Stage.RECEPTION,
+            "forwarded",
+            stage_due=due,
+            decision_id=issued.decision_id,
             reason=(
                 f"Tờ trình số {issued.number_text} của {previous.authority_name} "
                 f"gửi {level.authority_name}"
@@ -704,7 +809,9 @@ class NominationWorkflow:
 
     async def _lapse(self) -> None:
         await self._close(
-            Stage.LAPSED, "lapsed", None,
+            Stage.LAPSED,
+            "lapsed",
+            None,
             "Đơn vị không nộp lại hồ sơ bổ sung trong thời hạn / "
             "the unit did not resubmit within the time limit",
             notify_kind="lapsed",
@@ -786,7 +893,9 @@ class NominationWorkflow:
             to_stage=self._stage,
             actor_user_id=actor.user_id if actor else None,
             actor_name=actor.name if actor else "Hệ thống",
-            actor_role=(actor_role.value if actor_role else (actor.role_label() if actor else "system")),
+            actor_role=(
+                actor_role.value if actor_role else (actor.role_label() if actor else "system")
+            ),
             reason=reason[:MAX_TEXT],
             changes=changes or {},
             authority_id=self._level.authority_id,
@@ -799,16 +908,17 @@ class NominationWorkflow:
             decision_id=self._document.decision_id if self._document else None,
             outcome_reason=self._outcome_reason,
             assignee_user_id=self._assignee[0] if self._assignee else None,
-            public_notice_until=(
-                self._notice_ends if self._stage == Stage.PUBLIC_NOTICE else None
-            ),
+            public_notice_until=(self._notice_ends if self._stage == Stage.PUBLIC_NOTICE else None),
         )
 
     async def _record(self, change: NominationChange) -> None:
         # The audit trail starts with the submission: a handler that ran before run()
         # recorded it waits for that write (patched: older runs never took this branch).
-        if (change is not self._submitted and not self._submitted_recorded
-                and workflow.patched("submission-recorded-first")):
+        if (
+            change is not self._submitted
+            and not self._submitted_recorded
+            and workflow.patched("submission-recorded-first")
+        ):
             await workflow.wait_condition(lambda: self._submitted_recorded)
         await workflow.execute_local_activity_method(
             ProjectionActivities.record_nomination_change,
@@ -907,8 +1017,9 @@ class NominationWorkflow:
         )
 
     def _result(self) -> CommandResult:
-        return CommandResult(stage=self._stage, level=self._level.level,
-                             stage_due_at=self._stage_due)
+        return CommandResult(
+            stage=self._stage, level=self._level.level, stage_due_at=self._stage_due
+        )
 
 
 def _require_reason(reason: str) -> None:

@@ -27,9 +27,21 @@ from .common import PageUser, domain_error_page, login_redirect, render, whole_n
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
-CSV_COLUMNS = ("Mã sự kiện", "Thời điểm", "Mã đề nghị", "Đối tượng", "Danh hiệu", "Hành động",
-               "Người thực hiện", "Vai trò", "Cấp", "Từ giai đoạn", "Đến giai đoạn", "Lý do",
-               "Thay đổi")
+CSV_COLUMNS = (
+    "Mã sự kiện",
+    "Thời điểm",
+    "Mã đề nghị",
+    "Đối tượng",
+    "Danh hiệu",
+    "Hành động",
+    "Người thực hiện",
+    "Vai trò",
+    "Cấp",
+    "Từ giai đoạn",
+    "Đến giai đoạn",
+    "Lý do",
+    "Thay đổi",
+)
 
 
 def _may_audit(user: Principal) -> bool:
@@ -45,11 +57,14 @@ def parse_day(value: str) -> date | None:
     return None
 
 
-def _filters(request: Request, params: dict[str, str]) -> tuple[queries.AuditFilters, dict[str, str]]:
+def _filters(
+    request: Request, params: dict[str, str]
+) -> tuple[queries.AuditFilters, dict[str, str]]:
     t = translator(request_language(request))
     errors: dict[str, str] = {}
-    filters = queries.AuditFilters(q=params["q"][:100], action=params["action"][:64],
-                                   award_code=params["award_code"][:64])
+    filters = queries.AuditFilters(
+        q=params["q"][:100], action=params["action"][:64], award_code=params["award_code"][:64]
+    )
     if params["level"] in {lv.value for lv in Level}:
         filters.level = Level(params["level"])
     if params["stage"] in {s.value for s in Stage}:
@@ -68,17 +83,42 @@ def _filters(request: Request, params: dict[str, str]) -> tuple[queries.AuditFil
     return filters, errors
 
 
-def _params(q: str, action: str, level: str, stage: str, award_code: str, nomination_id: str,
-            date_from: str, date_to: str) -> dict[str, str]:
-    return dict(q=q, action=action, level=level, stage=stage, award_code=award_code,
-                nomination_id=nomination_id, date_from=date_from, date_to=date_to)
+def _params(
+    q: str,
+    action: str,
+    level: str,
+    stage: str,
+    award_code: str,
+    nomination_id: str,
+    date_from: str,
+    date_to: str,
+) -> dict[str, str]:
+    return dict(
+        q=q,
+        action=action,
+        level=level,
+        stage=stage,
+        award_code=award_code,
+        nomination_id=nomination_id,
+        date_from=date_from,
+        date_to=date_to,
+    )
 
 
 @router.get("/audit", response_class=HTMLResponse)
 async def audit(
-    request: Request, user: PageUser, state: StateDep, session: ReadSessionDep,
-    q: str = "", action: str = "", level: str = "", stage: str = "", award_code: str = "",
-    nomination_id: str = "", date_from: str = "", date_to: str = "",
+    request: Request,
+    user: PageUser,
+    state: StateDep,
+    session: ReadSessionDep,
+    q: str = "",
+    action: str = "",
+    level: str = "",
+    stage: str = "",
+    award_code: str = "",
+    nomination_id: str = "",
+    date_from: str = "",
+    date_to: str = "",
     page: str = "1",
 ):
     if user is None:
@@ -90,33 +130,54 @@ async def audit(
     filters, errors = _filters(request, params)
     total, rows = 0, []
     if not errors:
-        total, rows = await queries.audit_page(session, user, filters, page=page_number,
-                                               page_size=PAGE_SIZE)
+        total, rows = await queries.audit_page(
+            session, user, filters, page=page_number, page_size=PAGE_SIZE
+        )
     chosen = {k: v for k, v in params.items() if v}
-    return render(request, "pages/audit.html", {
-        "rows": rows, "total": total, "page": page_number, "pages": max(ceil(total / PAGE_SIZE), 1),
-        "params": params, "errors": errors,
-        "base": "/audit?" + (urlencode(chosen) + "&" if chosen else ""),
-        "export_url": "/audit/export.csv" + ("?" + urlencode(chosen) if chosen else ""),
-        "names": award_names(state),
-        "actions": sorted(key.removeprefix("action_") for key in ACTION_NAMES),
-        "levels": [lv.value for lv in Level], "stages": [s.value for s in Stage],
-    }, user=user, status_code=422 if errors else 200)
+    return render(
+        request,
+        "pages/audit.html",
+        {
+            "rows": rows,
+            "total": total,
+            "page": page_number,
+            "pages": max(ceil(total / PAGE_SIZE), 1),
+            "params": params,
+            "errors": errors,
+            "base": "/audit?" + (urlencode(chosen) + "&" if chosen else ""),
+            "export_url": "/audit/export.csv" + ("?" + urlencode(chosen) if chosen else ""),
+            "names": award_names(state),
+            "actions": sorted(key.removeprefix("action_") for key in ACTION_NAMES),
+            "levels": [lv.value for lv in Level],
+            "stages": [s.value for s in Stage],
+        },
+        user=user,
+        status_code=422 if errors else 200,
+    )
 
 
 @router.get("/audit/export.csv")
 async def audit_export(
-    request: Request, user: PageUser, state: StateDep,
-    q: str = "", action: str = "", level: str = "", stage: str = "", award_code: str = "",
-    nomination_id: str = "", date_from: str = "", date_to: str = "",
+    request: Request,
+    user: PageUser,
+    state: StateDep,
+    q: str = "",
+    action: str = "",
+    level: str = "",
+    stage: str = "",
+    award_code: str = "",
+    nomination_id: str = "",
+    date_from: str = "",
+    date_to: str = "",
 ):
     """The filtered audit trail, oldest first, streamed in batches."""
     if user is None:
         return login_redirect(request, "/audit")
     if not _may_audit(user):
         return domain_error_page(request, user, Forbidden())
-    filters, errors = _filters(request, _params(q, action, level, stage, award_code, nomination_id,
-                                                 date_from, date_to))
+    filters, errors = _filters(
+        request, _params(q, action, level, stage, award_code, nomination_id, date_from, date_to)
+    )
     if errors:
         return domain_error_page(request, user, Forbidden("Bộ lọc không hợp lệ", "Invalid filter"))
     names = award_names(state)
@@ -131,23 +192,31 @@ async def audit_export(
             async for event, nominee, award_code in queries.audit_stream(session, user, filters):
                 buffer.seek(0)
                 buffer.truncate()
-                writer.writerow((
-                    event.id,
-                    event.occurred_at.astimezone(VIETNAM_TZ).strftime("%d/%m/%Y %H:%M:%S"),
-                    event.nomination_id, nominee, names.get(award_code, award_code),
-                    t(f"action_{event.action}"), event.actor_name or t("system"),
-                    t(event.actor_role) if event.actor_role not in ("", "system") else "",
-                    t(f"level_{event.level.value}") if event.level else "",
-                    t(f"stage_{event.from_stage}") if event.from_stage else "",
-                    t(f"stage_{event.to_stage}") if event.to_stage else "",
-                    event.reason,
-                    "; ".join(f"{k}: {' → '.join(str(x) for x in v) if isinstance(v, list) else v}"
-                              for k, v in (event.changes or {}).items()),
-                ))
+                writer.writerow(
+                    (
+                        event.id,
+                        event.occurred_at.astimezone(VIETNAM_TZ).strftime("%d/%m/%Y %H:%M:%S"),
+                        event.nomination_id,
+                        nominee,
+                        names.get(award_code, award_code),
+                        t(f"action_{event.action}"),
+                        event.actor_name or t("system"),
+                        t(event.actor_role) if event.actor_role not in ("", "system") else "",
+                        t(f"level_{event.level.value}") if event.level else "",
+                        t(f"stage_{event.from_stage}") if event.from_stage else "",
+                        t(f"stage_{event.to_stage}") if event.to_stage else "",
+                        event.reason,
+                        "; ".join(
+                            f"{k}: {' → '.join(str(x) for x in v) if isinstance(v, list) else v}"
+                            for k, v in (event.changes or {}).items()
+                        ),
+                    )
+                )
                 yield buffer.getvalue().encode("utf-8")
 
     stamp = state.clock.now().astimezone(VIETNAM_TZ).strftime("%Y%m%d-%H%M")
     return StreamingResponse(
-        lines(), media_type="text/csv; charset=utf-8",
+        lines(),
+        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="nhat-ky-xu-ly-{stamp}.csv"'},
     )

@@ -92,8 +92,13 @@ async def login_submit(
         response = render(
             request,
             "pages/login.html",
-            {"next": _safe_next(next), "expired": False, "errors": errors,
-             "username": username, "login_csrf": token},
+            {
+                "next": _safe_next(next),
+                "expired": False,
+                "errors": errors,
+                "username": username,
+                "login_csrf": token,
+            },
             status_code=429 if errors.get("form") == "login_rate_limited" else 400,
         )
         response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
@@ -102,7 +107,8 @@ async def login_submit(
         return response
     await session.commit()
     value = session_signer(settings).dumps(
-        {"uid": user.id, "sid": secrets.token_urlsafe(16), "iat": time.time()})
+        {"uid": user.id, "sid": secrets.token_urlsafe(16), "iat": time.time()}
+    )
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -128,6 +134,7 @@ async def logout(
         # "iat" (time.time()), as the signatures of cookies and tokens are.
         async with transaction(request.app.state.thidua.writer) as session:
             await session.execute(
-                update(User).where(User.id == int(cookie["uid"])).values(signed_out_at=utcnow()))
+                update(User).where(User.id == int(cookie["uid"])).values(signed_out_at=utcnow())
+            )
         response.delete_cookie(SESSION_COOKIE)
     return response

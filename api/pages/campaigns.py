@@ -131,13 +131,18 @@ def _placed(errors: dict[str, str], fields: tuple[str, ...]) -> dict[str, str]:
     return placed
 
 
-def _refusal(request: Request, exc: DomainError, fields: tuple[str, ...],
-             aliases: dict[str, str] | None = None) -> dict[str, str]:
+def _refusal(
+    request: Request,
+    exc: DomainError,
+    fields: tuple[str, ...],
+    aliases: dict[str, str] | None = None,
+) -> dict[str, str]:
     return _placed({field_of(exc, aliases): message_of(request, exc)}, fields)
 
 
-def _chosen(request: Request, errors: dict[str, str], values: dict[str, Any],
-            selects: tuple[str, ...]) -> dict[str, str]:
+def _chosen(
+    request: Request, errors: dict[str, str], values: dict[str, Any], selects: tuple[str, ...]
+) -> dict[str, str]:
     """A select or radio group left empty reads "please choose", not "enter a number"."""
     for name in selects:
         if name in errors and not values.get(name):
@@ -150,7 +155,9 @@ def _int_or_none(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _guarded(request: Request, user: Principal | None, form: FormData, back: str) -> Response | None:
+def _guarded(
+    request: Request, user: Principal | None, form: FormData, back: str
+) -> Response | None:
     """The checks every form starts with: signed in, and the CSRF token of the session."""
     if user is None:
         return login_redirect(request, back)
@@ -173,8 +180,9 @@ class CycleRow:
     state: str = ""
 
 
-def cycle_rows(campaign: Campaign, status: CampaignStatus | None, year: int,
-               today: date) -> list[CycleRow]:
+def cycle_rows(
+    campaign: Campaign, status: CampaignStatus | None, year: int, today: date
+) -> list[CycleRow]:
     def step_state(kind: str, prefix: str = "") -> str:
         if status is None:
             return ""
@@ -197,14 +205,21 @@ def cycle_rows(campaign: Campaign, status: CampaignStatus | None, year: int,
         else:
             registration = "open"
     return [
-        CycleRow("registration_open", _month_day(year, campaign.registration_opens),
-                 step_state("registration_open")),
+        CycleRow(
+            "registration_open",
+            _month_day(year, campaign.registration_opens),
+            step_state("registration_open"),
+        ),
         CycleRow("registration_due", _month_day(year, campaign.registration_due), registration),
         # The workflow's steps for these two are the notices it sends ahead of the due date.
-        CycleRow("household_review", _month_day(year, campaign.household_review_due),
-                 step_state("household_review", "notice_")),
-        CycleRow("dossiers", _month_day(year, campaign.dossiers_due),
-                 step_state("dossiers", "notice_")),
+        CycleRow(
+            "household_review",
+            _month_day(year, campaign.household_review_due),
+            step_state("household_review", "notice_"),
+        ),
+        CycleRow(
+            "dossiers", _month_day(year, campaign.dossiers_due), step_state("dossiers", "notice_")
+        ),
     ]
 
 
@@ -222,8 +237,9 @@ class UnitRegistrations:
     people: list[tuple[str, Registration]] = field(default_factory=list)
 
 
-async def registrations_by_unit(session: AsyncSession, campaign: Campaign,
-                                year: int) -> list[UnitRegistrations]:
+async def registrations_by_unit(
+    session: AsyncSession, campaign: Campaign, year: int
+) -> list[UnitRegistrations]:
     """Every unit of the ward with what it (and its people) registered for ``year``."""
     rows = {u.id: UnitRegistrations(u.id, u.name) for u in await ward_units_of(session, campaign)}
     registrations = (
@@ -278,40 +294,66 @@ async def subject_choices(session: AsyncSession, unit_ids: list[int]) -> dict[st
     """What an exemplar may be about, within ``unit_ids``: people, collectives (other than
     a residential group's own), households and residential groups. Values read
     ``individual:12``, ``collective:3``, ``household:5``, ``residential_group:7``."""
-    groups: dict[str, list[Choice]] = {kind.value: [] for kind in ExemplarSubjectKind
-                                       if kind != ExemplarSubjectKind.PRACTICE}
+    groups: dict[str, list[Choice]] = {
+        kind.value: [] for kind in ExemplarSubjectKind if kind != ExemplarSubjectKind.PRACTICE
+    }
     if not unit_ids:
         return groups
-    units = {u.id: u for u in (await session.execute(
-        select(Unit).where(Unit.id.in_(unit_ids)))).scalars()}
+    units = {
+        u.id: u
+        for u in (await session.execute(select(Unit).where(Unit.id.in_(unit_ids)))).scalars()
+    }
     residential = {uid for uid, u in units.items() if u.kind == UnitKind.RESIDENTIAL_GROUP}
-    for person in (await session.execute(
-            select(Person).where(Person.unit_id.in_(unit_ids)).order_by(Person.full_name)
-            .limit(CHOICES_LIMIT))).scalars():
+    for person in (
+        await session.execute(
+            select(Person)
+            .where(Person.unit_id.in_(unit_ids))
+            .order_by(Person.full_name)
+            .limit(CHOICES_LIMIT)
+        )
+    ).scalars():
         label = person.full_name + (f" — {person.position}" if person.position else "")
         groups["individual"].append(Choice(f"individual:{person.id}", label))
-    collectives = (await session.execute(
-        select(Collective).where(Collective.unit_id.in_(unit_ids)).order_by(Collective.name)
-    )).scalars().all()
+    collectives = (
+        (
+            await session.execute(
+                select(Collective).where(Collective.unit_id.in_(unit_ids)).order_by(Collective.name)
+            )
+        )
+        .scalars()
+        .all()
+    )
     with_collective = {c.unit_id for c in collectives}
     for collective in collectives:
         if collective.unit_id not in residential:
             groups["collective"].append(Choice(f"collective:{collective.id}", collective.name))
-    for household in (await session.execute(
-            select(Household).where(Household.residential_group_id.in_(unit_ids))
-            .order_by(Household.head_name).limit(CHOICES_LIMIT))).scalars():
+    for household in (
+        await session.execute(
+            select(Household)
+            .where(Household.residential_group_id.in_(unit_ids))
+            .order_by(Household.head_name)
+            .limit(CHOICES_LIMIT)
+        )
+    ).scalars():
         label = f"Hộ ông/bà {household.head_name}" + (
-            f" — {household.address}" if household.address else "")
+            f" — {household.address}" if household.address else ""
+        )
         groups["household"].append(Choice(f"household:{household.id}", label))
     for unit_id in sorted(residential & with_collective, key=lambda uid: units[uid].name):
         groups["residential_group"].append(
-            Choice(f"residential_group:{unit_id}", units[unit_id].name))
+            Choice(f"residential_group:{unit_id}", units[unit_id].name)
+        )
     return groups
 
 
 SUBJECT_KINDS = {kind.value: kind for kind in ExemplarSubjectKind}
-SUBJECT_FIELDS = ("person_id", "collective_id", "household_id", "residential_group_id",
-                  "subject_kind")
+SUBJECT_FIELDS = (
+    "person_id",
+    "collective_id",
+    "household_id",
+    "residential_group_id",
+    "subject_kind",
+)
 
 
 def parse_subject(value: str) -> dict[str, Any] | None:
@@ -326,27 +368,45 @@ def parse_subject(value: str) -> dict[str, Any] | None:
     return {"subject_kind": SUBJECT_KINDS[kind], column: int(raw_id)}
 
 
-async def responsible_officers(session: AsyncSession, exemplar: Exemplar,
-                               authority: Authority) -> list[User]:
+async def responsible_officers(
+    session: AsyncSession, exemplar: Exemplar, authority: Authority
+) -> list[User]:
     """Who may be made responsible for nurturing a model: the proposing unit's officers and
     the standing body's."""
-    return list((await session.execute(
-        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(User.is_active.is_(True),
-               ((RoleGrant.role == Role.UNIT_OFFICER)
-                & (RoleGrant.unit_id == exemplar.proposing_unit_id))
-               | ((RoleGrant.role == Role.STANDING_OFFICER)
-                  & (RoleGrant.unit_id == authority.standing_unit_id)))
-        .distinct().order_by(User.full_name)
-    )).scalars())
+    return list(
+        (
+            await session.execute(
+                select(User)
+                .join(RoleGrant, RoleGrant.user_id == User.id)
+                .where(
+                    User.is_active.is_(True),
+                    (
+                        (RoleGrant.role == Role.UNIT_OFFICER)
+                        & (RoleGrant.unit_id == exemplar.proposing_unit_id)
+                    )
+                    | (
+                        (RoleGrant.role == Role.STANDING_OFFICER)
+                        & (RoleGrant.unit_id == authority.standing_unit_id)
+                    ),
+                )
+                .distinct()
+                .order_by(User.full_name)
+            )
+        ).scalars()
+    )
 
 
 async def exemplar_timeline(session: AsyncSession, exemplar_id: DbId) -> list[AuditEvent]:
-    return list((await session.execute(
-        select(AuditEvent)
-        .where(AuditEvent.subject_type == "exemplar", AuditEvent.subject_id == exemplar_id)
-        .order_by(AuditEvent.occurred_at, AuditEvent.id).limit(500)
-    )).scalars())
+    return list(
+        (
+            await session.execute(
+                select(AuditEvent)
+                .where(AuditEvent.subject_type == "exemplar", AuditEvent.subject_id == exemplar_id)
+                .order_by(AuditEvent.occurred_at, AuditEvent.id)
+                .limit(500)
+            )
+        ).scalars()
+    )
 
 
 async def _officer_units(session: AsyncSession, user: Principal, campaign: Campaign) -> list[Unit]:
@@ -359,23 +419,40 @@ async def _officer_units(session: AsyncSession, user: Principal, campaign: Campa
 
 
 @router.get("/campaigns", response_class=HTMLResponse)
-async def campaigns(request: Request, user: PageUser, session: ReadSessionDep,
-                    page: str = "1"):
+async def campaigns(request: Request, user: PageUser, session: ReadSessionDep, page: str = "1"):
     if user is None:
         return login_redirect(request)
-    listing = await call_route(api.list_campaigns, user=user, session=session,
-                               page=whole_number(page, 1, low=1, high=10_000),
-                               page_size=20)
+    listing = await call_route(
+        api.list_campaigns,
+        user=user,
+        session=session,
+        page=whole_number(page, 1, low=1, high=10_000),
+        page_size=20,
+    )
     return render(request, "pages/campaigns.html", {"listing": listing}, user=user)
 
 
-async def campaign_page(request: Request, user: Principal, session: AsyncSession, state,
-                        campaign_id: DbId, *, errors: Errors | None = None,
-                        values: Values | None = None, status_code: int = 200) -> HTMLResponse:
+async def campaign_page(
+    request: Request,
+    user: Principal,
+    session: AsyncSession,
+    state,
+    campaign_id: DbId,
+    *,
+    errors: Errors | None = None,
+    values: Values | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     try:
         temporal = await temporal_client(state)
-        detail = await call_route(api.get_campaign, campaign_id=campaign_id, user=user,
-                                  session=session, state=state, temporal=temporal)
+        detail = await call_route(
+            api.get_campaign,
+            campaign_id=campaign_id,
+            user=user,
+            session=session,
+            state=state,
+            temporal=temporal,
+        )
         campaign = await service.get_campaign(session, campaign_id)
     except DomainError as exc:
         return domain_error_page(request, user, exc)
@@ -387,33 +464,46 @@ async def campaign_page(request: Request, user: Principal, session: AsyncSession
     if detail.progress and detail.progress.next_step:
         _, _, rest = detail.progress.next_step.partition(":")
         kind, _, code = rest.partition(":")
-        next_step = {"kind": kind, "milestone": titles.get(code, "") if kind == "milestone" else "",
-                     "at": detail.progress.next_step_at}
-    return render(request, "pages/campaign.html", {
-        "c": detail, "cycle": cycle_rows(campaign, status, year, state.clock.today()),
-        "cycle_year": year,
-        "next_step": next_step,
-        "registered": [r for r in by_unit if r.unit is not None],
-        "unregistered": [r for r in by_unit if r.unit is None],
-        "counts": await exemplar_counts(session, campaign_id),
-        "can_amend": "amend" in detail.allowed_actions,
-        "can_report": service.may_generate_report(user, campaign),
-        "today": state.clock.today(),
-        "errors": errors or {}, "values": values or {},
-    }, user=user, status_code=status_code)
+        next_step = {
+            "kind": kind,
+            "milestone": titles.get(code, "") if kind == "milestone" else "",
+            "at": detail.progress.next_step_at,
+        }
+    return render(
+        request,
+        "pages/campaign.html",
+        {
+            "c": detail,
+            "cycle": cycle_rows(campaign, status, year, state.clock.today()),
+            "cycle_year": year,
+            "next_step": next_step,
+            "registered": [r for r in by_unit if r.unit is not None],
+            "unregistered": [r for r in by_unit if r.unit is None],
+            "counts": await exemplar_counts(session, campaign_id),
+            "can_amend": "amend" in detail.allowed_actions,
+            "can_report": service.may_generate_report(user, campaign),
+            "today": state.clock.today(),
+            "errors": errors or {},
+            "values": values or {},
+        },
+        user=user,
+        status_code=status_code,
+    )
 
 
 @router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
-async def campaign(campaign_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
-                   state: StateDep):
+async def campaign(
+    campaign_id: DbId, request: Request, user: PageUser, session: ReadSessionDep, state: StateDep
+):
     if user is None:
         return login_redirect(request)
     return await campaign_page(request, user, session, state, campaign_id)
 
 
 @router.post("/campaigns/{campaign_id}/launch", response_class=HTMLResponse)
-async def launch(campaign_id: DbId, request: Request, user: PageUser, session: SessionDep,
-                 state: StateDep):
+async def launch(
+    campaign_id: DbId, request: Request, user: PageUser, session: SessionDep, state: StateDep
+):
     """The standing body launches a planned campaign: its workflow starts."""
     page = f"/campaigns/{campaign_id}"
     form = await request.form()
@@ -421,15 +511,27 @@ async def launch(campaign_id: DbId, request: Request, user: PageUser, session: S
         return refused
     try:
         temporal = await temporal_client(state)
-        await call_route(api.launch_campaign, campaign_id=campaign_id, user=user,
-                         session=session, state=state, temporal=temporal)
+        await call_route(
+            api.launch_campaign,
+            campaign_id=campaign_id,
+            user=user,
+            session=session,
+            state=state,
+            temporal=temporal,
+        )
     except DomainError as exc:
         await session.rollback()
         if exc.status_code in (403, 404):
             return domain_error_page(request, user, exc)
-        return await campaign_page(request, user, session, state, campaign_id,
-                                   errors={"launch": {"form": message_of(request, exc)}},
-                                   status_code=exc.status_code)
+        return await campaign_page(
+            request,
+            user,
+            session,
+            state,
+            campaign_id,
+            errors={"launch": {"form": message_of(request, exc)}},
+            status_code=exc.status_code,
+        )
     return redirect_with_flash(request, page, "campaign_launched")
 
 
@@ -437,8 +539,9 @@ CONTENT_AREA_FIELDS = ("code", "title", "description")
 
 
 @router.post("/campaigns/{campaign_id}/content-areas", response_class=HTMLResponse)
-async def add_content_area(campaign_id: DbId, request: Request, user: PageUser,
-                           session: ReadSessionDep, state: StateDep):
+async def add_content_area(
+    campaign_id: DbId, request: Request, user: PageUser, session: ReadSessionDep, state: StateDep
+):
     """Amend the campaign: one more content area (audited by the workflow)."""
     page = f"/campaigns/{campaign_id}"
     form = await request.form()
@@ -451,33 +554,65 @@ async def add_content_area(campaign_id: DbId, request: Request, user: PageUser,
         errors = validation_errors(request, exc)
         if "code" in errors and values["code"].strip():
             errors["code"] = text(request, "content_area_code_help")
-        return await campaign_page(request, user, session, state, campaign_id,
-                                   errors={"content_area": _placed(errors, CONTENT_AREA_FIELDS)},
-                                   values={"content_area": values}, status_code=422)
+        return await campaign_page(
+            request,
+            user,
+            session,
+            state,
+            campaign_id,
+            errors={"content_area": _placed(errors, CONTENT_AREA_FIELDS)},
+            values={"content_area": values},
+            status_code=422,
+        )
     try:
         temporal = await temporal_client(state)
-        await call_route(api.add_content_area, campaign_id=campaign_id, body=body, user=user,
-                         session=session, state=state, temporal=temporal)
+        await call_route(
+            api.add_content_area,
+            campaign_id=campaign_id,
+            body=body,
+            user=user,
+            session=session,
+            state=state,
+            temporal=temporal,
+        )
     except DomainError as exc:
         if exc.status_code in (403, 404):
             return domain_error_page(request, user, exc)
         # The only conflict here is a code already used: it belongs next to the code.
-        errors = ({"code": message_of(request, exc)} if type(exc) is Conflict
-                  else _refusal(request, exc, CONTENT_AREA_FIELDS))
-        return await campaign_page(request, user, session, state, campaign_id,
-                                   errors={"content_area": errors},
-                                   values={"content_area": values}, status_code=exc.status_code)
-    return redirect_with_flash(request, page + "#content-areas", "content_area_added",
-                               title=body.title)
+        errors = (
+            {"code": message_of(request, exc)}
+            if type(exc) is Conflict
+            else _refusal(request, exc, CONTENT_AREA_FIELDS)
+        )
+        return await campaign_page(
+            request,
+            user,
+            session,
+            state,
+            campaign_id,
+            errors={"content_area": errors},
+            values={"content_area": values},
+            status_code=exc.status_code,
+        )
+    return redirect_with_flash(
+        request, page + "#content-areas", "content_area_added", title=body.title
+    )
 
 
 MOVE_FIELDS = ("due_on", "reason")
 
 
-@router.post("/campaigns/{campaign_id}/milestones/{milestone_code}/move",
-             response_class=HTMLResponse)
-async def move_milestone(campaign_id: DbId, milestone_code: str, request: Request,
-                         user: PageUser, session: ReadSessionDep, state: StateDep):
+@router.post(
+    "/campaigns/{campaign_id}/milestones/{milestone_code}/move", response_class=HTMLResponse
+)
+async def move_milestone(
+    campaign_id: DbId,
+    milestone_code: str,
+    request: Request,
+    user: PageUser,
+    session: ReadSessionDep,
+    state: StateDep,
+):
     """Amend the campaign: a milestone moves to another date, for a stated reason."""
     page = f"/campaigns/{campaign_id}"
     form = await request.form()
@@ -488,30 +623,58 @@ async def move_milestone(campaign_id: DbId, milestone_code: str, request: Reques
     errors: dict[str, str] = {}
     due_on = parse_day(values["due_on"]) if values["due_on"].strip() else None
     if due_on is None:
-        errors["due_on"] = text(request, "field_date" if values["due_on"].strip() else "field_required")
+        errors["due_on"] = text(
+            request, "field_date" if values["due_on"].strip() else "field_required"
+        )
     body = None
     try:
         body = MilestoneMove.model_validate({"due_on": due_on, "reason": values["reason"]})
     except ValidationError as exc:
         errors = {**validation_errors(request, exc), **errors}
     if errors or body is None:
-        return await campaign_page(request, user, session, state, campaign_id,
-                                   errors={key: _placed(errors, MOVE_FIELDS)},
-                                   values={key: values}, status_code=422)
+        return await campaign_page(
+            request,
+            user,
+            session,
+            state,
+            campaign_id,
+            errors={key: _placed(errors, MOVE_FIELDS)},
+            values={key: values},
+            status_code=422,
+        )
     try:
         temporal = await temporal_client(state)
-        moved = await call_route(api.move_milestone, campaign_id=campaign_id,
-                                 milestone_code=milestone_code, body=body, user=user,
-                                 session=session, state=state, temporal=temporal)
+        moved = await call_route(
+            api.move_milestone,
+            campaign_id=campaign_id,
+            milestone_code=milestone_code,
+            body=body,
+            user=user,
+            session=session,
+            state=state,
+            temporal=temporal,
+        )
     except DomainError as exc:
         if exc.status_code in (403, 404):
             return domain_error_page(request, user, exc)
-        return await campaign_page(request, user, session, state, campaign_id,
-                                   errors={key: _refusal(request, exc, MOVE_FIELDS)},
-                                   values={key: values}, status_code=exc.status_code)
+        return await campaign_page(
+            request,
+            user,
+            session,
+            state,
+            campaign_id,
+            errors={key: _refusal(request, exc, MOVE_FIELDS)},
+            values={key: values},
+            status_code=exc.status_code,
+        )
     title = next((m.title for m in moved.milestones if m.code == milestone_code), milestone_code)
-    return redirect_with_flash(request, page + "#milestones", "milestone_moved_to", title=title,
-                               day=body.due_on.strftime("%d/%m/%Y"))
+    return redirect_with_flash(
+        request,
+        page + "#milestones",
+        "milestone_moved_to",
+        title=title,
+        day=body.due_on.strftime("%d/%m/%Y"),
+    )
 
 
 # ---- registrations -------------------------------------------------------------------------
@@ -521,11 +684,18 @@ REGISTRATION_FIELDS = ("unit_id", "registrant", "target_awards", "content_area_c
 REGISTRATION_ALIASES = {"person_id": "registrant", "year": "form"}
 
 
-async def registrations_page(request: Request, user: Principal, session: AsyncSession, state,
-                             campaign_id: DbId, *, year: int | None = None,
-                             errors: dict[str, str] | None = None,
-                             values: dict[str, Any] | None = None,
-                             status_code: int = 200) -> HTMLResponse:
+async def registrations_page(
+    request: Request,
+    user: Principal,
+    session: AsyncSession,
+    state,
+    campaign_id: DbId,
+    *,
+    year: int | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     try:
         campaign = await service.get_campaign(session, campaign_id)
         temporal = await temporal_client(state)
@@ -537,42 +707,89 @@ async def registrations_page(request: Request, user: Principal, session: AsyncSe
     units = await _officer_units(session, user, campaign)
     mine = []
     for unit in units:
-        listing = await call_route(api.list_registrations, campaign_id=campaign_id, user=user,
-                                   session=session, year=None, unit_id=unit.id, page=1,
-                                   page_size=200)
+        listing = await call_route(
+            api.list_registrations,
+            campaign_id=campaign_id,
+            user=user,
+            session=session,
+            year=None,
+            unit_id=unit.id,
+            page=1,
+            page_size=200,
+        )
         mine += listing.items
     people: list[Choice] = []
     if units:
-        for person in (await session.execute(
-                select(Person).where(Person.unit_id.in_([u.id for u in units]))
-                .order_by(Person.full_name).limit(CHOICES_LIMIT))).scalars():
-            people.append(Choice(f"person:{person.id}", person.full_name
-                                 + (f" — {person.position}" if person.position else "")))
+        for person in (
+            await session.execute(
+                select(Person)
+                .where(Person.unit_id.in_([u.id for u in units]))
+                .order_by(Person.full_name)
+                .limit(CHOICES_LIMIT)
+            )
+        ).scalars():
+            people.append(
+                Choice(
+                    f"person:{person.id}",
+                    person.full_name + (f" — {person.position}" if person.position else ""),
+                )
+            )
     rule_set = state.catalogue.in_force(state.clock.today())
     lang = request_language(request)
-    awards = [(code, award.name_vi if lang == "vi" else award.label_en)
-              for code, award in rule_set.awards.items()]
-    areas = (await session.execute(
-        select(ContentArea).where(ContentArea.campaign_id == campaign_id)
-        .order_by(ContentArea.position))).scalars().all()
+    awards = [
+        (code, award.name_vi if lang == "vi" else award.label_en)
+        for code, award in rule_set.awards.items()
+    ]
+    areas = (
+        (
+            await session.execute(
+                select(ContentArea)
+                .where(ContentArea.campaign_id == campaign_id)
+                .order_by(ContentArea.position)
+            )
+        )
+        .scalars()
+        .all()
+    )
     by_unit = await registrations_by_unit(session, campaign, shown_year)
     open_due = _month_day(open_year, campaign.registration_due) if open_year else None
-    return render(request, "pages/campaign_registrations.html", {
-        "campaign": campaign, "year": shown_year, "open_year": open_year, "open_due": open_due,
-        "late": open_due is not None and state.clock.today() > open_due,
-        "years": list(range(campaign.start_year, campaign.end_year + 1)),
-        "by_unit": by_unit, "registered": sum(1 for r in by_unit if r.unit is not None),
-        "units": units, "people": people, "awards": awards, "areas": areas,
-        "award_names": dict(awards), "area_titles": {a.code: a.title for a in areas}, "mine": mine,
-        "can_register": bool(units) and open_year is not None,
-        "errors": {"register": errors} if errors else {},
-        "values": {"register": values or {"registrant": "unit"}},
-    }, user=user, status_code=status_code)
+    return render(
+        request,
+        "pages/campaign_registrations.html",
+        {
+            "campaign": campaign,
+            "year": shown_year,
+            "open_year": open_year,
+            "open_due": open_due,
+            "late": open_due is not None and state.clock.today() > open_due,
+            "years": list(range(campaign.start_year, campaign.end_year + 1)),
+            "by_unit": by_unit,
+            "registered": sum(1 for r in by_unit if r.unit is not None),
+            "units": units,
+            "people": people,
+            "awards": awards,
+            "areas": areas,
+            "award_names": dict(awards),
+            "area_titles": {a.code: a.title for a in areas},
+            "mine": mine,
+            "can_register": bool(units) and open_year is not None,
+            "errors": {"register": errors} if errors else {},
+            "values": {"register": values or {"registrant": "unit"}},
+        },
+        user=user,
+        status_code=status_code,
+    )
 
 
 @router.get("/campaigns/{campaign_id}/registrations", response_class=HTMLResponse)
-async def registrations(campaign_id: DbId, request: Request, user: PageUser,
-                        session: ReadSessionDep, state: StateDep, year: str = ""):
+async def registrations(
+    campaign_id: DbId,
+    request: Request,
+    user: PageUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    year: str = "",
+):
     if user is None:
         return login_redirect(request)
     chosen = whole_number(year, 0, low=2000, high=2100) or None
@@ -580,8 +797,9 @@ async def registrations(campaign_id: DbId, request: Request, user: PageUser,
 
 
 @router.post("/campaigns/{campaign_id}/registrations", response_class=HTMLResponse)
-async def register(campaign_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
-                   state: StateDep):
+async def register(
+    campaign_id: DbId, request: Request, user: PageUser, session: ReadSessionDep, state: StateDep
+):
     """A unit officer registers the unit, or a person of it, for the year's titles and/or a
     pledge."""
     page = f"/campaigns/{campaign_id}/registrations"
@@ -590,9 +808,14 @@ async def register(campaign_id: DbId, request: Request, user: PageUser, session:
         return refused
     officer_of = sorted(user.unit_ids(Role.UNIT_OFFICER))
     if not officer_of:
-        return domain_error_page(request, user, Forbidden(
-            "Chỉ cán bộ của đơn vị được đăng ký thi đua cho đơn vị mình",
-            "only an officer of the unit may register it or its people"))
+        return domain_error_page(
+            request,
+            user,
+            Forbidden(
+                "Chỉ cán bộ của đơn vị được đăng ký thi đua cho đơn vị mình",
+                "only an officer of the unit may register it or its people",
+            ),
+        )
     values: dict[str, Any] = {
         # One unit: the form carries it hidden; a hand-made request may leave it out.
         "unit_id": str(form.get("unit_id") or (officer_of[0] if len(officer_of) == 1 else "")),
@@ -611,33 +834,61 @@ async def register(campaign_id: DbId, request: Request, user: PageUser, session:
         errors["registrant"] = text(request, "field_choose")
     body = None
     try:
-        body = RegistrationCreate.model_validate({
-            "unit_id": _int_or_none(values["unit_id"]), "person_id": person_id,
-            "target_awards": values["target_awards"],
-            "content_area_codes": values["content_area_codes"], "pledge": values["pledge"],
-        })
+        body = RegistrationCreate.model_validate(
+            {
+                "unit_id": _int_or_none(values["unit_id"]),
+                "person_id": person_id,
+                "target_awards": values["target_awards"],
+                "content_area_codes": values["content_area_codes"],
+                "pledge": values["pledge"],
+            }
+        )
     except ValidationError as exc:
-        errors = {**_chosen(request, validation_errors(request, exc, REGISTRATION_ALIASES),
-                            values, ("unit_id",)), **errors}
+        errors = {
+            **_chosen(
+                request, validation_errors(request, exc, REGISTRATION_ALIASES), values, ("unit_id",)
+            ),
+            **errors,
+        }
     if errors or body is None:
-        return await registrations_page(request, user, session, state, campaign_id,
-                                        errors=_placed(errors, REGISTRATION_FIELDS),
-                                        values=values, status_code=422)
+        return await registrations_page(
+            request,
+            user,
+            session,
+            state,
+            campaign_id,
+            errors=_placed(errors, REGISTRATION_FIELDS),
+            values=values,
+            status_code=422,
+        )
     try:
         temporal = await temporal_client(state)
-        registration = await call_route(api.register, campaign_id=campaign_id, body=body,
-                                        user=user, session=session, state=state,
-                                        temporal=temporal)
+        registration = await call_route(
+            api.register,
+            campaign_id=campaign_id,
+            body=body,
+            user=user,
+            session=session,
+            state=state,
+            temporal=temporal,
+        )
     except DomainError as exc:
         if exc.status_code in (403, 404):
             return domain_error_page(request, user, exc)
         return await registrations_page(
-            request, user, session, state, campaign_id,
+            request,
+            user,
+            session,
+            state,
+            campaign_id,
             errors=_refusal(request, exc, REGISTRATION_FIELDS, REGISTRATION_ALIASES),
-            values=values, status_code=exc.status_code)
+            values=values,
+            status_code=exc.status_code,
+        )
     who = registration.person_name or registration.unit_name
-    return redirect_with_flash(request, page + "#mine", "registered_for_year", who=who,
-                               year=registration.year)
+    return redirect_with_flash(
+        request, page + "#mine", "registered_for_year", who=who, year=registration.year
+    )
 
 
 # ---- the report --------------------------------------------------------------------------
@@ -646,47 +897,101 @@ async def register(campaign_id: DbId, request: Request, user: PageUser, session:
 REPORT_FIELDS = ("through_year", "title")
 
 
-async def report_page(request: Request, user: Principal, session: AsyncSession, state,
-                      campaign_id: DbId, *, through_year: int | None = None,
-                      document_id: int | None = None, errors: dict[str, str] | None = None,
-                      values: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+async def report_page(
+    request: Request,
+    user: Principal,
+    session: AsyncSession,
+    state,
+    campaign_id: DbId,
+    *,
+    through_year: int | None = None,
+    document_id: int | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     try:
         campaign = await service.get_campaign(session, campaign_id)
     except DomainError as exc:
         return domain_error_page(request, user, exc)
     if through_year is not None and not campaign.start_year <= through_year <= campaign.end_year:
         through_year = None
-    report = await call_route(api.campaign_report, campaign_id=campaign_id, user=user,
-                              session=session, through_year=through_year)
-    milestones = (await session.execute(
-        select(Milestone).where(Milestone.campaign_id == campaign_id).order_by(Milestone.due_on)
-    )).scalars().all()
-    areas = dict((await session.execute(
-        select(ContentArea.code, ContentArea.title).where(ContentArea.campaign_id == campaign_id)
-    )).all())
-    return render(request, "pages/campaign_report.html", {
-        "campaign": campaign, "r": report, "milestones": milestones, "areas": areas,
-        "years": list(range(campaign.start_year, campaign.end_year + 1)),
-        "through_year": through_year, "document_id": document_id,
-        "can_generate": service.may_generate_report(user, campaign),
-        "errors": {"report": errors} if errors else {},
-        "values": {"report": values or {"through_year": str(through_year or campaign.end_year)}},
-    }, user=user, status_code=status_code)
+    report = await call_route(
+        api.campaign_report,
+        campaign_id=campaign_id,
+        user=user,
+        session=session,
+        through_year=through_year,
+    )
+    milestones = (
+        (
+            await session.execute(
+                select(Milestone)
+                .where(Milestone.campaign_id == campaign_id)
+                .order_by(Milestone.due_on)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    areas = dict(
+        (
+            await session.execute(
+                select(ContentArea.code, ContentArea.title).where(
+                    ContentArea.campaign_id == campaign_id
+                )
+            )
+        ).all()
+    )
+    return render(
+        request,
+        "pages/campaign_report.html",
+        {
+            "campaign": campaign,
+            "r": report,
+            "milestones": milestones,
+            "areas": areas,
+            "years": list(range(campaign.start_year, campaign.end_year + 1)),
+            "through_year": through_year,
+            "document_id": document_id,
+            "can_generate": service.may_generate_report(user, campaign),
+            "errors": {"report": errors} if errors else {},
+            "values": {
+                "report": values or {"through_year": str(through_year or campaign.end_year)}
+            },
+        },
+        user=user,
+        status_code=status_code,
+    )
 
 
 @router.get("/campaigns/{campaign_id}/report", response_class=HTMLResponse)
-async def report(campaign_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
-                 state: StateDep, through_year: str = "", document: str = ""):
+async def report(
+    campaign_id: DbId,
+    request: Request,
+    user: PageUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    through_year: str = "",
+    document: str = "",
+):
     if user is None:
         return login_redirect(request)
-    return await report_page(request, user, session, state, campaign_id,
-                             through_year=whole_number(through_year, 0, low=0, high=2100) or None,
-                             document_id=whole_number(document, 0, low=0, high=2**62) or None)
+    return await report_page(
+        request,
+        user,
+        session,
+        state,
+        campaign_id,
+        through_year=whole_number(through_year, 0, low=0, high=2100) or None,
+        document_id=whole_number(document, 0, low=0, high=2**62) or None,
+    )
 
 
 @router.post("/campaigns/{campaign_id}/report", response_class=HTMLResponse)
-async def generate_report(campaign_id: DbId, request: Request, user: PageUser,
-                          session: ReadSessionDep, state: StateDep):
+async def generate_report(
+    campaign_id: DbId, request: Request, user: PageUser, session: ReadSessionDep, state: StateDep
+):
     """The report as a PDF (stored as a document): back to the page with its link."""
     page = f"/campaigns/{campaign_id}/report"
     form = await request.form()
@@ -694,63 +999,118 @@ async def generate_report(campaign_id: DbId, request: Request, user: PageUser,
         return refused
     values = {name: str(form.get(name) or "") for name in REPORT_FIELDS}
     try:
-        body = ReportCreate.model_validate({
-            "through_year": values["through_year"].strip() or None, "title": values["title"]})
+        body = ReportCreate.model_validate(
+            {"through_year": values["through_year"].strip() or None, "title": values["title"]}
+        )
     except ValidationError as exc:
-        return await report_page(request, user, session, state, campaign_id,
-                                 errors=_placed(validation_errors(request, exc), REPORT_FIELDS),
-                                 values=values, status_code=422)
+        return await report_page(
+            request,
+            user,
+            session,
+            state,
+            campaign_id,
+            errors=_placed(validation_errors(request, exc), REPORT_FIELDS),
+            values=values,
+            status_code=422,
+        )
     try:
-        stored = await call_route(api.generate_report, campaign_id=campaign_id, body=body,
-                                  user=user, session=session, state=state)
+        stored = await call_route(
+            api.generate_report,
+            campaign_id=campaign_id,
+            body=body,
+            user=user,
+            session=session,
+            state=state,
+        )
     except DomainError as exc:
         if exc.status_code in (403, 404):
             return domain_error_page(request, user, exc)
-        return await report_page(request, user, session, state, campaign_id,
-                                 errors=_refusal(request, exc, REPORT_FIELDS), values=values,
-                                 status_code=exc.status_code)
+        return await report_page(
+            request,
+            user,
+            session,
+            state,
+            campaign_id,
+            errors=_refusal(request, exc, REPORT_FIELDS),
+            values=values,
+            status_code=exc.status_code,
+        )
     through = stored.report.through_year
     return redirect_with_flash(
-        request, f"{page}?through_year={through}&document={stored.document_id}#document",
-        "report_generated", year=through)
+        request,
+        f"{page}?through_year={through}&document={stored.document_id}#document",
+        "report_generated",
+        year=through,
+    )
 
 
 # ---- exemplars: the list and proposing one ---------------------------------------------------
 
 
 @router.get("/campaigns/{campaign_id}/exemplars", response_class=HTMLResponse)
-async def exemplars(campaign_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
-                    state: StateDep, stage: str = "", page: str = "1"):
+async def exemplars(
+    campaign_id: DbId,
+    request: Request,
+    user: PageUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    stage: str = "",
+    page: str = "1",
+):
     if user is None:
         return login_redirect(request)
     chosen = ExemplarStage(stage) if stage in {s.value for s in ExemplarStage} else None
     page_number = whole_number(page, 1, low=1, high=10_000)
     try:
         campaign = await service.get_campaign(session, campaign_id)
-        listing = await call_route(api.list_exemplars, campaign_id=campaign_id, user=user,
-                                   session=session, stage=chosen, unit_id=None, page=page_number,
-                                   page_size=EXEMPLARS_PER_PAGE)
+        listing = await call_route(
+            api.list_exemplars,
+            campaign_id=campaign_id,
+            user=user,
+            session=session,
+            stage=chosen,
+            unit_id=None,
+            page=page_number,
+            page_size=EXEMPLARS_PER_PAGE,
+        )
     except DomainError as exc:
         return domain_error_page(request, user, exc)
     can_propose = campaign.status == "running" and (
-        service.is_standing(user, campaign) or bool(await _officer_units(session, user, campaign)))
-    return render(request, "pages/campaign_exemplars.html", {
-        "campaign": campaign, "listing": listing, "stage": chosen.value if chosen else "",
-        "stages": [s.value for s in ExemplarStage],
-        "counts": await exemplar_counts(session, campaign_id),
-        "page": page_number, "pages": max(ceil(listing.total / EXEMPLARS_PER_PAGE), 1),
-        "base": f"/campaigns/{campaign_id}/exemplars?" + (f"stage={chosen.value}&" if chosen else ""),
-        "can_propose": can_propose,
-    }, user=user)
+        service.is_standing(user, campaign) or bool(await _officer_units(session, user, campaign))
+    )
+    return render(
+        request,
+        "pages/campaign_exemplars.html",
+        {
+            "campaign": campaign,
+            "listing": listing,
+            "stage": chosen.value if chosen else "",
+            "stages": [s.value for s in ExemplarStage],
+            "counts": await exemplar_counts(session, campaign_id),
+            "page": page_number,
+            "pages": max(ceil(listing.total / EXEMPLARS_PER_PAGE), 1),
+            "base": f"/campaigns/{campaign_id}/exemplars?"
+            + (f"stage={chosen.value}&" if chosen else ""),
+            "can_propose": can_propose,
+        },
+        user=user,
+    )
 
 
-PROPOSE_FIELDS = ("proposing_unit_id", "title", "subject", "content_area_code", "description",
-                  "evidence")
+PROPOSE_FIELDS = (
+    "proposing_unit_id",
+    "title",
+    "subject",
+    "content_area_code",
+    "description",
+    "evidence",
+)
 PROPOSE_ALIASES = {name: "subject" for name in SUBJECT_FIELDS}
 
 
-async def _proposing_units(session: AsyncSession, user: Principal,
-                           campaign: Campaign) -> tuple[list[Unit], list[int]]:
+async def _proposing_units(
+    session: AsyncSession, user: Principal, campaign: Campaign
+) -> tuple[list[Unit], list[int]]:
     """The units this person may propose for, and the units whose people, households... they
     may propose: the standing body proposes for any unit of the ward."""
     ward = await ward_units_of(session, campaign)
@@ -766,39 +1126,67 @@ async def _proposing_units(session: AsyncSession, user: Principal,
     return proposing, subject_units
 
 
-async def propose_page(request: Request, user: Principal, session: AsyncSession, campaign_id: DbId,
-                       *, errors: dict[str, str] | None = None,
-                       values: dict[str, Any] | None = None,
-                       status_code: int = 200) -> HTMLResponse:
+async def propose_page(
+    request: Request,
+    user: Principal,
+    session: AsyncSession,
+    campaign_id: DbId,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     try:
         campaign = await service.get_campaign(session, campaign_id)
         units, subject_units = await _proposing_units(session, user, campaign)
         if not units:
-            raise Forbidden("Chỉ đơn vị hoặc cơ quan thường trực được đề xuất điển hình",
-                            "only the unit, or the standing body, may propose an exemplar")
+            raise Forbidden(
+                "Chỉ đơn vị hoặc cơ quan thường trực được đề xuất điển hình",
+                "only the unit, or the standing body, may propose an exemplar",
+            )
     except DomainError as exc:
         return domain_error_page(request, user, exc)
-    areas = (await session.execute(
-        select(ContentArea).where(ContentArea.campaign_id == campaign_id)
-        .order_by(ContentArea.position))).scalars().all()
-    return render(request, "pages/exemplar_new.html", {
-        "campaign": campaign, "units": units, "subjects": await subject_choices(session, subject_units),
-        "areas": areas, "running": campaign.status == "running",
-        "errors": {"propose": errors} if errors else {},
-        "values": {"propose": values or {"proposing_unit_id": str(units[0].id)}},
-    }, user=user, status_code=status_code)
+    areas = (
+        (
+            await session.execute(
+                select(ContentArea)
+                .where(ContentArea.campaign_id == campaign_id)
+                .order_by(ContentArea.position)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return render(
+        request,
+        "pages/exemplar_new.html",
+        {
+            "campaign": campaign,
+            "units": units,
+            "subjects": await subject_choices(session, subject_units),
+            "areas": areas,
+            "running": campaign.status == "running",
+            "errors": {"propose": errors} if errors else {},
+            "values": {"propose": values or {"proposing_unit_id": str(units[0].id)}},
+        },
+        user=user,
+        status_code=status_code,
+    )
 
 
 @router.get("/campaigns/{campaign_id}/exemplars/new", response_class=HTMLResponse)
-async def new_exemplar(campaign_id: DbId, request: Request, user: PageUser, session: ReadSessionDep):
+async def new_exemplar(
+    campaign_id: DbId, request: Request, user: PageUser, session: ReadSessionDep
+):
     if user is None:
         return login_redirect(request)
     return await propose_page(request, user, session, campaign_id)
 
 
 @router.post("/campaigns/{campaign_id}/exemplars/new", response_class=HTMLResponse)
-async def propose_exemplar(campaign_id: DbId, request: Request, user: PageUser,
-                           session: SessionDep, state: StateDep):
+async def propose_exemplar(
+    campaign_id: DbId, request: Request, user: PageUser, session: SessionDep, state: StateDep
+):
     """Discover a model: a unit for its own people, households and practices, the standing
     body for any in the ward; its workflow starts and the page of the model opens."""
     page = f"/campaigns/{campaign_id}/exemplars/new"
@@ -808,10 +1196,13 @@ async def propose_exemplar(campaign_id: DbId, request: Request, user: PageUser,
     values = {name: str(form.get(name) or "") for name in PROPOSE_FIELDS}
     try:
         units, _ = await _proposing_units(
-            session, user, await service.get_campaign(session, campaign_id))
+            session, user, await service.get_campaign(session, campaign_id)
+        )
         if not units:
-            raise Forbidden("Chỉ đơn vị hoặc cơ quan thường trực được đề xuất điển hình",
-                            "only the unit, or the standing body, may propose an exemplar")
+            raise Forbidden(
+                "Chỉ đơn vị hoặc cơ quan thường trực được đề xuất điển hình",
+                "only the unit, or the standing body, may propose an exemplar",
+            )
     except DomainError as exc:
         return domain_error_page(request, user, exc)
     if not values["proposing_unit_id"] and len(units) == 1:
@@ -822,44 +1213,83 @@ async def propose_exemplar(campaign_id: DbId, request: Request, user: PageUser,
         errors["subject"] = text(request, "field_choose")
     body = None
     try:
-        body = ExemplarCreate.model_validate({
-            "title": values["title"], "description": values["description"],
-            "evidence": values["evidence"],
-            "proposing_unit_id": _int_or_none(values["proposing_unit_id"]),
-            "content_area_code": values["content_area_code"].strip() or None,
-            **(subject or {"subject_kind": ExemplarSubjectKind.PRACTICE}),
-        })
+        body = ExemplarCreate.model_validate(
+            {
+                "title": values["title"],
+                "description": values["description"],
+                "evidence": values["evidence"],
+                "proposing_unit_id": _int_or_none(values["proposing_unit_id"]),
+                "content_area_code": values["content_area_code"].strip() or None,
+                **(subject or {"subject_kind": ExemplarSubjectKind.PRACTICE}),
+            }
+        )
     except ValidationError as exc:
-        errors = {**_chosen(request, validation_errors(request, exc, PROPOSE_ALIASES), values,
-                            ("proposing_unit_id",)), **errors}
+        errors = {
+            **_chosen(
+                request,
+                validation_errors(request, exc, PROPOSE_ALIASES),
+                values,
+                ("proposing_unit_id",),
+            ),
+            **errors,
+        }
     if errors or body is None:
-        return await propose_page(request, user, session, campaign_id,
-                                  errors=_placed(errors, PROPOSE_FIELDS), values=values,
-                                  status_code=422)
+        return await propose_page(
+            request,
+            user,
+            session,
+            campaign_id,
+            errors=_placed(errors, PROPOSE_FIELDS),
+            values=values,
+            status_code=422,
+        )
     try:
         temporal = await temporal_client(state)
-        created = await call_route(api.propose_exemplar, campaign_id=campaign_id, body=body,
-                                   user=user, session=session, state=state, temporal=temporal)
+        created = await call_route(
+            api.propose_exemplar,
+            campaign_id=campaign_id,
+            body=body,
+            user=user,
+            session=session,
+            state=state,
+            temporal=temporal,
+        )
     except DomainError as exc:
         await session.rollback()
         if exc.status_code in (403, 404):
             return domain_error_page(request, user, exc)
-        return await propose_page(request, user, session, campaign_id,
-                                  errors=_refusal(request, exc, PROPOSE_FIELDS, PROPOSE_ALIASES),
-                                  values=values, status_code=exc.status_code)
-    return redirect_with_flash(request, f"/exemplars/{created.id}", "exemplar_proposed",
-                               title=created.title)
+        return await propose_page(
+            request,
+            user,
+            session,
+            campaign_id,
+            errors=_refusal(request, exc, PROPOSE_FIELDS, PROPOSE_ALIASES),
+            values=values,
+            status_code=exc.status_code,
+        )
+    return redirect_with_flash(
+        request, f"/exemplars/{created.id}", "exemplar_proposed", title=created.title
+    )
 
 
 # ---- one exemplar and its actions -------------------------------------------------------
 
 
-async def exemplar_page(request: Request, user: Principal, session: AsyncSession, state,
-                        exemplar_id: DbId, *, errors: Errors | None = None,
-                        values: Values | None = None, status_code: int = 200) -> HTMLResponse:
+async def exemplar_page(
+    request: Request,
+    user: Principal,
+    session: AsyncSession,
+    state,
+    exemplar_id: DbId,
+    *,
+    errors: Errors | None = None,
+    values: Values | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     try:
-        detail = await call_route(api.get_exemplar, exemplar_id=exemplar_id, user=user,
-                                  session=session)
+        detail = await call_route(
+            api.get_exemplar, exemplar_id=exemplar_id, user=user, session=session
+        )
     except DomainError as exc:
         return domain_error_page(request, user, exc)
     exemplar = await service.get_exemplar(session, exemplar_id)
@@ -868,43 +1298,65 @@ async def exemplar_page(request: Request, user: Principal, session: AsyncSession
     assert authority is not None
     actions = detail.allowed_actions
     context: dict[str, Any] = {
-        "x": detail, "campaign": campaign, "timeline": await exemplar_timeline(session, exemplar_id),
+        "x": detail,
+        "campaign": campaign,
+        "timeline": await exemplar_timeline(session, exemplar_id),
         "milestones": await milestone_titles(session, campaign.id),
-        "area": (await session.execute(select(ContentArea.title).where(
-            ContentArea.campaign_id == campaign.id,
-            ContentArea.code == detail.content_area_code))).scalar_one_or_none()
-        if detail.content_area_code else None,
+        "area": (
+            await session.execute(
+                select(ContentArea.title).where(
+                    ContentArea.campaign_id == campaign.id,
+                    ContentArea.code == detail.content_area_code,
+                )
+            )
+        ).scalar_one_or_none()
+        if detail.content_area_code
+        else None,
         "responsible": await session.get(User, detail.responsible_user_id)
-        if detail.responsible_user_id else None,
-        "ratings": EXEMPLAR_RATINGS, "on_demand": ON_DEMAND,
-        "officers": [], "adoption_units": [], "awards": [], "attestations": {},
-        "nominee_kind": "", "this_year": state.clock.today().year,
-        "errors": errors or {}, "values": values or {},
+        if detail.responsible_user_id
+        else None,
+        "ratings": EXEMPLAR_RATINGS,
+        "on_demand": ON_DEMAND,
+        "officers": [],
+        "adoption_units": [],
+        "awards": [],
+        "attestations": {},
+        "nominee_kind": "",
+        "this_year": state.clock.today().year,
+        "errors": errors or {},
+        "values": values or {},
     }
     if "nurture" in actions:
         context["officers"] = await responsible_officers(session, exemplar, authority)
     if "report_adoption" in actions:
         adopted = {a.unit_id for a in detail.adoption_reports}
         context["adoption_units"] = [
-            (u.id, u.name) for u in await _officer_units(session, user, campaign)
-            if u.id != exemplar.proposing_unit_id and u.id not in adopted]
+            (u.id, u.name)
+            for u in await _officer_units(session, user, campaign)
+            if u.id != exemplar.proposing_unit_id and u.id not in adopted
+        ]
     if "propose_nomination" in actions:
         kind = NOMINEE_KIND[exemplar.subject_kind]
         rule_set = state.catalogue.in_force(state.clock.today())
         lang = request_language(request)
         context["nominee_kind"] = kind.value
-        context["awards"] = [(code, award.name_vi if lang == "vi" else award.label_en)
-                             for code, award in rule_set.awards.items()
-                             if kind in award.recipients]
-        context["attestations"] = {code: items for code, items
-                                   in attestations_by_award(rule_set).items()
-                                   if items and any(code == a for a, _ in context["awards"])}
+        context["awards"] = [
+            (code, award.name_vi if lang == "vi" else award.label_en)
+            for code, award in rule_set.awards.items()
+            if kind in award.recipients
+        ]
+        context["attestations"] = {
+            code: items
+            for code, items in attestations_by_award(rule_set).items()
+            if items and any(code == a for a, _ in context["awards"])
+        }
     return render(request, "pages/exemplar.html", context, user=user, status_code=status_code)
 
 
 @router.get("/exemplars/{exemplar_id}", response_class=HTMLResponse)
-async def exemplar(exemplar_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
-                   state: StateDep):
+async def exemplar(
+    exemplar_id: DbId, request: Request, user: PageUser, session: ReadSessionDep, state: StateDep
+):
     if user is None:
         return login_redirect(request)
     return await exemplar_page(request, user, session, state, exemplar_id)
@@ -924,47 +1376,81 @@ class ExemplarAction:
 
 
 def _nurture(v: dict[str, Any]) -> dict[str, Any]:
-    return {"support_plan": v["support_plan"],
-            "responsible_user_id": v["responsible_user_id"] or None,
-            "follow_up_every_days": v["follow_up_every_days"].strip() or None,
-            "escalate_after_days": v["escalate_after_days"].strip() or None}
+    return {
+        "support_plan": v["support_plan"],
+        "responsible_user_id": v["responsible_user_id"] or None,
+        "follow_up_every_days": v["follow_up_every_days"].strip() or None,
+        "escalate_after_days": v["escalate_after_days"].strip() or None,
+    }
 
 
 def _adoption(v: dict[str, Any]) -> dict[str, Any]:
-    return {"unit_id": v["unit_id"] or None, "report": v["report"],
-            "adopted_on": parse_day(v["adopted_on"]) if v["adopted_on"].strip() else None}
+    return {
+        "unit_id": v["unit_id"] or None,
+        "report": v["report"],
+        "adopted_on": parse_day(v["adopted_on"]) if v["adopted_on"].strip() else None,
+    }
 
 
 def _nomination(v: dict[str, Any]) -> dict[str, Any]:
-    return {"award_code": v["award_code"], "year": v["year"].strip() or None,
-            "attestations": sorted(set(v["attestations"]))}
+    return {
+        "award_code": v["award_code"],
+        "year": v["year"].strip() or None,
+        "attestations": sorted(set(v["attestations"])),
+    }
 
 
 ACTIONS: dict[str, ExemplarAction] = {
     "nurture": ExemplarAction(
-        api.nurture, ("support_plan", "responsible_user_id", "follow_up_every_days",
-                      "escalate_after_days"), _nurture, NurtureCreate,
-        selects=("responsible_user_id",)),
+        api.nurture,
+        ("support_plan", "responsible_user_id", "follow_up_every_days", "escalate_after_days"),
+        _nurture,
+        NurtureCreate,
+        selects=("responsible_user_id",),
+    ),
     "record_follow_up": ExemplarAction(
-        api.record_follow_up, ("note",), lambda v: {"note": v["note"]}, FollowUpCreate),
+        api.record_follow_up, ("note",), lambda v: {"note": v["note"]}, FollowUpCreate
+    ),
     "summarize": ExemplarAction(
-        api.summarize, ("findings", "rating", "milestone_code"),
-        lambda v: {"findings": v["findings"], "rating": v["rating"] or None,
-                   "milestone_code": v["milestone_code"]}, SummarizeCreate, selects=("rating",)),
+        api.summarize,
+        ("findings", "rating", "milestone_code"),
+        lambda v: {
+            "findings": v["findings"],
+            "rating": v["rating"] or None,
+            "milestone_code": v["milestone_code"],
+        },
+        SummarizeCreate,
+        selects=("rating",),
+    ),
     "publish": ExemplarAction(api.publish, ("note",), lambda v: {"note": v["note"]}, PublishCreate),
     "report_adoption": ExemplarAction(
-        api.report_adoption, ("unit_id", "adopted_on", "report"), _adoption, AdoptionCreate,
-        selects=("unit_id",)),
+        api.report_adoption,
+        ("unit_id", "adopted_on", "report"),
+        _adoption,
+        AdoptionCreate,
+        selects=("unit_id",),
+    ),
     "drop": ExemplarAction(api.drop, ("reason",), lambda v: {"reason": v["reason"]}, DropCreate),
     "propose_nomination": ExemplarAction(
-        api.propose_nomination, ("award_code", "year", "attestations"), _nomination,
-        ExemplarNominationCreate, selects=("award_code",), lists=("attestations",)),
+        api.propose_nomination,
+        ("award_code", "year", "attestations"),
+        _nomination,
+        ExemplarNominationCreate,
+        selects=("award_code",),
+        lists=("attestations",),
+    ),
 }
 
 
 @router.post("/exemplars/{exemplar_id}/do/{action}", response_class=HTMLResponse)
-async def exemplar_action(exemplar_id: DbId, action: str, request: Request, user: PageUser,
-                          session: ReadSessionDep, state: StateDep):
+async def exemplar_action(
+    exemplar_id: DbId,
+    action: str,
+    request: Request,
+    user: PageUser,
+    session: ReadSessionDep,
+    state: StateDep,
+):
     page = f"/exemplars/{exemplar_id}"
     form = await request.form()
     if (refused := _guarded(request, user, form, page)) is not None:
@@ -973,34 +1459,65 @@ async def exemplar_action(exemplar_id: DbId, action: str, request: Request, user
     if chosen is None:
         return domain_error_page(request, user, Forbidden())
     values: dict[str, Any] = {
-        name: [str(v) for v in form.getlist(name)] if name in chosen.lists
-        else str(form.get(name) or "") for name in chosen.fields}
+        name: [str(v) for v in form.getlist(name)]
+        if name in chosen.lists
+        else str(form.get(name) or "")
+        for name in chosen.fields
+    }
     errors: dict[str, str] = {}
-    if action == "report_adoption" and values["adopted_on"].strip() and not parse_day(
-            values["adopted_on"]):
+    if (
+        action == "report_adoption"
+        and values["adopted_on"].strip()
+        and not parse_day(values["adopted_on"])
+    ):
         errors["adopted_on"] = text(request, "field_date")
     body = None
     try:
         body = chosen.schema.model_validate(chosen.body(values))
     except ValidationError as exc:
-        errors = {**_chosen(request, validation_errors(request, exc), values, chosen.selects),
-                  **errors}
+        errors = {
+            **_chosen(request, validation_errors(request, exc), values, chosen.selects),
+            **errors,
+        }
     if errors or body is None:
-        return await exemplar_page(request, user, session, state, exemplar_id,
-                                   errors={action: _placed(errors, chosen.fields)},
-                                   values={action: values}, status_code=422)
+        return await exemplar_page(
+            request,
+            user,
+            session,
+            state,
+            exemplar_id,
+            errors={action: _placed(errors, chosen.fields)},
+            values={action: values},
+            status_code=422,
+        )
     try:
         temporal = await temporal_client(state)
-        result = await call_route(chosen.route, exemplar_id=exemplar_id, body=body, user=user,
-                                  session=session, state=state, temporal=temporal)
+        result = await call_route(
+            chosen.route,
+            exemplar_id=exemplar_id,
+            body=body,
+            user=user,
+            session=session,
+            state=state,
+            temporal=temporal,
+        )
     except DomainError as exc:
         if exc.status_code in (403, 404):
             return domain_error_page(request, user, exc)
-        return await exemplar_page(request, user, session, state, exemplar_id,
-                                   errors={action: _refusal(request, exc, chosen.fields)},
-                                   values={action: values}, status_code=exc.status_code)
+        return await exemplar_page(
+            request,
+            user,
+            session,
+            state,
+            exemplar_id,
+            errors={action: _refusal(request, exc, chosen.fields)},
+            values={action: values},
+            status_code=exc.status_code,
+        )
     if action == "propose_nomination" and result.nomination_id:
-        return redirect_with_flash(request, f"/nominations/{result.nomination_id}",
-                                   "exemplar_nomination_drafted")
-    return redirect_with_flash(request, page, "exemplar_action_done",
-                               action=text(request, f"exemplar_command_{action}"))
+        return redirect_with_flash(
+            request, f"/nominations/{result.nomination_id}", "exemplar_nomination_drafted"
+        )
+    return redirect_with_flash(
+        request, page, "exemplar_action_done", action=text(request, f"exemplar_command_{action}")
+    )

@@ -43,8 +43,9 @@ async def page_user(request: Request, state: StateDep) -> Principal | None:
     if cookie is None:
         return None
     async with state.reader() as session:
-        principal = await load_principal(session, int(cookie["uid"]),
-                                         cookie_issued_at=cookie_issued_at(cookie))
+        principal = await load_principal(
+            session, int(cookie["uid"]), cookie_issued_at=cookie_issued_at(cookie)
+        )
     if principal is not None:
         request.state.principal = principal
         request.state.session_id = cookie["sid"]
@@ -91,13 +92,21 @@ class NavItem:
 
 def navigation(user: Principal | None) -> list[NavItem]:
     if user is None:
-        return [NavItem("/cong-khai", "public_portal"), NavItem("/xac-minh", "verify"),
-                NavItem("/login", "login")]
+        return [
+            NavItem("/cong-khai", "public_portal"),
+            NavItem("/xac-minh", "verify"),
+            NavItem("/login", "login"),
+        ]
     items = [NavItem("/", "home"), NavItem("/nominations", "nav_nominations")]
     if user.has(Role.STANDING_OFFICER) or user.is_admin:
-        items += [NavItem("/dossiers", "nav_dossiers"), NavItem("/notices", "nav_notices"),
-                  NavItem("/council-sessions", "nav_sessions"), NavItem("/decisions", "nav_decisions"),
-                  NavItem("/deadlines", "nav_deadlines"), NavItem("/campaigns", "nav_campaigns")]
+        items += [
+            NavItem("/dossiers", "nav_dossiers"),
+            NavItem("/notices", "nav_notices"),
+            NavItem("/council-sessions", "nav_sessions"),
+            NavItem("/decisions", "nav_decisions"),
+            NavItem("/deadlines", "nav_deadlines"),
+            NavItem("/campaigns", "nav_campaigns"),
+        ]
     elif user.has(Role.COUNCIL_MEMBER):
         items.append(NavItem("/council-sessions", "nav_sessions"))
     if user.has(Role.CHAIRMAN) or user.has(Role.VICE_CHAIRMAN):
@@ -126,8 +135,13 @@ def redirect_with_flash(
     """303 to ``target`` carrying a one-time message (shown once by the next page)."""
     response = RedirectResponse(target, status_code=303)
     payload = {"k": key, "kind": kind, "v": {k: str(v) for k, v in values.items()}}
-    response.set_cookie(FLASH_COOKIE, _flash_signer(request).dumps(payload), max_age=FLASH_SECONDS,
-                        httponly=True, samesite="lax")
+    response.set_cookie(
+        FLASH_COOKIE,
+        _flash_signer(request).dumps(payload),
+        max_age=FLASH_SECONDS,
+        httponly=True,
+        samesite="lax",
+    )
     return response
 
 
@@ -168,9 +182,7 @@ def render(
         "errors": {},
         **(context or {}),
     }
-    response = state.templates.TemplateResponse(
-        request, template, values, status_code=status_code
-    )
+    response = state.templates.TemplateResponse(request, template, values, status_code=status_code)
     if request.query_params.get("lang") == lang:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
     if flash is not None:
@@ -178,13 +190,23 @@ def render(
     return response
 
 
-def error_page(request: Request, user: Principal | None, status_code: int, message_vi: str,
-               message_en: str = "") -> HTMLResponse:
+def error_page(
+    request: Request,
+    user: Principal | None,
+    status_code: int,
+    message_vi: str,
+    message_en: str = "",
+) -> HTMLResponse:
     """A page (never JSON) for a refusal: forbidden, not found, unavailable."""
     lang = request_language(request)
     message = message_en if lang == "en" and message_en else message_vi
-    return render(request, "pages/error.html", {"status": status_code, "message": message},
-                  user=user, status_code=status_code)
+    return render(
+        request,
+        "pages/error.html",
+        {"status": status_code, "message": message},
+        user=user,
+        status_code=status_code,
+    )
 
 
 def domain_error_page(request: Request, user: Principal | None, exc: DomainError) -> HTMLResponse:
@@ -214,8 +236,11 @@ async def call_route(route: Callable[..., Awaitable[Any]], /, **values: Any) -> 
     long as the page offers it; one the page cannot give is a TypeError naming it."""
     values.setdefault("_user", values.get("user"))
     parameters = inspect.signature(route).parameters
-    missing = [name for name, parameter in parameters.items()
-               if name not in values and parameter.default is inspect.Parameter.empty]
+    missing = [
+        name
+        for name, parameter in parameters.items()
+        if name not in values and parameter.default is inspect.Parameter.empty
+    ]
     if missing:
         raise TypeError(f"{route.__qualname__} needs {missing}, which the page does not give")
     return await route(**{name: values[name] for name in parameters if name in values})
@@ -257,8 +282,9 @@ def field_of(exc: DomainError, aliases: dict[str, str] | None = None) -> str:
     return aliases.get(head, head)
 
 
-def validation_errors(request: Request, exc: ValidationError,
-                      aliases: dict[str, str] | None = None) -> dict[str, str]:
+def validation_errors(
+    request: Request, exc: ValidationError, aliases: dict[str, str] | None = None
+) -> dict[str, str]:
     """Pydantic's errors of a form model, one Vietnamese (or English) message per field."""
     t = translator(request_language(request))
     errors: dict[str, str] = {}
@@ -269,8 +295,10 @@ def validation_errors(request: Request, exc: ValidationError,
         field = aliases.get(field, field)
         kind = error.get("type", "")
         empty = error.get("input") in ("", None, [], ())
-        if kind == "missing" or (kind in ("string_too_short", "too_short") and (
-                empty or error.get("ctx", {}).get("min_length", 1) <= 1)):
+        if kind == "missing" or (
+            kind in ("string_too_short", "too_short")
+            and (empty or error.get("ctx", {}).get("min_length", 1) <= 1)
+        ):
             text = t("field_required")
         elif kind in ("string_too_short", "too_short"):
             text = t("field_too_short", n=error["ctx"]["min_length"])

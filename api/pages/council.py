@@ -70,37 +70,74 @@ def parse_local(value: str) -> datetime | None:
 # ---- the list and convening ------------------------------------------------------------------
 
 
-async def sessions_page(request: Request, user: Principal, session, state, *, page: int = 1,
-                        errors: dict | None = None, values: dict | None = None,
-                        status_code: int = 200) -> HTMLResponse:
-    total, rows = await queries.sessions_for(session, user, limit=PAGE_SIZE,
-                                             offset=(page - 1) * PAGE_SIZE)
+async def sessions_page(
+    request: Request,
+    user: Principal,
+    session,
+    state,
+    *,
+    page: int = 1,
+    errors: dict | None = None,
+    values: dict | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    total, rows = await queries.sessions_for(
+        session, user, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
     standing = user.authority_ids(Role.STANDING_OFFICER)
-    awaiting = await queries.nominations_where(
-        session, queries.at_authorities(standing, Stage.AWAITING_COUNCIL), award_names(state),
-        limit=AGENDA_LIMIT, now=state.clock.now()) if standing else []
-    authorities = await queries.authorities_by_id(session, {r.authority_id for r in rows} | standing)
+    awaiting = (
+        await queries.nominations_where(
+            session,
+            queries.at_authorities(standing, Stage.AWAITING_COUNCIL),
+            award_names(state),
+            limit=AGENDA_LIMIT,
+            now=state.clock.now(),
+        )
+        if standing
+        else []
+    )
+    authorities = await queries.authorities_by_id(
+        session, {r.authority_id for r in rows} | standing
+    )
     # Awards the city capped: the candidates of a unit in the order they take the seats.
-    quota_groups = await quota_service.quota_groups(session, state.catalogue, [n.id for n in awaiting])
-    return render(request, "pages/sessions.html", {
-        "rows": rows, "total": total, "page": page, "pages": max(ceil(total / PAGE_SIZE), 1),
-        "awaiting": awaiting, "can_convene": bool(standing), "authorities": authorities,
-        "quota_groups": quota_groups,
-        "standing": sorted(standing),
-        "values": values or {"title": f"Phiên họp xét khen thưởng năm {state.clock.today().year}",
-                             "closes_at": default_closing(state.clock.now()),
-                             "nomination_ids": [str(n.id) for n in awaiting]},
-        "errors": errors or {},
-    }, user=user, status_code=status_code)
+    quota_groups = await quota_service.quota_groups(
+        session, state.catalogue, [n.id for n in awaiting]
+    )
+    return render(
+        request,
+        "pages/sessions.html",
+        {
+            "rows": rows,
+            "total": total,
+            "page": page,
+            "pages": max(ceil(total / PAGE_SIZE), 1),
+            "awaiting": awaiting,
+            "can_convene": bool(standing),
+            "authorities": authorities,
+            "quota_groups": quota_groups,
+            "standing": sorted(standing),
+            "values": values
+            or {
+                "title": f"Phiên họp xét khen thưởng năm {state.clock.today().year}",
+                "closes_at": default_closing(state.clock.now()),
+                "nomination_ids": [str(n.id) for n in awaiting],
+            },
+            "errors": errors or {},
+        },
+        user=user,
+        status_code=status_code,
+    )
 
 
 @router.get("/council-sessions", response_class=HTMLResponse)
-async def sessions(request: Request, user: PageUser, session: ReadSessionDep, state: StateDep,
-                   page: str = "1"):
+async def sessions(
+    request: Request, user: PageUser, session: ReadSessionDep, state: StateDep, page: str = "1"
+):
     if user is None:
         return login_redirect(request)
-    return await sessions_page(request, user, session, state,
-                               page=whole_number(page, 1, low=1, high=10_000))
+    return await sessions_page(
+        request, user, session, state, page=whole_number(page, 1, low=1, high=10_000)
+    )
 
 
 @router.post("/council-sessions", response_class=HTMLResponse)
@@ -111,17 +148,24 @@ async def convene(request: Request, user: PageUser, session: SessionDep, state: 
     if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
         return csrf_refused(request, user)
     values = {
-        "title": str(form.get("title") or ""), "closes_at": str(form.get("closes_at") or ""),
+        "title": str(form.get("title") or ""),
+        "closes_at": str(form.get("closes_at") or ""),
         "nomination_ids": [str(v) for v in form.getlist("nomination_ids")],
         "authority_id": str(form.get("authority_id") or ""),
     }
     errors: dict[str, str] = {}
     closes_at = parse_local(values["closes_at"]) if values["closes_at"] else None
     if closes_at is None:
-        errors["closes_at"] = text(request, "field_datetime" if values["closes_at"] else "field_required")
+        errors["closes_at"] = text(
+            request, "field_datetime" if values["closes_at"] else "field_required"
+        )
     ids = [int(v) for v in values["nomination_ids"] if v.isdigit()]
-    body = {"title": values["title"], "nomination_ids": ids, "closes_at": closes_at,
-            "authority_id": int(values["authority_id"]) if values["authority_id"].isdigit() else None}
+    body = {
+        "title": values["title"],
+        "nomination_ids": ids,
+        "closes_at": closes_at,
+        "authority_id": int(values["authority_id"]) if values["authority_id"].isdigit() else None,
+    }
     data = None
     try:
         data = SessionCreate.model_validate(body)
@@ -130,19 +174,32 @@ async def convene(request: Request, user: PageUser, session: SessionDep, state: 
     if errors or data is None:
         if "nomination_ids" in errors:
             errors["nomination_ids"] = text(request, "field_choose")
-        return await sessions_page(request, user, session, state, errors=errors, values=values,
-                                   status_code=422)
+        return await sessions_page(
+            request, user, session, state, errors=errors, values=values, status_code=422
+        )
     try:
         temporal = await temporal_client(state)
-        row = await call_route(api.convene_session, body=data, user=user, session=session,
-                                     state=state, temporal=temporal)
+        row = await call_route(
+            api.convene_session,
+            body=data,
+            user=user,
+            session=session,
+            state=state,
+            temporal=temporal,
+        )
     except DomainError as exc:
         await session.rollback()
         if exc.status_code == 403:
             return domain_error_page(request, user, exc)
-        return await sessions_page(request, user, session, state,
-                                   errors={field_of(exc): message_of(request, exc)}, values=values,
-                                   status_code=exc.status_code)
+        return await sessions_page(
+            request,
+            user,
+            session,
+            state,
+            errors={field_of(exc): message_of(request, exc)},
+            values=values,
+            status_code=exc.status_code,
+        )
     await session.commit()
     return redirect_with_flash(request, f"/council-sessions/{row.id}", "convened")
 
@@ -161,15 +218,24 @@ async def _visible_session(session, user: Principal, session_id: DbId) -> Counci
 
 
 @router.get("/council-sessions/{session_id}", response_class=HTMLResponse)
-async def session_view(session_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
-                       state: StateDep):
+async def session_view(
+    session_id: DbId, request: Request, user: PageUser, session: ReadSessionDep, state: StateDep
+):
     if user is None:
         return login_redirect(request)
     return await _session_page(request, user, session, state, session_id)
 
 
-async def _session_page(request, user, session, state, session_id: DbId, *,
-                        errors: dict | None = None, status_code: int = 200) -> HTMLResponse:
+async def _session_page(
+    request,
+    user,
+    session,
+    state,
+    session_id: DbId,
+    *,
+    errors: dict | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     try:
         row = await _visible_session(session, user, session_id)
     except DomainError as exc:
@@ -185,20 +251,31 @@ async def _session_page(request, user, session, state, session_id: DbId, *,
     else:
         ranked_ids = [item.nomination_id for item in read.items if item.result == ItemResult.PASSED]
         votes = {item.nomination_id: item.agree for item in read.items}
-    quota_groups = await quota_service.quota_groups(session, state.catalogue, ranked_ids,
-                                                    votes_in_favour=votes)
-    return render(request, "pages/session.html", {
-        "s": read, "authority": authority, "member_id": member_id, "quota_groups": quota_groups,
-        "voted": sum(1 for member in read.members if member.has_voted),
-        "can_close": row.status == SessionStatus.OPEN
-        and (row.authority_id in user.authority_ids(Role.STANDING_OFFICER)),
-        "errors": errors or {},
-    }, user=user, status_code=status_code)
+    quota_groups = await quota_service.quota_groups(
+        session, state.catalogue, ranked_ids, votes_in_favour=votes
+    )
+    return render(
+        request,
+        "pages/session.html",
+        {
+            "s": read,
+            "authority": authority,
+            "member_id": member_id,
+            "quota_groups": quota_groups,
+            "voted": sum(1 for member in read.members if member.has_voted),
+            "can_close": row.status == SessionStatus.OPEN
+            and (row.authority_id in user.authority_ids(Role.STANDING_OFFICER)),
+            "errors": errors or {},
+        },
+        user=user,
+        status_code=status_code,
+    )
 
 
 @router.post("/council-sessions/{session_id}/close", response_class=HTMLResponse)
-async def close(session_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
-                state: StateDep):
+async def close(
+    session_id: DbId, request: Request, user: PageUser, session: ReadSessionDep, state: StateDep
+):
     page = f"/council-sessions/{session_id}"
     if user is None:
         return login_redirect(request, page)
@@ -207,48 +284,82 @@ async def close(session_id: DbId, request: Request, user: PageUser, session: Rea
         return csrf_refused(request, user)
     try:
         temporal = await temporal_client(state)
-        await call_route(api.close_session, session_id=session_id,
-                         body=CloseCreate(reason=str(form.get("reason") or "")[:2000]),
-                         user=user, session=session, state=state, temporal=temporal)
+        await call_route(
+            api.close_session,
+            session_id=session_id,
+            body=CloseCreate(reason=str(form.get("reason") or "")[:2000]),
+            user=user,
+            session=session,
+            state=state,
+            temporal=temporal,
+        )
     except DomainError as exc:
         if exc.status_code == 403:
             return domain_error_page(request, user, exc)
-        return await _session_page(request, user, session, state, session_id,
-                                   errors={"form": message_of(request, exc)},
-                                   status_code=exc.status_code)
+        return await _session_page(
+            request,
+            user,
+            session,
+            state,
+            session_id,
+            errors={"form": message_of(request, exc)},
+            status_code=exc.status_code,
+        )
     return redirect_with_flash(request, page, "session_closed")
 
 
 # ---- the ballot sheet ------------------------------------------------------------------------
 
 
-async def _ballot_page(request, user, session, state, session_id: DbId, *,
-                       errors: dict | None = None, values: dict | None = None,
-                       status_code: int = 200) -> HTMLResponse:
+async def _ballot_page(
+    request,
+    user,
+    session,
+    state,
+    session_id: DbId,
+    *,
+    errors: dict | None = None,
+    values: dict | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     try:
         await _visible_session(session, user, session_id)
-        sheet = await call_route(api.ballot_sheet, session_id=session_id, user=user,
-                                       session=session, state=state)
+        sheet = await call_route(
+            api.ballot_sheet, session_id=session_id, user=user, session=session, state=state
+        )
     except DomainError as exc:
         return domain_error_page(request, user, exc)
-    receipt = await queries.my_receipt(session, session_id, sheet.member_id) if sheet.has_voted else None
-    return render(request, "pages/ballot.html", {
-        "sheet": sheet, "receipt": receipt, "recused": set(sheet.recused_nomination_ids),
-        "errors": errors or {}, "values": values or {"mode": BallotMode.IN_PERSON.value},
-    }, user=user, status_code=status_code)
+    receipt = (
+        await queries.my_receipt(session, session_id, sheet.member_id) if sheet.has_voted else None
+    )
+    return render(
+        request,
+        "pages/ballot.html",
+        {
+            "sheet": sheet,
+            "receipt": receipt,
+            "recused": set(sheet.recused_nomination_ids),
+            "errors": errors or {},
+            "values": values or {"mode": BallotMode.IN_PERSON.value},
+        },
+        user=user,
+        status_code=status_code,
+    )
 
 
 @router.get("/council-sessions/{session_id}/ballot", response_class=HTMLResponse)
-async def ballot(session_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
-                 state: StateDep):
+async def ballot(
+    session_id: DbId, request: Request, user: PageUser, session: ReadSessionDep, state: StateDep
+):
     if user is None:
         return login_redirect(request)
     return await _ballot_page(request, user, session, state, session_id)
 
 
 @router.post("/council-sessions/{session_id}/ballot", response_class=HTMLResponse)
-async def cast(session_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
-               state: StateDep):
+async def cast(
+    session_id: DbId, request: Request, user: PageUser, session: ReadSessionDep, state: StateDep
+):
     page = f"/council-sessions/{session_id}/ballot"
     if user is None:
         return login_redirect(request, page)
@@ -257,13 +368,16 @@ async def cast(session_id: DbId, request: Request, user: PageUser, session: Read
         return csrf_refused(request, user)
     try:
         await _visible_session(session, user, session_id)
-        sheet = await call_route(api.ballot_sheet, session_id=session_id, user=user,
-                                       session=session, state=state)
+        sheet = await call_route(
+            api.ballot_sheet, session_id=session_id, user=user, session=session, state=state
+        )
     except DomainError as exc:
         return domain_error_page(request, user, exc)
     recused = set(sheet.recused_nomination_ids)
-    values: dict[str, Any] = {"mode": str(form.get("mode") or ""),
-                              "written_opinion": str(form.get("written_opinion") or "")}
+    values: dict[str, Any] = {
+        "mode": str(form.get("mode") or ""),
+        "written_opinion": str(form.get("written_opinion") or ""),
+    }
     errors: dict[str, str] = {}
     choices: dict[str, str] = {}
     valid = {c.value for c in Choice}
@@ -280,26 +394,51 @@ async def cast(session_id: DbId, request: Request, user: PageUser, session: Read
     if values["mode"] not in {m.value for m in BallotMode}:
         errors["mode"] = text(request, "field_choose")
     if errors:
-        return await _ballot_page(request, user, session, state, session_id, errors=errors,
-                                  values=values, status_code=422)
+        return await _ballot_page(
+            request, user, session, state, session_id, errors=errors, values=values, status_code=422
+        )
     try:
-        body = BallotCreate(mode=BallotMode(values["mode"]), choices=choices,
-                            written_opinion=values["written_opinion"][:2000])
+        body = BallotCreate(
+            mode=BallotMode(values["mode"]),
+            choices=choices,
+            written_opinion=values["written_opinion"][:2000],
+        )
         temporal = await temporal_client(state)
-        await call_route(api.cast_ballot, session_id=session_id, body=body, user=user,
-                         session=session, state=state, temporal=temporal)
+        await call_route(
+            api.cast_ballot,
+            session_id=session_id,
+            body=body,
+            user=user,
+            session=session,
+            state=state,
+            temporal=temporal,
+        )
     except InvalidInput as exc:
         field = field_of(exc)
         raw = str(exc.extra.get("field") or "")
         if raw.startswith("choices."):
             field = "choice-" + raw.split(".", 1)[1]
-        return await _ballot_page(request, user, session, state, session_id,
-                                  errors={field: message_of(request, exc)}, values=values,
-                                  status_code=422)
+        return await _ballot_page(
+            request,
+            user,
+            session,
+            state,
+            session_id,
+            errors={field: message_of(request, exc)},
+            values=values,
+            status_code=422,
+        )
     except DomainError as exc:
         if exc.status_code == 403:
             return domain_error_page(request, user, exc)
-        return await _ballot_page(request, user, session, state, session_id,
-                                  errors={"form": message_of(request, exc)}, values=values,
-                                  status_code=exc.status_code)
+        return await _ballot_page(
+            request,
+            user,
+            session,
+            state,
+            session_id,
+            errors={"form": message_of(request, exc)},
+            values=values,
+            status_code=exc.status_code,
+        )
     return redirect_with_flash(request, page, "ballot_cast")

@@ -46,32 +46,63 @@ PAGE_SIZE = 20
 DRAFT_LIMIT = 200  # nominations offered for one draft, earliest deadline first
 
 
-async def decisions_page(request: Request, user: Principal, session, state, *, page: int = 1,
-                         errors: dict | None = None, status_code: int = 200) -> HTMLResponse:
+async def decisions_page(
+    request: Request,
+    user: Principal,
+    session,
+    state,
+    *,
+    page: int = 1,
+    errors: dict | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     standing = user.authority_ids(Role.STANDING_OFFICER)
-    authorities = user.authority_ids(Role.STANDING_OFFICER, Role.CHAIRMAN, Role.VICE_CHAIRMAN,
-                                     Role.AUDITOR, Role.COUNCIL_MEMBER)
-    total, rows = await queries.decisions_of(session, authorities, limit=PAGE_SIZE,
-                                             offset=(page - 1) * PAGE_SIZE)
+    authorities = user.authority_ids(
+        Role.STANDING_OFFICER, Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.AUDITOR, Role.COUNCIL_MEMBER
+    )
+    total, rows = await queries.decisions_of(
+        session, authorities, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
     names = award_names(state)
-    return render(request, "pages/decisions.html", {
-        "rows": rows, "total": total, "page": page, "pages": max(ceil(total / PAGE_SIZE), 1),
-        "can_draft": bool(standing),
-        "awaiting_decision": await queries.nominations_where(
-            session, queries.at_authorities(standing, Stage.AWAITING_DECISION), names, limit=DRAFT_LIMIT, now=state.clock.now()),
-        "awaiting_submission": await queries.nominations_where(
-            session, queries.at_authorities(standing, Stage.AWAITING_SUBMISSION), names, limit=DRAFT_LIMIT, now=state.clock.now()),
-        "errors": errors or {},
-    }, user=user, status_code=status_code)
+    return render(
+        request,
+        "pages/decisions.html",
+        {
+            "rows": rows,
+            "total": total,
+            "page": page,
+            "pages": max(ceil(total / PAGE_SIZE), 1),
+            "can_draft": bool(standing),
+            "awaiting_decision": await queries.nominations_where(
+                session,
+                queries.at_authorities(standing, Stage.AWAITING_DECISION),
+                names,
+                limit=DRAFT_LIMIT,
+                now=state.clock.now(),
+            ),
+            "awaiting_submission": await queries.nominations_where(
+                session,
+                queries.at_authorities(standing, Stage.AWAITING_SUBMISSION),
+                names,
+                limit=DRAFT_LIMIT,
+                now=state.clock.now(),
+            ),
+            "errors": errors or {},
+        },
+        user=user,
+        status_code=status_code,
+    )
 
 
 @router.get("/decisions", response_class=HTMLResponse)
-async def decisions(request: Request, user: PageUser, session: ReadSessionDep, state: StateDep,
-                    page: str = "1"):
+async def decisions(
+    request: Request, user: PageUser, session: ReadSessionDep, state: StateDep, page: str = "1"
+):
     if user is None:
         return login_redirect(request)
-    return await decisions_page(request, user, session, state,
-                                page=whole_number(page, 1, low=1, high=10_000))
+    return await decisions_page(
+        request, user, session, state, page=whole_number(page, 1, low=1, high=10_000)
+    )
 
 
 @router.post("/decisions", response_class=HTMLResponse)
@@ -85,8 +116,13 @@ async def draft(request: Request, user: PageUser, session: SessionDep, state: St
     ids = [int(v) for v in form.getlist("nomination_ids") if str(v).isdigit()]
     prefix = f"{kind}."
     try:
-        data = DecisionCreate.model_validate({"kind": kind, "nomination_ids": ids,
-                                              "title": str(form.get("title") or "").strip() or None})
+        data = DecisionCreate.model_validate(
+            {
+                "kind": kind,
+                "nomination_ids": ids,
+                "title": str(form.get("title") or "").strip() or None,
+            }
+        )
     except ValidationError as exc:
         errors = {prefix + k: v for k, v in validation_errors(request, exc).items()}
         if prefix + "nomination_ids" in errors:
@@ -94,15 +130,26 @@ async def draft(request: Request, user: PageUser, session: SessionDep, state: St
         return await decisions_page(request, user, session, state, errors=errors, status_code=422)
     try:
         temporal = await temporal_client(state)
-        decision = await call_route(api.draft_decision, body=data, user=user, session=session,
-                                    state=state, temporal=temporal)
+        decision = await call_route(
+            api.draft_decision,
+            body=data,
+            user=user,
+            session=session,
+            state=state,
+            temporal=temporal,
+        )
     except DomainError as exc:
         await session.rollback()
         if exc.status_code == 403:
             return domain_error_page(request, user, exc)
-        return await decisions_page(request, user, session, state,
-                                    errors={prefix + field_of(exc): message_of(request, exc)},
-                                    status_code=exc.status_code)
+        return await decisions_page(
+            request,
+            user,
+            session,
+            state,
+            errors={prefix + field_of(exc): message_of(request, exc)},
+            status_code=exc.status_code,
+        )
     await session.commit()
     return redirect_with_flash(request, f"/decisions/{decision.id}", "decision_drafted")
 
@@ -126,17 +173,24 @@ async def _decision_context(session, state, user: Principal, decision_id: DbId) 
     )
     signer = await session.get(User, decision.signer_user_id) if decision.signer_user_id else None
     return {
-        "row": row, "d": decision, "authority": authority, "may_sign": may_sign,
+        "row": row,
+        "d": decision,
+        "authority": authority,
+        "may_sign": may_sign,
         "may_delegate": awaiting and is_chairman,
         "may_preview": user.is_admin or decision.authority_id in user.authority_ids(),
-        "vices": await queries.vice_chairmen(session, authority.unit_id) if awaiting and is_chairman else [],
+        "vices": await queries.vice_chairmen(session, authority.unit_id)
+        if awaiting and is_chairman
+        else [],
         "signer": signer,
         "names": award_names(state),
     }
 
 
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
-async def decision_view(decision_id: DbId, request: Request, user: PageUser, session: ReadSessionDep):
+async def decision_view(
+    decision_id: DbId, request: Request, user: PageUser, session: ReadSessionDep
+):
     if user is None:
         return login_redirect(request)
     try:
@@ -147,8 +201,9 @@ async def decision_view(decision_id: DbId, request: Request, user: PageUser, ses
 
 
 @router.get("/signing", response_class=HTMLResponse)
-async def signing(request: Request, user: PageUser, session: ReadSessionDep,
-                  decision: int | None = None):
+async def signing(
+    request: Request, user: PageUser, session: ReadSessionDep, decision: int | None = None
+):
     """The signing queue: every decision and submission waiting for this person's
     signature, the chosen one (by default the first) with its PDF preview and the one
     action to sign."""
@@ -160,7 +215,9 @@ async def signing(request: Request, user: PageUser, session: ReadSessionDep,
     chosen = next((r for r in queue if r.decision.id == decision), queue[0] if queue else None)
     context: dict = {"queue": queue, "chosen": chosen}
     if chosen is not None:
-        context.update(await _decision_context(session, request.app.state.thidua, user, chosen.decision.id))
+        context.update(
+            await _decision_context(session, request.app.state.thidua, user, chosen.decision.id)
+        )
     return render(request, "pages/signing.html", context, user=user)
 
 
@@ -174,15 +231,22 @@ async def sign(decision_id: DbId, request: Request, user: PageUser, session: Rea
         return csrf_refused(request, user)
     try:
         temporal = await temporal_client(request.app.state.thidua)
-        result = await call_route(api.sign_decision, decision_id=decision_id, user=user,
-                                  session=session, state=request.app.state.thidua,
-                                  temporal=temporal)
+        result = await call_route(
+            api.sign_decision,
+            decision_id=decision_id,
+            user=user,
+            session=session,
+            state=request.app.state.thidua,
+            temporal=temporal,
+        )
     except DomainError as exc:
         if exc.status_code == 403:
             return domain_error_page(request, user, exc)
         context = await _decision_context(session, request.app.state.thidua, user, decision_id)
         context["errors"] = {"sign": message_of(request, exc)}
-        return render(request, "pages/decision.html", context, user=user, status_code=exc.status_code)
+        return render(
+            request, "pages/decision.html", context, user=user, status_code=exc.status_code
+        )
     return redirect_with_flash(request, page, "signed", number=result.number_text)
 
 
@@ -202,8 +266,15 @@ async def delegate(decision_id: DbId, request: Request, user: PageUser, session:
         try:
             temporal = await temporal_client(request.app.state.thidua)
             body = DelegateCreate(to_user_id=int(raw), reason=str(form.get("reason") or "")[:2000])
-            await call_route(api.delegate_signing, decision_id=decision_id, body=body, user=user,
-                             session=session, state=request.app.state.thidua, temporal=temporal)
+            await call_route(
+                api.delegate_signing,
+                decision_id=decision_id,
+                body=body,
+                user=user,
+                session=session,
+                state=request.app.state.thidua,
+                temporal=temporal,
+            )
         except DomainError as exc:
             if exc.status_code == 403:
                 return domain_error_page(request, user, exc)

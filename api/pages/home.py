@@ -17,8 +17,14 @@ from .common import PageUser, login_redirect, render
 router = APIRouter(include_in_schema=False)
 
 STANDING_STAGES = (
-    Stage.RECEPTION, Stage.RETURNED, Stage.PUBLIC_NOTICE, Stage.AWAITING_COUNCIL,
-    Stage.IN_COUNCIL, Stage.AWAITING_DECISION, Stage.AWAITING_SUBMISSION, Stage.SIGNING,
+    Stage.RECEPTION,
+    Stage.RETURNED,
+    Stage.PUBLIC_NOTICE,
+    Stage.AWAITING_COUNCIL,
+    Stage.IN_COUNCIL,
+    Stage.AWAITING_DECISION,
+    Stage.AWAITING_SUBMISSION,
+    Stage.SIGNING,
 )
 
 
@@ -42,12 +48,16 @@ async def home(request: Request, user: PageUser, session: ReadSessionDep, state:
     if standing:
         condition = queries.at_authorities(standing)
         context["standing_counts"] = await queries.stage_counts(session, condition)
-        context["standing_overdue"] = await queries.overdue_count(session, condition, now=state.clock.now())
+        context["standing_overdue"] = await queries.overdue_count(
+            session, condition, now=state.clock.now()
+        )
         context["objections"] = await queries.pending_objections(session, standing)
     if user.council_memberships:
         _, sessions = await queries.sessions_for(session, user, open_only=True, limit=20)
         context["ballots"] = [s for s in sessions if s.my_member_id and not s.i_voted]
     if user.has(Role.CHAIRMAN) or user.has(Role.VICE_CHAIRMAN):
         context["to_sign"] = await queries.signing_queue(session, user, limit=20)
-    context["unread_total"], context["notices"] = await queries.unread_notices(session, user.user_id)
+    context["unread_total"], context["notices"] = await queries.unread_notices(
+        session, user.user_id
+    )
     return render(request, "pages/home.html", context, user=user)

@@ -64,10 +64,12 @@ from .standing import notices_page
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
-NOMINEE_ALIASES = {"nominee": "nominee", "person_id": "nominee", "collective_id": "nominee",
-                   "household_id": "nominee"}
-
-
+NOMINEE_ALIASES = {
+    "nominee": "nominee",
+    "person_id": "nominee",
+    "collective_id": "nominee",
+    "household_id": "nominee",
+}
 
 
 def _enum(enum_class, value: str | None):
@@ -86,54 +88,120 @@ def _int(value: str | None) -> int | None:
 
 @router.get("/nominations", response_class=HTMLResponse)
 async def nominations_list(
-    request: Request, user: PageUser, session: ReadSessionDep, state: StateDep,
-    stage: str = "", level: str = "", award_code: str = "", year: str = "", q: str = "",
-    overdue: str = "", open_only: str = "", page: str = "1",
+    request: Request,
+    user: PageUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    stage: str = "",
+    level: str = "",
+    award_code: str = "",
+    year: str = "",
+    q: str = "",
+    overdue: str = "",
+    open_only: str = "",
+    page: str = "1",
 ):
     if user is None:
         return login_redirect(request)
     page_number = whole_number(page, 1, low=1, high=100_000)
     filters = service.NominationFilters(
-        stage=_enum(Stage, stage), level=_enum(Level, level), award_code=award_code or None,
-        year=_int(year), query=q[:100] or None, overdue=True if overdue else None,
+        stage=_enum(Stage, stage),
+        level=_enum(Level, level),
+        award_code=award_code or None,
+        year=_int(year),
+        query=q[:100] or None,
+        overdue=True if overdue else None,
         open_only=bool(open_only),
     )
     total, items = await service.list_nominations(
-        session, user, filters, page=page_number, page_size=PAGE_SIZE, award_names=award_names(state),
+        session,
+        user,
+        filters,
+        page=page_number,
+        page_size=PAGE_SIZE,
+        award_names=award_names(state),
         now=state.clock.now(),
     )
-    query = {k: v for k, v in dict(stage=stage, level=level, award_code=award_code, year=year,
-                                    q=q, overdue=overdue, open_only=open_only).items() if v}
-    return render(request, "pages/nominations.html", {
-        "items": items, "total": total, "page": page_number, "pages": max(ceil(total / PAGE_SIZE), 1),
-        "base": "/nominations?" + (urlencode(query) + "&" if query else ""),
-        "filters": query, "stages": [s.value for s in Stage], "levels": [lv.value for lv in Level],
-        "awards": sorted(award_names(state).items(), key=lambda kv: kv[1]),
-        "can_nominate": bool(user.unit_ids(Role.UNIT_OFFICER)),
-    }, user=user)
+    query = {
+        k: v
+        for k, v in dict(
+            stage=stage,
+            level=level,
+            award_code=award_code,
+            year=year,
+            q=q,
+            overdue=overdue,
+            open_only=open_only,
+        ).items()
+        if v
+    }
+    return render(
+        request,
+        "pages/nominations.html",
+        {
+            "items": items,
+            "total": total,
+            "page": page_number,
+            "pages": max(ceil(total / PAGE_SIZE), 1),
+            "base": "/nominations?" + (urlencode(query) + "&" if query else ""),
+            "filters": query,
+            "stages": [s.value for s in Stage],
+            "levels": [lv.value for lv in Level],
+            "awards": sorted(award_names(state).items(), key=lambda kv: kv[1]),
+            "can_nominate": bool(user.unit_ids(Role.UNIT_OFFICER)),
+        },
+        user=user,
+    )
 
 
 # ---- starting a nomination -----------------------------------------------------------------
 
 
-async def _new_form(request: Request, user: Principal, session, state, *, values: dict | None = None,
-                    errors: dict | None = None, verdict=None, status_code: int = 200) -> HTMLResponse:
+async def _new_form(
+    request: Request,
+    user: Principal,
+    session,
+    state,
+    *,
+    values: dict | None = None,
+    errors: dict | None = None,
+    verdict=None,
+    status_code: int = 200,
+) -> HTMLResponse:
     rule_set = state.catalogue.in_force(state.clock.today())
     units = user.unit_ids(Role.UNIT_OFFICER)
     unit_names = await queries.units_named(session, units)
     choices = await queries.unit_nominees(session, units)
-    awards = [(code, award.name_vi if request_language(request) == "vi" else award.label_en,
-               [k.value for k in award.recipients]) for code, award in rule_set.awards.items()]
-    return render(request, "pages/nomination_new.html", {
-        "values": values or {"year": str(state.clock.today().year), "attestations": []},
-        "errors": errors or {}, "verdict": verdict, "units": sorted(unit_names.items()),
-        "choices": choices, "awards": awards, "rule_set": rule_set,
-        "attestations_by_award": forms.attestations_by_award(rule_set),
-    }, user=user, status_code=status_code)
+    awards = [
+        (
+            code,
+            award.name_vi if request_language(request) == "vi" else award.label_en,
+            [k.value for k in award.recipients],
+        )
+        for code, award in rule_set.awards.items()
+    ]
+    return render(
+        request,
+        "pages/nomination_new.html",
+        {
+            "values": values or {"year": str(state.clock.today().year), "attestations": []},
+            "errors": errors or {},
+            "verdict": verdict,
+            "units": sorted(unit_names.items()),
+            "choices": choices,
+            "awards": awards,
+            "rule_set": rule_set,
+            "attestations_by_award": forms.attestations_by_award(rule_set),
+        },
+        user=user,
+        status_code=status_code,
+    )
 
 
 @router.get("/nominations/new", response_class=HTMLResponse)
-async def new_nomination(request: Request, user: PageUser, session: ReadSessionDep, state: StateDep):
+async def new_nomination(
+    request: Request, user: PageUser, session: ReadSessionDep, state: StateDep
+):
     if user is None:
         return login_redirect(request)
     if not user.unit_ids(Role.UNIT_OFFICER):
@@ -145,7 +213,9 @@ def _creation_body(form: FormData, user: Principal) -> tuple[dict, dict[str, Any
     """The form's values (to show again) and the JSON body they make."""
     units = sorted(user.unit_ids(Role.UNIT_OFFICER))
     values = {
-        "proposing_unit_id": str(form.get("proposing_unit_id") or (units[0] if len(units) == 1 else "")),
+        "proposing_unit_id": str(
+            form.get("proposing_unit_id") or (units[0] if len(units) == 1 else "")
+        ),
         "nominee": str(form.get("nominee") or ""),
         "award_code": str(form.get("award_code") or ""),
         "year": str(form.get("year") or ""),
@@ -153,7 +223,8 @@ def _creation_body(form: FormData, user: Principal) -> tuple[dict, dict[str, Any
         "attestations": [str(a) for a in form.getlist("attestations")],
     }
     body: dict[str, Any] = {
-        "award_code": values["award_code"], "year": values["year"] or None,
+        "award_code": values["award_code"],
+        "year": values["year"] or None,
         "nominee": forms.parse_nominee(values["nominee"]),
         "proposing_unit_id": values["proposing_unit_id"] or None,
         "achievement_summary": values["achievement_summary"],
@@ -163,7 +234,9 @@ def _creation_body(form: FormData, user: Principal) -> tuple[dict, dict[str, Any
 
 
 @router.post("/nominations/new", response_class=HTMLResponse)
-async def new_nomination_submit(request: Request, user: PageUser, session: SessionDep, state: StateDep):
+async def new_nomination_submit(
+    request: Request, user: PageUser, session: SessionDep, state: StateDep
+):
     if user is None:
         return login_redirect(request, "/nominations/new")
     form = await request.form()
@@ -180,32 +253,46 @@ async def new_nomination_submit(request: Request, user: PageUser, session: Sessi
         data = NominationCreate.model_validate(body)
     except ValidationError as exc:
         errors = {**validation_errors(request, exc, NOMINEE_ALIASES), **errors}
-        return await _new_form(request, user, session, state, values=values, errors=errors,
-                               status_code=422)
+        return await _new_form(
+            request, user, session, state, values=values, errors=errors, status_code=422
+        )
     if errors:
-        return await _new_form(request, user, session, state, values=values, errors=errors,
-                               status_code=422)
+        return await _new_form(
+            request, user, session, state, values=values, errors=errors, status_code=422
+        )
     rule_set = state.catalogue.in_force(state.clock.today())
     if form.get("action") == "check":
         try:
-            verdict = await forms.check_unsaved(session, principal=user, rule_set=rule_set, data=data)
+            verdict = await forms.check_unsaved(
+                session, principal=user, rule_set=rule_set, data=data
+            )
         except InvalidInput as exc:
             errors[field_of(exc, NOMINEE_ALIASES)] = message_of(request, exc)
-            return await _new_form(request, user, session, state, values=values, errors=errors,
-                                   status_code=422)
+            return await _new_form(
+                request, user, session, state, values=values, errors=errors, status_code=422
+            )
         return await _new_form(request, user, session, state, values=values, verdict=verdict)
     try:
-        nomination = await service.create_nomination(session, principal=user, data=data,
-                                                      rule_set=rule_set, now=state.clock.now())
+        nomination = await service.create_nomination(
+            session, principal=user, data=data, rule_set=rule_set, now=state.clock.now()
+        )
     except InvalidInput as exc:
         errors[field_of(exc, NOMINEE_ALIASES)] = message_of(request, exc)
         await session.rollback()
-        return await _new_form(request, user, session, state, values=values, errors=errors,
-                               status_code=422)
+        return await _new_form(
+            request, user, session, state, values=values, errors=errors, status_code=422
+        )
     except DomainError as exc:
         await session.rollback()
-        return await _new_form(request, user, session, state, values=values,
-                               errors={"form": message_of(request, exc)}, status_code=exc.status_code)
+        return await _new_form(
+            request,
+            user,
+            session,
+            state,
+            values=values,
+            errors={"form": message_of(request, exc)},
+            status_code=exc.status_code,
+        )
     await session.commit()
     return redirect_with_flash(request, f"/nominations/{nomination.id}", "draft_saved")
 
@@ -214,8 +301,14 @@ async def new_nomination_submit(request: Request, user: PageUser, session: Sessi
 
 
 async def nomination_page(
-    request: Request, user: Principal, session, state, nomination_id: DbId, *,
-    errors: dict[str, dict[str, str]] | None = None, values: dict[str, Any] | None = None,
+    request: Request,
+    user: Principal,
+    session,
+    state,
+    nomination_id: DbId,
+    *,
+    errors: dict[str, dict[str, str]] | None = None,
+    values: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     """The page of one nomination; ``errors`` are keyed by form (a command, ``upload``,
@@ -246,7 +339,8 @@ async def nomination_page(
         "verdict": verdict,
         "timeline": await queries.timeline(session, nomination_id),
         "certificates": (await queries.certificate_items(session, nomination))
-        if award is not None and award.certificate and nomination.stage == Stage.GRANTED else [],
+        if award is not None and award.certificate and nomination.stage == Stage.GRANTED
+        else [],
         "council_session": await queries.nomination_session(session, nomination),
         "officers": [],
         "errors": errors or {},
@@ -274,8 +368,9 @@ async def _draft_verdict(session, state, nomination):
 
 
 @router.get("/nominations/{nomination_id}", response_class=HTMLResponse)
-async def nomination_view(nomination_id: DbId, request: Request, user: PageUser,
-                          session: ReadSessionDep, state: StateDep):
+async def nomination_view(
+    nomination_id: DbId, request: Request, user: PageUser, session: ReadSessionDep, state: StateDep
+):
     if user is None:
         return login_redirect(request)
     return await nomination_page(request, user, session, state, nomination_id)
@@ -285,8 +380,9 @@ async def nomination_view(nomination_id: DbId, request: Request, user: PageUser,
 
 
 @router.post("/nominations/{nomination_id}/files", response_class=HTMLResponse)
-async def upload_file(nomination_id: DbId, request: Request, user: PageUser, session: SessionDep,
-                      state: StateDep):
+async def upload_file(
+    nomination_id: DbId, request: Request, user: PageUser, session: SessionDep, state: StateDep
+):
     back = f"/nominations/{nomination_id}"
     if user is None:
         return login_redirect(request, back)
@@ -305,9 +401,16 @@ async def upload_file(nomination_id: DbId, request: Request, user: PageUser, ses
         errors["title"] = text(request, "field_too_long", n=255)
     if not errors:
         try:
-            await call_route(api.upload_dossier_item, nomination_id=nomination_id, user=user,
-                             session=session, state=state, item_code=item_code, file=upload,
-                             title=title)
+            await call_route(
+                api.upload_dossier_item,
+                nomination_id=nomination_id,
+                user=user,
+                session=session,
+                state=state,
+                item_code=item_code,
+                file=upload,
+                title=title,
+            )
         except InvalidInput as exc:
             errors[field_of(exc)] = message_of(request, exc)
         except DomainError as exc:
@@ -316,17 +419,24 @@ async def upload_file(nomination_id: DbId, request: Request, user: PageUser, ses
             errors["form"] = message_of(request, exc)
     if errors:
         await session.rollback()
-        return await nomination_page(request, user, session, state, nomination_id,
-                                     errors={"upload": errors},
-                                     values={"upload": {"item_code": item_code, "title": title or ""}},
-                                     status_code=422)
+        return await nomination_page(
+            request,
+            user,
+            session,
+            state,
+            nomination_id,
+            errors={"upload": errors},
+            values={"upload": {"item_code": item_code, "title": title or ""}},
+            status_code=422,
+        )
     await session.commit()
     return redirect_with_flash(request, back + "#dossier", "uploaded", name=upload.filename)
 
 
 @router.post("/nominations/{nomination_id}/submit", response_class=HTMLResponse)
-async def submit_draft(nomination_id: DbId, request: Request, user: PageUser, session: SessionDep,
-                       state: StateDep):
+async def submit_draft(
+    nomination_id: DbId, request: Request, user: PageUser, session: SessionDep, state: StateDep
+):
     back = f"/nominations/{nomination_id}"
     if user is None:
         return login_redirect(request, back)
@@ -335,30 +445,44 @@ async def submit_draft(nomination_id: DbId, request: Request, user: PageUser, se
         return csrf_refused(request, user)
     try:
         temporal = await temporal_client(state)
-        await call_route(api.submit_nomination, nomination_id=nomination_id, user=user,
-                         session=session, state=state, temporal=temporal)
+        await call_route(
+            api.submit_nomination,
+            nomination_id=nomination_id,
+            user=user,
+            session=session,
+            state=state,
+            temporal=temporal,
+        )
     except DomainError as exc:
         await session.rollback()
         if exc.status_code == 403:
             return domain_error_page(request, user, exc)
-        return await nomination_page(request, user, session, state, nomination_id,
-                                     errors={"submit": {"form": message_of(request, exc)}},
-                                     status_code=exc.status_code)
+        return await nomination_page(
+            request,
+            user,
+            session,
+            state,
+            nomination_id,
+            errors={"submit": {"form": message_of(request, exc)}},
+            status_code=exc.status_code,
+        )
     await session.commit()
     return redirect_with_flash(request, back, "submitted")
 
 
 @router.post("/nominations/{nomination_id}/delete", response_class=HTMLResponse)
-async def delete_draft(nomination_id: DbId, request: Request, user: PageUser, session: SessionDep,
-                       state: StateDep):
+async def delete_draft(
+    nomination_id: DbId, request: Request, user: PageUser, session: SessionDep, state: StateDep
+):
     if user is None:
         return login_redirect(request, f"/nominations/{nomination_id}")
     form = await request.form()
     if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
         return csrf_refused(request, user)
     try:
-        await call_route(api.delete_draft, nomination_id=nomination_id, user=user,
-                         session=session, state=state)
+        await call_route(
+            api.delete_draft, nomination_id=nomination_id, user=user, session=session, state=state
+        )
     except DomainError as exc:
         await session.rollback()
         return domain_error_page(request, user, exc)
@@ -376,24 +500,35 @@ def _command_body(command: Command, form: FormData):
         return AcceptCreate.model_validate({"note": str(form.get("note") or "")})
     if command == Command.RETURN_FOR_SUPPLEMENT:
         return ReturnCreate.model_validate(
-            {"missing_items": [str(v) for v in form.getlist("missing_items")], "reason": reason})
+            {"missing_items": [str(v) for v in form.getlist("missing_items")], "reason": reason}
+        )
     if command == Command.RESUBMIT:
         return ResubmitCreate.model_validate(
-            {"added_items": [str(v) for v in form.getlist("added_items")],
-             "note": str(form.get("note") or "")})
+            {
+                "added_items": [str(v) for v in form.getlist("added_items")],
+                "note": str(form.get("note") or ""),
+            }
+        )
     if command in (Command.REJECT, Command.WITHDRAW, Command.REFUSE):
         return ReasonCreate.model_validate({"reason": reason})
     if command == Command.EXTEND_DEADLINE:
         return ExtendCreate.model_validate(
-            {"working_days": str(form.get("working_days") or "").strip() or None, "reason": reason})
+            {"working_days": str(form.get("working_days") or "").strip() or None, "reason": reason}
+        )
     if command == Command.REASSIGN:
         return ReassignCreate.model_validate(
-            {"to_user_id": str(form.get("to_user_id") or "") or None, "reason": reason})
+            {"to_user_id": str(form.get("to_user_id") or "") or None, "reason": reason}
+        )
     if command == Command.RESOLVE_OBJECTION:
         outcome = str(form.get("outcome") or "")
         return ResolveObjectionCreate.model_validate(
-            {"outcome": outcome if outcome in (ObjectionStatus.DISMISSED, ObjectionStatus.UPHELD)
-             else None, "reason": reason})
+            {
+                "outcome": outcome
+                if outcome in (ObjectionStatus.DISMISSED, ObjectionStatus.UPHELD)
+                else None,
+                "reason": reason,
+            }
+        )
     if command == Command.REVOKE:
         body = {"reason": reason}
         if str(form.get("legal_basis") or "").strip():
@@ -416,24 +551,39 @@ ROUTES = {
 }
 
 
-async def _run(command: Command, nomination_id: DbId, body, form: FormData, user, session, state,
-               temporal):
+async def _run(
+    command: Command, nomination_id: DbId, body, form: FormData, user, session, state, temporal
+):
     route = ROUTES.get(command)
     if route is None:
         raise Forbidden()
     key = str(form.get("objection_key") or "")
     if command == Command.RESOLVE_OBJECTION and not key:
         raise InvalidInput("objection_key", "Chọn ý kiến phản ánh", "choose the objection")
-    return await call_route(route, nomination_id=nomination_id, objection_key=key, body=body,
-                            user=user, session=session, state=state, temporal=temporal)
+    return await call_route(
+        route,
+        nomination_id=nomination_id,
+        objection_key=key,
+        body=body,
+        user=user,
+        session=session,
+        state=state,
+        temporal=temporal,
+    )
 
 
 COMMAND_FIELD_ALIASES = {"body": "form", "stage": "form"}
 
 
 @router.post("/nominations/{nomination_id}/do/{command}", response_class=HTMLResponse)
-async def run_command(nomination_id: DbId, command: str, request: Request, user: PageUser,
-                      session: ReadSessionDep, state: StateDep) -> Response:
+async def run_command(
+    nomination_id: DbId,
+    command: str,
+    request: Request,
+    user: PageUser,
+    session: ReadSessionDep,
+    state: StateDep,
+) -> Response:
     page = f"/nominations/{nomination_id}"
     if user is None:
         return login_redirect(request, page)
@@ -450,13 +600,26 @@ async def run_command(nomination_id: DbId, command: str, request: Request, user:
     form_key = chosen.value
     if chosen == Command.RESOLVE_OBJECTION:
         form_key = f"{chosen.value}:{form.get('objection_key') or ''}"
-    submitted = {k: (form.getlist(k) if k in ("missing_items", "added_items") else str(v))
-                 for k, v in form.items() if k != "csrf_token"}
+    submitted = {
+        k: (form.getlist(k) if k in ("missing_items", "added_items") else str(v))
+        for k, v in form.items()
+        if k != "csrf_token"
+    }
     try:
         body = _command_body(chosen, form)
     except ValidationError as exc:
-        return await _command_failed(request, user, session, state, nomination_id, back, form_key,
-                                     validation_errors(request, exc), submitted, 422)
+        return await _command_failed(
+            request,
+            user,
+            session,
+            state,
+            nomination_id,
+            back,
+            form_key,
+            validation_errors(request, exc),
+            submitted,
+            422,
+        )
     try:
         temporal = await temporal_client(state)
         await _run(chosen, nomination_id, body, form, user, session, state, temporal)
@@ -468,24 +631,56 @@ async def run_command(nomination_id: DbId, command: str, request: Request, user:
         missing = exc.extra.get("missing")
         if missing:
             message = _missing_message(request, state, nomination_id, missing)
-        return await _command_failed(request, user, session, state, nomination_id, back, form_key,
-                                     {field: message}, submitted, exc.status_code)
+        return await _command_failed(
+            request,
+            user,
+            session,
+            state,
+            nomination_id,
+            back,
+            form_key,
+            {field: message},
+            submitted,
+            exc.status_code,
+        )
     label = text(request, f"command_{chosen.value}")
     return redirect_with_flash(request, back, "action_done", action=label)
 
 
-async def _command_failed(request, user, session, state, nomination_id, back, form_key,
-                          errors: dict[str, str], submitted: dict, status_code: int):
+async def _command_failed(
+    request,
+    user,
+    session,
+    state,
+    nomination_id,
+    back,
+    form_key,
+    errors: dict[str, str],
+    submitted: dict,
+    status_code: int,
+):
     """Show the form again with the errors next to its fields: on the nomination page,
     or on the list page the form was sent from (objections are resolved from /notices)."""
     if back.startswith("/notices"):
-        return await notices_page(request, user, session, state,
-                                  errors={f"{nomination_id}:{form_key}": errors},
-                                  values={f"{nomination_id}:{form_key}": submitted},
-                                  status_code=status_code)
-    return await nomination_page(request, user, session, state, nomination_id,
-                                 errors={form_key: errors}, values={form_key: submitted},
-                                 status_code=status_code)
+        return await notices_page(
+            request,
+            user,
+            session,
+            state,
+            errors={f"{nomination_id}:{form_key}": errors},
+            values={f"{nomination_id}:{form_key}": submitted},
+            status_code=status_code,
+        )
+    return await nomination_page(
+        request,
+        user,
+        session,
+        state,
+        nomination_id,
+        errors={form_key: errors},
+        values={form_key: submitted},
+        status_code=status_code,
+    )
 
 
 def _missing_message(request: Request, state, nomination_id: DbId, missing: list[str]) -> str:

@@ -39,72 +39,137 @@ DECISIONS_PER_PAGE = 10
 NOTICES_SHOWN = 100  # ending soonest first
 
 
-async def portal_page(request: Request, user, session, state, *, page: int = 1,
-                      errors: dict[int, dict[str, str]] | None = None,
-                      values: dict[int, dict[str, str]] | None = None,
-                      status_code: int = 200) -> HTMLResponse:
+async def portal_page(
+    request: Request,
+    user,
+    session,
+    state,
+    *,
+    page: int = 1,
+    errors: dict[int, dict[str, str]] | None = None,
+    values: dict[int, dict[str, str]] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     notices = await current_notices(session, state, limit=NOTICES_SHOWN)
     total, decisions = await issued_decisions(session, page=page, page_size=DECISIONS_PER_PAGE)
     token = request.cookies.get(PUBLIC_CSRF_COOKIE) or secrets.token_urlsafe(24)
     listed = {n.nomination_id for n in notices}
     # An error about a notice no longer posted has no form to stand beside: shown on top.
-    unplaced = [message for nomination_id, fields in (errors or {}).items()
-                if nomination_id not in listed for message in fields.values()]
-    response = render(request, "pages/portal.html", {
-        "notices": notices, "decisions": decisions, "total": total, "page": page,
-        "pages": max(ceil(total / DECISIONS_PER_PAGE), 1), "public_csrf": token,
-        "errors": errors or {}, "values": values or {}, "names": award_names(state),
-        "exemplars": await queries.replicating_exemplars(session, limit=20),
-        "unplaced_errors": unplaced,
-    }, user=user, status_code=status_code)
-    response.set_cookie(PUBLIC_CSRF_COOKIE, token, httponly=True, samesite="strict", max_age=3600 * 8)
+    unplaced = [
+        message
+        for nomination_id, fields in (errors or {}).items()
+        if nomination_id not in listed
+        for message in fields.values()
+    ]
+    response = render(
+        request,
+        "pages/portal.html",
+        {
+            "notices": notices,
+            "decisions": decisions,
+            "total": total,
+            "page": page,
+            "pages": max(ceil(total / DECISIONS_PER_PAGE), 1),
+            "public_csrf": token,
+            "errors": errors or {},
+            "values": values or {},
+            "names": award_names(state),
+            "exemplars": await queries.replicating_exemplars(session, limit=20),
+            "unplaced_errors": unplaced,
+        },
+        user=user,
+        status_code=status_code,
+    )
+    response.set_cookie(
+        PUBLIC_CSRF_COOKIE, token, httponly=True, samesite="strict", max_age=3600 * 8
+    )
     return response
 
 
 @router.get("/cong-khai", response_class=HTMLResponse)
-async def portal(request: Request, user: PageUser, session: ReadSessionDep, state: StateDep,
-                 page: str = "1"):
-    return await portal_page(request, user, session, state,
-                             page=whole_number(page, 1, low=1, high=100_000))
+async def portal(
+    request: Request, user: PageUser, session: ReadSessionDep, state: StateDep, page: str = "1"
+):
+    return await portal_page(
+        request, user, session, state, page=whole_number(page, 1, low=1, high=100_000)
+    )
 
 
 @router.post("/cong-khai/y-kien/{nomination_id}", response_class=HTMLResponse)
-async def object_to(nomination_id: DbId, request: Request, user: PageUser, session: ReadSessionDep,
-                    state: StateDep):
+async def object_to(
+    nomination_id: DbId, request: Request, user: PageUser, session: ReadSessionDep, state: StateDep
+):
     """Lodge an objection. The session is a reader one: ``lodge`` commits the rate-limit
     count and then waits for the workflow, whose activity writes the objection; a writer
     transaction held meanwhile would block that write on SQLite."""
     form = await request.form()
-    values: dict[str, Any] = {k: str(form.get(k) or "") for k in
-                              ("objector_name", "objector_contact", "reason")}
+    values: dict[str, Any] = {
+        k: str(form.get(k) or "") for k in ("objector_name", "objector_contact", "reason")
+    }
     cookie = request.cookies.get(PUBLIC_CSRF_COOKIE)
     token = str(form.get("public_csrf") or "")
     if not cookie or not secrets.compare_digest(cookie, token):
-        return await portal_page(request, user, session, state,
-                                 errors={nomination_id: {"form": text(request, "csrf_failed")}},
-                                 values={nomination_id: values}, status_code=403)
+        return await portal_page(
+            request,
+            user,
+            session,
+            state,
+            errors={nomination_id: {"form": text(request, "csrf_failed")}},
+            values={nomination_id: values},
+            status_code=403,
+        )
     try:
         body = ObjectionCreate.model_validate(values)
     except ValidationError as exc:
-        return await portal_page(request, user, session, state,
-                                 errors={nomination_id: validation_errors(request, exc)},
-                                 values={nomination_id: values}, status_code=422)
+        return await portal_page(
+            request,
+            user,
+            session,
+            state,
+            errors={nomination_id: validation_errors(request, exc)},
+            values={nomination_id: values},
+            status_code=422,
+        )
     try:
         temporal = await temporal_client(state)
-        await lodge(session=session, state=state, temporal=temporal, request=request,
-                    nomination_id=nomination_id, body=body)
+        await lodge(
+            session=session,
+            state=state,
+            temporal=temporal,
+            request=request,
+            nomination_id=nomination_id,
+            body=body,
+        )
     except TooManyRequests as exc:
-        limited = await portal_page(request, user, session, state,
-                                    errors={nomination_id: {"form": message_of(request, exc)}},
-                                    values={nomination_id: values}, status_code=429)
+        limited = await portal_page(
+            request,
+            user,
+            session,
+            state,
+            errors={nomination_id: {"form": message_of(request, exc)}},
+            values={nomination_id: values},
+            status_code=429,
+        )
         limited.headers["Retry-After"] = str(exc.extra["retry_after"])
         return limited
     except InvalidInput as exc:
-        return await portal_page(request, user, session, state,
-                                 errors={nomination_id: {field_of(exc): message_of(request, exc)}},
-                                 values={nomination_id: values}, status_code=422)
+        return await portal_page(
+            request,
+            user,
+            session,
+            state,
+            errors={nomination_id: {field_of(exc): message_of(request, exc)}},
+            values={nomination_id: values},
+            status_code=422,
+        )
     except DomainError as exc:
-        return await portal_page(request, user, session, state,
-                                 errors={nomination_id: {"form": message_of(request, exc)}},
-                                 values={nomination_id: values}, status_code=exc.status_code)
+        return await portal_page(
+            request,
+            user,
+            session,
+            state,
+            errors={nomination_id: {"form": message_of(request, exc)}},
+            values={nomination_id: values},
+            status_code=exc.status_code,
+        )
     return redirect_with_flash(request, f"/cong-khai#notice-{nomination_id}", "objection_lodged")

@@ -22,8 +22,14 @@ from .common import PageUser, call_route, domain_error_page, login_redirect, ren
 router = APIRouter(include_in_schema=False)
 
 LIST_LIMIT = 50  # per section, earliest deadline first; the full lists are on /nominations
-LATER_STAGES = (Stage.PUBLIC_NOTICE, Stage.AWAITING_COUNCIL, Stage.IN_COUNCIL,
-                Stage.AWAITING_DECISION, Stage.AWAITING_SUBMISSION, Stage.SIGNING)
+LATER_STAGES = (
+    Stage.PUBLIC_NOTICE,
+    Stage.AWAITING_COUNCIL,
+    Stage.IN_COUNCIL,
+    Stage.AWAITING_DECISION,
+    Stage.AWAITING_SUBMISSION,
+    Stage.SIGNING,
+)
 
 
 def _standing(user: Principal) -> set[int]:
@@ -47,11 +53,26 @@ async def dossiers(request: Request, user: PageUser, session: ReadSessionDep, st
     counts = await queries.stage_counts(session, queries.at_authorities(authorities))
     context = {
         "incoming": await queries.nominations_where(
-            session, queries.at_authorities(authorities, Stage.RECEPTION), names, limit=LIST_LIMIT, now=state.clock.now()),
+            session,
+            queries.at_authorities(authorities, Stage.RECEPTION),
+            names,
+            limit=LIST_LIMIT,
+            now=state.clock.now(),
+        ),
         "returned": await queries.nominations_where(
-            session, queries.at_authorities(authorities, Stage.RETURNED), names, limit=LIST_LIMIT, now=state.clock.now()),
+            session,
+            queries.at_authorities(authorities, Stage.RETURNED),
+            names,
+            limit=LIST_LIMIT,
+            now=state.clock.now(),
+        ),
         "later": await queries.nominations_where(
-            session, queries.at_authorities(authorities, *LATER_STAGES), names, limit=LIST_LIMIT, now=state.clock.now()),
+            session,
+            queries.at_authorities(authorities, *LATER_STAGES),
+            names,
+            limit=LIST_LIMIT,
+            now=state.clock.now(),
+        ),
         "incoming_total": counts.get(Stage.RECEPTION.value, 0),
         "returned_total": counts.get(Stage.RETURNED.value, 0),
         "later_total": sum(counts.get(stage.value, 0) for stage in LATER_STAGES),
@@ -61,24 +82,44 @@ async def dossiers(request: Request, user: PageUser, session: ReadSessionDep, st
     return render(request, "pages/dossiers.html", context, user=user)
 
 
-async def notices_page(request: Request, user: Principal, session, state, *,
-                       errors: dict[str, dict[str, str]] | None = None,
-                       values: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+async def notices_page(
+    request: Request,
+    user: Principal,
+    session,
+    state,
+    *,
+    errors: dict[str, dict[str, str]] | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     try:
         authorities = _standing(user)
     except Forbidden as exc:
         return domain_error_page(request, user, exc)
     posted = await queries.nominations_where(
-        session, queries.at_authorities(authorities, Stage.PUBLIC_NOTICE), award_names(state),
-        limit=100, now=state.clock.now())
+        session,
+        queries.at_authorities(authorities, Stage.PUBLIC_NOTICE),
+        award_names(state),
+        limit=100,
+        now=state.clock.now(),
+    )
     by_nomination: dict[int, list] = {}
     for objection, nomination in await queries.pending_objections(session, authorities):
         by_nomination.setdefault(nomination.id, []).append(objection)
     until = await queries.notice_until(session, [n.id for n in posted])
-    return render(request, "pages/notices.html", {
-        "posted": posted, "objections": by_nomination, "until": until,
-        "errors": errors or {}, "values": values or {},
-    }, user=user, status_code=status_code)
+    return render(
+        request,
+        "pages/notices.html",
+        {
+            "posted": posted,
+            "objections": by_nomination,
+            "until": until,
+            "errors": errors or {},
+            "values": values or {},
+        },
+        user=user,
+        status_code=status_code,
+    )
 
 
 @router.get("/notices", response_class=HTMLResponse)
@@ -92,16 +133,35 @@ async def notices(request: Request, user: PageUser, session: ReadSessionDep, sta
 
 @router.get("/deadlines", response_class=HTMLResponse)
 async def deadlines(
-    request: Request, user: PageUser, session: ReadSessionDep, state: StateDep,
-    within: str = "3", level: str = "",
+    request: Request,
+    user: PageUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    within: str = "3",
+    level: str = "",
 ):
     """Overdue and soon-due nominations, per level and authority (the JSON board)."""
     if user is None:
         return login_redirect(request)
     days = whole_number(within, 3, low=0, high=30)
     chosen = Level(level) if level in {lv.value for lv in Level} else None
-    board = await call_route(deadlines_board, user=user, session=session, state=state,
-                             within_working_days=days, level=chosen, limit=300)
-    return render(request, "pages/deadlines.html", {
-        "board": board, "within": days, "level": level, "levels": [lv.value for lv in Level],
-    }, user=user)
+    board = await call_route(
+        deadlines_board,
+        user=user,
+        session=session,
+        state=state,
+        within_working_days=days,
+        level=chosen,
+        limit=300,
+    )
+    return render(
+        request,
+        "pages/deadlines.html",
+        {
+            "board": board,
+            "within": days,
+            "level": level,
+            "levels": [lv.value for lv in Level],
+        },
+        user=user,
+    )

@@ -41,7 +41,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "upload_label": {"vi": "Tệp văn bản (PDF)", "en": "Document file (PDF)"},
     "upload_button": {"vi": "Kiểm tra tệp", "en": "Check the file"},
     "number_heading": {"vi": "Tra cứu theo số quyết định", "en": "Look up by decision number"},
-    "number_label": {"vi": "Số quyết định (ví dụ 12/QĐ-UBND)", "en": "Decision number (e.g. 12/QĐ-UBND)"},
+    "number_label": {
+        "vi": "Số quyết định (ví dụ 12/QĐ-UBND)",
+        "en": "Decision number (e.g. 12/QĐ-UBND)",
+    },
     "year_label": {"vi": "Năm ban hành (không bắt buộc)", "en": "Year (optional)"},
     "number_button": {"vi": "Tra cứu", "en": "Look up"},
     "result": {"vi": "Kết quả", "en": "Result"},
@@ -139,9 +142,13 @@ async def verification_upload(
             raise InvalidInput("file", "Chưa chọn tệp", "No file chosen")
         data = await read_pdf_upload(file, settings)
     except TooManyRequests as exc:
-        return _page(request, user, 429, errors={"file": exc.message_vi if lang == "vi" else exc.message_en})
+        return _page(
+            request, user, 429, errors={"file": exc.message_vi if lang == "vi" else exc.message_en}
+        )
     except InvalidInput as exc:
-        return _page(request, user, 422, errors={"file": exc.message_vi if lang == "vi" else exc.message_en})
+        return _page(
+            request, user, 422, errors={"file": exc.message_vi if lang == "vi" else exc.message_en}
+        )
     report = await verify_pdf(session, data, settings)
     if report.status == VerificationStatus.NOT_A_PDF:
         message = "Tệp PDF bị hỏng, không đọc được" if lang == "vi" else "The PDF is damaged"

@@ -52,7 +52,10 @@ async def authenticate(
     client = request.client.host if request.client else "unknown"
     for bucket in (f"login:ip:{client}", f"login:user:{username.lower()[:64]}"):
         wait = await consume(
-            session, bucket, limit=LOGIN_ATTEMPTS_PER_WINDOW, window_seconds=LOGIN_WINDOW_SECONDS,
+            session,
+            bucket,
+            limit=LOGIN_ATTEMPTS_PER_WINDOW,
+            window_seconds=LOGIN_WINDOW_SECONDS,
             now=now,
         )
         if wait is not None:
@@ -103,8 +106,12 @@ async def me(user: CurrentUser) -> MeRead:
         full_name=user.full_name,
         email=user.email,
         roles=[
-            RoleRead(role=r.role.value, unit_id=r.unit_id, level=r.level.value,
-                     authority_id=r.authority_id)
+            RoleRead(
+                role=r.role.value,
+                unit_id=r.unit_id,
+                level=r.level.value,
+                authority_id=r.authority_id,
+            )
             for r in user.roles
         ],
     )

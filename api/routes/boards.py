@@ -40,10 +40,13 @@ class DeadlinesBoard(BaseModel):
     groups: list[BoardGroup]
 
 
-@router.get("/boards/deadlines", response_model=DeadlinesBoard,
-            responses=error_responses(Unauthorized))
+@router.get(
+    "/boards/deadlines", response_model=DeadlinesBoard, responses=error_responses(Unauthorized)
+)
 async def deadlines_board(
-    user: CurrentUser, session: ReadSessionDep, state: StateDep,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
     within_working_days: Annotated[int, Query(ge=0, le=30)] = 3,
     level: Level | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
@@ -51,8 +54,12 @@ async def deadlines_board(
     """Overdue nominations and those due within N working days, grouped by level and
     authority, earliest first."""
     now = state.clock.now()
-    calendar = calendar_for(vietnam_date(now), 1, extra_days_off=state.settings.calendar_extra_holidays,
-                            extra_working_days=state.settings.calendar_extra_working_days)
+    calendar = calendar_for(
+        vietnam_date(now),
+        1,
+        extra_days_off=state.settings.calendar_extra_holidays,
+        extra_working_days=state.settings.calendar_extra_working_days,
+    )
     horizon = calendar.end_of_working_day(
         calendar.add_working_days(calendar.local_date(now), within_working_days)
     )
@@ -66,7 +73,10 @@ async def deadlines_board(
         conditions.append(Nomination.level == level)
     rows = (
         await session.execute(
-            nomination_rows().where(and_(*conditions)).order_by(Nomination.stage_due_at).limit(limit)
+            nomination_rows()
+            .where(and_(*conditions))
+            .order_by(Nomination.stage_due_at)
+            .limit(limit)
         )
     ).all()
     names = award_names(state)
@@ -75,9 +85,16 @@ async def deadlines_board(
     for row in rows:
         read = to_read(row, names, now)
         key = (read.level, read.authority_id)
-        group = groups.setdefault(key, BoardGroup(level=read.level, authority_id=read.authority_id,
-                                                  authority_name=read.authority_name,
-                                                  overdue=[], due_soon=[]))
+        group = groups.setdefault(
+            key,
+            BoardGroup(
+                level=read.level,
+                authority_id=read.authority_id,
+                authority_name=read.authority_name,
+                overdue=[],
+                due_soon=[],
+            ),
+        )
         if read.overdue:
             group.overdue.append(read)
             overdue_total += 1
@@ -85,5 +102,10 @@ async def deadlines_board(
             group.due_soon.append(read)
             due_soon_total += 1
     ordered = sorted(groups.values(), key=lambda g: (g.level.rank, g.authority_id))
-    return DeadlinesBoard(generated_at=now, within_working_days=within_working_days,
-                          overdue_total=overdue_total, due_soon_total=due_soon_total, groups=ordered)
+    return DeadlinesBoard(
+        generated_at=now,
+        within_working_days=within_working_days,
+        overdue_total=overdue_total,
+        due_soon_total=due_soon_total,
+        groups=ordered,
+    )

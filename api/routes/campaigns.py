@@ -93,7 +93,11 @@ async def launch_new_campaign(
     milestones; its workflow starts at once."""
     campaign = await service.create_campaign(session, principal=user, data=body)
     await service.launch(
-        session, temporal, state.settings.task_queue, principal=user, campaign=campaign,
+        session,
+        temporal,
+        state.settings.task_queue,
+        principal=user,
+        campaign=campaign,
         now=state.clock.now(),
     )
     return await service.campaign_detail(session, temporal, user, campaign)
@@ -105,12 +109,20 @@ async def launch_new_campaign(
     responses=error_responses(Unauthorized, Forbidden, NotFound, WrongStage, ServiceUnavailable),
 )
 async def launch_campaign(
-    campaign_id: DbId, user: CurrentUser, session: SessionDep, state: StateDep, temporal: TemporalDep
+    campaign_id: DbId,
+    user: CurrentUser,
+    session: SessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
 ) -> CampaignDetail:
     """Launch a planned campaign (one prepared beforehand, like the seeded plan)."""
     campaign = await service.get_campaign(session, campaign_id)
     await service.launch(
-        session, temporal, state.settings.task_queue, principal=user, campaign=campaign,
+        session,
+        temporal,
+        state.settings.task_queue,
+        principal=user,
+        campaign=campaign,
         now=state.clock.now(),
     )
     return await service.campaign_detail(session, temporal, user, campaign)

@@ -94,7 +94,9 @@ async def award_in_force(code: str, state: StateDep, on: date | None = None) -> 
     response_model=VerdictRead,
     responses=error_responses(Unauthorized, Forbidden, InvalidInput),
 )
-async def check(body: EligibilityCheck, user: CurrentUser, session: ReadSessionDep, state: StateDep) -> VerdictRead:
+async def check(
+    body: EligibilityCheck, user: CurrentUser, session: ReadSessionDep, state: StateDep
+) -> VerdictRead:
     """Is the candidate eligible for the award in the achievement year, and why (or why
     not)? The candidate is a stored ``subject`` (its award history, evaluations and
     initiatives are read from the database) or an inline ``candidate`` for a what-if

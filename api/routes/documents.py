@@ -58,7 +58,7 @@ RuleSetLookupDep = Annotated[RuleSetLookup, Depends(get_rule_set_lookup)]
 
 
 def ascii_filename(text: str) -> str:
-    """"Quyết định 01/QĐ-UBND" → "quyet-dinh-01-qd-ubnd" (for Content-Disposition)."""
+    """ "Quyết định 01/QĐ-UBND" → "quyet-dinh-01-qd-ubnd" (for Content-Disposition)."""
     text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "van-ban"

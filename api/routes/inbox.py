@@ -85,11 +85,14 @@ def _not_in_your_inbox() -> Forbidden:
 
 
 async def count_unread(session: AsyncSession, *, user_id: int) -> int:
-    return await session.scalar(
-        select(func.count()).select_from(Notice).where(
-            Notice.user_id == user_id, Notice.read_at.is_(None)
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(Notice)
+            .where(Notice.user_id == user_id, Notice.read_at.is_(None))
         )
-    ) or 0
+        or 0
+    )
 
 
 async def inbox_page(
@@ -100,14 +103,18 @@ async def inbox_page(
         conditions.append(Notice.read_at.is_(None))
     total = await session.scalar(select(func.count()).select_from(Notice).where(*conditions)) or 0
     rows = (
-        await session.execute(
-            select(Notice)
-            .where(*conditions)
-            .order_by(Notice.created_at.desc(), Notice.id.desc())
-            .limit(page_size)
-            .offset((page - 1) * page_size)
+        (
+            await session.execute(
+                select(Notice)
+                .where(*conditions)
+                .order_by(Notice.created_at.desc(), Notice.id.desc())
+                .limit(page_size)
+                .offset((page - 1) * page_size)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     return InboxPage(
         items=[NoticeRead.model_validate(row) for row in rows],
         total=total,

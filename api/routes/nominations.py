@@ -90,7 +90,10 @@ COMMAND_ERRORS = error_responses(Unauthorized, Forbidden, WrongStage, InvalidInp
     responses=error_responses(Unauthorized, Forbidden, InvalidInput, ServiceUnavailable),
 )
 async def create_nomination(
-    body: NominationCreate, user: CurrentUser, session: SessionDep, state: StateDep,
+    body: NominationCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    state: StateDep,
     temporal: TemporalDep,
 ) -> NominationDetail:
     """Prepare a nomination (a draft); with ``submit: true`` it is submitted at once."""
@@ -131,22 +134,32 @@ async def upload_dossier_item(
     if not submitter_ok:
         raise Forbidden()
     if nomination.stage not in (Stage.DRAFT, Stage.RETURNED):
-        raise WrongStage(nomination.stage.value, "Chỉ bổ sung hồ sơ khi lập hoặc khi được trả lại",
-                         "files can be added while drafting or when returned")
+        raise WrongStage(
+            nomination.stage.value,
+            "Chỉ bổ sung hồ sơ khi lập hoặc khi được trả lại",
+            "files can be added while drafting or when returned",
+        )
     rule_set = state.catalogue.get(nomination.rule_set_id)
     if item_code not in rule_set.dossier_items:
-        raise InvalidInput("item_code", f"Không có thành phần hồ sơ '{item_code}'",
-                           f"unknown dossier item '{item_code}'")
+        raise InvalidInput(
+            "item_code",
+            f"Không có thành phần hồ sơ '{item_code}'",
+            f"unknown dossier item '{item_code}'",
+        )
     data = await file.read(settings.upload_max_bytes + 1)
     if len(data) > settings.upload_max_bytes:
-        raise InvalidInput("file", f"Tệp quá lớn (tối đa {settings.upload_max_bytes // (1024 * 1024)} MB)",
-                           f"file too large (max {settings.upload_max_bytes} bytes)")
+        raise InvalidInput(
+            "file",
+            f"Tệp quá lớn (tối đa {settings.upload_max_bytes // (1024 * 1024)} MB)",
+            f"file too large (max {settings.upload_max_bytes} bytes)",
+        )
     if not data:
         raise InvalidInput("file", "Tệp rỗng", "empty file")
     content_type = service.sniff_content_type(data)
     if content_type is None or content_type not in settings.allowed_upload_types:
-        raise InvalidInput("file", "Chỉ nhận tệp PDF, JPEG hoặc PNG",
-                           "only PDF, JPEG or PNG files are accepted")
+        raise InvalidInput(
+            "file", "Chỉ nhận tệp PDF, JPEG hoặc PNG", "only PDF, JPEG or PNG files are accepted"
+        )
     storage_key = FileStore(settings.files_dir).put(data)
 
     item = DossierItem(
@@ -165,15 +178,23 @@ async def upload_dossier_item(
     session.add(item)
     await session.flush()
     return DossierItemRead(
-        id=item.id, item_code=item.item_code, title=item.title, level=item.level,
-        file_name=item.file_name, content_type=item.content_type, size_bytes=item.size_bytes,
-        sha256=item.sha256, uploaded_at=item.uploaded_at,
+        id=item.id,
+        item_code=item.item_code,
+        title=item.title,
+        level=item.level,
+        file_name=item.file_name,
+        content_type=item.content_type,
+        size_bytes=item.size_bytes,
+        sha256=item.sha256,
+        uploaded_at=item.uploaded_at,
         download_url=f"/api/v1/nominations/{nomination.id}/dossier-items/{item.id}/file",
     )
 
 
-@router.get("/nominations/{nomination_id}/dossier-items/{item_id}/file",
-            responses=error_responses(Unauthorized, Forbidden, NotFound))
+@router.get(
+    "/nominations/{nomination_id}/dossier-items/{item_id}/file",
+    responses=error_responses(Unauthorized, Forbidden, NotFound),
+)
 async def download_dossier_item(
     nomination_id: DbId, item_id: DbId, user: CurrentUser, session: ReadSessionDep, state: StateDep
 ) -> Response:
@@ -183,7 +204,8 @@ async def download_dossier_item(
         raise NotFound("Không có tệp này", "no such file")
     data = FileStore(state.settings.files_dir).get(item.storage_key)
     return Response(
-        data, media_type=item.content_type or "application/octet-stream",
+        data,
+        media_type=item.content_type or "application/octet-stream",
         headers={"Content-Disposition": f'inline; filename="dossier-{item.id}"'},
     )
 
@@ -191,10 +213,15 @@ async def download_dossier_item(
 @router.post(
     "/nominations/{nomination_id}/submit",
     response_model=NominationDetail,
-    responses=error_responses(Unauthorized, Forbidden, WrongStage, InvalidInput, ServiceUnavailable),
+    responses=error_responses(
+        Unauthorized, Forbidden, WrongStage, InvalidInput, ServiceUnavailable
+    ),
 )
 async def submit_nomination(
-    nomination_id: DbId, user: CurrentUser, session: SessionDep, state: StateDep,
+    nomination_id: DbId,
+    user: CurrentUser,
+    session: SessionDep,
+    state: StateDep,
     temporal: TemporalDep,
 ) -> NominationDetail:
     """Check eligibility and start the approval workflow."""
@@ -206,15 +233,20 @@ async def submit_nomination(
         return await nomination_detail(read, state, user, nomination.id)
 
 
-@router.delete("/nominations/{nomination_id}", status_code=204,
-               responses=error_responses(Unauthorized, Forbidden, WrongStage))
+@router.delete(
+    "/nominations/{nomination_id}",
+    status_code=204,
+    responses=error_responses(Unauthorized, Forbidden, WrongStage),
+)
 async def delete_draft(nomination_id: DbId, user: CurrentUser, session: SessionDep) -> Response:
     """Discard a draft that was never submitted (a submitted one is withdrawn instead)."""
     nomination = await visible_nomination(session, user, nomination_id)
     if not user.actor.has(Role.UNIT_OFFICER, nomination.proposing_unit_id):
         raise Forbidden()
     if nomination.stage != Stage.DRAFT:
-        raise WrongStage(nomination.stage.value, "Chỉ xóa được bản nháp", "only drafts can be deleted")
+        raise WrongStage(
+            nomination.stage.value, "Chỉ xóa được bản nháp", "only drafts can be deleted"
+        )
     if nomination.exemplar_id is not None:
         raise Conflict(
             "Bản nháp được lập từ một điển hình tiên tiến: hãy giữ lại hoặc rút sau khi nộp",
@@ -227,8 +259,7 @@ async def delete_draft(nomination_id: DbId, user: CurrentUser, session: SessionD
 # ---- read ------------------------------------------------------------------------------
 
 
-@router.get("/nominations", response_model=NominationPage,
-            responses=error_responses(Unauthorized))
+@router.get("/nominations", response_model=NominationPage, responses=error_responses(Unauthorized))
 async def list_nominations(
     user: CurrentUser,
     session: ReadSessionDep,
@@ -247,18 +278,33 @@ async def list_nominations(
 ) -> NominationPage:
     """The nominations this person may see, filtered, most urgent first."""
     filters = service.NominationFilters(
-        unit_id=unit_id, award_code=award_code, level=level, stage=stage, overdue=overdue,
-        year=year, authority_id=authority_id, query=q, open_only=open_only,
+        unit_id=unit_id,
+        award_code=award_code,
+        level=level,
+        stage=stage,
+        overdue=overdue,
+        year=year,
+        authority_id=authority_id,
+        query=q,
+        open_only=open_only,
     )
     total, items = await service.list_nominations(
-        session, user, filters, page=page, page_size=page_size, award_names=award_names(state),
+        session,
+        user,
+        filters,
+        page=page,
+        page_size=page_size,
+        award_names=award_names(state),
         now=state.clock.now(),
     )
     return NominationPage(total=total, page=page, page_size=page_size, items=items)
 
 
-@router.get("/nominations/{nomination_id}", response_model=NominationDetail,
-            responses=error_responses(Unauthorized, Forbidden, NotFound))
+@router.get(
+    "/nominations/{nomination_id}",
+    response_model=NominationDetail,
+    responses=error_responses(Unauthorized, Forbidden, NotFound),
+)
 async def get_nomination(
     nomination_id: DbId, user: CurrentUser, session: ReadSessionDep, state: StateDep
 ) -> NominationDetail:
@@ -268,27 +314,41 @@ async def get_nomination(
     return await nomination_detail(session, state, user, nomination_id)
 
 
-@router.get("/nominations/{nomination_id}/history", response_model=NominationHistory,
-            responses=error_responses(Unauthorized, Forbidden, NotFound))
+@router.get(
+    "/nominations/{nomination_id}/history",
+    response_model=NominationHistory,
+    responses=error_responses(Unauthorized, Forbidden, NotFound),
+)
 async def nomination_history(
     nomination_id: DbId, user: CurrentUser, session: ReadSessionDep
 ) -> NominationHistory:
     """Who did what, when and why: the nomination's audit trail as a timeline."""
     await visible_nomination(session, user, nomination_id)
     events = (
-        await session.execute(
-            select(AuditEvent)
-            .where(AuditEvent.nomination_id == nomination_id)
-            .order_by(AuditEvent.occurred_at, AuditEvent.id)
+        (
+            await session.execute(
+                select(AuditEvent)
+                .where(AuditEvent.nomination_id == nomination_id)
+                .order_by(AuditEvent.occurred_at, AuditEvent.id)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     return NominationHistory(
         nomination_id=nomination_id,
         events=[
             AuditEventRead(
-                id=e.id, action=e.action, occurred_at=e.occurred_at, actor_name=e.actor_name,
-                actor_role=e.actor_role, level=e.level, from_stage=e.from_stage,
-                to_stage=e.to_stage, reason=e.reason, changes=e.changes or {},
+                id=e.id,
+                action=e.action,
+                occurred_at=e.occurred_at,
+                actor_name=e.actor_name,
+                actor_role=e.actor_role,
+                level=e.level,
+                from_stage=e.from_stage,
+                to_stage=e.to_stage,
+                reason=e.reason,
+                changes=e.changes or {},
             )
             for e in events
         ],
@@ -298,104 +358,239 @@ async def nomination_history(
 # ---- commands --------------------------------------------------------------------------
 
 
-@router.post("/nominations/{nomination_id}/accept", response_model=CommandRead,
-             responses=COMMAND_ERRORS)
-async def accept_dossier(nomination_id: DbId, body: AcceptCreate, user: CurrentUser,
-                         session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
+@router.post(
+    "/nominations/{nomination_id}/accept", response_model=CommandRead, responses=COMMAND_ERRORS
+)
+async def accept_dossier(
+    nomination_id: DbId,
+    body: AcceptCreate,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> CommandRead:
     """The standing body finds the dossier complete (409 naming the missing items if not)."""
-    return await run_command(session, state, temporal, user, nomination_id, Command.ACCEPT_DOSSIER,
-                          NominationWorkflow.accept_dossier, ReviewCommand(user.actor, body.note))
+    return await run_command(
+        session,
+        state,
+        temporal,
+        user,
+        nomination_id,
+        Command.ACCEPT_DOSSIER,
+        NominationWorkflow.accept_dossier,
+        ReviewCommand(user.actor, body.note),
+    )
 
 
-@router.post("/nominations/{nomination_id}/return", response_model=CommandRead,
-             responses=COMMAND_ERRORS)
-async def return_for_supplement(nomination_id: DbId, body: ReturnCreate, user: CurrentUser,
-                                session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
+@router.post(
+    "/nominations/{nomination_id}/return", response_model=CommandRead, responses=COMMAND_ERRORS
+)
+async def return_for_supplement(
+    nomination_id: DbId,
+    body: ReturnCreate,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> CommandRead:
     """Return the dossier for supplement (once per level), naming what is missing."""
     return await run_command(
-        session, state, temporal, user, nomination_id, Command.RETURN_FOR_SUPPLEMENT,
+        session,
+        state,
+        temporal,
+        user,
+        nomination_id,
+        Command.RETURN_FOR_SUPPLEMENT,
         NominationWorkflow.return_for_supplement,
         ReturnCommand(user.actor, list(body.missing_items), body.reason),
     )
 
 
-@router.post("/nominations/{nomination_id}/resubmit", response_model=CommandRead,
-             responses=COMMAND_ERRORS)
-async def resubmit(nomination_id: DbId, body: ResubmitCreate, user: CurrentUser,
-                   session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
+@router.post(
+    "/nominations/{nomination_id}/resubmit", response_model=CommandRead, responses=COMMAND_ERRORS
+)
+async def resubmit(
+    nomination_id: DbId,
+    body: ResubmitCreate,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> CommandRead:
     """Send the supplemented dossier back (upload the files first)."""
     return await run_command(
-        session, state, temporal, user, nomination_id, Command.RESUBMIT,
-        NominationWorkflow.resubmit, ResubmitCommand(user.actor, list(body.added_items), body.note),
+        session,
+        state,
+        temporal,
+        user,
+        nomination_id,
+        Command.RESUBMIT,
+        NominationWorkflow.resubmit,
+        ResubmitCommand(user.actor, list(body.added_items), body.note),
     )
 
 
-@router.post("/nominations/{nomination_id}/reject", response_model=CommandRead,
-             responses=COMMAND_ERRORS)
-async def reject(nomination_id: DbId, body: ReasonCreate, user: CurrentUser,
-                 session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
-    return await run_command(session, state, temporal, user, nomination_id, Command.REJECT,
-                          NominationWorkflow.reject, ReasonCommand(user.actor, body.reason))
-
-
-@router.post("/nominations/{nomination_id}/withdraw", response_model=CommandRead,
-             responses=COMMAND_ERRORS)
-async def withdraw(nomination_id: DbId, body: ReasonCreate, user: CurrentUser,
-                   session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
-    return await run_command(session, state, temporal, user, nomination_id, Command.WITHDRAW,
-                          NominationWorkflow.withdraw, ReasonCommand(user.actor, body.reason))
-
-
-@router.post("/nominations/{nomination_id}/refuse", response_model=CommandRead,
-             responses=COMMAND_ERRORS)
-async def refuse(nomination_id: DbId, body: ReasonCreate, user: CurrentUser,
-                 session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
-    """The competent authority decides not to grant the award."""
-    return await run_command(session, state, temporal, user, nomination_id, Command.REFUSE,
-                          NominationWorkflow.refuse, ReasonCommand(user.actor, body.reason))
-
-
-@router.post("/nominations/{nomination_id}/extend", response_model=CommandRead,
-             responses=COMMAND_ERRORS)
-async def extend_deadline(nomination_id: DbId, body: ExtendCreate, user: CurrentUser,
-                          session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
+@router.post(
+    "/nominations/{nomination_id}/reject", response_model=CommandRead, responses=COMMAND_ERRORS
+)
+async def reject(
+    nomination_id: DbId,
+    body: ReasonCreate,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> CommandRead:
     return await run_command(
-        session, state, temporal, user, nomination_id, Command.EXTEND_DEADLINE,
-        NominationWorkflow.extend_deadline, ExtendCommand(user.actor, body.working_days, body.reason),
+        session,
+        state,
+        temporal,
+        user,
+        nomination_id,
+        Command.REJECT,
+        NominationWorkflow.reject,
+        ReasonCommand(user.actor, body.reason),
     )
 
 
-@router.post("/nominations/{nomination_id}/reassign", response_model=CommandRead,
-             responses=COMMAND_ERRORS)
-async def reassign(nomination_id: DbId, body: ReassignCreate, user: CurrentUser,
-                   session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
+@router.post(
+    "/nominations/{nomination_id}/withdraw", response_model=CommandRead, responses=COMMAND_ERRORS
+)
+async def withdraw(
+    nomination_id: DbId,
+    body: ReasonCreate,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> CommandRead:
+    return await run_command(
+        session,
+        state,
+        temporal,
+        user,
+        nomination_id,
+        Command.WITHDRAW,
+        NominationWorkflow.withdraw,
+        ReasonCommand(user.actor, body.reason),
+    )
+
+
+@router.post(
+    "/nominations/{nomination_id}/refuse", response_model=CommandRead, responses=COMMAND_ERRORS
+)
+async def refuse(
+    nomination_id: DbId,
+    body: ReasonCreate,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> CommandRead:
+    """The competent authority decides not to grant the award."""
+    return await run_command(
+        session,
+        state,
+        temporal,
+        user,
+        nomination_id,
+        Command.REFUSE,
+        NominationWorkflow.refuse,
+        ReasonCommand(user.actor, body.reason),
+    )
+
+
+@router.post(
+    "/nominations/{nomination_id}/extend", response_model=CommandRead, responses=COMMAND_ERRORS
+)
+async def extend_deadline(
+    nomination_id: DbId,
+    body: ExtendCreate,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> CommandRead:
+    return await run_command(
+        session,
+        state,
+        temporal,
+        user,
+        nomination_id,
+        Command.EXTEND_DEADLINE,
+        NominationWorkflow.extend_deadline,
+        ExtendCommand(user.actor, body.working_days, body.reason),
+    )
+
+
+@router.post(
+    "/nominations/{nomination_id}/reassign", response_model=CommandRead, responses=COMMAND_ERRORS
+)
+async def reassign(
+    nomination_id: DbId,
+    body: ReassignCreate,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> CommandRead:
     target = await session.get(User, body.to_user_id)
     if target is None or not target.is_active:
         raise InvalidInput("to_user_id", "Không có cán bộ này", "no such officer")
     return await run_command(
-        session, state, temporal, user, nomination_id, Command.REASSIGN,
+        session,
+        state,
+        temporal,
+        user,
+        nomination_id,
+        Command.REASSIGN,
         NominationWorkflow.reassign,
         ReassignCommand(user.actor, target.id, target.full_name, body.reason),
     )
 
 
-@router.post("/nominations/{nomination_id}/objections/{objection_key}/resolve",
-             response_model=CommandRead, responses=COMMAND_ERRORS)
-async def resolve_objection(nomination_id: DbId, objection_key: str, body: ResolveObjectionCreate,
-                            user: CurrentUser, session: ReadSessionDep, state: StateDep,
-                            temporal: TemporalDep) -> CommandRead:
+@router.post(
+    "/nominations/{nomination_id}/objections/{objection_key}/resolve",
+    response_model=CommandRead,
+    responses=COMMAND_ERRORS,
+)
+async def resolve_objection(
+    nomination_id: DbId,
+    objection_key: str,
+    body: ResolveObjectionCreate,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> CommandRead:
     """Dismiss or uphold an objection, with reasons (upheld rejects the nomination)."""
     return await run_command(
-        session, state, temporal, user, nomination_id, Command.RESOLVE_OBJECTION,
+        session,
+        state,
+        temporal,
+        user,
+        nomination_id,
+        Command.RESOLVE_OBJECTION,
         NominationWorkflow.resolve_objection,
-        ResolveObjectionCommand(user.actor, objection_key, ObjectionStatus(body.outcome), body.reason),
+        ResolveObjectionCommand(
+            user.actor, objection_key, ObjectionStatus(body.outcome), body.reason
+        ),
     )
 
 
-@router.post("/nominations/{nomination_id}/revoke", response_model=CommandRead,
-             responses=error_responses(Unauthorized, Forbidden, WrongStage, InvalidInput, Conflict))
-async def revoke(nomination_id: DbId, body: RevokeCreate, user: CurrentUser,
-                 session: ReadSessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
+@router.post(
+    "/nominations/{nomination_id}/revoke",
+    response_model=CommandRead,
+    responses=error_responses(Unauthorized, Forbidden, WrongStage, InvalidInput, Conflict),
+)
+async def revoke(
+    nomination_id: DbId,
+    body: RevokeCreate,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> CommandRead:
     """Revoke a granted award (Law 06/2022 Art. 93): it leaves the person's history."""
     nomination = await visible_nomination(session, user, nomination_id)
     context = await nomination_context(session, nomination, decides=decides(state, nomination))
@@ -404,8 +599,11 @@ async def revoke(nomination_id: DbId, body: RevokeCreate, user: CurrentUser,
     except PermissionDenied:
         raise Forbidden() from None
     except StageNotAllowed:
-        raise WrongStage(nomination.stage.value, "Chỉ hủy được khen thưởng đã quyết định",
-                         "only a granted award can be revoked") from None
+        raise WrongStage(
+            nomination.stage.value,
+            "Chỉ hủy được khen thưởng đã quyết định",
+            "only a granted award can be revoked",
+        ) from None
     chain = await authority_chain(session, nomination.origin_authority_id)
     deciding = chain[nomination.level]
     award_name = award_names(state).get(nomination.award_code, nomination.award_code)
@@ -413,10 +611,14 @@ async def revoke(nomination_id: DbId, body: RevokeCreate, user: CurrentUser,
         await temporal.execute_workflow(
             RevocationWorkflow.run,
             RevocationInput(
-                nomination_id=nomination.id, actor=user.actor, reason=body.reason,
-                legal_basis=body.legal_basis, deciding_authority_unit_id=deciding.unit_id,
+                nomination_id=nomination.id,
+                actor=user.actor,
+                reason=body.reason,
+                legal_basis=body.legal_basis,
+                deciding_authority_unit_id=deciding.unit_id,
                 proposing_unit_id=nomination.proposing_unit_id,
-                nominee_name=nomination.nominee_name, award_name=award_name,
+                nominee_name=nomination.nominee_name,
+                award_name=award_name,
                 decision_number=nomination.decision_number,
             ),
             id=revocation_workflow_id(nomination.id),
@@ -429,5 +631,6 @@ async def revoke(nomination_id: DbId, body: RevokeCreate, user: CurrentUser,
         if isinstance(cause, ApplicationError):
             raise refusal_to_http(cause, current_stage=nomination.stage.value) from None
         raise
-    return CommandRead(nomination_id=nomination.id, stage=Stage.REVOKED, level=nomination.level,
-                       stage_due_at=None)
+    return CommandRead(
+        nomination_id=nomination.id, stage=Stage.REVOKED, level=nomination.level, stage_due_at=None
+    )

@@ -83,18 +83,25 @@ async def current_notices(session, state, *, limit: int = 500) -> list[PublicNot
             select(Nomination, Unit.name, Authority.name)
             .join(Unit, Unit.id == Nomination.proposing_unit_id)
             .join(Authority, Authority.id == Nomination.authority_id)
-            .where(Nomination.stage == Stage.PUBLIC_NOTICE,
-                   Nomination.public_notice_until.is_not(None),
-                   Nomination.public_notice_until >= now)
+            .where(
+                Nomination.stage == Stage.PUBLIC_NOTICE,
+                Nomination.public_notice_until.is_not(None),
+                Nomination.public_notice_until >= now,
+            )
             .order_by(Nomination.public_notice_until, Nomination.id)
             .limit(limit)
         )
     ).all()
     return [
         PublicNoticeRead(
-            nomination_id=n.id, nominee_name=n.nominee_name, unit_name=unit_name,
-            award_code=n.award_code, award_name=names.get(n.award_code, n.award_code),
-            authority_name=authority_name, year=n.year, posted_at=n.stage_entered_at,
+            nomination_id=n.id,
+            nominee_name=n.nominee_name,
+            unit_name=unit_name,
+            award_code=n.award_code,
+            award_name=names.get(n.award_code, n.award_code),
+            authority_name=authority_name,
+            year=n.year,
+            posted_at=n.stage_entered_at,
             until=n.public_notice_until,
         )
         for n, unit_name, authority_name in rows
@@ -108,11 +115,13 @@ async def public_notices(session: ReadSessionDep, state: StateDep) -> PublicNoti
     return PublicNoticePage(total=len(items), items=items)
 
 
-async def lodge(session, state, temporal, request: Request, nomination_id: int,
-                body: ObjectionCreate) -> CommandRead:
+async def lodge(
+    session, state, temporal, request: Request, nomination_id: int, body: ObjectionCreate
+) -> CommandRead:
     client = request.client.host if request.client else "unknown"
-    wait = await consume(session, f"objection:ip:{client}", limit=OBJECTIONS_PER_HOUR,
-                         window_seconds=3600)
+    wait = await consume(
+        session, f"objection:ip:{client}", limit=OBJECTIONS_PER_HOUR, window_seconds=3600
+    )
     await session.commit()  # the attempt counts even when refused below
     if wait is not None:
         raise TooManyRequests(wait)
@@ -124,22 +133,42 @@ async def lodge(session, state, temporal, request: Request, nomination_id: int,
     if nomination is None or nomination.stage != Stage.PUBLIC_NOTICE:
         if nomination is None:
             raise NotFound("Không có thông báo công khai này", "no such public notice")
-        raise WrongStage(nomination.stage.value, "Hết thời gian công khai", "not publicly posted now")
+        raise WrongStage(
+            nomination.stage.value, "Hết thời gian công khai", "not publicly posted now"
+        )
     result = await execute_update(
         temporal.get_workflow_handle(nomination.workflow_id),
         NominationWorkflow.lodge_objection,
-        ObjectionCommand(objector_name=body.objector_name, objector_contact=body.objector_contact,
-                         reason=body.reason),
+        ObjectionCommand(
+            objector_name=body.objector_name,
+            objector_contact=body.objector_contact,
+            reason=body.reason,
+        ),
         current_stage=nomination.stage.value,
     )
-    return CommandRead(nomination_id=nomination.id, stage=result.stage, level=result.level,
-                       stage_due_at=result.stage_due_at, objection_key=result.objection_key)
+    return CommandRead(
+        nomination_id=nomination.id,
+        stage=result.stage,
+        level=result.level,
+        stage_due_at=result.stage_due_at,
+        objection_key=result.objection_key,
+    )
 
 
-@router.post("/notices/{nomination_id}/objections", response_model=CommandRead, status_code=201,
-             responses=error_responses(NotFound, WrongStage, InvalidInput, TooManyRequests))
-async def lodge_objection(nomination_id: DbId, body: ObjectionCreate, request: Request,
-                          session: SessionDep, state: StateDep, temporal: TemporalDep) -> CommandRead:
+@router.post(
+    "/notices/{nomination_id}/objections",
+    response_model=CommandRead,
+    status_code=201,
+    responses=error_responses(NotFound, WrongStage, InvalidInput, TooManyRequests),
+)
+async def lodge_objection(
+    nomination_id: DbId,
+    body: ObjectionCreate,
+    request: Request,
+    session: SessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> CommandRead:
     """A written objection with name and contact; it blocks the nomination until the
     standing body resolves it. Limited to a few per hour per address."""
     return await lodge(session, state, temporal, request, nomination_id, body)
@@ -149,14 +178,17 @@ async def issued_decisions(session, *, page: int, page_size: int, number: str | 
     condition = Decision.status == DecisionStatus.ISSUED
     if number:
         condition = condition & (Decision.number_text == number.strip())
-    total = (await session.execute(select(func.count()).select_from(Decision).where(condition))).scalar_one()
+    total = (
+        await session.execute(select(func.count()).select_from(Decision).where(condition))
+    ).scalar_one()
     rows = (
         await session.execute(
             select(Decision, Authority.name)
             .join(Authority, Authority.id == Decision.authority_id)
             .where(condition)
             .order_by(Decision.issued_on.desc(), Decision.id.desc())
-            .offset((page - 1) * page_size).limit(page_size)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
         )
     ).all()
     ids = [d.id for d, _ in rows]
@@ -164,19 +196,26 @@ async def issued_decisions(session, *, page: int, page_size: int, number: str | 
     if ids:
         for item in (
             await session.execute(
-                select(DecisionItem).where(DecisionItem.decision_id.in_(ids))
+                select(DecisionItem)
+                .where(DecisionItem.decision_id.in_(ids))
                 .order_by(DecisionItem.decision_id, DecisionItem.position)
             )
         ).scalars():
             items_by_decision[item.decision_id].append(
-                PublicAwardee(nominee_name=item.nominee_name,
-                              nominee_description=item.nominee_description,
-                              award_code=item.award_code)
+                PublicAwardee(
+                    nominee_name=item.nominee_name,
+                    nominee_description=item.nominee_description,
+                    award_code=item.award_code,
+                )
             )
     return total, [
         PublicDecisionRead(
-            id=d.id, number_text=d.number_text, issued_on=d.issued_on, title=d.title,
-            authority_name=authority_name, awardees=items_by_decision[d.id],
+            id=d.id,
+            number_text=d.number_text,
+            issued_on=d.issued_on,
+            title=d.title,
+            authority_name=authority_name,
+            awardees=items_by_decision[d.id],
             pdf_url=f"/api/v1/documents/{d.document_id}/pdf" if d.document_id else None,
             verify_url=f"/xac-minh?number={d.number_text}",
         )

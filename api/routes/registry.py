@@ -27,12 +27,17 @@ router = APIRouter(prefix="/api/v1", tags=["registry"])
 
 LOOKUP_ERRORS = error_responses(Unauthorized, Forbidden)
 HISTORY_ERRORS = error_responses(Unauthorized, Forbidden, NotFound)
-SearchText = Annotated[str | None, Query(max_length=100, description="name, without accents if you like")]
+SearchText = Annotated[
+    str | None, Query(max_length=100, description="name, without accents if you like")
+]
 
 
 @router.get("/units", response_model=list[UnitRead], responses=LOOKUP_ERRORS)
 async def list_units(
-    user: CurrentUser, session: ReadSessionDep, level: Level | None = None, parent_id: DbId | None = None
+    user: CurrentUser,
+    session: ReadSessionDep,
+    level: Level | None = None,
+    parent_id: DbId | None = None,
 ) -> list[UnitRead]:
     """The units the user may see, optionally of one level or under one parent."""
     return await service.list_units(session, user, level=level, parent_id=parent_id)
@@ -49,11 +54,15 @@ async def list_people(
 ) -> PersonPage:
     """People of the units the user may see (or of one of them), by name; ``q`` matches
     every word of the name with or without diacritics."""
-    return await service.list_people(session, user, unit_id=unit_id, query=q, page=page, page_size=page_size)
+    return await service.list_people(
+        session, user, unit_id=unit_id, query=q, page=page, page_size=page_size
+    )
 
 
 @router.get("/people/{person_id}/awards", response_model=AwardHistory, responses=HISTORY_ERRORS)
-async def person_history(person_id: DbId, user: CurrentUser, session: ReadSessionDep) -> AwardHistory:
+async def person_history(
+    person_id: DbId, user: CurrentUser, session: ReadSessionDep
+) -> AwardHistory:
     """A person's awards (newest first, revoked ones marked), yearly evaluations and
     initiatives."""
     return await service.award_history(session, user, NomineeKind.INDIVIDUAL, person_id)
@@ -67,8 +76,12 @@ async def list_collectives(
     return await service.list_collectives(session, user, unit_id=unit_id)
 
 
-@router.get("/collectives/{collective_id}/awards", response_model=AwardHistory, responses=HISTORY_ERRORS)
-async def collective_history(collective_id: DbId, user: CurrentUser, session: ReadSessionDep) -> AwardHistory:
+@router.get(
+    "/collectives/{collective_id}/awards", response_model=AwardHistory, responses=HISTORY_ERRORS
+)
+async def collective_history(
+    collective_id: DbId, user: CurrentUser, session: ReadSessionDep
+) -> AwardHistory:
     """A collective's awards (newest first) and yearly evaluations."""
     return await service.award_history(session, user, NomineeKind.COLLECTIVE, collective_id)
 
@@ -89,8 +102,12 @@ async def list_households(
     )
 
 
-@router.get("/households/{household_id}/awards", response_model=AwardHistory, responses=HISTORY_ERRORS)
-async def household_history(household_id: DbId, user: CurrentUser, session: ReadSessionDep) -> AwardHistory:
+@router.get(
+    "/households/{household_id}/awards", response_model=AwardHistory, responses=HISTORY_ERRORS
+)
+async def household_history(
+    household_id: DbId, user: CurrentUser, session: ReadSessionDep
+) -> AwardHistory:
     """A household's awards (e.g. Gia đình văn hóa), newest first."""
     return await service.award_history(session, user, NomineeKind.HOUSEHOLD, household_id)
 

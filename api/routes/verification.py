@@ -99,7 +99,9 @@ async def limit_verifications(state: AppState, request: Request) -> None:
     verification itself only reads)."""
     client = request.client.host if request.client else "unknown"
     async with state.writer() as session, session.begin():
-        wait = await consume(session, f"verify:{client}", limit=VERIFY_PER_MINUTE, window_seconds=60)
+        wait = await consume(
+            session, f"verify:{client}", limit=VERIFY_PER_MINUTE, window_seconds=60
+        )
     if wait is not None:
         raise TooManyRequests(wait)
 
@@ -169,4 +171,6 @@ async def verify_number(
             "Not a document number, e.g. 12/QĐ-UBND",
         )
     found = await lookup_decisions(session, number, year)
-    return DecisionLookupPage(found=bool(found), decisions=[DecisionLookupRead.of(f) for f in found])
+    return DecisionLookupPage(
+        found=bool(found), decisions=[DecisionLookupRead.of(f) for f in found]
+    )

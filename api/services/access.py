@@ -56,7 +56,8 @@ def visibility_paths(principal: Principal) -> list[ColumnElement[bool]]:
     if principal.is_admin:
         return [Nomination.id.is_not(None)]
     return [
-        Nomination.proposing_unit_id == unit for unit in sorted(principal.unit_ids(Role.UNIT_OFFICER))
+        Nomination.proposing_unit_id == unit
+        for unit in sorted(principal.unit_ids(Role.UNIT_OFFICER))
     ] + [
         column == authority
         for column in AUTHORITY_COLUMNS

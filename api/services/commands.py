@@ -55,12 +55,20 @@ def decides(state, nomination: Nomination) -> bool:
 
 
 async def run_command(
-    session, state, temporal, user: Principal, nomination_id: int, command: Command,
-    update: Any, argument: Any,
+    session,
+    state,
+    temporal,
+    user: Principal,
+    nomination_id: int,
+    command: Command,
+    update: Any,
+    argument: Any,
 ) -> CommandRead:
     nomination = await visible_nomination(session, user, nomination_id)
     if nomination.stage == Stage.DRAFT:
-        raise WrongStage(Stage.DRAFT.value, "Đề nghị chưa được nộp", "the nomination is not submitted")
+        raise WrongStage(
+            Stage.DRAFT.value, "Đề nghị chưa được nộp", "the nomination is not submitted"
+        )
     context = await nomination_context(session, nomination, decides=decides(state, nomination))
     if command != Command.LODGE_OBJECTION and not permitted(command, user.roles, context):
         raise Forbidden()
@@ -69,11 +77,12 @@ async def run_command(
         handle, update, argument, current_stage=nomination.stage.value
     )
     return CommandRead(
-        nomination_id=nomination.id, stage=result.stage, level=result.level,
-        stage_due_at=result.stage_due_at, objection_key=result.objection_key,
+        nomination_id=nomination.id,
+        stage=result.stage,
+        level=result.level,
+        stage_due_at=result.stage_due_at,
+        objection_key=result.objection_key,
     )
-
-
 
 
 async def submit(session, state, temporal, user: Principal, nomination: Nomination) -> None:
@@ -83,8 +92,11 @@ async def submit(session, state, temporal, user: Principal, nomination: Nominati
     today = vietnam_date(now)
     rule_set = state.catalogue.in_force(today)
     if nomination.award_code not in rule_set.awards:
-        raise InvalidInput("award_code", "Danh hiệu không còn trong bộ quy định hiện hành",
-                           "the award is not in the rule set in force")
+        raise InvalidInput(
+            "award_code",
+            "Danh hiệu không còn trong bộ quy định hiện hành",
+            "the award is not in the rule set in force",
+        )
     verdict = await eligibility(session, rule_set, nomination)
     if not verdict.eligible:
         failed = [r for r in verdict.reasons if not r.met]
@@ -94,13 +106,22 @@ async def submit(session, state, temporal, user: Principal, nomination: Nominati
             "not eligible: " + "; ".join(r.message_en for r in failed),
         )
     items = (
-        await session.execute(
-            select(DossierItem.item_code).where(DossierItem.nomination_id == nomination.id)
+        (
+            await session.execute(
+                select(DossierItem.item_code).where(DossierItem.nomination_id == nomination.id)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     workflow_input = await nomination_input(
-        session, nomination=nomination, rule_set=rule_set, submitted_by=user.actor,
-        dossier_items=list(items), settings=state.settings, today=today,
+        session,
+        nomination=nomination,
+        rule_set=rule_set,
+        submitted_by=user.actor,
+        dossier_items=list(items),
+        settings=state.settings,
+        today=today,
     )
     nomination.rule_set_id = rule_set.id
     nomination.workflow_id = nomination_workflow_id(nomination.id)
@@ -117,7 +138,9 @@ async def submit(session, state, temporal, user: Principal, nomination: Nominati
     await session.commit()  # the workflow must find the committed row
     try:
         await temporal.start_workflow(
-            NominationWorkflow.run, workflow_input, id=nomination.workflow_id,
+            NominationWorkflow.run,
+            workflow_input,
+            id=nomination.workflow_id,
             task_queue=state.settings.task_queue,
         )
     except WorkflowAlreadyStartedError:
@@ -138,24 +161,31 @@ async def eligibility(session, rule_set, nomination: Nomination):
         session, kind=nomination.subject_kind, subject_id=subject_id, year=nomination.year
     )
     same_batch = (
-        await session.execute(
-            select(Nomination.award_code).where(
-                Nomination.id != nomination.id,
-                Nomination.subject_kind == nomination.subject_kind,
-                Nomination.person_id == nomination.person_id,
-                Nomination.collective_id == nomination.collective_id,
-                Nomination.household_id == nomination.household_id,
-                Nomination.year == nomination.year,
-                Nomination.stage.not_in(list(TERMINAL_STAGES)),
+        (
+            await session.execute(
+                select(Nomination.award_code).where(
+                    Nomination.id != nomination.id,
+                    Nomination.subject_kind == nomination.subject_kind,
+                    Nomination.person_id == nomination.person_id,
+                    Nomination.collective_id == nomination.collective_id,
+                    Nomination.household_id == nomination.household_id,
+                    Nomination.year == nomination.year,
+                    Nomination.stage.not_in(list(TERMINAL_STAGES)),
+                )
             )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     # A quota the city set on the award: refused only when the unit has no seat left; the
     # candidates who share the seats are ranked on the standing body's agenda pages.
     award = rule_set.awards.get(nomination.award_code)
     quota = (
         await load_quota_context(
-            session, quota=award.quota, award_code=award.code, unit_id=nomination.proposing_unit_id,
+            session,
+            quota=award.quota,
+            award_code=award.code,
+            unit_id=nomination.proposing_unit_id,
             year=nomination.year,
         )
         if award is not None and award.quota is not None
@@ -176,9 +206,9 @@ async def eligibility(session, rule_set, nomination: Nomination):
     )
 
 
-
-
-async def nomination_detail(session, state, user: Principal, nomination_id: int) -> NominationDetail:
+async def nomination_detail(
+    session, state, user: Principal, nomination_id: int
+) -> NominationDetail:
     row = await service.load_row(session, nomination_id)
     assert row is not None
     nomination = row[0]
@@ -190,5 +220,3 @@ async def nomination_detail(session, state, user: Principal, nomination_id: int)
         context = await nomination_context(session, nomination, decides=decides(state, nomination))
         allowed = [c.value for c in allowed_commands(user.roles, context)]
     return await service.detail(session, row, award_names(state), allowed, now=state.clock.now())
-
-

@@ -58,7 +58,9 @@ async def _members(session: AsyncSession, council_id: int) -> list[tuple[Council
 
 
 async def recusals(
-    session: AsyncSession, nomination: Nomination, members: list[tuple[CouncilMember, User]],
+    session: AsyncSession,
+    nomination: Nomination,
+    members: list[tuple[CouncilMember, User]],
     rules: set[str],
 ) -> list[int]:
     """Members with a conflict of interest on this nomination."""
@@ -75,7 +77,9 @@ async def recusals(
         if "self" in rules and nominee is not None and nominee.id == person.id:
             conflict = True
         if "household" in rules and person.household_id is not None:
-            nominee_household = nomination.household_id or (nominee.household_id if nominee else None)
+            nominee_household = nomination.household_id or (
+                nominee.household_id if nominee else None
+            )
             conflict = conflict or nominee_household == person.household_id
         if "unit_head" in rules and unit is not None and unit.head_person_id == person.id:
             conflict = True
@@ -104,8 +108,11 @@ async def convene(
     if data.closes_at.tzinfo is None:
         raise InvalidInput("closes_at", "Thời hạn cần có múi giờ", "closes_at needs a time zone")
     if not now + timedelta(minutes=5) <= data.closes_at <= now + timedelta(days=MAX_SESSION_DAYS):
-        raise InvalidInput("closes_at", "Thời hạn bỏ phiếu phải từ 5 phút đến 60 ngày kể từ bây giờ",
-                           "the ballot deadline must be between 5 minutes and 60 days from now")
+        raise InvalidInput(
+            "closes_at",
+            "Thời hạn bỏ phiếu phải từ 5 phút đến 60 ngày kể từ bây giờ",
+            "the ballot deadline must be between 5 minutes and 60 days from now",
+        )
     if len(set(data.nomination_ids)) != len(data.nomination_ids):
         raise InvalidInput("nomination_ids", "Một đề nghị bị lặp", "a nomination appears twice")
     members = await _members(session, council.id)
@@ -124,8 +131,11 @@ async def convene(
     # strictest reading, like the quorum itself).
     written_opinions_count = True
     session_row = CouncilSession(
-        council_id=council.id, authority_id=authority_id, title=data.title,
-        convened_by_user_id=principal.user_id, closes_at=data.closes_at,
+        council_id=council.id,
+        authority_id=authority_id,
+        title=data.title,
+        convened_by_user_id=principal.user_id,
+        closes_at=data.closes_at,
         member_count=len(members),
     )
     session.add(session_row)
@@ -134,8 +144,11 @@ async def convene(
         nomination = nominations.get(nomination_id)
         field = f"nomination_ids.{position - 1}"
         if nomination is None or nomination.authority_id != authority_id:
-            raise InvalidInput(field, f"Đề nghị {nomination_id} không thuộc cơ quan này",
-                               f"nomination {nomination_id} is not at this authority")
+            raise InvalidInput(
+                field,
+                f"Đề nghị {nomination_id} không thuộc cơ quan này",
+                f"nomination {nomination_id} is not at this authority",
+            )
         if nomination.stage != Stage.AWAITING_COUNCIL:
             raise Conflict(
                 f"Đề nghị {nomination_id} không chờ Hội đồng xét ({nomination.stage.value})",
@@ -149,25 +162,42 @@ async def convene(
         if rule.quorum.numerator * quorum.denominator > quorum.numerator * rule.quorum.denominator:
             quorum = rule.quorum
         recused = await recusals(session, nomination, members, rules)
-        items.append(AgendaItemPlan(
-            nomination_id=nomination.id, nomination_workflow_id=nomination.workflow_id,
-            nominee_name=nomination.nominee_name, award_name=award.name_vi,
-            vote_rule=rule.vote, threshold=rule.threshold, recused_member_ids=recused,
-        ))
-        session.add(AgendaItem(
-            session_id=session_row.id, nomination_id=nomination.id, position=position,
-            vote_rule=rule.vote, threshold=rule.threshold.numerator / rule.threshold.denominator,
-            recused_member_ids=recused,
-        ))
+        items.append(
+            AgendaItemPlan(
+                nomination_id=nomination.id,
+                nomination_workflow_id=nomination.workflow_id,
+                nominee_name=nomination.nominee_name,
+                award_name=award.name_vi,
+                vote_rule=rule.vote,
+                threshold=rule.threshold,
+                recused_member_ids=recused,
+            )
+        )
+        session.add(
+            AgendaItem(
+                session_id=session_row.id,
+                nomination_id=nomination.id,
+                position=position,
+                vote_rule=rule.vote,
+                threshold=rule.threshold.numerator / rule.threshold.denominator,
+                recused_member_ids=recused,
+            )
+        )
     session_row.quorum_fraction = quorum.numerator / quorum.denominator
     session_row.workflow_id = session_workflow_id(session_row.id)
     await session.flush()
     workflow_input = SessionInput(
-        session_id=session_row.id, council_id=council.id, authority_id=authority_id,
-        authority_unit_id=authority.unit_id, standing_unit_id=authority.standing_unit_id,
+        session_id=session_row.id,
+        council_id=council.id,
+        authority_id=authority_id,
+        authority_unit_id=authority.unit_id,
+        standing_unit_id=authority.standing_unit_id,
         title=data.title,
         members=[MemberPlan(member_id=m.id, user_id=u.id, name=u.full_name) for m, u in members],
-        items=items, quorum=quorum, closes_at=data.closes_at, convened_by=principal.actor,
+        items=items,
+        quorum=quorum,
+        closes_at=data.closes_at,
+        convened_by=principal.actor,
         calendar=calendar_data(settings, vietnam_date(now)),
         quorum_counts_written_opinions=written_opinions_count and bool(items),
     )
@@ -182,7 +212,9 @@ def can_see_session(principal: Principal, session_row: CouncilSession) -> bool:
     )
 
 
-async def read_session(session: AsyncSession, session_row: CouncilSession, catalogue) -> SessionRead:
+async def read_session(
+    session: AsyncSession, session_row: CouncilSession, catalogue
+) -> SessionRead:
     members = await _members(session, session_row.council_id)
     receipts = {
         r.member_id: r
@@ -204,27 +236,46 @@ async def read_session(session: AsyncSession, session_row: CouncilSession, catal
     for item, nomination in rows:
         award = catalogue.get(nomination.rule_set_id).awards.get(nomination.award_code)
         threshold = award.level_rule(nomination.level).council.threshold if award else None
-        items.append(AgendaItemRead(
-            nomination_id=nomination.id, position=item.position, nominee_name=nomination.nominee_name,
-            award_code=nomination.award_code, award_name=award.name_vi if award else nomination.award_code,
-            vote_rule=item.vote_rule, threshold_text=str(threshold) if threshold else "",
-            result=item.result, withdrawn=item.withdrawn, agree=item.agree,
-            disagree=item.disagree, abstain=item.abstain,
-            recused_member_ids=list(item.recused_member_ids or []),
-        ))
+        items.append(
+            AgendaItemRead(
+                nomination_id=nomination.id,
+                position=item.position,
+                nominee_name=nomination.nominee_name,
+                award_code=nomination.award_code,
+                award_name=award.name_vi if award else nomination.award_code,
+                vote_rule=item.vote_rule,
+                threshold_text=str(threshold) if threshold else "",
+                result=item.result,
+                withdrawn=item.withdrawn,
+                agree=item.agree,
+                disagree=item.disagree,
+                abstain=item.abstain,
+                recused_member_ids=list(item.recused_member_ids or []),
+            )
+        )
     quorum = Threshold(round(session_row.quorum_fraction * 1000), 1000)
     return SessionRead(
-        id=session_row.id, council_id=session_row.council_id, authority_id=session_row.authority_id,
-        title=session_row.title, status=session_row.status, closes_at=session_row.closes_at,
-        opened_at=session_row.opened_at, closed_at=session_row.closed_at,
-        member_count=session_row.member_count, present_count=session_row.present_count,
+        id=session_row.id,
+        council_id=session_row.council_id,
+        authority_id=session_row.authority_id,
+        title=session_row.title,
+        status=session_row.status,
+        closes_at=session_row.closes_at,
+        opened_at=session_row.opened_at,
+        closed_at=session_row.closed_at,
+        member_count=session_row.member_count,
+        present_count=session_row.present_count,
         written_count=session_row.written_count,
         quorum_text=_quorum_text(session_row.quorum_fraction) or str(quorum),
         minutes_document_id=session_row.minutes_document_id,
         members=[
             MemberRead(
-                member_id=m.id, user_id=u.id, name=u.full_name, council_role=m.council_role.value,
-                title=m.title, has_voted=m.id in receipts,
+                member_id=m.id,
+                user_id=u.id,
+                name=u.full_name,
+                council_role=m.council_role.value,
+                title=m.title,
+                has_voted=m.id in receipts,
                 mode=receipts[m.id].mode if m.id in receipts else None,
             )
             for m, u in members

@@ -35,14 +35,22 @@ async def _description(session: AsyncSession, nomination: Nomination) -> str:
     if nomination.subject_kind == NomineeKind.INDIVIDUAL and nomination.person_id:
         person = await session.get(Person, nomination.person_id)
         if person and person.position:
-            return person.position if unit is None or unit.name in person.position else (
-                f"{person.position}, {unit.name}")
+            return (
+                person.position
+                if unit is None or unit.name in person.position
+                else (f"{person.position}, {unit.name}")
+            )
     return unit.name if unit else ""
 
 
 async def draft(
-    session: AsyncSession, *, principal: Principal, data: DecisionCreate, catalogue,
-    settings: Settings, today: date,
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    data: DecisionCreate,
+    catalogue,
+    settings: Settings,
+    today: date,
 ) -> tuple[Decision, DecisionInput]:
     authority_id = standing_authority(principal, data.authority_id)
     authority = await session.get(Authority, authority_id)
@@ -63,8 +71,11 @@ async def draft(
         nomination = nominations.get(nomination_id)
         field = f"nomination_ids.{index}"
         if nomination is None or nomination.authority_id != authority_id:
-            raise InvalidInput(field, f"Đề nghị {nomination_id} không thuộc cơ quan này",
-                               f"nomination {nomination_id} is not at this authority")
+            raise InvalidInput(
+                field,
+                f"Đề nghị {nomination_id} không thuộc cơ quan này",
+                f"nomination {nomination_id} is not at this authority",
+            )
         if nomination.stage != expected:
             raise Conflict(
                 f"Đề nghị {nomination_id} chưa sẵn sàng ({nomination.stage.value})",
@@ -74,24 +85,29 @@ async def draft(
         awards.append(catalogue.get(nomination.rule_set_id).awards[nomination.award_code])
     next_authority = (
         await session.get(Authority, authority.parent_authority_id)
-        if authority.parent_authority_id else None
+        if authority.parent_authority_id
+        else None
     )
     award_names = sorted({a.name_vi for a in awards})
     if data.title:
         title = data.title
     elif data.kind == DecisionKind.DECISION:
-        title = "Về việc tặng " + (award_names[0] if len(award_names) == 1 else "danh hiệu, hình thức khen thưởng")
+        title = "Về việc tặng " + (
+            award_names[0] if len(award_names) == 1 else "danh hiệu, hình thức khen thưởng"
+        )
     else:
         target = next_authority.name if next_authority else "cấp trên"
         title = f"Về việc đề nghị {target} khen thưởng " + (
-            award_names[0] if len(award_names) == 1 else "")
+            award_names[0] if len(award_names) == 1 else ""
+        )
     standing = await session.get(Unit, authority.standing_unit_id)
     decision = Decision(
         authority_id=authority_id,
         kind=data.kind,
         title=title.strip(),
         drafted_by_user_id=principal.user_id,
-        proposer_text=data.proposer_text or (f"Theo đề nghị của Trưởng {standing.name}" if standing else ""),
+        proposer_text=data.proposer_text
+        or (f"Theo đề nghị của Trưởng {standing.name}" if standing else ""),
     )
     session.add(decision)
     await session.flush()
@@ -101,25 +117,40 @@ async def draft(
         rule_set = catalogue.get(nomination.rule_set_id)
         award = rule_set.awards[nomination.award_code]
         multiple = float(award.cash_multiples.get(nomination.subject_kind, 0.0))
-        session.add(DecisionItem(
-            decision_id=decision.id, nomination_id=nomination.id, position=position,
-            nominee_name=nomination.nominee_name,
-            nominee_description=await _description(session, nomination),
-            award_code=nomination.award_code, cash_multiple=multiple,
-            cash_amount_vnd=round(multiple * rule_set.base_salary_vnd),
-        ))
-        items.append(DecisionItemPlan(
-            nomination_id=nomination.id, nomination_workflow_id=nomination.workflow_id,
-            proposing_unit_id=nomination.proposing_unit_id, nominee_name=nomination.nominee_name,
-        ))
+        session.add(
+            DecisionItem(
+                decision_id=decision.id,
+                nomination_id=nomination.id,
+                position=position,
+                nominee_name=nomination.nominee_name,
+                nominee_description=await _description(session, nomination),
+                award_code=nomination.award_code,
+                cash_multiple=multiple,
+                cash_amount_vnd=round(multiple * rule_set.base_salary_vnd),
+            )
+        )
+        items.append(
+            DecisionItemPlan(
+                nomination_id=nomination.id,
+                nomination_workflow_id=nomination.workflow_id,
+                proposing_unit_id=nomination.proposing_unit_id,
+                nominee_name=nomination.nominee_name,
+            )
+        )
     decision.workflow_id = decision_workflow_id(decision.id)
     signature = awards[0].level_rule(nominations[data.nomination_ids[0]].level).signature
     await session.flush()
     workflow_input = DecisionInput(
-        decision_id=decision.id, kind=data.kind, title=decision.title, authority_id=authority_id,
-        authority_unit_id=authority.unit_id, standing_unit_id=authority.standing_unit_id,
+        decision_id=decision.id,
+        kind=data.kind,
+        title=decision.title,
+        authority_id=authority_id,
+        authority_unit_id=authority.unit_id,
+        standing_unit_id=authority.standing_unit_id,
         next_standing_unit_id=next_authority.standing_unit_id if next_authority else None,
-        items=items, drafted_by=principal.actor, signature=signature,
+        items=items,
+        drafted_by=principal.actor,
+        signature=signature,
         calendar=calendar_data(settings, today),
     )
     return decision, workflow_input
@@ -128,23 +159,39 @@ async def draft(
 async def read_decision(session: AsyncSession, decision: Decision) -> DecisionRead:
     authority = await session.get(Authority, decision.authority_id)
     items = (
-        await session.execute(
-            select(DecisionItem).where(DecisionItem.decision_id == decision.id)
-            .order_by(DecisionItem.position)
+        (
+            await session.execute(
+                select(DecisionItem)
+                .where(DecisionItem.decision_id == decision.id)
+                .order_by(DecisionItem.position)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     return DecisionRead(
-        id=decision.id, authority_id=decision.authority_id,
+        id=decision.id,
+        authority_id=decision.authority_id,
         authority_name=authority.name if authority else "",
-        kind=decision.kind, status=decision.status, title=decision.title,
-        number_text=decision.number_text, issued_on=decision.issued_on,
-        signer_user_id=decision.signer_user_id, signer_capacity=decision.signer_capacity,
-        due_at=decision.due_at, signed_at=decision.signed_at, document_id=decision.document_id,
+        kind=decision.kind,
+        status=decision.status,
+        title=decision.title,
+        number_text=decision.number_text,
+        issued_on=decision.issued_on,
+        signer_user_id=decision.signer_user_id,
+        signer_capacity=decision.signer_capacity,
+        due_at=decision.due_at,
+        signed_at=decision.signed_at,
+        document_id=decision.document_id,
         items=[
             DecisionItemRead(
-                nomination_id=i.nomination_id, position=i.position, nominee_name=i.nominee_name,
-                nominee_description=i.nominee_description, award_code=i.award_code,
-                cash_multiple=i.cash_multiple, cash_amount_vnd=i.cash_amount_vnd,
+                nomination_id=i.nomination_id,
+                position=i.position,
+                nominee_name=i.nominee_name,
+                nominee_description=i.nominee_description,
+                award_code=i.award_code,
+                cash_multiple=i.cash_multiple,
+                cash_amount_vnd=i.cash_amount_vnd,
             )
             for i in items
         ],

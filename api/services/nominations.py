@@ -86,7 +86,9 @@ async def _nominee(session: AsyncSession, data: NominationCreate) -> tuple[str, 
     if ref.kind == NomineeKind.COLLECTIVE:
         collective = await session.get(Collective, ref.collective_id)
         if collective is None:
-            raise InvalidInput("nominee.collective_id", "Không có tập thể này", "no such collective")
+            raise InvalidInput(
+                "nominee.collective_id", "Không có tập thể này", "no such collective"
+            )
         return collective.name, collective.unit_id
     household = await session.get(Household, ref.household_id)
     if household is None:
@@ -95,7 +97,11 @@ async def _nominee(session: AsyncSession, data: NominationCreate) -> tuple[str, 
 
 
 async def create_nomination(
-    session: AsyncSession, *, principal: Principal, data: NominationCreate, rule_set: RuleSet,
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    data: NominationCreate,
+    rule_set: RuleSet,
     now: datetime,
 ) -> Nomination:
     if not principal.actor.has(Role.UNIT_OFFICER, data.proposing_unit_id):
@@ -126,13 +132,18 @@ async def create_nomination(
     if data.initiative_id is not None:
         initiative = await session.get(Initiative, data.initiative_id)
         if initiative is None or initiative.person_id != data.nominee.person_id:
-            raise InvalidInput("initiative_id", "Sáng kiến không thuộc cá nhân được đề nghị",
-                               "the initiative is not the nominee's")
+            raise InvalidInput(
+                "initiative_id",
+                "Sáng kiến không thuộc cá nhân được đề nghị",
+                "the initiative is not the nominee's",
+            )
     for index, item in enumerate(data.dossier_items):
         if item.item_code not in rule_set.dossier_items:
-            raise InvalidInput(f"dossier_items.{index}.item_code",
-                               f"Không có thành phần hồ sơ '{item.item_code}'",
-                               f"unknown dossier item '{item.item_code}'")
+            raise InvalidInput(
+                f"dossier_items.{index}.item_code",
+                f"Không có thành phần hồ sơ '{item.item_code}'",
+                f"unknown dossier item '{item.item_code}'",
+            )
     if data.campaign_id is not None:
         campaign = await session.get(Campaign, data.campaign_id)
         if campaign is None:
@@ -147,17 +158,24 @@ async def create_nomination(
                 )
             ).scalar_one_or_none()
             if area is None:
-                raise InvalidInput("content_area_code", "Phong trào không có nội dung thi đua này",
-                                   "the campaign has no such content area")
+                raise InvalidInput(
+                    "content_area_code",
+                    "Phong trào không có nội dung thi đua này",
+                    "the campaign has no such content area",
+                )
     elif data.content_area_code is not None:
-        raise InvalidInput("content_area_code", "Nội dung thi đua cần đi kèm phong trào",
-                           "a content area needs its campaign")
+        raise InvalidInput(
+            "content_area_code",
+            "Nội dung thi đua cần đi kèm phong trào",
+            "a content area needs its campaign",
+        )
     if data.exemplar_id is not None and await session.get(Exemplar, data.exemplar_id) is None:
         raise InvalidInput("exemplar_id", "Không có điển hình này", "no such exemplary model")
     authority = await ward_authority_of(session, data.proposing_unit_id)
     if authority is None:
-        raise InvalidInput("proposing_unit_id", "Đơn vị không thuộc phường nào",
-                           "the unit belongs to no ward")
+        raise InvalidInput(
+            "proposing_unit_id", "Đơn vị không thuộc phường nào", "the unit belongs to no ward"
+        )
     ref = data.nominee
     nomination = Nomination(
         award_code=award.code,
@@ -310,8 +328,9 @@ def list_page(
     these (a nomination seen two ways counts once). Sorting the whole visible set instead
     costs hundreds of milliseconds at 100,000 nominations."""
     paths = [
-        apply_filters(select(Nomination.id, Nomination.list_due_at).where(path), filters, now)
-        .order_by(*LIST_ORDER)
+        apply_filters(
+            select(Nomination.id, Nomination.list_due_at).where(path), filters, now
+        ).order_by(*LIST_ORDER)
         for path in visibility_paths(principal) or [false()]
     ]
     if len(paths) == 1:
@@ -337,7 +356,9 @@ async def list_nominations(
     now: datetime,
 ) -> tuple[int, list[NominationRead]]:
     visible = visible_nominations(principal)
-    counted = apply_filters(select(func.count()).select_from(Nomination).where(visible), filters, now)
+    counted = apply_filters(
+        select(func.count()).select_from(Nomination).where(visible), filters, now
+    )
     total = (await session.execute(counted)).scalar_one()
     # Units and authorities are joined to the page's rows only.
     page_keys = list_page(principal, filters, now, offset=(page - 1) * page_size, limit=page_size)
@@ -357,52 +378,100 @@ async def load_row(session: AsyncSession, nomination_id: int):
 
 
 async def detail(
-    session: AsyncSession, row, award_names: dict[str, str], allowed_actions: list[str], *,
+    session: AsyncSession,
+    row,
+    award_names: dict[str, str],
+    allowed_actions: list[str],
+    *,
     now: datetime,
 ) -> NominationDetail:
     nomination = row[0]
     items = (
-        await session.execute(
-            select(DossierItem).where(DossierItem.nomination_id == nomination.id).order_by(DossierItem.id)
+        (
+            await session.execute(
+                select(DossierItem)
+                .where(DossierItem.nomination_id == nomination.id)
+                .order_by(DossierItem.id)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     objections = (
-        await session.execute(
-            select(Objection).where(Objection.nomination_id == nomination.id).order_by(Objection.lodged_at)
+        (
+            await session.execute(
+                select(Objection)
+                .where(Objection.nomination_id == nomination.id)
+                .order_by(Objection.lodged_at)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     documents = (
-        await session.execute(
-            select(Document)
-            .where(or_(Document.nomination_id == nomination.id,
-                       and_(Document.decision_id.is_not(None),
-                            Document.decision_id == nomination.decision_id)))
-            .order_by(Document.id)
+        (
+            await session.execute(
+                select(Document)
+                .where(
+                    or_(
+                        Document.nomination_id == nomination.id,
+                        and_(
+                            Document.decision_id.is_not(None),
+                            Document.decision_id == nomination.decision_id,
+                        ),
+                    )
+                )
+                .order_by(Document.id)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     base = to_read(row, award_names, now)
     return NominationDetail(
         **base.model_dump(),
         allowed_actions=allowed_actions,
         dossier_items=[
             DossierItemRead(
-                id=i.id, item_code=i.item_code, title=i.title, level=i.level,
-                file_name=i.file_name, content_type=i.content_type, size_bytes=i.size_bytes,
-                sha256=i.sha256, uploaded_at=i.uploaded_at,
-                download_url=(f"/api/v1/nominations/{nomination.id}/dossier-items/{i.id}/file"
-                              if i.storage_key else None),
+                id=i.id,
+                item_code=i.item_code,
+                title=i.title,
+                level=i.level,
+                file_name=i.file_name,
+                content_type=i.content_type,
+                size_bytes=i.size_bytes,
+                sha256=i.sha256,
+                uploaded_at=i.uploaded_at,
+                download_url=(
+                    f"/api/v1/nominations/{nomination.id}/dossier-items/{i.id}/file"
+                    if i.storage_key
+                    else None
+                ),
             )
             for i in items
         ],
         objections=[
-            ObjectionRead(key=o.objection_key, level=o.level, objector_name=o.objector_name,
-                          reason=o.reason, lodged_at=o.lodged_at, status=o.status,
-                          resolution=o.resolution)
+            ObjectionRead(
+                key=o.objection_key,
+                level=o.level,
+                objector_name=o.objector_name,
+                reason=o.reason,
+                lodged_at=o.lodged_at,
+                status=o.status,
+                resolution=o.resolution,
+            )
             for o in objections
         ],
         documents=[
-            DocumentLink(id=d.id, kind=d.kind.value, title=d.title, number_text=d.number_text,
-                         sha256=d.sha256, signed=d.signed, url=f"/api/v1/documents/{d.id}/pdf")
+            DocumentLink(
+                id=d.id,
+                kind=d.kind.value,
+                title=d.title,
+                number_text=d.number_text,
+                sha256=d.sha256,
+                signed=d.signed,
+                url=f"/api/v1/documents/{d.id}/pdf",
+            )
             for d in documents
         ],
     )

@@ -28,13 +28,21 @@ class Attestation:
     recipients: tuple[str, ...] = ()  # nominee kinds it applies to (empty: every kind)
 
 
-def _attested(criteria: tuple[Criterion, ...], inherited: tuple[str, ...] = ()) -> list[Attestation]:
+def _attested(
+    criteria: tuple[Criterion, ...], inherited: tuple[str, ...] = ()
+) -> list[Attestation]:
     found: list[Attestation] = []
     for criterion in criteria:
         recipients = tuple(k.value for k in criterion.recipients) or inherited
         if criterion.predicate == "attested":
-            found.append(Attestation(criterion.code, str(criterion.params.get("vi", "")),
-                                     str(criterion.params.get("en", "")), recipients))
+            found.append(
+                Attestation(
+                    criterion.code,
+                    str(criterion.params.get("vi", "")),
+                    str(criterion.params.get("en", "")),
+                    recipients,
+                )
+            )
         found.extend(_attested(criterion.children, recipients))
     return found
 
@@ -64,14 +72,25 @@ async def check_unsaved(
     """The eligibility verdict of a nomination as it would be created from ``data``,
     without writing anything (the same check ``submit`` makes)."""
     if data.award_code not in rule_set.awards:
-        raise InvalidInput("award_code", f"Không có danh hiệu/hình thức '{data.award_code}'",
-                           f"unknown award '{data.award_code}'")
+        raise InvalidInput(
+            "award_code",
+            f"Không có danh hiệu/hình thức '{data.award_code}'",
+            f"unknown award '{data.award_code}'",
+        )
     ref = data.nominee
     transient = Nomination(
-        award_code=data.award_code, rule_set_id=rule_set.id, year=data.year,
-        subject_kind=ref.kind, person_id=ref.person_id, collective_id=ref.collective_id,
-        household_id=ref.household_id, nominee_name="", proposing_unit_id=data.proposing_unit_id,
-        stage=Stage.DRAFT, achievement_key=data.achievement_key, initiative_id=data.initiative_id,
+        award_code=data.award_code,
+        rule_set_id=rule_set.id,
+        year=data.year,
+        subject_kind=ref.kind,
+        person_id=ref.person_id,
+        collective_id=ref.collective_id,
+        household_id=ref.household_id,
+        nominee_name="",
+        proposing_unit_id=data.proposing_unit_id,
+        stage=Stage.DRAFT,
+        achievement_key=data.achievement_key,
+        initiative_id=data.initiative_id,
         attestations=list(data.attestations),
     )
     try:
@@ -83,8 +102,11 @@ async def check_unsaved(
 def parse_nominee(value: str) -> dict | None:
     """ "individual:12" → {"kind": "individual", "person_id": 12} (None if malformed)."""
     kind, _, raw_id = value.partition(":")
-    field = {NomineeKind.INDIVIDUAL.value: "person_id", NomineeKind.COLLECTIVE.value: "collective_id",
-             NomineeKind.HOUSEHOLD.value: "household_id"}.get(kind)
+    field = {
+        NomineeKind.INDIVIDUAL.value: "person_id",
+        NomineeKind.COLLECTIVE.value: "collective_id",
+        NomineeKind.HOUSEHOLD.value: "household_id",
+    }.get(kind)
     if field is None or not raw_id.isdigit():
         return None
     return {"kind": kind, field: int(raw_id)}

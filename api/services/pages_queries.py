@@ -63,11 +63,17 @@ OPEN_STAGES = [s for s in Stage if s not in TERMINAL_STAGES and s != Stage.DRAFT
 
 
 async def nominations_where(
-    session: AsyncSession, condition, award_names: dict[str, str], *, now: datetime,
-    limit: int = 50, newest_first: bool = False,
+    session: AsyncSession,
+    condition,
+    award_names: dict[str, str],
+    *,
+    now: datetime,
+    limit: int = 50,
+    newest_first: bool = False,
 ) -> list[NominationRead]:
     order = (
-        (Nomination.id.desc(),) if newest_first
+        (Nomination.id.desc(),)
+        if newest_first
         else (Nomination.list_due_at, Nomination.id)  # soonest due first, none last
     )
     rows = (
@@ -93,10 +99,12 @@ def waiting_on_me(user: Principal):
         return false()
     return and_(
         Nomination.stage.in_(OPEN_STAGES),
-        or_(*[
-            and_(Nomination.waiting_on_role == role, Nomination.waiting_on_unit_id == unit_id)
-            for role, unit_id in sorted(pairs)
-        ]),
+        or_(
+            *[
+                and_(Nomination.waiting_on_role == role, Nomination.waiting_on_unit_id == unit_id)
+                for role, unit_id in sorted(pairs)
+            ]
+        ),
     )
 
 
@@ -112,14 +120,20 @@ def at_authorities(authority_ids: set[int], *stages: Stage):
 async def overdue_count(session: AsyncSession, condition, *, now: datetime) -> int:
     return (
         await session.execute(
-            select(func.count()).select_from(Nomination).where(
-                condition, Nomination.stage.in_(OPEN_STAGES), Nomination.stage_due_at < now,
+            select(func.count())
+            .select_from(Nomination)
+            .where(
+                condition,
+                Nomination.stage.in_(OPEN_STAGES),
+                Nomination.stage_due_at < now,
             )
         )
     ).scalar_one()
 
 
-async def pending_objections(session: AsyncSession, authority_ids: set[int]) -> list[tuple[Objection, Nomination]]:
+async def pending_objections(
+    session: AsyncSession, authority_ids: set[int]
+) -> list[tuple[Objection, Nomination]]:
     if not authority_ids:
         return []
     return list(
@@ -145,7 +159,9 @@ async def notice_until(session: AsyncSession, nomination_ids: list[int]) -> dict
         return {}
     rows = (
         await session.execute(
-            select(Nomination.id, Nomination.public_notice_until).where(Nomination.id.in_(nomination_ids))
+            select(Nomination.id, Nomination.public_notice_until).where(
+                Nomination.id.in_(nomination_ids)
+            )
         )
     ).all()
     return {nomination_id: until for nomination_id, until in rows if until is not None}
@@ -187,11 +203,15 @@ async def unit_nominees(session: AsyncSession, unit_ids: set[int]) -> list[Nomin
         choices.append(NomineeChoice(f"collective:{collective.id}", collective.name, "collective"))
     for household in (
         await session.execute(
-            select(Household).where(Household.residential_group_id.in_(ids))
-            .order_by(Household.head_name).limit(2000)
+            select(Household)
+            .where(Household.residential_group_id.in_(ids))
+            .order_by(Household.head_name)
+            .limit(2000)
         )
     ).scalars():
-        label = f"Hộ ông/bà {household.head_name}" + (f" — {household.address}" if household.address else "")
+        label = f"Hộ ông/bà {household.head_name}" + (
+            f" — {household.address}" if household.address else ""
+        )
         choices.append(NomineeChoice(f"household:{household.id}", label, "household"))
     return choices
 
@@ -221,7 +241,11 @@ class SessionRow:
 
 
 async def sessions_for(
-    session: AsyncSession, user: Principal, *, open_only: bool = False, limit: int = 50,
+    session: AsyncSession,
+    user: Principal,
+    *,
+    open_only: bool = False,
+    limit: int = 50,
     offset: int = 0,
 ) -> tuple[int, list[SessionRow]]:
     authorities = user.authority_ids(*AUTHORITY_ROLES)
@@ -241,11 +265,18 @@ async def sessions_for(
         await session.execute(select(func.count()).select_from(CouncilSession).where(condition))
     ).scalar_one()
     rows = (
-        await session.execute(
-            select(CouncilSession).where(condition).order_by(CouncilSession.id.desc())
-            .offset(offset).limit(limit)
+        (
+            await session.execute(
+                select(CouncilSession)
+                .where(condition)
+                .order_by(CouncilSession.id.desc())
+                .offset(offset)
+                .limit(limit)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     ids = [r.id for r in rows]
     items: dict[int, int] = {}
     voted: dict[int, set[int]] = {i: set() for i in ids}
@@ -261,8 +292,9 @@ async def sessions_for(
         )
         for session_id, member_id in (
             await session.execute(
-                select(BallotReceipt.session_id, BallotReceipt.member_id)
-                .where(BallotReceipt.session_id.in_(ids))
+                select(BallotReceipt.session_id, BallotReceipt.member_id).where(
+                    BallotReceipt.session_id.in_(ids)
+                )
             )
         ).all():
             voted[session_id].add(member_id)
@@ -270,16 +302,26 @@ async def sessions_for(
     result = []
     for row in rows:
         member_id = membership.get(row.council_id)
-        result.append(SessionRow(
-            id=row.id, title=row.title, status=row.status, closes_at=row.closes_at,
-            authority_id=row.authority_id, member_count=row.member_count,
-            items=items.get(row.id, 0), voted=len(voted[row.id]), my_member_id=member_id,
-            i_voted=member_id in voted[row.id] if member_id else False,
-        ))
+        result.append(
+            SessionRow(
+                id=row.id,
+                title=row.title,
+                status=row.status,
+                closes_at=row.closes_at,
+                authority_id=row.authority_id,
+                member_count=row.member_count,
+                items=items.get(row.id, 0),
+                voted=len(voted[row.id]),
+                my_member_id=member_id,
+                i_voted=member_id in voted[row.id] if member_id else False,
+            )
+        )
     return total, result
 
 
-async def my_receipt(session: AsyncSession, session_id: int, member_id: int) -> BallotReceipt | None:
+async def my_receipt(
+    session: AsyncSession, session_id: int, member_id: int
+) -> BallotReceipt | None:
     return (
         await session.execute(
             select(BallotReceipt).where(
@@ -308,15 +350,17 @@ class DecisionRow:
         return f"/api/v1/documents/{d.document_id}/pdf" if d.document_id else None
 
 
-async def _decision_rows(session: AsyncSession, condition, *, limit: int, offset: int = 0,
-                         with_items: bool = True) -> list[DecisionRow]:
+async def _decision_rows(
+    session: AsyncSession, condition, *, limit: int, offset: int = 0, with_items: bool = True
+) -> list[DecisionRow]:
     rows = (
         await session.execute(
             select(Decision, Authority.name)
             .join(Authority, Authority.id == Decision.authority_id)
             .where(condition)
             .order_by(Decision.id.desc())
-            .offset(offset).limit(limit)
+            .offset(offset)
+            .limit(limit)
         )
     ).all()
     result = [DecisionRow(decision, name) for decision, name in rows]
@@ -324,7 +368,8 @@ async def _decision_rows(session: AsyncSession, condition, *, limit: int, offset
         by_id = {r.decision.id: r for r in result}
         for item in (
             await session.execute(
-                select(DecisionItem).where(DecisionItem.decision_id.in_(sorted(by_id)))
+                select(DecisionItem)
+                .where(DecisionItem.decision_id.in_(sorted(by_id)))
                 .order_by(DecisionItem.decision_id, DecisionItem.position)
             )
         ).scalars():
@@ -338,21 +383,30 @@ def to_sign_condition(user: Principal):
     chair_of = user.authority_ids(Role.CHAIRMAN)
     clauses = [Decision.signer_user_id == user.user_id]
     if chair_of:
-        clauses.append(and_(Decision.signer_user_id.is_(None), Decision.authority_id.in_(sorted(chair_of))))
+        clauses.append(
+            and_(Decision.signer_user_id.is_(None), Decision.authority_id.in_(sorted(chair_of)))
+        )
     return and_(Decision.status == DecisionStatus.AWAITING_SIGNATURE, or_(*clauses))
 
 
-async def signing_queue(session: AsyncSession, user: Principal, *, limit: int = 50) -> list[DecisionRow]:
+async def signing_queue(
+    session: AsyncSession, user: Principal, *, limit: int = 50
+) -> list[DecisionRow]:
     return await _decision_rows(session, to_sign_condition(user), limit=limit)
 
 
-async def decisions_of(session: AsyncSession, authority_ids: set[int], *, limit: int = 50,
-                       offset: int = 0) -> tuple[int, list[DecisionRow]]:
+async def decisions_of(
+    session: AsyncSession, authority_ids: set[int], *, limit: int = 50, offset: int = 0
+) -> tuple[int, list[DecisionRow]]:
     if not authority_ids:
         return 0, []
     condition = Decision.authority_id.in_(sorted(authority_ids))
-    total = (await session.execute(select(func.count()).select_from(Decision).where(condition))).scalar_one()
-    return total, await _decision_rows(session, condition, limit=limit, offset=offset, with_items=False)
+    total = (
+        await session.execute(select(func.count()).select_from(Decision).where(condition))
+    ).scalar_one()
+    return total, await _decision_rows(
+        session, condition, limit=limit, offset=offset, with_items=False
+    )
 
 
 async def decision_row(session: AsyncSession, decision_id: int) -> DecisionRow | None:
@@ -364,10 +418,14 @@ async def vice_chairmen(session: AsyncSession, authority_unit_id: int) -> list[U
     return list(
         (
             await session.execute(
-                select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(
-                    RoleGrant.role == Role.VICE_CHAIRMAN, RoleGrant.unit_id == authority_unit_id,
+                select(User)
+                .join(RoleGrant, RoleGrant.user_id == User.id)
+                .where(
+                    RoleGrant.role == Role.VICE_CHAIRMAN,
+                    RoleGrant.unit_id == authority_unit_id,
                     User.is_active.is_(True),
-                ).order_by(User.full_name)
+                )
+                .order_by(User.full_name)
             )
         ).scalars()
     )
@@ -377,10 +435,14 @@ async def standing_officers(session: AsyncSession, standing_unit_id: int) -> lis
     return list(
         (
             await session.execute(
-                select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(
-                    RoleGrant.role == Role.STANDING_OFFICER, RoleGrant.unit_id == standing_unit_id,
+                select(User)
+                .join(RoleGrant, RoleGrant.user_id == User.id)
+                .where(
+                    RoleGrant.role == Role.STANDING_OFFICER,
+                    RoleGrant.unit_id == standing_unit_id,
                     User.is_active.is_(True),
-                ).order_by(User.full_name)
+                )
+                .order_by(User.full_name)
             )
         ).scalars()
     )
@@ -389,12 +451,16 @@ async def standing_officers(session: AsyncSession, standing_unit_id: int) -> lis
 # ---- one nomination ------------------------------------------------------------------------
 
 
-async def timeline(session: AsyncSession, nomination_id: int, *, limit: int = 500) -> list[AuditEvent]:
+async def timeline(
+    session: AsyncSession, nomination_id: int, *, limit: int = 500
+) -> list[AuditEvent]:
     return list(
         (
             await session.execute(
-                select(AuditEvent).where(AuditEvent.nomination_id == nomination_id)
-                .order_by(AuditEvent.occurred_at, AuditEvent.id).limit(limit)
+                select(AuditEvent)
+                .where(AuditEvent.nomination_id == nomination_id)
+                .order_by(AuditEvent.occurred_at, AuditEvent.id)
+                .limit(limit)
             )
         ).scalars()
     )
@@ -405,7 +471,9 @@ async def certificate_items(session: AsyncSession, nomination: Nomination) -> li
     return list(
         (
             await session.execute(
-                select(DecisionItem).join(Decision, Decision.id == DecisionItem.decision_id).where(
+                select(DecisionItem)
+                .join(Decision, Decision.id == DecisionItem.decision_id)
+                .where(
                     DecisionItem.nomination_id == nomination.id,
                     Decision.status == DecisionStatus.ISSUED,
                     Decision.kind == DecisionKind.DECISION,
@@ -415,7 +483,9 @@ async def certificate_items(session: AsyncSession, nomination: Nomination) -> li
     )
 
 
-async def nomination_session(session: AsyncSession, nomination: Nomination) -> CouncilSession | None:
+async def nomination_session(
+    session: AsyncSession, nomination: Nomination
+) -> CouncilSession | None:
     if not nomination.council_session_id:
         return None
     return await session.get(CouncilSession, nomination.council_session_id)
@@ -424,14 +494,25 @@ async def nomination_session(session: AsyncSession, nomination: Nomination) -> C
 # ---- notices (inbox) -----------------------------------------------------------------------
 
 
-async def unread_notices(session: AsyncSession, user_id: int, *, limit: int = 5) -> tuple[int, list[Notice]]:
+async def unread_notices(
+    session: AsyncSession, user_id: int, *, limit: int = 5
+) -> tuple[int, list[Notice]]:
     condition = and_(Notice.user_id == user_id, Notice.read_at.is_(None))
-    total = (await session.execute(select(func.count()).select_from(Notice).where(condition))).scalar_one()
+    total = (
+        await session.execute(select(func.count()).select_from(Notice).where(condition))
+    ).scalar_one()
     rows = (
-        await session.execute(
-            select(Notice).where(condition).order_by(Notice.created_at.desc(), Notice.id.desc()).limit(limit)
+        (
+            await session.execute(
+                select(Notice)
+                .where(condition)
+                .order_by(Notice.created_at.desc(), Notice.id.desc())
+                .limit(limit)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     return total, list(rows)
 
 
@@ -484,10 +565,12 @@ def _audit_select(user: Principal, filters: AuditFilters):
     )
 
 
-async def audit_page(session: AsyncSession, user: Principal, filters: AuditFilters, *,
-                     page: int, page_size: int) -> tuple[int, list[tuple[AuditEvent, str, str]]]:
+async def audit_page(
+    session: AsyncSession, user: Principal, filters: AuditFilters, *, page: int, page_size: int
+) -> tuple[int, list[tuple[AuditEvent, str, str]]]:
     counted = (
-        select(func.count()).select_from(AuditEvent)
+        select(func.count())
+        .select_from(AuditEvent)
         .join(Nomination, Nomination.id == AuditEvent.nomination_id)
         .where(_audit_condition(user, filters))
     )
@@ -496,21 +579,25 @@ async def audit_page(session: AsyncSession, user: Principal, filters: AuditFilte
         await session.execute(
             _audit_select(user, filters)
             .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-            .offset((page - 1) * page_size).limit(page_size)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
         )
     ).all()
     return total, [tuple(row) for row in rows]
 
 
-async def audit_stream(session: AsyncSession, user: Principal, filters: AuditFilters, *,
-                       batch: int = 1000) -> AsyncIterator[tuple[AuditEvent, str, str]]:
+async def audit_stream(
+    session: AsyncSession, user: Principal, filters: AuditFilters, *, batch: int = 1000
+) -> AsyncIterator[tuple[AuditEvent, str, str]]:
     """Every matching event, oldest first, in batches keyed on the id (no OFFSET scans)."""
     last_id = 0
     while True:
         rows = (
             await session.execute(
-                _audit_select(user, filters).where(AuditEvent.id > last_id)
-                .order_by(AuditEvent.id).limit(batch)
+                _audit_select(user, filters)
+                .where(AuditEvent.id > last_id)
+                .order_by(AuditEvent.id)
+                .limit(batch)
             )
         ).all()
         if not rows:
@@ -536,12 +623,19 @@ async def replicating_exemplars(session: AsyncSession, *, limit: int = 20) -> li
     """Exemplary models published for replication (nhân rộng), newest first, with how
     many units have adopted each."""
     rows = (
-        await session.execute(
-            select(Exemplar).where(
-                Exemplar.stage == ExemplarStage.REPLICATING, Exemplar.published_at.is_not(None)
-            ).order_by(Exemplar.published_at.desc()).limit(limit)
+        (
+            await session.execute(
+                select(Exemplar)
+                .where(
+                    Exemplar.stage == ExemplarStage.REPLICATING, Exemplar.published_at.is_not(None)
+                )
+                .order_by(Exemplar.published_at.desc())
+                .limit(limit)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     counts: dict[int, int] = {}
     if rows:
         counts = dict(
@@ -553,5 +647,7 @@ async def replicating_exemplars(session: AsyncSession, *, limit: int = 20) -> li
                 )
             ).all()
         )
-    return [PublicExemplar(r.id, r.title, r.description, r.published_at, counts.get(r.id, 0))
-            for r in rows]
+    return [
+        PublicExemplar(r.id, r.title, r.description, r.published_at, counts.get(r.id, 0))
+        for r in rows
+    ]

@@ -78,7 +78,12 @@ async def quota_groups(
         if award is None or award.quota is None:
             continue
         unit_names[nomination.proposing_unit_id] = unit_name
-        key = (nomination.rule_set_id, nomination.award_code, nomination.proposing_unit_id, nomination.year)
+        key = (
+            nomination.rule_set_id,
+            nomination.award_code,
+            nomination.proposing_unit_id,
+            nomination.year,
+        )
         groups.setdefault(key, []).append(nomination)
 
     scored = votes_in_favour is not None
@@ -89,10 +94,13 @@ async def quota_groups(
         award = rule_set.awards[award_code]
         quota = award.quota
         assert quota is not None
-        context = await load_quota_context(session, quota=quota, award_code=award_code, unit_id=unit_id, year=year)
+        context = await load_quota_context(
+            session, quota=quota, award_code=award_code, unit_id=unit_id, year=year
+        )
         seats = max(quota.seats(context.pool) - context.already_granted, 0)
         contenders = await load_quota_contenders(
-            session, members,
+            session,
+            members,
             scores={n.id: float(votes.get(n.id, 0)) for n in members} if scored else None,
         )
         ranked = explain_quota_ranking(

@@ -78,10 +78,16 @@ async def visible_unit_ids(session: AsyncSession, principal: Principal) -> froze
         visible.update((await session.execute(select(tree.c.id))).scalars())
         # City and central reviewers: the units whose nominations reached them, so that
         # they can read a forwarded nominee's history.
-        forwarded = select(Nomination.proposing_unit_id).where(
-            or_(Nomination.city_authority_id.in_(authority_ids),
-                Nomination.central_authority_id.in_(authority_ids))
-        ).distinct()
+        forwarded = (
+            select(Nomination.proposing_unit_id)
+            .where(
+                or_(
+                    Nomination.city_authority_id.in_(authority_ids),
+                    Nomination.central_authority_id.in_(authority_ids),
+                )
+            )
+            .distinct()
+        )
         visible.update((await session.execute(forwarded)).scalars())
     return frozenset(visible)
 
@@ -105,17 +111,23 @@ async def _unit_scope(
 
 async def _subject(session: AsyncSession, kind: NomineeKind, subject_id: int) -> SubjectRead | None:
     if kind == NomineeKind.INDIVIDUAL:
-        statement = select(Person.full_name, Unit.id, Unit.name).join(Unit, Unit.id == Person.unit_id).where(
-            Person.id == subject_id
+        statement = (
+            select(Person.full_name, Unit.id, Unit.name)
+            .join(Unit, Unit.id == Person.unit_id)
+            .where(Person.id == subject_id)
         )
     elif kind == NomineeKind.COLLECTIVE:
-        statement = select(Collective.name, Unit.id, Unit.name).join(
-            Unit, Unit.id == Collective.unit_id
-        ).where(Collective.id == subject_id)
+        statement = (
+            select(Collective.name, Unit.id, Unit.name)
+            .join(Unit, Unit.id == Collective.unit_id)
+            .where(Collective.id == subject_id)
+        )
     else:
-        statement = select(Household.head_name, Unit.id, Unit.name).join(
-            Unit, Unit.id == Household.residential_group_id
-        ).where(Household.id == subject_id)
+        statement = (
+            select(Household.head_name, Unit.id, Unit.name)
+            .join(Unit, Unit.id == Household.residential_group_id)
+            .where(Household.id == subject_id)
+        )
     row = (await session.execute(statement)).one_or_none()
     if row is None:
         return None
@@ -124,8 +136,12 @@ async def _subject(session: AsyncSession, kind: NomineeKind, subject_id: int) ->
 
 
 async def visible_subject(
-    session: AsyncSession, principal: Principal, kind: NomineeKind, subject_id: int,
-    *, field: str | None = None,
+    session: AsyncSession,
+    principal: Principal,
+    kind: NomineeKind,
+    subject_id: int,
+    *,
+    field: str | None = None,
 ) -> SubjectRead:
     """The subject if ``principal`` may see it. Otherwise 403, also when it does not
     exist (no existence leaks); an administrator is told it does not exist: 404, or a
@@ -136,8 +152,12 @@ async def visible_subject(
         if visible is None:
             what_vi = SUBJECT_VI[kind]
             if field:
-                raise InvalidInput(field, f"Không có {what_vi} mã {subject_id}", f"no {kind.value} {subject_id}")
-            raise NotFound(f"Không tìm thấy {what_vi} mã {subject_id}", f"no {kind.value} {subject_id}")
+                raise InvalidInput(
+                    field, f"Không có {what_vi} mã {subject_id}", f"no {kind.value} {subject_id}"
+                )
+            raise NotFound(
+                f"Không tìm thấy {what_vi} mã {subject_id}", f"no {kind.value} {subject_id}"
+            )
         raise Forbidden()
     if visible is not None and subject.unit_id not in visible:
         raise Forbidden()
@@ -149,7 +169,9 @@ async def visible_candidate(
 ) -> Candidate:
     """The eligibility input of a stored subject ``principal`` may see (see
     ``visible_subject``; a missing one is named as ``subject.<id field>``)."""
-    await visible_subject(session, principal, kind, subject_id, field=f"subject.{SUBJECT_ID_FIELD[kind]}")
+    await visible_subject(
+        session, principal, kind, subject_id, field=f"subject.{SUBJECT_ID_FIELD[kind]}"
+    )
     return await load_candidate(session, kind=kind, subject_id=subject_id, year=year)
 
 
@@ -172,7 +194,9 @@ def _initiatives_statement() -> Select:
     )
 
 
-def _initiative_read(item: Initiative, person_name: str, grounded_revoked_at: object) -> InitiativeRead:
+def _initiative_read(
+    item: Initiative, person_name: str, grounded_revoked_at: object
+) -> InitiativeRead:
     return InitiativeRead(
         id=item.id,
         person_id=item.person_id,
@@ -207,15 +231,21 @@ async def award_history(
         )
     ).all()
     evaluations = (
-        await session.execute(
-            select(EvaluationResult)
-            .where(_subject_filter(EvaluationResult, kind, subject_id))
-            .order_by(EvaluationResult.year.desc(), EvaluationResult.id.desc())
+        (
+            await session.execute(
+                select(EvaluationResult)
+                .where(_subject_filter(EvaluationResult, kind, subject_id))
+                .order_by(EvaluationResult.year.desc(), EvaluationResult.id.desc())
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     initiatives = []
     if kind == NomineeKind.INDIVIDUAL:
-        rows = await session.execute(_initiatives_statement().where(Initiative.person_id == subject_id))
+        rows = await session.execute(
+            _initiatives_statement().where(Initiative.person_id == subject_id)
+        )
         initiatives = [_initiative_read(*row) for row in rows.all()]
     return AwardHistory(
         subject=subject,
@@ -286,12 +316,19 @@ async def _page_of_ids(
         if all(word in fold(text) for word in words)
     ]
     matching.sort()
-    return len(matching), [row_id for _, row_id in matching[(page - 1) * page_size : page * page_size]]
+    return len(matching), [
+        row_id for _, row_id in matching[(page - 1) * page_size : page * page_size]
+    ]
 
 
 async def list_people(
-    session: AsyncSession, principal: Principal, *, unit_id: int | None, query: str | None,
-    page: int, page_size: int,
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    unit_id: int | None,
+    query: str | None,
+    page: int,
+    page_size: int,
 ) -> PersonPage:
     units = await _unit_scope(session, principal, unit_id)
     ids_statement = select(Person.id, Person.full_name, Person.full_name.label("searchable")).where(
@@ -299,10 +336,16 @@ async def list_people(
     )
     total, ids = await _page_of_ids(session, ids_statement, query, page=page, page_size=page_size)
     rows = (
-        await session.execute(
-            select(Person, Unit.name).join(Unit, Unit.id == Person.unit_id).where(Person.id.in_(ids))
-        )
-    ).all() if ids else []
+        (
+            await session.execute(
+                select(Person, Unit.name)
+                .join(Unit, Unit.id == Person.unit_id)
+                .where(Person.id.in_(ids))
+            )
+        ).all()
+        if ids
+        else []
+    )
     by_id = {person.id: (person, unit_name) for person, unit_name in rows}
     return PersonPage(
         total=total,
@@ -310,9 +353,15 @@ async def list_people(
         page_size=page_size,
         items=[
             PersonRead(
-                id=person.id, full_name=person.full_name, gender=person.gender,
-                birth_year=person.birth_year, position=person.position, unit_id=person.unit_id,
-                unit_name=unit_name, household_id=person.household_id, is_official=person.is_official,
+                id=person.id,
+                full_name=person.full_name,
+                gender=person.gender,
+                birth_year=person.birth_year,
+                position=person.position,
+                unit_id=person.unit_id,
+                unit_name=unit_name,
+                household_id=person.household_id,
+                is_official=person.is_official,
             )
             for person, unit_name in (by_id[i] for i in ids)
         ],
@@ -320,8 +369,13 @@ async def list_people(
 
 
 async def list_households(
-    session: AsyncSession, principal: Principal, *, unit_id: int | None, query: str | None,
-    page: int, page_size: int,
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    unit_id: int | None,
+    query: str | None,
+    page: int,
+    page_size: int,
 ) -> HouseholdPage:
     units = await _unit_scope(session, principal, unit_id)
     ids_statement = select(
@@ -329,12 +383,16 @@ async def list_households(
     ).where(_in_units(Household.residential_group_id, units))
     total, ids = await _page_of_ids(session, ids_statement, query, page=page, page_size=page_size)
     rows = (
-        await session.execute(
-            select(Household, Unit.name)
-            .join(Unit, Unit.id == Household.residential_group_id)
-            .where(Household.id.in_(ids))
-        )
-    ).all() if ids else []
+        (
+            await session.execute(
+                select(Household, Unit.name)
+                .join(Unit, Unit.id == Household.residential_group_id)
+                .where(Household.id.in_(ids))
+            )
+        ).all()
+        if ids
+        else []
+    )
     by_id = {household.id: (household, group_name) for household, group_name in rows}
     return HouseholdPage(
         total=total,
@@ -342,8 +400,11 @@ async def list_households(
         page_size=page_size,
         items=[
             HouseholdRead(
-                id=household.id, head_name=household.head_name, address=household.address,
-                residential_group_id=household.residential_group_id, residential_group_name=group_name,
+                id=household.id,
+                head_name=household.head_name,
+                address=household.address,
+                residential_group_id=household.residential_group_id,
+                residential_group_name=group_name,
             )
             for household, group_name in (by_id[i] for i in ids)
         ],
@@ -361,8 +422,13 @@ async def list_collectives(
         .order_by(Collective.name, Collective.id)
     )
     return [
-        CollectiveRead(id=collective.id, name=collective.name, unit_id=collective.unit_id,
-                       unit_code=code, unit_kind=kind)
+        CollectiveRead(
+            id=collective.id,
+            name=collective.name,
+            unit_id=collective.unit_id,
+            unit_code=code,
+            unit_kind=kind,
+        )
         for collective, code, kind in rows.all()
     ]
 
@@ -378,7 +444,10 @@ async def list_units(
         statement = statement.where(Unit.parent_id == parent_id)
     units = (await session.execute(statement)).scalars().all()
     # Ward first, then upward; within a level by code
-    return [UnitRead.model_validate(unit) for unit in sorted(units, key=lambda u: (u.level.rank, u.code))]
+    return [
+        UnitRead.model_validate(unit)
+        for unit in sorted(units, key=lambda u: (u.level.rank, u.code))
+    ]
 
 
 async def list_initiatives(
@@ -389,5 +458,7 @@ async def list_initiatives(
         await visible_subject(session, principal, NomineeKind.INDIVIDUAL, person_id)
         statement = statement.where(Initiative.person_id == person_id)
     else:
-        statement = statement.where(_in_units(Person.unit_id, await visible_unit_ids(session, principal)))
+        statement = statement.where(
+            _in_units(Person.unit_id, await visible_unit_ids(session, principal))
+        )
     return [_initiative_read(*row) for row in (await session.execute(statement)).all()]

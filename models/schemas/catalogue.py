@@ -167,7 +167,9 @@ class RuleSetRead(RuleSetSummary):
     principle_articles: dict[str, str]
     reminder_working_days: list[int]
     women_preference_share: str
-    quorum_counts_written_opinions: bool = False  # absent members' written opinions toward the quorum
+    quorum_counts_written_opinions: bool = (
+        False  # absent members' written opinions toward the quorum
+    )
     awards: list[AwardRead]
 
 
@@ -184,8 +186,11 @@ def duration_read(duration: Duration) -> DurationRead:
 def council_read(council: CouncilRule) -> CouncilRuleRead:
     if council.vote == VoteRule.NONE:
         return CouncilRuleRead(
-            vote=council.vote, threshold=None, quorum=None,
-            text_vi="Không biểu quyết tại Hội đồng", text_en="no council vote",
+            vote=council.vote,
+            threshold=None,
+            quorum=None,
+            text_vi="Không biểu quyết tại Hội đồng",
+            text_en="no council vote",
         )
     threshold, quorum = str(council.threshold), str(council.quorum)
     how_vi = "bỏ phiếu kín" if council.vote == VoteRule.SECRET_BALLOT else "biểu quyết"
@@ -203,10 +208,14 @@ def dossier_item_read(code: str, items: Mapping[str, DossierItemType]) -> Dossie
     item = items.get(code)
     if item is None:  # the loader refuses unknown codes; kept total for safety
         return DossierItemTypeRead(code=code, name_vi=code, name_en=code, form="")
-    return DossierItemTypeRead(code=item.code, name_vi=item.name_vi, name_en=item.name_en, form=item.form)
+    return DossierItemTypeRead(
+        code=item.code, name_vi=item.name_vi, name_en=item.name_en, form=item.form
+    )
 
 
-def _requirement(codes: tuple[str, ...], items: Mapping[str, DossierItemType]) -> DossierRequirementRead:
+def _requirement(
+    codes: tuple[str, ...], items: Mapping[str, DossierItemType]
+) -> DossierRequirementRead:
     reads = [dossier_item_read(code, items) for code in codes]
     return DossierRequirementRead(
         items=reads,
@@ -232,9 +241,16 @@ def level_step_read(step: LevelRule, items: Mapping[str, DossierItemType]) -> Le
 
 # ---- criteria in words -----------------------------------------------------------------
 
-_INITIATIVE_VI = {"any": "sáng kiến hoặc đề tài nghiên cứu", "initiative": "sáng kiến", "research": "đề tài nghiên cứu"}
-_INITIATIVE_EN = {"any": "initiative(s) or research project(s)", "initiative": "initiative(s)",
-                  "research": "research project(s)"}
+_INITIATIVE_VI = {
+    "any": "sáng kiến hoặc đề tài nghiên cứu",
+    "initiative": "sáng kiến",
+    "research": "đề tài nghiên cứu",
+}
+_INITIATIVE_EN = {
+    "any": "initiative(s) or research project(s)",
+    "initiative": "initiative(s)",
+    "research": "research project(s)",
+}
 _STAT_VI = {"completed_duties": "hoàn thành nhiệm vụ trở lên", "women": "là nữ"}
 _STAT_EN = {"completed_duties": "completed their duties or better", "women": "are women"}
 
@@ -259,15 +275,23 @@ def describe_criterion(criterion: Criterion, rule_set: RuleSet) -> tuple[str, st
             return f"Năm xét đạt {vi}", f"rated {en} in the year reviewed"
         case "title_in_year":
             vi, en = name(params["award"])
-            return (f"Đạt {vi} năm xét (hoặc được đề nghị cùng đợt)",
-                    f"holds {en} for the year reviewed (or proposed in the same batch)")
+            return (
+                f"Đạt {vi} năm xét (hoặc được đề nghị cùng đợt)",
+                f"holds {en} for the year reviewed (or proposed in the same batch)",
+            )
         case "consecutive_titles":
             vi, en = name(params["award"])
             step, count = params["step"] or 1, params["count"]
-            text_vi = f"{count} năm liên tục đạt {vi}" if step == 1 else (
-                f"{count} lần liên tục đạt {vi}, mỗi lần cách nhau {step} năm")
-            text_en = f"{count} consecutive years of {en}" if step == 1 else (
-                f"{en} {count} consecutive times, {step} years apart")
+            text_vi = (
+                f"{count} năm liên tục đạt {vi}"
+                if step == 1
+                else (f"{count} lần liên tục đạt {vi}, mỗi lần cách nhau {step} năm")
+            )
+            text_en = (
+                f"{count} consecutive years of {en}"
+                if step == 1
+                else (f"{en} {count} consecutive times, {step} years apart")
+            )
             if params["ending"] == "previous_year":
                 text_vi += ", tính đến năm trước năm xét"
                 text_en += ", up to the year before the year reviewed"
@@ -280,7 +304,10 @@ def describe_criterion(criterion: Criterion, rule_set: RuleSet) -> tuple[str, st
             return text_vi, text_en
         case "consecutive_ratings":
             vi, en = _or_better(Rating(params["at_least"]))
-            text_vi, text_en = f"{params['count']} năm liên tục đạt {vi}", f"{params['count']} consecutive years rated {en}"
+            text_vi, text_en = (
+                f"{params['count']} năm liên tục đạt {vi}",
+                f"{params['count']} consecutive years rated {en}",
+            )
             if params["ending"] == "previous_year":
                 text_vi += ", tính đến năm trước năm xét"
                 text_en += ", up to the year before the year reviewed"
@@ -289,40 +316,60 @@ def describe_criterion(criterion: Criterion, rule_set: RuleSet) -> tuple[str, st
             scope = InitiativeScope(params["scope"])
             wider = scope != InitiativeScope.NATIONAL
             within = params["within_years"]
-            text_vi = (f"Có {params['count']} {_INITIATIVE_VI[params['kind']]} {SCOPE_VI[scope]}"
-                       f"{' trở lên' if wider else ''}")
-            text_en = (f"{params['count']} {SCOPE_EN[scope]}{' or wider' if wider else ''} "
-                       f"{_INITIATIVE_EN[params['kind']]}")
+            text_vi = (
+                f"Có {params['count']} {_INITIATIVE_VI[params['kind']]} {SCOPE_VI[scope]}"
+                f"{' trở lên' if wider else ''}"
+            )
+            text_en = (
+                f"{params['count']} {SCOPE_EN[scope]}{' or wider' if wider else ''} "
+                f"{_INITIATIVE_EN[params['kind']]}"
+            )
             if within:
                 text_vi += " trong năm xét" if within == 1 else f" trong {within} năm gần nhất"
-                text_en += " in the year reviewed" if within == 1 else f" within the last {within} years"
-            return (text_vi + ", chưa dùng làm căn cứ khen thưởng",
-                    text_en + ", not yet used to ground an award")
+                text_en += (
+                    " in the year reviewed" if within == 1 else f" within the last {within} years"
+                )
+            return (
+                text_vi + ", chưa dùng làm căn cứ khen thưởng",
+                text_en + ", not yet used to ground an award",
+            )
         case "member_title_share":
             vi, en = name(params["award"])
-            return (f"Tỷ lệ thành viên đạt {vi} {params['at_least']}",
-                    f"share of members holding {en}: {params['at_least']}")
+            return (
+                f"Tỷ lệ thành viên đạt {vi} {params['at_least']}",
+                f"share of members holding {en}: {params['at_least']}",
+            )
         case "member_title_count":
             vi, en = name(params["award"])
-            return (f"Có ít nhất {params['at_least']} thành viên đạt {vi}",
-                    f"at least {params['at_least']} member(s) hold {en}")
+            return (
+                f"Có ít nhất {params['at_least']} thành viên đạt {vi}",
+                f"at least {params['at_least']} member(s) hold {en}",
+            )
         case "member_share":
             stat = params["of"]
-            return (f"Tỷ lệ thành viên {_STAT_VI[stat]} {params['at_least']}",
-                    f"share of members who {_STAT_EN[stat]}: {params['at_least']}")
+            return (
+                f"Tỷ lệ thành viên {_STAT_VI[stat]} {params['at_least']}",
+                f"share of members who {_STAT_EN[stat]}: {params['at_least']}",
+            )
         case "no_member_discipline":
             level = DisciplineLevel(params["at_least"])
-            return (f"Không có thành viên bị kỷ luật từ mức {DISCIPLINE_VI[level]} trở lên",
-                    f"no member disciplined at {DISCIPLINE_EN[level]} level or above")
+            return (
+                f"Không có thành viên bị kỷ luật từ mức {DISCIPLINE_VI[level]} trở lên",
+                f"no member disciplined at {DISCIPLINE_EN[level]} level or above",
+            )
         case "no_discipline":
             level = DisciplineLevel(params["at_least"])
-            return (f"Không bị kỷ luật từ mức {DISCIPLINE_VI[level]} trở lên trong năm xét",
-                    f"not disciplined at {DISCIPLINE_EN[level]} level or above in the year reviewed")
+            return (
+                f"Không bị kỷ luật từ mức {DISCIPLINE_VI[level]} trở lên trong năm xét",
+                f"not disciplined at {DISCIPLINE_EN[level]} level or above in the year reviewed",
+            )
         case "holds_award":
             vi, en = name(params["award"])
             within = params["within_years"]
-            return (f"Đã được tặng {vi}" + (f" trong {within} năm gần nhất" if within else ""),
-                    f"has received {en}" + (f" within the last {within} years" if within else ""))
+            return (
+                f"Đã được tặng {vi}" + (f" trong {within} năm gần nhất" if within else ""),
+                f"has received {en}" + (f" within the last {within} years" if within else ""),
+            )
         case "attested":
             return params["vi"], params["en"]
         case "any_of":
@@ -365,14 +412,22 @@ def award_read(award: AwardRule, rule_set: RuleSet) -> AwardRead:
         legal_basis=list(award.legal_basis),
         chain=[level_step_read(step, rule_set.dossier_items) for step in award.chain],
         cash=[
-            CashRead(recipient=recipient, multiple=multiple,
-                     amount_vnd=award.cash_vnd(recipient, rule_set.base_salary_vnd) or 0)
+            CashRead(
+                recipient=recipient,
+                multiple=multiple,
+                amount_vnd=award.cash_vnd(recipient, rule_set.base_salary_vnd) or 0,
+            )
             for recipient, multiple in award.cash_multiples.items()
         ],
         criteria=[criterion_read(criterion, rule_set) for criterion in award.criteria],
         # A quota is a ceiling: "≤ 15%" of the holders of the base title.
-        quota=QuotaRead(max_share="≤" + str(quota.max_share).lstrip("≥>"), of_award=quota.of_award,
-                        article=quota.article) if quota else None,
+        quota=QuotaRead(
+            max_share="≤" + str(quota.max_share).lstrip("≥>"),
+            of_award=quota.of_award,
+            article=quota.article,
+        )
+        if quota
+        else None,
     )
 
 
@@ -514,35 +569,56 @@ class CandidateIn(Schema):
             if item.id is None:
                 next_id += 1
             initiatives.append(
-                InitiativeFact(id=item.id or next_id, year=item.year, scope=item.scope,
-                               is_research=item.is_research, title=item.title, used=item.used)
+                InitiativeFact(
+                    id=item.id or next_id,
+                    year=item.year,
+                    scope=item.scope,
+                    is_research=item.is_research,
+                    title=item.title,
+                    used=item.used,
+                )
             )
         return Candidate(
             kind=self.kind,
             name=self.name,
             gender=self.gender,
             awards=tuple(
-                HeldAward(award_code=a.award_code, year=a.year, kind=a.kind,
-                          achievement_key=a.achievement_key, revoked=a.revoked)
+                HeldAward(
+                    award_code=a.award_code,
+                    year=a.year,
+                    kind=a.kind,
+                    achievement_key=a.achievement_key,
+                    revoked=a.revoked,
+                )
                 for a in self.awards
             ),
             evaluations=tuple(YearRating(year=e.year, rating=e.rating) for e in self.evaluations),
             initiatives=tuple(initiatives),
             discipline=tuple(DisciplineFact(year=d.year, level=d.level) for d in self.discipline),
             pending_matters=tuple(
-                PendingMatterFact(kind=m.kind, description=m.description,
-                                  opened_on=m.opened_on.isoformat() if m.opened_on else "")
+                PendingMatterFact(
+                    kind=m.kind,
+                    description=m.description,
+                    opened_on=m.opened_on.isoformat() if m.opened_on else "",
+                )
                 for m in self.pending_matters
             ),
             collective_years=tuple(
-                CollectiveYear(year=c.year, members=c.members, women=c.women,
-                               member_titles=dict(c.member_titles),
-                               members_completed_duties=c.members_completed_duties,
-                               worst_member_discipline=c.worst_member_discipline)
+                CollectiveYear(
+                    year=c.year,
+                    members=c.members,
+                    women=c.women,
+                    member_titles=dict(c.member_titles),
+                    members_completed_duties=c.members_completed_duties,
+                    worst_member_discipline=c.worst_member_discipline,
+                )
                 for c in self.collective_years
             ),
-            household=HouseholdFacts(residential_group=self.household.residential_group,
-                                     address=self.household.address) if self.household else None,
+            household=HouseholdFacts(
+                residential_group=self.household.residential_group, address=self.household.address
+            )
+            if self.household
+            else None,
         )
 
 
@@ -617,4 +693,3 @@ def verdict_read(verdict: Verdict, award: AwardRule, candidate: Candidate) -> Ve
         reasons=[reason_read(reason) for reason in verdict.reasons],
         unmet=[reason.code for reason in verdict.unmet],
     )
-

@@ -35,7 +35,10 @@ from domain.vocabulary import Stage
 from models import Nomination
 from tests.campaigns.helpers import open_registration, plan_campaign, this_year
 
-pytestmark = [pytest.mark.parametrize("backend", ["sqlite"], indirect=True), pytest.mark.timeout(360)]
+pytestmark = [
+    pytest.mark.parametrize("backend", ["sqlite"], indirect=True),
+    pytest.mark.timeout(360),
+]
 
 # One demo user per role (thidua/seed.py), plus the unit officers whose unit matters: the
 # proposing unit (Văn phòng), another unit (TDP 1) and the public service centre.
@@ -56,8 +59,10 @@ NOT_COMMANDS = {
     ("POST", "/api/v1/auth/token"): "login: anyone with a password",
     ("POST", "/api/v1/verify"): "public verification of a PDF: reads only",
     ("POST", "/api/v1/eligibility/check"): "a what-if check: reads only",
-    ("POST", "/api/v1/public/notices/{nomination_id}/objections"):
-        "the public objection form: anyone, without an account (tests/abuse/test_rate_limits.py)",
+    (
+        "POST",
+        "/api/v1/public/notices/{nomination_id}/objections",
+    ): "the public objection form: anyone, without an account (tests/abuse/test_rate_limits.py)",
 }
 
 # (method, route) → the roles that may give the command, from the rules:
@@ -115,8 +120,12 @@ ALLOWED: dict[tuple[str, str], tuple[str, ...]] = {
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 MEMBERS = ("chutich", "phochutich", "uyvien.vhxh", "uyvien.mttq", "uyvien.xdd")
-HOUSEHOLD = dict(unit_user=OTHER_UNIT, unit_code="tk-tdp-1", award_code="gd_van_hoa",
-                 items=["to_trinh", "danh_sach_ho_gia_dinh", "bien_ban_binh_xet"])
+HOUSEHOLD = dict(
+    unit_user=OTHER_UNIT,
+    unit_code="tk-tdp-1",
+    award_code="gd_van_hoa",
+    items=["to_trinh", "danh_sach_ho_gia_dinh", "bien_ban_binh_xet"],
+)
 
 
 def api_commands(app) -> set[tuple[str, str]]:
@@ -148,15 +157,18 @@ async def fingerprint(h) -> dict[str, str]:
     digests = {}
     async with h.engine.connect() as connection:
         tables = [
-            name for name in (await connection.run_sync(
-                lambda sync: sync.dialect.get_table_names(sync)))
+            name
+            for name in (await connection.run_sync(lambda sync: sync.dialect.get_table_names(sync)))
             if name not in SKIPPED_TABLES and not name.startswith("alembic")
         ]
         for table in sorted(tables):
             rows = (await connection.execute(text(f'SELECT * FROM "{table}" ORDER BY 1'))).all()
             digests[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
-        read = (await connection.execute(
-            text("SELECT id FROM notices WHERE read_at IS NOT NULL ORDER BY id"))).all()
+        read = (
+            await connection.execute(
+                text("SELECT id FROM notices WHERE read_at IS NOT NULL ORDER BY id")
+            )
+        ).all()
         digests["notices (read)"] = hashlib.sha256(repr(read).encode()).hexdigest()
     return digests
 
@@ -173,11 +185,24 @@ async def no_activity_running(h, deadline: float) -> None:
     from workflows.revocation import revocation_workflow_id
 
     async with h.engine.connect() as connection:
-        ids = [row[0] for table in WORKFLOW_TABLES for row in (await connection.execute(
-            text(f"SELECT workflow_id FROM {table} WHERE workflow_id <> ''"))).all()]
+        ids = [
+            row[0]
+            for table in WORKFLOW_TABLES
+            for row in (
+                await connection.execute(
+                    text(f"SELECT workflow_id FROM {table} WHERE workflow_id <> ''")
+                )
+            ).all()
+        ]
     async with h.factory() as session:
-        ids += [revocation_workflow_id(i) for i in (await session.execute(
-            select(Nomination.id).where(Nomination.stage == Stage.REVOKED))).scalars()]
+        ids += [
+            revocation_workflow_id(i)
+            for i in (
+                await session.execute(
+                    select(Nomination.id).where(Nomination.stage == Stage.REVOKED)
+                )
+            ).scalars()
+        ]
     for workflow_id in ids:
         while asyncio.get_running_loop().time() < deadline:
             try:
@@ -185,8 +210,11 @@ async def no_activity_running(h, deadline: float) -> None:
             except RPCError:  # not started (yet)
                 break
             raw = described.raw_description
-            if (raw.workflow_execution_info.status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
-                    or not raw.pending_activities):
+            if (
+                raw.workflow_execution_info.status
+                != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+                or not raw.pending_activities
+            ):
                 break
             await asyncio.sleep(0.05)
 
@@ -231,10 +259,10 @@ class Matrix:
     async def send(self, user: str, method: str, attempt: Attempt):
         headers = self.h.headers(user)
         if attempt.files is not None:
-            return await self.h.http.request(method, attempt.path, headers=headers,
-                                              data=attempt.body, files=attempt.files)
-        return await self.h.http.request(method, attempt.path, headers=headers,
-                                          json=attempt.body)
+            return await self.h.http.request(
+                method, attempt.path, headers=headers, data=attempt.body, files=attempt.files
+            )
+        return await self.h.http.request(method, attempt.path, headers=headers, json=attempt.body)
 
     async def check(self, method: str, route: str, attempts: list[Attempt]) -> list[Any]:
         """The refused roles try ``attempts[0]``; then each allowed role in turn tries its
@@ -246,19 +274,24 @@ class Matrix:
         for actor in refused:
             response = await self.send(actor, method, attempts[0])
             if response.status_code != 403:
-                self.problems.append(f"{method} {route} as {actor} (not allowed): "
-                                     f"{response.status_code} {response.text[:200]}")
+                self.problems.append(
+                    f"{method} {route} as {actor} (not allowed): "
+                    f"{response.status_code} {response.text[:200]}"
+                )
         after = await settled(self.h)  # anything a refused attempt started shows by now
         if after != before:
-            self.problems.append(f"{method} {route}: a refused attempt wrote to "
-                                 f"{', '.join(changed(before, after))}")
+            self.problems.append(
+                f"{method} {route}: a refused attempt wrote to {', '.join(changed(before, after))}"
+            )
         results = []
         for index, actor in enumerate(allowed):
             attempt = attempts[index] if len(attempts) > 1 else attempts[0]
             response = await self.send(actor, method, attempt)
             if not 200 <= response.status_code < 300:
-                self.problems.append(f"{method} {route} as {actor} (allowed): "
-                                     f"{response.status_code} {response.text[:300]}")
+                self.problems.append(
+                    f"{method} {route} as {actor} (allowed): "
+                    f"{response.status_code} {response.text[:300]}"
+                )
             results.append(response.json() if response.content else None)
         self.covered.add((method, route))
         self.tried += len(ACTORS)
@@ -294,8 +327,9 @@ async def decided_by_council(h, count: int) -> list[int]:
 async def ready_decision(h, nomination_ids: list[int]) -> int:
     decision = await h.draft_decision(nomination_ids)
     for _ in range(300):
-        if (await h.get(STANDING, f"/api/v1/decisions/{decision['id']}")).json()["status"] == \
-                "awaiting_signature":
+        if (await h.get(STANDING, f"/api/v1/decisions/{decision['id']}")).json()[
+            "status"
+        ] == "awaiting_signature":
             return decision["id"]
         await asyncio.sleep(0.05)
     raise AssertionError(f"decision {decision['id']} never assembled")
@@ -314,88 +348,194 @@ async def test_every_command_as_every_role(harness):
     # ---- nominations before submission --------------------------------------------------
     nominee = {"kind": "individual", "person_id": ids.people["Nguyễn Thị Hoa"]}
     create_body = {
-        "award_code": "giay_khen", "year": 2026, "nominee": nominee,
+        "award_code": "giay_khen",
+        "year": 2026,
+        "nominee": nominee,
         "proposing_unit_id": ids.units["tk-van-phong"],
         "achievement_summary": "Hoàn thành xuất sắc nhiệm vụ năm 2026",
-        "dossier_items": [{"item_code": "to_trinh"}], "attestations": ["exemplary"],
+        "dossier_items": [{"item_code": "to_trinh"}],
+        "attestations": ["exemplary"],
         "submit": False,
     }
     await m.check("POST", n, [Attempt(n, create_body)])
     drafts = [(await h.nominate(submit=False))["id"] for _ in range(3)]
-    await m.check("POST", f"{n}/{{nomination_id}}/dossier-items", [Attempt(
-        f"{n}/{drafts[0]}/dossier-items", {"item_code": "to_trinh"},
-        {"file": ("to-trinh.pdf", PDF, "application/pdf")})])
+    await m.check(
+        "POST",
+        f"{n}/{{nomination_id}}/dossier-items",
+        [
+            Attempt(
+                f"{n}/{drafts[0]}/dossier-items",
+                {"item_code": "to_trinh"},
+                {"file": ("to-trinh.pdf", PDF, "application/pdf")},
+            )
+        ],
+    )
     await m.check("POST", f"{n}/{{nomination_id}}/submit", [Attempt(f"{n}/{drafts[1]}/submit")])
     await m.check("DELETE", f"{n}/{{nomination_id}}", [Attempt(f"{n}/{drafts[2]}")])
 
     # ---- the dossier at reception -------------------------------------------------------
     reception = await submitted(h, 8)
     reason = {"reason": "Theo quy định"}
-    await m.check("POST", f"{n}/{{nomination_id}}/accept", [Attempt(f"{n}/{reception[0]}/accept", {})])
-    await m.check("POST", f"{n}/{{nomination_id}}/return", [Attempt(
-        f"{n}/{reception[1]}/return", {"missing_items": ["to_trinh"], "reason": "Thiếu tờ trình"})])
+    await m.check(
+        "POST", f"{n}/{{nomination_id}}/accept", [Attempt(f"{n}/{reception[0]}/accept", {})]
+    )
+    await m.check(
+        "POST",
+        f"{n}/{{nomination_id}}/return",
+        [
+            Attempt(
+                f"{n}/{reception[1]}/return",
+                {"missing_items": ["to_trinh"], "reason": "Thiếu tờ trình"},
+            )
+        ],
+    )
     await h.wait_stage(reception[1], Stage.RETURNED)
-    await m.check("POST", f"{n}/{{nomination_id}}/resubmit", [Attempt(
-        f"{n}/{reception[1]}/resubmit", {"added_items": ["to_trinh"]})])
-    await m.check("POST", f"{n}/{{nomination_id}}/reject",
-                  [Attempt(f"{n}/{i}/reject", reason) for i in reception[2:5]])
-    await m.check("POST", f"{n}/{{nomination_id}}/withdraw", [Attempt(f"{n}/{reception[5]}/withdraw", reason)])
-    await m.check("POST", f"{n}/{{nomination_id}}/extend", [Attempt(
-        f"{n}/{reception[6]}/extend", {"working_days": 2, "reason": "Chờ xác minh"})])
-    await m.check("POST", f"{n}/{{nomination_id}}/reassign", [Attempt(
-        f"{n}/{reception[6]}/reassign", {"to_user_id": ids.users["uyvien.vhxh"], "reason": "Phân công"})])
+    await m.check(
+        "POST",
+        f"{n}/{{nomination_id}}/resubmit",
+        [Attempt(f"{n}/{reception[1]}/resubmit", {"added_items": ["to_trinh"]})],
+    )
+    await m.check(
+        "POST",
+        f"{n}/{{nomination_id}}/reject",
+        [Attempt(f"{n}/{i}/reject", reason) for i in reception[2:5]],
+    )
+    await m.check(
+        "POST", f"{n}/{{nomination_id}}/withdraw", [Attempt(f"{n}/{reception[5]}/withdraw", reason)]
+    )
+    await m.check(
+        "POST",
+        f"{n}/{{nomination_id}}/extend",
+        [Attempt(f"{n}/{reception[6]}/extend", {"working_days": 2, "reason": "Chờ xác minh"})],
+    )
+    await m.check(
+        "POST",
+        f"{n}/{{nomination_id}}/reassign",
+        [
+            Attempt(
+                f"{n}/{reception[6]}/reassign",
+                {"to_user_id": ids.users["uyvien.vhxh"], "reason": "Phân công"},
+            )
+        ],
+    )
 
     # ---- objections (a household nomination in public notice) ---------------------------
     household = (await h.nominate(household="Bùi Văn Khải", **HOUSEHOLD))["id"]
     notice = await h.ok(STANDING, f"{n}/{household}/accept", {})
     assert notice["stage"] == "public_notice", notice
-    lodged = await h.ok(None, f"/api/v1/public/notices/{household}/objections", {
-        "objector_name": "Trần Văn Bình", "objector_contact": "0912 345 678",
-        "reason": "Gia đình chưa chấp hành quy định về vệ sinh môi trường"}, status=201)
-    await m.check("POST", f"{n}/{{nomination_id}}/objections/{{objection_key}}/resolve", [Attempt(
-        f"{n}/{household}/objections/{lodged['objection_key']}/resolve",
-        {"outcome": "dismissed", "reason": "Đã xác minh: không đúng"})])
+    lodged = await h.ok(
+        None,
+        f"/api/v1/public/notices/{household}/objections",
+        {
+            "objector_name": "Trần Văn Bình",
+            "objector_contact": "0912 345 678",
+            "reason": "Gia đình chưa chấp hành quy định về vệ sinh môi trường",
+        },
+        status=201,
+    )
+    await m.check(
+        "POST",
+        f"{n}/{{nomination_id}}/objections/{{objection_key}}/resolve",
+        [
+            Attempt(
+                f"{n}/{household}/objections/{lodged['objection_key']}/resolve",
+                {"outcome": "dismissed", "reason": "Đã xác minh: không đúng"},
+            )
+        ],
+    )
 
     # ---- the council --------------------------------------------------------------------
     agenda = await accepted(h, 3)
-    await m.check("POST", "/api/v1/council-sessions", [Attempt(
+    await m.check(
+        "POST",
         "/api/v1/council-sessions",
-        {"title": "Phiên họp", "nomination_ids": [agenda[0]], "closes_at": closes_at(h)})])
-    ballot_session = (await h.ok(STANDING, "/api/v1/council-sessions", {
-        "title": "Phiên họp", "nomination_ids": [agenda[1]], "closes_at": closes_at(h)}, status=201))["id"]
-    await m.check("POST", "/api/v1/council-sessions/{session_id}/ballot", [Attempt(
-        f"/api/v1/council-sessions/{ballot_session}/ballot",
-        {"mode": "in_person", "choices": {str(agenda[1]): "agree"}})])
+        [
+            Attempt(
+                "/api/v1/council-sessions",
+                {"title": "Phiên họp", "nomination_ids": [agenda[0]], "closes_at": closes_at(h)},
+            )
+        ],
+    )
+    ballot_session = (
+        await h.ok(
+            STANDING,
+            "/api/v1/council-sessions",
+            {"title": "Phiên họp", "nomination_ids": [agenda[1]], "closes_at": closes_at(h)},
+            status=201,
+        )
+    )["id"]
+    await m.check(
+        "POST",
+        "/api/v1/council-sessions/{session_id}/ballot",
+        [
+            Attempt(
+                f"/api/v1/council-sessions/{ballot_session}/ballot",
+                {"mode": "in_person", "choices": {str(agenda[1]): "agree"}},
+            )
+        ],
+    )
     closing = [ballot_session, (await h.convene([agenda[2]]))["id"]]
-    await m.check("POST", "/api/v1/council-sessions/{session_id}/close",
-                  [Attempt(f"/api/v1/council-sessions/{s}/close", {}) for s in closing])
+    await m.check(
+        "POST",
+        "/api/v1/council-sessions/{session_id}/close",
+        [Attempt(f"/api/v1/council-sessions/{s}/close", {}) for s in closing],
+    )
 
     # ---- decisions ----------------------------------------------------------------------
     decided = await decided_by_council(h, 11)
-    await m.check("POST", f"{n}/{{nomination_id}}/refuse",
-                  [Attempt(f"{n}/{i}/refuse", {"reason": "Chưa đủ tiêu chuẩn"}) for i in decided[0:2]])
-    await m.check("POST", "/api/v1/decisions", [Attempt("/api/v1/decisions", {"nomination_ids": [decided[2]]})])
+    await m.check(
+        "POST",
+        f"{n}/{{nomination_id}}/refuse",
+        [Attempt(f"{n}/{i}/refuse", {"reason": "Chưa đủ tiêu chuẩn"}) for i in decided[0:2]],
+    )
+    await m.check(
+        "POST",
+        "/api/v1/decisions",
+        [Attempt("/api/v1/decisions", {"nomination_ids": [decided[2]]})],
+    )
     d = "/api/v1/decisions"
     signing = await ready_decision(h, [decided[3], decided[4], decided[5]])
     await m.check("POST", f"{d}/{{decision_id}}/sign", [Attempt(f"{d}/{signing}/sign")])
     for granted in decided[3:6]:
         await h.wait_stage(granted, Stage.GRANTED)
-    await m.check("POST", f"{n}/{{nomination_id}}/revoke", [
-        Attempt(f"{n}/{i}/revoke", {"reason": "Thành tích không đúng sự thật"}) for i in decided[3:5]])
+    await m.check(
+        "POST",
+        f"{n}/{{nomination_id}}/revoke",
+        [
+            Attempt(f"{n}/{i}/revoke", {"reason": "Thành tích không đúng sự thật"})
+            for i in decided[3:5]
+        ],
+    )
     delegating = await ready_decision(h, [decided[6]])
-    await m.check("POST", f"{d}/{{decision_id}}/delegate", [Attempt(
-        f"{d}/{delegating}/delegate", {"to_user_id": ids.users[VICE]})])
+    await m.check(
+        "POST",
+        f"{d}/{{decision_id}}/delegate",
+        [Attempt(f"{d}/{delegating}/delegate", {"to_user_id": ids.users[VICE]})],
+    )
     removing = await ready_decision(h, [decided[7], decided[8]])
-    await m.check("POST", f"{d}/{{decision_id}}/remove-item", [Attempt(
-        f"{d}/{removing}/remove-item", {"nomination_id": decided[8], "reason": "Bổ sung sau"})])
+    await m.check(
+        "POST",
+        f"{d}/{{decision_id}}/remove-item",
+        [
+            Attempt(
+                f"{d}/{removing}/remove-item",
+                {"nomination_id": decided[8], "reason": "Bổ sung sau"},
+            )
+        ],
+    )
     cancelling = [await ready_decision(h, [decided[9]]), await ready_decision(h, [decided[10]])]
-    await m.check("POST", f"{d}/{{decision_id}}/cancel",
-                  [Attempt(f"{d}/{c}/cancel", {"reason": "Lập lại theo đợt"}) for c in cancelling])
+    await m.check(
+        "POST",
+        f"{d}/{{decision_id}}/cancel",
+        [Attempt(f"{d}/{c}/cancel", {"reason": "Lập lại theo đợt"}) for c in cancelling],
+    )
 
     # ---- the inbox ----------------------------------------------------------------------
     mine = (await h.get(STANDING, "/api/v1/inbox")).json()["items"]
     assert mine, "the standing body has notices by now"
-    await m.check("POST", "/api/v1/inbox/{notice_id}/read", [Attempt(f"/api/v1/inbox/{mine[0]['id']}/read")])
+    await m.check(
+        "POST", "/api/v1/inbox/{notice_id}/read", [Attempt(f"/api/v1/inbox/{mine[0]['id']}/read")]
+    )
     await m.check("POST", "/api/v1/inbox/read-all", [Attempt("/api/v1/inbox/read-all")])
 
     # ---- the campaign and its exemplars -------------------------------------------------
@@ -411,44 +551,139 @@ async def test_every_command_as_every_role(harness):
             break
         await asyncio.sleep(0.05)
     await open_registration(h, campaign_id)
-    await m.check("POST", "/api/v1/campaigns", [Attempt("/api/v1/campaigns", {
-        "code": f"chuyen-de-{year}", "name": "Phong trào thi đua chuyên đề “Chuyển đổi số”",
-        "theme": "Chuyển đổi số vì Nhân dân phục vụ", "start_year": year, "end_year": year + 1,
-        "content_areas": [{"code": "dich-vu-cong", "title": "Dịch vụ công trực tuyến"}],
-        "stages": [{"position": 1, "name": "Chặng duy nhất", "start_year": year,
-                    "end_year": year + 1}],
-        "milestones": [{"code": "so-ket", "title": f"Sơ kết năm {year}", "stage_position": 1,
-                        "due_on": f"{year}-12-20"}]})])
-    await m.check("POST", "/api/v1/campaigns/{campaign_id}/content-areas", [Attempt(
-        f"{c}/content-areas", {"code": "chu-ky-so", "title": "Ký số văn bản điện tử"})])
-    await m.check("POST", "/api/v1/campaigns/{campaign_id}/milestones/{milestone_code}/move", [Attempt(
-        f"{c}/milestones/mid_term_review/move",
-        {"due_on": f"{year + 2}-12-20", "reason": "Trùng lịch họp"})])
-    await m.check("POST", "/api/v1/campaigns/{campaign_id}/registrations", [Attempt(
-        f"{c}/registrations", {"unit_id": ids.units["tk-van-phong"], "target_awards": ["ttldtt"],
-                               "content_area_codes": ["cai-cach-hanh-chinh"]})])
-    proposal = {"title": "Gương cán bộ tận tụy", "subject_kind": "individual",
-                "person_id": ids.people["Nguyễn Thị Hoa"], "proposing_unit_id": ids.units["tk-van-phong"],
-                "content_area_code": "cai-cach-hanh-chinh", "evidence": "Không để hồ sơ trễ hạn"}
-    [exemplar] = await m.check("POST", "/api/v1/campaigns/{campaign_id}/exemplars",
-                               [Attempt(f"{c}/exemplars", proposal)])
-    others = [(await h.ok(UNIT, f"{c}/exemplars", {**proposal, "title": f"Mô hình {i}"}, status=201))["id"]
-              for i in range(2)]
+    await m.check(
+        "POST",
+        "/api/v1/campaigns",
+        [
+            Attempt(
+                "/api/v1/campaigns",
+                {
+                    "code": f"chuyen-de-{year}",
+                    "name": "Phong trào thi đua chuyên đề “Chuyển đổi số”",
+                    "theme": "Chuyển đổi số vì Nhân dân phục vụ",
+                    "start_year": year,
+                    "end_year": year + 1,
+                    "content_areas": [{"code": "dich-vu-cong", "title": "Dịch vụ công trực tuyến"}],
+                    "stages": [
+                        {
+                            "position": 1,
+                            "name": "Chặng duy nhất",
+                            "start_year": year,
+                            "end_year": year + 1,
+                        }
+                    ],
+                    "milestones": [
+                        {
+                            "code": "so-ket",
+                            "title": f"Sơ kết năm {year}",
+                            "stage_position": 1,
+                            "due_on": f"{year}-12-20",
+                        }
+                    ],
+                },
+            )
+        ],
+    )
+    await m.check(
+        "POST",
+        "/api/v1/campaigns/{campaign_id}/content-areas",
+        [Attempt(f"{c}/content-areas", {"code": "chu-ky-so", "title": "Ký số văn bản điện tử"})],
+    )
+    await m.check(
+        "POST",
+        "/api/v1/campaigns/{campaign_id}/milestones/{milestone_code}/move",
+        [
+            Attempt(
+                f"{c}/milestones/mid_term_review/move",
+                {"due_on": f"{year + 2}-12-20", "reason": "Trùng lịch họp"},
+            )
+        ],
+    )
+    await m.check(
+        "POST",
+        "/api/v1/campaigns/{campaign_id}/registrations",
+        [
+            Attempt(
+                f"{c}/registrations",
+                {
+                    "unit_id": ids.units["tk-van-phong"],
+                    "target_awards": ["ttldtt"],
+                    "content_area_codes": ["cai-cach-hanh-chinh"],
+                },
+            )
+        ],
+    )
+    proposal = {
+        "title": "Gương cán bộ tận tụy",
+        "subject_kind": "individual",
+        "person_id": ids.people["Nguyễn Thị Hoa"],
+        "proposing_unit_id": ids.units["tk-van-phong"],
+        "content_area_code": "cai-cach-hanh-chinh",
+        "evidence": "Không để hồ sơ trễ hạn",
+    }
+    [exemplar] = await m.check(
+        "POST", "/api/v1/campaigns/{campaign_id}/exemplars", [Attempt(f"{c}/exemplars", proposal)]
+    )
+    others = [
+        (await h.ok(UNIT, f"{c}/exemplars", {**proposal, "title": f"Mô hình {i}"}, status=201))[
+            "id"
+        ]
+        for i in range(2)
+    ]
     e = f"/api/v1/exemplars/{exemplar['id']}"
     x = "/api/v1/exemplars/{exemplar_id}"
-    await m.check("POST", f"{x}/nurture", [Attempt(f"{e}/nurture", {
-        "support_plan": "Tập huấn kỹ năng số", "responsible_user_id": ids.users[UNIT],
-        "follow_up_every_days": 30})])
+    await m.check(
+        "POST",
+        f"{x}/nurture",
+        [
+            Attempt(
+                f"{e}/nurture",
+                {
+                    "support_plan": "Tập huấn kỹ năng số",
+                    "responsible_user_id": ids.users[UNIT],
+                    "follow_up_every_days": 30,
+                },
+            )
+        ],
+    )
     await m.check("POST", f"{x}/follow-ups", [Attempt(f"{e}/follow-ups", {"note": "Đã tập huấn"})])
-    await m.check("POST", f"{x}/summarize", [Attempt(f"{e}/summarize", {"findings": "Lan tỏa tốt",
-                                                                        "rating": "good"})])
-    await m.check("POST", f"{x}/nomination", [Attempt(f"{e}/nomination", {
-        "award_code": "giay_khen", "attestations": ["exemplary"], "dossier_items": ["to_trinh"]})])
-    await m.check("POST", f"{x}/publish", [Attempt(f"{e}/publish", {"note": "Giới thiệu trên trang tin"})])
-    await m.check("POST", f"{x}/adoptions", [Attempt(f"{e}/adoptions", {
-        "unit_id": ids.units["tk-tdp-1"], "report": "Áp dụng cho tổ dân phố"})])
-    await m.check("POST", f"{x}/drop", [Attempt(f"/api/v1/exemplars/{i}/drop", {"reason": "Dừng theo dõi"})
-                                        for i in others])
+    await m.check(
+        "POST",
+        f"{x}/summarize",
+        [Attempt(f"{e}/summarize", {"findings": "Lan tỏa tốt", "rating": "good"})],
+    )
+    await m.check(
+        "POST",
+        f"{x}/nomination",
+        [
+            Attempt(
+                f"{e}/nomination",
+                {
+                    "award_code": "giay_khen",
+                    "attestations": ["exemplary"],
+                    "dossier_items": ["to_trinh"],
+                },
+            )
+        ],
+    )
+    await m.check(
+        "POST", f"{x}/publish", [Attempt(f"{e}/publish", {"note": "Giới thiệu trên trang tin"})]
+    )
+    await m.check(
+        "POST",
+        f"{x}/adoptions",
+        [
+            Attempt(
+                f"{e}/adoptions",
+                {"unit_id": ids.units["tk-tdp-1"], "report": "Áp dụng cho tổ dân phố"},
+            )
+        ],
+    )
+    await m.check(
+        "POST",
+        f"{x}/drop",
+        [Attempt(f"/api/v1/exemplars/{i}/drop", {"reason": "Dừng theo dõi"}) for i in others],
+    )
     await m.check("POST", "/api/v1/campaigns/{campaign_id}/reports", [Attempt(f"{c}/reports", {})])
 
     # ---- every command was tried, and nothing else was expected --------------------------

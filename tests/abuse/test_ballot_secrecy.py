@@ -27,12 +27,28 @@ from ..pages.conftest import Person
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 MEMBERS = ("chutich", "phochutich", "uyvien.vhxh", "uyvien.mttq", "uyvien.xdd")
-ROLES = ("canbo.vanphong", "canbo.tdp1", "thuongtruc", "chutich", "phochutich", "uyvien.vhxh",
-         "uyvien.mttq", "uyvien.xdd", "kiemtra", "quantri", "thanhpho", "trunguong", None)
+ROLES = (
+    "canbo.vanphong",
+    "canbo.tdp1",
+    "thuongtruc",
+    "chutich",
+    "phochutich",
+    "uyvien.vhxh",
+    "uyvien.mttq",
+    "uyvien.xdd",
+    "kiemtra",
+    "quantri",
+    "thanhpho",
+    "trunguong",
+    None,
+)
 CHOICE_TOKENS = {"agree", "disagree", "abstain"}
 CHOICE_LABELS = ("Đồng ý", "Không đồng ý", "Không biểu quyết", "Agree", "Disagree", "Abstain")
-BLOCK_TAGS = re.compile(r"<(?:/?(?:li|tr|p|div|dd|dt|section|h\d|ul|ol|table|tbody|thead|form|"
-                        r"fieldset|legend|label|br)\b)[^>]*>", re.I)
+BLOCK_TAGS = re.compile(
+    r"<(?:/?(?:li|tr|p|div|dd|dt|section|h\d|ul|ol|table|tbody|thead|form|"
+    r"fieldset|legend|label|br)\b)[^>]*>",
+    re.I,
+)
 TAGS = re.compile(r"<[^>]+>")
 # The absent member's written opinion: in the minutes under her name, nowhere else.
 WRITTEN_OPINION = "Vắng mặt vì đi công tác; gửi ý kiến bằng văn bản về hai trường hợp."
@@ -54,9 +70,15 @@ async def voted_session(harness) -> dict:
     }
     for member, (choices, mode) in ballots.items():
         if mode == "written":
-            cast = await harness.post(member, f"/api/v1/council-sessions/{session['id']}/ballot", {
-                "mode": mode, "choices": {str(k): v for k, v in choices.items()},
-                "written_opinion": WRITTEN_OPINION})
+            cast = await harness.post(
+                member,
+                f"/api/v1/council-sessions/{session['id']}/ballot",
+                {
+                    "mode": mode,
+                    "choices": {str(k): v for k, v in choices.items()},
+                    "written_opinion": WRITTEN_OPINION,
+                },
+            )
             assert cast.status_code == 201, cast.text
         else:
             await harness.vote(session["id"], member, choices, mode=mode)
@@ -65,8 +87,12 @@ async def voted_session(harness) -> dict:
     decision = await harness.draft_decision([first, second])
     signed = await harness.sign(decision["id"])
     await harness.wait_stage(first, Stage.GRANTED)
-    return {"session": session["id"], "nominations": [first, second],
-            "decision": decision["id"], "decision_document": signed["document_id"]}
+    return {
+        "session": session["id"],
+        "nominations": [first, second],
+        "decision": decision["id"],
+        "decision_document": signed["document_id"],
+    }
 
 
 def get_paths(values: dict[str, list]) -> Iterator[str]:
@@ -78,8 +104,11 @@ def get_paths(values: dict[str, list]) -> Iterator[str]:
             names = re.findall(r"{(\w+)}", route.path)
             combos = [route.path]
             for name in names:
-                combos = [c.replace("{" + name + "}", str(v)) for c in combos
-                          for v in values.get(name, [1])]
+                combos = [
+                    c.replace("{" + name + "}", str(v))
+                    for c in combos
+                    for v in values.get(name, [1])
+                ]
             yield from combos
 
 
@@ -91,8 +120,11 @@ def json_leaks(payload, where: str = "$") -> list[str]:
         for key, value in payload.items():
             # The catalogue's "vote" names a rule (secret ballot, show of hands), a plain
             # word that is no choice; anything else under these keys is suspect.
-            is_rule = key.lower() == "vote" and isinstance(value, str) and (
-                value.strip().lower() not in CHOICE_TOKENS)
+            is_rule = (
+                key.lower() == "vote"
+                and isinstance(value, str)
+                and (value.strip().lower() not in CHOICE_TOKENS)
+            )
             if key.lower() in ("choice", "choices", "vote", "votes", "ballot") and not is_rule:
                 found.append(f"{where}.{key}")
             found += json_leaks(value, f"{where}.{key}")
@@ -110,8 +142,11 @@ def lines_of_html(html: str) -> list[str]:
 
 def text_leaks(lines: list[str], names: list[str]) -> list[str]:
     """A line that names a member and shows a choice label is a member's choice."""
-    return [line for line in lines
-            if any(name in line for name in names) and any(label in line for label in CHOICE_LABELS)]
+    return [
+        line
+        for line in lines
+        if any(name in line for name in names) and any(label in line for label in CHOICE_LABELS)
+    ]
 
 
 async def test_no_role_can_read_a_ballot_back(harness):
@@ -124,14 +159,21 @@ async def test_no_role_can_read_a_ballot_back(harness):
     async with harness.factory() as db:
         from models import User
 
-        member_names = [u.full_name for u in (await db.execute(
-            select(User).where(User.username.in_(MEMBERS)))).scalars()]
+        member_names = [
+            u.full_name
+            for u in (await db.execute(select(User).where(User.username.in_(MEMBERS)))).scalars()
+        ]
     values = {
-        "session_id": [made["session"]], "nomination_id": made["nominations"],
+        "session_id": [made["session"]],
+        "nomination_id": made["nominations"],
         "decision_id": [made["decision"]],
         "document_id": [session_row.minutes_document_id, made["decision_document"]],
-        "item_id": item_ids + dossier_ids, "person_id": [harness.ids.people["Nguyễn Thị Hoa"]],
-        "campaign_id": [1], "exemplar_id": [1], "collective_id": [1], "household_id": [1],
+        "item_id": item_ids + dossier_ids,
+        "person_id": [harness.ids.people["Nguyễn Thị Hoa"]],
+        "campaign_id": [1],
+        "exemplar_id": [1],
+        "collective_id": [1],
+        "household_id": [1],
         "code": ["giay_khen"],
     }
     assert session_row.minutes_document_id, "the minutes exist (they are checked too)"
@@ -155,24 +197,37 @@ async def test_no_role_can_read_a_ballot_back(harness):
                 if "json" in kind:
                     seen["json"] += 1
                     leaks += [f"{where}: {leak}" for leak in json_leaks(response.json())]
-                    leaks += [f"{where}: {line}" for line in text_leaks(
-                        json.dumps(response.json(), ensure_ascii=False).split("},"), member_names)]
+                    leaks += [
+                        f"{where}: {line}"
+                        for line in text_leaks(
+                            json.dumps(response.json(), ensure_ascii=False).split("},"),
+                            member_names,
+                        )
+                    ]
                 elif "html" in kind:
                     seen["html"] += 1
-                    leaks += [f"{where}: {line}" for line in text_leaks(
-                        lines_of_html(response.text), member_names)]
+                    leaks += [
+                        f"{where}: {line}"
+                        for line in text_leaks(lines_of_html(response.text), member_names)
+                    ]
                     if "/ballot" in path and " checked" in response.text:
                         leaks.append(f"{where}: a choice is pre-selected on the ballot form")
                 elif "pdf" in kind:
                     seen["pdf"] += 1
-                    text = "\n".join(page.extract_text() or "" for page in
-                                     pypdf.PdfReader(io.BytesIO(response.content)).pages)
+                    text = "\n".join(
+                        page.extract_text() or ""
+                        for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
+                    )
                     opinions_seen += " ".join(text.split()).count(WRITTEN_OPINION)
-                    leaks += [f"{where}: {line}" for line in text_leaks(text.splitlines(), member_names)]
+                    leaks += [
+                        f"{where}: {line}" for line in text_leaks(text.splitlines(), member_names)
+                    ]
                 elif "csv" in kind:
                     seen["csv"] += 1
-                    leaks += [f"{where}: {line}" for line in text_leaks(
-                        response.text.splitlines(), member_names)]
+                    leaks += [
+                        f"{where}: {line}"
+                        for line in text_leaks(response.text.splitlines(), member_names)
+                    ]
         finally:
             await person.aclose()
     assert not leaks, "\n".join(leaks[:20])
@@ -203,7 +258,8 @@ async def test_no_table_or_stored_value_links_a_member_to_a_choice(harness):
                 for column, value in zip(texts, row, strict=True):
                     serialised = json.dumps(value, ensure_ascii=False) if value is not None else ""
                     if re.search(r'"(?:agree|disagree|abstain)"', serialised) or (
-                            isinstance(value, str) and value.strip().lower() in CHOICE_TOKENS):
+                        isinstance(value, str) and value.strip().lower() in CHOICE_TOKENS
+                    ):
                         found.append(f"{table.name}.{column.name}: {serialised[:120]}")
                     if WRITTEN_OPINION in serialised:  # it lives in the minutes only
                         found.append(f"{table.name}.{column.name}: the written opinion")

@@ -60,15 +60,26 @@ async def prepare_world(h) -> dict[str, Any]:
     session = await h.convene([council])
     draft = (await h.nominate(submit=False))["id"]
     campaign_id = await launch_campaign(h, await this_year(h))  # the seeded plan, this year
-    exemplar = await h.ok("canbo.vanphong", f"/api/v1/campaigns/{campaign_id}/exemplars", {
-        "title": "Gương cán bộ tận tụy", "subject_kind": "individual",
-        "person_id": h.ids.people["Nguyễn Thị Hoa"], "proposing_unit_id": h.ids.units["tk-van-phong"],
-        "content_area_code": "cai-cach-hanh-chinh", "evidence": "Không để hồ sơ trễ hạn",
-    }, status=201)
+    exemplar = await h.ok(
+        "canbo.vanphong",
+        f"/api/v1/campaigns/{campaign_id}/exemplars",
+        {
+            "title": "Gương cán bộ tận tụy",
+            "subject_kind": "individual",
+            "person_id": h.ids.people["Nguyễn Thị Hoa"],
+            "proposing_unit_id": h.ids.units["tk-van-phong"],
+            "content_area_code": "cai-cach-hanh-chinh",
+            "evidence": "Không để hồ sơ trễ hạn",
+        },
+        status=201,
+    )
     await h.wait_stage(council, Stage.IN_COUNCIL)
     # A decision awaiting its signature: another nomination through its council.
-    decided = (await h.nominate(person="Lê Thị Hương", unit_user="canbo.truonghoc",
-                                unit_code="tk-th-thach-khoi"))["id"]
+    decided = (
+        await h.nominate(
+            person="Lê Thị Hương", unit_user="canbo.truonghoc", unit_code="tk-th-thach-khoi"
+        )
+    )["id"]
     await h.ok("thuongtruc", f"/api/v1/nominations/{decided}/accept", {})
     voted = await h.convene([decided])
     for member in ("chutich", "phochutich", "uyvien.vhxh", "uyvien.mttq", "uyvien.xdd"):
@@ -101,8 +112,9 @@ async def served(app):
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="critical",
-                                           access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(app, lifespan="off", log_level="critical", access_log=False)
+    )
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:
@@ -148,12 +160,15 @@ def _describe(case, response) -> str:
         sent = json.dumps(sent, ensure_ascii=False, default=str)[:300]
     except TypeError:
         sent = repr(sent)[:300]
-    return (f"{case.method} {case.formatted_path} query={case.query} → {status}: {body}\n"
-            f"    body sent: {sent}")
+    return (
+        f"{case.method} {case.formatted_path} query={case.query} → {status}: {body}\n"
+        f"    body sent: {sent}"
+    )
 
 
-def _check(case, response, mode: GenerationMode, findings: Findings, label: str,
-           reported: set) -> None:
+def _check(
+    case, response, mode: GenerationMode, findings: Findings, label: str, reported: set
+) -> None:
     key = f"{response.status_code // 100}xx"
     findings.statuses[key] = findings.statuses.get(key, 0) + 1
     try:
@@ -166,15 +181,23 @@ def _check(case, response, mode: GenerationMode, findings: Findings, label: str,
     if mode != GenerationMode.POSITIVE or response.status_code >= 400:
         return  # invalid input, or an error: its body has the one shape of api/errors.py
     try:
-        case.validate_response(response, checks=[response_schema_conformance, status_code_conformance])
+        case.validate_response(
+            response, checks=[response_schema_conformance, status_code_conformance]
+        )
     except BaseExceptionGroup as exc:  # schemathesis' FailureGroup
-        findings.schema_mismatches.append(f"[{label}] {_describe(case, response)}\n    {str(exc)[:400]}")
+        findings.schema_mismatches.append(
+            f"[{label}] {_describe(case, response)}\n    {str(exc)[:400]}"
+        )
 
 
 def _exercise(operation, mode: GenerationMode, world, max_examples: int, call, check):
     @hypothesis.settings(
-        max_examples=max_examples, deadline=None, derandomize=True, database=None,
-        phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
     )
     @given(case=_strategy(operation, mode, world))
     def exercise(case):
@@ -183,9 +206,15 @@ def _exercise(operation, mode: GenerationMode, world, max_examples: int, call, c
     return exercise
 
 
-def run_schemathesis(schema, base_url: str, headers: dict[str, str], world: dict[str, list],
-                     max_examples: int, label: str,
-                     modes=(GenerationMode.POSITIVE, GenerationMode.NEGATIVE)) -> Findings:
+def run_schemathesis(
+    schema,
+    base_url: str,
+    headers: dict[str, str],
+    world: dict[str, list],
+    max_examples: int,
+    label: str,
+    modes=(GenerationMode.POSITIVE, GenerationMode.NEGATIVE),
+) -> Findings:
     findings = Findings()
     reported: set = set()
     http = requests.Session()
@@ -208,7 +237,8 @@ def run_schemathesis(schema, base_url: str, headers: dict[str, str], world: dict
             except Exception:
                 findings.server_errors.append(
                     f"[{label}/{mode.value}] {operation.label}: the run failed\n"
-                    f"{traceback.format_exc()[-1500:]}")
+                    f"{traceback.format_exc()[-1500:]}"
+                )
             finally:
                 findings.seconds[f"{operation.label} {mode.value}"] = time.monotonic() - started
     http.close()
@@ -235,19 +265,34 @@ async def test_no_operation_answers_a_server_error(harness, monkeypatch):
 
     async with served(harness.app) as base_url:
         first = await asyncio.to_thread(
-            run_schemathesis, schema, base_url, harness.headers("thuongtruc"), world,
-            MAX_EXAMPLES, "thuongtruc")
+            run_schemathesis,
+            schema,
+            base_url,
+            harness.headers("thuongtruc"),
+            world,
+            MAX_EXAMPLES,
+            "thuongtruc",
+        )
         second = await asyncio.to_thread(
-            run_schemathesis, schema, base_url, harness.headers("canbo.vanphong"), world,
-            SECOND_PASS_EXAMPLES, "canbo.vanphong", (GenerationMode.POSITIVE,))
+            run_schemathesis,
+            schema,
+            base_url,
+            harness.headers("canbo.vanphong"),
+            world,
+            SECOND_PASS_EXAMPLES,
+            "canbo.vanphong",
+            (GenerationMode.POSITIVE,),
+        )
 
     slowest = sorted(first.seconds.items(), key=lambda kv: -kv[1])[:12]
     print("slowest:", *(f"{k}: {v:.1f}s" for k, v in slowest), sep="\n  ")
     server_errors = first.server_errors + second.server_errors
     mismatches = first.schema_mismatches + second.schema_mismatches
     print(f"\npasses: {sum(first.seconds.values()):.0f}s + {sum(second.seconds.values()):.0f}s")
-    print(f"\n{operations} operations, {first.calls + second.calls} calls: "
-          f"{first.statuses} / {second.statuses}")
+    print(
+        f"\n{operations} operations, {first.calls + second.calls} calls: "
+        f"{first.statuses} / {second.statuses}"
+    )
     assert not server_errors, "server errors:\n" + "\n".join(server_errors)
     assert not mismatches, "responses that break their schema:\n" + "\n".join(mismatches)
     # The examples reached the engine: some succeeded, most were refused cleanly.

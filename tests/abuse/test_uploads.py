@@ -25,23 +25,46 @@ def stored_files(root: Path) -> list[Path]:
 
 async def dossier_rows(harness, nomination_id: int) -> int:
     async with harness.factory() as session:
-        return (await session.execute(select(func.count()).select_from(DossierItem).where(
-            DossierItem.nomination_id == nomination_id))).scalar_one()
+        return (
+            await session.execute(
+                select(func.count())
+                .select_from(DossierItem)
+                .where(DossierItem.nomination_id == nomination_id)
+            )
+        ).scalar_one()
 
 
 # (what is sent as the "file" part, the field the 422 must name, a word of its message)
 REFUSED = {
-    "one byte over the limit": (("big.pdf", b"%PDF-1.4\n" + b"0" * (LIMIT - 8), "application/pdf"),
-                                "file", "MB"),
-    "HTML calling itself a PDF": (("to_trinh.pdf", b"<html><script>alert(1)</script></html>",
-                                   "application/pdf"), "file", "PDF, JPEG"),
-    "a Windows program as a PNG": (("anh.png", b"MZ\x90\x00" + b"\x00" * 200, "image/png"),
-                                   "file", "PDF, JPEG"),
-    "SVG (scriptable) as an image": (("anh.png", b'<svg xmlns="http://www.w3.org/2000/svg">'
-                                      b"<script>alert(1)</script></svg>", "image/png"),
-                                     "file", "PDF, JPEG"),
-    "a ZIP (an Office file) as a PDF": (("bao-cao.pdf", b"PK\x03\x04" + b"\x00" * 100,
-                                         "application/pdf"), "file", "PDF, JPEG"),
+    "one byte over the limit": (
+        ("big.pdf", b"%PDF-1.4\n" + b"0" * (LIMIT - 8), "application/pdf"),
+        "file",
+        "MB",
+    ),
+    "HTML calling itself a PDF": (
+        ("to_trinh.pdf", b"<html><script>alert(1)</script></html>", "application/pdf"),
+        "file",
+        "PDF, JPEG",
+    ),
+    "a Windows program as a PNG": (
+        ("anh.png", b"MZ\x90\x00" + b"\x00" * 200, "image/png"),
+        "file",
+        "PDF, JPEG",
+    ),
+    "SVG (scriptable) as an image": (
+        (
+            "anh.png",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "image/png",
+        ),
+        "file",
+        "PDF, JPEG",
+    ),
+    "a ZIP (an Office file) as a PDF": (
+        ("bao-cao.pdf", b"PK\x03\x04" + b"\x00" * 100, "application/pdf"),
+        "file",
+        "PDF, JPEG",
+    ),
     "an empty file": (("rong.pdf", b"", "application/pdf"), "file", "rỗng"),
 }
 
@@ -55,8 +78,9 @@ async def test_dossier_uploads_refuse_bad_files_and_store_nothing(harness):
     declared = await dossier_rows(harness, nomination_id)  # the items listed, no file yet
 
     for case, (part, field, words) in REFUSED.items():
-        response = await harness.http.post(path, headers=headers, data={"item_code": "to_trinh"},
-                                           files={"file": part})
+        response = await harness.http.post(
+            path, headers=headers, data={"item_code": "to_trinh"}, files={"file": part}
+        )
         assert response.status_code == 422, (case, response.status_code, response.text[:200])
         problem = response.json()
         assert problem["field"] == field, (case, problem)
@@ -65,21 +89,37 @@ async def test_dossier_uploads_refuse_bad_files_and_store_nothing(harness):
     # Wrong types of the form fields themselves.
     malformed = {
         "no file part": ({"item_code": "to_trinh"}, None, "body.file"),
-        "the file as a text field": ({"item_code": "to_trinh", "file": "not a file"}, None, "body.file"),
+        "the file as a text field": (
+            {"item_code": "to_trinh", "file": "not a file"},
+            None,
+            "body.file",
+        ),
         "no item code": ({}, {"file": ("a.pdf", tiny_pdf(), "application/pdf")}, "body.item_code"),
-        "an item code that is not one": ({"item_code": "x" * 65},
-                                         {"file": ("a.pdf", tiny_pdf(), "application/pdf")},
-                                         "body.item_code"),
-        "an unknown item": ({"item_code": "khong_co"},
-                            {"file": ("a.pdf", tiny_pdf(), "application/pdf")}, "item_code"),
-        "a title too long": ({"item_code": "to_trinh", "title": "t" * 256},
-                             {"file": ("a.pdf", tiny_pdf(), "application/pdf")}, "body.title"),
+        "an item code that is not one": (
+            {"item_code": "x" * 65},
+            {"file": ("a.pdf", tiny_pdf(), "application/pdf")},
+            "body.item_code",
+        ),
+        "an unknown item": (
+            {"item_code": "khong_co"},
+            {"file": ("a.pdf", tiny_pdf(), "application/pdf")},
+            "item_code",
+        ),
+        "a title too long": (
+            {"item_code": "to_trinh", "title": "t" * 256},
+            {"file": ("a.pdf", tiny_pdf(), "application/pdf")},
+            "body.title",
+        ),
     }
     for case, (data, files, field) in malformed.items():
         response = await harness.http.post(path, headers=headers, data=data, files=files)
-        assert response.status_code == 422 and response.json()["field"] == field, (case, response.text)
-    as_json = await harness.http.post(path, headers=headers, json={"item_code": "to_trinh",
-                                                                    "file": "JVBERi0xLjQK"})
+        assert response.status_code == 422 and response.json()["field"] == field, (
+            case,
+            response.text,
+        )
+    as_json = await harness.http.post(
+        path, headers=headers, json={"item_code": "to_trinh", "file": "JVBERi0xLjQK"}
+    )
     assert as_json.status_code == 422 and as_json.json()["field"].startswith("body.")
 
     assert await dossier_rows(harness, nomination_id) == declared
@@ -87,10 +127,13 @@ async def test_dossier_uploads_refuse_bad_files_and_store_nothing(harness):
 
     # At the limit exactly, and a real image: accepted, one row and one file each.
     at_limit = b"%PDF-1.4\n" + b"0" * (LIMIT - 9)
-    for part in (("to_trinh.pdf", at_limit, "application/pdf"),
-                 ("bien-ban.png", tiny_png(), "image/png")):
-        response = await harness.http.post(path, headers=headers, data={"item_code": "to_trinh"},
-                                           files={"file": part})
+    for part in (
+        ("to_trinh.pdf", at_limit, "application/pdf"),
+        ("bien-ban.png", tiny_png(), "image/png"),
+    ):
+        response = await harness.http.post(
+            path, headers=headers, data={"item_code": "to_trinh"}, files={"file": part}
+        )
         assert response.status_code == 201, response.text
     assert await dossier_rows(harness, nomination_id) == declared + 2
     assert len(stored_files(files_root)) == 2
@@ -104,8 +147,9 @@ async def test_the_page_form_refuses_the_same_files(harness):
         page = f"/nominations/{nomination_id}"
         for case in ("one byte over the limit", "HTML calling itself a PDF", "an empty file"):
             part, _, _ = REFUSED[case]
-            refused = await unit.post(f"{page}/files", {"item_code": "to_trinh"}, csrf_from=page,
-                                      files={"file": part})
+            refused = await unit.post(
+                f"{page}/files", {"item_code": "to_trinh"}, csrf_from=page, files={"file": part}
+            )
             assert refused.status_code == 422, case
             assert 'id="upload-file-error"' in refused.text, case  # shown at the file field
         assert await dossier_rows(harness, nomination_id) == declared

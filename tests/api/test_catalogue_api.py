@@ -25,8 +25,13 @@ async def api(database_url, tmp_path) -> AsyncIterator[Harness]:
     """The app on the seeded database. These read APIs never reach Temporal, so the
     harness gets no test server (its client stays unset)."""
     engine = create_engine(database_url, pool_size=5)
-    harness = Harness(make_settings(database_url, tmp_path), engine, SimpleNamespace(client=None), "",
-                      clock=fixed_clock())
+    harness = Harness(
+        make_settings(database_url, tmp_path),
+        engine,
+        SimpleNamespace(client=None),
+        "",
+        clock=fixed_clock(),
+    )
     await harness.load_ids()
     try:
         yield harness
@@ -87,7 +92,10 @@ async def test_cstdcs_needs_80_percent_secret_ballot_with_city_dossier(api: Harn
     assert "bỏ phiếu kín" in ward["council"]["text_vi"] and "≥ 80%" in ward["council"]["text_vi"]
     # Hải Phòng's override: 2 working days to accept, 5 to supplement, the yearly rating
     assert ward["completeness_check"] == {
-        "days": 2, "working": True, "text_vi": "2 ngày làm việc", "text_en": "2 working days"
+        "days": 2,
+        "working": True,
+        "text_vi": "2 ngày làm việc",
+        "text_en": "2 working days",
     }
     assert ward["resubmission"]["days"] == 5
     assert ward["public_notice"] is None
@@ -97,7 +105,9 @@ async def test_cstdcs_needs_80_percent_secret_ballot_with_city_dossier(api: Harn
     assert award["cash"] == [{"recipient": "individual", "multiple": 1.0, "amount_vnd": 2_340_000}]
 
     # Under Decree 98 the proof could be the initiative certificate OR the rating
-    old = (await api.get(None, "/api/v1/catalogue/awards/cstdcs", params={"on": "2025-06-30"})).json()
+    old = (
+        await api.get(None, "/api/v1/catalogue/awards/cstdcs", params={"on": "2025-06-30"})
+    ).json()
     alternatives = [line for line in old["chain"][0]["required_dossier"] if line["alternatives"]]
     assert [[i["code"] for i in line["items"]] for line in alternatives] == [
         ["xac_nhan_sang_kien", "ket_qua_danh_gia"]
@@ -114,7 +124,9 @@ async def test_cash_and_criteria_in_words(api: Harness) -> None:
     assert ldtt["legal_basis"][0] == "Luật TĐKT 2022, Điều 24"
     giay_khen = awards["giay_khen"]
     assert {c["recipient"]: c["amount_vnd"] for c in giay_khen["cash"]} == {
-        "individual": 702_000, "collective": 1_404_000, "household": 1_053_000
+        "individual": 702_000,
+        "collective": 1_404_000,
+        "household": 1_053_000,
     }
     assert giay_khen["kinds"] == ["merit", "sudden", "campaign"]
 
@@ -123,7 +135,10 @@ async def test_cash_and_criteria_in_words(api: Harness) -> None:
         "Đạt Lao động tiên tiến năm xét (hoặc được đề nghị cùng đợt)"
     )
     alternatives = cstdcs["excellent_or_initiative"]
-    assert alternatives["predicate"] == "any_of" and alternatives["article"] == "Luật TĐKT 2022, Điều 23"
+    assert (
+        alternatives["predicate"] == "any_of"
+        and alternatives["article"] == "Luật TĐKT 2022, Điều 23"
+    )
     assert [c["code"] for c in alternatives["children"]] == ["rating", "initiative", "research"]
     assert alternatives["children"][0]["text_vi"] == "Năm xét đạt Hoàn thành xuất sắc nhiệm vụ"
 
@@ -137,7 +152,9 @@ async def test_cash_and_criteria_in_words(api: Harness) -> None:
 
     # A standard the unit attests reads as the catalogue wrote it
     tdp = awards["tdp_van_hoa"]["criteria"][0]
-    assert tdp["predicate"] == "attested" and tdp["text_vi"].startswith("Đạt tiêu chuẩn Tổ dân phố văn hóa")
+    assert tdp["predicate"] == "attested" and tdp["text_vi"].startswith(
+        "Đạt tiêu chuẩn Tổ dân phố văn hóa"
+    )
     assert awards["tdp_van_hoa"]["chain"][0]["public_notice"]["text_vi"] == "10 ngày"
 
     items = (await api.get(None, "/api/v1/catalogue/dossier-items")).json()
@@ -150,7 +167,9 @@ async def test_catalogue_errors_name_the_problem(api: Harness) -> None:
     assert response.status_code == 422
     body = response.json()
     assert body["field"] == "on"
-    assert "01/01/2020" in body["detail"] and "no rule set is in force on 2020-01-01" in body["detail"]
+    assert (
+        "01/01/2020" in body["detail"] and "no rule set is in force on 2020-01-01" in body["detail"]
+    )
 
     response = await api.get(None, "/api/v1/catalogue", params={"on": "30/06/2025"})
     assert response.status_code == 422 and response.json()["field"] == "query.on"
@@ -167,11 +186,16 @@ async def test_openapi_documents_the_read_apis(api: Harness) -> None:
     spec = (await api.get(None, "/openapi.json")).json()
     paths = spec["paths"]
     check = paths["/api/v1/eligibility/check"]["post"]
-    assert check["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("VerdictRead")
+    assert check["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "VerdictRead"
+    )
     assert {"401", "403", "422"} <= set(check["responses"])
     assert "404" in paths["/api/v1/catalogue/awards/{code}"]["get"]["responses"]
-    for path in ("/api/v1/people/{person_id}/awards", "/api/v1/collectives/{collective_id}/awards",
-                 "/api/v1/households/{household_id}/awards"):
+    for path in (
+        "/api/v1/people/{person_id}/awards",
+        "/api/v1/collectives/{collective_id}/awards",
+        "/api/v1/households/{household_id}/awards",
+    ):
         assert {"200", "401", "403"} <= set(paths[path]["get"]["responses"])
     assert "CriterionRead" in spec["components"]["schemas"]
 
@@ -181,8 +205,11 @@ async def test_openapi_documents_the_read_apis(api: Harness) -> None:
 
 async def test_stored_person_verdict_for_city_emulation_fighter(api: Harness) -> None:
     """Nguyễn Thị Hoa holds CSTĐCS 2024 and 2025 and a city-level initiative of 2026."""
-    body = {"award_code": "cstd_thanh_pho", "year": 2026,
-            "subject": {"kind": "individual", "person_id": api.ids.people[HOA]}}
+    body = {
+        "award_code": "cstd_thanh_pho",
+        "year": 2026,
+        "subject": {"kind": "individual", "person_id": api.ids.people[HOA]},
+    }
     verdict = await api.ok("canbo.vanphong", "/api/v1/eligibility/check", body)
     assert verdict["eligible"] is False
     assert verdict["rule_set_id"] == "nd152-2025" and verdict["candidate_name"] == HOA
@@ -194,9 +221,15 @@ async def test_stored_person_verdict_for_city_emulation_fighter(api: Harness) ->
     initiative = reason(verdict, "initiative")
     assert initiative["met"] and "Quy trình tiếp nhận" in initiative["message_vi"]
     # Every principle is reported, met or not
-    assert {"recipient_kind", "award_kind", "yearly_title_once", "one_achievement_one_award",
-            "initiative_once", "merit_history_only", "no_pending_matters"} <= {
-        r["code"] for r in verdict["reasons"]}
+    assert {
+        "recipient_kind",
+        "award_kind",
+        "yearly_title_once",
+        "one_achievement_one_award",
+        "initiative_once",
+        "merit_history_only",
+        "no_pending_matters",
+    } <= {r["code"] for r in verdict["reasons"]}
 
     # Proposed for CSTĐCS 2026 in the same batch: three consecutive years
     body["batch_titles"] = ["cstdcs"]
@@ -208,29 +241,42 @@ async def test_stored_person_verdict_for_city_emulation_fighter(api: Harness) ->
     async with api.factory() as session, session.begin():
         await session.execute(
             update(AwardRecord)
-            .where(AwardRecord.person_id == api.ids.people[HOA], AwardRecord.award_code == "cstdcs",
-                   AwardRecord.year == 2025)
-            .values(revoked_at=datetime(2026, 3, 1, tzinfo=UTC), revocation_reason="Khai man thành tích")
+            .where(
+                AwardRecord.person_id == api.ids.people[HOA],
+                AwardRecord.award_code == "cstdcs",
+                AwardRecord.year == 2025,
+            )
+            .values(
+                revoked_at=datetime(2026, 3, 1, tzinfo=UTC), revocation_reason="Khai man thành tích"
+            )
         )
     verdict = await api.ok("thuongtruc", "/api/v1/eligibility/check", body)
     assert verdict["eligible"] is False and verdict["unmet"] == ["consecutive_titles"]
 
 
 async def test_stored_person_verdict_for_city_certificate_of_merit(api: Harness) -> None:
-    body = {"award_code": "bang_khen_thanh_pho", "year": 2026,
-            "subject": {"kind": "individual", "person_id": api.ids.people[HOA]}}
+    body = {
+        "award_code": "bang_khen_thanh_pho",
+        "year": 2026,
+        "subject": {"kind": "individual", "person_id": api.ids.people[HOA]},
+    }
     verdict = await api.ok("chutich", "/api/v1/eligibility/check", body)
     assert verdict["eligible"] is False and verdict["unmet"] == ["individual_grounds"]
     grounds = reason(verdict, "individual_grounds")
     assert grounds["article"] == "Luật TĐKT 2022, Điều 74(1)"
     assert [d["code"] for d in grounds["details"]] == [
-        "consecutive_titles", "excellent_with_initiatives", "city_movement", "city_influence"]
+        "consecutive_titles",
+        "excellent_with_initiatives",
+        "city_movement",
+        "city_influence",
+    ]
     # Three excellent years, but one initiative in that period (of two needed): Art. 74(1)(d)
     excellent = reason(verdict, "excellent_with_initiatives")
     assert excellent["met"] is False and excellent["article"] == "Luật TĐKT 2022, Điều 74(1)(d)"
     assert excellent["message_vi"].startswith(
         "Đạt Hoàn thành xuất sắc nhiệm vụ 3 năm liên tục (năm 2024, 2025 và 2026); cần 2 sáng kiến hoặc "
-        "đề tài cấp cơ sở trở lên trong thời gian đó (các năm 2024–2026)")
+        "đề tài cấp cơ sở trở lên trong thời gian đó (các năm 2024–2026)"
+    )
 
     body["attestations"] = ["city_movement"]
     verdict = await api.ok("chutich", "/api/v1/eligibility/check", body)
@@ -247,7 +293,9 @@ async def test_stored_person_verdict_for_city_certificate_of_merit(api: Harness)
 async def test_inline_what_if_candidate(api: Harness) -> None:
     """Anyone signed in may check a history typed in: a teacher with LĐTT 2026."""
     candidate = {
-        "kind": "individual", "name": "Giáo viên A", "gender": "female",
+        "kind": "individual",
+        "name": "Giáo viên A",
+        "gender": "female",
         "awards": [{"award_code": "ldtt", "year": 2026}],
         "evaluations": [{"year": 2026, "rating": "good"}],
     }
@@ -264,20 +312,30 @@ async def test_inline_what_if_candidate(api: Harness) -> None:
     assert "Dạy học STEM" in reason(verdict, "initiative")["message_vi"]
 
     # A sudden award never grounds a merit title
-    body = {"award_code": "cstd_thanh_pho", "year": 2026, "candidate": {
-        "kind": "individual",
-        "awards": [{"award_code": "cstdcs", "year": 2024, "kind": "sudden"},
-                   {"award_code": "cstdcs", "year": 2025}, {"award_code": "cstdcs", "year": 2026}],
-        "initiatives": [{"year": 2026, "scope": "city"}],
-    }}
+    body = {
+        "award_code": "cstd_thanh_pho",
+        "year": 2026,
+        "candidate": {
+            "kind": "individual",
+            "awards": [
+                {"award_code": "cstdcs", "year": 2024, "kind": "sudden"},
+                {"award_code": "cstdcs", "year": 2025},
+                {"award_code": "cstdcs", "year": 2026},
+            ],
+            "initiatives": [{"year": 2026, "scope": "city"}],
+        },
+    }
     verdict = await api.ok("canbo.truonghoc", "/api/v1/eligibility/check", body)
     assert verdict["unmet"] == ["consecutive_titles"]
     assert "không tính" in reason(verdict, "consecutive_titles")["message_vi"]
 
 
 async def test_checking_a_stored_subject_needs_to_see_it(api: Harness) -> None:
-    hoa = {"award_code": "ldtt", "year": 2026,
-           "subject": {"kind": "individual", "person_id": api.ids.people[HOA]}}
+    hoa = {
+        "award_code": "ldtt",
+        "year": 2026,
+        "subject": {"kind": "individual", "person_id": api.ids.people[HOA]},
+    }
     ghost = {**hoa, "subject": {"kind": "individual", "person_id": 999_999}}
 
     # Not signed in
@@ -301,12 +359,18 @@ async def test_checking_a_stored_subject_needs_to_see_it(api: Harness) -> None:
     assert response.status_code == 422 and response.json()["field"] == "subject.person_id"
 
     # Collectives and households follow the same rule
-    group = {"award_code": "tdp_van_hoa", "year": 2026,
-             "subject": {"kind": "collective", "collective_id": api.ids.collectives["tk-tdp-1"]}}
+    group = {
+        "award_code": "tdp_van_hoa",
+        "year": 2026,
+        "subject": {"kind": "collective", "collective_id": api.ids.collectives["tk-tdp-1"]},
+    }
     assert (await api.post("canbo.tdp1", "/api/v1/eligibility/check", group)).status_code == 200
     assert (await api.post("canbo.vanphong", "/api/v1/eligibility/check", group)).status_code == 403
-    family = {"award_code": "gd_van_hoa", "year": 2026,
-              "subject": {"kind": "household", "household_id": api.ids.households["Bùi Văn Khải"]}}
+    family = {
+        "award_code": "gd_van_hoa",
+        "year": 2026,
+        "subject": {"kind": "household", "household_id": api.ids.households["Bùi Văn Khải"]},
+    }
     verdict = await api.ok("canbo.tdp1", "/api/v1/eligibility/check", family)
     assert verdict["candidate_kind"] == "household" and verdict["unmet"] == ["gdvh_standards"]
 
@@ -326,8 +390,12 @@ async def test_checking_a_stored_subject_needs_to_see_it(api: Harness) -> None:
     ],
 )
 async def test_bad_input_names_the_field(api: Harness, change: dict, field: str) -> None:
-    body = {"award_code": "cstdcs", "year": 2026,
-            "subject": {"kind": "individual", "person_id": api.ids.people[HOA]}, **change}
+    body = {
+        "award_code": "cstdcs",
+        "year": 2026,
+        "subject": {"kind": "individual", "person_id": api.ids.people[HOA]},
+        **change,
+    }
     body = {key: value for key, value in body.items() if value is not None}
     response = await api.post("canbo.vanphong", "/api/v1/eligibility/check", body)
     assert response.status_code == 422, response.text
@@ -336,9 +404,17 @@ async def test_bad_input_names_the_field(api: Harness, change: dict, field: str)
 
 
 async def test_inline_history_with_an_unknown_award_is_refused(api: Harness) -> None:
-    body = {"award_code": "cstdcs", "year": 2026, "candidate": {
-        "kind": "individual", "awards": [{"award_code": "ldtt", "year": 2026},
-                                         {"award_code": "chien_si_tien_tien", "year": 2025}]}}
+    body = {
+        "award_code": "cstdcs",
+        "year": 2026,
+        "candidate": {
+            "kind": "individual",
+            "awards": [
+                {"award_code": "ldtt", "year": 2026},
+                {"award_code": "chien_si_tien_tien", "year": 2025},
+            ],
+        },
+    }
     response = await api.post("canbo.truonghoc", "/api/v1/eligibility/check", body)
     assert response.status_code == 422
     assert response.json()["field"] == "candidate.awards[1].award_code"

@@ -52,8 +52,15 @@ async def test_overhead_engine_and_bare_side_by_side(bench_dirs):
 async def test_burst_grants_every_nomination_of_every_ward(bench_dirs, worker_processes):
     from bench import burst
 
-    result = await burst.run(20, wards=2, concurrency=8, sample_histories=2, quiet=True,
-                             results_dir=bench_dirs, worker_processes=worker_processes)
+    result = await burst.run(
+        20,
+        wards=2,
+        concurrency=8,
+        sample_histories=2,
+        quiet=True,
+        results_dir=bench_dirs,
+        worker_processes=worker_processes,
+    )
 
     assert result["nominations"] == 20 and result["wards"] == 2
     assert result["granted"] == 20 and result["award_records"] == 20
@@ -62,7 +69,9 @@ async def test_burst_grants_every_nomination_of_every_ward(bench_dirs, worker_pr
     assert 0 < result["time_per_nomination"]["p95"] <= result["total_seconds"]
     commands = result["commands"]
     assert commands["submit"]["count"] == commands["accept"]["count"] == 20
-    assert commands["convene"]["count"] == commands["draft"]["count"] == commands["sign"]["count"] == 2
+    assert (
+        commands["convene"]["count"] == commands["draft"]["count"] == commands["sign"]["count"] == 2
+    )
     assert commands["ballot"]["count"] == 2 * 5  # one sheet per member, whole agenda
     assert result["peak_rss_engine_process_bytes"] > 50 * 2**20
     if worker_processes:  # the workflows and activities ran in the `thidua worker` process
@@ -78,8 +87,9 @@ async def test_reads_time_list_board_and_nomination_page(bench_dirs, backend):
     from bench import reads
 
     needs_backend(backend)
-    result = await reads.run([200], backends=[backend], repeat=3, quiet=True,
-                             results_dir=bench_dirs)
+    result = await reads.run(
+        [200], backends=[backend], repeat=3, quiet=True, results_dir=bench_dirs
+    )
 
     (one,) = result["sets"]
     assert one["backend"] == backend and one["counts"]["nominations"] == 200
@@ -90,7 +100,11 @@ async def test_reads_time_list_board_and_nomination_page(bench_dirs, backend):
         assert 0 < read["p50"] <= read["p95"], read
         assert read["statements"] > 0
     # The standing officer's list counts the ward's nominations (the seed's few included).
-    totals = [r["list_total"] for r in one["reads"] if r["label"] == "list, page 1" and r["surface"] == "api"]
+    totals = [
+        r["list_total"]
+        for r in one["reads"]
+        if r["label"] == "list, page 1" and r["surface"] == "api"
+    ]
     assert totals and 150 <= totals[0] <= 260
     assert "Slowest p95" in result["markdown"]
     _written(result, bench_dirs)

@@ -22,9 +22,16 @@ CHROMIUM = os.environ.get("THIDUA_CHROMIUM", "/usr/bin/chromium")
 # The flags a headless Chromium needs here: no sandbox as root, no GPU, and no background
 # connections (the machine's network is closed; Chromium would retry them at length).
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--lang=vi-VN",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--lang=vi-VN",
 ]
 
 
@@ -38,8 +45,14 @@ def free_port() -> int:
 async def live_server(harness) -> AsyncIterator[str]:
     """The harness's application on http://127.0.0.1:<port>, until the test ends."""
     port = free_port()
-    config = uvicorn.Config(harness.app, host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="on", access_log=False)
+    config = uvicorn.Config(
+        harness.app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        access_log=False,
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     for _ in range(200):
@@ -70,7 +83,9 @@ async def chromium():
     profile = tempfile.mkdtemp(prefix="thidua-chromium-")
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
             env={**os.environ, "HOME": profile},
         )
         try:

@@ -66,7 +66,9 @@ async def _run(harness, people: People, shoot) -> None:
     form = unit.locator("#register-form")
     await accessible(unit)
     await form.get_by_label("Tập thể lao động tiên tiến").check()
-    await form.get_by_label("Thi đua cải cách hành chính, cải thiện môi trường đầu tư kinh doanh").check()
+    await form.get_by_label(
+        "Thi đua cải cách hành chính, cải thiện môi trường đầu tư kinh doanh"
+    ).check()
     await form.get_by_label("Nội dung giao ước thi đua").fill("Không để hồ sơ hành chính trễ hạn")
     await form.get_by_role("button", name="Đăng ký thi đua").click()
     assert "Đã đăng ký thi đua năm" in await flash(unit)
@@ -74,7 +76,8 @@ async def _run(harness, people: People, shoot) -> None:
     await standing.goto(campaign_url + "/registrations")
     van_phong = harness.ids.units["tk-van-phong"]
     await expect(standing.locator(f'#by-unit tr[data-unit="{van_phong}"]')).to_have_attribute(
-        "data-registered", "yes")
+        "data-registered", "yes"
+    )
     await expect(standing.locator("#by-unit-count")).to_contain_text("1/15 đơn vị đã đăng ký")
     await shoot(standing, "11-campaign-registrations")
 
@@ -84,14 +87,18 @@ async def _run(harness, people: People, shoot) -> None:
     propose = unit.locator("#propose-form")
     await propose.get_by_label("Tên điển hình").fill(MODEL)
     await propose.get_by_label("Đối tượng").select_option(
-        f"individual:{harness.ids.people['Nguyễn Thị Hoa']}")
+        f"individual:{harness.ids.people['Nguyễn Thị Hoa']}"
+    )
     await propose.get_by_label(re.compile("^Nội dung thi đua")).select_option("cai-cach-hanh-chinh")
     await propose.get_by_role("button", name="Gửi đề xuất").click()
     await expect(unit.locator("#propose-evidence-error")).to_have_text("Vui lòng nhập trường này")
     await expect(unit.locator("#propose-form").get_by_label("Tên điển hình")).to_have_value(MODEL)
     await shoot(unit, "12-exemplar-propose")
-    await unit.locator("#propose-form").get_by_label("Căn cứ, minh chứng").fill(
-        "Không để hồ sơ trễ hạn trong năm; được Nhân dân khen ngợi trên cổng góp ý")
+    await (
+        unit.locator("#propose-form")
+        .get_by_label("Căn cứ, minh chứng")
+        .fill("Không để hồ sơ trễ hạn trong năm; được Nhân dân khen ngợi trên cổng góp ý")
+    )
     await unit.locator("#propose-form").get_by_role("button", name="Gửi đề xuất").click()
     assert MODEL in await flash(unit)
     await expect(unit.locator("#exemplar-stage")).to_have_attribute("data-stage", "discovered")
@@ -101,7 +108,8 @@ async def _run(harness, people: People, shoot) -> None:
     await standing.goto(exemplar_url)
     nurture = standing.locator("#form-nurture")
     await nurture.get_by_label("Kế hoạch bồi dưỡng, hỗ trợ").fill(
-        "Tập huấn kỹ năng số; giới thiệu kinh nghiệm tại hội nghị giao ban")
+        "Tập huấn kỹ năng số; giới thiệu kinh nghiệm tại hội nghị giao ban"
+    )
     await nurture.get_by_label("Cán bộ phụ trách").select_option(label="Ngô Thị Mai")
     await expect(nurture.get_by_label("Chu kỳ theo dõi (ngày)")).to_have_value("30")
     await nurture.get_by_role("button", name="Bồi dưỡng: giao kế hoạch hỗ trợ").click()
@@ -110,7 +118,8 @@ async def _run(harness, people: People, shoot) -> None:
     await accessible(standing)  # the follow-up, summary, revision and drop forms
     summarize = standing.locator("#form-summarize")
     await summarize.get_by_label("Nhận xét, kết quả").fill(
-        "Lan tỏa tốt trong bộ phận một cửa; giảm hồ sơ trễ hạn")
+        "Lan tỏa tốt trong bộ phận một cửa; giảm hồ sơ trễ hạn"
+    )
     await summarize.get_by_label("Tốt", exact=True).check()
     await summarize.get_by_role("button", name="Tổng kết, đánh giá điển hình").click()
     assert "Tổng kết" in await flash(standing)
@@ -124,8 +133,11 @@ async def _run(harness, people: People, shoot) -> None:
     # ---- the public service centre publishes it -------------------------------------------
     centre = await people.page("canbo.ttdv")
     await centre.goto(exemplar_url)
-    await centre.locator("#form-publish").get_by_label(re.compile("^Hình thức công bố")).fill(
-        "Giới thiệu trên trang thông tin điện tử phường")
+    await (
+        centre.locator("#form-publish")
+        .get_by_label(re.compile("^Hình thức công bố"))
+        .fill("Giới thiệu trên trang thông tin điện tử phường")
+    )
     await centre.get_by_role("button", name="Công bố nhân rộng").click()
     assert "Công bố nhân rộng" in await flash(centre)
     await expect(centre.locator("#exemplar-stage")).to_have_attribute("data-stage", "replicating")
@@ -137,7 +149,8 @@ async def _run(harness, people: People, shoot) -> None:
     adoption = other.locator("#form-report_adoption")
     await adoption.get_by_label("Đơn vị áp dụng").select_option(label="Tổ dân phố số 1")
     await adoption.get_by_label(re.compile("^Kết quả áp dụng")).fill(
-        "Áp dụng cách làm một cửa tại nhà văn hóa tổ dân phố")
+        "Áp dụng cách làm một cửa tại nhà văn hóa tổ dân phố"
+    )
     await adoption.get_by_role("button", name="Báo cáo áp dụng, nhân rộng").click()
     assert "Báo cáo áp dụng" in await flash(other)
     await expect(other.locator("#adoptions")).to_contain_text("Tổ dân phố số 1")

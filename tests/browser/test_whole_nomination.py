@@ -22,8 +22,11 @@ from tests.pages.files import tiny_pdf
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 
 PASSWORD = "thidua2026"
-DOSSIER = {"to_trinh": "Tờ trình", "bao_cao_thanh_tich": "Báo cáo thành tích",
-           "bien_ban_binh_xet": "Biên bản bình xét"}
+DOSSIER = {
+    "to_trinh": "Tờ trình",
+    "bao_cao_thanh_tich": "Báo cáo thành tích",
+    "bien_ban_binh_xet": "Biên bản bình xét",
+}
 
 
 class People:
@@ -41,8 +44,12 @@ class People:
             return self.pages[key]
         options = {"base_url": self.base_url, "locale": "vi-VN"}
         if phone:
-            options.update(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                           is_mobile=True, has_touch=True)
+            options.update(
+                viewport={"width": 390, "height": 844},
+                device_scale_factor=2,
+                is_mobile=True,
+                has_touch=True,
+            )
         else:
             options.update(viewport={"width": 1280, "height": 900})
         context = await self.browser.new_context(**options)
@@ -69,7 +76,9 @@ async def flash(page: Page) -> str:
     return await page.locator("#flash").inner_text()
 
 
-async def test_whole_nomination_in_the_browser(harness, live_server, chromium, checkpoint, tmp_path):
+async def test_whole_nomination_in_the_browser(
+    harness, live_server, chromium, checkpoint, tmp_path
+):
     people = People(chromium, live_server)
     try:
         await _run(harness, people, checkpoint, tmp_path)
@@ -87,7 +96,8 @@ async def _run(harness, people: People, shoot, tmp_path: Path) -> None:
     await expect(skip).to_be_in_viewport()
     await unit.get_by_role("link", name="Lập đề nghị mới").first.click()
     await unit.get_by_label("Đối tượng đề nghị").select_option(
-        label="Nguyễn Thị Hoa — Chuyên viên Văn phòng HĐND và UBND phường")
+        label="Nguyễn Thị Hoa — Chuyên viên Văn phòng HĐND và UBND phường"
+    )
     await unit.get_by_label("Danh hiệu, hình thức").select_option("giay_khen")
     criteria = unit.locator('fieldset[data-award="giay_khen"]')
     await expect(criteria).to_be_visible()
@@ -100,7 +110,8 @@ async def _run(harness, people: People, shoot, tmp_path: Path) -> None:
     await expect(verdict).to_contain_text("Chưa đủ điều kiện")  # no achievement attested yet
     await expect(verdict.locator("li.unmet").first).to_be_visible()
     await criteria.get_by_role(
-        "checkbox", name="Có thành tích được công nhận trong phong trào thi đua").check()
+        "checkbox", name="Có thành tích được công nhận trong phong trào thi đua"
+    ).check()
     await unit.get_by_role("button", name="Kiểm tra điều kiện").click()
     await expect(unit.locator("#eligibility")).to_contain_text("Đủ điều kiện đề nghị")
     await unit.get_by_role("button", name="Lưu bản nháp").click()
@@ -156,7 +167,8 @@ async def _run(harness, people: People, shoot, tmp_path: Path) -> None:
             await voter.get_by_label("Có mặt tại phiên họp").check()
             await voter.get_by_role("button", name="Gửi phiếu bầu").click()
             await expect(voter.locator(f"#choice-{nomination_id}-error")).to_have_text(
-                "Chọn một ý kiến cho mục này")
+                "Chọn một ý kiến cho mục này"
+            )
             await shoot(voter, "05-ballot-sheet")
         await voter.get_by_label("Có mặt tại phiên họp").check()
         await voter.locator(f"#item-{nomination_id}").get_by_label("Đồng ý", exact=True).check()
@@ -173,8 +185,11 @@ async def _run(harness, people: People, shoot, tmp_path: Path) -> None:
     assert "Đã kết thúc bỏ phiếu" in await flash(standing)
     await harness.wait_stage(nomination_id, Stage.AWAITING_DECISION)
     await standing.goto("/decisions")
-    await standing.locator("#draft-decision-form").get_by_role(
-        "button", name="Lập dự thảo quyết định").click()
+    await (
+        standing.locator("#draft-decision-form")
+        .get_by_role("button", name="Lập dự thảo quyết định")
+        .click()
+    )
     assert "Đã lập dự thảo" in await flash(standing)
     decision_id = int(standing.url.rsplit("/", 1)[1])
 
@@ -187,7 +202,8 @@ async def _run(harness, people: People, shoot, tmp_path: Path) -> None:
             break
         await chairman.wait_for_timeout(100)
     await expect(chairman.locator(".pdf-preview object")).to_have_attribute(
-        "data", f"/api/v1/decisions/{decision_id}/preview.pdf")
+        "data", f"/api/v1/decisions/{decision_id}/preview.pdf"
+    )
     preview = await chairman.request.get(f"/api/v1/decisions/{decision_id}/preview.pdf")
     assert preview.ok and (await preview.body()).startswith(b"%PDF")
     await shoot(chairman, "06-signing-queue")
@@ -206,7 +222,9 @@ async def _run(harness, people: People, shoot, tmp_path: Path) -> None:
     await resident.goto("/cong-khai")
     decision = resident.locator(f'article.decision-item[data-number="{number}"]')
     await expect(decision).to_contain_text("Nguyễn Thị Hoa")
-    pdf = await resident.request.get(await decision.get_by_role("link", name=re.compile("Tải về")).get_attribute("href"))
+    pdf = await resident.request.get(
+        await decision.get_by_role("link", name=re.compile("Tải về")).get_attribute("href")
+    )
     assert pdf.ok
     signed_pdf = tmp_path / "quyet-dinh.pdf"
     signed_pdf.write_bytes(await pdf.body())
@@ -219,10 +237,14 @@ async def _run(harness, people: People, shoot, tmp_path: Path) -> None:
 
     # ---- an objection on the portal, dismissed by the standing body ---------------------
     household = await harness.nominate(
-        unit_user="canbo.tdp1", unit_code="tk-tdp-1", award_code="gd_van_hoa",
-        person=None, household="Nguyễn Văn Tâm",
+        unit_user="canbo.tdp1",
+        unit_code="tk-tdp-1",
+        award_code="gd_van_hoa",
+        person=None,
+        household="Nguyễn Văn Tâm",
         items=["to_trinh", "danh_sach_ho_gia_dinh", "bien_ban_binh_xet"],
-        attestations=["gdvh_standards"])
+        attestations=["gdvh_standards"],
+    )
     await harness.ok("thuongtruc", f"/api/v1/nominations/{household['id']}/accept", {"note": ""})
     await harness.wait_stage(household["id"], Stage.PUBLIC_NOTICE)
     phone = await people.page(None, phone=True)
@@ -235,10 +257,13 @@ async def _run(harness, people: People, shoot, tmp_path: Path) -> None:
     await notice.get_by_label("Nội dung phản ánh").fill("Ngắn")
     await notice.get_by_role("button", name="Gửi").click()
     notice = phone.locator(f"#notice-{household['id']}")
-    await expect(notice.locator(f"#o{household['id']}-reason-error")).to_have_text("Cần ít nhất 10 ký tự")
+    await expect(notice.locator(f"#o{household['id']}-reason-error")).to_have_text(
+        "Cần ít nhất 10 ký tự"
+    )
     await expect(notice.get_by_label("Họ và tên")).to_have_value("Trần Văn Bình")
     await notice.get_by_label("Nội dung phản ánh").fill(
-        "Gia đình chưa tham gia vệ sinh môi trường khu dân cư trong năm.")
+        "Gia đình chưa tham gia vệ sinh môi trường khu dân cư trong năm."
+    )
     await notice.get_by_role("button", name="Gửi").click()
     assert "Đã nhận ý kiến phản ánh" in await flash(phone)
     await shoot(phone, "08-public-portal-phone")
@@ -257,6 +282,9 @@ async def _run(harness, people: People, shoot, tmp_path: Path) -> None:
 
         from models import Objection
 
-        objection = (await session.execute(
-            select(Objection).where(Objection.nomination_id == household["id"]))).scalar_one()
+        objection = (
+            await session.execute(
+                select(Objection).where(Objection.nomination_id == household["id"])
+            )
+        ).scalar_one()
     assert objection.objector_name == "Trần Văn Bình" and objection.status.value == "dismissed"

@@ -95,26 +95,50 @@ async def plan_campaign(harness, first_year: int) -> int:
             return seeded.id
         seeded.status = "closed"
         campaign = Campaign(
-            code=plan_code(first_year), authority_id=seeded.authority_id,
-            name=shifted(CAMPAIGN_NAME, shift), theme=CAMPAIGN_THEME,
+            code=plan_code(first_year),
+            authority_id=seeded.authority_id,
+            name=shifted(CAMPAIGN_NAME, shift),
+            theme=CAMPAIGN_THEME,
             plan_reference=shifted(seeded.plan_reference, shift),
-            start_year=first_year, end_year=first_year + 4, status="planned",
+            start_year=first_year,
+            end_year=first_year + 4,
+            status="planned",
             launched_by_user_id=seeded.launched_by_user_id,
         )
         session.add(campaign)
         await session.flush()
         for position, (code, title, description) in enumerate(CONTENT_AREAS, start=1):
-            session.add(ContentArea(campaign_id=campaign.id, code=code, title=title,
-                                    description=description, position=position))
+            session.add(
+                ContentArea(
+                    campaign_id=campaign.id,
+                    code=code,
+                    title=title,
+                    description=description,
+                    position=position,
+                )
+            )
         for position, name, motto, focus, start, end in STAGES:
-            session.add(CampaignStage(
-                campaign_id=campaign.id, position=position, name=shifted(name, shift),
-                motto=motto, focus=shifted(focus, shift), start_year=start + shift,
-                end_year=end + shift))
+            session.add(
+                CampaignStage(
+                    campaign_id=campaign.id,
+                    position=position,
+                    name=shifted(name, shift),
+                    motto=motto,
+                    focus=shifted(focus, shift),
+                    start_year=start + shift,
+                    end_year=end + shift,
+                )
+            )
         for code, title, stage_position, due in MILESTONES:
-            session.add(Milestone(
-                campaign_id=campaign.id, code=code, title=shifted(title, shift),
-                stage_position=stage_position, due_on=due.replace(year=due.year + shift)))
+            session.add(
+                Milestone(
+                    campaign_id=campaign.id,
+                    code=code,
+                    title=shifted(title, shift),
+                    stage_position=stage_position,
+                    due_on=due.replace(year=due.year + shift),
+                )
+            )
         return campaign.id
 
 
@@ -163,8 +187,10 @@ async def open_registration(harness, campaign_id: int) -> int:
     opens = await cycle_day(harness, campaign_id, year)
     await skip_to(harness, local_moment(opens + timedelta(days=1)))
     handle = harness.client.get_workflow_handle_for(CampaignWorkflow.run, workflow_id)
-    await eventually(lambda: handle.query(CampaignWorkflow.status),
-                     lambda status: status.registration_year == year)
+    await eventually(
+        lambda: handle.query(CampaignWorkflow.status),
+        lambda status: status.registration_year == year,
+    )
     return year
 
 

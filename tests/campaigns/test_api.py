@@ -35,7 +35,9 @@ def new_campaign(year: int, code: str | None = None, **overrides) -> dict:
         "start_year": year,
         "end_year": year + 1,
         "content_areas": [{"code": "dich-vu-cong", "title": "Dịch vụ công trực tuyến toàn trình"}],
-        "stages": [{"position": 1, "name": "Chặng duy nhất", "start_year": year, "end_year": year + 1}],
+        "stages": [
+            {"position": 1, "name": "Chặng duy nhất", "start_year": year, "end_year": year + 1}
+        ],
         "milestones": [
             {
                 "code": "so-ket",
@@ -74,9 +76,7 @@ async def test_launching_and_amending_a_campaign(harness):
             "/api/v1/campaigns",
             new_campaign(
                 year,
-                milestones=[
-                    {"code": "so-ket", "title": "Sơ kết", "due_on": f"{year + 2}-01-10"}
-                ],
+                milestones=[{"code": "so-ket", "title": "Sơ kết", "due_on": f"{year + 2}-01-10"}],
             ),
         ),
         422,

@@ -44,7 +44,9 @@ async def test_a_planned_campaign_starts_once_and_closed_ones_never(harness):
         )
         session.add(
             Milestone(
-                campaign_id=old.id, code="tong-ket", title="Tổng kết",
+                campaign_id=old.id,
+                code="tong-ket",
+                title="Tổng kết",
                 due_on=date(year - 1, 12, 1),
             )
         )
@@ -85,46 +87,80 @@ async def test_the_moved_plan_is_the_seeded_plan(harness):
         moved = await session.get(Campaign, moved_id)
         plans = {}
         for campaign in (seeded, moved):
-            areas = (await session.execute(
-                select(ContentArea.position, ContentArea.code, ContentArea.title,
-                       ContentArea.description)
-                .where(ContentArea.campaign_id == campaign.id).order_by(ContentArea.position)
-            )).all()
-            stages = (await session.execute(
-                select(CampaignStage.position, CampaignStage.start_year, CampaignStage.end_year,
-                       CampaignStage.motto)
-                .where(CampaignStage.campaign_id == campaign.id)
-                .order_by(CampaignStage.position)
-            )).all()
-            milestones = (await session.execute(
-                select(Milestone.code, Milestone.stage_position, Milestone.due_on)
-                .where(Milestone.campaign_id == campaign.id).order_by(Milestone.due_on)
-            )).all()
+            areas = (
+                await session.execute(
+                    select(
+                        ContentArea.position,
+                        ContentArea.code,
+                        ContentArea.title,
+                        ContentArea.description,
+                    )
+                    .where(ContentArea.campaign_id == campaign.id)
+                    .order_by(ContentArea.position)
+                )
+            ).all()
+            stages = (
+                await session.execute(
+                    select(
+                        CampaignStage.position,
+                        CampaignStage.start_year,
+                        CampaignStage.end_year,
+                        CampaignStage.motto,
+                    )
+                    .where(CampaignStage.campaign_id == campaign.id)
+                    .order_by(CampaignStage.position)
+                )
+            ).all()
+            milestones = (
+                await session.execute(
+                    select(Milestone.code, Milestone.stage_position, Milestone.due_on)
+                    .where(Milestone.campaign_id == campaign.id)
+                    .order_by(Milestone.due_on)
+                )
+            ).all()
             plans[campaign.code] = (areas, stages, milestones)
 
     areas, stages, milestones = plans[CAMPAIGN_CODE]
     assert (seeded.start_year, seeded.end_year) == (2026, 2030)
     assert [a.code for a in areas] == [
-        "kinh-te", "ha-tang", "cai-cach-hanh-chinh", "van-hoa-xa-hoi", "quoc-phong-an-ninh",
+        "kinh-te",
+        "ha-tang",
+        "cai-cach-hanh-chinh",
+        "van-hoa-xa-hoi",
+        "quoc-phong-an-ninh",
         "xay-dung-dang",
     ]
     assert [(s.position, s.start_year, s.end_year) for s in stages] == [
-        (1, 2026, 2028), (2, 2029, 2030)]
+        (1, 2026, 2028),
+        (2, 2029, 2030),
+    ]
     assert [(m.code, m.stage_position, m.due_on) for m in milestones] == [
-        ("mid_term_review", 1, date(2028, 12, 15)), ("final_review", 2, date(2030, 12, 15))]
+        ("mid_term_review", 1, date(2028, 12, 15)),
+        ("final_review", 2, date(2030, 12, 15)),
+    ]
 
     moved_areas, moved_stages, moved_milestones = plans[plan_code(first)]
     assert moved.code == f"thach-khoi-{first}-{first + 4}" and moved.status == "planned"
     assert (moved.start_year, moved.end_year) == (first, first + 4)
-    assert (moved.theme, moved.registration_opens, moved.registration_due,
-            moved.household_review_due, moved.dossiers_due) == (
-        seeded.theme, seeded.registration_opens, seeded.registration_due,
-        seeded.household_review_due, seeded.dossiers_due)
+    assert (
+        moved.theme,
+        moved.registration_opens,
+        moved.registration_due,
+        moved.household_review_due,
+        moved.dossiers_due,
+    ) == (
+        seeded.theme,
+        seeded.registration_opens,
+        seeded.registration_due,
+        seeded.household_review_due,
+        seeded.dossiers_due,
+    )
     assert f"({first} - {first + 4})" in moved.name
     assert moved_areas == areas
     assert [(s.position, s.start_year, s.end_year, s.motto) for s in moved_stages] == [
-        (s.position, s.start_year + shift, s.end_year + shift, s.motto) for s in stages]
+        (s.position, s.start_year + shift, s.end_year + shift, s.motto) for s in stages
+    ]
     assert [(m.code, m.stage_position, m.due_on) for m in moved_milestones] == [
-        (m.code, m.stage_position, m.due_on.replace(year=m.due_on.year + shift))
-        for m in milestones]
+        (m.code, m.stage_position, m.due_on.replace(year=m.due_on.year + shift)) for m in milestones
+    ]
     assert seeded.status == "closed"  # set aside: the moved plan is the ward's open campaign

@@ -32,7 +32,10 @@ async def issue(
 ) -> IssuedDecision:
     return await activities(factory, settings).issue_decision(
         IssueDecisionInput(
-            decision_id=decision_id, signer_user_id=signer.id, capacity=capacity, signed_at=signed_at
+            decision_id=decision_id,
+            signer_user_id=signer.id,
+            capacity=capacity,
+            signed_at=signed_at,
         )
     )
 

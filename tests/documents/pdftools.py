@@ -20,7 +20,10 @@ def pdf_text(pdf: bytes) -> str:
 
 def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
     reader = PdfReader(io.BytesIO(pdf))
-    return [(round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2)) for p in reader.pages]
+    return [
+        (round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2))
+        for p in reader.pages
+    ]
 
 
 def font_names(pdf: bytes) -> set[str]:

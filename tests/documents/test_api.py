@@ -53,19 +53,27 @@ def bearer(settings, user_id: int) -> dict[str, str]:
 async def issued(doc_factory, doc_settings, world):
     """An issued decision (01/QĐ-UBND, signed by the vice-chairman), its minutes, its PDF."""
     async with transaction(doc_factory) as session:
-        nominations = [await add_nomination(session, world, name=name) for name in VIETNAMESE_NAMES[:3]]
+        nominations = [
+            await add_nomination(session, world, name=name) for name in VIETNAMESE_NAMES[:3]
+        ]
         council_session = await add_closed_session(
             session, world, [(n, (5, 0, 0), ItemResult.PASSED) for n in nominations]
         )
         decision = await add_decision(session, world, nominations)
     await ensure_dev_identities(doc_factory, doc_settings)
-    result = await issue(doc_factory, doc_settings, decision.id, world.vice_chairman, SignerCapacity.DEPUTY)
-    minutes = await activities(doc_factory, doc_settings).issue_minutes(IssueMinutesInput(council_session.id))
+    result = await issue(
+        doc_factory, doc_settings, decision.id, world.vice_chairman, SignerCapacity.DEPUTY
+    )
+    minutes = await activities(doc_factory, doc_settings).issue_minutes(
+        IssueMinutesInput(council_session.id)
+    )
     pdf = await stored_pdf(doc_factory, doc_settings, result.document_id)
     return {"decision": decision, "result": result, "minutes": minutes, "pdf": pdf}
 
 
-async def test_an_issued_decision_is_public_and_served_byte_for_byte(client, issued, doc_settings, world):
+async def test_an_issued_decision_is_public_and_served_byte_for_byte(
+    client, issued, doc_settings, world
+):
     response = await client.get(f"/api/v1/documents/{issued['result'].document_id}/pdf")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
@@ -82,9 +90,13 @@ async def test_an_issued_decision_is_public_and_served_byte_for_byte(client, iss
     assert missing.status_code == 404 and missing.json()["error"] == "not_found"
 
 
-async def test_the_signing_page_preview_needs_a_person_of_the_authority(client, doc_factory, doc_settings, world):
+async def test_the_signing_page_preview_needs_a_person_of_the_authority(
+    client, doc_factory, doc_settings, world
+):
     async with transaction(doc_factory) as session:
-        decision = await add_decision(session, world, [await add_nomination(session, world, name="Nguyễn Thị Hoa")])
+        decision = await add_decision(
+            session, world, [await add_nomination(session, world, name="Nguyễn Thị Hoa")]
+        )
         outsider = User(username="nguoingoai", full_name="Người Ngoài", password_hash="x")
         session.add(outsider)
     url = f"/api/v1/decisions/{decision.id}/preview.pdf"
@@ -98,9 +110,13 @@ async def test_the_signing_page_preview_needs_a_person_of_the_authority(client, 
 
 async def test_the_certificate_of_an_awardee(client, issued, doc_factory, doc_settings, world):
     async with doc_factory() as session:
-        item = (await session.execute(
-            DecisionItem.__table__.select().where(DecisionItem.decision_id == issued["decision"].id)
-        )).first()
+        item = (
+            await session.execute(
+                DecisionItem.__table__.select().where(
+                    DecisionItem.decision_id == issued["decision"].id
+                )
+            )
+        ).first()
     url = f"/api/v1/decision-items/{item.id}/certificate.pdf"
     assert (await client.get(url)).status_code == 401
     response = await client.get(url, headers=bearer(doc_settings, world.officer.id))
@@ -124,19 +140,26 @@ async def test_verify_an_upload(client, issued, doc_settings):
     assert body["sha256"] == issued["result"].sha256
 
     tampered = await client.post(
-        "/api/v1/verify", files={"file": ("x.pdf", _flip_one_signed_byte(issued["pdf"]), "application/pdf")}
+        "/api/v1/verify",
+        files={"file": ("x.pdf", _flip_one_signed_byte(issued["pdf"]), "application/pdf")},
     )
     assert tampered.status_code == 200 and tampered.json()["status"] == "tampered"
 
 
-async def test_uploads_that_are_no_pdf_or_too_large_get_a_422_naming_the_field(client, doc_settings):
-    not_pdf = await client.post("/api/v1/verify", files={"file": ("a.pdf", b"<html>hello</html>", "application/pdf")})
+async def test_uploads_that_are_no_pdf_or_too_large_get_a_422_naming_the_field(
+    client, doc_settings
+):
+    not_pdf = await client.post(
+        "/api/v1/verify", files={"file": ("a.pdf", b"<html>hello</html>", "application/pdf")}
+    )
     assert not_pdf.status_code == 422
     assert not_pdf.json()["field"] == "file"
     assert "không phải là tệp PDF" in not_pdf.json()["detail"]
 
     too_large = b"%PDF-1.7\n" + b"0" * (doc_settings.upload_max_bytes + 1)
-    response = await client.post("/api/v1/verify", files={"file": ("big.pdf", too_large, "application/pdf")})
+    response = await client.post(
+        "/api/v1/verify", files={"file": ("big.pdf", too_large, "application/pdf")}
+    )
     assert response.status_code == 422 and response.json()["field"] == "file"
     assert "dung lượng" in response.json()["detail"]
 
@@ -170,16 +193,18 @@ async def test_the_public_page_verifies_in_vietnamese_and_english(client, issued
     assert page.status_code == 200 and "Xác minh văn bản" in page.text
     assert 'enctype="multipart/form-data"' in page.text
 
-    result = await client.post("/xac-minh", files={"file": ("qd.pdf", issued["pdf"], "application/pdf")})
+    result = await client.post(
+        "/xac-minh", files={"file": ("qd.pdf", issued["pdf"], "application/pdf")}
+    )
     assert result.status_code == 200
     assert "XÁC THỰC" in result.text and "Nguyễn Thị Thanh Hương" in result.text
     assert "01/QĐ-UBND" in result.text and "05/01/2027" in result.text
 
     tampered = await client.post(
-        "/xac-minh", files={"file": ("qd.pdf", _flip_one_signed_byte(issued["pdf"]), "application/pdf")}
+        "/xac-minh",
+        files={"file": ("qd.pdf", _flip_one_signed_byte(issued["pdf"]), "application/pdf")},
     )
     assert "ĐÃ BỊ SỬA ĐỔI" in tampered.text
-
 
     refused = await client.post("/xac-minh", files={"file": ("a.txt", b"plain text", "text/plain")})
     assert refused.status_code == 422 and "không phải là tệp PDF" in refused.text
@@ -191,5 +216,7 @@ async def test_the_public_page_verifies_in_vietnamese_and_english(client, issued
     assert wrong.status_code == 422 and 'id="number-error"' in wrong.text
 
     # English on request (remembered in a cookie).
-    english = await client.post("/xac-minh?lang=en", files={"file": ("qd.pdf", issued["pdf"], "application/pdf")})
+    english = await client.post(
+        "/xac-minh?lang=en", files={"file": ("qd.pdf", issued["pdf"], "application/pdf")}
+    )
     assert "AUTHENTIC" in english.text

@@ -22,14 +22,30 @@ from thidua.temporal_client import data_converter
 pytestmark = pytest.mark.fast
 
 VALUES = [
-    IssueDecisionInput(decision_id=7, signer_user_id=3, capacity=SignerCapacity.DEPUTY,
-                       signed_at=datetime(2027, 1, 5, 3, 0, tzinfo=UTC)),
-    IssuedDecision(decision_id=7, number_text="01/QĐ-UBND", document_id=9, sha256="ab" * 32,
-                   issued_on=date(2027, 1, 5)),
+    IssueDecisionInput(
+        decision_id=7,
+        signer_user_id=3,
+        capacity=SignerCapacity.DEPUTY,
+        signed_at=datetime(2027, 1, 5, 3, 0, tzinfo=UTC),
+    ),
+    IssuedDecision(
+        decision_id=7,
+        number_text="01/QĐ-UBND",
+        document_id=9,
+        sha256="ab" * 32,
+        issued_on=date(2027, 1, 5),
+    ),
     IssueMinutesInput(session_id=4),
-    IssueMinutesInput(session_id=4, written_opinions=[WrittenOpinion(member_id=5, text="Nhất trí.")]),
-    PublicNoticeInput(authority_id=1, nomination_ids=[3, 5], starts_at=datetime(2026, 12, 1, 1, tzinfo=UTC),
-                      ends_at=datetime(2026, 12, 14, 10, tzinfo=UTC), key="nomination-3-ward"),
+    IssueMinutesInput(
+        session_id=4, written_opinions=[WrittenOpinion(member_id=5, text="Nhất trí.")]
+    ),
+    PublicNoticeInput(
+        authority_id=1,
+        nomination_ids=[3, 5],
+        starts_at=datetime(2026, 12, 1, 1, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 14, 10, tzinfo=UTC),
+        key="nomination-3-ward",
+    ),
     DocumentRef(document_id=9, sha256="cd" * 32),
 ]
 
@@ -40,8 +56,10 @@ async def test_round_trip_through_the_engine_converter(value):
     try:
         payloads = await converter.encode([value])
     except TypeError as exc:  # pragma: no cover - the message tells the fix
-        pytest.fail(f"the engine's payload converter cannot encode {type(value).__name__}: {exc} "
-                    "(teach thidua.temporal_client's JSON converter about datetime.date)")
+        pytest.fail(
+            f"the engine's payload converter cannot encode {type(value).__name__}: {exc} "
+            "(teach thidua.temporal_client's JSON converter about datetime.date)"
+        )
     (decoded,) = await converter.decode(payloads, [type(value)])
     assert decoded == value
     assert type(decoded) is type(value)

@@ -36,7 +36,13 @@ def test_amounts_are_written_out_in_vietnamese(amount, words):
 
 
 def test_multiples_use_a_decimal_comma():
-    assert [vn_multiple(v) for v in (0.3, 1.0, 0.15, 1.5, 8.0)] == ["0,3", "1,0", "0,15", "1,5", "8,0"]
+    assert [vn_multiple(v) for v in (0.3, 1.0, 0.15, 1.5, 8.0)] == [
+        "0,3",
+        "1,0",
+        "0,15",
+        "1,5",
+        "8,0",
+    ]
 
 
 def test_money_and_numbers_use_dots_for_thousands():
@@ -49,14 +55,20 @@ def test_legal_bases_read_can_cu_and_end_with_a_semicolon():
     assert legal_basis_line("Luật Thi đua, khen thưởng số 06/2022/QH15") == (
         "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;"
     )
-    assert legal_basis_line("Căn cứ Nghị định số 152/2025/NĐ-CP;") == "Căn cứ Nghị định số 152/2025/NĐ-CP;"
+    assert (
+        legal_basis_line("Căn cứ Nghị định số 152/2025/NĐ-CP;")
+        == "Căn cứ Nghị định số 152/2025/NĐ-CP;"
+    )
 
 
 def test_signer_block_of_a_deputy_and_of_the_prime_minister():
     head = "CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG THẠCH KHÔI"
     assert signer_lines(head, SignerCapacity.CHAIRMAN) == ["CHỦ TỊCH"]
     assert signer_lines(head, SignerCapacity.DEPUTY) == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
-    assert signer_lines("THỦ TƯỚNG CHÍNH PHỦ", SignerCapacity.DEPUTY) == ["KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG"]
+    assert signer_lines("THỦ TƯỚNG CHÍNH PHỦ", SignerCapacity.DEPUTY) == [
+        "KT. THỦ TƯỚNG",
+        "PHÓ THỦ TƯỚNG",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -31,14 +31,20 @@ from .helpers import SIGNED_AT, activities, issue, stored_pdf
 from .pdftools import page_sizes, pdf_text
 
 
-async def test_issuing_records_the_document_the_decision_and_the_awards(doc_factory, doc_settings, world):
+async def test_issuing_records_the_document_the_decision_and_the_awards(
+    doc_factory, doc_settings, world
+):
     async with transaction(doc_factory) as session:
-        hoa = await add_nomination(session, world, name="Nguyễn Thị Hoa", award_code=CSTDCS, with_initiative=True)
+        hoa = await add_nomination(
+            session, world, name="Nguyễn Thị Hoa", award_code=CSTDCS, with_initiative=True
+        )
         group = await add_nomination(session, world, name="Tổ dân phố số 3", collective=True)
         decision = await add_decision(session, world, [hoa, group])
     await ensure_dev_identities(doc_factory, doc_settings)
 
-    issued = await issue(doc_factory, doc_settings, decision.id, world.vice_chairman, SignerCapacity.DEPUTY)
+    issued = await issue(
+        doc_factory, doc_settings, decision.id, world.vice_chairman, SignerCapacity.DEPUTY
+    )
 
     assert issued.number_text == "01/QĐ-UBND"
     assert issued.issued_on.isoformat() == "2027-01-05"
@@ -56,17 +62,21 @@ async def test_issuing_records_the_document_the_decision_and_the_awards(doc_fact
         assert document.kind == DocumentKind.DECISION and document.signed
         assert document.signer_name == "Nguyễn Thị Thanh Hương"
         assert "Ủy ban nhân dân phường Thạch Khôi" in document.signer_subject
-        identity = (await session.execute(
-            select(SigningIdentity).where(SigningIdentity.user_id == world.vice_chairman.id)
-        )).scalar_one()
+        identity = (
+            await session.execute(
+                select(SigningIdentity).where(SigningIdentity.user_id == world.vice_chairman.id)
+            )
+        ).scalar_one()
         assert document.signer_certificate_sha256 == identity.certificate_sha256
         assert document.number_text == "01/QĐ-UBND" and document.size_bytes == len(pdf)
 
         records = {
             r.nomination_id: r
-            for r in (await session.execute(
-                select(AwardRecord).where(AwardRecord.decision_id == decision.id)
-            )).scalars()
+            for r in (
+                await session.execute(
+                    select(AwardRecord).where(AwardRecord.decision_id == decision.id)
+                )
+            ).scalars()
         }
         assert set(records) == {hoa.id, group.id}
         record = records[hoa.id]
@@ -84,9 +94,13 @@ async def test_issuing_records_the_document_the_decision_and_the_awards(doc_fact
         assert (await verify_pdf(session, pdf, doc_settings)).status == VerificationStatus.AUTHENTIC
 
 
-async def test_without_a_signing_identity_the_decision_is_not_issued_nor_numbered(doc_factory, doc_settings, world):
+async def test_without_a_signing_identity_the_decision_is_not_issued_nor_numbered(
+    doc_factory, doc_settings, world
+):
     async with transaction(doc_factory) as session:
-        decision = await add_decision(session, world, [await add_nomination(session, world, name="Nguyễn Thị Hoa")])
+        decision = await add_decision(
+            session, world, [await add_nomination(session, world, name="Nguyễn Thị Hoa")]
+        )
     with pytest.raises(ApplicationError) as raised:
         await issue(doc_factory, doc_settings, decision.id, world.chairman)
     assert raised.value.type == "NoSigningIdentity"
@@ -101,24 +115,32 @@ async def test_without_a_signing_identity_the_decision_is_not_issued_nor_numbere
 
 async def test_a_vice_chairman_cannot_sign_as_chairman(doc_factory, doc_settings, world):
     async with transaction(doc_factory) as session:
-        decision = await add_decision(session, world, [await add_nomination(session, world, name="Nguyễn Thị Hoa")])
+        decision = await add_decision(
+            session, world, [await add_nomination(session, world, name="Nguyễn Thị Hoa")]
+        )
     await ensure_dev_identities(doc_factory, doc_settings)
     with pytest.raises(ApplicationError) as raised:
-        await issue(doc_factory, doc_settings, decision.id, world.vice_chairman, SignerCapacity.CHAIRMAN)
+        await issue(
+            doc_factory, doc_settings, decision.id, world.vice_chairman, SignerCapacity.CHAIRMAN
+        )
     assert raised.value.type == "SignerNotEntitled" and raised.value.non_retryable
 
 
 async def test_minutes_and_public_notice_are_stored_once_per_key(doc_factory, doc_settings, world):
     async with transaction(doc_factory) as session:
         hoa = await add_nomination(session, world, name="Nguyễn Thị Hoa", award_code=CSTDCS)
-        council_session = await add_closed_session(session, world, [(hoa, (5, 0, 0), ItemResult.PASSED)])
+        council_session = await add_closed_session(
+            session, world, [(hoa, (5, 0, 0), ItemResult.PASSED)]
+        )
     documents = activities(doc_factory, doc_settings)
 
     minutes = await documents.issue_minutes(IssueMinutesInput(council_session.id))
     assert await documents.issue_minutes(IssueMinutesInput(council_session.id)) == minutes
     notice_input = PublicNoticeInput(
-        authority_id=world.authority.id, nomination_ids=[hoa.id],
-        starts_at=datetime(2026, 12, 1, 1, tzinfo=UTC), ends_at=datetime(2026, 12, 14, 10, tzinfo=UTC),
+        authority_id=world.authority.id,
+        nomination_ids=[hoa.id],
+        starts_at=datetime(2026, 12, 1, 1, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 14, 10, tzinfo=UTC),
         key=f"nomination-{hoa.id}-ward",
     )
     notice = await documents.issue_public_notice(notice_input)
@@ -129,7 +151,10 @@ async def test_minutes_and_public_notice_are_stored_once_per_key(doc_factory, do
         stored_session = await session.get(CouncilSession, council_session.id)
         assert stored_session.minutes_document_id == minutes.document_id
         minutes_row = await session.get(Document, minutes.document_id)
-        assert minutes_row.kind == DocumentKind.MINUTES and minutes_row.document_key == f"minutes-{council_session.id}"
+        assert (
+            minutes_row.kind == DocumentKind.MINUTES
+            and minutes_row.document_key == f"minutes-{council_session.id}"
+        )
         notice_row = await session.get(Document, notice.document_id)
         assert notice_row.kind == DocumentKind.PUBLIC_NOTICE and notice_row.nomination_id == hoa.id
     files = FileStore(doc_settings.files_dir)
@@ -139,20 +164,36 @@ async def test_minutes_and_public_notice_are_stored_once_per_key(doc_factory, do
 async def test_minutes_of_an_open_session_are_refused(doc_factory, doc_settings, world):
     async with transaction(doc_factory) as session:
         hoa = await add_nomination(session, world, name="Nguyễn Thị Hoa")
-        council_session = await add_closed_session(session, world, [(hoa, (0, 0, 0), ItemResult.PENDING)])
+        council_session = await add_closed_session(
+            session, world, [(hoa, (0, 0, 0), ItemResult.PENDING)]
+        )
         council_session.status = "open"
     with pytest.raises(ApplicationError) as raised:
-        await activities(doc_factory, doc_settings).issue_minutes(IssueMinutesInput(council_session.id))
+        await activities(doc_factory, doc_settings).issue_minutes(
+            IssueMinutesInput(council_session.id)
+        )
     assert raised.value.type == "CouncilSessionOpen" and raised.value.non_retryable
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-async def test_a_year_end_decision_with_500_awardees_renders_and_signs(doc_factory, doc_settings, world):
+async def test_a_year_end_decision_with_500_awardees_renders_and_signs(
+    doc_factory, doc_settings, world
+):
     family = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
-    given = ["Thị Hoa", "Văn Dũng", "Thị Thu Hường", "Quốc Việt", "Thị Ngọc Ánh", "Đức Thắng", "Thị Lý"]
+    given = [
+        "Thị Hoa",
+        "Văn Dũng",
+        "Thị Thu Hường",
+        "Quốc Việt",
+        "Thị Ngọc Ánh",
+        "Đức Thắng",
+        "Thị Lý",
+    ]
     async with transaction(doc_factory) as session:
         nominations = [
-            await add_nomination(session, world, name=f"{family[i % 10]} {given[i % 7]} ({i + 1:03d})")
+            await add_nomination(
+                session, world, name=f"{family[i % 10]} {given[i % 7]} ({i + 1:03d})"
+            )
             for i in range(500)
         ]
         decision = await add_decision(session, world, nominations)
@@ -175,6 +216,11 @@ async def test_a_year_end_decision_with_500_awardees_renders_and_signs(doc_facto
     assert elapsed < 120  # generous: the benchmark comes later
     async with doc_factory() as session:
         assert (await verify_pdf(session, pdf, doc_settings)).status == VerificationStatus.AUTHENTIC
-        assert await session.scalar(
-            select(func.count()).select_from(AwardRecord).where(AwardRecord.decision_id == decision.id)
-        ) == 500
+        assert (
+            await session.scalar(
+                select(func.count())
+                .select_from(AwardRecord)
+                .where(AwardRecord.decision_id == decision.id)
+            )
+            == 500
+        )

@@ -35,8 +35,12 @@ def _operator_p12(settings, *, expired: bool = False, password: bytes = b"mat-kh
     """A PKCS#12 as a certificate provider would hand it over (here from the dev CA)."""
     ca_cert, ca_key = ensure_dev_ca(settings)
     cert, key = issue_dev_certificate(
-        ca_cert, ca_key, common="Tăng Văn Quân", organisation="Ủy ban nhân dân phường Thạch Khôi",
-        valid_days=365, valid_from=machine_now() - timedelta(days=400) if expired else None,
+        ca_cert,
+        ca_key,
+        common="Tăng Văn Quân",
+        organisation="Ủy ban nhân dân phường Thạch Khôi",
+        valid_days=365,
+        valid_from=machine_now() - timedelta(days=400) if expired else None,
     )
     return pack_pkcs12(key, cert, [ca_cert], password)
 
@@ -52,8 +56,12 @@ def test_the_development_ca_is_created_once_and_reused(tmp_path):
     assert trust_roots(settings) == [first_cert]
 
     # A restart with another passphrase cannot open the key: a clear error, not a new CA.
-    changed = make_settings("sqlite+aiosqlite:///unused", tmp_path, pki_path=tmp_path / "pki",
-                            signing_key_passphrase="another-passphrase")
+    changed = make_settings(
+        "sqlite+aiosqlite:///unused",
+        tmp_path,
+        pki_path=tmp_path / "pki",
+        signing_key_passphrase="another-passphrase",
+    )
     with pytest.raises(SigningIdentityError) as raised:
         ensure_dev_ca(changed)
     assert raised.value.field == "signing_key_passphrase"
@@ -64,7 +72,9 @@ def test_trusted_roots_include_the_operators_pem_files(tmp_path):
     dev_ca, key = ensure_dev_ca(settings)
     other, _ = issue_dev_certificate(dev_ca, key, common="Root khác", organisation="Nhà cung cấp")
     (settings.pki_dir / "trusted").mkdir()
-    (settings.pki_dir / "trusted" / "provider.pem").write_bytes(other.public_bytes(serialization.Encoding.PEM))
+    (settings.pki_dir / "trusted" / "provider.pem").write_bytes(
+        other.public_bytes(serialization.Encoding.PEM)
+    )
     assert trust_roots(settings) == [dev_ca, other]
 
 
@@ -80,7 +90,9 @@ async def test_every_signer_gets_one_development_identity(doc_factory, doc_setti
     assert chairman.source == "dev_ca" and chairman.active
     assert chairman.authority_id == world.authority.id
     cert = x509.load_pem_x509_certificate(chairman.certificate_pem.encode())
-    assert cert.subject.rfc4514_string() == "C=VN,O=Ủy ban nhân dân phường Thạch Khôi,CN=Tăng Văn Quân"
+    assert (
+        cert.subject.rfc4514_string() == "C=VN,O=Ủy ban nhân dân phường Thạch Khôi,CN=Tăng Văn Quân"
+    )
     # The key rests encrypted with the engine's passphrase.
     with pytest.raises(ValueError):
         pkcs12.load_key_and_certificates(chairman.pkcs12, b"wrong")
@@ -91,31 +103,51 @@ async def test_every_signer_gets_one_development_identity(doc_factory, doc_setti
 
 
 @SQLITE
-async def test_an_imported_certificate_replaces_the_previous_identity(doc_factory, doc_settings, world):
+async def test_an_imported_certificate_replaces_the_previous_identity(
+    doc_factory, doc_settings, world
+):
     await ensure_dev_identities(doc_factory, doc_settings)
     data = _operator_p12(doc_settings)
     async with transaction(doc_factory) as session:
         imported = await import_pkcs12(
-            session, user_id=world.chairman.id, authority_id=world.authority.id,
-            data=data, password="mat-khau", settings=doc_settings,
+            session,
+            user_id=world.chairman.id,
+            authority_id=world.authority.id,
+            data=data,
+            password="mat-khau",
+            settings=doc_settings,
         )
         imported_id = imported.id
     async with doc_factory() as session:
-        active = await active_identity(session, user_id=world.chairman.id, authority_id=world.authority.id)
+        active = await active_identity(
+            session, user_id=world.chairman.id, authority_id=world.authority.id
+        )
         assert active.id == imported_id and active.source == "imported"
-        all_of_chairman = (await session.execute(
-            select(SigningIdentity).where(SigningIdentity.user_id == world.chairman.id)
-        )).scalars().all()
+        all_of_chairman = (
+            (
+                await session.execute(
+                    select(SigningIdentity).where(SigningIdentity.user_id == world.chairman.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert sorted(i.active for i in all_of_chairman) == [False, True]
         # Re-encrypted: the operator's password no longer opens it, the engine's does.
         with pytest.raises(ValueError):
             pkcs12.load_key_and_certificates(active.pkcs12, b"mat-khau")
-        pkcs12.load_key_and_certificates(active.pkcs12, doc_settings.signing_key_passphrase.encode())
+        pkcs12.load_key_and_certificates(
+            active.pkcs12, doc_settings.signing_key_passphrase.encode()
+        )
     # Importing the same file again is harmless.
     async with transaction(doc_factory) as session:
         again = await import_pkcs12(
-            session, user_id=world.chairman.id, authority_id=world.authority.id,
-            data=data, password="mat-khau", settings=doc_settings,
+            session,
+            user_id=world.chairman.id,
+            authority_id=world.authority.id,
+            data=data,
+            password="mat-khau",
+            settings=doc_settings,
         )
         assert again.id == imported_id
 
@@ -125,8 +157,14 @@ async def test_import_errors_name_the_field(doc_factory, doc_settings, world):
     async def attempt(data: bytes, password: str) -> SigningIdentityError:
         with pytest.raises(SigningIdentityError) as raised:
             async with transaction(doc_factory) as session:
-                await import_pkcs12(session, user_id=world.chairman.id, authority_id=world.authority.id,
-                                    data=data, password=password, settings=doc_settings)
+                await import_pkcs12(
+                    session,
+                    user_id=world.chairman.id,
+                    authority_id=world.authority.id,
+                    data=data,
+                    password=password,
+                    settings=doc_settings,
+                )
         return raised.value
 
     wrong = await attempt(_operator_p12(doc_settings), "khong-dung")

@@ -37,10 +37,14 @@ SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 async def _issued_pdf(doc_factory, doc_settings, world) -> tuple[bytes, str]:
     async with transaction(doc_factory) as session:
-        nominations = [await add_nomination(session, world, name=name) for name in VIETNAMESE_NAMES[:3]]
+        nominations = [
+            await add_nomination(session, world, name=name) for name in VIETNAMESE_NAMES[:3]
+        ]
         decision = await add_decision(session, world, nominations)
     await ensure_dev_identities(doc_factory, doc_settings)
-    issued = await issue(doc_factory, doc_settings, decision.id, world.vice_chairman, SignerCapacity.DEPUTY)
+    issued = await issue(
+        doc_factory, doc_settings, decision.id, world.vice_chairman, SignerCapacity.DEPUTY
+    )
     return await stored_pdf(doc_factory, doc_settings, issued.document_id), issued.number_text
 
 
@@ -48,7 +52,9 @@ def _validate(pdf: bytes, roots: list[x509.Certificate]):
     """pyHanko's own validator, as an outside party would run it."""
     reader = PdfFileReader(io.BytesIO(pdf))
     context = ValidationContext(
-        trust_roots=[asn1_x509.Certificate.load(r.public_bytes(serialization.Encoding.DER)) for r in roots]
+        trust_roots=[
+            asn1_x509.Certificate.load(r.public_bytes(serialization.Encoding.DER)) for r in roots
+        ]
     )
     return validate_pdf_signature(reader.embedded_signatures[0], context)
 
@@ -66,12 +72,21 @@ def _flip_one_signed_byte(pdf: bytes) -> bytes:
 def _foreign_identity() -> tuple[bytes, x509.Certificate]:
     """A signer whose certificate comes from a CA this engine does not trust."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA lạ"), x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "CA lạ"),
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+        ]
+    )
     now = machine_now()  # certificates keep the machine's clock
     ca = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=365))
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .sign(key, hashes.SHA256())
     )
@@ -146,7 +161,13 @@ async def test_a_signature_from_a_foreign_ca_is_untrusted(doc_factory, doc_setti
     identity, foreign_ca = _foreign_identity()
     plain = await render_report_pdf("Quyết định giả", [])
     forged = await asyncio.to_thread(
-        sign_pdf, plain, identity, "secret", field_name="Sig", box=(300, 100, 500, 170), page=0,
+        sign_pdf,
+        plain,
+        identity,
+        "secret",
+        field_name="Sig",
+        box=(300, 100, 500, 170),
+        page=0,
         signer_label="Kẻ Giả Mạo",
     )
     async with doc_factory() as session:
@@ -166,16 +187,28 @@ async def test_a_signature_from_a_foreign_ca_is_untrusted(doc_factory, doc_setti
 
 
 @SQLITE
-async def test_a_file_signed_with_our_key_but_never_issued_is_unregistered(doc_factory, doc_settings, world):
+async def test_a_file_signed_with_our_key_but_never_issued_is_unregistered(
+    doc_factory, doc_settings, world
+):
     await ensure_dev_identities(doc_factory, doc_settings)
     async with doc_factory() as session:
-        identity = (await session.execute(
-            SigningIdentity.__table__.select().where(SigningIdentity.user_id == world.chairman.id)
-        )).one()
+        identity = (
+            await session.execute(
+                SigningIdentity.__table__.select().where(
+                    SigningIdentity.user_id == world.chairman.id
+                )
+            )
+        ).one()
     plain = await render_report_pdf("Văn bản ngoài sổ", [])
     signed = await asyncio.to_thread(
-        sign_pdf, plain, identity.pkcs12, doc_settings.signing_key_passphrase, field_name="Sig",
-        box=(300, 100, 500, 170), page=0, signer_label="Tăng Văn Quân",
+        sign_pdf,
+        plain,
+        identity.pkcs12,
+        doc_settings.signing_key_passphrase,
+        field_name="Sig",
+        box=(300, 100, 500, 170),
+        page=0,
+        signer_label="Tăng Văn Quân",
     )
     async with doc_factory() as session:
         report = await verify_pdf(session, signed, doc_settings)
@@ -188,7 +221,13 @@ async def test_a_file_signed_with_our_key_but_never_issued_is_unregistered(doc_f
 async def test_unsigned_and_not_a_pdf(doc_factory, doc_settings):
     plain = await render_report_pdf("Báo cáo", [])
     async with doc_factory() as session:
-        assert (await verify_pdf(session, plain, doc_settings)).status == VerificationStatus.UNSIGNED
-        assert (await verify_pdf(session, b"hello", doc_settings)).status == VerificationStatus.NOT_A_PDF
+        assert (
+            await verify_pdf(session, plain, doc_settings)
+        ).status == VerificationStatus.UNSIGNED
+        assert (
+            await verify_pdf(session, b"hello", doc_settings)
+        ).status == VerificationStatus.NOT_A_PDF
         broken = b"%PDF-1.7\n" + b"\x00garbage" * 50
-        assert (await verify_pdf(session, broken, doc_settings)).status == VerificationStatus.NOT_A_PDF
+        assert (
+            await verify_pdf(session, broken, doc_settings)
+        ).status == VerificationStatus.NOT_A_PDF

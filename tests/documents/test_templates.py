@@ -56,8 +56,12 @@ def assert_document_basics(pdf: bytes, *, landscape: bool = False) -> str:
 
 async def _year_end_decision(doc_factory, world, *, kind=DecisionKind.DECISION, title=None):
     async with transaction(doc_factory) as session:
-        nominations = [await add_nomination(session, world, name=name) for name in VIETNAMESE_NAMES[:4]]
-        nominations.append(await add_nomination(session, world, name="Tổ dân phố số 3", collective=True))
+        nominations = [
+            await add_nomination(session, world, name=name) for name in VIETNAMESE_NAMES[:4]
+        ]
+        nominations.append(
+            await add_nomination(session, world, name="Tổ dân phố số 3", collective=True)
+        )
         nominations.append(await add_nomination(session, world, name="Vũ Thị Lan", award_code=LDTT))
         await add_closed_session(
             session, world, [(n, (5, 0, 0), ItemResult.PASSED) for n in nominations]
@@ -72,7 +76,9 @@ async def test_issued_decision_signed_by_a_deputy_has_every_decree_30_element(
 ):
     decision = await _year_end_decision(doc_factory, world)
     await ensure_dev_identities(doc_factory, doc_settings)
-    issued = await issue(doc_factory, doc_settings, decision.id, world.vice_chairman, SignerCapacity.DEPUTY)
+    issued = await issue(
+        doc_factory, doc_settings, decision.id, world.vice_chairman, SignerCapacity.DEPUTY
+    )
     text = assert_document_basics(await stored_pdf(doc_factory, doc_settings, issued.document_id))
 
     for element in (
@@ -118,10 +124,14 @@ async def test_issued_decision_signed_by_a_deputy_has_every_decree_30_element(
 
 
 @SQLITE
-async def test_a_decision_signed_by_the_chairman_says_chu_tich_alone(doc_factory, doc_settings, world):
+async def test_a_decision_signed_by_the_chairman_says_chu_tich_alone(
+    doc_factory, doc_settings, world
+):
     decision = await _year_end_decision(doc_factory, world)
     await ensure_dev_identities(doc_factory, doc_settings)
-    issued = await issue(doc_factory, doc_settings, decision.id, world.chairman, SignerCapacity.CHAIRMAN)
+    issued = await issue(
+        doc_factory, doc_settings, decision.id, world.chairman, SignerCapacity.CHAIRMAN
+    )
     text = assert_document_basics(await stored_pdf(doc_factory, doc_settings, issued.document_id))
     assert "CHỦ TỊCH Tăng Văn Quân" in text
     assert "KT. CHỦ TỊCH" not in text and "PHÓ CHỦ TỊCH" not in text
@@ -133,8 +143,9 @@ async def test_the_signing_page_preview_is_marked_draft_and_leaves_number_and_da
 ):
     decision = await _year_end_decision(doc_factory, world)
     async with doc_factory() as session:
-        pdf = await render_decision_pdf(session, decision.id, draft=True, get_rule_set=rule_set_lookup,
-                                        today=date(2027, 1, 5))
+        pdf = await render_decision_pdf(
+            session, decision.id, draft=True, get_rule_set=rule_set_lookup, today=date(2027, 1, 5)
+        )
     text = assert_document_basics(pdf)
     assert "DỰ THẢO" in text
     assert "Số: /QĐ-UBND" in text
@@ -145,7 +156,9 @@ async def test_the_signing_page_preview_is_marked_draft_and_leaves_number_and_da
 @SQLITE
 async def test_submission_to_the_city(doc_factory, doc_settings, world):
     decision = await _year_end_decision(
-        doc_factory, world, kind=DecisionKind.SUBMISSION,
+        doc_factory,
+        world,
+        kind=DecisionKind.SUBMISSION,
         title="Về việc đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân thành phố",
     )
     await ensure_dev_identities(doc_factory, doc_settings)
@@ -153,15 +166,20 @@ async def test_submission_to_the_city(doc_factory, doc_settings, world):
     assert issued.number_text == "01/TTr-UBND"
     text = assert_document_basics(await stored_pdf(doc_factory, doc_settings, issued.document_id))
     for element in (
-        NATIONAL_TITLE, MOTTO, "Số: 01/TTr-UBND", "Thạch Khôi, ngày 05 tháng 01 năm 2027",
+        NATIONAL_TITLE,
+        MOTTO,
+        "Số: 01/TTr-UBND",
+        "Thạch Khôi, ngày 05 tháng 01 năm 2027",
         "TỜ TRÌNH Về việc đề nghị tặng Bằng khen",
         "Kính gửi: Chủ tịch Ủy ban nhân dân thành phố Hải Phòng",
         "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15",
         "Ủy ban nhân dân phường Thạch Khôi kính trình",
         "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Tăng Văn Quân",
-        "- Như trên;", "Sở Nội vụ thành phố Hải Phòng",
+        "- Như trên;",
+        "Sở Nội vụ thành phố Hải Phòng",
         "(Kèm theo Tờ trình số 01/TTr-UBND ngày 05/01/2027",
-        "Lê Thị Thu Hường", "Lao động tiên tiến",
+        "Lê Thị Thu Hường",
+        "Lao động tiên tiến",
     ):
         assert element in text, f"missing: {element!r}"
     # A submission is correspondence, not a decision: the public lookup does not list it.
@@ -170,20 +188,31 @@ async def test_submission_to_the_city(doc_factory, doc_settings, world):
 
 
 @SQLITE
-async def test_council_minutes_record_tallies_never_individual_votes(doc_factory, doc_settings, world):
+async def test_council_minutes_record_tallies_never_individual_votes(
+    doc_factory, doc_settings, world
+):
     async with transaction(doc_factory) as session:
         hoa = await add_nomination(session, world, name="Nguyễn Thị Hoa", award_code=CSTDCS)
         dung = await add_nomination(session, world, name="Trần Văn Dũng", award_code=CSTDCS)
         lan = await add_nomination(session, world, name="Vũ Thị Lan", award_code=LDTT)
-        council_session = await add_closed_session(session, world, [
-            (hoa, (5, 0, 0), ItemResult.PASSED),
-            (dung, (3, 1, 1), ItemResult.FAILED),
-            (lan, (4, 1, 0), ItemResult.PASSED),
-        ])
-    ref = await activities(doc_factory, doc_settings).issue_minutes(IssueMinutesInput(council_session.id))
+        council_session = await add_closed_session(
+            session,
+            world,
+            [
+                (hoa, (5, 0, 0), ItemResult.PASSED),
+                (dung, (3, 1, 1), ItemResult.FAILED),
+                (lan, (4, 1, 0), ItemResult.PASSED),
+            ],
+        )
+    ref = await activities(doc_factory, doc_settings).issue_minutes(
+        IssueMinutesInput(council_session.id)
+    )
     text = assert_document_basics(await stored_pdf(doc_factory, doc_settings, ref.document_id))
     for element in (
-        NATIONAL_TITLE, MOTTO, "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", "BIÊN BẢN",
+        NATIONAL_TITLE,
+        MOTTO,
+        "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG",
+        "BIÊN BẢN",
         "Họp Hội đồng Thi đua - Khen thưởng phường Thạch Khôi",
         "Thời gian: 08 giờ 30 ngày 18/12/2026",
         "Tổng số thành viên Hội đồng: 5. Có mặt: 4; gửi ý kiến bằng văn bản: 1",
@@ -197,7 +226,8 @@ async def test_council_minutes_record_tallies_never_individual_votes(doc_factory
         "Vũ Thị Lan Lao động tiên tiến 4 1 0 80,0% Trên 50% Đạt",
         "không ghi ý kiến của từng thành viên",
         "đề nghị khen thưởng 2/3 trường hợp",
-        "THƯ KÝ", "CHỦ TỊCH HỘI ĐỒNG",
+        "THƯ KÝ",
+        "CHỦ TỊCH HỘI ĐỒNG",
     ):
         assert element in text, f"missing: {element!r}"
 
@@ -211,16 +241,20 @@ async def test_public_notice_names_the_nominees_the_period_and_how_to_object(
             await add_nomination(session, world, name="Nguyễn Thị Hoa", award_code=CSTDCS),
             await add_nomination(session, world, name="Tổ dân phố số 5", collective=True),
         ]
-    ref = await activities(doc_factory, doc_settings).issue_public_notice(PublicNoticeInput(
-        authority_id=world.authority.id,
-        nomination_ids=[n.id for n in nominations],
-        starts_at=datetime(2026, 12, 1, 1, 0, tzinfo=UTC),
-        ends_at=datetime(2026, 12, 14, 10, 0, tzinfo=UTC),
-        key="year-end-2026",
-    ))
+    ref = await activities(doc_factory, doc_settings).issue_public_notice(
+        PublicNoticeInput(
+            authority_id=world.authority.id,
+            nomination_ids=[n.id for n in nominations],
+            starts_at=datetime(2026, 12, 1, 1, 0, tzinfo=UTC),
+            ends_at=datetime(2026, 12, 14, 10, 0, tzinfo=UTC),
+            key="year-end-2026",
+        )
+    )
     text = assert_document_basics(await stored_pdf(doc_factory, doc_settings, ref.document_id))
     for element in (
-        NATIONAL_TITLE, MOTTO, "THÔNG BÁO",
+        NATIONAL_TITLE,
+        MOTTO,
+        "THÔNG BÁO",
         "Công khai danh sách tập thể, cá nhân, hộ gia đình được đề nghị khen thưởng",
         "Nguyễn Thị Hoa (cá nhân) Trường Tiểu học Thạch Khôi Chiến sĩ thi đua cơ sở 2026",
         "Tổ dân phố số 5 (tập thể)",
@@ -239,20 +273,31 @@ async def test_giay_khen_certificate_of_one_awardee(doc_factory, doc_settings, w
     await ensure_dev_identities(doc_factory, doc_settings)
     await issue(doc_factory, doc_settings, decision.id, world.vice_chairman, SignerCapacity.DEPUTY)
     async with doc_factory() as session:
-        item = (await session.execute(
-            DecisionItem.__table__.select().where(
-                DecisionItem.decision_id == decision.id, DecisionItem.nominee_name == "Nguyễn Thị Hoa"
+        item = (
+            await session.execute(
+                DecisionItem.__table__.select().where(
+                    DecisionItem.decision_id == decision.id,
+                    DecisionItem.nominee_name == "Nguyễn Thị Hoa",
+                )
             )
-        )).one()
+        ).one()
         pdf = await render_certificate_pdf(session, item.id, get_rule_set=rule_set_lookup)
     text = assert_document_basics(pdf, landscape=True)
     assert len(page_sizes(pdf)) == 1
     for element in (
-        NATIONAL_TITLE, MOTTO, "CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG THẠCH KHÔI", "TẶNG", "GIẤY KHEN",
-        "Nguyễn Thị Hoa", "Giáo viên, Trường Tiểu học Thạch Khôi",
+        NATIONAL_TITLE,
+        MOTTO,
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG THẠCH KHÔI",
+        "TẶNG",
+        "GIẤY KHEN",
+        "Nguyễn Thị Hoa",
+        "Giáo viên, Trường Tiểu học Thạch Khôi",
         "Đã có thành tích xuất sắc trong phong trào thi đua năm 2026",
-        "Quyết định số 01/QĐ-UBND ngày 05/01/2027", "Số sổ vàng: 01.001/2027",
-        "Thạch Khôi, ngày 05 tháng 01 năm 2027", "KT. CHỦ TỊCH PHÓ CHỦ TỊCH", "Nguyễn Thị Thanh Hương",
+        "Quyết định số 01/QĐ-UBND ngày 05/01/2027",
+        "Số sổ vàng: 01.001/2027",
+        "Thạch Khôi, ngày 05 tháng 01 năm 2027",
+        "KT. CHỦ TỊCH PHÓ CHỦ TỊCH",
+        "Nguyễn Thị Thanh Hương",
     ):
         assert element in text, f"missing: {element!r}"
 
@@ -263,9 +308,15 @@ async def test_a_certificate_waits_for_the_decision_to_be_issued(doc_factory, wo
 
     decision = await _year_end_decision(doc_factory, world)
     async with doc_factory() as session:
-        item_id = (await session.execute(
-            DecisionItem.__table__.select().where(DecisionItem.decision_id == decision.id)
-        )).first().id
+        item_id = (
+            (
+                await session.execute(
+                    DecisionItem.__table__.select().where(DecisionItem.decision_id == decision.id)
+                )
+            )
+            .first()
+            .id
+        )
         with pytest.raises(DocumentError) as raised:
             await render_certificate_pdf(session, item_id)
     assert raised.value.code == "DecisionNotIssued"
@@ -277,13 +328,20 @@ async def test_report_renders_headings_paragraphs_and_tables():
         [
             ReportSection(
                 heading="I. Kết quả thực hiện",
-                paragraphs=["Các đơn vị đã đăng ký thi đua đầy đủ; phong trào được triển khai sâu rộng."],
-                tables=[ReportTable(
-                    columns=["Đơn vị", "Số điển hình", "Số khen thưởng"],
-                    rows=[["Tổ dân phố số 1", "3", "12"], ["Trường Tiểu học Thạch Khôi", "5", "27"]],
-                    caption="Bảng 1. Điển hình tiên tiến",
-                    numeric_columns=[1, 2],
-                )],
+                paragraphs=[
+                    "Các đơn vị đã đăng ký thi đua đầy đủ; phong trào được triển khai sâu rộng."
+                ],
+                tables=[
+                    ReportTable(
+                        columns=["Đơn vị", "Số điển hình", "Số khen thưởng"],
+                        rows=[
+                            ["Tổ dân phố số 1", "3", "12"],
+                            ["Trường Tiểu học Thạch Khôi", "5", "27"],
+                        ],
+                        caption="Bảng 1. Điển hình tiên tiến",
+                        numeric_columns=[1, 2],
+                    )
+                ],
             ),
             ReportSection(heading="II. Phương hướng", paragraphs=["Tiếp tục nhân rộng điển hình."]),
         ],
@@ -293,8 +351,12 @@ async def test_report_renders_headings_paragraphs_and_tables():
     )
     text = assert_document_basics(pdf)
     for element in (
-        "BÁO CÁO SƠ KẾT PHONG TRÀO THI ĐUA", "Giai đoạn 2026 - 2028", "I. Kết quả thực hiện",
-        "Bảng 1. Điển hình tiên tiến", "Trường Tiểu học Thạch Khôi 5 27", "II. Phương hướng",
+        "BÁO CÁO SƠ KẾT PHONG TRÀO THI ĐUA",
+        "Giai đoạn 2026 - 2028",
+        "I. Kết quả thực hiện",
+        "Bảng 1. Điển hình tiên tiến",
+        "Trường Tiểu học Thạch Khôi 5 27",
+        "II. Phương hướng",
         "Thạch Khôi, ngày 15 tháng 12 năm 2028",
     ):
         assert element in text, f"missing: {element!r}"

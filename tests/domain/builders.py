@@ -36,7 +36,14 @@ def held(
     revoked: bool = False,
     ref: str = "",
 ) -> HeldAward:
-    return HeldAward(award_code=code, year=year, kind=kind, achievement_key=key, revoked=revoked, decision_ref=ref)
+    return HeldAward(
+        award_code=code,
+        year=year,
+        kind=kind,
+        achievement_key=key,
+        revoked=revoked,
+        decision_ref=ref,
+    )
 
 
 def titles(code: str, *years: int) -> tuple[HeldAward, ...]:
@@ -72,7 +79,9 @@ def initiative(
     )
 
 
-def pending(kind: str = "complaint", description: str = "Đơn khiếu nại đang xác minh") -> PendingMatterFact:
+def pending(
+    kind: str = "complaint", description: str = "Đơn khiếu nại đang xác minh"
+) -> PendingMatterFact:
     return PendingMatterFact(kind=kind, description=description, opened_on="2026-10-01")
 
 
@@ -93,7 +102,10 @@ def person(
         awards=tuple(awards),
         evaluations=tuple(evaluations),
         initiatives=tuple(initiatives),
-        discipline=tuple(DisciplineFact(year, DisciplineLevel(level)) for year, level in (discipline or {}).items()),
+        discipline=tuple(
+            DisciplineFact(year, DisciplineLevel(level))
+            for year, level in (discipline or {}).items()
+        ),
         pending_matters=tuple(pending_matters),
     )
 
@@ -142,7 +154,9 @@ def household(name: str = "Hộ ông Trần Văn Minh", *, awards: Iterable[Held
         kind=NomineeKind.HOUSEHOLD,
         name=name,
         awards=tuple(awards),
-        household=HouseholdFacts(residential_group="Tổ dân phố số 3", address="Số 12, đường Hoa Phượng"),
+        household=HouseholdFacts(
+            residential_group="Tổ dân phố số 3", address="Số 12, đường Hoa Phượng"
+        ),
     )
 
 

@@ -71,7 +71,15 @@ def test_public_holidays_2026_2027(calendar: WorkingCalendar, day: str) -> None:
 
 @pytest.mark.parametrize(
     "day",
-    ["2026-02-13", "2026-02-23", "2027-02-03", "2027-02-11", "2026-04-28", "2026-09-03", "2027-04-29"],
+    [
+        "2026-02-13",
+        "2026-02-23",
+        "2027-02-03",
+        "2027-02-11",
+        "2026-04-28",
+        "2026-09-03",
+        "2027-04-29",
+    ],
 )
 def test_days_around_holidays_are_working_days(calendar: WorkingCalendar, day: str) -> None:
     assert calendar.is_working_day(d(day))
@@ -101,7 +109,10 @@ def test_swapped_saturday_22_august_2026_is_a_working_day(calendar: WorkingCalen
 
 def test_configured_exceptional_days(calendar: WorkingCalendar) -> None:
     configured = calendar_for(
-        d("2026-01-01"), 1, extra_days_off="2026-03-09, 2026-03-10", extra_working_days=["2026-03-14"]
+        d("2026-01-01"),
+        1,
+        extra_days_off="2026-03-09, 2026-03-10",
+        extra_working_days=["2026-03-14"],
     )
     assert not configured.is_working_day(d("2026-03-09"))
     assert not configured.is_working_day(d("2026-03-10"))
@@ -130,7 +141,9 @@ def test_add_zero_working_days_is_today_or_the_next_working_day(calendar: Workin
 
 def test_working_days_between(calendar: WorkingCalendar) -> None:
     assert calendar.working_days_between(d("2026-02-13"), d("2026-02-23")) == 1
-    assert calendar.working_days_between(d("2026-02-01"), d("2026-02-28")) == 15  # 20 weekdays − 5 days of Tết
+    assert (
+        calendar.working_days_between(d("2026-02-01"), d("2026-02-28")) == 15
+    )  # 20 weekdays − 5 days of Tết
     assert calendar.working_days_between(d("2026-02-23"), d("2026-02-13")) == -1
     assert calendar.working_days_between(d("2026-03-02"), d("2026-03-02")) == 0
 
@@ -138,7 +151,9 @@ def test_working_days_between(calendar: WorkingCalendar) -> None:
 def test_add_and_between_agree(calendar: WorkingCalendar) -> None:
     start = d("2026-01-05")
     for count in (1, 5, 20, 60, 250):
-        assert calendar.working_days_between(start, calendar.add_working_days(start, count)) == count
+        assert (
+            calendar.working_days_between(start, calendar.add_working_days(start, count)) == count
+        )
 
 
 # -- deadlines --------------------------------------------------------------------------
@@ -158,14 +173,18 @@ def test_deadline_uses_the_local_date_of_a_utc_moment(calendar: WorkingCalendar)
     assert calendar.due_date(received, Duration(20)) == d("2026-12-29")
 
 
-def test_calendar_day_period_ending_on_tet_rolls_to_the_next_working_day(calendar: WorkingCalendar) -> None:
+def test_calendar_day_period_ending_on_tet_rolls_to_the_next_working_day(
+    calendar: WorkingCalendar,
+) -> None:
     # "within 10 days" from Friday 6/2/2026 ends Monday 16/2: Tết, so Monday 23/2
     due = calendar.due_moment(local("2026-02-06T10:00"), Duration(10, working=False))
     assert due == datetime(2026, 2, 23, 17, 0, tzinfo=VIETNAM_TZ)
 
 
 def test_calendar_day_period_ending_on_a_working_day_keeps_it(calendar: WorkingCalendar) -> None:
-    assert calendar.due_date(local("2026-03-02T10:00"), Duration(10, working=False)) == d("2026-03-12")
+    assert calendar.due_date(local("2026-03-02T10:00"), Duration(10, working=False)) == d(
+        "2026-03-12"
+    )
 
 
 def test_pause_and_resume_keep_the_remaining_working_days(calendar: WorkingCalendar) -> None:
@@ -178,7 +197,9 @@ def test_pause_and_resume_keep_the_remaining_working_days(calendar: WorkingCalen
     assert left == 15
     # The unit resubmits on Friday 10/4; the clock resumes with 15 working days
     resumed = calendar.resume(local("2026-04-10T08:00"), left)
-    assert resumed == datetime(2026, 5, 6, 17, 0, tzinfo=VIETNAM_TZ)  # skips 27/4, 30/4, 1/5 and weekends
+    assert resumed == datetime(
+        2026, 5, 6, 17, 0, tzinfo=VIETNAM_TZ
+    )  # skips 27/4, 30/4, 1/5 and weekends
     assert calendar.working_days_between(d("2026-04-10"), resumed.date()) == 15
 
 
@@ -219,7 +240,17 @@ def test_calendar_data_is_plain_strings_for_workflow_payloads() -> None:
 
 def test_vietnamese_dates() -> None:
     assert format_vn_date(d("2027-01-05")) == "05/01/2027"
-    assert format_vn_date(datetime(2027, 1, 4, 20, 0, tzinfo=UTC)) == "05/01/2027"  # 03:00 on 5/1 locally
-    assert format_vn_long_date("Thạch Khôi", d("2027-01-05")) == "Thạch Khôi, ngày 05 tháng 01 năm 2027"
-    assert format_vn_long_date("Thạch Khôi", d("2027-03-15")) == "Thạch Khôi, ngày 15 tháng 3 năm 2027"
-    assert format_vn_long_date("Thạch Khôi", d("2027-12-09")) == "Thạch Khôi, ngày 09 tháng 12 năm 2027"
+    assert (
+        format_vn_date(datetime(2027, 1, 4, 20, 0, tzinfo=UTC)) == "05/01/2027"
+    )  # 03:00 on 5/1 locally
+    assert (
+        format_vn_long_date("Thạch Khôi", d("2027-01-05"))
+        == "Thạch Khôi, ngày 05 tháng 01 năm 2027"
+    )
+    assert (
+        format_vn_long_date("Thạch Khôi", d("2027-03-15")) == "Thạch Khôi, ngày 15 tháng 3 năm 2027"
+    )
+    assert (
+        format_vn_long_date("Thạch Khôi", d("2027-12-09"))
+        == "Thạch Khôi, ngày 09 tháng 12 năm 2027"
+    )

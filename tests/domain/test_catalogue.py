@@ -24,8 +24,18 @@ from .conftest import CATALOGUE_DIR, replace_once
 pytestmark = pytest.mark.fast
 
 AWARD_CODES = {
-    "ldtt", "cstdcs", "ttldtt", "tdp_van_hoa", "gd_van_hoa", "giay_khen", "ttldxs", "cstd_thanh_pho",
-    "bang_khen_thanh_pho", "co_thi_dua_thanh_pho", "bang_khen_thu_tuong", "cstd_toan_quoc",
+    "ldtt",
+    "cstdcs",
+    "ttldtt",
+    "tdp_van_hoa",
+    "gd_van_hoa",
+    "giay_khen",
+    "ttldxs",
+    "cstd_thanh_pho",
+    "bang_khen_thanh_pho",
+    "co_thi_dua_thanh_pho",
+    "bang_khen_thu_tuong",
+    "cstd_toan_quoc",
     "huan_chuong_ld_hang_ba",
 }
 WARD_DECIDED = {"ldtt", "cstdcs", "ttldtt", "tdp_van_hoa", "gd_van_hoa", "giay_khen"}
@@ -109,7 +119,11 @@ def test_councils_and_ballots(catalogues) -> None:
     assert cstdcs.quorum == Threshold(2, 3)
     for code in ("cstd_thanh_pho", "cstd_toan_quoc"):
         city = nd152.awards[code].level_rule(Level.CITY).council
-        assert (city.vote, city.threshold, city.quorum) == (VoteRule.SECRET_BALLOT, Threshold(90, 100), Threshold(80, 100))
+        assert (city.vote, city.threshold, city.quorum) == (
+            VoteRule.SECRET_BALLOT,
+            Threshold(90, 100),
+            Threshold(80, 100),
+        )
     assert nd152.awards["ldtt"].chain[0].council.vote == VoteRule.MAJORITY
     assert nd152.awards["ldtt"].chain[0].council.threshold == Threshold(1, 2, strict=True)
     assert nd152.awards["gd_van_hoa"].chain[0].council.vote == VoteRule.NONE
@@ -136,15 +150,30 @@ def test_time_limits_and_public_notice(catalogues) -> None:
 def test_dossiers(catalogues) -> None:
     nd152 = catalogues[None].get("nd152-2025")
     items = nd152.dossier_items
-    for code in ("to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet", "xac_nhan_sang_kien",
-                 "ket_qua_danh_gia", "danh_sach_ho_gia_dinh"):
+    for code in (
+        "to_trinh",
+        "bao_cao_thanh_tich",
+        "bien_ban_binh_xet",
+        "xac_nhan_sang_kien",
+        "ket_qua_danh_gia",
+        "danh_sach_ho_gia_dinh",
+    ):
         assert items[code].name_vi and items[code].name_en
     ward = nd152.awards["cstdcs"].chain[0]
     assert ward.missing_dossier({"to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet"}) == (
         ("xac_nhan_sang_kien", "ket_qua_danh_gia"),
     )
-    assert ward.missing_dossier({"to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet", "ket_qua_danh_gia"}) == ()
-    assert ward.missing_dossier({"ket_qua_danh_gia"}) == (("to_trinh",), ("bao_cao_thanh_tich",), ("bien_ban_binh_xet",))
+    assert (
+        ward.missing_dossier(
+            {"to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet", "ket_qua_danh_gia"}
+        )
+        == ()
+    )
+    assert ward.missing_dossier({"ket_qua_danh_gia"}) == (
+        ("to_trinh",),
+        ("bao_cao_thanh_tich",),
+        ("bien_ban_binh_xet",),
+    )
     assert "danh_sach_ho_gia_dinh" in nd152.awards["gd_van_hoa"].chain[0].required_dossier
 
 
@@ -155,9 +184,17 @@ def test_cash_and_legal_bases(catalogues) -> None:
     assert nd152.awards["ldtt"].cash_vnd(NomineeKind.INDIVIDUAL, base) == 702_000
     assert nd152.awards["ttldtt"].cash_vnd(NomineeKind.COLLECTIVE, base) == 1_872_000
     assert nd152.awards["giay_khen"].cash_vnd(NomineeKind.COLLECTIVE, base) == 1_404_000
-    assert nd152.awards["gd_van_hoa"].cash_vnd(NomineeKind.HOUSEHOLD, base) is None  # none found [U]
+    assert (
+        nd152.awards["gd_van_hoa"].cash_vnd(NomineeKind.HOUSEHOLD, base) is None
+    )  # none found [U]
     bases = " ".join(nd152.legal_bases)
-    for text in ("72/2025/QH15", "06/2022/QH15", "152/2025/NĐ-CP", "129/2025/NĐ-CP", "15/2025/TT-BNV"):
+    for text in (
+        "72/2025/QH15",
+        "06/2022/QH15",
+        "152/2025/NĐ-CP",
+        "129/2025/NĐ-CP",
+        "15/2025/TT-BNV",
+    ):
         assert text in bases
     assert all(line.startswith("Căn cứ") and line.endswith(";") for line in nd152.legal_bases)
     assert "98/2023/NĐ-CP" in " ".join(catalogues[None].get("nd98-2023").legal_bases)
@@ -174,7 +211,10 @@ def test_hai_phong_changes_dossiers_and_time_limits_only(catalogues) -> None:
     assert "3998/QĐ-UBND" in city.legal_bases[-1]
 
     assert city.awards["ldtt"].chain[0].required_dossier == (
-        "to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet", "ket_qua_danh_gia"
+        "to_trinh",
+        "bao_cao_thanh_tich",
+        "bien_ban_binh_xet",
+        "ket_qua_danh_gia",
     )
     assert city.awards["cstdcs"].chain[0].completeness_check == Duration(2, working=True)
     assert city.awards["cstdcs"].chain[0].resubmission == Duration(5, working=True)
@@ -194,17 +234,25 @@ def test_hai_phong_changes_dossiers_and_time_limits_only(catalogues) -> None:
 
 def test_changing_a_threshold_needs_only_the_data_file(catalogue_copy: Path, catalogues) -> None:
     rule_file = catalogue_copy / "nd152-2025.yaml"
-    replace_once(rule_file, 'member_title_share: {award: ldtt, at_least: "≥70%"}   # [S: BN86 Art. 4.2]',
-                 'member_title_share: {award: ldtt, at_least: "≥60%"}   # changed')
-    replace_once(rule_file, 'council: {vote: secret_ballot, threshold: "≥80%", quorum: "≥2/3"}',
-                 'council: {vote: secret_ballot, threshold: "≥75%", quorum: "≥2/3"}')
+    replace_once(
+        rule_file,
+        'member_title_share: {award: ldtt, at_least: "≥70%"}   # [S: BN86 Art. 4.2]',
+        'member_title_share: {award: ldtt, at_least: "≥60%"}   # changed',
+    )
+    replace_once(
+        rule_file,
+        'council: {vote: secret_ballot, threshold: "≥80%", quorum: "≥2/3"}',
+        'council: {vote: secret_ballot, threshold: "≥75%", quorum: "≥2/3"}',
+    )
     changed = load_catalogue(catalogue_copy).get("nd152-2025")
 
     council = changed.awards["cstdcs"].chain[0].council
     assert council.threshold == Threshold(75, 100)
     assert council.threshold.met_by(3, 4)  # would fail at 80%
 
-    six_of_ten = request(collective(evaluations=ratings("good", 2026), years=[members(2026, 10, ldtt=6)]), "ttldtt")
+    six_of_ten = request(
+        collective(evaluations=ratings("good", 2026), years=[members(2026, 10, ldtt=6)]), "ttldtt"
+    )
     assert check_eligibility(six_of_ten, changed).eligible
     verdict = check_eligibility(six_of_ten, catalogues[None].get("nd152-2025"))
     assert not verdict.eligible
@@ -241,13 +289,20 @@ def test_adding_an_award_needs_only_the_data_file(catalogue_copy: Path) -> None:
     assert award.chain[0].processing == Duration(20, working=True)  # from level_defaults
 
     group = "Tổ dân phố số 5"
-    three_years = request(collective(group, awards=titles("tdp_van_hoa", 2024, 2025, 2026)), "tdp_tieu_bieu")
-    two_years = request(collective(group, awards=titles("tdp_van_hoa", 2025, 2026)), "tdp_tieu_bieu")
+    three_years = request(
+        collective(group, awards=titles("tdp_van_hoa", 2024, 2025, 2026)), "tdp_tieu_bieu"
+    )
+    two_years = request(
+        collective(group, awards=titles("tdp_van_hoa", 2025, 2026)), "tdp_tieu_bieu"
+    )
     rule_set = catalogue.get("nd152-2025")
     assert check_eligibility(three_years, rule_set).eligible
     verdict = check_eligibility(two_years, rule_set)
     assert not verdict.eligible
-    assert "Cần 3 năm liên tục đạt Tổ dân phố văn hóa" in verdict.reason("consecutive_titles").message_vi
+    assert (
+        "Cần 3 năm liên tục đạt Tổ dân phố văn hóa"
+        in verdict.reason("consecutive_titles").message_vi
+    )
 
 
 def test_a_quota_set_by_an_override_caps_the_award(catalogue_copy: Path) -> None:
@@ -260,17 +315,23 @@ def test_a_quota_set_by_an_override_caps_the_award(catalogue_copy: Path) -> None
     from domain.eligibility import QuotaContext
 
     candidate = person(evaluations=ratings("excellent", 2026), awards=titles("ldtt", 2026))
-    seat_left = check_eligibility(request(candidate, "cstdcs", quota=QuotaContext(pool=20, already_granted=2)), rule_set)
+    seat_left = check_eligibility(
+        request(candidate, "cstdcs", quota=QuotaContext(pool=20, already_granted=2)), rule_set
+    )
     assert seat_left.eligible
     assert "3 trên 20" in seat_left.reason("quota").message_vi
-    full = check_eligibility(request(candidate, "cstdcs", quota=QuotaContext(pool=20, already_granted=3)), rule_set)
+    full = check_eligibility(
+        request(candidate, "cstdcs", quota=QuotaContext(pool=20, already_granted=3)), rule_set
+    )
     assert [r.code for r in full.unmet] == ["quota"]
     assert full.reason("quota").article == "Quy định thí điểm của thành phố"
     unknown = check_eligibility(request(candidate, "cstdcs"), rule_set)
     assert [r.code for r in unknown.unmet] == ["quota"]
 
 
-def test_whether_written_opinions_count_toward_the_quorum_is_a_rule_value(catalogue_copy: Path, catalogues) -> None:
+def test_whether_written_opinions_count_toward_the_quorum_is_a_rule_value(
+    catalogue_copy: Path, catalogues
+) -> None:
     # Not settled by the texts found (law-digest §3, §10): a value of each rule set, which
     # the city may set; the default keeps the engine's behaviour (present members only).
     for catalogue in catalogues.values():
@@ -314,79 +375,214 @@ class Malformed:
 
 
 MALFORMED = [
-    Malformed("threshold-typo", "nd152-2025.yaml",
-              'council: {vote: secret_ballot, threshold: "≥80%", quorum: "≥2/3"}',
-              'council: {vote: secret_ballot, threshold: "≥ 8O%", quorum: "≥2/3"}',
-              "awards.cstdcs.chain[0].council.threshold", "'≥ 8O%' is not a threshold such as '≥80%'"),
-    Malformed("misspelt-key", "nd152-2025.yaml",
-              'council: {vote: secret_ballot, threshold: "≥80%", quorum: "≥2/3"}',
-              'council: {vote: secret_ballot, threshhold: "≥80%", quorum: "≥2/3"}',
-              "awards.cstdcs.chain[0].council.threshhold", "unknown key"),
-    Malformed("missing-key", "nd152-2025.yaml", "    name_en: Advanced Worker\n", "",
-              "awards.ldtt.name_en", "missing"),
-    Malformed("wrong-type", "nd152-2025.yaml", "base_salary_vnd: 2340000", "base_salary_vnd: hai triệu",
-              "base_salary_vnd", "expected a whole number"),
-    Malformed("unknown-award-in-criteria", "nd152-2025.yaml", "title_in_year: {award: ldtt}",
-              "title_in_year: {award: ldt}", "awards.cstdcs.criteria[0].title_in_year.award",
-              "unknown award code 'ldt'"),
-    Malformed("unknown-dossier-item", "nd152-2025.yaml",
-              "required_dossier: [to_trinh, bao_cao_thanh_tich, bien_ban_binh_xet]   # [S: Cần Thơ]",
-              "required_dossier: [to_trinhh, bao_cao_thanh_tich, bien_ban_binh_xet]   # [S: Cần Thơ]",
-              "awards.ldtt.chain[0].required_dossier[0]", "unknown dossier item 'to_trinhh'"),
-    Malformed("bad-duration-in-defaults", "nd152-2025.yaml", "    processing: 20 working days           # [S] from",
-              "    processing: twenty working days   # [S] from", "level_defaults.ward.processing",
-              "is not a duration such as '20 working days'"),
-    Malformed("bad-duration-at-a-step", "nd152-2025.yaml", "processing: 10 days               # decision within 10 days [S: NĐ 86] §4–5",
-              "processing: 10 ngày", "awards.tdp_van_hoa.chain[0].processing", "'10 ngày' is not a duration"),
-    Malformed("chain-stops-short", "nd152-2025.yaml",
-              """      - level: city
+    Malformed(
+        "threshold-typo",
+        "nd152-2025.yaml",
+        'council: {vote: secret_ballot, threshold: "≥80%", quorum: "≥2/3"}',
+        'council: {vote: secret_ballot, threshold: "≥ 8O%", quorum: "≥2/3"}',
+        "awards.cstdcs.chain[0].council.threshold",
+        "'≥ 8O%' is not a threshold such as '≥80%'",
+    ),
+    Malformed(
+        "misspelt-key",
+        "nd152-2025.yaml",
+        'council: {vote: secret_ballot, threshold: "≥80%", quorum: "≥2/3"}',
+        'council: {vote: secret_ballot, threshhold: "≥80%", quorum: "≥2/3"}',
+        "awards.cstdcs.chain[0].council.threshhold",
+        "unknown key",
+    ),
+    Malformed(
+        "missing-key",
+        "nd152-2025.yaml",
+        "    name_en: Advanced Worker\n",
+        "",
+        "awards.ldtt.name_en",
+        "missing",
+    ),
+    Malformed(
+        "wrong-type",
+        "nd152-2025.yaml",
+        "base_salary_vnd: 2340000",
+        "base_salary_vnd: hai triệu",
+        "base_salary_vnd",
+        "expected a whole number",
+    ),
+    Malformed(
+        "unknown-award-in-criteria",
+        "nd152-2025.yaml",
+        "title_in_year: {award: ldtt}",
+        "title_in_year: {award: ldt}",
+        "awards.cstdcs.criteria[0].title_in_year.award",
+        "unknown award code 'ldt'",
+    ),
+    Malformed(
+        "unknown-dossier-item",
+        "nd152-2025.yaml",
+        "required_dossier: [to_trinh, bao_cao_thanh_tich, bien_ban_binh_xet]   # [S: Cần Thơ]",
+        "required_dossier: [to_trinhh, bao_cao_thanh_tich, bien_ban_binh_xet]   # [S: Cần Thơ]",
+        "awards.ldtt.chain[0].required_dossier[0]",
+        "unknown dossier item 'to_trinhh'",
+    ),
+    Malformed(
+        "bad-duration-in-defaults",
+        "nd152-2025.yaml",
+        "    processing: 20 working days           # [S] from",
+        "    processing: twenty working days   # [S] from",
+        "level_defaults.ward.processing",
+        "is not a duration such as '20 working days'",
+    ),
+    Malformed(
+        "bad-duration-at-a-step",
+        "nd152-2025.yaml",
+        "processing: 10 days               # decision within 10 days [S: NĐ 86] §4–5",
+        "processing: 10 ngày",
+        "awards.tdp_van_hoa.chain[0].processing",
+        "'10 ngày' is not a duration",
+    ),
+    Malformed(
+        "chain-stops-short",
+        "nd152-2025.yaml",
+        """      - level: city
         # ≥90% of ALL members, secret ballot [S: NĐ 98 Art. 30(7); HN71 still applies it, U after 7/2025] §3
         council: {vote: secret_ballot, threshold: "≥90%", quorum: "≥80%"}
         required_dossier: [to_trinh, bao_cao_thanh_tich, bien_ban_hoi_dong, xac_nhan_sang_kien]
-""", "", "awards.cstd_thanh_pho.chain", "the chain ends at ward but the award is decided at city"),
-    Malformed("overlapping-dates", "nd152-2025.yaml", "effective_from: 2025-07-01", "effective_from: 2025-06-01",
-              "effective_from", "overlaps rule set nd98-2023"),
-    Malformed("unknown-vote", "nd152-2025.yaml", "council: {vote: none}             # group meeting",
-              "council: {vote: unanimous}  # group meeting", "awards.gd_van_hoa.chain[0].council.vote",
-              "is not one of: none, majority, secret_ballot"),
-    Malformed("unknown-predicate", "nd152-2025.yaml", "- no_discipline: {at_least: reprimand}",
-              "- no_dicipline: {at_least: reprimand}", "awards.ldtt.criteria[1].no_dicipline", "unknown predicate"),
-    Malformed("collective-predicate-for-individuals", "nd152-2025.yaml", "- no_discipline: {at_least: reprimand}",
-              '- member_share: {of: women, at_least: "≥50%"}', "awards.ldtt.criteria[1]",
-              "'member_share' applies to collective only"),
-    Malformed("duplicate-reason-code", "nd152-2025.yaml", "            code: research\n",
-              "            code: initiative\n", "awards.cstdcs.criteria[1].any_of[2]",
-              "duplicate reason code 'initiative'"),
-    Malformed("id-not-file-name", "nd152-2025.yaml", "id: nd152-2025", "id: nd152", "id",
-              "must match the file name"),
-    Malformed("yaml-syntax", "nd152-2025.yaml",
-              'council: {vote: secret_ballot, threshold: "≥80%", quorum: "≥2/3"}',
-              'council: {vote: secret_ballot, threshold: "≥80%", quorum: "≥2/3"', "line", "not valid YAML"),
-    Malformed("duplicate-key", "nd152-2025.yaml", "    short_name: LĐTT\n",
-              "    short_name: LĐTT\n    short_name: LĐTT 2\n", "line", "duplicate key 'short_name'"),
-    Malformed("nd98-date", "nd98-2023.yaml", "effective_to: 2025-06-30", "effective_to: 30/06/2025",
-              "effective_to", "expected a date such as 2025-07-01"),
-    Malformed("dossier-item-name", "dossier-items.yaml", "    name_en: Opinion of the Party committee", "",
-              "items.y_kien_cap_uy.name_en", "missing"),
-    Malformed("override-unknown-award", "overrides/hai-phong.yaml", "  giay_khen:\n", "  giay_khenn:\n",
-              "awards.giay_khenn", "unknown award 'giay_khenn' in rule set nd152-2025", "hai-phong"),
-    Malformed("override-changes-a-threshold", "overrides/hai-phong.yaml",
-              "        resubmission: 5 working days          # [U]",
-              '        resubmission: 5 working days\n        council: {vote: secret_ballot, threshold: "≥70%", quorum: "≥2/3"}',
-              "awards.cstdcs.chain.ward.council", "cannot change council votes or thresholds", "hai-phong"),
-    Malformed("override-changes-criteria", "overrides/hai-phong.yaml", "  ldtt:\n    chain:",
-              "  ldtt:\n    criteria: []\n    chain:", "awards.ldtt.criteria", "criteria, thresholds and cash are set by law",
-              "hai-phong"),
-    Malformed("override-touches-a-city-award", "overrides/hai-phong.yaml", "  ldtt:\n",
-              "  cstd_thanh_pho:\n    chain:\n      city:\n        processing: 30 working days\n  ldtt:\n",
-              "awards.cstd_thanh_pho", "titles a ward decides only", "hai-phong"),
-    Malformed("override-bad-duration", "overrides/hai-phong.yaml", "processing: 15 working days",
-              "processing: 15 wd", "awards.giay_khen.chain.ward.processing", "'15 wd' is not a duration", "hai-phong"),
+""",
+        "",
+        "awards.cstd_thanh_pho.chain",
+        "the chain ends at ward but the award is decided at city",
+    ),
+    Malformed(
+        "overlapping-dates",
+        "nd152-2025.yaml",
+        "effective_from: 2025-07-01",
+        "effective_from: 2025-06-01",
+        "effective_from",
+        "overlaps rule set nd98-2023",
+    ),
+    Malformed(
+        "unknown-vote",
+        "nd152-2025.yaml",
+        "council: {vote: none}             # group meeting",
+        "council: {vote: unanimous}  # group meeting",
+        "awards.gd_van_hoa.chain[0].council.vote",
+        "is not one of: none, majority, secret_ballot",
+    ),
+    Malformed(
+        "unknown-predicate",
+        "nd152-2025.yaml",
+        "- no_discipline: {at_least: reprimand}",
+        "- no_dicipline: {at_least: reprimand}",
+        "awards.ldtt.criteria[1].no_dicipline",
+        "unknown predicate",
+    ),
+    Malformed(
+        "collective-predicate-for-individuals",
+        "nd152-2025.yaml",
+        "- no_discipline: {at_least: reprimand}",
+        '- member_share: {of: women, at_least: "≥50%"}',
+        "awards.ldtt.criteria[1]",
+        "'member_share' applies to collective only",
+    ),
+    Malformed(
+        "duplicate-reason-code",
+        "nd152-2025.yaml",
+        "            code: research\n",
+        "            code: initiative\n",
+        "awards.cstdcs.criteria[1].any_of[2]",
+        "duplicate reason code 'initiative'",
+    ),
+    Malformed(
+        "id-not-file-name",
+        "nd152-2025.yaml",
+        "id: nd152-2025",
+        "id: nd152",
+        "id",
+        "must match the file name",
+    ),
+    Malformed(
+        "yaml-syntax",
+        "nd152-2025.yaml",
+        'council: {vote: secret_ballot, threshold: "≥80%", quorum: "≥2/3"}',
+        'council: {vote: secret_ballot, threshold: "≥80%", quorum: "≥2/3"',
+        "line",
+        "not valid YAML",
+    ),
+    Malformed(
+        "duplicate-key",
+        "nd152-2025.yaml",
+        "    short_name: LĐTT\n",
+        "    short_name: LĐTT\n    short_name: LĐTT 2\n",
+        "line",
+        "duplicate key 'short_name'",
+    ),
+    Malformed(
+        "nd98-date",
+        "nd98-2023.yaml",
+        "effective_to: 2025-06-30",
+        "effective_to: 30/06/2025",
+        "effective_to",
+        "expected a date such as 2025-07-01",
+    ),
+    Malformed(
+        "dossier-item-name",
+        "dossier-items.yaml",
+        "    name_en: Opinion of the Party committee",
+        "",
+        "items.y_kien_cap_uy.name_en",
+        "missing",
+    ),
+    Malformed(
+        "override-unknown-award",
+        "overrides/hai-phong.yaml",
+        "  giay_khen:\n",
+        "  giay_khenn:\n",
+        "awards.giay_khenn",
+        "unknown award 'giay_khenn' in rule set nd152-2025",
+        "hai-phong",
+    ),
+    Malformed(
+        "override-changes-a-threshold",
+        "overrides/hai-phong.yaml",
+        "        resubmission: 5 working days          # [U]",
+        '        resubmission: 5 working days\n        council: {vote: secret_ballot, threshold: "≥70%", quorum: "≥2/3"}',
+        "awards.cstdcs.chain.ward.council",
+        "cannot change council votes or thresholds",
+        "hai-phong",
+    ),
+    Malformed(
+        "override-changes-criteria",
+        "overrides/hai-phong.yaml",
+        "  ldtt:\n    chain:",
+        "  ldtt:\n    criteria: []\n    chain:",
+        "awards.ldtt.criteria",
+        "criteria, thresholds and cash are set by law",
+        "hai-phong",
+    ),
+    Malformed(
+        "override-touches-a-city-award",
+        "overrides/hai-phong.yaml",
+        "  ldtt:\n",
+        "  cstd_thanh_pho:\n    chain:\n      city:\n        processing: 30 working days\n  ldtt:\n",
+        "awards.cstd_thanh_pho",
+        "titles a ward decides only",
+        "hai-phong",
+    ),
+    Malformed(
+        "override-bad-duration",
+        "overrides/hai-phong.yaml",
+        "processing: 15 working days",
+        "processing: 15 wd",
+        "awards.giay_khen.chain.ward.processing",
+        "'15 wd' is not a duration",
+        "hai-phong",
+    ),
 ]
 
 
 @pytest.mark.parametrize("bad", MALFORMED, ids=[m.id for m in MALFORMED])
-def test_a_malformed_file_is_refused_naming_file_and_key(bad: Malformed, catalogue_copy: Path) -> None:
+def test_a_malformed_file_is_refused_naming_file_and_key(
+    bad: Malformed, catalogue_copy: Path
+) -> None:
     replace_once(catalogue_copy / bad.file, bad.old, bad.new)
     with pytest.raises(CatalogueError) as caught:
         load_catalogue(catalogue_copy, bad.override)
@@ -408,13 +604,18 @@ def test_an_unknown_override_is_refused(catalogue_copy: Path) -> None:
 
 
 def test_the_engine_refuses_to_start_on_a_malformed_catalogue(catalogue_copy: Path) -> None:
-    replace_once(catalogue_copy / "nd152-2025.yaml", "kind: merit\n    recipients: [individual]\n    deciding_level: ward\n"
-                 "    deciding_authority_vi: Chủ tịch Ủy ban nhân dân phường\n    deciding_authority_en: Chairman of the ward "
-                 "People's Committee\n    legal_basis: [\"Luật TĐKT 2022, Điều 24\"",
-                 "kind: merits\n    recipients: [individual]\n    deciding_level: ward\n"
-                 "    deciding_authority_vi: Chủ tịch Ủy ban nhân dân phường\n    deciding_authority_en: Chairman of the ward "
-                 "People's Committee\n    legal_basis: [\"Luật TĐKT 2022, Điều 24\"")
-    with pytest.raises(CatalogueError, match=r"catalogue/nd152-2025.yaml: awards.ldtt.kind: 'merits' is not one of"):
+    replace_once(
+        catalogue_copy / "nd152-2025.yaml",
+        "kind: merit\n    recipients: [individual]\n    deciding_level: ward\n"
+        "    deciding_authority_vi: Chủ tịch Ủy ban nhân dân phường\n    deciding_authority_en: Chairman of the ward "
+        'People\'s Committee\n    legal_basis: ["Luật TĐKT 2022, Điều 24"',
+        "kind: merits\n    recipients: [individual]\n    deciding_level: ward\n"
+        "    deciding_authority_vi: Chủ tịch Ủy ban nhân dân phường\n    deciding_authority_en: Chairman of the ward "
+        'People\'s Committee\n    legal_basis: ["Luật TĐKT 2022, Điều 24"',
+    )
+    with pytest.raises(
+        CatalogueError, match=r"catalogue/nd152-2025.yaml: awards.ldtt.kind: 'merits' is not one of"
+    ):
         get_catalogue(str(catalogue_copy), "hai-phong")
 
 
@@ -438,6 +639,8 @@ def test_award_rules_and_verdicts_travel_through_temporal_payloads(catalogues) -
             assert back == award
     req = request(person(evaluations=ratings("excellent", 2026)), "cstdcs", batch=["ldtt"])
     verdict = check_eligibility(req, catalogues[None].get("nd152-2025"))
-    (req_back, verdict_back) = converter.from_payloads(converter.to_payloads([req, verdict]), [EligibilityRequest, Verdict])
+    (req_back, verdict_back) = converter.from_payloads(
+        converter.to_payloads([req, verdict]), [EligibilityRequest, Verdict]
+    )
     assert req_back == req
     assert verdict_back == verdict

@@ -28,12 +28,20 @@ print(json.dumps({"days_off": data.days_off, "working_weekend_days": data.workin
 
 
 def _calendar_under(lang: str) -> dict[str, list[str]]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+    }
     env["LANG"] = lang
     done = subprocess.run(
-        [sys.executable, "-c", BUILD], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
-        timeout=120, check=True,
+        [sys.executable, "-c", BUILD],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return json.loads(done.stdout)
 

@@ -52,8 +52,9 @@ class Engine:
 
     def start(self) -> None:
         self.log = open(self.data_dir / f"up-{time.time():.0f}.log", "wb")
-        self.process = subprocess.Popen([THIDUA, "up"], env=self.env, stdout=self.log,
-                                        stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [THIDUA, "up"], env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+        )
 
     async def wait_healthy(self, timeout: float = 120) -> dict:
         deadline = time.monotonic() + timeout
@@ -96,8 +97,9 @@ class Engine:
 
 
 async def token(http: httpx.AsyncClient, base: str, username: str) -> dict[str, str]:
-    response = await http.post(base + "/api/v1/auth/token",
-                               data={"username": username, "password": DEMO_PASSWORD})
+    response = await http.post(
+        base + "/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD}
+    )
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
@@ -110,21 +112,35 @@ async def test_up_restart_keeps_data_and_running_workflows(tmp_path):
         async with httpx.AsyncClient(timeout=30) as http:
             assert (await http.get(f"http://127.0.0.1:{engine.ui_port}/")).status_code == 200
             client = await __import__("temporalio.client", fromlist=["Client"]).Client.connect(
-                f"127.0.0.1:{engine.grpc_port}", data_converter=data_converter(Settings()))
-            pollers = await client.workflow_service.describe_task_queue(DescribeTaskQueueRequest(
-                namespace="default", task_queue=TaskQueue(name="thidua"),
-                task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW))
+                f"127.0.0.1:{engine.grpc_port}", data_converter=data_converter(Settings())
+            )
+            pollers = await client.workflow_service.describe_task_queue(
+                DescribeTaskQueueRequest(
+                    namespace="default",
+                    task_queue=TaskQueue(name="thidua"),
+                    task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+                )
+            )
             assert pollers.pollers, "the worker polls its task queue"
 
             unit = await token(http, engine.base, "canbo.vanphong")
             people = {"Nguyễn Thị Hoa": 9}
-            created = await http.post(engine.base + "/api/v1/nominations", headers=unit, json={
-                "award_code": "giay_khen", "year": 2026, "proposing_unit_id": 7,
-                "nominee": {"kind": "individual", "person_id": people["Nguyễn Thị Hoa"]},
-                "attestations": ["exemplary", "movement_achievement"],
-                "dossier_items": [{"item_code": c} for c in
-                                  ("to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet")],
-                "submit": True})
+            created = await http.post(
+                engine.base + "/api/v1/nominations",
+                headers=unit,
+                json={
+                    "award_code": "giay_khen",
+                    "year": 2026,
+                    "proposing_unit_id": 7,
+                    "nominee": {"kind": "individual", "person_id": people["Nguyễn Thị Hoa"]},
+                    "attestations": ["exemplary", "movement_achievement"],
+                    "dossier_items": [
+                        {"item_code": c}
+                        for c in ("to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet")
+                    ],
+                    "submit": True,
+                },
+            )
             assert created.status_code == 201, created.text
             nomination_id = created.json()["id"]
         assert engine.interrupt() == 0
@@ -134,16 +150,21 @@ async def test_up_restart_keeps_data_and_running_workflows(tmp_path):
         await engine.wait_healthy()
         async with httpx.AsyncClient(timeout=30) as http:
             client = await __import__("temporalio.client", fromlist=["Client"]).Client.connect(
-                f"127.0.0.1:{engine.grpc_port}", data_converter=data_converter(Settings()))
+                f"127.0.0.1:{engine.grpc_port}", data_converter=data_converter(Settings())
+            )
             description = await client.get_workflow_handle(f"nomination-{nomination_id}").describe()
             assert description.status == WorkflowExecutionStatus.RUNNING
             standing = await token(http, engine.base, "thuongtruc")
-            accepted = await http.post(engine.base + f"/api/v1/nominations/{nomination_id}/accept",
-                                       headers=standing, json={"note": "Đủ hồ sơ"})
+            accepted = await http.post(
+                engine.base + f"/api/v1/nominations/{nomination_id}/accept",
+                headers=standing,
+                json={"note": "Đủ hồ sơ"},
+            )
             assert accepted.status_code == 200, accepted.text
             assert accepted.json()["stage"] == "awaiting_council"
-            timeline = await http.get(engine.base + f"/api/v1/nominations/{nomination_id}/history",
-                                      headers=standing)
+            timeline = await http.get(
+                engine.base + f"/api/v1/nominations/{nomination_id}/history", headers=standing
+            )
             assert [e["action"] for e in timeline.json()["events"]] == ["submitted", "accepted"]
         assert engine.interrupt() == 0
         assert engine.leftovers() == []

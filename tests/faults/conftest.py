@@ -80,8 +80,14 @@ def new_task_queue() -> str:
 class WorkerProcess:
     """`thidua worker` in its own process, configured through THIDUA_* like production."""
 
-    def __init__(self, settings: Settings, temporal_address: str, log_dir: Path, *,
-                 document_timeout_seconds: float | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        temporal_address: str,
+        log_dir: Path,
+        *,
+        document_timeout_seconds: float | None = None,
+    ) -> None:
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("THIDUA_")},
             "THIDUA_ENVIRONMENT": settings.environment,
@@ -108,8 +114,12 @@ class WorkerProcess:
         self.started += 1
         log = open(self.log_dir / f"worker-{self.started}.log", "wb")
         self.process = subprocess.Popen(
-            [sys.executable, str(WORKER_MAIN)], env=self.env, cwd=self.log_dir,
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            [sys.executable, str(WORKER_MAIN)],
+            env=self.env,
+            cwd=self.log_dir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
         )
         log.close()
         return self.process.pid
@@ -170,17 +180,40 @@ class Outcome:
     decision_numbers: list[int]  # numbers of issued decisions of the authority, sorted
 
 
-async def outcome_of(harness: Harness, nomination_ids: list[int], decision_ids: list[int]) -> Outcome:
+async def outcome_of(
+    harness: Harness, nomination_ids: list[int], decision_ids: list[int]
+) -> Outcome:
     async with harness.factory() as session:
-        events = (await session.execute(
-            select(AuditEvent).order_by(AuditEvent.occurred_at, AuditEvent.id))).scalars().all()
+        events = (
+            (
+                await session.execute(
+                    select(AuditEvent).order_by(AuditEvent.occurred_at, AuditEvent.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
         keys = list((await session.execute(select(Notice.notice_key))).scalars())
-        documents = (await session.execute(select(func.count()).select_from(Document).where(
-            Document.decision_id.in_(decision_ids)))).scalar_one()
-        records = (await session.execute(select(func.count()).select_from(AwardRecord).where(
-            AwardRecord.nomination_id.in_(nomination_ids)))).scalar_one()
-        numbers = sorted(n for n in (await session.execute(
-            select(Decision.number).where(Decision.number.is_not(None)))).scalars())
+        documents = (
+            await session.execute(
+                select(func.count())
+                .select_from(Document)
+                .where(Document.decision_id.in_(decision_ids))
+            )
+        ).scalar_one()
+        records = (
+            await session.execute(
+                select(func.count())
+                .select_from(AwardRecord)
+                .where(AwardRecord.nomination_id.in_(nomination_ids))
+            )
+        ).scalar_one()
+        numbers = sorted(
+            n
+            for n in (
+                await session.execute(select(Decision.number).where(Decision.number.is_not(None)))
+            ).scalars()
+        )
     # In these flows every step happens once per subject and person (five members each
     # cast one ballot): the same step twice is a write that was done again.
     steps = Counter((e.subject_type, e.subject_id, e.action, e.actor_user_id) for e in events)
@@ -197,11 +230,13 @@ async def outcome_of(harness: Harness, nomination_ids: list[int], decision_ids: 
 def assert_nothing_lost_or_doubled(outcome: Outcome, *, nominations: int, decisions: int) -> None:
     assert not outcome.duplicate_audit_events, outcome.duplicate_audit_events
     assert len(outcome.notice_keys) == len(set(outcome.notice_keys)), Counter(
-        outcome.notice_keys).most_common(3)
+        outcome.notice_keys
+    ).most_common(3)
     assert outcome.documents_of_decision == decisions
     assert outcome.award_records == nominations
     assert outcome.decision_numbers == list(range(1, len(outcome.decision_numbers) + 1)), (
-        f"decision numbers with a gap or a repeat: {outcome.decision_numbers}")
+        f"decision numbers with a gap or a repeat: {outcome.decision_numbers}"
+    )
 
 
 async def accepted_nomination(harness: Harness, person: str = "Nguyễn Thị Hoa") -> int:

@@ -52,15 +52,17 @@ class TcpProxy:
             pump.cancel()
         await asyncio.gather(*self._pumps, return_exceptions=True)
 
-    async def _accept(self, client_reader: asyncio.StreamReader,
-                      client_writer: asyncio.StreamWriter) -> None:
+    async def _accept(
+        self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter
+    ) -> None:
         if self._cut:
             self.refused_while_cut += 1
             _reset(client_writer)
             return
         try:
             server_reader, server_writer = await asyncio.open_connection(
-                self.target_host, self.target_port)
+                self.target_host, self.target_port
+            )
         except OSError:
             _reset(client_writer)
             return

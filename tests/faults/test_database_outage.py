@@ -50,8 +50,11 @@ def through_proxy(database_url: str, proxy: TcpProxy) -> str:
 async def accepted_updates(handle) -> int:
     """Ballots Temporal has accepted into the session's history (whatever the database)."""
     history = await handle.fetch_history()
-    return sum(1 for e in history.events
-               if e.HasField("workflow_execution_update_accepted_event_attributes"))
+    return sum(
+        1
+        for e in history.events
+        if e.HasField("workflow_execution_update_accepted_event_attributes")
+    )
 
 
 async def wait_for_accepted_updates(handle, timeout: float) -> int:
@@ -70,11 +73,14 @@ async def stop_worker(worker, running: asyncio.Task) -> None:
     except TimeoutError:
         running.cancel()
         raise AssertionError(
-            f"the worker did not stop within {WORKER_SHUTDOWN_SECONDS} s of shutdown") from None
+            f"the worker did not stop within {WORKER_SHUTDOWN_SECONDS} s of shutdown"
+        ) from None
     await running
 
 
-async def test_projection_catches_up_after_a_database_outage(database_url, tmp_path, dev_server_env):
+async def test_projection_catches_up_after_a_database_outage(
+    database_url, tmp_path, dev_server_env
+):
     target = make_url(normalise_url(database_url))
     proxy = TcpProxy(target.host or "127.0.0.1", target.port or 5432)
     await proxy.start()
@@ -82,15 +88,20 @@ async def test_projection_catches_up_after_a_database_outage(database_url, tmp_p
     worker_engine = create_engine(through_proxy(database_url, proxy), pool_size=5)
     try:
         async with assembled(settings, dev_server_env, worker=False) as harness:
-            worker = create_worker(harness.client, settings, create_session_factory(worker_engine),
-                                   task_queue=settings.task_queue)
+            worker = create_worker(
+                harness.client,
+                settings,
+                create_session_factory(worker_engine),
+                task_queue=settings.task_queue,
+            )
             running = asyncio.create_task(worker.run())
             try:
                 nomination_id = await accepted_nomination(harness)
                 session = await harness.convene([nomination_id])
                 await harness.wait_recorded(nomination_id, seq=3)  # on the agenda
                 session_handle = harness.client.get_workflow_handle(
-                    f"council-session-{session['id']}")
+                    f"council-session-{session['id']}"
+                )
 
                 proxy.cut()
                 ballots = [
@@ -102,10 +113,16 @@ async def test_projection_catches_up_after_a_database_outage(database_url, tmp_p
                     # completes its workflow task (it holds it ~8 s while the write retries).
                     accepted = await wait_for_accepted_updates(session_handle, MAX_OUTAGE_SECONDS)
                     assert accepted >= 1, "Temporal took no ballot while the database was away"
-                    assert not any(b.done() for b in ballots), "a ballot was answered with no database"
+                    assert not any(b.done() for b in ballots), (
+                        "a ballot was answered with no database"
+                    )
                     async with harness.factory() as db:  # the API's own connection still works
-                        receipts = (await db.execute(select(func.count()).select_from(
-                            BallotReceipt).where(BallotReceipt.session_id == session["id"]))
+                        receipts = (
+                            await db.execute(
+                                select(func.count())
+                                .select_from(BallotReceipt)
+                                .where(BallotReceipt.session_id == session["id"])
+                            )
                         ).scalar_one()
                     assert receipts == 0
                     assert proxy.refused_while_cut > 0, "the worker never tried the database"
@@ -116,23 +133,37 @@ async def test_projection_catches_up_after_a_database_outage(database_url, tmp_p
                 row = await harness.wait_stage(nomination_id, Stage.AWAITING_DECISION, timeout=90)
                 assert row.stage == Stage.AWAITING_DECISION
 
-                view = (await harness.get("thuongtruc",
-                                          f"/api/v1/council-sessions/{session['id']}")).json()
+                view = (
+                    await harness.get("thuongtruc", f"/api/v1/council-sessions/{session['id']}")
+                ).json()
                 assert view["status"] == "closed" and view["items"][0]["agree"] == len(MEMBERS)
                 assert sum(m["has_voted"] for m in view["members"]) == len(MEMBERS)
                 async with harness.factory() as db:
-                    cast = (await db.execute(select(AuditEvent.actor_user_id).where(
-                        AuditEvent.subject_type == "council_session",
-                        AuditEvent.action == "ballot_cast"))).scalars().all()
+                    cast = (
+                        (
+                            await db.execute(
+                                select(AuditEvent.actor_user_id).where(
+                                    AuditEvent.subject_type == "council_session",
+                                    AuditEvent.action == "ballot_cast",
+                                )
+                            )
+                        )
+                        .scalars()
+                        .all()
+                    )
                 assert sorted(cast) == sorted(harness.ids.users[m] for m in MEMBERS)
 
                 decision = await harness.draft_decision([nomination_id])
                 signed = await harness.sign(decision["id"])
                 row = await harness.wait_stage(nomination_id, Stage.GRANTED, timeout=30)
-                for workflow_id in (row.workflow_id, f"decision-{decision['id']}",
-                                    f"council-session-{session['id']}"):
+                for workflow_id in (
+                    row.workflow_id,
+                    f"decision-{decision['id']}",
+                    f"council-session-{session['id']}",
+                ):
                     await asyncio.wait_for(
-                        harness.client.get_workflow_handle(workflow_id).result(), timeout=60)
+                        harness.client.get_workflow_handle(workflow_id).result(), timeout=60
+                    )
 
                 outcome = await outcome_of(harness, [nomination_id], [decision["id"]])
                 assert_nothing_lost_or_doubled(outcome, nominations=1, decisions=1)

@@ -37,8 +37,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-async def ballot_through_outage(harness, session_id: int, member: str,
-                                nomination_id: int) -> list[int]:
+async def ballot_through_outage(
+    harness, session_id: int, member: str, nomination_id: int
+) -> list[int]:
     """A member's ballot sent while the server is down. The API answers 201 (the client
     library got through after the restart) or 503 with a clear message (it gave up after
     its own retries; nothing was recorded, the member sends it again with the same key).
@@ -61,8 +62,11 @@ async def ballot_through_outage(harness, session_id: int, member: str,
 async def test_embedded_server_killed_and_restarted_mid_session(database_url, tmp_path):
     grpc_port, ui_port = free_port(), free_port()
     settings = make_settings(
-        database_url, tmp_path, task_queue=new_task_queue(),
-        temporal_address=f"127.0.0.1:{grpc_port}", temporal_embedded_port=grpc_port,
+        database_url,
+        tmp_path,
+        task_queue=new_task_queue(),
+        temporal_address=f"127.0.0.1:{grpc_port}",
+        temporal_embedded_port=grpc_port,
         temporal_ui_port=ui_port,
     )
     server = EmbeddedTemporal(settings)
@@ -80,7 +84,8 @@ async def test_embedded_server_killed_and_restarted_mid_session(database_url, tm
             await asyncio.to_thread(server.process.wait)
             server.process = None
             in_flight = asyncio.create_task(
-                ballot_through_outage(harness, session["id"], MEMBERS[2], nomination_id))
+                ballot_through_outage(harness, session["id"], MEMBERS[2], nomination_id)
+            )
             # Longer than the client library's own retries (10 s): the API gives up once.
             await asyncio.sleep(OUTAGE_SECONDS)
             await server.start()  # same SQLite file, same port
@@ -94,15 +99,25 @@ async def test_embedded_server_killed_and_restarted_mid_session(database_url, tm
             signed = await harness.sign(decision["id"])
             row = await harness.wait_stage(nomination_id, Stage.GRANTED, timeout=60)
             assert row.decision_number == signed["number_text"] == "01/QĐ-UBND"
-            for workflow_id in (row.workflow_id, session_workflow_id(session),
-                                f"decision-{decision['id']}"):
+            for workflow_id in (
+                row.workflow_id,
+                session_workflow_id(session),
+                f"decision-{decision['id']}",
+            ):
                 await asyncio.wait_for(client.get_workflow_handle(workflow_id).result(), 60)
 
             async with harness.factory() as db:
-                receipts = (await db.execute(select(func.count()).select_from(BallotReceipt).where(
-                    BallotReceipt.session_id == session["id"]))).scalar_one()
+                receipts = (
+                    await db.execute(
+                        select(func.count())
+                        .select_from(BallotReceipt)
+                        .where(BallotReceipt.session_id == session["id"])
+                    )
+                ).scalar_one()
             assert receipts == len(MEMBERS)
-            view = (await harness.get("thuongtruc", f"/api/v1/council-sessions/{session['id']}")).json()
+            view = (
+                await harness.get("thuongtruc", f"/api/v1/council-sessions/{session['id']}")
+            ).json()
             assert view["status"] == "closed" and view["items"][0]["agree"] == len(MEMBERS)
             outcome = await outcome_of(harness, [nomination_id], [decision["id"]])
             assert_nothing_lost_or_doubled(outcome, nominations=1, decisions=1)

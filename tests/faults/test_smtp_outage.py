@@ -37,10 +37,17 @@ async def notices_by_delivery(harness) -> Counter:
 
 
 async def test_mail_server_down_then_back_delivers_every_mail_once(
-        database_url, tmp_path, time_skipping_env):
+    database_url, tmp_path, time_skipping_env
+):
     mail = MailCatcher(port=free_port())  # not started: connections are refused
-    settings = make_settings(database_url, tmp_path, task_queue=new_task_queue(),
-                             mail_enabled=True, smtp_host="127.0.0.1", smtp_port=mail.port)
+    settings = make_settings(
+        database_url,
+        tmp_path,
+        task_queue=new_task_queue(),
+        mail_enabled=True,
+        smtp_host="127.0.0.1",
+        smtp_port=mail.port,
+    )
     try:
         async with assembled(settings, time_skipping_env) as harness:
             nomination_id = await accepted_nomination(harness)
@@ -56,8 +63,17 @@ async def test_mail_server_down_then_back_delivers_every_mail_once(
             before = await notices_by_delivery(harness)
             assert before[NoticeDelivery.SENT] == 0 and before[NoticeDelivery.PENDING] > 0, before
             async with harness.factory() as session:
-                failing = (await session.execute(select(Notice).where(
-                    Notice.delivery == NoticeDelivery.PENDING, Notice.attempts > 0))).scalars().all()
+                failing = (
+                    (
+                        await session.execute(
+                            select(Notice).where(
+                                Notice.delivery == NoticeDelivery.PENDING, Notice.attempts > 0
+                            )
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
             assert failing and all(n.last_error for n in failing)
 
             mail.start()
@@ -67,20 +83,24 @@ async def test_mail_server_down_then_back_delivers_every_mail_once(
                     break
                 await harness.env.sleep(timedelta(minutes=1))
                 await asyncio.sleep(0.1)
-            for workflow_id in ((await harness.nomination(nomination_id)).workflow_id,
-                                f"decision-{decision['id']}",
-                                f"council-session-{(await harness.nomination(nomination_id)).council_session_id}"):
+            for workflow_id in (
+                (await harness.nomination(nomination_id)).workflow_id,
+                f"decision-{decision['id']}",
+                f"council-session-{(await harness.nomination(nomination_id)).council_session_id}",
+            ):
                 await asyncio.wait_for(harness.client.get_workflow_handle(workflow_id).result(), 60)
 
             async with harness.factory() as session:
                 notices = (await session.execute(select(Notice))).scalars().all()
             mailed = [n for n in notices if n.email_to]
             assert mailed and all(n.delivery == NoticeDelivery.SENT for n in mailed), Counter(
-                n.delivery for n in mailed)
+                n.delivery for n in mailed
+            )
             message_ids = Counter(m.message["Message-ID"] for m in mail.received)
             assert max(message_ids.values()) == 1, message_ids.most_common(2)  # none twice
-            assert set(message_ids) == {message_id_for(n.notice_key, settings.mail_from)
-                                        for n in mailed}  # none lost
+            assert set(message_ids) == {
+                message_id_for(n.notice_key, settings.mail_from) for n in mailed
+            }  # none lost
             to_unit = mail.to("vanphong@thachkhoi.example.vn")
             assert sum(signed["number_text"] in m.text for m in to_unit) == 1
 

@@ -49,11 +49,13 @@ async def wait_mid_signing(harness, decision_id: int, timeout: float = 60.0) -> 
 
 
 async def test_worker_killed_while_signing_issues_the_decision_once(
-        database_url, tmp_path, dev_server_env):
+    database_url, tmp_path, dev_server_env
+):
     settings = make_settings(database_url, tmp_path, task_queue=new_task_queue())
     address = dev_server_env.client.service_client.config.target_host
-    worker = WorkerProcess(settings, address, tmp_path,
-                           document_timeout_seconds=DOCUMENT_TIMEOUT_SECONDS)
+    worker = WorkerProcess(
+        settings, address, tmp_path, document_timeout_seconds=DOCUMENT_TIMEOUT_SECONDS
+    )
     try:
         worker.start()
         async with assembled(settings, dev_server_env, worker=False) as harness:
@@ -73,7 +75,9 @@ async def test_worker_killed_while_signing_issues_the_decision_once(
             await asyncio.sleep(1)
             async with harness.factory() as session:
                 still = await session.get(Decision, decision["id"])
-                assert still.status == DecisionStatus.AWAITING_SIGNATURE and still.document_id is None
+                assert (
+                    still.status == DecisionStatus.AWAITING_SIGNATURE and still.document_id is None
+                )
 
             worker.start()
             assert worker.pid != first_pid
@@ -87,7 +91,8 @@ async def test_worker_killed_while_signing_issues_the_decision_once(
             # The workflows finish (every notice drained) before we count.
             for workflow_id in (row.workflow_id, f"decision-{decision['id']}"):
                 await asyncio.wait_for(
-                    harness.client.get_workflow_handle(workflow_id).result(), timeout=60)
+                    harness.client.get_workflow_handle(workflow_id).result(), timeout=60
+                )
 
             pdf = await harness.get("chutich", f"/api/v1/documents/{signed['document_id']}/pdf")
             assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

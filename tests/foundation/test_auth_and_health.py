@@ -15,26 +15,30 @@ from thidua.seed import DEMO_PASSWORD
 
 
 async def test_a_token_for_the_right_password_and_401_for_a_wrong_one(harness):
-    good = await harness.http.post("/api/v1/auth/token",
-                                   data={"username": "thuongtruc", "password": DEMO_PASSWORD})
+    good = await harness.http.post(
+        "/api/v1/auth/token", data={"username": "thuongtruc", "password": DEMO_PASSWORD}
+    )
     assert good.status_code == 200
     token = good.json()["access_token"]
     me = await harness.http.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 200 and me.json()["full_name"] == "Ngô Thị Mai"
     assert {r["role"] for r in me.json()["roles"]} == {"standing_officer"}
 
-    bad = await harness.http.post("/api/v1/auth/token",
-                                  data={"username": "thuongtruc", "password": "wrong"})
-    unknown = await harness.http.post("/api/v1/auth/token",
-                                      data={"username": "nobody", "password": "wrong"})
+    bad = await harness.http.post(
+        "/api/v1/auth/token", data={"username": "thuongtruc", "password": "wrong"}
+    )
+    unknown = await harness.http.post(
+        "/api/v1/auth/token", data={"username": "nobody", "password": "wrong"}
+    )
     assert bad.status_code == unknown.status_code == 401
     assert bad.json() == unknown.json()  # never says whether the user exists
 
 
 async def test_missing_or_forged_tokens_are_401(harness):
     assert (await harness.http.get("/api/v1/nominations")).status_code == 401
-    forged = await harness.http.get("/api/v1/nominations",
-                                    headers={"Authorization": "Bearer not.a.token"})
+    forged = await harness.http.get(
+        "/api/v1/nominations", headers={"Authorization": "Bearer not.a.token"}
+    )
     assert forged.status_code == 401
 
 
@@ -51,8 +55,9 @@ async def test_a_nomination_of_another_unit_is_403_whether_or_not_it_exists(harn
 async def test_logins_are_rate_limited(harness):
     statuses = []
     for _ in range(12):
-        response = await harness.http.post("/api/v1/auth/token",
-                                           data={"username": "phochutich", "password": "guess"})
+        response = await harness.http.post(
+            "/api/v1/auth/token", data={"username": "phochutich", "password": "guess"}
+        )
         statuses.append(response.status_code)
     assert statuses[:10] == [401] * 10
     assert statuses[10:] == [429, 429]
@@ -63,12 +68,26 @@ async def test_page_login_sets_a_session_and_forms_need_the_csrf_token(harness):
     http = harness.http
     form = await http.get("/login?next=/")
     token = re.search(r'name="login_csrf" value="([^"]+)"', form.text).group(1)
-    refused = await http.post("/login", data={"username": "thuongtruc", "password": DEMO_PASSWORD,
-                                              "login_csrf": "forged", "next": "/"})
+    refused = await http.post(
+        "/login",
+        data={
+            "username": "thuongtruc",
+            "password": DEMO_PASSWORD,
+            "login_csrf": "forged",
+            "next": "/",
+        },
+    )
     assert refused.status_code == 400 and "Biểu mẫu đã hết hạn" in refused.text
     token = re.search(r'name="login_csrf" value="([^"]+)"', refused.text).group(1)  # a fresh one
-    logged_in = await http.post("/login", data={"username": "thuongtruc", "password": DEMO_PASSWORD,
-                                                "login_csrf": token, "next": "/"})
+    logged_in = await http.post(
+        "/login",
+        data={
+            "username": "thuongtruc",
+            "password": DEMO_PASSWORD,
+            "login_csrf": token,
+            "next": "/",
+        },
+    )
     assert logged_in.status_code == 303 and "thidua_session" in logged_in.cookies
     http.cookies.set("thidua_session", logged_in.cookies["thidua_session"])
     home = await http.get("/")
@@ -93,11 +112,18 @@ async def test_health_is_200_when_database_and_temporal_answer(harness):
 async def test_health_is_503_naming_temporal_when_it_is_down(database_url, tmp_path):
     settings = make_settings(database_url, tmp_path, temporal_address="127.0.0.1:1")
     engine = create_engine(database_url)
-    state = AppState(settings=settings, engine=engine, writer=create_session_factory(engine),
-                     reader=create_session_factory(engine, writer=False), templates=make_templates(),
-                     clock=fixed_clock())
+    state = AppState(
+        settings=settings,
+        engine=engine,
+        writer=create_session_factory(engine),
+        reader=create_session_factory(engine, writer=False),
+        templates=make_templates(),
+        clock=fixed_clock(),
+    )
     app = create_app(settings, state=state)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as http:
         response = await http.get("/health")
     await engine.dispose()
     assert response.status_code == 503
@@ -107,7 +133,11 @@ async def test_health_is_503_naming_temporal_when_it_is_down(database_url, tmp_p
 
 async def test_the_openapi_document_lists_the_commands(harness):
     spec = (await harness.http.get("/openapi.json")).json()
-    for path in ("/api/v1/nominations", "/api/v1/nominations/{nomination_id}/accept",
-                 "/api/v1/council-sessions/{session_id}/ballot", "/api/v1/decisions/{decision_id}/sign",
-                 "/health"):
+    for path in (
+        "/api/v1/nominations",
+        "/api/v1/nominations/{nomination_id}/accept",
+        "/api/v1/council-sessions/{session_id}/ballot",
+        "/api/v1/decisions/{decision_id}/sign",
+        "/health",
+    ):
         assert path in spec["paths"]

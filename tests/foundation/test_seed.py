@@ -8,41 +8,84 @@ import models
 from thidua.seed import CAMPAIGN_THEME, seed_demo
 from thidua.settings import Settings
 
-COUNTED = [models.Unit, models.Authority, models.User, models.RoleGrant, models.Council,
-           models.CouncilMember, models.Person, models.AwardRecord, models.Campaign,
-           models.ContentArea, models.CampaignStage, models.Milestone, models.AwardType]
+COUNTED = [
+    models.Unit,
+    models.Authority,
+    models.User,
+    models.RoleGrant,
+    models.Council,
+    models.CouncilMember,
+    models.Person,
+    models.AwardRecord,
+    models.Campaign,
+    models.ContentArea,
+    models.CampaignStage,
+    models.Milestone,
+    models.AwardType,
+]
 
 
 async def _counts(session_factory):
     async with session_factory() as session:
-        return {m.__name__: (await session.execute(select(func.count()).select_from(m))).scalar_one()
-                for m in COUNTED}
+        return {
+            m.__name__: (await session.execute(select(func.count()).select_from(m))).scalar_one()
+            for m in COUNTED
+        }
 
 
 async def test_seeding_twice_changes_nothing(session_factory, database_url, tmp_path):
     before = await _counts(session_factory)
-    added = await seed_demo(session_factory, settings=Settings(database_url=database_url,
-                                                               data_dir=tmp_path))
+    added = await seed_demo(
+        session_factory, settings=Settings(database_url=database_url, data_dir=tmp_path)
+    )
     assert added == {}
     assert await _counts(session_factory) == before
 
 
 async def test_the_demo_is_phuong_thach_khoi_and_its_2026_2030_campaign(session):
-    ward = (await session.execute(select(models.Unit).where(models.Unit.official_code == "11002"))).scalar_one()
+    ward = (
+        await session.execute(select(models.Unit).where(models.Unit.official_code == "11002"))
+    ).scalar_one()
     assert ward.name == "Ủy ban nhân dân phường Thạch Khôi"
     names = set((await session.execute(select(models.Unit.name))).scalars())
-    for expected in ("Phòng Văn hóa - Xã hội", "Trung tâm dịch vụ sự nghiệp công",
-                     "Ủy ban Mặt trận Tổ quốc Việt Nam phường", "Ban Xây dựng Đảng Đảng ủy phường",
-                     "Tổ dân phố số 1"):
+    for expected in (
+        "Phòng Văn hóa - Xã hội",
+        "Trung tâm dịch vụ sự nghiệp công",
+        "Ủy ban Mặt trận Tổ quốc Việt Nam phường",
+        "Ban Xây dựng Đảng Đảng ủy phường",
+        "Tổ dân phố số 1",
+    ):
         assert expected in names
     campaign = (await session.execute(select(models.Campaign))).scalar_one()
-    assert campaign.theme == CAMPAIGN_THEME and (campaign.start_year, campaign.end_year) == (2026, 2030)
-    areas = (await session.execute(select(func.count()).where(
-        models.ContentArea.campaign_id == campaign.id))).scalar_one()
-    stages = (await session.execute(select(models.CampaignStage).where(
-        models.CampaignStage.campaign_id == campaign.id).order_by(models.CampaignStage.position))).scalars().all()
+    assert campaign.theme == CAMPAIGN_THEME and (campaign.start_year, campaign.end_year) == (
+        2026,
+        2030,
+    )
+    areas = (
+        await session.execute(
+            select(func.count()).where(models.ContentArea.campaign_id == campaign.id)
+        )
+    ).scalar_one()
+    stages = (
+        (
+            await session.execute(
+                select(models.CampaignStage)
+                .where(models.CampaignStage.campaign_id == campaign.id)
+                .order_by(models.CampaignStage.position)
+            )
+        )
+        .scalars()
+        .all()
+    )
     assert areas == 6
     assert [(s.start_year, s.end_year) for s in stages] == [(2026, 2028), (2029, 2030)]
     roles = set((await session.execute(select(models.RoleGrant.role))).scalars())
-    assert {r.value for r in roles} == {"unit_officer", "standing_officer", "council_member",
-                                        "chairman", "vice_chairman", "auditor", "admin"}
+    assert {r.value for r in roles} == {
+        "unit_officer",
+        "standing_officer",
+        "council_member",
+        "chairman",
+        "vice_chairman",
+        "auditor",
+        "admin",
+    }

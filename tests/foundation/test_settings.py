@@ -42,7 +42,8 @@ def test_a_malformed_temporal_address_is_refused_with_its_value(address):
 
 
 def test_redacted_settings_hide_secrets_and_database_passwords():
-    values = redacted(Settings(database_url="postgresql://thidua:s3cret@db/thidua",
-                               smtp_password="mailpass"))
+    values = redacted(
+        Settings(database_url="postgresql://thidua:s3cret@db/thidua", smtp_password="mailpass")
+    )
     assert "s3cret" not in str(values) and "mailpass" not in str(values)
     assert values["secret_key"] == "***"

@@ -29,7 +29,9 @@ def _modules(package: ModuleType) -> list[ModuleType]:
 
 
 def _classes(module: ModuleType) -> list[type]:
-    return [c for _, c in inspect.getmembers(module, inspect.isclass) if c.__module__ == module.__name__]
+    return [
+        c for _, c in inspect.getmembers(module, inspect.isclass) if c.__module__ == module.__name__
+    ]
 
 
 def test_every_workflow_is_registered():

@@ -16,7 +16,10 @@ _NO_PASSWORD = "!no-login"
 
 
 async def make_unit(
-    factory: SessionFactory, name: str, *, kind: UnitKind = UnitKind.OFFICE,
+    factory: SessionFactory,
+    name: str,
+    *,
+    kind: UnitKind = UnitKind.OFFICE,
     level: Level = Level.WARD,
 ) -> int:
     async with transaction(factory) as session:

@@ -50,20 +50,30 @@ async def test_mail_server_outage_during_sending_delivers_each_notice_once_after
 ):
     users = [
         await make_user(db, name, email=address)
-        for name, address in zip(["Nguyễn Thị Lan", "Trần Văn Bình", "Lê Thu Hà"], ADDRESSES, strict=True)
+        for name, address in zip(
+            ["Nguyễn Thị Lan", "Trần Văn Bình", "Lê Thu Hà"], ADDRESSES, strict=True
+        )
     ]
     request = NoticeRequest(
         key="nomination-12:granted",
         kind="granted",
         recipients=[Recipient(user_id=u) for u in users],
-        context={"nominee": "Nguyễn Thị Lan", "award": "Lao động tiên tiến",
-                 "decision_number": "12/QĐ-UBND", "link": "/nominations/12"},
+        context={
+            "nominee": "Nguyễn Thị Lan",
+            "award": "Lao động tiên tiến",
+            "decision_number": "12/QĐ-UBND",
+            "link": "/nominations/12",
+        },
     )
-    notices = NoticeActivities(db, notice_settings, stopping_mailer(notice_settings, smtp_server), clock=fixed_clock())
+    notices = NoticeActivities(
+        db, notice_settings, stopping_mailer(notice_settings, smtp_server), clock=fixed_clock()
+    )
     client = time_skipping_env.client
 
     async with Worker(
-        client, task_queue=task_queue, workflows=[NotifyWorkflow],
+        client,
+        task_queue=task_queue,
+        workflows=[NotifyWorkflow],
         activities=[notices.send_notices, notices.mark_notices_failed],
     ):
         handle = await client.start_workflow(
@@ -103,20 +113,27 @@ async def test_a_mail_server_down_for_a_day_ends_in_failed_notices_not_a_failed_
     lan = await make_user(db, "Nguyễn Thị Lan", email=ADDRESSES[0])
     no_mail = await make_user(db, "Đỗ Văn Nam")
     smtp_server.stop()
-    request = NoticeRequest(key="nomination-14:escalation", kind="escalation",
-                            recipients=[Recipient(user_id=lan), Recipient(user_id=no_mail)],
-                            context={"task": "kiểm tra hồ sơ", "due": "17:00 05/01/2027"})
+    request = NoticeRequest(
+        key="nomination-14:escalation",
+        kind="escalation",
+        recipients=[Recipient(user_id=lan), Recipient(user_id=no_mail)],
+        context={"task": "kiểm tra hồ sơ", "due": "17:00 05/01/2027"},
+    )
     notices = NoticeActivities(db, notice_settings, Mailer(notice_settings), clock=fixed_clock())
     client = time_skipping_env.client
 
     async with Worker(
-        client, task_queue=task_queue, workflows=[NotifyWorkflow],
+        client,
+        task_queue=task_queue,
+        workflows=[NotifyWorkflow],
         activities=[notices.send_notices, notices.mark_notices_failed],
     ):
         # The production retry policy: the time-skipping server jumps over its back-off.
         outcome = await asyncio.wait_for(
             client.execute_workflow(
-                NotifyWorkflow.run, NotifyInput(request), id=f"notify-{task_queue}",
+                NotifyWorkflow.run,
+                NotifyInput(request),
+                id=f"notify-{task_queue}",
                 task_queue=task_queue,
             ),
             timeout=120,

@@ -44,7 +44,9 @@ async def test_mail_carries_vietnamese_subject_both_parts_and_a_stable_message_i
 ):
     lan = await make_user(db, "Nguyễn Thị Lan", email=LAN)
     binh = await make_user(db, "Trần Văn Bình", email=BINH)
-    request = returned_request("nomination-12:returned:1", [Recipient(user_id=lan), Recipient(user_id=binh)])
+    request = returned_request(
+        "nomination-12:returned:1", [Recipient(user_id=lan), Recipient(user_id=binh)]
+    )
 
     result = await notices.send_notices(request)
 
@@ -99,8 +101,11 @@ async def test_html_part_escapes_what_people_typed_and_text_part_keeps_it(
         key="nomination-13:refused",
         kind="refused",
         recipients=[Recipient(user_id=lan)],
-        context={"nominee": "Tổ dân phố <b>số 3</b>", "reason": 'Không đạt "tỷ lệ" & tiêu chí',
-                 "link": "javascript:alert(1)"},
+        context={
+            "nominee": "Tổ dân phố <b>số 3</b>",
+            "reason": 'Không đạt "tỷ lệ" & tiêu chí',
+            "link": "javascript:alert(1)",
+        },
     )
     await notices.send_notices(request)
 
@@ -116,16 +121,21 @@ async def test_sending_twice_creates_one_inbox_row_and_one_mail_per_person(
 ):
     unit = await make_unit(db, "Phòng Văn hóa - Xã hội")
     members = [
-        await make_user(db, name, email=f"member{i}@thachkhoi.example.vn",
-                        roles=((Role.COUNCIL_MEMBER, unit),))
+        await make_user(
+            db, name, email=f"member{i}@thachkhoi.example.vn", roles=((Role.COUNCIL_MEMBER, unit),)
+        )
         for i, name in enumerate(["Phạm Minh Đức", "Lê Thu Hà", "Vũ Quốc Khánh"])
     ]
     request = NoticeRequest(
         key="session-4:ballot-open",
         kind="ballot_open",
         recipients=[Recipient(role=Role.COUNCIL_MEMBER, unit_id=unit)],
-        context={"session_title": "Phiên họp Hội đồng ngày 20/12/2026", "item_count": "5",
-                 "due": "17:00 22/12/2026", "link": "/sessions/4/ballot"},
+        context={
+            "session_title": "Phiên họp Hội đồng ngày 20/12/2026",
+            "item_count": "5",
+            "due": "17:00 22/12/2026",
+            "link": "/sessions/4/ballot",
+        },
     )
 
     first = await notices.send_notices(request)
@@ -137,7 +147,10 @@ async def test_sending_twice_creates_one_inbox_row_and_one_mail_per_person(
     assert sorted(address for m in smtp_server.received for address in m.envelope_to) == sorted(
         f"member{i}@thachkhoi.example.vn" for i in range(3)
     )
-    assert smtp_server.received[0].message["Subject"] == "Mời bỏ phiếu: Phiên họp Hội đồng ngày 20/12/2026"
+    assert (
+        smtp_server.received[0].message["Subject"]
+        == "Mời bỏ phiếu: Phiên họp Hội đồng ngày 20/12/2026"
+    )
     assert "với 5 hồ sơ cần biểu quyết" in smtp_server.received[0].text
     assert {row.user_id for row in await notices_of(db, request.key)} == set(members)
 
@@ -147,20 +160,30 @@ async def test_role_and_unit_resolve_to_the_active_holders_once_each(
 ):
     office = await make_unit(db, "Phòng Văn hóa - Xã hội")
     school = await make_unit(db, "Trường Tiểu học Thạch Khôi")
-    officer = await make_user(db, "Nguyễn Thị Lan", email=LAN, roles=((Role.STANDING_OFFICER, office),))
+    officer = await make_user(
+        db, "Nguyễn Thị Lan", email=LAN, roles=((Role.STANDING_OFFICER, office),)
+    )
     no_mail = await make_user(db, "Đỗ Văn Nam", roles=((Role.STANDING_OFFICER, office),))
-    await make_user(db, "Hoàng Văn Cũ", email="cu@thachkhoi.example.vn", active=False,
-                    roles=((Role.STANDING_OFFICER, office),))
+    await make_user(
+        db,
+        "Hoàng Văn Cũ",
+        email="cu@thachkhoi.example.vn",
+        active=False,
+        roles=((Role.STANDING_OFFICER, office),),
+    )
     await make_user(db, "Trần Văn Bình", email=BINH, roles=((Role.STANDING_OFFICER, school),))
-    await make_user(db, "Lý Thị Mai", email="mai@thachkhoi.example.vn",
-                    roles=((Role.UNIT_OFFICER, office),))
+    await make_user(
+        db, "Lý Thị Mai", email="mai@thachkhoi.example.vn", roles=((Role.UNIT_OFFICER, office),)
+    )
 
     result = await notices.send_notices(
         NoticeRequest(
             key="nomination-20:submitted",
             kind="dossier_submitted",
-            recipients=[Recipient(role=Role.STANDING_OFFICER, unit_id=office),
-                        Recipient(user_id=officer)],
+            recipients=[
+                Recipient(role=Role.STANDING_OFFICER, unit_id=office),
+                Recipient(user_id=officer),
+            ],
             context={"unit": "Trường Tiểu học Thạch Khôi", "nominee": "Nguyễn Văn An"},
         )
     )
@@ -168,7 +191,8 @@ async def test_role_and_unit_resolve_to_the_active_holders_once_each(
     rows = await notices_of(db, "nomination-20:submitted")
     assert [row.user_id for row in rows] == sorted([officer, no_mail])
     assert {row.user_id: row.delivery for row in rows} == {
-        officer: NoticeDelivery.SENT, no_mail: NoticeDelivery.NONE
+        officer: NoticeDelivery.SENT,
+        no_mail: NoticeDelivery.NONE,
     }
     assert (result.inbox_created, result.mailed) == (2, 1)
     assert [m.envelope_to for m in smtp_server.received] == [[LAN]]
@@ -192,8 +216,12 @@ async def test_smtp_down_raises_keeps_inbox_rows_and_the_retry_sends_each_mail_o
                 self.died = True
                 await asyncio.to_thread(smtp_server.stop)
 
-    notices = NoticeActivities(db, notice_settings, ServerDiesAfterFirstMail(notice_settings), clock=fixed_clock())
-    request = returned_request("nomination-12:returned:2", [Recipient(user_id=u) for u in (lan, binh, ha)])
+    notices = NoticeActivities(
+        db, notice_settings, ServerDiesAfterFirstMail(notice_settings), clock=fixed_clock()
+    )
+    request = returned_request(
+        "nomination-12:returned:2", [Recipient(user_id=u) for u in (lan, binh, ha)]
+    )
 
     with pytest.raises(ApplicationError) as failure:
         await notices.send_notices(request)
@@ -228,9 +256,12 @@ async def test_a_refused_address_fails_alone_and_the_others_are_sent(
     lan = await make_user(db, "Nguyễn Thị Lan", email=LAN)
 
     result = await notices.send_notices(
-        NoticeRequest(key="nomination-30:granted", kind="granted",
-                      recipients=[Recipient(user_id=gone), Recipient(user_id=lan)],
-                      context={"decision_number": "12/QĐ-UBND", "nominee": "Nguyễn Thị Lan"})
+        NoticeRequest(
+            key="nomination-30:granted",
+            kind="granted",
+            recipients=[Recipient(user_id=gone), Recipient(user_id=lan)],
+            context={"decision_number": "12/QĐ-UBND", "nominee": "Nguyễn Thị Lan"},
+        )
     )
 
     assert result.mailed == 1
@@ -249,7 +280,9 @@ async def test_given_up_notices_become_failed_with_the_error(
     lan = await make_user(db, "Nguyễn Thị Lan", email=LAN)
     no_mail = await make_user(db, "Đỗ Văn Nam")
     smtp_server.stop()
-    request = returned_request("nomination-40:returned", [Recipient(user_id=lan), Recipient(user_id=no_mail)])
+    request = returned_request(
+        "nomination-40:returned", [Recipient(user_id=lan), Recipient(user_id=no_mail)]
+    )
     with pytest.raises(ApplicationError):
         await notices.send_notices(request)
 
@@ -267,14 +300,18 @@ async def test_given_up_notices_become_failed_with_the_error(
 async def test_mail_disabled_fills_the_inbox_only(db, empty_database_url, tmp_path, smtp_server):
     from ..conftest import make_settings
 
-    settings = make_settings(empty_database_url, tmp_path, mail_enabled=False,
-                             smtp_port=smtp_server.port)
+    settings = make_settings(
+        empty_database_url, tmp_path, mail_enabled=False, smtp_port=smtp_server.port
+    )
     notices = NoticeActivities(db, settings, Mailer(settings), clock=fixed_clock())
     lan = await make_user(db, "Nguyễn Thị Lan", email=LAN)
 
     result = await notices.send_notices(
-        NoticeRequest(key="nomination-50:received", kind="dossier_received",
-                      recipients=[Recipient(user_id=lan)])
+        NoticeRequest(
+            key="nomination-50:received",
+            kind="dossier_received",
+            recipients=[Recipient(user_id=lan)],
+        )
     )
 
     assert (result.inbox_created, result.mailed) == (1, 0)

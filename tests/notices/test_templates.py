@@ -45,8 +45,13 @@ FULL_CONTEXT = {
     "link": "/nominations/12",
 }
 # Keys the activity adds, and the workflow key each stands for.
-DERIVED = {"recipient_name": None, "base_url": None, "subject": None,
-           "link_url": "link", "missing_list": "missing_items"}
+DERIVED = {
+    "recipient_name": None,
+    "base_url": None,
+    "subject": None,
+    "link_url": "link",
+    "missing_list": "missing_items",
+}
 LEFTOVERS = re.compile(r"\{\{|\{%|\bNone\b|Undefined|“”|\(\)|\s[.,;:]|\S  +\S")
 
 
@@ -55,6 +60,7 @@ def assert_clean(text: str) -> None:
     brackets, a space before punctuation, doubled spaces)."""
     for line in text.splitlines():
         assert not LEFTOVERS.search(line.strip()), line
+
 
 templates = NoticeTemplates()
 
@@ -101,7 +107,10 @@ def test_documents_exactly_the_context_keys_it_uses(kind: str, extension: str):
     assert header, "the template starts with a comment"
     keys_line = re.search(r"context keys \(all optional\): (.*)", header.group(1))
     assert keys_line, "the comment lists the context keys"
-    documented = {re.sub(r"\s*\(.*", "", key).strip() for key in re.split(r",\s*(?![^()]*\))", keys_line.group(1))}
+    documented = {
+        re.sub(r"\s*\(.*", "", key).strip()
+        for key in re.split(r",\s*(?![^()]*\))", keys_line.group(1))
+    }
 
     used = meta.find_undeclared_variables(templates._env.parse(source))
     used = {DERIVED.get(name, name) for name in used} - {None}

@@ -28,8 +28,11 @@ class Person:
         self.http = harness.http_client()
         if username:
             value = session_signer(harness.settings).dumps(
-                {"uid": harness.ids.users[username], "sid": secrets.token_urlsafe(16),
-                 "iat": time.time()}
+                {
+                    "uid": harness.ids.users[username],
+                    "sid": secrets.token_urlsafe(16),
+                    "iat": time.time(),
+                }
             )
             self.http.cookies.set(SESSION_COOKIE, value, domain="testserver.local")
 
@@ -42,8 +45,15 @@ class Person:
         assert match, f"no CSRF token on {path}"
         return match.group(1)
 
-    async def post(self, path: str, data: dict | None = None, *, csrf_from: str = "/",
-                   files=None, csrf: bool = True) -> httpx.Response:
+    async def post(
+        self,
+        path: str,
+        data: dict | None = None,
+        *,
+        csrf_from: str = "/",
+        files=None,
+        csrf: bool = True,
+    ) -> httpx.Response:
         fields = dict(data or {})
         if csrf and "csrf_token" not in fields:
             fields["csrf_token"] = await self.csrf(csrf_from)

@@ -20,9 +20,14 @@ async def test_audit_trail_filters_and_csv(harness, people):
     accepted = await auditor.get("/audit?action=accepted")
     assert accepted.text.count("data-event=") == 1 and "Tiếp nhận hồ sơ hợp lệ" in accepted.text
     by_name = await auditor.get("/audit", params={"q": "Thủy"})
-    assert by_name.text.count("data-event=") == 1 and f"/nominations/{second}#timeline" in by_name.text
+    assert (
+        by_name.text.count("data-event=") == 1 and f"/nominations/{second}#timeline" in by_name.text
+    )
     bad = await auditor.get("/audit?date_from=31/02/2026")
-    assert bad.status_code == 422 and 'id="date_from-error">Ngày không hợp lệ (dd/mm/yyyy)</p>' in bad.text
+    assert (
+        bad.status_code == 422
+        and 'id="date_from-error">Ngày không hợp lệ (dd/mm/yyyy)</p>' in bad.text
+    )
     timeline = await auditor.get(f"/nominations/{first}")
     assert timeline.status_code == 200
     assert 'data-action="submitted"' in timeline.text and 'data-action="accepted"' in timeline.text

@@ -17,9 +17,15 @@ async def test_login_then_home_in_vietnamese(harness, people):
     person = people(None)
     form = await person.get("/login?next=/nominations")
     token = re.search(r'name="login_csrf" value="([^"]+)"', form.text).group(1)
-    response = await person.http.post("/login", data={
-        "username": "canbo.vanphong", "password": "thidua2026", "next": "/nominations",
-        "login_csrf": token})
+    response = await person.http.post(
+        "/login",
+        data={
+            "username": "canbo.vanphong",
+            "password": "thidua2026",
+            "next": "/nominations",
+            "login_csrf": token,
+        },
+    )
     assert response.status_code == 303 and response.headers["location"] == "/nominations"
     home = await person.get("/")
     assert '<html lang="vi">' in home.text
@@ -90,8 +96,10 @@ async def test_logout_ends_the_session_everywhere_and_a_new_login_works(harness,
     person = people(None)
     form = await person.get("/login")
     token = re.search(r'name="login_csrf" value="([^"]+)"', form.text).group(1)
-    signed_in = await person.http.post("/login", data={
-        "username": "chutich", "password": "thidua2026", "next": "/", "login_csrf": token})
+    signed_in = await person.http.post(
+        "/login",
+        data={"username": "chutich", "password": "thidua2026", "next": "/", "login_csrf": token},
+    )
     assert signed_in.status_code == 303
     copied = person.http.cookies.get(SESSION_COOKIE)
     other_device = people(None)
@@ -110,16 +118,28 @@ async def test_logout_ends_the_session_everywhere_and_a_new_login_works(harness,
 
     form = await person.get("/login")
     token = re.search(r'name="login_csrf" value="([^"]+)"', form.text).group(1)
-    again = await person.http.post("/login", data={
-        "username": "chutich", "password": "thidua2026", "next": "/signing", "login_csrf": token})
+    again = await person.http.post(
+        "/login",
+        data={
+            "username": "chutich",
+            "password": "thidua2026",
+            "next": "/signing",
+            "login_csrf": token,
+        },
+    )
     assert again.status_code == 303
     assert (await person.get("/signing")).status_code == 200
 
 
 async def test_hand_edited_query_strings_still_answer_pages(harness, people):
     standing = people("thuongtruc")
-    for path in ("/nominations?page=abc&stage=nonsense&year=x", "/deadlines?within=-4&level=moon",
-                 "/council-sessions?page=0", "/decisions?page=9999999", "/audit?page=x"):
+    for path in (
+        "/nominations?page=abc&stage=nonsense&year=x",
+        "/deadlines?within=-4&level=moon",
+        "/council-sessions?page=0",
+        "/decisions?page=9999999",
+        "/audit?page=x",
+    ):
         person = people("kiemtra") if path.startswith("/audit") else standing
         response = await person.get(path)
         assert response.status_code == 200, path

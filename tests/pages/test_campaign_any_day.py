@@ -75,16 +75,21 @@ def plan_steps(campaign: dict, year: int) -> list[Step]:
     opens = _day(year, campaign["registration_opens"])
     due = _day(year, campaign["registration_due"])
     steps = [Step(f"{year}:registration_open", _at(opens))]
-    steps += [Step(f"{year}:registration_reminder:{n}", _at(due - timedelta(days=n)))
-              for n in REMINDER_DAYS if due - timedelta(days=n) > opens]
+    steps += [
+        Step(f"{year}:registration_reminder:{n}", _at(due - timedelta(days=n)))
+        for n in REMINDER_DAYS
+        if due - timedelta(days=n) > opens
+    ]
     notice = timedelta(days=NOTICE_DAYS)
-    steps.append(Step(f"{year}:household_review",
-                      _at(_day(year, campaign["household_review_due"]) - notice)))
+    steps.append(
+        Step(f"{year}:household_review", _at(_day(year, campaign["household_review_due"]) - notice))
+    )
     steps.append(Step(f"{year}:dossiers", _at(_day(year, campaign["dossiers_due"]) - notice)))
-    steps += [Step(f"{year}:milestone:{m['code']}", _at(date.fromisoformat(m["due_on"])),
-                   m["title"])
-              for m in campaign["milestones"]
-              if date.fromisoformat(m["due_on"]).year == year and not m["reached_at"]]
+    steps += [
+        Step(f"{year}:milestone:{m['code']}", _at(date.fromisoformat(m["due_on"])), m["title"])
+        for m in campaign["milestones"]
+        if date.fromisoformat(m["due_on"]).year == year and not m["reached_at"]
+    ]
     return sorted(steps, key=lambda s: (s.at, s.key))
 
 
@@ -165,27 +170,39 @@ async def check_pages(harness, standing, campaign_id: int, want: Expected) -> No
     assert shown, "a running campaign always shows its next step"
     assert shown.group(1) == want.next_step_text
     rows = cycle_rows(page)
-    day = {name: _day(want.year, detail[name]).strftime("%d/%m/%Y")
-           for name in ("registration_opens", "registration_due", "household_review_due",
-                        "dossiers_due")}
+    day = {
+        name: _day(want.year, detail[name]).strftime("%d/%m/%Y")
+        for name in (
+            "registration_opens",
+            "registration_due",
+            "household_review_due",
+            "dossiers_due",
+        )
+    }
     states = {
         "registration_open": (want.row_state("registration_open"), day["registration_opens"]),
         "registration_due": (want.registration, day["registration_due"]),
-        "household_review": (want.row_state("household_review", "notice_"),
-                             day["household_review_due"]),
+        "household_review": (
+            want.row_state("household_review", "notice_"),
+            day["household_review_due"],
+        ),
         "dossiers": (want.row_state("dossiers", "notice_"), day["dossiers_due"]),
     }
-    assert {key: (state, shown_day, STATE_TEXTS[state])
-            for key, (state, shown_day) in states.items()} == rows
+    assert {
+        key: (state, shown_day, STATE_TEXTS[state]) for key, (state, shown_day) in states.items()
+    } == rows
 
     registrations = (await standing.get(f"/campaigns/{campaign_id}/registrations")).text
     notice = re.search(r'id="registration-open"[^>]*>([^<]*)<', registrations).group(1)
-    assert notice == {
-        "not_open": "Hiện chưa mở hoặc đã hết thời gian đăng ký thi đua.",
-        "open": f"Đang nhận đăng ký thi đua năm {want.year}.",
-        "late": f"Hạn đăng ký thi đua năm {want.year} ({day['registration_due']}) đã qua; "
-                "đơn vị chưa đăng ký vẫn có thể đăng ký muộn.",
-    }[want.registration]
+    assert (
+        notice
+        == {
+            "not_open": "Hiện chưa mở hoặc đã hết thời gian đăng ký thi đua.",
+            "open": f"Đang nhận đăng ký thi đua năm {want.year}.",
+            "late": f"Hạn đăng ký thi đua năm {want.year} ({day['registration_due']}) đã qua; "
+            "đơn vị chưa đăng ký vẫn có thể đăng ký muộn.",
+        }[want.registration]
+    )
 
 
 async def test_a_campaign_launched_on_any_day_shows_where_its_year_stands(harness, people):

@@ -52,7 +52,10 @@ async def test_the_standing_body_launches_and_amends_the_campaign(harness, peopl
     assert 'data-status="planned"' in planned.text and 'id="launch-form"' in planned.text
     assert "Thi đua cải cách hành chính" in planned.text
     assert f"Chặng 1 ({year} - {year + 2})" in planned.text
-    assert f'Sơ kết giữa nhiệm kỳ (chặng 1) — <span class="due">15/12/{year + 2}</span>' in planned.text
+    assert (
+        f'Sơ kết giữa nhiệm kỳ (chặng 1) — <span class="due">15/12/{year + 2}</span>'
+        in planned.text
+    )
     assert 'id="launch-form"' not in (await unit.get(page)).text
 
     # launching: the wrong person, no CSRF token, then the standing body
@@ -82,12 +85,24 @@ async def test_the_standing_body_launches_and_amends_the_campaign(harness, peopl
     assert error_of(bad, "content_area-title") == "Vui lòng nhập trường này"
     assert 'value="Sai Mã"' in bad.text  # what was typed is kept
     taken = await standing.post(form, {"code": "kinh-te", "title": "Kinh tế số"}, csrf_from=page)
-    assert taken.status_code == 409 and "Đã có nội dung thi đua" in error_of(taken, "content_area-code")
-    assert (await unit.post(form, {"code": "chuyen-doi-so", "title": "Chuyển đổi số"},
-                            csrf_from=page)).status_code == 403
-    added = await follow(standing, await standing.post(
-        form, {"code": "chuyen-doi-so", "title": "Thi đua chuyển đổi số toàn diện",
-               "description": "Dịch vụ công trực tuyến toàn trình"}, csrf_from=page))
+    assert taken.status_code == 409 and "Đã có nội dung thi đua" in error_of(
+        taken, "content_area-code"
+    )
+    assert (
+        await unit.post(form, {"code": "chuyen-doi-so", "title": "Chuyển đổi số"}, csrf_from=page)
+    ).status_code == 403
+    added = await follow(
+        standing,
+        await standing.post(
+            form,
+            {
+                "code": "chuyen-doi-so",
+                "title": "Thi đua chuyển đổi số toàn diện",
+                "description": "Dịch vụ công trực tuyến toàn trình",
+            },
+            csrf_from=page,
+        ),
+    )
     assert flash_of(added) == "Đã bổ sung nội dung thi đua: Thi đua chuyển đổi số toàn diện"
     assert 'data-area="chuyen-doi-so"' in added.text
     assert 'data-kind="content_area_added"' in added.text
@@ -103,16 +118,26 @@ async def test_the_standing_body_launches_and_amends_the_campaign(harness, peopl
     assert past.status_code == 422
     assert error_of(past, "move-mid_term_review-due_on") == "Ngày mới phải sau hôm nay"
     new_day = f"{year + 2}-12-20"
-    assert (await unit.post(move, {"due_on": new_day, "reason": "Trùng lịch"},
-                            csrf_from=page)).status_code == 403
-    moved = await follow(standing, await standing.post(
-        move, {"due_on": new_day, "reason": "Trùng lịch họp Hội đồng nhân dân"}, csrf_from=page))
+    assert (
+        await unit.post(move, {"due_on": new_day, "reason": "Trùng lịch"}, csrf_from=page)
+    ).status_code == 403
+    moved = await follow(
+        standing,
+        await standing.post(
+            move, {"due_on": new_day, "reason": "Trùng lịch họp Hội đồng nhân dân"}, csrf_from=page
+        ),
+    )
     assert flash_of(moved) == f"Đã dời “Sơ kết giữa nhiệm kỳ (chặng 1)” sang ngày 20/12/{year + 2}"
     assert f'<span class="due">20/12/{year + 2}</span>' in moved.text
     assert "Trùng lịch họp Hội đồng nhân dân" in moved.text  # the amendment's reason
     async with harness.factory() as session:
-        event = (await session.execute(select(AuditEvent).where(
-            AuditEvent.subject_type == "campaign", AuditEvent.action == "milestone_moved"))).scalar_one()
+        event = (
+            await session.execute(
+                select(AuditEvent).where(
+                    AuditEvent.subject_type == "campaign", AuditEvent.action == "milestone_moved"
+                )
+            )
+        ).scalar_one()
     assert event.changes["due_on"] == [f"{year + 2}-12-15", new_day]
     assert event.actor_name == "Ngô Thị Mai"
 
@@ -136,44 +161,80 @@ async def test_a_unit_registers_for_the_year(harness, people):
     year = await open_registration(harness, campaign_id)
 
     form = await unit.get(page)
-    assert f"Đang nhận đăng ký thi đua năm {year}." in form.text and 'id="register-form"' in form.text
+    assert (
+        f"Đang nhận đăng ký thi đua năm {year}." in form.text and 'id="register-form"' in form.text
+    )
     nothing = await unit.post(page, {"registrant": "unit"}, csrf_from=page)
     assert nothing.status_code == 422
-    assert error_of(nothing, "register-target_awards") == "Nêu danh hiệu đăng ký hoặc nội dung giao ước"
+    assert (
+        error_of(nothing, "register-target_awards")
+        == "Nêu danh hiệu đăng ký hoặc nội dung giao ước"
+    )
     hoa = harness.ids.people["Nguyễn Thị Hoa"]
     collective_title = await unit.post(
-        page, {"registrant": f"person:{hoa}", "target_awards": "ttldtt"}, csrf_from=page)
+        page, {"registrant": f"person:{hoa}", "target_awards": "ttldtt"}, csrf_from=page
+    )
     assert collective_title.status_code == 422
     assert "không xét cho cá nhân" in error_of(collective_title, "register-target_awards")
     assert f'value="person:{hoa}" selected' in collective_title.text  # the choice is kept
     other = harness.ids.people["Lê Thị Hương"]  # not of this unit
-    stranger = await unit.post(page, {"registrant": f"person:{other}", "pledge": "Hoàn thành tốt"},
-                               csrf_from=page)
+    stranger = await unit.post(
+        page, {"registrant": f"person:{other}", "pledge": "Hoàn thành tốt"}, csrf_from=page
+    )
     assert error_of(stranger, "register-registrant") == "Cá nhân không thuộc đơn vị"
 
-    done = await follow(unit, await unit.post(page, {
-        "registrant": "unit", "target_awards": ["ttldtt"],
-        "content_area_codes": ["cai-cach-hanh-chinh", "kinh-te"],
-        "pledge": "Không để hồ sơ hành chính trễ hạn"}, csrf_from=page))
+    done = await follow(
+        unit,
+        await unit.post(
+            page,
+            {
+                "registrant": "unit",
+                "target_awards": ["ttldtt"],
+                "content_area_codes": ["cai-cach-hanh-chinh", "kinh-te"],
+                "pledge": "Không để hồ sơ hành chính trễ hạn",
+            },
+            csrf_from=page,
+        ),
+    )
     assert flash_of(done) == f"Đã đăng ký thi đua năm {year}: Văn phòng HĐND và UBND phường"
     mine = done.text.split('id="mine"')[1].split("</section>")[0]
     assert "Tập thể lao động tiên tiến" in mine and "Thi đua cải cách hành chính" in mine
-    person = await follow(unit, await unit.post(page, {
-        "registrant": f"person:{hoa}", "target_awards": ["cstdcs"]}, csrf_from=page))
+    person = await follow(
+        unit,
+        await unit.post(
+            page, {"registrant": f"person:{hoa}", "target_awards": ["cstdcs"]}, csrf_from=page
+        ),
+    )
     assert flash_of(person) == f"Đã đăng ký thi đua năm {year}: Nguyễn Thị Hoa"
     again = await unit.post(page, {"registrant": "unit", "pledge": "Lần nữa"}, csrf_from=page)
     assert again.status_code == 409 and f"Đã đăng ký thi đua năm {year}" in again.text
 
     # who may not register, and a form without its token
     council = people("uyvien.mttq")
-    for form in ({"unit_id": str(harness.ids.units["tk-van-phong"]), "registrant": "unit",
-                  "pledge": "Giao ước"}, {"registrant": "unit", "pledge": "Giao ước"}):
+    for form in (
+        {
+            "unit_id": str(harness.ids.units["tk-van-phong"]),
+            "registrant": "unit",
+            "pledge": "Giao ước",
+        },
+        {"registrant": "unit", "pledge": "Giao ước"},
+    ):
         assert (await council.post(page, form, csrf_from=page)).status_code == 403
     other_unit = people("canbo.tdp1")  # an officer, but of another unit
-    assert (await other_unit.post(page, {"unit_id": str(harness.ids.units["tk-van-phong"]),
-                                         "registrant": "unit", "pledge": "Giao ước"},
-                                  csrf_from=page)).status_code == 403
-    assert (await unit.post(page, {"registrant": "unit", "pledge": "x"}, csrf=False)).status_code == 403
+    assert (
+        await other_unit.post(
+            page,
+            {
+                "unit_id": str(harness.ids.units["tk-van-phong"]),
+                "registrant": "unit",
+                "pledge": "Giao ước",
+            },
+            csrf_from=page,
+        )
+    ).status_code == 403
+    assert (
+        await unit.post(page, {"registrant": "unit", "pledge": "x"}, csrf=False)
+    ).status_code == 403
 
     # the standing body sees who has registered and who has not
     overview = await standing.get(page)
@@ -194,7 +255,11 @@ async def test_an_exemplar_through_every_step_on_its_page(harness, people):
     year = await this_year(harness)  # the model's nomination is for this year
     campaign_id = await launch_campaign(harness, year)
     ids = harness.ids
-    unit, standing, other_unit = people("canbo.vanphong"), people("thuongtruc"), people("canbo.tdp1")
+    unit, standing, other_unit = (
+        people("canbo.vanphong"),
+        people("thuongtruc"),
+        people("canbo.tdp1"),
+    )
     new = f"/campaigns/{campaign_id}/exemplars/new"
 
     # propose: errors next to the fields, a subject outside the unit, then the model
@@ -206,10 +271,13 @@ async def test_an_exemplar_through_every_step_on_its_page(harness, people):
     assert error_of(empty, "propose-subject") == "Vui lòng chọn"
     assert error_of(empty, "propose-evidence") == "Vui lòng nhập trường này"
     hoa, huong = ids.people["Nguyễn Thị Hoa"], ids.people["Lê Thị Hương"]
-    proposal = {"title": "Gương cán bộ tận tụy với Nhân dân", "subject": f"individual:{hoa}",
-                "content_area_code": "cai-cach-hanh-chinh",
-                "evidence": "Không để hồ sơ trễ hạn trong năm; được Nhân dân khen ngợi",
-                "description": "Một cửa liên thông"}
+    proposal = {
+        "title": "Gương cán bộ tận tụy với Nhân dân",
+        "subject": f"individual:{hoa}",
+        "content_area_code": "cai-cach-hanh-chinh",
+        "evidence": "Không để hồ sơ trễ hạn trong năm; được Nhân dân khen ngợi",
+        "description": "Một cửa liên thông",
+    }
     foreign = await unit.post(new, {**proposal, "subject": f"individual:{huong}"}, csrf_from=new)
     assert foreign.status_code == 422
     assert error_of(foreign, "propose-subject") == "Đối tượng không thuộc đơn vị đề xuất"
@@ -225,16 +293,23 @@ async def test_an_exemplar_through_every_step_on_its_page(harness, people):
 
     # nurture: another unit may not; bad interval and no officer are shown at their fields
     assert 'id="form-nurture"' not in (await other_unit.get(page)).text
-    nurture = {"support_plan": "Tập huấn kỹ năng số, giới thiệu kinh nghiệm",
-               "responsible_user_id": str(ids.users["canbo.vanphong"]),
-               "follow_up_every_days": "30", "escalate_after_days": "7"}
+    nurture = {
+        "support_plan": "Tập huấn kỹ năng số, giới thiệu kinh nghiệm",
+        "responsible_user_id": str(ids.users["canbo.vanphong"]),
+        "follow_up_every_days": "30",
+        "escalate_after_days": "7",
+    }
     assert (await other_unit.post(f"{page}/do/nurture", nurture, csrf_from=page)).status_code == 403
-    bad = await unit.post(f"{page}/do/nurture", {**nurture, "follow_up_every_days": "3",
-                                                 "responsible_user_id": ""}, csrf_from=page)
+    bad = await unit.post(
+        f"{page}/do/nurture",
+        {**nurture, "follow_up_every_days": "3", "responsible_user_id": ""},
+        csrf_from=page,
+    )
     assert bad.status_code == 422
     assert error_of(bad, "nurture-responsible_user_id") == "Vui lòng chọn"
-    short = await unit.post(f"{page}/do/nurture", {**nurture, "follow_up_every_days": "3"},
-                            csrf_from=page)
+    short = await unit.post(
+        f"{page}/do/nurture", {**nurture, "follow_up_every_days": "3"}, csrf_from=page
+    )
     assert error_of(short, "nurture-follow_up_every_days") == "Chu kỳ theo dõi từ 7 đến 366 ngày"
     nurtured = await follow(unit, await unit.post(f"{page}/do/nurture", nurture, csrf_from=page))
     assert flash_of(nurtured) == "Đã thực hiện: Bồi dưỡng: giao kế hoạch hỗ trợ"
@@ -244,25 +319,42 @@ async def test_an_exemplar_through_every_step_on_its_page(harness, people):
     # the standing body records a follow-up and summarizes
     blank = await standing.post(f"{page}/do/record_follow_up", {"note": " "}, csrf_from=page)
     assert error_of(blank, "record_follow_up-note") == "Vui lòng nhập trường này"
-    followed = await follow(standing, await standing.post(
-        f"{page}/do/record_follow_up", {"note": "Đã tập huấn 2 buổi"}, csrf_from=page))
+    followed = await follow(
+        standing,
+        await standing.post(
+            f"{page}/do/record_follow_up", {"note": "Đã tập huấn 2 buổi"}, csrf_from=page
+        ),
+    )
     assert "Đã tập huấn 2 buổi" in followed.text.split('id="follow-ups"')[1]
-    unrated = await standing.post(f"{page}/do/summarize", {"findings": "Lan tỏa tốt"},
-                                  csrf_from=page)
+    unrated = await standing.post(
+        f"{page}/do/summarize", {"findings": "Lan tỏa tốt"}, csrf_from=page
+    )
     assert unrated.status_code == 422 and error_of(unrated, "summarize-rating") == "Vui lòng chọn"
-    summarized = await follow(standing, await standing.post(
-        f"{page}/do/summarize", {"findings": "Lan tỏa tốt trong bộ phận một cửa", "rating": "good",
-                                 "milestone_code": ""}, csrf_from=page))
+    summarized = await follow(
+        standing,
+        await standing.post(
+            f"{page}/do/summarize",
+            {
+                "findings": "Lan tỏa tốt trong bộ phận một cửa",
+                "rating": "good",
+                "milestone_code": "",
+            },
+            csrf_from=page,
+        ),
+    )
     assert 'data-stage="summarized"' in summarized.text and 'data-rating="good"' in summarized.text
 
     # the unit turns it into a draft nomination
-    wrong_award = await unit.post(f"{page}/do/propose_nomination",
-                                  {"award_code": "ttldtt", "year": str(year)}, csrf_from=page)
+    wrong_award = await unit.post(
+        f"{page}/do/propose_nomination", {"award_code": "ttldtt", "year": str(year)}, csrf_from=page
+    )
     assert wrong_award.status_code == 422
     assert "không xét cho đối tượng này" in error_of(wrong_award, "propose_nomination-award_code")
-    drafted = await unit.post(f"{page}/do/propose_nomination",
-                              {"award_code": "giay_khen", "year": str(year),
-                               "attestations": ["exemplary"]}, csrf_from=page)
+    drafted = await unit.post(
+        f"{page}/do/propose_nomination",
+        {"award_code": "giay_khen", "year": str(year), "attestations": ["exemplary"]},
+        csrf_from=page,
+    )
     nomination = await follow(unit, drafted)
     assert flash_of(nomination).startswith("Đã lập bản nháp đề nghị khen thưởng từ điển hình")
     assert re.search(r"/nominations/\d+$", drafted.headers["location"])
@@ -273,50 +365,83 @@ async def test_an_exemplar_through_every_step_on_its_page(harness, people):
     assert (await unit.post(f"{page}/do/publish", {"note": ""}, csrf_from=page)).status_code == 403
     centre = people("canbo.ttdv")
     assert 'id="form-publish"' in (await centre.get(page)).text
-    published = await follow(centre, await centre.post(
-        f"{page}/do/publish", {"note": "Giới thiệu trên trang tin phường"}, csrf_from=page))
+    published = await follow(
+        centre,
+        await centre.post(
+            f"{page}/do/publish", {"note": "Giới thiệu trên trang tin phường"}, csrf_from=page
+        ),
+    )
     assert 'data-stage="replicating"' in published.text
 
     # another unit reports its adoption: a malformed date, a future one, then done
     adoption = {"unit_id": str(ids.units["tk-tdp-1"]), "report": "Áp dụng tại tổ dân phố"}
     assert 'id="form-report_adoption"' in (await other_unit.get(page)).text
-    malformed = await other_unit.post(f"{page}/do/report_adoption",
-                                      {**adoption, "adopted_on": "31/02/2026"}, csrf_from=page)
+    malformed = await other_unit.post(
+        f"{page}/do/report_adoption", {**adoption, "adopted_on": "31/02/2026"}, csrf_from=page
+    )
     assert error_of(malformed, "report_adoption-adopted_on") == "Ngày không hợp lệ (dd/mm/yyyy)"
     in_two_days = (harness.clock.today() + timedelta(days=2)).strftime("%Y-%m-%d")
-    future = await other_unit.post(f"{page}/do/report_adoption",
-                                   {**adoption, "adopted_on": in_two_days}, csrf_from=page)
+    future = await other_unit.post(
+        f"{page}/do/report_adoption", {**adoption, "adopted_on": in_two_days}, csrf_from=page
+    )
     assert error_of(future, "report_adoption-adopted_on") == "Ngày áp dụng không được sau hôm nay"
-    adopted = await follow(other_unit, await other_unit.post(
-        f"{page}/do/report_adoption", adoption, csrf_from=page))
+    adopted = await follow(
+        other_unit, await other_unit.post(f"{page}/do/report_adoption", adoption, csrf_from=page)
+    )
     reports = adopted.text.split('id="adoptions"')[1]
     assert "Tổ dân phố số 1" in reports and "Áp dụng tại tổ dân phố" in reports
     assert 'id="form-report_adoption"' not in adopted.text  # once per unit
     portal = await people(None).get("/cong-khai")
-    assert "Gương cán bộ tận tụy với Nhân dân" in portal.text and "1 đơn vị đã áp dụng" in portal.text
+    assert (
+        "Gương cán bộ tận tụy với Nhân dân" in portal.text and "1 đơn vị đã áp dụng" in portal.text
+    )
     listed = await standing.get(f"/campaigns/{campaign_id}/exemplars?stage=replicating")
     assert f'data-exemplar="{exemplar_id}" data-stage="replicating"' in listed.text
     timeline = (await standing.get(page)).text.split('id="timeline"')[1]
-    for action in ("discovered", "nurtured", "follow_up_recorded", "summarized",
-                   "nomination_proposed", "published", "adopted"):
+    for action in (
+        "discovered",
+        "nurtured",
+        "follow_up_recorded",
+        "summarized",
+        "nomination_proposed",
+        "published",
+        "adopted",
+    ):
         assert f'data-action="{action}"' in timeline, action
 
     # the standing body proposes a good practice for the ward, then drops it
-    practice = await follow(standing, await standing.post(new, {
-        "proposing_unit_id": str(ids.units["tk-vhxh"]), "title": "Mô hình “Chợ văn minh”",
-        "subject": "practice", "evidence": "Chợ không rác thải nhựa"}, csrf_from=new))
+    practice = await follow(
+        standing,
+        await standing.post(
+            new,
+            {
+                "proposing_unit_id": str(ids.units["tk-vhxh"]),
+                "title": "Mô hình “Chợ văn minh”",
+                "subject": "practice",
+                "evidence": "Chợ không rác thải nhựa",
+            },
+            csrf_from=new,
+        ),
+    )
     practice_page = str(practice.url).replace("http://testserver", "")
-    no_reason = await standing.post(f"{practice_page}/do/drop", {"reason": ""},
-                                    csrf_from=practice_page)
+    no_reason = await standing.post(
+        f"{practice_page}/do/drop", {"reason": ""}, csrf_from=practice_page
+    )
     assert error_of(no_reason, "drop-reason") == "Vui lòng nhập trường này"
-    dropped = await follow(standing, await standing.post(
-        f"{practice_page}/do/drop", {"reason": "Chợ giải tỏa"}, csrf_from=practice_page))
+    dropped = await follow(
+        standing,
+        await standing.post(
+            f"{practice_page}/do/drop", {"reason": "Chợ giải tỏa"}, csrf_from=practice_page
+        ),
+    )
     assert 'data-stage="dropped"' in dropped.text and "Chợ giải tỏa" in dropped.text
     assert "Bạn không có thao tác nào" in dropped.text
     async with harness.factory() as session:
         rows = {e.title: e.stage.value for e in (await session.execute(select(Exemplar))).scalars()}
-    assert rows == {"Gương cán bộ tận tụy với Nhân dân": "replicating",
-                    "Mô hình “Chợ văn minh”": "dropped"}
+    assert rows == {
+        "Gương cán bộ tận tụy với Nhân dân": "replicating",
+        "Mô hình “Chợ văn minh”": "dropped",
+    }
 
     assert (await standing.post(f"{page}/do/unknown", {}, csrf_from=page)).status_code == 403
     assert (await standing.post(f"{page}/do/drop", {"reason": "x"}, csrf=False)).status_code == 403
@@ -327,9 +452,16 @@ async def test_an_exemplar_through_every_step_on_its_page(harness, people):
 async def test_the_report_as_tables_and_as_a_pdf(harness, people):
     campaign_id = await launch_campaign(harness, await this_year(harness) + 1)
     year = await open_registration(harness, campaign_id)
-    await harness.ok("canbo.tdp1", f"/api/v1/campaigns/{campaign_id}/registrations", {
-        "unit_id": harness.ids.units["tk-tdp-1"], "pledge": "Tổ dân phố văn minh",
-        "content_area_codes": ["van-hoa-xa-hoi"]}, status=201)
+    await harness.ok(
+        "canbo.tdp1",
+        f"/api/v1/campaigns/{campaign_id}/registrations",
+        {
+            "unit_id": harness.ids.units["tk-tdp-1"],
+            "pledge": "Tổ dân phố văn minh",
+            "content_area_codes": ["van-hoa-xa-hoi"],
+        },
+        status=201,
+    )
     page = f"/campaigns/{campaign_id}/report"
     unit, standing = people("canbo.tdp1"), people("thuongtruc")
 

@@ -23,54 +23,89 @@ def location(response) -> str:
 async def test_giay_khen_through_the_pages(harness, people):
     unit = people("canbo.vanphong")
     hoa = harness.ids.people["Nguyễn Thị Hoa"]
-    form = {"nominee": f"individual:{hoa}", "award_code": "giay_khen", "year": "2026",
-            "achievement_summary": "Hoàn thành xuất sắc nhiệm vụ năm 2026",
-            "attestations": ["exemplary", "movement_achievement"]}
-    checked = await unit.post("/nominations/new", {**form, "action": "check"}, csrf_from="/nominations/new")
+    form = {
+        "nominee": f"individual:{hoa}",
+        "award_code": "giay_khen",
+        "year": "2026",
+        "achievement_summary": "Hoàn thành xuất sắc nhiệm vụ năm 2026",
+        "attestations": ["exemplary", "movement_achievement"],
+    }
+    checked = await unit.post(
+        "/nominations/new", {**form, "action": "check"}, csrf_from="/nominations/new"
+    )
     assert checked.status_code == 200, checked.text[:3000]
     assert 'data-eligible="yes"' in checked.text, checked.text
-    saved = await unit.post("/nominations/new", {**form, "action": "save"}, csrf_from="/nominations/new")
+    saved = await unit.post(
+        "/nominations/new", {**form, "action": "save"}, csrf_from="/nominations/new"
+    )
     page = location(saved)
     nomination_id = int(page.rsplit("/", 1)[1])
     for code in ITEMS:
-        uploaded = await unit.post(f"/nominations/{nomination_id}/files", {"item_code": code},
-                                   csrf_from=page,
-                                   files={"file": (f"{code}.pdf", tiny_pdf(code), "application/pdf")})
+        uploaded = await unit.post(
+            f"/nominations/{nomination_id}/files",
+            {"item_code": code},
+            csrf_from=page,
+            files={"file": (f"{code}.pdf", tiny_pdf(code), "application/pdf")},
+        )
         location(uploaded)
     submitted = await unit.post(f"/nominations/{nomination_id}/submit", csrf_from=page)
     location(submitted)
     await harness.wait_stage(nomination_id, Stage.RECEPTION)
 
     standing = people("thuongtruc")
-    accepted = await standing.post(f"/nominations/{nomination_id}/do/accept_dossier",
-                                   {"note": "Đủ hồ sơ"}, csrf_from=page)
+    accepted = await standing.post(
+        f"/nominations/{nomination_id}/do/accept_dossier", {"note": "Đủ hồ sơ"}, csrf_from=page
+    )
     location(accepted)
     await harness.wait_stage(nomination_id, Stage.AWAITING_COUNCIL)
-    convened = await standing.post("/council-sessions", {
-        "title": "Phiên họp tháng 11", "closes_at": "", "nomination_ids": [str(nomination_id)],
-    }, csrf_from="/council-sessions")
+    convened = await standing.post(
+        "/council-sessions",
+        {
+            "title": "Phiên họp tháng 11",
+            "closes_at": "",
+            "nomination_ids": [str(nomination_id)],
+        },
+        csrf_from="/council-sessions",
+    )
     assert convened.status_code == 422 and "closes_at-error" in convened.text
     sessions_page = await standing.get("/council-sessions")
-    closes = re.search(r'name="closes_at" type="datetime-local" value="([^"]+)"', sessions_page.text).group(1)
-    convened = await standing.post("/council-sessions", {
-        "title": "Phiên họp tháng 11", "closes_at": closes, "nomination_ids": [str(nomination_id)],
-    }, csrf_from="/council-sessions")
+    closes = re.search(
+        r'name="closes_at" type="datetime-local" value="([^"]+)"', sessions_page.text
+    ).group(1)
+    convened = await standing.post(
+        "/council-sessions",
+        {
+            "title": "Phiên họp tháng 11",
+            "closes_at": closes,
+            "nomination_ids": [str(nomination_id)],
+        },
+        csrf_from="/council-sessions",
+    )
     session_page = location(convened)
     session_id = int(session_page.rsplit("/", 1)[1])
     await harness.wait_stage(nomination_id, Stage.IN_COUNCIL)
     for member in ("chutich", "phochutich", "uyvien.mttq", "uyvien.xdd"):
         voter = people(member)
         ballot = f"/council-sessions/{session_id}/ballot"
-        cast = await voter.post(ballot, {"mode": "in_person", f"choice-{nomination_id}": "agree"},
-                                csrf_from=ballot)
+        cast = await voter.post(
+            ballot, {"mode": "in_person", f"choice-{nomination_id}": "agree"}, csrf_from=ballot
+        )
         location(cast)
         receipt = await voter.get(ballot)
-        assert 'id="receipt"' in receipt.text and "Đồng ý" not in receipt.text.split('id="receipt"')[1][:400]
-    closed = await standing.post(f"/council-sessions/{session_id}/close", {}, csrf_from=session_page)
+        assert (
+            'id="receipt"' in receipt.text
+            and "Đồng ý" not in receipt.text.split('id="receipt"')[1][:400]
+        )
+    closed = await standing.post(
+        f"/council-sessions/{session_id}/close", {}, csrf_from=session_page
+    )
     location(closed)
     await harness.wait_stage(nomination_id, Stage.AWAITING_DECISION)
-    drafted = await standing.post("/decisions", {"kind": "decision", "nomination_ids": [str(nomination_id)]},
-                                  csrf_from="/decisions")
+    drafted = await standing.post(
+        "/decisions",
+        {"kind": "decision", "nomination_ids": [str(nomination_id)]},
+        csrf_from="/decisions",
+    )
     decision_page = location(drafted)
     decision_id = int(decision_page.rsplit("/", 1)[1])
     chairman = people("chutich")

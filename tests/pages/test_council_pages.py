@@ -26,21 +26,29 @@ async def test_convene_errors_then_session(harness, people):
     standing = people("thuongtruc")
     page = await standing.get("/council-sessions")
     assert f'name="nomination_ids" value="{first}" checked' in page.text
-    refused = await standing.post("/council-sessions", {
-        "title": "", "closes_at": "2020-01-01T08:00", "nomination_ids": []},
-        csrf_from="/council-sessions")
+    refused = await standing.post(
+        "/council-sessions",
+        {"title": "", "closes_at": "2020-01-01T08:00", "nomination_ids": []},
+        csrf_from="/council-sessions",
+    )
     assert refused.status_code == 422
     assert 'id="title-error">Vui lòng nhập trường này</p>' in refused.text
     assert 'id="nomination_ids-error">Vui lòng chọn</p>' in refused.text
-    past = await standing.post("/council-sessions", {
-        "title": "Phiên họp", "closes_at": "2020-01-01T08:00", "nomination_ids": [str(first)]},
-        csrf_from="/council-sessions")
+    past = await standing.post(
+        "/council-sessions",
+        {"title": "Phiên họp", "closes_at": "2020-01-01T08:00", "nomination_ids": [str(first)]},
+        csrf_from="/council-sessions",
+    )
     assert past.status_code == 422
     assert 'id="closes_at-error">Thời hạn bỏ phiếu phải từ 5 phút đến 60 ngày' in past.text
-    closes = re.search(r'name="closes_at" type="datetime-local" value="([^"]+)"', page.text).group(1)
-    made = await standing.post("/council-sessions", {
-        "title": "Phiên họp xét Giấy khen", "closes_at": closes, "nomination_ids": [str(first)]},
-        csrf_from="/council-sessions")
+    closes = re.search(r'name="closes_at" type="datetime-local" value="([^"]+)"', page.text).group(
+        1
+    )
+    made = await standing.post(
+        "/council-sessions",
+        {"title": "Phiên họp xét Giấy khen", "closes_at": closes, "nomination_ids": [str(first)]},
+        csrf_from="/council-sessions",
+    )
     assert made.status_code == 303
     session_page = await standing.get(made.headers["location"])
     assert "Đã triệu tập phiên họp" in session_page.text
@@ -54,8 +62,14 @@ async def test_convene_errors_then_session(harness, people):
 async def test_ballot_sheet_recusal_written_opinion_and_receipt(harness, people):
     # Vũ Thị Lan (uyvien.mttq) is nominated by her own organisation: she is recused.
     async with harness.factory() as session, session.begin():
-        session.add(RoleGrant(user_id=harness.ids.users["canbo.vanphong"], role=Role.UNIT_OFFICER,
-                              unit_id=harness.ids.units["tk-mttq"], level=Level.WARD))
+        session.add(
+            RoleGrant(
+                user_id=harness.ids.users["canbo.vanphong"],
+                role=Role.UNIT_OFFICER,
+                unit_id=harness.ids.units["tk-mttq"],
+                level=Level.WARD,
+            )
+        )
     own = await awaiting_council(harness, person="Vũ Thị Lan", unit_code="tk-mttq")
     other = await awaiting_council(harness, person="Nguyễn Thị Hoa")
     session = await harness.convene([own, other])
@@ -72,25 +86,39 @@ async def test_ballot_sheet_recusal_written_opinion_and_receipt(harness, people)
     assert missing.status_code == 422
     assert missing.text.count("Chọn một ý kiến cho mục này") == 2
     # A written opinion is an absent member's: a member present is told so, by the field.
-    present = await people("uyvien.xdd").post(ballot, {
-        "mode": "in_person", f"choice-{own}": "agree", f"choice-{other}": "agree",
-        "written_opinion": "Đề nghị xem xét thêm thành tích"}, csrf_from=ballot)
+    present = await people("uyvien.xdd").post(
+        ballot,
+        {
+            "mode": "in_person",
+            f"choice-{own}": "agree",
+            f"choice-{other}": "agree",
+            "written_opinion": "Đề nghị xem xét thêm thành tích",
+        },
+        csrf_from=ballot,
+    )
     assert present.status_code == 422
-    assert ('id="written_opinion-error">Ý kiến bằng văn bản dành cho thành viên vắng mặt'
-            in present.text)
+    assert (
+        'id="written_opinion-error">Ý kiến bằng văn bản dành cho thành viên vắng mặt'
+        in present.text
+    )
     # A choice slipped in for the recused item is not sent: the sheet only carries the
     # items she votes on (the workflow would refuse it).
-    cast = await lan.post(ballot, {"mode": "written", f"choice-{other}": "disagree",
-                                   f"choice-{own}": "agree",
-                                   "written_opinion": "Vắng mặt, gửi ý kiến bằng văn bản"},
-                          csrf_from=ballot)
+    cast = await lan.post(
+        ballot,
+        {
+            "mode": "written",
+            f"choice-{other}": "disagree",
+            f"choice-{own}": "agree",
+            "written_opinion": "Vắng mặt, gửi ý kiến bằng văn bản",
+        },
+        csrf_from=ballot,
+    )
     assert cast.status_code == 303
     receipt = await lan.get(ballot)
     shown = receipt.text.split('id="receipt"')[1].split("</section>")[0]
     assert "Bạn đã gửi phiếu lúc" in shown and "Bằng văn bản" in shown
     assert "Không đồng ý" not in receipt.text and 'type="radio"' not in receipt.text
-    again = await lan.post(ballot, {"mode": "in_person", f"choice-{other}": "agree"},
-                           csrf_from="/")
+    again = await lan.post(ballot, {"mode": "in_person", f"choice-{other}": "agree"}, csrf_from="/")
     assert again.status_code == 409  # one sheet per member
     assert "Thành viên đã bỏ phiếu cho phiên họp này" in again.text
     standing = await people("thuongtruc").get(f"/council-sessions/{session['id']}")

@@ -41,10 +41,14 @@ async def test_draft_delegate_and_sign(harness, people):
     page = await standing.get("/decisions")
     assert f'name="nomination_ids" value="{nomination_id}" checked' in page.text
     refused = await standing.post("/decisions", {"kind": "decision"}, csrf_from="/decisions")
-    assert refused.status_code == 422 and 'id="decision-ids-error">Vui lòng chọn</p>' in refused.text
-    drafted = await standing.post("/decisions", {"kind": "decision",
-                                                 "nomination_ids": [str(nomination_id)]},
-                                  csrf_from="/decisions")
+    assert (
+        refused.status_code == 422 and 'id="decision-ids-error">Vui lòng chọn</p>' in refused.text
+    )
+    drafted = await standing.post(
+        "/decisions",
+        {"kind": "decision", "nomination_ids": [str(nomination_id)]},
+        csrf_from="/decisions",
+    )
     assert drafted.status_code == 303
     decision_id = int(drafted.headers["location"].rsplit("/", 1)[1])
     view = await standing.get(drafted.headers["location"])
@@ -60,12 +64,15 @@ async def test_draft_delegate_and_sign(harness, people):
     queue = await chairman.get("/signing")
     assert "Về việc tặng Giấy khen" in queue.text and 'id="sign-form"' in queue.text
     assert "702.000 đồng" in queue.text  # 0.3 × 2.340.000 đồng, in Vietnamese format
-    refused = await chairman.post(f"/decisions/{decision_id}/delegate", {"to_user_id": ""},
-                                  csrf_from="/signing")
+    refused = await chairman.post(
+        f"/decisions/{decision_id}/delegate", {"to_user_id": ""}, csrf_from="/signing"
+    )
     assert refused.status_code == 422 and 'id="to_user_id-error">Vui lòng chọn</p>' in refused.text
-    delegated = await chairman.post(f"/decisions/{decision_id}/delegate", {
-        "to_user_id": str(harness.ids.users["phochutich"]), "reason": "Chủ tịch đi công tác"},
-        csrf_from="/signing")
+    delegated = await chairman.post(
+        f"/decisions/{decision_id}/delegate",
+        {"to_user_id": str(harness.ids.users["phochutich"]), "reason": "Chủ tịch đi công tác"},
+        csrf_from="/signing",
+    )
     assert delegated.status_code == 303
     assert "Không có văn bản nào chờ bạn ký" in (await chairman.get("/signing")).text
     queue = await vice.get("/signing")

@@ -12,22 +12,31 @@ from .test_standing_pages import household_on_notice
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
-GOOD = {"objector_name": "Trần Văn Bình", "objector_contact": "Số 7, Tổ dân phố số 1",
-        "reason": "Gia đình chưa thực hiện đúng quy định về vệ sinh môi trường."}
+GOOD = {
+    "objector_name": "Trần Văn Bình",
+    "objector_contact": "Số 7, Tổ dân phố số 1",
+    "reason": "Gia đình chưa thực hiện đúng quy định về vệ sinh môi trường.",
+}
 
 
 async def post_objection(resident, nomination_id: int, fields: dict, token: str | None = None):
     if token is None:
         await resident.get("/cong-khai")
         token = resident.http.cookies.get("thidua_public_csrf")
-    return await resident.http.post(f"/cong-khai/y-kien/{nomination_id}",
-                                    data={**fields, "public_csrf": token})
+    return await resident.http.post(
+        f"/cong-khai/y-kien/{nomination_id}", data={**fields, "public_csrf": token}
+    )
 
 
 async def objections(harness, nomination_id: int) -> list[Objection]:
     async with harness.factory() as session:
-        return list((await session.execute(
-            select(Objection).where(Objection.nomination_id == nomination_id))).scalars())
+        return list(
+            (
+                await session.execute(
+                    select(Objection).where(Objection.nomination_id == nomination_id)
+                )
+            ).scalars()
+        )
 
 
 async def test_portal_lists_notices_and_takes_an_objection(harness, people):
@@ -37,8 +46,9 @@ async def test_portal_lists_notices_and_takes_an_objection(harness, people):
     assert portal.status_code == 200 and '<html lang="vi">' in portal.text
     assert "Hộ gia đình ông/bà Nguyễn Văn Tâm" in portal.text and "Gia đình văn hóa" in portal.text
     assert "Chưa có quyết định nào được ban hành." in portal.text
-    refused = await post_objection(resident, nomination_id, {
-        "objector_name": "", "objector_contact": "12", "reason": "ngắn"})
+    refused = await post_objection(
+        resident, nomination_id, {"objector_name": "", "objector_contact": "12", "reason": "ngắn"}
+    )
     assert refused.status_code == 422
     assert f'id="o{nomination_id}-objector_name-error">Vui lòng nhập trường này</p>' in refused.text
     assert f'id="o{nomination_id}-objector_contact-error">Cần ít nhất 5 ký tự</p>' in refused.text
@@ -52,7 +62,10 @@ async def test_portal_lists_notices_and_takes_an_objection(harness, people):
     after = await resident.get(lodged.headers["location"])
     assert "Đã nhận ý kiến phản ánh của bạn" in after.text
     [saved] = await objections(harness, nomination_id)
-    assert saved.objector_name == "Trần Văn Bình" and saved.objector_contact == GOOD["objector_contact"]
+    assert (
+        saved.objector_name == "Trần Văn Bình"
+        and saved.objector_contact == GOOD["objector_contact"]
+    )
 
 
 async def test_rate_limit_message_on_the_page(harness, people):

@@ -37,8 +37,11 @@ def city_catalogue(tmp_path: Path, *, written_opinions_count: bool = False) -> P
         '  cstdcs:\n    quota: {at_most: "50%", of: ldtt, article: "Quy định thí điểm của thành phố"}\n    chain:',
     )
     if written_opinions_count:
-        replace_once(override, "applies_to: [nd152-2025]\n",
-                     "applies_to: [nd152-2025]\nquorum_counts_written_opinions: true\n")
+        replace_once(
+            override,
+            "applies_to: [nd152-2025]\n",
+            "applies_to: [nd152-2025]\nquorum_counts_written_opinions: true\n",
+        )
     return target
 
 
@@ -49,10 +52,24 @@ async def cstdcs_candidates(harness, tmp_path: Path, **catalogue) -> dict[str, i
     people = {name: harness.ids.people[name] for name in VAN_PHONG}
     async with harness.factory() as session, session.begin():
         for person_id in people.values():
-            session.add(AwardRecord(subject_kind=NomineeKind.INDIVIDUAL, person_id=person_id, award_code="ldtt",
-                                    kind=AwardKind.MERIT, year=2026, decision_number="15/QĐ-UBND"))
-        session.add(EvaluationResult(subject_kind=NomineeKind.INDIVIDUAL, person_id=people["Hoàng Văn Nam"],
-                                     year=2026, rating=Rating.EXCELLENT))
+            session.add(
+                AwardRecord(
+                    subject_kind=NomineeKind.INDIVIDUAL,
+                    person_id=person_id,
+                    award_code="ldtt",
+                    kind=AwardKind.MERIT,
+                    year=2026,
+                    decision_number="15/QĐ-UBND",
+                )
+            )
+        session.add(
+            EvaluationResult(
+                subject_kind=NomineeKind.INDIVIDUAL,
+                person_id=people["Hoàng Văn Nam"],
+                year=2026,
+                rating=Rating.EXCELLENT,
+            )
+        )
     nominations = {}
     for name in VAN_PHONG:
         created = await harness.nominate(award_code="cstdcs", person=name)
@@ -68,7 +85,9 @@ async def closed(harness, session_id: int, timeout: float = 15.0) -> CouncilSess
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         async with harness.factory() as db:
-            row = (await db.execute(select(CouncilSession).where(CouncilSession.id == session_id))).scalar_one()
+            row = (
+                await db.execute(select(CouncilSession).where(CouncilSession.id == session_id))
+            ).scalar_one()
         if row.status != SessionStatus.OPEN:
             return row
         assert asyncio.get_running_loop().time() < deadline, f"session {session_id} is still open"
@@ -81,7 +100,9 @@ def ranking(page: str) -> list[tuple[int, str, str]]:
     return [
         (int(nomination), within, re.sub(r"\s+", " ", why).strip())
         for nomination, within, why in re.findall(
-            r'<tr data-nomination="(\d+)" data-within="(yes|no)">.*?<td class="why"[^>]*>(.*?)</td>', section, re.S
+            r'<tr data-nomination="(\d+)" data-within="(yes|no)">.*?<td class="why"[^>]*>(.*?)</td>',
+            section,
+            re.S,
         )
     ]
 
@@ -98,13 +119,17 @@ async def test_the_convening_page_ranks_a_capped_award_and_says_why(harness, peo
     assert [row[0] for row in rows] == [thuy, hoa, nam]
     assert [row[1] for row in rows] == ["yes", "no", "no"]
     # Both women are preferred alike; Đặng Thị Thủy's dossier came first.
-    assert rows[0][2].startswith("Xếp trước Nguyễn Thị Hoa: cùng được ưu tiên (nữ và tập thể có từ 70% nữ "
-                                 "ngang nhau, NĐ 152/2025, Điều 4); hồ sơ nộp trước (")
+    assert rows[0][2].startswith(
+        "Xếp trước Nguyễn Thị Hoa: cùng được ưu tiên (nữ và tập thể có từ 70% nữ "
+        "ngang nhau, NĐ 152/2025, Điều 4); hồ sơ nộp trước ("
+    )
     assert rows[1][2] == "Xếp trước Hoàng Văn Nam: ưu tiên: nữ (NĐ 152/2025, Điều 4)"
     assert rows[2][2] == ""
 
 
-async def test_written_opinions_make_the_quorum_and_the_votes_rank_the_seats(harness, people, tmp_path):
+async def test_written_opinions_make_the_quorum_and_the_votes_rank_the_seats(
+    harness, people, tmp_path
+):
     ids = await cstdcs_candidates(harness, tmp_path, written_opinions_count=True)
     nam, thuy, hoa = (ids[name] for name in VAN_PHONG)
     session = await harness.convene([nam, thuy, hoa])
@@ -112,8 +137,12 @@ async def test_written_opinions_make_the_quorum_and_the_votes_rank_the_seats(har
     for member in ("chutich", "phochutich", "uyvien.vhxh"):
         await harness.vote(session["id"], member, agree_all)
     await harness.vote(session["id"], "uyvien.mttq", agree_all, mode="written")
-    await harness.vote(session["id"], "uyvien.xdd", {nam: "agree", thuy: "disagree", hoa: "disagree"},
-                       mode="written")
+    await harness.vote(
+        session["id"],
+        "uyvien.xdd",
+        {nam: "agree", thuy: "disagree", hoa: "disagree"},
+        mode="written",
+    )
     row = await closed(harness, session["id"])  # the last sheet closes the session
     # 3 present of 5 miss ≥ 2/3; with the 2 written opinions counted the session is quorate.
     assert (row.present_count, row.written_count, row.status.value) == (3, 2, "closed")

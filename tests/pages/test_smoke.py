@@ -8,7 +8,14 @@ pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 async def test_every_page_renders(harness, people):
     for username, paths in {
         "canbo.vanphong": ["/", "/nominations", "/nominations/new"],
-        "thuongtruc": ["/", "/dossiers", "/notices", "/council-sessions", "/decisions", "/deadlines"],
+        "thuongtruc": [
+            "/",
+            "/dossiers",
+            "/notices",
+            "/council-sessions",
+            "/decisions",
+            "/deadlines",
+        ],
         "chutich": ["/", "/signing", "/council-sessions"],
         "kiemtra": ["/", "/audit", "/audit/export.csv"],
         None: ["/cong-khai", "/xac-minh", "/login"],

@@ -16,9 +16,14 @@ pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 async def household_on_notice(harness) -> int:
     created = await harness.nominate(
-        unit_user="canbo.tdp1", unit_code="tk-tdp-1", award_code="gd_van_hoa", person=None,
-        household="Nguyễn Văn Tâm", items=["to_trinh", "danh_sach_ho_gia_dinh", "bien_ban_binh_xet"],
-        attestations=["gdvh_standards"])
+        unit_user="canbo.tdp1",
+        unit_code="tk-tdp-1",
+        award_code="gd_van_hoa",
+        person=None,
+        household="Nguyễn Văn Tâm",
+        items=["to_trinh", "danh_sach_ho_gia_dinh", "bien_ban_binh_xet"],
+        attestations=["gdvh_standards"],
+    )
     await harness.ok("thuongtruc", f"/api/v1/nominations/{created['id']}/accept", {"note": ""})
     await harness.wait_stage(created["id"], Stage.PUBLIC_NOTICE)
     return created["id"]
@@ -27,8 +32,9 @@ async def household_on_notice(harness) -> int:
 async def lodge_on_portal(resident, nomination_id: int, fields: dict):
     portal = await resident.get("/cong-khai")
     token = portal.text.split('name="public_csrf" value="')[1].split('"')[0]
-    return await resident.http.post(f"/cong-khai/y-kien/{nomination_id}",
-                                    data={**fields, "public_csrf": token})
+    return await resident.http.post(
+        f"/cong-khai/y-kien/{nomination_id}", data={**fields, "public_csrf": token}
+    )
 
 
 async def test_incoming_dossiers_for_the_standing_body_only(harness, people):
@@ -49,24 +55,45 @@ async def test_incoming_dossiers_for_the_standing_body_only(harness, people):
 
 async def test_objection_resolved_from_the_notices_page(harness, people):
     nomination_id = await household_on_notice(harness)
-    lodged = await lodge_on_portal(people(None), nomination_id, {
-        "objector_name": "Lê Văn An", "objector_contact": "0987 654 321",
-        "reason": "Gia đình chưa tham gia các buổi sinh hoạt tổ dân phố."})
+    lodged = await lodge_on_portal(
+        people(None),
+        nomination_id,
+        {
+            "objector_name": "Lê Văn An",
+            "objector_contact": "0987 654 321",
+            "reason": "Gia đình chưa tham gia các buổi sinh hoạt tổ dân phố.",
+        },
+    )
     assert lodged.status_code == 303
     standing = people("thuongtruc")
     page = await standing.get("/notices")
     assert "Lê Văn An" in page.text and "Gia đình chưa tham gia" in page.text
     card = f"/notices#nomination-{nomination_id}"
-    refused = await standing.post(f"/nominations/{nomination_id}/do/resolve_objection", {
-        "objection_key": page.text.split('name="objection_key" value="')[1].split('"')[0],
-        "reason": "", "back": card}, csrf_from="/notices")
+    refused = await standing.post(
+        f"/nominations/{nomination_id}/do/resolve_objection",
+        {
+            "objection_key": page.text.split('name="objection_key" value="')[1].split('"')[0],
+            "reason": "",
+            "back": card,
+        },
+        csrf_from="/notices",
+    )
     assert refused.status_code == 422
     assert "Vui lòng nhập trường này" in refused.text and "Lê Văn An" in refused.text
     key = page.text.split('name="objection_key" value="')[1].split('"')[0]
-    assert f'id="outcome-{key}-error"' in refused.text and f'id="reason-{key}-error"' in refused.text
-    done = await standing.post(f"/nominations/{nomination_id}/do/resolve_objection", {
-        "objection_key": key, "outcome": "dismissed", "reason": "Đã xác minh, gia đình có tham gia",
-        "back": card}, csrf_from="/notices")
+    assert (
+        f'id="outcome-{key}-error"' in refused.text and f'id="reason-{key}-error"' in refused.text
+    )
+    done = await standing.post(
+        f"/nominations/{nomination_id}/do/resolve_objection",
+        {
+            "objection_key": key,
+            "outcome": "dismissed",
+            "reason": "Đã xác minh, gia đình có tham gia",
+            "back": card,
+        },
+        csrf_from="/notices",
+    )
     assert done.status_code == 303 and done.headers["location"] == card
     after = await standing.get(f"/nominations/{nomination_id}")
     assert "Bác bỏ phản ánh: Đã xác minh" in after.text
@@ -76,8 +103,11 @@ async def test_deadlines_board_shows_overdue_per_level(harness, people):
     late = (await harness.nominate())["id"]
     soon = (await harness.nominate(person="Đặng Thị Thủy"))["id"]
     async with harness.factory() as session, session.begin():
-        await session.execute(update(Nomination).where(Nomination.id == late).values(
-            stage_due_at=await harness.now() - timedelta(days=2)))
+        await session.execute(
+            update(Nomination)
+            .where(Nomination.id == late)
+            .values(stage_due_at=await harness.now() - timedelta(days=2))
+        )
     board = await people("thuongtruc").get("/deadlines")
     assert board.status_code == 200
     assert "Cấp phường — Ủy ban nhân dân phường Thạch Khôi" in board.text

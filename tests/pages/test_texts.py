@@ -27,7 +27,8 @@ pytestmark = pytest.mark.fast
 TEMPLATES = PROJECT_ROOT / "templates" / "pages"
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_]+)["']\s*[,)]""")
 ACTION = re.compile(
-    r"""(?:_enter\(\s*Stage\.\w+,\s*|_close\(\s*Stage\.\w+,\s*|_record\(self\._enter\(\w+,\s*)"([a-z_]+)\"""")
+    r"""(?:_enter\(\s*Stage\.\w+,\s*|_close\(\s*Stage\.\w+,\s*|_record\(self\._enter\(\w+,\s*)"([a-z_]+)\""""
+)
 
 
 def test_every_literal_key_of_the_templates_is_translated():
@@ -35,9 +36,15 @@ def test_every_literal_key_of_the_templates_is_translated():
     for path in TEMPLATES.glob("*.html"):
         used |= set(LITERAL_KEY.findall(path.read_text(encoding="utf-8")))
     for path in (PROJECT_ROOT / "api" / "pages").glob("*.py"):
-        used |= set(re.findall(r"""\btext\(request,\s*"([a-z_]+)\"""", path.read_text(encoding="utf-8")))
-        used |= set(re.findall(r"""redirect_with_flash\(\s*request,[^,]+,\s*"([a-z_]+)\"""",
-                               path.read_text(encoding="utf-8")))
+        used |= set(
+            re.findall(r"""\btext\(request,\s*"([a-z_]+)\"""", path.read_text(encoding="utf-8"))
+        )
+        used |= set(
+            re.findall(
+                r"""redirect_with_flash\(\s*request,[^,]+,\s*"([a-z_]+)\"""",
+                path.read_text(encoding="utf-8"),
+            )
+        )
     assert len(used) > 150
     missing = sorted(k for k in used if k not in ALL_TEXTS)
     assert missing == []
@@ -47,11 +54,15 @@ def test_every_literal_key_of_the_templates_is_translated():
 
 def test_every_value_the_engine_produces_has_a_name():
     keys = (
-        [f"stage_{s.value}" for s in Stage] + [f"level_{lv.value}" for lv in Level]
+        [f"stage_{s.value}" for s in Stage]
+        + [f"level_{lv.value}" for lv in Level]
         + [f"command_{c.value}" for c in Command if c != Command.LODGE_OBJECTION]
-        + [f"dstatus_{s.value}" for s in DecisionStatus] + [f"status_{s.value}" for s in SessionStatus]
-        + [f"result_{r.value}" for r in ItemResult] + [f"kind_{k.value}" for k in DecisionKind]
-        + [f"vote_mode_{m.value}" for m in BallotMode] + [r.value for r in Role]
+        + [f"dstatus_{s.value}" for s in DecisionStatus]
+        + [f"status_{s.value}" for s in SessionStatus]
+        + [f"result_{r.value}" for r in ItemResult]
+        + [f"kind_{k.value}" for k in DecisionKind]
+        + [f"vote_mode_{m.value}" for m in BallotMode]
+        + [r.value for r in Role]
     )
     workflow = (PROJECT_ROOT / "workflows" / "nomination.py").read_text(encoding="utf-8")
     actions = set(ACTION.findall(workflow)) | {"submitted", "revoked"}

@@ -55,8 +55,9 @@ def test_there_are_histories_of_every_engine_workflow():
 
 @pytest.mark.parametrize("path", engine_histories(), ids=lambda p: p.name[:70])
 async def test_saved_history_replays(path):
-    result = await replayer(NominationWorkflow, CouncilSessionWorkflow, DecisionWorkflow,
-                            RevocationWorkflow).replay_workflow(load(path), raise_on_replay_failure=False)
+    result = await replayer(
+        NominationWorkflow, CouncilSessionWorkflow, DecisionWorkflow, RevocationWorkflow
+    ).replay_workflow(load(path), raise_on_replay_failure=False)
     assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
 
 
@@ -65,7 +66,10 @@ async def test_an_incompatible_change_is_caught():
 
     path = next(p for p in engine_histories() if p.name.startswith("nomination-1--test-giay-khen"))
     result = await replayer(ReorderedNominationWorkflow).replay_workflow(
-        load(path), raise_on_replay_failure=False)
+        load(path), raise_on_replay_failure=False
+    )
     assert result.replay_failure is not None
-    assert "Nondeterminism" in type(result.replay_failure).__name__ or "nondetermin" in str(
-        result.replay_failure).lower()
+    assert (
+        "Nondeterminism" in type(result.replay_failure).__name__
+        or "nondetermin" in str(result.replay_failure).lower()
+    )

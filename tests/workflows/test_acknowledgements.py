@@ -189,8 +189,17 @@ async def test_a_confirmation_that_cannot_be_delivered_does_not_fail_the_nominat
     reason = "Đề nghị số 61 không xác nhận việc đưa vào chương trình phiên họp"
     await handle.signal(
         NominationWorkflow.council_result,
-        CouncilResult(404, passed=False, inquorate=True, agree=0, disagree=0, abstain=0,
-                      member_count=5, threshold="> 1/2", removed_reason=reason),
+        CouncilResult(
+            404,
+            passed=False,
+            inquorate=True,
+            agree=0,
+            disagree=0,
+            abstain=0,
+            member_count=5,
+            threshold="> 1/2",
+            removed_reason=reason,
+        ),
     )
     back = await wait_stage(handle, Stage.AWAITING_COUNCIL)
     assert back.stage == Stage.AWAITING_COUNCIL

@@ -23,8 +23,14 @@ async def accept(harness, nomination_id: int, standing: str = "thuongtruc") -> d
     return await harness.ok(standing, f"/api/v1/nominations/{nomination_id}/accept", {"note": ""})
 
 
-async def council(harness, ids: list[int], votes: dict[str, dict[int, str]], *,
-                  standing: str = "thuongtruc", members: int = 5) -> dict:
+async def council(
+    harness,
+    ids: list[int],
+    votes: dict[str, dict[int, str]],
+    *,
+    standing: str = "thuongtruc",
+    members: int = 5,
+) -> dict:
     """Convene, vote, and close the session when not every member voted."""
     session = await harness.convene(ids, standing=standing)
     for member, choices in votes.items():
@@ -66,12 +72,20 @@ async def test_a_returned_dossier_stops_the_clock_until_it_comes_back(harness):
     incomplete = await harness.post("thuongtruc", f"/api/v1/nominations/{nomination_id}/accept", {})
     assert incomplete.status_code == 409 and "bien_ban_binh_xet" in incomplete.text
 
-    no_reason = await harness.post("thuongtruc", f"/api/v1/nominations/{nomination_id}/return",
-                                   {"missing_items": ["bien_ban_binh_xet"], "reason": " "})
+    no_reason = await harness.post(
+        "thuongtruc",
+        f"/api/v1/nominations/{nomination_id}/return",
+        {"missing_items": ["bien_ban_binh_xet"], "reason": " "},
+    )
     assert no_reason.status_code == 422 and no_reason.json()["field"].endswith("reason")
-    returned = await harness.ok("thuongtruc", f"/api/v1/nominations/{nomination_id}/return",
-                                {"missing_items": ["bien_ban_binh_xet"],
-                                 "reason": "Thiếu biên bản họp bình xét của đơn vị"})
+    returned = await harness.ok(
+        "thuongtruc",
+        f"/api/v1/nominations/{nomination_id}/return",
+        {
+            "missing_items": ["bien_ban_binh_xet"],
+            "reason": "Thiếu biên bản họp bình xét của đơn vị",
+        },
+    )
     assert returned["stage"] == "returned"
     row = await harness.nomination(nomination_id)
     assert row.waiting_on_unit_id == harness.ids.units["tk-van-phong"]
@@ -82,29 +96,54 @@ async def test_a_returned_dossier_stops_the_clock_until_it_comes_back(harness):
     upload = await harness.http.post(
         f"/api/v1/nominations/{nomination_id}/dossier-items",
         headers=harness.headers("canbo.vanphong"),
-        data={"item_code": "bien_ban_binh_xet"}, files={"file": ("bien-ban.pdf", PDF, "application/pdf")},
+        data={"item_code": "bien_ban_binh_xet"},
+        files={"file": ("bien-ban.pdf", PDF, "application/pdf")},
     )
     assert upload.status_code == 201, upload.text
-    back = await harness.ok("canbo.vanphong", f"/api/v1/nominations/{nomination_id}/resubmit",
-                            {"added_items": ["bien_ban_binh_xet"]})
+    back = await harness.ok(
+        "canbo.vanphong",
+        f"/api/v1/nominations/{nomination_id}/resubmit",
+        {"added_items": ["bien_ban_binh_xet"]},
+    )
     assert back["stage"] == "reception"
     # The reception clock (2 working days under the Hải Phòng override) had not run while
     # the unit held the dossier: it resumes with what was left, counted from now.
     async with harness.factory() as session:
-        events = (await session.execute(select(AuditEvent).where(
-            AuditEvent.nomination_id == nomination_id).order_by(AuditEvent.id))).scalars().all()
+        events = (
+            (
+                await session.execute(
+                    select(AuditEvent)
+                    .where(AuditEvent.nomination_id == nomination_id)
+                    .order_by(AuditEvent.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
     submitted = next(e for e in events if e.action == "submitted")
     resubmitted = next(e for e in events if e.action == "resubmitted")
-    calendar = WorkingCalendar(__import__("api.services.plans", fromlist=["calendar_data"])
-                               .calendar_data(harness.settings, submitted.occurred_at.date()))
+    calendar = WorkingCalendar(
+        __import__("api.services.plans", fromlist=["calendar_data"]).calendar_data(
+            harness.settings, submitted.occurred_at.date()
+        )
+    )
     row = await harness.nomination(nomination_id)
-    first_due = calendar.due_moment(submitted.occurred_at, __import__("domain.calendar", fromlist=["Duration"]).Duration(2))
+    first_due = calendar.due_moment(
+        submitted.occurred_at, __import__("domain.calendar", fromlist=["Duration"]).Duration(2)
+    )
     assert row.stage_due_at > first_due, "the deadline moved by the time the unit held the dossier"
-    assert calendar.working_days_between(calendar.local_date(resubmitted.occurred_at),
-                                         calendar.local_date(row.stage_due_at)) <= 2
+    assert (
+        calendar.working_days_between(
+            calendar.local_date(resubmitted.occurred_at), calendar.local_date(row.stage_due_at)
+        )
+        <= 2
+    )
 
-    again = await harness.post("thuongtruc", f"/api/v1/nominations/{nomination_id}/return",
-                               {"missing_items": ["to_trinh"], "reason": "Lần hai"})
+    again = await harness.post(
+        "thuongtruc",
+        f"/api/v1/nominations/{nomination_id}/return",
+        {"missing_items": ["to_trinh"], "reason": "Lần hai"},
+    )
     assert again.status_code == 409 and "một lần" in again.text
     await accept(harness, nomination_id)
     await harness.wait_stage(nomination_id, Stage.AWAITING_COUNCIL)
@@ -112,21 +151,31 @@ async def test_a_returned_dossier_stops_the_clock_until_it_comes_back(harness):
 
 async def test_a_unit_that_does_not_resubmit_in_time_lets_the_nomination_lapse(harness):
     nomination_id = (await harness.nominate(items=["to_trinh"]))["id"]
-    await harness.ok("thuongtruc", f"/api/v1/nominations/{nomination_id}/return",
-                     {"missing_items": ["bao_cao_thanh_tich"], "reason": "Thiếu báo cáo thành tích"})
+    await harness.ok(
+        "thuongtruc",
+        f"/api/v1/nominations/{nomination_id}/return",
+        {"missing_items": ["bao_cao_thanh_tich"], "reason": "Thiếu báo cáo thành tích"},
+    )
     await harness.env.sleep(timedelta(days=20))  # > 10 working days to resubmit
     row = await harness.wait_stage(nomination_id, Stage.LAPSED)
     assert row.closed_at is not None
     assert len(await notices_of(harness, "canbo.vanphong", "lapsed")) == 1
-    late = await harness.post("canbo.vanphong", f"/api/v1/nominations/{nomination_id}/resubmit",
-                              {"added_items": ["bao_cao_thanh_tich"]})
+    late = await harness.post(
+        "canbo.vanphong",
+        f"/api/v1/nominations/{nomination_id}/resubmit",
+        {"added_items": ["bao_cao_thanh_tich"]},
+    )
     assert late.status_code == 409 and late.json()["stage"] == "lapsed"
 
 
 async def test_objections_block_the_notice_and_an_upheld_one_rejects(harness):
     """Gia đình văn hóa: posted 10 days; a pending objection blocks until resolved."""
-    household = dict(unit_user="canbo.tdp1", unit_code="tk-tdp-1", award_code="gd_van_hoa",
-                     items=["to_trinh", "danh_sach_ho_gia_dinh", "bien_ban_binh_xet"])
+    household = dict(
+        unit_user="canbo.tdp1",
+        unit_code="tk-tdp-1",
+        award_code="gd_van_hoa",
+        items=["to_trinh", "danh_sach_ho_gia_dinh", "bien_ban_binh_xet"],
+    )
     kept = (await harness.nominate(household="Bùi Văn Khải", **household))["id"]
     dropped = (await harness.nominate(household="Nguyễn Văn Tâm", **household))["id"]
     for nomination_id in (kept, dropped):
@@ -145,13 +194,17 @@ async def test_objections_block_the_notice_and_an_upheld_one_rejects(harness):
 
     portal = (await harness.http.get("/api/v1/public/notices")).json()
     assert {item["nomination_id"] for item in portal["items"]} >= {kept, dropped}
-    objection = {"objector_name": "Trần Văn Bình", "objector_contact": "0912 345 678, TDP 1",
-                 "reason": "Gia đình chưa chấp hành quy định về vệ sinh môi trường của tổ dân phố"}
+    objection = {
+        "objector_name": "Trần Văn Bình",
+        "objector_contact": "0912 345 678, TDP 1",
+        "reason": "Gia đình chưa chấp hành quy định về vệ sinh môi trường của tổ dân phố",
+    }
     first = await harness.http.post(f"/api/v1/public/notices/{kept}/objections", json=objection)
     second = await harness.http.post(f"/api/v1/public/notices/{dropped}/objections", json=objection)
     assert first.status_code == second.status_code == 201
-    short = await harness.http.post(f"/api/v1/public/notices/{kept}/objections",
-                                    json={**objection, "reason": "ngắn"})
+    short = await harness.http.post(
+        f"/api/v1/public/notices/{kept}/objections", json={**objection, "reason": "ngắn"}
+    )
     assert short.status_code == 422 and short.json()["field"] == "body.reason"
 
     await harness.env.sleep(timedelta(days=12))  # the notice period is over...
@@ -159,14 +212,20 @@ async def test_objections_block_the_notice_and_an_upheld_one_rejects(harness):
 
     detail = (await harness.get("thuongtruc", f"/api/v1/nominations/{kept}")).json()
     key = detail["objections"][0]["key"]
-    await harness.ok("thuongtruc", f"/api/v1/nominations/{kept}/objections/{key}/resolve",
-                     {"outcome": "dismissed", "reason": "Đã xác minh: hộ gia đình chấp hành tốt"})
+    await harness.ok(
+        "thuongtruc",
+        f"/api/v1/nominations/{kept}/objections/{key}/resolve",
+        {"outcome": "dismissed", "reason": "Đã xác minh: hộ gia đình chấp hành tốt"},
+    )
     await harness.wait_stage(kept, Stage.AWAITING_DECISION)  # no council vote for GĐVH
 
     detail = (await harness.get("thuongtruc", f"/api/v1/nominations/{dropped}")).json()
     key = detail["objections"][0]["key"]
-    await harness.ok("thuongtruc", f"/api/v1/nominations/{dropped}/objections/{key}/resolve",
-                     {"outcome": "upheld", "reason": "Xác minh đúng phản ánh"})
+    await harness.ok(
+        "thuongtruc",
+        f"/api/v1/nominations/{dropped}/objections/{key}/resolve",
+        {"outcome": "upheld", "reason": "Xác minh đúng phản ánh"},
+    )
     row = await harness.wait_stage(dropped, Stage.REJECTED)
     assert "Xác minh đúng phản ánh" in row.outcome_reason
 
@@ -187,17 +246,26 @@ async def test_an_overdue_stage_reminds_then_escalates_to_the_head(harness):
     assert len(reminders) >= 1 and len(escalations) == 1
     history = (await harness.get("kiemtra", f"/api/v1/nominations/{nomination_id}/history")).json()
     assert [e["action"] for e in history["events"]] == ["submitted", "escalated"]
-    extended = await harness.ok("thuongtruc", f"/api/v1/nominations/{nomination_id}/extend",
-                                {"working_days": 5, "reason": "Chờ xác minh thành tích"})
+    extended = await harness.ok(
+        "thuongtruc",
+        f"/api/v1/nominations/{nomination_id}/extend",
+        {"working_days": 5, "reason": "Chờ xác minh thành tích"},
+    )
     assert extended["stage_due_at"] > row.stage_due_at.isoformat()
 
 
-async def forward(harness, nomination_id: int, *, standing: str, signer: str,
-                  members: tuple[str, ...]) -> None:
+async def forward(
+    harness, nomination_id: int, *, standing: str, signer: str, members: tuple[str, ...]
+) -> None:
     """One level that votes and submits upward."""
     await accept(harness, nomination_id, standing)
-    await council(harness, [nomination_id], {m: {nomination_id: "agree"} for m in members},
-                  standing=standing, members=len(members))
+    await council(
+        harness,
+        [nomination_id],
+        {m: {nomination_id: "agree"} for m in members},
+        standing=standing,
+        members=len(members),
+    )
     await harness.wait_stage(nomination_id, Stage.AWAITING_SUBMISSION)
     submission = await harness.draft_decision([nomination_id], kind="submission", standing=standing)
     signed = await harness.sign(submission["id"], signer)
@@ -205,48 +273,70 @@ async def forward(harness, nomination_id: int, *, standing: str, signer: str,
 
 
 async def test_a_bang_khen_is_forwarded_to_the_city_and_decided_there(harness):
-    nomination_id = (await harness.nominate(award_code="bang_khen_thanh_pho",
-                                            attestations=["city_influence"]))["id"]
+    nomination_id = (
+        await harness.nominate(award_code="bang_khen_thanh_pho", attestations=["city_influence"])
+    )["id"]
     await forward(harness, nomination_id, standing="thuongtruc", signer="chutich", members=MEMBERS)
     row = await harness.wait_stage(nomination_id, Stage.RECEPTION)
     assert row.level.value == "city" and row.authority_id == harness.ids.authorities["city"]
     # The ward's unit still sees it; the city now sees it too.
-    assert (await harness.get("thanhpho", f"/api/v1/nominations/{nomination_id}")).status_code == 200
+    assert (
+        await harness.get("thanhpho", f"/api/v1/nominations/{nomination_id}")
+    ).status_code == 200
     await accept(harness, nomination_id, "thanhpho")
-    await council(harness, [nomination_id], {m: {nomination_id: "agree"} for m in CITY_MEMBERS},
-                  standing="thanhpho", members=3)
+    await council(
+        harness,
+        [nomination_id],
+        {m: {nomination_id: "agree"} for m in CITY_MEMBERS},
+        standing="thanhpho",
+        members=3,
+    )
     await harness.wait_stage(nomination_id, Stage.AWAITING_DECISION)
     decision = await harness.draft_decision([nomination_id], standing="thanhpho")
     signed = await harness.sign(decision["id"], "chutich.tp")
     row = await harness.wait_stage(nomination_id, Stage.GRANTED)
     assert row.decision_number == signed["number_text"] == "01/QĐ-UBND"
     async with harness.factory() as session:
-        record = (await session.execute(select(AwardRecord).where(
-            AwardRecord.nomination_id == nomination_id))).scalar_one()
+        record = (
+            await session.execute(
+                select(AwardRecord).where(AwardRecord.nomination_id == nomination_id)
+            )
+        ).scalar_one()
     assert record.award_code == "bang_khen_thanh_pho" and record.year == 2026
     assert "Hải Phòng" in record.deciding_authority
 
 
 async def test_a_national_award_goes_through_the_city_to_central_level(harness):
-    nomination_id = (await harness.nominate(award_code="bang_khen_thu_tuong",
-                                            attestations=["wide_influence"]))["id"]
+    nomination_id = (
+        await harness.nominate(award_code="bang_khen_thu_tuong", attestations=["wide_influence"])
+    )["id"]
     await forward(harness, nomination_id, standing="thuongtruc", signer="chutich", members=MEMBERS)
     await harness.wait_stage(nomination_id, Stage.RECEPTION)
-    await forward(harness, nomination_id, standing="thanhpho", signer="chutich.tp",
-                  members=CITY_MEMBERS)
+    await forward(
+        harness, nomination_id, standing="thanhpho", signer="chutich.tp", members=CITY_MEMBERS
+    )
     row = await harness.wait_stage(nomination_id, Stage.RECEPTION)
     assert row.level.value == "central"
     # The central level needs the Party committee's opinion: returned to the city's standing body.
     incomplete = await harness.post("trunguong", f"/api/v1/nominations/{nomination_id}/accept", {})
     assert incomplete.status_code == 409 and "y_kien_cap_uy" in incomplete.text
-    await harness.ok("trunguong", f"/api/v1/nominations/{nomination_id}/return",
-                     {"missing_items": ["y_kien_cap_uy"], "reason": "Thiếu ý kiến của cấp ủy"})
+    await harness.ok(
+        "trunguong",
+        f"/api/v1/nominations/{nomination_id}/return",
+        {"missing_items": ["y_kien_cap_uy"], "reason": "Thiếu ý kiến của cấp ủy"},
+    )
     upload = await harness.http.post(
-        f"/api/v1/nominations/{nomination_id}/dossier-items", headers=harness.headers("thanhpho"),
-        data={"item_code": "y_kien_cap_uy"}, files={"file": ("y-kien.pdf", PDF, "application/pdf")})
+        f"/api/v1/nominations/{nomination_id}/dossier-items",
+        headers=harness.headers("thanhpho"),
+        data={"item_code": "y_kien_cap_uy"},
+        files={"file": ("y-kien.pdf", PDF, "application/pdf")},
+    )
     assert upload.status_code == 201, upload.text
-    await harness.ok("thanhpho", f"/api/v1/nominations/{nomination_id}/resubmit",
-                     {"added_items": ["y_kien_cap_uy"]})
+    await harness.ok(
+        "thanhpho",
+        f"/api/v1/nominations/{nomination_id}/resubmit",
+        {"added_items": ["y_kien_cap_uy"]},
+    )
     await accept(harness, nomination_id, "trunguong")
     await harness.wait_stage(nomination_id, Stage.AWAITING_DECISION)  # no central council vote
     decision = await harness.draft_decision([nomination_id], standing="trunguong")
@@ -261,11 +351,17 @@ async def test_a_national_award_goes_through_the_city_to_central_level(harness):
 async def test_the_unit_withdraws_before_a_decision(harness):
     nomination_id = (await harness.nominate())["id"]
     await accept(harness, nomination_id)
-    outsider = await harness.post("canbo.tdp1", f"/api/v1/nominations/{nomination_id}/withdraw",
-                                  {"reason": "Không phải của đơn vị"})
+    outsider = await harness.post(
+        "canbo.tdp1",
+        f"/api/v1/nominations/{nomination_id}/withdraw",
+        {"reason": "Không phải của đơn vị"},
+    )
     assert outsider.status_code == 403
-    done = await harness.ok("canbo.vanphong", f"/api/v1/nominations/{nomination_id}/withdraw",
-                            {"reason": "Cá nhân chuyển công tác"})
+    done = await harness.ok(
+        "canbo.vanphong",
+        f"/api/v1/nominations/{nomination_id}/withdraw",
+        {"reason": "Cá nhân chuyển công tác"},
+    )
     assert done["stage"] == "withdrawn"
     await harness.wait_stage(nomination_id, Stage.WITHDRAWN)
     assert len(await notices_of(harness, "thuongtruc", "withdrawn")) == 1
@@ -273,7 +369,9 @@ async def test_the_unit_withdraws_before_a_decision(harness):
     assert later.status_code == 409 and later.json()["stage"] == "withdrawn"
 
 
-async def grant_giay_khen(harness, person: str = "Nguyễn Thị Hoa", delegate: bool = False) -> tuple[int, dict]:
+async def grant_giay_khen(
+    harness, person: str = "Nguyễn Thị Hoa", delegate: bool = False
+) -> tuple[int, dict]:
     nomination_id = (await harness.nominate(person=person))["id"]
     await accept(harness, nomination_id)
     await council(harness, [nomination_id], {m: {nomination_id: "agree"} for m in MEMBERS[:4]})
@@ -282,8 +380,11 @@ async def grant_giay_khen(harness, person: str = "Nguyễn Thị Hoa", delegate:
     signer = "chutich"
     if delegate:
         for _ in range(200):
-            response = await harness.post("chutich", f"/api/v1/decisions/{decision['id']}/delegate",
-                                          {"to_user_id": harness.ids.users["phochutich"]})
+            response = await harness.post(
+                "chutich",
+                f"/api/v1/decisions/{decision['id']}/delegate",
+                {"to_user_id": harness.ids.users["phochutich"]},
+            )
             if response.status_code != 409:
                 break
             await __import__("asyncio").sleep(0.05)
@@ -310,21 +411,35 @@ async def test_the_chairman_delegates_signing_to_a_vice_chairman(harness):
 
 async def test_a_granted_award_is_revoked_and_leaves_the_history(harness):
     nomination_id, _ = await grant_giay_khen(harness)
-    forbidden = await harness.post("canbo.vanphong", f"/api/v1/nominations/{nomination_id}/revoke",
-                                   {"reason": "Khai man thành tích"})
+    forbidden = await harness.post(
+        "canbo.vanphong",
+        f"/api/v1/nominations/{nomination_id}/revoke",
+        {"reason": "Khai man thành tích"},
+    )
     assert forbidden.status_code == 403
-    revoked = await harness.ok("chutich", f"/api/v1/nominations/{nomination_id}/revoke",
-                               {"reason": "Khai man thành tích", "legal_basis": "Điều 93 Luật TĐKT 2022"})
+    revoked = await harness.ok(
+        "chutich",
+        f"/api/v1/nominations/{nomination_id}/revoke",
+        {"reason": "Khai man thành tích", "legal_basis": "Điều 93 Luật TĐKT 2022"},
+    )
     assert revoked["stage"] == "revoked"
-    again = await harness.post("chutich", f"/api/v1/nominations/{nomination_id}/revoke",
-                               {"reason": "Lần nữa"})
+    again = await harness.post(
+        "chutich", f"/api/v1/nominations/{nomination_id}/revoke", {"reason": "Lần nữa"}
+    )
     assert again.status_code == 409
     async with harness.factory() as session:
-        record = (await session.execute(select(AwardRecord).where(
-            AwardRecord.nomination_id == nomination_id))).scalar_one()
+        record = (
+            await session.execute(
+                select(AwardRecord).where(AwardRecord.nomination_id == nomination_id)
+            )
+        ).scalar_one()
         assert record.revoked_at is not None and record.revocation_basis == "Điều 93 Luật TĐKT 2022"
-        candidate = await load_candidate(session, kind=NomineeKind.INDIVIDUAL,
-                                         subject_id=harness.ids.people["Nguyễn Thị Hoa"], year=2026)
+        candidate = await load_candidate(
+            session,
+            kind=NomineeKind.INDIVIDUAL,
+            subject_id=harness.ids.people["Nguyễn Thị Hoa"],
+            year=2026,
+        )
         assert not any(a.award_code == "giay_khen" and not a.revoked for a in candidate.awards)
         row = await session.get(Nomination, nomination_id)
         assert row.stage == Stage.REVOKED
@@ -335,22 +450,28 @@ async def test_ballots_are_secret_and_one_per_member(harness):
     await accept(harness, nomination_id)
     session = await harness.convene([nomination_id])
     session_id = session["id"]
-    missing = await harness.post("uyvien.mttq", f"/api/v1/council-sessions/{session_id}/ballot",
-                                 {"choices": {}})
+    missing = await harness.post(
+        "uyvien.mttq", f"/api/v1/council-sessions/{session_id}/ballot", {"choices": {}}
+    )
     assert missing.status_code == 422 and missing.json()["field"] == f"choices.{nomination_id}"
     await harness.vote(session_id, "uyvien.mttq", {nomination_id: "agree"})
-    duplicate = await harness.vote(session_id, "uyvien.mttq", {nomination_id: "disagree"}, status=409)
+    duplicate = await harness.vote(
+        session_id, "uyvien.mttq", {nomination_id: "disagree"}, status=409
+    )
     assert "đã bỏ phiếu" in duplicate.text
     outsider = await harness.vote(session_id, "thuongtruc", {nomination_id: "agree"}, status=403)
     assert "thành viên" in outsider.text
     async with harness.factory() as db:
-        receipts = (await db.execute(select(func.count()).where(
-            BallotReceipt.session_id == session_id))).scalar_one()
+        receipts = (
+            await db.execute(select(func.count()).where(BallotReceipt.session_id == session_id))
+        ).scalar_one()
     assert receipts == 1
     view = (await harness.get("thuongtruc", f"/api/v1/council-sessions/{session_id}")).json()
     voted = [m for m in view["members"] if m["has_voted"]]
     assert [m["name"] for m in voted] == ["Vũ Thị Lan"]
-    assert "agree" not in str(view["members"]) and view["items"][0]["agree"] == 0  # no running tally
+    assert (
+        "agree" not in str(view["members"]) and view["items"][0]["agree"] == 0
+    )  # no running tally
     for member in ("chutich", "phochutich", "uyvien.vhxh"):
         await harness.vote(session_id, member, {nomination_id: "agree"})
     closed = await harness.ok("thuongtruc", f"/api/v1/council-sessions/{session_id}/close", {})
@@ -376,13 +497,22 @@ async def test_a_worker_stopped_mid_flow_finishes_with_nothing_lost_or_done_twic
     await harness.sign(decision["id"])
     await harness.wait_stage(nomination_id, Stage.GRANTED)
     async with harness.factory() as db:
-        actions = (await db.execute(select(AuditEvent.action).where(
-            AuditEvent.nomination_id == nomination_id))).scalars().all()
+        actions = (
+            (
+                await db.execute(
+                    select(AuditEvent.action).where(AuditEvent.nomination_id == nomination_id)
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert sorted(actions) == sorted(set(actions)), actions  # every step once
-        records = (await db.execute(select(func.count()).where(
-            AwardRecord.nomination_id == nomination_id))).scalar_one()
-        documents = (await db.execute(select(func.count()).where(
-            Document.decision_id == decision["id"]))).scalar_one()
+        records = (
+            await db.execute(select(func.count()).where(AwardRecord.nomination_id == nomination_id))
+        ).scalar_one()
+        documents = (
+            await db.execute(select(func.count()).where(Document.decision_id == decision["id"]))
+        ).scalar_one()
         keys = (await db.execute(select(Notice.notice_key))).scalars().all()
     assert records == 1 and documents == 1 and len(keys) == len(set(keys))
 
@@ -391,8 +521,9 @@ async def test_a_city_reviewer_reads_the_history_of_a_forwarded_nominee(harness)
     person = harness.ids.people["Nguyễn Thị Hoa"]
     before = await harness.get("thanhpho", f"/api/v1/people/{person}/awards")
     assert before.status_code == 403  # nothing of hers has reached the city
-    nomination_id = (await harness.nominate(award_code="bang_khen_thanh_pho",
-                                            attestations=["city_influence"]))["id"]
+    nomination_id = (
+        await harness.nominate(award_code="bang_khen_thanh_pho", attestations=["city_influence"])
+    )["id"]
     await forward(harness, nomination_id, standing="thuongtruc", signer="chutich", members=MEMBERS)
     await harness.wait_stage(nomination_id, Stage.RECEPTION)
     after = await harness.get("thanhpho", f"/api/v1/people/{person}/awards")

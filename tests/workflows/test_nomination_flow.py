@@ -16,7 +16,9 @@ async def test_giay_khen_is_decided_at_the_ward(harness):
     nomination_id = created["id"]
     assert created["stage"] == "reception"
 
-    await harness.ok("thuongtruc", f"/api/v1/nominations/{nomination_id}/accept", {"note": "Đủ hồ sơ"})
+    await harness.ok(
+        "thuongtruc", f"/api/v1/nominations/{nomination_id}/accept", {"note": "Đủ hồ sơ"}
+    )
     await harness.wait_stage(nomination_id, Stage.AWAITING_COUNCIL)
 
     session = await harness.convene([nomination_id])
@@ -47,7 +49,8 @@ async def test_an_accept_that_reaches_the_workflow_with_its_start_is_not_undone(
     await harness.stop_worker()  # the start waits on the task queue
     nomination_id = (await harness.nominate(wait=False))["id"]
     accepting = asyncio.create_task(
-        harness.post("thuongtruc", f"/api/v1/nominations/{nomination_id}/accept", {}))
+        harness.post("thuongtruc", f"/api/v1/nominations/{nomination_id}/accept", {})
+    )
     await asyncio.sleep(1.0)  # Temporal holds the accept until a worker takes the first task
     await harness.start_worker()
     response = await asyncio.wait_for(accepting, timeout=30)
@@ -57,7 +60,8 @@ async def test_an_accept_that_reaches_the_workflow_with_its_start_is_not_undone(
     kinds = [e.WhichOneof("attributes") for e in (await handle.fetch_history()).events]
     accepted_at = kinds.index("workflow_execution_update_accepted_event_attributes")
     assert kinds[:accepted_at].count("workflow_task_completed_event_attributes") == 1, (
-        "the accept must arrive in the first workflow task for this test to mean anything")
+        "the accept must arrive in the first workflow task for this test to mean anything"
+    )
     row = await harness.wait_stage(nomination_id, Stage.AWAITING_COUNCIL)
     assert row.stage == Stage.AWAITING_COUNCIL
     events = (await harness.get("kiemtra", f"/api/v1/nominations/{nomination_id}/history")).json()

@@ -30,12 +30,18 @@ async def test_an_absent_members_written_opinion_is_in_the_minutes(harness):
     ballot = f"/api/v1/council-sessions/{session['id']}/ballot"
 
     # A member present at the session has no written opinion to send.
-    refused = await harness.post("chutich", ballot, {
-        "mode": "in_person", "choices": {str(hoa): "agree"}, "written_opinion": OPINION})
+    refused = await harness.post(
+        "chutich",
+        ballot,
+        {"mode": "in_person", "choices": {str(hoa): "agree"}, "written_opinion": OPINION},
+    )
     assert refused.status_code == 422, refused.text
     assert "written_opinion" in refused.text
-    cast = await harness.post("uyvien.mttq", ballot, {
-        "mode": "written", "choices": {str(hoa): "disagree"}, "written_opinion": OPINION})
+    cast = await harness.post(
+        "uyvien.mttq",
+        ballot,
+        {"mode": "written", "choices": {str(hoa): "disagree"}, "written_opinion": OPINION},
+    )
     assert cast.status_code == 201, cast.text
     for member in ("chutich", "phochutich", "uyvien.vhxh", "uyvien.xdd"):
         await harness.vote(session["id"], member, {hoa: "agree"})
@@ -53,6 +59,7 @@ async def test_an_absent_members_written_opinion_is_in_the_minutes(harness):
     # In the attendance part, before the tallies; and no line of the minutes puts the
     # member's name beside a choice.
     assert text.index(OPINION) < text.index("II. Kết quả biểu quyết")
-    lines = "\n".join(page.extract_text() or "" for page in
-                      pypdf.PdfReader(io.BytesIO(response.content)).pages).splitlines()
+    lines = "\n".join(
+        page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
+    ).splitlines()
     assert not [line for line in lines if absent in line and any(c in line for c in CHOICE_LABELS)]
