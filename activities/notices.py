@@ -164,7 +164,7 @@ class NoticeTemplates:
         self.directory = directory
         self._env = Environment(
             loader=FileSystemLoader(str(directory)),
-            autoescape=lambda name: bool(name) and name.endswith(".html"),
+            autoescape=lambda name: name is not None and name.endswith(".html"),
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,

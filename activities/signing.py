@@ -13,7 +13,6 @@ import binascii
 import io
 import logging
 import uuid
-from dataclasses import dataclass
 
 from markupsafe import escape
 from pyhanko.pdf_utils import layout
@@ -27,23 +26,13 @@ from pyhanko.stamp import StaticStampStyle
 from domain.calendar import VIETNAM_TZ
 from thidua.clock import SYSTEM_CLOCK
 
-log = logging.getLogger(__name__)
+from .documents.renderer import render_html_to_pdf  # the shared renderer (fonts loaded once)
 
-# fontTools (used by WeasyPrint to subset fonts) reports every table it drops.
-logging.getLogger("fontTools").setLevel(logging.ERROR)
+log = logging.getLogger(__name__)
 
 
 class SigningError(Exception):
     """The identity cannot sign: unreadable PKCS#12 (wrong passphrase) or no key."""
-
-
-@dataclass(frozen=True)
-class SignatureBox:
-    """Where the visible signature goes: a page (0-based) and a box in PDF points,
-    origin at the bottom-left corner of the page."""
-
-    page: int
-    box: tuple[float, float, float, float]
 
 
 class _ImportedPdfBytes(ImportedPdfPage):
@@ -65,8 +54,6 @@ class _ImportedPdfBytes(ImportedPdfPage):
 
 
 def _stamp_pdf(width_pt: float, height_pt: float, lines: list[tuple[str, str]]) -> bytes:
-    from .documents import render_html_to_pdf  # the shared renderer (fonts loaded once)
-
     body = "".join(f'<p class="{css}">{escape(text)}</p>' for css, text in lines if text)
     html = f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><style>
       @page {{ size: {width_pt:.2f}pt {height_pt:.2f}pt; margin: 0; }}
@@ -149,7 +136,8 @@ def sign_pdf(
         metadata,
         signer=signer,
         stamp_style=style,
-        new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=box),
+        # pyHanko annotates the box as ints; PDF coordinates are reals and it writes them as given.
+        new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=box),  # type: ignore[arg-type]
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     output = io.BytesIO()

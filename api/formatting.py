@@ -7,18 +7,7 @@ from datetime import date, datetime
 from jinja2 import Environment
 
 from domain.calendar import VIETNAM_TZ, format_vn_date, format_vn_long_date
-
-
-def vn_number(value: int | float | None, decimals: int = 0) -> str:
-    """1234567 → "1.234.567" (dot for thousands, comma for decimals)."""
-    if value is None:
-        return ""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def vn_money(value: int | float | None) -> str:
-    return f"{vn_number(value)} đồng" if value is not None else ""
+from domain.numerals import vn_money, vn_number
 
 
 def vn_date(value: date | datetime | None) -> str:

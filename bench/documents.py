@@ -8,7 +8,7 @@ Each repetition issues a new decision of N awardees (an issued decision is idemp
 it cannot be issued twice). Rendering and signing are timed inside that same call (the
 activity's own calls to ``render_template_pdf`` and ``sign_pdf`` are wrapped with a
 timer), so the breakdown adds up to the measured total. The signed PDF is then checked the
-way the verification page checks it (`activities.verification.verify_pdf`: pyHanko's
+way the verification page checks it (`api.services.verification.verify_pdf`: pyHanko's
 validator against the trust roots, the document found by its hash) and with pyHanko's
 validator directly: the signature must be intact, valid and trusted, and cover the
 whole file."""
@@ -238,9 +238,11 @@ async def run(
 ) -> dict[str, Any]:
     from pypdf import PdfReader
 
-    import activities.documents as documents
-    from activities.documents import DocumentActivities, IssueDecisionInput
-    from activities.verification import _asn1_roots, verify_pdf
+    import activities.documents.activities as issuing
+    import activities.documents.decision as decision_document
+    from activities.documents.activities import DocumentActivities
+    from activities.documents.types import IssueDecisionInput
+    from api.services.verification import _asn1_roots, verify_pdf
     from domain.vocabulary import SignerCapacity
     from models import AwardRecord, Document
     from thidua.catalogue_store import get_catalogue
@@ -263,7 +265,7 @@ async def run(
         say("documents: warm-up (renderer, fonts, templates)", quiet=quiet)
         async with database.factory() as session:
             warm_started = time.perf_counter()
-            await documents.render_decision_pdf(
+            await decision_document.render_decision_pdf(
                 session,
                 decision_ids[0],
                 draft=True,
@@ -274,7 +276,10 @@ async def run(
         progress = Progress("documents", repeat, enabled=not quiet)
         for decision_id in decision_ids:
             calls: dict[str, list[float]] = {}
-            with timed_calls(documents, ["render_template_pdf", "sign_pdf"], calls):
+            with (
+                timed_calls(decision_document, ["render_template_pdf"], calls),
+                timed_calls(issuing, ["sign_pdf"], calls),
+            ):
                 started = time.perf_counter()
                 issued = await issuer.issue_decision(
                     IssueDecisionInput(

@@ -21,7 +21,7 @@ PARTS = [
     ("workflow code (sandbox)", ("workflow_sandbox", "/workflows/", "temporalio/worker/_workflow")),
     ("projection writes", ("/activities/projection.py",)),
     ("notices", ("/activities/notices.py", "/thidua/mailer.py")),
-    ("documents", ("/activities/documents.py", "/activities/signing.py")),
+    ("documents", ("/activities/documents/", "/activities/signing.py")),
     ("API requests", ("/api/", "/fastapi/", "/starlette/")),
     ("benchmark driver", ("/bench/",)),
     ("Temporal SDK plumbing", ("/temporalio/",)),

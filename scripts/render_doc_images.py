@@ -25,11 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
-from activities.documents import (  # noqa: E402
-    DocumentActivities,
-    IssueDecisionInput,
-    render_certificate_pdf,
-)
+from activities.documents.activities import DocumentActivities  # noqa: E402
+from activities.documents.certificate import render_certificate_pdf  # noqa: E402
+from activities.documents.types import IssueDecisionInput  # noqa: E402
 from domain.catalogue import load_catalogue  # noqa: E402
 from domain.vocabulary import (  # noqa: E402
     DecisionKind,

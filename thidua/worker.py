@@ -40,7 +40,7 @@ def engine_activities(
     """Every activity of the engine, each named, on objects built once with their
     dependencies (tests/foundation/test_worker.py: none is left out)."""
     from activities.campaign import CampaignActivities
-    from activities.documents import DocumentActivities
+    from activities.documents.activities import DocumentActivities
     from activities.notices import NoticeActivities
     from activities.projection import ProjectionActivities
     from thidua.catalogue_store import get_catalogue

@@ -58,7 +58,8 @@ from .nomination_types import COUNCIL_RESULT, PLACED_ON_AGENDA, AgendaPlacement,
 from .notify import Notifier
 
 with workflow.unsafe.imports_passed_through():
-    from activities.documents import DocumentActivities, IssueMinutesInput, WrittenOpinion
+    from activities.documents.activities import DocumentActivities
+    from activities.documents.types import IssueMinutesInput, WrittenOpinion
     from activities.projection import ProjectionActivities
 
 

@@ -56,7 +56,8 @@ from .nomination_types import (
 from .notify import Notifier
 
 with workflow.unsafe.imports_passed_through():
-    from activities.documents import DocumentActivities, IssueDecisionInput
+    from activities.documents.activities import DocumentActivities
+    from activities.documents.types import IssueDecisionInput
     from activities.projection import ProjectionActivities
 
 

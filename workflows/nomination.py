@@ -76,7 +76,8 @@ from .nomination_types import (
 from .notify import Notifier
 
 with workflow.unsafe.imports_passed_through():
-    from activities.documents import DocumentActivities, PublicNoticeInput
+    from activities.documents.activities import DocumentActivities
+    from activities.documents.types import PublicNoticeInput
     from activities.projection import ProjectionActivities
 
 Ack = TypeVar("Ack")

@@ -1,18 +1,24 @@
-"""Issuing decisions in tests the way the worker does, and reading the stored file."""
+"""Issuing decisions in tests the way the worker does, reading the stored file, and
+changing a signed byte of it."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
-from activities.documents import DocumentActivities, IssuedDecision, IssueDecisionInput
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from activities.documents.activities import DocumentActivities
+from activities.documents.types import IssuedDecision, IssueDecisionInput
 from domain.vocabulary import SignerCapacity
 from models import Document, User
 from tests.clock import fixed_clock
-from thidua.db import SessionFactory
+from thidua.db import SessionFactory, transaction
 from thidua.files import FileStore
+from thidua.pki import ensure_dev_identities
 from thidua.settings import Settings
 
-from .factories import rule_set_lookup
+from .factories import VIETNAMESE_NAMES, World, add_decision, add_nomination, rule_set_lookup
 
 # 10:00 on 5 January 2027 in Vietnam.
 SIGNED_AT = datetime(2027, 1, 5, 3, 0, tzinfo=UTC)
@@ -45,3 +51,27 @@ async def stored_pdf(factory: SessionFactory, settings: Settings, document_id: i
         document = await session.get(Document, document_id)
         assert document is not None
         return FileStore(settings.files_dir).get(document.storage_key)
+
+
+async def issued_pdf(
+    factory: SessionFactory, settings: Settings, world: World
+) -> tuple[bytes, str]:
+    """A decision of three awardees issued by the vice-chairman: its signed PDF and number."""
+    async with transaction(factory) as session:
+        nominations = [
+            await add_nomination(session, world, name=name) for name in VIETNAMESE_NAMES[:3]
+        ]
+        decision = await add_decision(session, world, nominations)
+    await ensure_dev_identities(factory, settings)
+    issued = await issue(factory, settings, decision.id, world.vice_chairman, SignerCapacity.DEPUTY)
+    return await stored_pdf(factory, settings, issued.document_id), issued.number_text
+
+
+def flip_one_signed_byte(pdf: bytes) -> bytes:
+    """Change one byte inside the first signed range (well away from the header)."""
+    reader = PdfFileReader(io.BytesIO(pdf))
+    _, first_length, _, _ = reader.embedded_signatures[0].byte_range
+    offset = first_length // 2
+    changed = bytearray(pdf)
+    changed[offset] = (changed[offset] + 1) % 256 or 1
+    return bytes(changed)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from activities.documents import (
+from activities.documents.types import (
     DocumentRef,
     IssuedDecision,
     IssueDecisionInput,

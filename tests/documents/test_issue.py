@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 from temporalio.exceptions import ApplicationError
 
-from activities.documents import IssueMinutesInput, PublicNoticeInput
-from activities.verification import VerificationStatus, verify_pdf
+from activities.documents.types import IssueMinutesInput, PublicNoticeInput
+from api.services.verification import VerificationStatus, verify_pdf
 from domain.vocabulary import (
     AwardKind,
     DecisionStatus,

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 from temporalio.testing import ActivityEnvironment
 
-from activities.documents import IssueDecisionInput
+from activities.documents.types import IssueDecisionInput
 from domain.vocabulary import DecisionKind, SignerCapacity
 from thidua.db import transaction
 from thidua.pki import ensure_dev_identities

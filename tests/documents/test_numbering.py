@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-import activities.documents as documents_module
+import activities.documents.activities as documents_module
 from activities.numbering import allocate_number
 from domain.vocabulary import DecisionStatus
 from models import AwardRecord, Decision, Document

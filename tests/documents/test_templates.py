@@ -8,17 +8,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from activities.documents import (
-    IssueMinutesInput,
-    PublicNoticeInput,
-    ReportSection,
-    ReportTable,
-    document_font_problem,
-    render_certificate_pdf,
-    render_decision_pdf,
-    render_report_pdf,
-)
-from activities.verification import lookup_decision
+from activities.documents.certificate import render_certificate_pdf
+from activities.documents.decision import render_decision_pdf
+from activities.documents.renderer import document_font_problem
+from activities.documents.report import ReportSection, ReportTable, render_report_pdf
+from activities.documents.types import IssueMinutesInput, PublicNoticeInput
+from api.services.verification import lookup_decision
 from domain.vocabulary import DecisionKind, ItemResult, SignerCapacity
 from models import DecisionItem
 from thidua.db import transaction
@@ -304,7 +299,7 @@ async def test_giay_khen_certificate_of_one_awardee(doc_factory, doc_settings, w
 
 @SQLITE
 async def test_a_certificate_waits_for_the_decision_to_be_issued(doc_factory, world):
-    from activities.documents import DocumentError
+    from activities.documents.types import DocumentError
 
     decision = await _year_end_decision(doc_factory, world)
     async with doc_factory() as session:

@@ -22,9 +22,10 @@ pytestmark = pytest.mark.fast
 
 
 def _modules(package: ModuleType) -> list[ModuleType]:
+    """Every module of ``package``, those of its subpackages (activities/documents/) too."""
     return [
-        importlib.import_module(f"{package.__name__}.{info.name}")
-        for info in pkgutil.iter_modules(package.__path__)
+        importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}.")
     ]
 
 

@@ -20,8 +20,8 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.campaign import CampaignActivities
-from activities.documents import (
-    DocumentActivities,
+from activities.documents.activities import DocumentActivities
+from activities.documents.types import (
     DocumentRef,
     IssuedDecision,
     IssueDecisionInput,

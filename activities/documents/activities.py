@@ -1,0 +1,361 @@
+"""``DocumentActivities``: the Temporal activities that issue documents (number, render,
+sign, store, record). Their inputs and outputs are in ``types`` (light, for the
+workflows)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio import activity
+
+from domain.calendar import vietnam_date
+from domain.vocabulary import DecisionKind, DecisionStatus, DocumentKind, Role, SignerCapacity
+from models import Authority, CouncilSession, Decision, DecisionItem, Document, RoleGrant, User
+from thidua.clock import SYSTEM_CLOCK, Clock
+from thidua.db import SessionFactory, transaction
+from thidua.files import FileStore, sha256_hex
+from thidua.pki import SigningIdentityError, active_identity, check_usable, common_name
+from thidua.settings import Settings
+
+from ..numbering import allocate_number, format_number
+from ..signing import SigningError, load_signer, sign_pdf
+from .award_registry import record_awards
+from .decision import prepare_decision
+from .minutes import minutes_context
+from .public_notice import public_notice_context
+from .renderer import render_template_pdf
+from .types import (
+    DocumentError,
+    DocumentRef,
+    IssuedDecision,
+    IssueDecisionInput,
+    IssueMinutesInput,
+    PublicNoticeInput,
+    RuleSetLookup,
+)
+
+SIGNATURE_FIELD = "ChuKySo"
+
+
+class DocumentActivities:
+    """Issues documents. Built once in the worker; every activity is idempotent by its
+    document key (``decision-<id>``, ``minutes-<session id>``, ``public-notice-<key>``).
+
+    Failures that retrying cannot cure are non-retryable ``ApplicationError``s whose type
+    names the cause: ``NoSigningIdentity``, ``SigningIdentityUnusable``,
+    ``SignerNotEntitled``, ``DecisionNotFound``, ``DecisionCancelled``,
+    ``EmptyDecision``, ``UnknownRuleSet``, ``CouncilSessionNotFound``,
+    ``CouncilSessionOpen``, ``AuthorityNotFound``, ``NominationNotFound``,
+    ``EmptyPublicNotice``."""
+
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        settings: Settings,
+        get_rule_set: RuleSetLookup,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        self.session_factory = session_factory
+        self.settings = settings
+        self.get_rule_set = get_rule_set
+        self.clock = clock
+        self.files = FileStore(settings.files_dir)
+
+    # ---- decisions and submissions -----------------------------------------------------
+
+    @activity.defn
+    async def issue_decision(self, data: IssueDecisionInput) -> IssuedDecision:
+        """Number, render, sign, store and record a decision (or submission). A retry
+        reuses the number; an issued decision returns its stored result."""
+        try:
+            return await self._issue_decision(data)
+        except DocumentError as exc:
+            raise exc.to_application_error() from exc
+
+    async def _issue_decision(self, data: IssueDecisionInput) -> IssuedDecision:
+        issued_on = vietnam_date(data.signed_at)
+        # Transaction 1: checks, then the number (committed: a retry reuses it).
+        async with transaction(self.session_factory) as session:
+            decision = await session.get(Decision, data.decision_id, with_for_update=True)
+            if decision is None:
+                raise DocumentError(
+                    "DecisionNotFound",
+                    f"Không có quyết định số hiệu nội bộ {data.decision_id}",
+                    f"No decision with id {data.decision_id}",
+                )
+            if decision.status == DecisionStatus.ISSUED:
+                return await self._issued_result(session, decision)
+            if decision.status == DecisionStatus.CANCELLED:
+                raise DocumentError(
+                    "DecisionCancelled", "Quyết định đã bị hủy", "The decision was cancelled"
+                )
+            authority = await session.get(Authority, decision.authority_id)
+            assert authority is not None
+            await self._check_signer(session, authority, data)
+            identity = await active_identity(
+                session, user_id=data.signer_user_id, authority_id=authority.id
+            )
+            if identity is None:
+                signer = await session.get(User, data.signer_user_id)
+                name = signer.full_name if signer else f"#{data.signer_user_id}"
+                raise DocumentError(
+                    "NoSigningIdentity",
+                    f"{name} chưa có chứng thư số để ký văn bản của {authority.name}: "
+                    "quản trị viên cần nhập chứng thư số (tệp PKCS#12) cho người ký",
+                    f"{name} has no signing certificate for {authority.name}: an "
+                    "administrator must import one (PKCS#12)",
+                )
+            try:
+                check_usable(x509_certificate(identity.certificate_pem))
+                await asyncio.to_thread(
+                    load_signer, identity.pkcs12, self.settings.signing_key_passphrase
+                )
+            except (SigningIdentityError, SigningError) as exc:
+                raise DocumentError(
+                    "SigningIdentityUnusable",
+                    f"Chứng thư số của người ký không dùng được: {getattr(exc, 'message_vi', exc)}",
+                    f"The signer's certificate cannot be used: {exc}",
+                ) from exc
+            item_count = len(
+                (
+                    await session.execute(
+                        select(DecisionItem.id).where(DecisionItem.decision_id == decision.id)
+                    )
+                ).all()
+            )
+            if item_count == 0:
+                raise DocumentError(
+                    "EmptyDecision",
+                    "Quyết định chưa có tập thể, cá nhân nào được khen thưởng",
+                    "The decision lists no awardee",
+                )
+            if decision.number is None:
+                series = (
+                    authority.decision_code
+                    if decision.kind == DecisionKind.DECISION
+                    else authority.submission_code
+                )
+                number = await allocate_number(
+                    session, authority_id=authority.id, series=series, year=issued_on.year
+                )
+                decision.number = number
+                decision.year = issued_on.year
+                decision.number_text = format_number(number, series)
+            identity_p12, identity_cert_sha = identity.pkcs12, identity.certificate_sha256
+            identity_cert_pem, identity_subject = identity.certificate_pem, identity.subject
+
+        # Render and sign outside any transaction (seconds for a long list).
+        async with self.session_factory() as session:
+            job = await prepare_decision(
+                session,
+                data.decision_id,
+                get_rule_set=self.get_rule_set,
+                draft=False,
+                issued_on=issued_on,
+                capacity=data.capacity,
+                signer_user_id=data.signer_user_id,
+            )
+        pdf, box = await job.render()
+        if box is None:  # pragma: no cover - the templates always carry the anchor
+            raise RuntimeError("the signature place was not found in the rendered decision")
+        signed = await asyncio.to_thread(
+            sign_pdf,
+            pdf,
+            identity_p12,
+            self.settings.signing_key_passphrase,
+            field_name=SIGNATURE_FIELD,
+            box=box.box,
+            page=box.page,
+            signer_label=job.signer_name,
+            organisation_label=job.authority_name,
+            reason=job.title,
+            location=job.place_name,
+        )
+        digest = sha256_hex(signed)
+        storage_key = await asyncio.to_thread(self.files.put, signed)
+        certificate = x509_certificate(identity_cert_pem)
+
+        # Transaction 2: the document, the decision issued, the award records.
+        async with transaction(self.session_factory) as session:
+            decision = await session.get(Decision, data.decision_id, with_for_update=True)
+            assert decision is not None
+            if decision.status == DecisionStatus.ISSUED:  # a concurrent attempt won
+                return await self._issued_result(session, decision)
+            key = f"decision-{decision.id}"
+            document = (
+                await session.execute(select(Document).where(Document.document_key == key))
+            ).scalar_one_or_none()
+            if document is None:
+                document = Document(document_key=key, created_at=self.clock.now())
+                session.add(document)
+            is_decision = decision.kind == DecisionKind.DECISION
+            document.kind = DocumentKind.DECISION if is_decision else DocumentKind.SUBMISSION
+            document.title = f"{'Quyết định' if is_decision else 'Tờ trình'} số {decision.number_text} {decision.title}"[
+                :500
+            ]
+            document.sha256 = digest
+            document.size_bytes = len(signed)
+            document.content_type = "application/pdf"
+            document.storage_key = storage_key
+            document.authority_id = decision.authority_id
+            document.decision_id = decision.id
+            document.number_text = decision.number_text
+            document.signed = True
+            document.signer_name = common_name(certificate) or job.signer_name
+            document.signer_subject = identity_subject
+            document.signer_certificate_sha256 = identity_cert_sha
+            document.signed_at = data.signed_at
+            await session.flush()
+            decision.status = DecisionStatus.ISSUED
+            decision.document_id = document.id
+            decision.signed_at = data.signed_at
+            decision.issued_on = issued_on
+            decision.signer_user_id = data.signer_user_id
+            decision.signer_capacity = data.capacity
+            if is_decision:
+                await record_awards(session, decision, get_rule_set=self.get_rule_set)
+            return IssuedDecision(
+                decision_id=decision.id,
+                number_text=decision.number_text,
+                document_id=document.id,
+                sha256=digest,
+                issued_on=issued_on,
+            )
+
+    async def _check_signer(
+        self, session: AsyncSession, authority: Authority, data: IssueDecisionInput
+    ) -> None:
+        role = Role.CHAIRMAN if data.capacity == SignerCapacity.CHAIRMAN else Role.VICE_CHAIRMAN
+        grant = (
+            await session.execute(
+                select(RoleGrant.id).where(
+                    RoleGrant.user_id == data.signer_user_id,
+                    RoleGrant.unit_id == authority.unit_id,
+                    RoleGrant.role == role,
+                )
+            )
+        ).first()
+        if grant is None:
+            raise DocumentError(
+                "SignerNotEntitled",
+                f"Người ký không giữ chức vụ {'Chủ tịch' if role == Role.CHAIRMAN else 'Phó Chủ tịch'} "
+                f"của {authority.name}",
+                f"The signer is not {role.value} of {authority.name}",
+            )
+
+    async def _issued_result(self, session: AsyncSession, decision: Decision) -> IssuedDecision:
+        document = await session.get(Document, decision.document_id)
+        assert document is not None and decision.issued_on is not None
+        return IssuedDecision(
+            decision_id=decision.id,
+            number_text=decision.number_text,
+            document_id=document.id,
+            sha256=document.sha256,
+            issued_on=decision.issued_on,
+        )
+
+    # ---- minutes and public notices ------------------------------------------------------
+
+    @activity.defn
+    async def issue_minutes(self, data: IssueMinutesInput) -> DocumentRef:
+        """The minutes of a closed council session: the tallies (the ballot is secret) and
+        the absent members' written opinions, each under the member's name."""
+        key = f"minutes-{data.session_id}"
+        try:
+            async with self.session_factory() as session:
+                existing = await _document_by_key(session, key)
+                if existing is not None:
+                    return DocumentRef(document_id=existing.id, sha256=existing.sha256)
+                context, council_session = await minutes_context(
+                    session, data.session_id, data.written_opinions
+                )
+                authority_id = council_session.authority_id
+        except DocumentError as exc:
+            raise exc.to_application_error() from exc
+        pdf, _ = await asyncio.to_thread(render_template_pdf, "minutes.html", context)
+        ref = await self._store(
+            key=key,
+            kind=DocumentKind.MINUTES,
+            title=context["document_title"],
+            pdf=pdf,
+            authority_id=authority_id,
+            session_id=data.session_id,
+        )
+        async with transaction(self.session_factory) as session:
+            minuted = await session.get(CouncilSession, data.session_id)
+            if minuted is not None and minuted.minutes_document_id is None:
+                minuted.minutes_document_id = ref.document_id
+        return ref
+
+    @activity.defn
+    async def issue_public_notice(self, data: PublicNoticeInput) -> DocumentRef:
+        """The public notice (thông báo công khai) of nominations, with the period and
+        how to object."""
+        key = f"public-notice-{data.key}"
+        try:
+            async with self.session_factory() as session:
+                existing = await _document_by_key(session, key)
+                if existing is not None:
+                    return DocumentRef(document_id=existing.id, sha256=existing.sha256)
+                context = await public_notice_context(
+                    session, data, self.settings.resolved_public_base_url
+                )
+        except DocumentError as exc:
+            raise exc.to_application_error() from exc
+        pdf, _ = await asyncio.to_thread(render_template_pdf, "public_notice.html", context)
+        return await self._store(
+            key=key,
+            kind=DocumentKind.PUBLIC_NOTICE,
+            title=context["document_title"],
+            pdf=pdf,
+            authority_id=data.authority_id,
+            nomination_id=data.nomination_ids[0] if len(data.nomination_ids) == 1 else None,
+        )
+
+    async def _store(
+        self, *, key: str, kind: DocumentKind, title: str, pdf: bytes, **links: Any
+    ) -> DocumentRef:
+        """Store the file and insert its row once per key (a concurrent twin's row wins)."""
+        storage_key = await asyncio.to_thread(self.files.put, pdf)
+        try:
+            async with transaction(self.session_factory) as session:
+                existing = await _document_by_key(session, key)
+                if existing is not None:
+                    return DocumentRef(document_id=existing.id, sha256=existing.sha256)
+                document = Document(
+                    kind=kind,
+                    title=title[:500],
+                    document_key=key,
+                    sha256=sha256_hex(pdf),
+                    size_bytes=len(pdf),
+                    content_type="application/pdf",
+                    storage_key=storage_key,
+                    created_at=self.clock.now(),
+                    **links,
+                )
+                session.add(document)
+                await session.flush()
+                return DocumentRef(document_id=document.id, sha256=document.sha256)
+        except IntegrityError:
+            async with self.session_factory() as session:
+                existing = await _document_by_key(session, key)
+                if existing is None:
+                    raise
+                return DocumentRef(document_id=existing.id, sha256=existing.sha256)
+
+
+async def _document_by_key(session: AsyncSession, key: str) -> Document | None:
+    return (
+        await session.execute(select(Document).where(Document.document_key == key))
+    ).scalar_one_or_none()
+
+
+def x509_certificate(pem: str):
+    from cryptography import x509
+
+    return x509.load_pem_x509_certificate(pem.encode("ascii"))

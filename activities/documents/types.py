@@ -1,0 +1,85 @@
+"""What the documents exchange with their callers: the activities' inputs and outputs
+(carried by the workflows), the rule-set lookup they are given, and ``DocumentError``.
+
+Light on purpose (dataclasses, the standard library, pure ``domain`` modules and
+temporalio): the workflows import it through ``imports_passed_through``. New fields get
+defaults, so that running workflows keep replaying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from temporalio.exceptions import ApplicationError
+
+from domain.rules import RuleSet
+from domain.vocabulary import SignerCapacity
+
+RuleSetLookup = Callable[[str], RuleSet]
+
+
+class DocumentError(Exception):
+    """A document cannot be produced; ``code`` is stable (it becomes the Temporal error
+    type and the API error), the messages are for people."""
+
+    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.code = code
+        self.message_vi = message_vi
+        self.message_en = message_en
+
+    def to_application_error(self) -> ApplicationError:
+        return ApplicationError(
+            f"{self.message_vi} / {self.message_en}", type=self.code, non_retryable=True
+        )
+
+
+@dataclass
+class IssueDecisionInput:
+    decision_id: int
+    signer_user_id: int
+    capacity: SignerCapacity
+    signed_at: datetime  # when the signer signed (the Update); the date of the decision
+
+
+@dataclass
+class IssuedDecision:
+    decision_id: int
+    number_text: str
+    document_id: int
+    sha256: str
+    issued_on: date
+
+
+@dataclass
+class WrittenOpinion:
+    """An absent member's written opinion (ý kiến bằng văn bản): the text only, never the
+    member's choices."""
+
+    member_id: int  # council_members.id
+    text: str
+
+
+@dataclass
+class IssueMinutesInput:
+    session_id: int
+    # Carried by the council session workflow, the only place that holds them: no table
+    # keeps a member's words beside their ballot.
+    written_opinions: list[WrittenOpinion] = field(default_factory=list)
+
+
+@dataclass
+class PublicNoticeInput:
+    authority_id: int
+    nomination_ids: list[int]
+    starts_at: datetime
+    ends_at: datetime
+    key: str  # names the notice: one document per key
+
+
+@dataclass
+class DocumentRef:
+    document_id: int
+    sha256: str
