@@ -14,7 +14,7 @@ from thidua.db import create_engine, create_session_factory
 from thidua.logging_setup import RequestIdMiddleware
 from thidua.settings import PROJECT_ROOT, Settings, get_settings
 
-from .errors import install_error_handlers
+from .error_handlers import install_error_handlers
 from .idempotency import idempotency_middleware
 from .routers import include_routers
 from .state import AppState, make_templates

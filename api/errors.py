@@ -1,18 +1,14 @@
-"""Domain errors that carry their HTTP status, and the handlers that render them.
+"""Domain errors that carry their HTTP status, and ``error_responses`` for the routes.
 
 Every error body has the same shape: ``{"error": code, "detail": message, ...}``; the
 message is Vietnamese first with the English after " / ". Validation errors name the
-field (``"field": "body.award_code"``).
+field (``"field": "body.award_code"``). The handlers that answer with them (JSON, or an
+error page for people) are in ``api.error_handlers``.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 class DomainError(Exception):
@@ -112,77 +108,3 @@ def error_responses(*errors: type[DomainError]) -> dict[int | str, dict[str, Any
         e.status_code: {"description": e.__doc__.strip().splitlines()[0] if e.__doc__ else e.code}
         for e in errors
     }
-
-
-def _field_name(location: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in location)
-
-
-async def _domain_error_handler(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DomainError)
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-    if isinstance(exc, TooManyRequests):
-        headers = {"Retry-After": str(exc.extra["retry_after"])}
-    return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
-
-
-def _wants_page(request: Request) -> bool:
-    """People on the pages get an HTML page; API clients (and /health) get JSON."""
-    path = request.url.path
-    return not (path.startswith("/api/") or path in ("/health", "/openapi.json", "/docs"))
-
-
-def _error_page(request: Request, status_code: int, message_vi: str, message_en: str):
-    from .pages.common import error_page
-
-    return error_page(
-        request, getattr(request.state, "principal", None), status_code, message_vi, message_en
-    )
-
-
-async def _validation_error_handler(request: Request, exc: Exception):
-    assert isinstance(exc, RequestValidationError)
-    if _wants_page(request):
-        return _error_page(
-            request,
-            422,
-            "Địa chỉ hoặc dữ liệu không hợp lệ",
-            "The address or the data is not valid",
-        )
-    problems = [
-        {
-            "field": _field_name(error.get("loc", ())),
-            "message": error.get("msg", ""),
-            "type": error.get("type", ""),
-        }
-        for error in exc.errors()
-    ]
-    first = problems[0]["field"] if problems else ""
-    return JSONResponse(
-        {
-            "error": "validation_error",
-            "detail": f"Dữ liệu không hợp lệ: {first} / Invalid input: {first}",
-            "field": first,
-            "problems": problems,
-        },
-        status_code=422,
-    )
-
-
-async def _http_error_handler(request: Request, exc: Exception):
-    assert isinstance(exc, StarletteHTTPException)
-    if _wants_page(request) and exc.status_code in (404, 405):
-        return _error_page(
-            request, exc.status_code, "Không tìm thấy trang này", "This page does not exist"
-        )
-    return JSONResponse(
-        {"error": "http_error", "detail": exc.detail},
-        status_code=exc.status_code,
-        headers=getattr(exc, "headers", None),
-    )
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(DomainError, _domain_error_handler)
-    app.add_exception_handler(RequestValidationError, _validation_error_handler)
-    app.add_exception_handler(StarletteHTTPException, _http_error_handler)

@@ -10,19 +10,20 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
-from activities.verification import (
-    VerificationStatus,
-    describe_time,
-    lookup_decisions,
-    parse_number,
-    verify_pdf,
-)
 from domain.calendar import format_vn_date
 
 from ..deps import OptionalUser, ReadSessionDep, SettingsDep, StateDep
 from ..errors import InvalidInput, TooManyRequests
 from ..i18n import request_language
-from ..routes.verification import limit_verifications, read_pdf_upload
+from ..services.verification import (
+    VerificationStatus,
+    describe_time,
+    limit_verifications,
+    lookup_decisions,
+    parse_number,
+    read_pdf_upload,
+    verify_pdf,
+)
 from .common import render
 
 router = APIRouter(include_in_schema=False)
@@ -137,7 +138,9 @@ async def verification_upload(
 ) -> HTMLResponse:
     lang = request_language(request)
     try:
-        await limit_verifications(state, request)
+        await limit_verifications(
+            state.writer, client=request.client.host if request.client else "unknown"
+        )
         if file is None:
             raise InvalidInput("file", "Chưa chọn tệp", "No file chosen")
         data = await read_pdf_upload(file, settings)

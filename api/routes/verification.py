@@ -9,27 +9,20 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from pydantic import BaseModel
 
-from activities.verification import (
-    PDF_MAGIC,
+from ..deps import ReadSessionDep, SettingsDep, StateDep
+from ..errors import InvalidInput, TooManyRequests, error_responses
+from ..services.verification import (
     DecisionLookup,
     VerificationReport,
     VerificationStatus,
+    limit_verifications,
     lookup_decisions,
     parse_number,
+    read_pdf_upload,
     verify_pdf,
 )
-from thidua.ratelimit import consume
-from thidua.settings import Settings
-
-from ..deps import ReadSessionDep, SettingsDep, StateDep
-from ..errors import InvalidInput, TooManyRequests, error_responses
-from ..state import AppState
 
 router = APIRouter(prefix="/api/v1", tags=["verification"])
-
-# Checking a signature costs real CPU: a client gets this many per minute.
-VERIFY_PER_MINUTE = 30
-UPLOAD_CHUNK = 256 * 1024
 
 
 class VerificationRead(BaseModel):
@@ -94,44 +87,6 @@ class DecisionLookupPage(BaseModel):
     decisions: list[DecisionLookupRead]
 
 
-async def limit_verifications(state: AppState, request: Request) -> None:
-    """Count the request against the client's budget, in its own short transaction (the
-    verification itself only reads)."""
-    client = request.client.host if request.client else "unknown"
-    async with state.writer() as session, session.begin():
-        wait = await consume(
-            session, f"verify:{client}", limit=VERIFY_PER_MINUTE, window_seconds=60
-        )
-    if wait is not None:
-        raise TooManyRequests(wait)
-
-
-async def read_pdf_upload(upload: UploadFile, settings: Settings, field: str = "file") -> bytes:
-    """The uploaded bytes, refusing with a 422 naming ``field`` what is no PDF, empty or
-    larger than ``settings.upload_max_bytes``."""
-    limit = settings.upload_max_bytes
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := await upload.read(UPLOAD_CHUNK):
-        size += len(chunk)
-        if size > limit:
-            megabytes = limit / (1024 * 1024)
-            raise InvalidInput(
-                field,
-                f"Tệp vượt quá dung lượng cho phép ({megabytes:g} MB)",
-                f"The file is larger than the {megabytes:g} MB allowed",
-            )
-        chunks.append(chunk)
-    data = b"".join(chunks)
-    if not data:
-        raise InvalidInput(field, "Chưa chọn tệp, hoặc tệp rỗng", "No file, or an empty file")
-    if PDF_MAGIC not in data[:1024]:
-        raise InvalidInput(
-            field, "Tệp tải lên không phải là tệp PDF", "The uploaded file is not a PDF"
-        )
-    return data
-
-
 @router.post(
     "/verify",
     response_model=VerificationRead,
@@ -147,7 +102,9 @@ async def verify_upload(
     """Verify an uploaded PDF: ``authentic``, ``tampered``, ``untrusted``,
     ``unregistered`` or ``unsigned``, with the signer, the signing time and, when it is
     a document of this engine, its number, authority and download address."""
-    await limit_verifications(state, request)
+    await limit_verifications(
+        state.writer, client=request.client.host if request.client else "unknown"
+    )
     data = await read_pdf_upload(file, settings)
     report = await verify_pdf(session, data, settings)
     if report.status == VerificationStatus.NOT_A_PDF:

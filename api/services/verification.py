@@ -1,5 +1,6 @@
 """Verifying a document anyone holds: is this PDF an authentic, unmodified decision of
-this engine, who signed it and when? And looking a decision up by its number.
+this engine, who signed it and when? And looking a decision up by its number. The public
+verification route (``/api/v1/verify``) and page (``/xac-minh``) both call this module.
 
 A PDF is ``authentic`` when its signature is cryptographically valid, chains to one of
 our trust roots, covers the whole file, and the file's SHA-256 is that of a document
@@ -19,26 +20,36 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
+from fastapi import UploadFile
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.calendar import VIETNAM_TZ, format_vn_date
-from domain.vocabulary import DecisionKind, DecisionStatus, DocumentKind
-from models import Authority, AwardType, Decision, DecisionItem, Document
+from domain.text import fold
+from domain.vocabulary import DecisionKind, DocumentKind
+from models import Document
+from thidua.db import SessionFactory
 from thidua.pki import trust_roots
+from thidua.ratelimit import consume
 from thidua.settings import Settings
+
+from ..errors import InvalidInput, TooManyRequests
+from ..queries import verification as queries
 
 log = logging.getLogger(__name__)
 
 PDF_MAGIC = b"%PDF-"
+# Checking a signature costs real CPU: a client gets this many per minute.
+VERIFY_PER_MINUTE = 30
+UPLOAD_CHUNK = 256 * 1024
 
 
 class VerificationStatus(StrEnum):
@@ -104,7 +115,7 @@ class VerificationReport:
     problems: list[str] = field(default_factory=list)
 
 
-def _report(status: VerificationStatus, sha256: str, **values) -> VerificationReport:
+def _report(status: VerificationStatus, sha256: str, **values: Any) -> VerificationReport:
     vi, en = _MESSAGES[status]
     return VerificationReport(status=status, message_vi=vi, message_en=en, sha256=sha256, **values)
 
@@ -113,31 +124,67 @@ def document_url(document_id: int) -> str:
     return f"/api/v1/documents/{document_id}/pdf"
 
 
-async def _describe(session: AsyncSession, document: Document) -> dict:
-    values: dict = {
+# ---------------------------------------------------------------------------------------
+# Who may ask, and what they send
+
+
+async def limit_verifications(writer: SessionFactory, *, client: str) -> None:
+    """Count a request of ``client`` against its budget (``VERIFY_PER_MINUTE``), in its
+    own short transaction (the verification itself only reads); ``TooManyRequests``
+    past it."""
+    async with writer() as session, session.begin():
+        wait = await consume(
+            session, f"verify:{client}", limit=VERIFY_PER_MINUTE, window_seconds=60
+        )
+    if wait is not None:
+        raise TooManyRequests(wait)
+
+
+async def read_pdf_upload(upload: UploadFile, settings: Settings, field: str = "file") -> bytes:
+    """The uploaded bytes, refusing with a 422 naming ``field`` what is no PDF, empty or
+    larger than ``settings.upload_max_bytes``."""
+    limit = settings.upload_max_bytes
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await upload.read(UPLOAD_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            megabytes = limit / (1024 * 1024)
+            raise InvalidInput(
+                field,
+                f"Tệp vượt quá dung lượng cho phép ({megabytes:g} MB)",
+                f"The file is larger than the {megabytes:g} MB allowed",
+            )
+        chunks.append(chunk)
+    data = b"".join(chunks)
+    if not data:
+        raise InvalidInput(field, "Chưa chọn tệp, hoặc tệp rỗng", "No file, or an empty file")
+    if PDF_MAGIC not in data[:1024]:
+        raise InvalidInput(
+            field, "Tệp tải lên không phải là tệp PDF", "The uploaded file is not a PDF"
+        )
+    return data
+
+
+# ---------------------------------------------------------------------------------------
+# Verifying a PDF
+
+
+async def _describe(session: AsyncSession, document: Document) -> dict[str, Any]:
+    values: dict[str, Any] = {
         "document_id": document.id,
         "document_title": document.title,
         "number_text": document.number_text,
     }
     if document.kind in (DocumentKind.DECISION, DocumentKind.PUBLIC_NOTICE):
         values["document_url"] = document_url(document.id)
-    if document.authority_id is not None:
-        authority = await session.get(Authority, document.authority_id)
-        values["authority_name"] = authority.name if authority else ""
-    if document.decision_id is not None:
-        decision = await session.get(Decision, document.decision_id)
-        if decision is not None:
-            values["decision_id"] = decision.id
-            values["issued_on"] = decision.issued_on
+    origin = await queries.origin_of(session, document=document)
+    if origin.authority_name is not None:
+        values["authority_name"] = origin.authority_name
+    if origin.decision is not None:
+        values["decision_id"] = origin.decision.id
+        values["issued_on"] = origin.decision.issued_on
     return values
-
-
-async def _registered(session: AsyncSession, digest: str) -> Document | None:
-    return (
-        await session.execute(
-            select(Document).where(Document.sha256 == digest).order_by(Document.id).limit(1)
-        )
-    ).scalar_one_or_none()
 
 
 def _asn1_roots(settings: Settings) -> list[asn1_x509.Certificate]:
@@ -163,19 +210,19 @@ async def verify_pdf(session: AsyncSession, pdf: bytes, settings: Settings) -> V
         log.info("unreadable PDF %s: %s", digest, exc)
         return _report(VerificationStatus.NOT_A_PDF, digest, problems=[str(exc)[:300]])
 
-    registered = await _registered(session, digest)
+    registered = await queries.document_by_sha256(session, sha256=digest)
     described = await _describe(session, registered) if registered is not None else {}
     if not signatures:
         return _report(VerificationStatus.UNSIGNED, digest, **described)
 
     signature = signatures[-1]  # the last signature covers the most of the file
-    values: dict = {"signed": True}
+    values: dict[str, Any] = {"signed": True}
     # The signed revision: the bytes up to the end of the signature's byte range. For a
     # copy with changes appended after signing, this is what was originally signed.
     try:
         start2, length2 = int(signature.byte_range[2]), int(signature.byte_range[3])
-        signed_revision = await _registered(
-            session, hashlib.sha256(pdf[: start2 + length2]).hexdigest()
+        signed_revision = await queries.document_by_sha256(
+            session, sha256=hashlib.sha256(pdf[: start2 + length2]).hexdigest()
         )
     except Exception:
         signed_revision = None
@@ -277,11 +324,9 @@ class DecisionLookup:
 _NUMBER = re.compile(r"^(?:số\s*:?\s*)?0*(\d{1,6})\s*/\s*([^\s/][^\s]*)$", re.IGNORECASE)
 
 
-def _fold(text: str) -> str:
-    """Compare codes the way people type them: "QĐ-UBND", "qd-ubnd", "QD–UBND"."""
-    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[\s\u2010-\u2015-]+", "-", text).upper()
+def _series_key(series: str) -> str:
+    """Compare series the way people type them: "QĐ-UBND", "qd-ubnd", "QD–UBND"."""
+    return re.sub(r"[\s\u2010-\u2015-]+", "-", fold(series)).upper()
 
 
 def parse_number(number_text: str) -> tuple[int, str] | None:
@@ -289,7 +334,7 @@ def parse_number(number_text: str) -> tuple[int, str] | None:
     match = _NUMBER.match(unicodedata.normalize("NFC", number_text.strip()))
     if not match:
         return None
-    return int(match.group(1)), _fold(match.group(2))
+    return int(match.group(1)), _series_key(match.group(2))
 
 
 async def lookup_decisions(
@@ -302,34 +347,15 @@ async def lookup_decisions(
     if parsed is None:
         return []
     number, series = parsed
-    query = select(Decision).where(
-        Decision.number == number,
-        Decision.status == DecisionStatus.ISSUED,
-        Decision.kind == DecisionKind.DECISION,
-    )
-    if year is not None:
-        query = query.where(Decision.year == year)
     decisions = [
         d
-        for d in (
-            await session.execute(query.order_by(Decision.issued_on.desc(), Decision.id.desc()))
-        ).scalars()
-        if _fold(d.number_text.split("/", 1)[-1]) == series
+        for d in await queries.issued_decisions_numbered(session, number=number, year=year)
+        if _series_key(d.number_text.split("/", 1)[-1]) == series
     ]
     found = []
     for decision in decisions:
-        authority = await session.get(Authority, decision.authority_id)
-        document = (
-            await session.get(Document, decision.document_id) if decision.document_id else None
-        )
-        rows = (
-            await session.execute(
-                select(DecisionItem, AwardType.name_vi)
-                .join(AwardType, AwardType.code == DecisionItem.award_code)
-                .where(DecisionItem.decision_id == decision.id)
-                .order_by(DecisionItem.position, DecisionItem.id)
-            )
-        ).all()
+        record = await queries.issued_decision_record(session, decision=decision)
+        document = record.document
         found.append(
             DecisionLookup(
                 decision_id=decision.id,
@@ -337,7 +363,7 @@ async def lookup_decisions(
                 number_text=decision.number_text,
                 year=decision.year or (decision.issued_on.year if decision.issued_on else 0),
                 issued_on=decision.issued_on,
-                authority_name=authority.name if authority else "",
+                authority_name=record.authority_name,
                 title=decision.title,
                 signer_name=document.signer_name if document else "",
                 signed_at=decision.signed_at,
@@ -347,7 +373,7 @@ async def lookup_decisions(
                         description=item.nominee_description,
                         award_name=award_name,
                     )
-                    for item, award_name in rows
+                    for item, award_name in record.awardees
                 ],
                 document_id=document.id if document else None,
                 document_url=document_url(document.id) if document else "",
