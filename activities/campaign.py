@@ -1,63 +1,43 @@
-"""The campaign's and the exemplars' database work: audit trail and projection writes,
-the ward's units and who has not registered, the campaign report (gathered, rendered to
-PDF, stored), and the draft nomination a summarized exemplar leads to.
+"""The campaign's and the exemplars' database work for their workflows: the audit trail
+and projection writes, the ward's units and who has not registered, the exemplars a
+milestone asks, a milestone's report (``activities/campaign_report.py`` renders and
+stores it), and the draft nomination a summarized exemplar leads to.
 
 ``CampaignActivities(session_factory, settings)`` is built once by the worker. Short
 reads and writes run as local activities; rendering a document is a regular activity.
-The report functions (``gather_campaign_report``, ``store_campaign_report``) also serve
-the API, and ``load_campaign_input`` builds the campaign workflow's input for the API and
-for ``thidua up``.
+What the API alone needs lives in ``api/`` (the campaign's workflow input in
+``api/services/plans.py``); the reads both need are in ``models/campaigns.py`` and
+``models/campaign_report.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain.calendar import VIETNAM_TZ, format_vn_date, format_vn_long_date
+from domain.calendar import format_vn_date
 from domain.rules import UnknownRuleSet
-from domain.vocabulary import (
-    CouncilRole,
-    DocumentKind,
-    ExemplarStage,
-    ExemplarSubjectKind,
-    Level,
-    NomineeKind,
-    Stage,
-    UnitKind,
-)
+from domain.vocabulary import NOMINEE_KIND, ExemplarStage, Level, Stage, UnitKind
 from models import (
-    Authority,
-    AwardRecord,
     Campaign,
-    Collective,
     ContentArea,
-    Council,
-    CouncilMember,
-    Document,
     DossierItem,
     Exemplar,
     ExemplarAdoption,
     ExemplarAssessment,
     ExemplarFollowUp,
-    Household,
     Milestone,
     Nomination,
-    Person,
     Registration,
     Unit,
-    User,
 )
-from models.campaigns import exemplar_record
+from models.audit import insert_ignoring_conflict, write_audit_event
+from models.campaigns import exemplar_record, nominee_of, ward_units_of
 from thidua.clock import SYSTEM_CLOCK, Clock
 from thidua.db import SessionFactory, transaction
 from thidua.files import FileStore, sha256_hex
@@ -66,13 +46,9 @@ from workflows.campaign_types import (
     ActiveExemplars,
     ActiveExemplarsInput,
     CampaignChange,
-    CampaignInput,
-    ContentAreaPlan,
-    CycleDates,
     DraftNominationInput,
     DraftNominationResult,
     ExemplarChange,
-    MilestonePlan,
     MilestoneReportInput,
     MilestoneReportResult,
     UnitList,
@@ -80,465 +56,14 @@ from workflows.campaign_types import (
     UnregisteredInput,
     WardUnitsInput,
 )
-from workflows.contracts import Actor
 
-from .documents import ReportSection, ReportTable, render_report_pdf
-from .projection import insert_ignoring_conflict, write_audit_event
+from .campaign_report import store_campaign_report
+from .documents.report import ReportSection, ReportTable, render_report_pdf
 
 log = logging.getLogger(__name__)
 
-UNASSIGNED = "unassigned"  # nominations and registrations naming no content area
-STAGE_NAMES_VI = {
-    ExemplarStage.DISCOVERED: "Phát hiện",
-    ExemplarStage.NURTURING: "Bồi dưỡng",
-    ExemplarStage.SUMMARIZED: "Tổng kết",
-    ExemplarStage.REPLICATING: "Nhân rộng",
-    ExemplarStage.DROPPED: "Dừng theo dõi",
-}
 RATING_NAMES_VI = {"excellent": "Xuất sắc", "good": "Tốt", "fair": "Khá", "weak": "Chưa đạt"}
-NOMINEE_KIND = {
-    ExemplarSubjectKind.INDIVIDUAL: NomineeKind.INDIVIDUAL,
-    ExemplarSubjectKind.COLLECTIVE: NomineeKind.COLLECTIVE,
-    ExemplarSubjectKind.RESIDENTIAL_GROUP: NomineeKind.COLLECTIVE,
-    ExemplarSubjectKind.HOUSEHOLD: NomineeKind.HOUSEHOLD,
-}
 EVIDENCE_ITEM = "bao_cao_thanh_tich"  # the achievement report: the summarized model
-
-
-# ---------------------------------------------------------------------------------------
-# The report
-
-
-@dataclass
-class FigureRow:
-    """Registrations, nominations and awards of one content area or one unit."""
-
-    key: str  # the content area code, or the unit id
-    name: str
-    registrations: int = 0
-    nominations: int = 0
-    awards: int = 0
-
-
-@dataclass
-class ExemplarFigure:
-    exemplar_id: int
-    title: str
-    unit_name: str
-    content_area_code: str | None
-    stage: ExemplarStage
-    adoptions: int
-
-
-@dataclass
-class CampaignReport:
-    campaign_id: int
-    code: str
-    name: str
-    theme: str
-    start_year: int
-    through_year: int
-    registrations: int
-    nominations: int
-    awards: int
-    by_content_area: list[FigureRow]
-    by_unit: list[FigureRow]
-    exemplars_by_stage: dict[str, int]
-    adoptions: int
-    exemplars: list[ExemplarFigure] = field(default_factory=list)
-
-
-async def ward_units_of(session: AsyncSession, campaign: Campaign) -> list[Unit]:
-    """Every unit of the ward the campaign runs in (its offices, organisations, schools and
-    residential groups), in a stable order."""
-    authority = await session.get(Authority, campaign.authority_id)
-    assert authority is not None
-    return list(
-        (
-            await session.execute(
-                select(Unit)
-                .where(Unit.parent_id == authority.unit_id, Unit.level == Level.WARD)
-                .order_by(Unit.id)
-            )
-        ).scalars()
-    )
-
-
-async def gather_campaign_report(
-    session: AsyncSession, campaign_id: int, *, through_year: int | None = None
-) -> CampaignReport:
-    """The campaign's figures from its start to the end of ``through_year`` (default:
-    the whole campaign): registrations, nominations (submitted, of achievement years up to
-    then) and awards (not revoked) per content area and per unit; the exemplary models at
-    their current step, and their adoptions."""
-    campaign = await session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise LookupError(f"no campaign {campaign_id}")
-    last = through_year or campaign.end_year
-    areas = (
-        (
-            await session.execute(
-                select(ContentArea)
-                .where(ContentArea.campaign_id == campaign_id)
-                .order_by(ContentArea.position)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    by_area = {a.code: FigureRow(key=a.code, name=a.title) for a in areas}
-    units = {u.id: u for u in await ward_units_of(session, campaign)}
-    by_unit: dict[int, FigureRow] = {
-        u.id: FigureRow(key=str(u.id), name=u.name) for u in units.values()
-    }
-
-    def area_row(code: str | None) -> FigureRow:
-        code = code or UNASSIGNED
-        if code not in by_area:
-            by_area[code] = FigureRow(
-                key=code, name="Chưa xác định nội dung" if code == UNASSIGNED else code
-            )
-        return by_area[code]
-
-    async def unit_row(unit_id: int) -> FigureRow:
-        if unit_id not in by_unit:
-            unit = await session.get(Unit, unit_id)
-            by_unit[unit_id] = FigureRow(key=str(unit_id), name=unit.name if unit else str(unit_id))
-        return by_unit[unit_id]
-
-    registrations = (
-        (
-            await session.execute(
-                select(Registration).where(
-                    Registration.campaign_id == campaign_id, Registration.year <= last
-                )
-            )
-        )
-        .scalars()
-        .all()
-    )
-    for registration in registrations:
-        (await unit_row(registration.unit_id)).registrations += 1
-        for code in registration.content_area_codes or [UNASSIGNED]:
-            area_row(code).registrations += 1
-
-    nominations = (
-        await session.execute(
-            select(Nomination.content_area_code, Nomination.proposing_unit_id).where(
-                Nomination.campaign_id == campaign_id,
-                Nomination.stage != Stage.DRAFT,
-                Nomination.year <= last,
-            )
-        )
-    ).all()
-    for code, unit_id in nominations:
-        area_row(code).nominations += 1
-        (await unit_row(unit_id)).nominations += 1
-
-    awards = (
-        await session.execute(
-            select(Nomination.content_area_code, Nomination.proposing_unit_id)
-            .join(AwardRecord, AwardRecord.nomination_id == Nomination.id)
-            .where(
-                Nomination.campaign_id == campaign_id,
-                AwardRecord.revoked_at.is_(None),
-                AwardRecord.year <= last,
-            )
-        )
-    ).all()
-    for code, unit_id in awards:
-        area_row(code).awards += 1
-        (await unit_row(unit_id)).awards += 1
-
-    adoption_counts = dict(
-        (
-            await session.execute(
-                select(ExemplarAdoption.exemplar_id, func.count())
-                .join(Exemplar, Exemplar.id == ExemplarAdoption.exemplar_id)
-                .where(Exemplar.campaign_id == campaign_id)
-                .group_by(ExemplarAdoption.exemplar_id)
-            )
-        ).all()
-    )
-    exemplar_rows = (
-        await session.execute(
-            select(Exemplar, Unit.name)
-            .join(Unit, Unit.id == Exemplar.proposing_unit_id)
-            .where(Exemplar.campaign_id == campaign_id)
-            .order_by(Exemplar.id)
-        )
-    ).all()
-    exemplars = [
-        ExemplarFigure(
-            exemplar_id=e.id,
-            title=e.title,
-            unit_name=unit_name,
-            content_area_code=e.content_area_code,
-            stage=e.stage,
-            adoptions=adoption_counts.get(e.id, 0),
-        )
-        for e, unit_name in exemplar_rows
-    ]
-    by_stage = Counter(e.stage.value for e in exemplars)
-    return CampaignReport(
-        campaign_id=campaign.id,
-        code=campaign.code,
-        name=campaign.name,
-        theme=campaign.theme,
-        start_year=campaign.start_year,
-        through_year=last,
-        registrations=len(registrations),
-        nominations=len(nominations),
-        awards=len(awards),
-        by_content_area=list(by_area.values()),
-        by_unit=list(by_unit.values()),
-        exemplars_by_stage={stage.value: by_stage.get(stage.value, 0) for stage in ExemplarStage},
-        adoptions=sum(e.adoptions for e in exemplars),
-        exemplars=exemplars,
-    )
-
-
-def report_sections(report: CampaignReport) -> list[ReportSection]:
-    def figures(rows: list[FigureRow], first_column: str, caption: str) -> ReportTable:
-        return ReportTable(
-            columns=[
-                "STT",
-                first_column,
-                "Đăng ký thi đua",
-                "Đề nghị khen thưởng",
-                "Được khen thưởng",
-            ],
-            rows=[
-                [str(i), r.name, str(r.registrations), str(r.nominations), str(r.awards)]
-                for i, r in enumerate(rows, start=1)
-            ]
-            + [
-                [
-                    "",
-                    "Tổng cộng",
-                    str(report.registrations),
-                    str(report.nominations),
-                    str(report.awards),
-                ]
-            ],
-            caption=caption,
-            numeric_columns=[2, 3, 4],
-        )
-
-    stages = ", ".join(
-        f"{STAGE_NAMES_VI[ExemplarStage(stage)].lower()}: {count}"
-        for stage, count in report.exemplars_by_stage.items()
-    )
-    return [
-        ReportSection(
-            heading="I. Thông tin chung",
-            paragraphs=[
-                f"Phong trào: {report.name}.",
-                f"Chủ đề: “{report.theme}”.",
-                f"Thời gian tổng hợp: từ năm {report.start_year} đến hết năm {report.through_year}.",
-                f"Tổng số lượt đăng ký thi đua: {report.registrations}; số đề nghị khen thưởng: "
-                f"{report.nominations}; số được khen thưởng: {report.awards}.",
-            ],
-        ),
-        ReportSection(
-            heading="II. Kết quả theo nội dung thi đua",
-            paragraphs=[
-                "Một bản đăng ký có thể nêu nhiều nội dung thi đua; dòng tổng cộng đếm "
-                "mỗi bản đăng ký một lần."
-            ],
-            tables=[
-                figures(report.by_content_area, "Nội dung thi đua", "Bảng 1. Theo nội dung thi đua")
-            ],
-        ),
-        ReportSection(
-            heading="III. Kết quả theo đơn vị",
-            tables=[figures(report.by_unit, "Đơn vị", "Bảng 2. Theo đơn vị")],
-        ),
-        ReportSection(
-            heading="IV. Phát hiện, bồi dưỡng, tổng kết và nhân rộng điển hình tiên tiến",
-            paragraphs=[
-                f"Tổng số điển hình: {len(report.exemplars)} ({stages}).",
-                f"Số lượt đơn vị nhân rộng mô hình: {report.adoptions}.",
-            ],
-            tables=[
-                ReportTable(
-                    columns=[
-                        "STT",
-                        "Điển hình tiên tiến",
-                        "Đơn vị phát hiện",
-                        "Bước",
-                        "Đơn vị nhân rộng",
-                    ],
-                    rows=[
-                        [str(i), e.title, e.unit_name, STAGE_NAMES_VI[e.stage], str(e.adoptions)]
-                        for i, e in enumerate(report.exemplars, start=1)
-                    ],
-                    caption="Bảng 3. Điển hình tiên tiến",
-                    numeric_columns=[4],
-                )
-            ]
-            if report.exemplars
-            else [],
-        ),
-    ]
-
-
-@dataclass
-class StoredReport:
-    document_id: int
-    sha256: str
-    report: CampaignReport
-
-
-async def store_campaign_report(
-    factory: SessionFactory,
-    files: FileStore,
-    campaign_id: int,
-    *,
-    key: str,
-    title: str,
-    through_year: int | None,
-    dated: datetime,
-) -> StoredReport:
-    """Gather, render and store the report as a REPORT document, once per ``key``."""
-    async with factory() as session:
-        existing = (
-            await session.execute(select(Document).where(Document.document_key == key))
-        ).scalar_one_or_none()
-        report = await gather_campaign_report(session, campaign_id, through_year=through_year)
-        if existing is not None:
-            return StoredReport(existing.id, existing.sha256, report)
-        campaign = await session.get(Campaign, campaign_id)
-        assert campaign is not None
-        authority = await session.get(Authority, campaign.authority_id)
-        assert authority is not None
-    pdf = await render_report_pdf(
-        f"Báo cáo {title[:1].lower()}{title[1:]}",
-        report_sections(report),
-        subtitle=f"{campaign.name} (giai đoạn {campaign.start_year} - {campaign.end_year})",
-        header_lines=list(authority.header_lines),
-        place_date=format_vn_long_date(authority.place_name, dated.astimezone(VIETNAM_TZ).date()),
-    )
-    storage_key = await asyncio.to_thread(files.put, pdf)
-    try:
-        async with transaction(factory) as session:
-            document = Document(
-                kind=DocumentKind.REPORT,
-                title=f"Báo cáo {title}"[:500],
-                document_key=key,
-                sha256=sha256_hex(pdf),
-                size_bytes=len(pdf),
-                content_type="application/pdf",
-                storage_key=storage_key,
-                authority_id=authority.id,
-                campaign_id=campaign_id,
-                created_at=dated,
-            )
-            session.add(document)
-            await session.flush()
-            return StoredReport(document.id, document.sha256, report)
-    except IntegrityError:  # a concurrent attempt stored it first
-        async with factory() as session:
-            existing = (
-                await session.execute(select(Document).where(Document.document_key == key))
-            ).scalar_one()
-            return StoredReport(existing.id, existing.sha256, report)
-
-
-# ---------------------------------------------------------------------------------------
-# Launching
-
-
-async def head_of_standing_body(session: AsyncSession, authority: Authority) -> int | None:
-    """The user who heads the authority's standing body: the standing unit's head, else
-    the council's standing member (ủy viên thường trực, the council's secretary)."""
-    standing = await session.get(Unit, authority.standing_unit_id)
-    if standing is not None and standing.head_person_id is not None:
-        user_id = (
-            (
-                await session.execute(
-                    select(User.id).where(
-                        User.person_id == standing.head_person_id, User.is_active.is_(True)
-                    )
-                )
-            )
-            .scalars()
-            .first()
-        )
-        if user_id is not None:
-            return user_id
-    return (
-        (
-            await session.execute(
-                select(CouncilMember.user_id)
-                .join(Council, Council.id == CouncilMember.council_id)
-                .where(
-                    Council.authority_id == authority.id,
-                    CouncilMember.active.is_(True),
-                    CouncilMember.council_role == CouncilRole.SECRETARY,
-                )
-            )
-        )
-        .scalars()
-        .first()
-    )
-
-
-async def load_campaign_input(
-    session: AsyncSession, campaign: Campaign, launched_by: Actor
-) -> CampaignInput:
-    authority = await session.get(Authority, campaign.authority_id)
-    assert authority is not None
-    areas = (
-        (
-            await session.execute(
-                select(ContentArea)
-                .where(ContentArea.campaign_id == campaign.id)
-                .order_by(ContentArea.position)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    milestones = (
-        (
-            await session.execute(
-                select(Milestone)
-                .where(Milestone.campaign_id == campaign.id)
-                .order_by(Milestone.due_on)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    return CampaignInput(
-        campaign_id=campaign.id,
-        code=campaign.code,
-        name=campaign.name,
-        authority_id=authority.id,
-        authority_unit_id=authority.unit_id,
-        standing_unit_id=authority.standing_unit_id,
-        start_year=campaign.start_year,
-        end_year=campaign.end_year,
-        cycle=CycleDates(
-            registration_opens=campaign.registration_opens,
-            registration_due=campaign.registration_due,
-            household_review_due=campaign.household_review_due,
-            dossiers_due=campaign.dossiers_due,
-        ),
-        content_areas=[ContentAreaPlan(a.code, a.title, a.description) for a in areas],
-        milestones=[
-            MilestonePlan(
-                code=m.code,
-                title=m.title,
-                due_on=m.due_on,
-                stage_position=m.stage_position,
-                reached_at=m.reached_at,
-            )
-            for m in milestones
-        ],
-        launched_by=launched_by,
-    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -663,17 +188,17 @@ async def apply_exemplar_change(session: AsyncSession, change: ExemplarChange) -
             )
         )
     if change.adoption is not None and actor is not None:
-        record = change.adoption
+        adoption = change.adoption
         await insert_ignoring_conflict(
             session,
             ExemplarAdoption,
             dict(
                 exemplar_id=change.exemplar_id,
-                unit_id=record.unit_id,
-                adopted_on=record.adopted_on,
-                report=record.report,
+                unit_id=adoption.unit_id,
+                adopted_on=adoption.adopted_on,
+                report=adoption.report,
                 reported_by_user_id=actor,
-                recorded_at=record.recorded_at,
+                recorded_at=adoption.recorded_at,
             ),
             ["exemplar_id", "unit_id"],
         )
@@ -682,23 +207,6 @@ async def apply_exemplar_change(session: AsyncSession, change: ExemplarChange) -
 
 # ---------------------------------------------------------------------------------------
 # The nomination a summarized exemplar leads to
-
-
-async def nominee_of(session: AsyncSession, exemplar: Exemplar) -> tuple[str, int] | None:
-    """The nominee's name and unit (the unit that may nominate), or None for a good
-    practice, which has no nominee."""
-    if exemplar.person_id is not None:
-        person = await session.get(Person, exemplar.person_id)
-        return (person.full_name, person.unit_id) if person else None
-    if exemplar.household_id is not None:
-        household = await session.get(Household, exemplar.household_id)
-        if household is None:
-            return None
-        return f"Hộ gia đình ông/bà {household.head_name}", household.residential_group_id
-    if exemplar.collective_id is not None:
-        collective = await session.get(Collective, exemplar.collective_id)
-        return (collective.name, collective.unit_id) if collective else None
-    return None
 
 
 async def _evidence_pdf(session: AsyncSession, exemplar: Exemplar, unit: Unit) -> bytes:

@@ -9,17 +9,14 @@ sequence number, so a late retry never rolls a nomination back.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
 from domain.vocabulary import DecisionStatus, ItemResult, Level, SessionStatus, Stage
 from models import (
     AgendaItem,
-    AuditEvent,
     AwardRecord,
     BallotReceipt,
     CouncilSession,
@@ -28,6 +25,7 @@ from models import (
     Nomination,
     Objection,
 )
+from models.audit import insert_ignoring_conflict, write_audit_event
 from models.nominations import list_due_key
 from thidua.db import SessionFactory, transaction
 from workflows.council_types import SessionChange
@@ -35,61 +33,6 @@ from workflows.decision_types import DecisionChange
 from workflows.nomination_types import NominationChange, RevokeRecord
 
 log = logging.getLogger(__name__)
-
-
-async def insert_ignoring_conflict(
-    session: AsyncSession, model, values: dict, conflict_columns: list[str]
-) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING on both databases; True when a row was added."""
-    dialect = session.bind.dialect.name if session.bind else "postgresql"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns)
-    )
-    result = await session.execute(statement)
-    return bool(result.rowcount)
-
-
-async def write_audit_event(
-    session: AsyncSession,
-    *,
-    event_key: str,
-    subject_type: str,
-    subject_id: int,
-    action: str,
-    occurred_at: datetime,
-    nomination_id: int | None = None,
-    actor_user_id: int | None = None,
-    actor_name: str = "",
-    actor_role: str = "",
-    level: Level | None = None,
-    from_stage: str | None = None,
-    to_stage: str | None = None,
-    reason: str = "",
-    changes: dict | None = None,
-) -> bool:
-    """Append one audit event; False if that key was already written."""
-    return await insert_ignoring_conflict(
-        session,
-        AuditEvent,
-        dict(
-            event_key=event_key,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            nomination_id=nomination_id,
-            actor_user_id=actor_user_id if actor_user_id and actor_user_id > 0 else None,
-            actor_name=actor_name,
-            actor_role=actor_role,
-            action=action,
-            level=level,
-            from_stage=from_stage,
-            to_stage=to_stage,
-            reason=reason,
-            changes=changes or {},
-            occurred_at=occurred_at,
-        ),
-        ["event_key"],
-    )
 
 
 async def apply_nomination_change(session: AsyncSession, change: NominationChange) -> bool:
@@ -331,7 +274,8 @@ async def apply_revocation(session: AsyncSession, record: RevokeRecord) -> int:
             list_due_at=list_due_key(None),
         )
     )
-    return result.rowcount or 0
+    # An UPDATE answers a CursorResult, the one kind of result with a row count.
+    return (result.rowcount or 0) if isinstance(result, CursorResult) else 0
 
 
 class ProjectionActivities:

@@ -33,7 +33,11 @@ ROUTER_MODULES = [
     "api.pages.audit",
     "api.pages.portal",
     "api.pages.campaigns",
+    "api.pages.registrations",
+    "api.pages.exemplars",
     "api.routes.campaigns",
+    "api.routes.registrations",
+    "api.routes.exemplars",
 ]
 
 

@@ -231,6 +231,16 @@ class ExemplarSubjectKind(StrEnum):
     PRACTICE = "practice"  # a good practice / model (mô hình)
 
 
+# Whom an exemplar's nomination is for: a residential group is nominated as a collective;
+# a good practice has no nominee (not in the map).
+NOMINEE_KIND = {
+    ExemplarSubjectKind.INDIVIDUAL: NomineeKind.INDIVIDUAL,
+    ExemplarSubjectKind.COLLECTIVE: NomineeKind.COLLECTIVE,
+    ExemplarSubjectKind.RESIDENTIAL_GROUP: NomineeKind.COLLECTIVE,
+    ExemplarSubjectKind.HOUSEHOLD: NomineeKind.HOUSEHOLD,
+}
+
+
 class NoticeDelivery(StrEnum):
     NONE = "none"  # inbox only (no e-mail address)
     PENDING = "pending"

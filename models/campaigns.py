@@ -1,5 +1,8 @@
 """The emulation campaign (phong trào thi đua), its yearly registrations, and the
-exemplary models (điển hình tiên tiến) it discovers, nurtures, summarizes and replicates."""
+exemplary models (điển hình tiên tiến) it discovers, nurtures, summarizes and replicates;
+with the few reads of them that the API and the worker's activities both need (the ward's
+units, an exemplar's nominee and record). The campaign report's figures are in
+``models/campaign_report.py``; the API's other reads in ``api/queries/``."""
 
 from __future__ import annotations
 
@@ -9,9 +12,10 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.vocabulary import ExemplarStage, ExemplarSubjectKind
+from domain.vocabulary import ExemplarStage, ExemplarSubjectKind, Level
 
 from .base import Base, TimestampMixin, enum_column, utcnow
+from .organisation import Authority, Collective, Household, Person, Unit
 
 
 class Campaign(Base, TimestampMixin):
@@ -168,6 +172,42 @@ class ExemplarAdoption(Base):
     report: Mapped[str] = mapped_column(Text, default="")
     reported_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime]
+
+
+# ---- reads the API and the worker's activities share ------------------------------------
+
+
+async def ward_units_of(session: AsyncSession, campaign: Campaign) -> list[Unit]:
+    """Every unit of the ward the campaign runs in (its offices, organisations, schools and
+    residential groups), in a stable order."""
+    authority = await session.get(Authority, campaign.authority_id)
+    assert authority is not None
+    return list(
+        (
+            await session.execute(
+                select(Unit)
+                .where(Unit.parent_id == authority.unit_id, Unit.level == Level.WARD)
+                .order_by(Unit.id)
+            )
+        ).scalars()
+    )
+
+
+async def nominee_of(session: AsyncSession, exemplar: Exemplar) -> tuple[str, int] | None:
+    """The nominee's name and unit (the unit that may nominate), or None for a good
+    practice, which has no nominee."""
+    if exemplar.person_id is not None:
+        person = await session.get(Person, exemplar.person_id)
+        return (person.full_name, person.unit_id) if person else None
+    if exemplar.household_id is not None:
+        household = await session.get(Household, exemplar.household_id)
+        if household is None:
+            return None
+        return f"Hộ gia đình ông/bà {household.head_name}", household.residential_group_id
+    if exemplar.collective_id is not None:
+        collective = await session.get(Collective, exemplar.collective_id)
+        return (collective.name, collective.unit_id) if collective else None
+    return None
 
 
 async def exemplar_record(

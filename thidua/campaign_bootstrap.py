@@ -29,7 +29,7 @@ async def start_seeded_campaigns(
 ) -> int:
     """Start the workflow of every campaign that has none running; returns how many
     were started now."""
-    from activities.campaign import load_campaign_input
+    from api.services.plans import campaign_input
     from workflows.campaign import CampaignWorkflow
 
     started = 0
@@ -53,7 +53,9 @@ async def start_seeded_campaigns(
             actor = (
                 Actor(user_id=launcher.id, name=launcher.full_name) if launcher else SYSTEM_ACTOR
             )
-            plans.append((campaign.id, await load_campaign_input(session, campaign, actor)))
+            plans.append(
+                (campaign.id, await campaign_input(session, campaign=campaign, launched_by=actor))
+            )
     for campaign_id, workflow_input in plans:
         workflow_id = campaign_workflow_id(workflow_input.code)
         try:

@@ -1,0 +1,1 @@
+"""SQL reads of the API, one module per aggregate (session first, keyword-only arguments)."""

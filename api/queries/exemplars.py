@@ -1,0 +1,283 @@
+"""Reads of exemplary models (điển hình tiên tiến): the published ones, a campaign's list
+and counts by step, one model's adoptions, timeline and pending assessments, and who
+and what a model may be about or be looked after by."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.vocabulary import CouncilRole, ExemplarStage, Role
+from models import (
+    AuditEvent,
+    Authority,
+    Collective,
+    Council,
+    CouncilMember,
+    Exemplar,
+    ExemplarAdoption,
+    ExemplarAssessment,
+    Household,
+    Person,
+    RoleGrant,
+    Unit,
+    User,
+)
+
+
+@dataclass
+class PublicExemplar:
+    id: int
+    title: str
+    description: str
+    published_at: datetime | None
+    adoptions: int
+
+
+async def replicating_exemplars(session: AsyncSession, *, limit: int = 20) -> list[PublicExemplar]:
+    """Exemplary models published for replication (nhân rộng), newest first, with how
+    many units have adopted each."""
+    rows = (
+        (
+            await session.execute(
+                select(Exemplar)
+                .where(
+                    Exemplar.stage == ExemplarStage.REPLICATING, Exemplar.published_at.is_not(None)
+                )
+                .order_by(Exemplar.published_at.desc())
+                .limit(limit)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    counts: dict[int, int] = {}
+    if rows:
+        counts = {
+            exemplar_id: count
+            for exemplar_id, count in (
+                await session.execute(
+                    select(ExemplarAdoption.exemplar_id, func.count())
+                    .where(ExemplarAdoption.exemplar_id.in_([r.id for r in rows]))
+                    .group_by(ExemplarAdoption.exemplar_id)
+                )
+            ).all()
+        }
+    return [
+        PublicExemplar(r.id, r.title, r.description, r.published_at, counts.get(r.id, 0))
+        for r in rows
+    ]
+
+
+# ---- a campaign's exemplars ---------------------------------------------------------------
+
+
+async def exemplars_page(
+    session: AsyncSession,
+    *,
+    campaign_id: int,
+    stage: ExemplarStage | None,
+    unit_id: int | None,
+    page: int,
+    page_size: int,
+) -> tuple[int, list[Exemplar]]:
+    """How many of the campaign's exemplars match, and one page of them (as proposed)."""
+    conditions = [Exemplar.campaign_id == campaign_id]
+    if stage is not None:
+        conditions.append(Exemplar.stage == stage)
+    if unit_id is not None:
+        conditions.append(Exemplar.proposing_unit_id == unit_id)
+    total = (await session.execute(select(func.count()).where(*conditions))).scalar_one()
+    rows = await session.execute(
+        select(Exemplar)
+        .where(*conditions)
+        .order_by(Exemplar.id)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    return total, list(rows.scalars())
+
+
+async def stage_counts(session: AsyncSession, *, campaign_id: int) -> dict[str, int]:
+    """How many of the campaign's exemplars are at each step (every step, 0 included)."""
+    rows = await session.execute(
+        select(Exemplar.stage, func.count())
+        .where(Exemplar.campaign_id == campaign_id)
+        .group_by(Exemplar.stage)
+    )
+    counts = {stage.value: 0 for stage in ExemplarStage}
+    for stage, count in rows.all():
+        counts[ExemplarStage(stage).value] = count
+    return counts
+
+
+# ---- one exemplar -------------------------------------------------------------------------
+
+
+async def adoption_count(session: AsyncSession, *, exemplar_id: int) -> int:
+    return (
+        await session.execute(
+            select(func.count()).where(ExemplarAdoption.exemplar_id == exemplar_id)
+        )
+    ).scalar_one()
+
+
+async def adoptions(
+    session: AsyncSession, *, exemplar_id: int
+) -> list[tuple[ExemplarAdoption, str]]:
+    """The units' adoption reports with the unit's name, as recorded."""
+    rows = await session.execute(
+        select(ExemplarAdoption, Unit.name)
+        .join(Unit, Unit.id == ExemplarAdoption.unit_id)
+        .where(ExemplarAdoption.exemplar_id == exemplar_id)
+        .order_by(ExemplarAdoption.recorded_at)
+    )
+    return [(adoption, name) for adoption, name in rows.all()]
+
+
+async def adopting_unit_ids(session: AsyncSession, *, exemplar_id: int) -> set[int]:
+    rows = await session.execute(
+        select(ExemplarAdoption.unit_id).where(ExemplarAdoption.exemplar_id == exemplar_id)
+    )
+    return set(rows.scalars())
+
+
+async def pending_assessments(session: AsyncSession, *, exemplar_id: int) -> list[str]:
+    """Milestones that asked this exemplar for an assessment not given yet (the request is
+    an audit event of the exemplar's workflow)."""
+    requests = await session.execute(
+        select(AuditEvent).where(
+            AuditEvent.subject_type == "exemplar",
+            AuditEvent.subject_id == exemplar_id,
+            AuditEvent.action == "assessment_requested",
+        )
+    )
+    asked = [(event.changes or {}).get("milestone", ["", ""])[1] for event in requests.scalars()]
+    done = set(
+        (
+            await session.execute(
+                select(ExemplarAssessment.milestone_code).where(
+                    ExemplarAssessment.exemplar_id == exemplar_id
+                )
+            )
+        ).scalars()
+    )
+    return [code for code in asked if code and code not in done]
+
+
+async def timeline(
+    session: AsyncSession, *, exemplar_id: int, limit: int = 500
+) -> list[AuditEvent]:
+    """What happened to the model, in order (its workflow's audit events)."""
+    rows = await session.execute(
+        select(AuditEvent)
+        .where(AuditEvent.subject_type == "exemplar", AuditEvent.subject_id == exemplar_id)
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+        .limit(limit)
+    )
+    return list(rows.scalars())
+
+
+# ---- who and what a model is about, who looks after it -------------------------------------
+
+
+@dataclass
+class SubjectCandidates:
+    """What an exemplar proposed within some units may be about."""
+
+    units: dict[int, Unit]
+    people: list[Person]  # by name, at most ``limit``
+    collectives: list[Collective]  # by name
+    households: list[Household]  # by the head's name, at most ``limit``
+
+
+async def subject_candidates(
+    session: AsyncSession, *, unit_ids: Collection[int], limit: int
+) -> SubjectCandidates:
+    if not unit_ids:
+        return SubjectCandidates({}, [], [], [])
+    units = {
+        u.id: u
+        for u in (await session.execute(select(Unit).where(Unit.id.in_(unit_ids)))).scalars()
+    }
+    people = await session.execute(
+        select(Person).where(Person.unit_id.in_(unit_ids)).order_by(Person.full_name).limit(limit)
+    )
+    collectives = await session.execute(
+        select(Collective).where(Collective.unit_id.in_(unit_ids)).order_by(Collective.name)
+    )
+    households = await session.execute(
+        select(Household)
+        .where(Household.residential_group_id.in_(unit_ids))
+        .order_by(Household.head_name)
+        .limit(limit)
+    )
+    return SubjectCandidates(
+        units, list(people.scalars()), list(collectives.scalars()), list(households.scalars())
+    )
+
+
+async def collective_of_unit(session: AsyncSession, *, unit_id: int) -> Collective | None:
+    """The collective a unit (a residential group) is nominated as."""
+    return (
+        await session.execute(select(Collective).where(Collective.unit_id == unit_id))
+    ).scalar_one_or_none()
+
+
+async def responsible_officers(
+    session: AsyncSession, *, proposing_unit_id: int, standing_unit_id: int
+) -> list[User]:
+    """Who may be made responsible for nurturing a model: the proposing unit's officers and
+    the standing body's (active users, by name)."""
+    rows = await session.execute(
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(
+            User.is_active.is_(True),
+            ((RoleGrant.role == Role.UNIT_OFFICER) & (RoleGrant.unit_id == proposing_unit_id))
+            | ((RoleGrant.role == Role.STANDING_OFFICER) & (RoleGrant.unit_id == standing_unit_id)),
+        )
+        .distinct()
+        .order_by(User.full_name)
+    )
+    return list(rows.scalars())
+
+
+async def escalation_user_id(session: AsyncSession, *, authority: Authority) -> int | None:
+    """Whom a model's overdue follow-up escalates to: the user who heads the authority's
+    standing body (the standing unit's head), else the council's standing member (ủy viên
+    thường trực, the council's secretary)."""
+    standing = await session.get(Unit, authority.standing_unit_id)
+    if standing is not None and standing.head_person_id is not None:
+        user_id = (
+            (
+                await session.execute(
+                    select(User.id).where(
+                        User.person_id == standing.head_person_id, User.is_active.is_(True)
+                    )
+                )
+            )
+            .scalars()
+            .first()
+        )
+        if user_id is not None:
+            return user_id
+    return (
+        (
+            await session.execute(
+                select(CouncilMember.user_id)
+                .join(Council, Council.id == CouncilMember.council_id)
+                .where(
+                    Council.authority_id == authority.id,
+                    CouncilMember.active.is_(True),
+                    CouncilMember.council_role == CouncilRole.SECRETARY,
+                )
+            )
+        )
+        .scalars()
+        .first()
+    )
