@@ -15,21 +15,20 @@ from pydantic import ValidationError
 
 from domain.calendar import VIETNAM_TZ
 from domain.vocabulary import BallotMode, Choice, ItemResult, Role, SessionStatus, Stage
-from models import Authority, CouncilSession
 from models.schemas.common import DbId
-from models.schemas.council import BallotCreate, CloseCreate, SessionCreate
+from models.schemas.council import BallotCreate, BallotSheetRead, CloseCreate, SessionCreate
 
 from ..deps import ReadSessionDep, SessionDep, StateDep
-from ..errors import DomainError, Forbidden, InvalidInput
+from ..errors import DomainError, InvalidInput
 from ..principal import Principal
-from ..routes import council as api
+from ..queries import authorities as authority_queries
+from ..queries import council as queries
+from ..queries import nominations as nomination_queries
 from ..services import council as council_service
-from ..services import pages_queries as queries
 from ..services import quota as quota_service
-from ..services.commands import award_names
+from ..services.awards import award_names
 from .common import (
     PageUser,
-    call_route,
     csrf_refused,
     domain_error_page,
     field_of,
@@ -81,23 +80,23 @@ async def sessions_page(
     values: dict | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    total, rows = await queries.sessions_for(
-        session, user, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    total, rows = await queries.sessions_followed(
+        session, principal=user, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
     standing = user.authority_ids(Role.STANDING_OFFICER)
     awaiting = (
-        await queries.nominations_where(
+        await nomination_queries.nominations_where(
             session,
-            queries.at_authorities(standing, Stage.AWAITING_COUNCIL),
-            award_names(state),
+            condition=nomination_queries.at_authorities(standing, Stage.AWAITING_COUNCIL),
+            award_names=award_names(state),
             limit=AGENDA_LIMIT,
             now=state.clock.now(),
         )
         if standing
         else []
     )
-    authorities = await queries.authorities_by_id(
-        session, {r.authority_id for r in rows} | standing
+    authorities = await authority_queries.authorities_by_id(
+        session, authority_ids={r.authority_id for r in rows} | standing
     )
     # Awards the city capped: the candidates of a unit in the order they take the seats.
     quota_groups = await quota_service.quota_groups(
@@ -179,13 +178,14 @@ async def convene(request: Request, user: PageUser, session: SessionDep, state: 
         )
     try:
         temporal = await temporal_client(state)
-        row = await call_route(
-            api.convene_session,
-            body=data,
-            user=user,
-            session=session,
-            state=state,
+        row = await council_service.open_session(
+            session,
             temporal=temporal,
+            principal=user,
+            data=data,
+            catalogue=state.catalogue,
+            settings=state.settings,
+            now=state.clock.now(),
         )
     except DomainError as exc:
         await session.rollback()
@@ -205,16 +205,6 @@ async def convene(request: Request, user: PageUser, session: SessionDep, state: 
 
 
 # ---- one session -----------------------------------------------------------------------------
-
-
-async def _visible_session(session, user: Principal, session_id: DbId) -> CouncilSession:
-    row = await session.get(CouncilSession, session_id)
-    if row is None:
-        raise Forbidden()
-    council_ids = {council_id for council_id, _ in user.council_memberships}
-    if row.council_id in council_ids or council_service.can_see_session(user, row):
-        return row
-    raise Forbidden()
 
 
 @router.get("/council-sessions/{session_id}", response_class=HTMLResponse)
@@ -237,11 +227,11 @@ async def _session_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     try:
-        row = await _visible_session(session, user, session_id)
+        row = await council_service.followed_session(session, principal=user, session_id=session_id)
     except DomainError as exc:
         return domain_error_page(request, user, exc)
-    read = await council_service.read_session(session, row, state.catalogue)
-    authority = await session.get(Authority, row.authority_id)
+    read = await council_service.read_session(session, session_row=row, catalogue=state.catalogue)
+    authority = await authority_queries.authority_by_id(session, authority_id=row.authority_id)
     member_id = user.actor.member_id_in(row.council_id)
     # Awards the city capped: before the vote, ranked by the tie preference; once closed,
     # the items that passed, by votes in favour first.
@@ -284,14 +274,12 @@ async def close(
         return csrf_refused(request, user)
     try:
         temporal = await temporal_client(state)
-        await call_route(
-            api.close_session,
+        await council_service.close_session(
+            session,
+            temporal=temporal,
+            principal=user,
             session_id=session_id,
             body=CloseCreate(reason=str(form.get("reason") or "")[:2000]),
-            user=user,
-            session=session,
-            state=state,
-            temporal=temporal,
         )
     except DomainError as exc:
         if exc.status_code == 403:
@@ -311,6 +299,14 @@ async def close(
 # ---- the ballot sheet ------------------------------------------------------------------------
 
 
+async def _ballot_sheet(session, state, user: Principal, session_id: DbId) -> BallotSheetRead:
+    """The member's sheet, for a session the page may show this person."""
+    await council_service.followed_session(session, principal=user, session_id=session_id)
+    return await council_service.ballot_sheet(
+        session, principal=user, session_id=session_id, catalogue=state.catalogue
+    )
+
+
 async def _ballot_page(
     request,
     user,
@@ -323,14 +319,13 @@ async def _ballot_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     try:
-        await _visible_session(session, user, session_id)
-        sheet = await call_route(
-            api.ballot_sheet, session_id=session_id, user=user, session=session, state=state
-        )
+        sheet = await _ballot_sheet(session, state, user, session_id)
     except DomainError as exc:
         return domain_error_page(request, user, exc)
     receipt = (
-        await queries.my_receipt(session, session_id, sheet.member_id) if sheet.has_voted else None
+        await queries.receipt_of(session, session_id=session_id, member_id=sheet.member_id)
+        if sheet.has_voted
+        else None
     )
     return render(
         request,
@@ -367,10 +362,7 @@ async def cast(
     if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
         return csrf_refused(request, user)
     try:
-        await _visible_session(session, user, session_id)
-        sheet = await call_route(
-            api.ballot_sheet, session_id=session_id, user=user, session=session, state=state
-        )
+        sheet = await _ballot_sheet(session, state, user, session_id)
     except DomainError as exc:
         return domain_error_page(request, user, exc)
     recused = set(sheet.recused_nomination_ids)
@@ -404,14 +396,8 @@ async def cast(
             written_opinion=values["written_opinion"][:2000],
         )
         temporal = await temporal_client(state)
-        await call_route(
-            api.cast_ballot,
-            session_id=session_id,
-            body=body,
-            user=user,
-            session=session,
-            state=state,
-            temporal=temporal,
+        await council_service.cast_ballot(
+            session, temporal=temporal, principal=user, session_id=session_id, body=body
         )
     except InvalidInput as exc:
         field = field_of(exc)

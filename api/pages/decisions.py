@@ -12,20 +12,19 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from domain.vocabulary import DecisionKind, DecisionStatus, Role, Stage
-from models import Authority, User
 from models.schemas.common import DbId
 from models.schemas.decisions import DecisionCreate, DelegateCreate
 
 from ..deps import ReadSessionDep, SessionDep, StateDep
 from ..errors import DomainError, Forbidden
 from ..principal import Principal
-from ..routes import decisions as api
-from ..services import pages_queries as queries
-from ..services.commands import award_names
-from ..services.decisions import can_see_decision
+from ..queries import authorities as authority_queries
+from ..queries import decisions as queries
+from ..queries import nominations as nomination_queries
+from ..services import decisions as service
+from ..services.awards import award_names
 from .common import (
     PageUser,
-    call_route,
     csrf_refused,
     domain_error_page,
     field_of,
@@ -61,7 +60,7 @@ async def decisions_page(
         Role.STANDING_OFFICER, Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.AUDITOR, Role.COUNCIL_MEMBER
     )
     total, rows = await queries.decisions_of(
-        session, authorities, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        session, authority_ids=authorities, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
     names = award_names(state)
     return render(
@@ -73,17 +72,17 @@ async def decisions_page(
             "page": page,
             "pages": max(ceil(total / PAGE_SIZE), 1),
             "can_draft": bool(standing),
-            "awaiting_decision": await queries.nominations_where(
+            "awaiting_decision": await nomination_queries.nominations_where(
                 session,
-                queries.at_authorities(standing, Stage.AWAITING_DECISION),
-                names,
+                condition=nomination_queries.at_authorities(standing, Stage.AWAITING_DECISION),
+                award_names=names,
                 limit=DRAFT_LIMIT,
                 now=state.clock.now(),
             ),
-            "awaiting_submission": await queries.nominations_where(
+            "awaiting_submission": await nomination_queries.nominations_where(
                 session,
-                queries.at_authorities(standing, Stage.AWAITING_SUBMISSION),
-                names,
+                condition=nomination_queries.at_authorities(standing, Stage.AWAITING_SUBMISSION),
+                award_names=names,
                 limit=DRAFT_LIMIT,
                 now=state.clock.now(),
             ),
@@ -130,13 +129,14 @@ async def draft(request: Request, user: PageUser, session: SessionDep, state: St
         return await decisions_page(request, user, session, state, errors=errors, status_code=422)
     try:
         temporal = await temporal_client(state)
-        decision = await call_route(
-            api.draft_decision,
-            body=data,
-            user=user,
-            session=session,
-            state=state,
+        decision = await service.start_decision(
+            session,
             temporal=temporal,
+            principal=user,
+            data=data,
+            catalogue=state.catalogue,
+            settings=state.settings,
+            today=state.clock.today(),
         )
     except DomainError as exc:
         await session.rollback()
@@ -158,11 +158,11 @@ async def draft(request: Request, user: PageUser, session: SessionDep, state: St
 
 
 async def _decision_context(session, state, user: Principal, decision_id: DbId) -> dict:
-    row = await queries.decision_row(session, decision_id)
-    if row is None or not can_see_decision(user, row.decision):
+    row = await queries.decision_row(session, decision_id=decision_id)
+    if row is None or not service.can_see_decision(user, row.decision):
         raise Forbidden()
     decision = row.decision
-    authority = await session.get(Authority, decision.authority_id)
+    authority = await authority_queries.authority_by_id(session, authority_id=decision.authority_id)
     assert authority is not None
     is_chairman = user.actor.has(Role.CHAIRMAN, authority.unit_id)
     awaiting = decision.status == DecisionStatus.AWAITING_SIGNATURE
@@ -171,7 +171,11 @@ async def _decision_context(session, state, user: Principal, decision_id: DbId) 
         if decision.signer_user_id is not None
         else is_chairman
     )
-    signer = await session.get(User, decision.signer_user_id) if decision.signer_user_id else None
+    signer = (
+        await authority_queries.officer_by_id(session, user_id=decision.signer_user_id)
+        if decision.signer_user_id
+        else None
+    )
     return {
         "row": row,
         "d": decision,
@@ -179,7 +183,9 @@ async def _decision_context(session, state, user: Principal, decision_id: DbId) 
         "may_sign": may_sign,
         "may_delegate": awaiting and is_chairman,
         "may_preview": user.is_admin or decision.authority_id in user.authority_ids(),
-        "vices": await queries.vice_chairmen(session, authority.unit_id)
+        "vices": await authority_queries.officers(
+            session, role=Role.VICE_CHAIRMAN, unit_id=authority.unit_id
+        )
         if awaiting and is_chairman
         else [],
         "signer": signer,
@@ -211,7 +217,7 @@ async def signing(
         return login_redirect(request)
     if not (user.has(Role.CHAIRMAN) or user.has(Role.VICE_CHAIRMAN)):
         return domain_error_page(request, user, Forbidden())
-    queue = await queries.signing_queue(session, user)
+    queue = await queries.signing_queue(session, principal=user)
     chosen = next((r for r in queue if r.decision.id == decision), queue[0] if queue else None)
     context: dict = {"queue": queue, "chosen": chosen}
     if chosen is not None:
@@ -231,13 +237,8 @@ async def sign(decision_id: DbId, request: Request, user: PageUser, session: Rea
         return csrf_refused(request, user)
     try:
         temporal = await temporal_client(request.app.state.thidua)
-        result = await call_route(
-            api.sign_decision,
-            decision_id=decision_id,
-            user=user,
-            session=session,
-            state=request.app.state.thidua,
-            temporal=temporal,
+        result = await service.sign(
+            session, temporal=temporal, principal=user, decision_id=decision_id
         )
     except DomainError as exc:
         if exc.status_code == 403:
@@ -266,14 +267,8 @@ async def delegate(decision_id: DbId, request: Request, user: PageUser, session:
         try:
             temporal = await temporal_client(request.app.state.thidua)
             body = DelegateCreate(to_user_id=int(raw), reason=str(form.get("reason") or "")[:2000])
-            await call_route(
-                api.delegate_signing,
-                decision_id=decision_id,
-                body=body,
-                user=user,
-                session=session,
-                state=request.app.state.thidua,
-                temporal=temporal,
+            await service.delegate(
+                session, temporal=temporal, principal=user, decision_id=decision_id, body=body
             )
         except DomainError as exc:
             if exc.status_code == 403:

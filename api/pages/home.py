@@ -7,11 +7,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from domain.vocabulary import Role, Stage
-from models import Nomination
 
 from ..deps import ReadSessionDep, StateDep
-from ..services import pages_queries as queries
-from ..services.commands import award_names
+from ..queries import council as council_queries
+from ..queries import decisions as decision_queries
+from ..queries import nominations as queries
+from ..queries import notices as notice_queries
+from ..services.awards import award_names
 from .common import PageUser, login_redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -35,29 +37,40 @@ async def home(request: Request, user: PageUser, session: ReadSessionDep, state:
     names = award_names(state)
     context: dict = {"standing_stages": [s.value for s in STANDING_STAGES]}
     context["tasks"] = await queries.nominations_where(
-        session, queries.waiting_on_me(user), names, limit=30, now=state.clock.now()
+        session,
+        condition=queries.waiting_on_me(user),
+        award_names=names,
+        limit=30,
+        now=state.clock.now(),
     )
     units = user.unit_ids(Role.UNIT_OFFICER)
     if units:
-        unit_condition = Nomination.proposing_unit_id.in_(sorted(units))
-        context["unit_counts"] = await queries.stage_counts(session, unit_condition)
+        unit_condition = queries.of_units(units)
+        context["unit_counts"] = await queries.stage_counts(session, condition=unit_condition)
         context["unit_recent"] = await queries.nominations_where(
-            session, unit_condition, names, limit=10, now=state.clock.now(), newest_first=True
+            session,
+            condition=unit_condition,
+            award_names=names,
+            limit=10,
+            now=state.clock.now(),
+            newest_first=True,
         )
     standing = user.authority_ids(Role.STANDING_OFFICER)
     if standing:
         condition = queries.at_authorities(standing)
-        context["standing_counts"] = await queries.stage_counts(session, condition)
+        context["standing_counts"] = await queries.stage_counts(session, condition=condition)
         context["standing_overdue"] = await queries.overdue_count(
-            session, condition, now=state.clock.now()
+            session, condition=condition, now=state.clock.now()
         )
-        context["objections"] = await queries.pending_objections(session, standing)
+        context["objections"] = await queries.pending_objections(session, authority_ids=standing)
     if user.council_memberships:
-        _, sessions = await queries.sessions_for(session, user, open_only=True, limit=20)
+        _, sessions = await council_queries.sessions_followed(
+            session, principal=user, open_only=True, limit=20
+        )
         context["ballots"] = [s for s in sessions if s.my_member_id and not s.i_voted]
     if user.has(Role.CHAIRMAN) or user.has(Role.VICE_CHAIRMAN):
-        context["to_sign"] = await queries.signing_queue(session, user, limit=20)
-    context["unread_total"], context["notices"] = await queries.unread_notices(
-        session, user.user_id
+        context["to_sign"] = await decision_queries.signing_queue(session, principal=user, limit=20)
+    context["unread_total"], context["notices"] = await notice_queries.unread_notices(
+        session, user_id=user.user_id
     )
     return render(request, "pages/home.html", context, user=user)

@@ -2,9 +2,9 @@
 the nomination page (dossier, stage, who must act, the viewer's actions, timeline,
 documents), uploading dossier files, submitting, and every workflow command as a form.
 
-Commands go through the same functions as the JSON API (``api/routes/nominations.py``,
-``api/services/commands.py``): the pages only turn form fields into the API's bodies and
-the API's refusals into messages next to the field concerned.
+Commands go through the same service as the JSON API (``api/services/nominations.py``):
+the pages only turn form fields into the API's bodies and the API's refusals into
+messages next to the field concerned.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from starlette.datastructures import FormData, UploadFile
 
 from domain.permissions import Command
 from domain.vocabulary import Level, ObjectionStatus, Role, Stage
-from models import Authority
 from models.schemas.common import DbId
 from models.schemas.nominations import (
     AcceptCreate,
@@ -38,14 +37,17 @@ from ..deps import ReadSessionDep, SessionDep, StateDep
 from ..errors import DomainError, Forbidden, InvalidInput
 from ..i18n import request_language
 from ..principal import Principal
-from ..routes import nominations as api
+from ..queries import authorities as authority_queries
+from ..queries import council as council_queries
+from ..queries import decisions as decision_queries
+from ..queries import nominations as queries
+from ..queries import units as unit_queries
 from ..services import nominations as service
 from ..services import pages_forms as forms
-from ..services import pages_queries as queries
-from ..services.commands import award_names, eligibility, nomination_detail, visible_nomination
+from ..services.awards import award_names
+from ..services.eligibility import eligibility, unsaved_eligibility
 from .common import (
     PageUser,
-    call_route,
     csrf_refused,
     domain_error_page,
     field_of,
@@ -104,7 +106,7 @@ async def nominations_list(
     if user is None:
         return login_redirect(request)
     page_number = whole_number(page, 1, low=1, high=100_000)
-    filters = service.NominationFilters(
+    filters = queries.NominationFilters(
         stage=_enum(Stage, stage),
         level=_enum(Level, level),
         award_code=award_code or None,
@@ -113,10 +115,10 @@ async def nominations_list(
         overdue=True if overdue else None,
         open_only=bool(open_only),
     )
-    total, items = await service.list_nominations(
+    total, items = await queries.nominations_page(
         session,
-        user,
-        filters,
+        principal=user,
+        filters=filters,
         page=page_number,
         page_size=PAGE_SIZE,
         award_names=award_names(state),
@@ -170,8 +172,8 @@ async def _new_form(
 ) -> HTMLResponse:
     rule_set = state.catalogue.in_force(state.clock.today())
     units = user.unit_ids(Role.UNIT_OFFICER)
-    unit_names = await queries.units_named(session, units)
-    choices = await queries.unit_nominees(session, units)
+    unit_names = await unit_queries.unit_names(session, unit_ids=units)
+    choices = await unit_queries.nominee_choices(session, unit_ids=units)
     awards = [
         (
             code,
@@ -263,9 +265,7 @@ async def new_nomination_submit(
     rule_set = state.catalogue.in_force(state.clock.today())
     if form.get("action") == "check":
         try:
-            verdict = await forms.check_unsaved(
-                session, principal=user, rule_set=rule_set, data=data
-            )
+            verdict = await unsaved_eligibility(session, rule_set=rule_set, data=data)
         except InvalidInput as exc:
             errors[field_of(exc, NOMINEE_ALIASES)] = message_of(request, exc)
             return await _new_form(
@@ -314,10 +314,19 @@ async def nomination_page(
     """The page of one nomination; ``errors`` are keyed by form (a command, ``upload``,
     ``submit``) then by field."""
     try:
-        nomination = await visible_nomination(session, user, nomination_id)
+        nomination = await service.visible_nomination(
+            session, principal=user, nomination_id=nomination_id
+        )
     except DomainError as exc:
         return domain_error_page(request, user, exc)
-    detail = await nomination_detail(session, state, user, nomination_id)
+    detail = await service.nomination_detail(
+        session,
+        catalogue=state.catalogue,
+        award_names=award_names(state),
+        principal=user,
+        nomination_id=nomination_id,
+        now=state.clock.now(),
+    )
     rule_set = state.catalogue.get(nomination.rule_set_id)
     award = rule_set.awards.get(nomination.award_code)
     present = {item.item_code for item in detail.dossier_items}
@@ -337,11 +346,13 @@ async def nomination_page(
         # Pre-checked in the "return for supplement" form: what the level requires and lacks.
         "missing_codes": {r["codes"][0] for r in requirements if not r["present"]},
         "verdict": verdict,
-        "timeline": await queries.timeline(session, nomination_id),
-        "certificates": (await queries.certificate_items(session, nomination))
+        "timeline": await queries.history(session, nomination_id=nomination_id, limit=500),
+        "certificates": (
+            await decision_queries.issued_items_of(session, nomination_id=nomination.id)
+        )
         if award is not None and award.certificate and nomination.stage == Stage.GRANTED
         else [],
-        "council_session": await queries.nomination_session(session, nomination),
+        "council_session": await council_queries.session_of(session, nomination=nomination),
         "officers": [],
         "errors": errors or {},
         "values": values or {},
@@ -349,8 +360,13 @@ async def nomination_page(
         "can_upload": _can_upload(user, detail),
     }
     if Command.REASSIGN.value in detail.allowed_actions:
-        authority = await session.get(Authority, nomination.authority_id)
-        context["officers"] = await queries.standing_officers(session, authority.standing_unit_id)
+        authority = await authority_queries.authority_by_id(
+            session, authority_id=nomination.authority_id
+        )
+        assert authority is not None
+        context["officers"] = await authority_queries.officers(
+            session, role=Role.STANDING_OFFICER, unit_id=authority.standing_unit_id
+        )
     return render(request, "pages/nomination.html", context, user=user, status_code=status_code)
 
 
@@ -364,7 +380,7 @@ async def _draft_verdict(session, state, nomination):
     rule_set = state.catalogue.in_force(state.clock.today())
     if nomination.award_code not in rule_set.awards:
         return None
-    return await eligibility(session, rule_set, nomination)
+    return await eligibility(session, rule_set=rule_set, nomination=nomination)
 
 
 @router.get("/nominations/{nomination_id}", response_class=HTMLResponse)
@@ -401,15 +417,16 @@ async def upload_file(
         errors["title"] = text(request, "field_too_long", n=255)
     if not errors:
         try:
-            await call_route(
-                api.upload_dossier_item,
+            await service.upload_dossier_item(
+                session,
+                principal=user,
                 nomination_id=nomination_id,
-                user=user,
-                session=session,
-                state=state,
                 item_code=item_code,
                 file=upload,
                 title=title,
+                catalogue=state.catalogue,
+                settings=state.settings,
+                now=state.clock.now(),
             )
         except InvalidInput as exc:
             errors[field_of(exc)] = message_of(request, exc)
@@ -445,13 +462,14 @@ async def submit_draft(
         return csrf_refused(request, user)
     try:
         temporal = await temporal_client(state)
-        await call_route(
-            api.submit_nomination,
-            nomination_id=nomination_id,
-            user=user,
-            session=session,
-            state=state,
+        await service.submit_draft(
+            session,
             temporal=temporal,
+            principal=user,
+            nomination_id=nomination_id,
+            catalogue=state.catalogue,
+            settings=state.settings,
+            now=state.clock.now(),
         )
     except DomainError as exc:
         await session.rollback()
@@ -480,9 +498,7 @@ async def delete_draft(
     if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
         return csrf_refused(request, user)
     try:
-        await call_route(
-            api.delete_draft, nomination_id=nomination_id, user=user, session=session, state=state
-        )
+        await service.delete_draft(session, principal=user, nomination_id=nomination_id)
     except DomainError as exc:
         await session.rollback()
         return domain_error_page(request, user, exc)
@@ -537,38 +553,32 @@ def _command_body(command: Command, form: FormData):
     raise Forbidden()
 
 
-ROUTES = {
-    Command.ACCEPT_DOSSIER: api.accept_dossier,
-    Command.RETURN_FOR_SUPPLEMENT: api.return_for_supplement,
-    Command.RESUBMIT: api.resubmit,
-    Command.REJECT: api.reject,
-    Command.WITHDRAW: api.withdraw,
-    Command.REFUSE: api.refuse,
-    Command.EXTEND_DEADLINE: api.extend_deadline,
-    Command.REASSIGN: api.reassign,
-    Command.RESOLVE_OBJECTION: api.resolve_objection,
-    Command.REVOKE: api.revoke,
-}
-
-
 async def _run(
     command: Command, nomination_id: DbId, body, form: FormData, user, session, state, temporal
 ):
-    route = ROUTES.get(command)
-    if route is None:
-        raise Forbidden()
+    if command == Command.REVOKE:
+        return await service.revoke(
+            session,
+            temporal=temporal,
+            catalogue=state.catalogue,
+            award_names=award_names(state),
+            task_queue=state.settings.task_queue,
+            principal=user,
+            nomination_id=nomination_id,
+            body=body,
+        )
     key = str(form.get("objection_key") or "")
     if command == Command.RESOLVE_OBJECTION and not key:
         raise InvalidInput("objection_key", "Chọn ý kiến phản ánh", "choose the objection")
-    return await call_route(
-        route,
-        nomination_id=nomination_id,
-        objection_key=key,
-        body=body,
-        user=user,
-        session=session,
-        state=state,
+    return await service.run_command(
+        session,
         temporal=temporal,
+        catalogue=state.catalogue,
+        principal=user,
+        nomination_id=nomination_id,
+        command=command,
+        body=body,
+        objection_key=key,
     )
 
 

@@ -14,10 +14,11 @@ from domain.vocabulary import Level, Role, Stage
 from ..deps import ReadSessionDep, StateDep
 from ..errors import Forbidden
 from ..principal import Principal
-from ..routes.boards import deadlines_board
-from ..services import pages_queries as queries
-from ..services.commands import award_names
-from .common import PageUser, call_route, domain_error_page, login_redirect, render, whole_number
+from ..queries import authorities as authority_queries
+from ..queries import nominations as queries
+from ..services.awards import award_names
+from ..services.boards import deadlines_board
+from .common import PageUser, domain_error_page, login_redirect, render, whole_number
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,26 +51,26 @@ async def dossiers(request: Request, user: PageUser, session: ReadSessionDep, st
     except Forbidden as exc:
         return domain_error_page(request, user, exc)
     names = award_names(state)
-    counts = await queries.stage_counts(session, queries.at_authorities(authorities))
+    counts = await queries.stage_counts(session, condition=queries.at_authorities(authorities))
     context = {
         "incoming": await queries.nominations_where(
             session,
-            queries.at_authorities(authorities, Stage.RECEPTION),
-            names,
+            condition=queries.at_authorities(authorities, Stage.RECEPTION),
+            award_names=names,
             limit=LIST_LIMIT,
             now=state.clock.now(),
         ),
         "returned": await queries.nominations_where(
             session,
-            queries.at_authorities(authorities, Stage.RETURNED),
-            names,
+            condition=queries.at_authorities(authorities, Stage.RETURNED),
+            award_names=names,
             limit=LIST_LIMIT,
             now=state.clock.now(),
         ),
         "later": await queries.nominations_where(
             session,
-            queries.at_authorities(authorities, *LATER_STAGES),
-            names,
+            condition=queries.at_authorities(authorities, *LATER_STAGES),
+            award_names=names,
             limit=LIST_LIMIT,
             now=state.clock.now(),
         ),
@@ -77,7 +78,9 @@ async def dossiers(request: Request, user: PageUser, session: ReadSessionDep, st
         "returned_total": counts.get(Stage.RETURNED.value, 0),
         "later_total": sum(counts.get(stage.value, 0) for stage in LATER_STAGES),
         "limit": LIST_LIMIT,
-        "authorities": await queries.authorities_by_id(session, authorities),
+        "authorities": await authority_queries.authorities_by_id(
+            session, authority_ids=authorities
+        ),
     }
     return render(request, "pages/dossiers.html", context, user=user)
 
@@ -98,15 +101,17 @@ async def notices_page(
         return domain_error_page(request, user, exc)
     posted = await queries.nominations_where(
         session,
-        queries.at_authorities(authorities, Stage.PUBLIC_NOTICE),
-        award_names(state),
+        condition=queries.at_authorities(authorities, Stage.PUBLIC_NOTICE),
+        award_names=award_names(state),
         limit=100,
         now=state.clock.now(),
     )
     by_nomination: dict[int, list] = {}
-    for objection, nomination in await queries.pending_objections(session, authorities):
+    for objection, nomination in await queries.pending_objections(
+        session, authority_ids=authorities
+    ):
         by_nomination.setdefault(nomination.id, []).append(objection)
-    until = await queries.notice_until(session, [n.id for n in posted])
+    until = await queries.notice_until(session, nomination_ids=[n.id for n in posted])
     return render(
         request,
         "pages/notices.html",
@@ -145,14 +150,8 @@ async def deadlines(
         return login_redirect(request)
     days = whole_number(within, 3, low=0, high=30)
     chosen = Level(level) if level in {lv.value for lv in Level} else None
-    board = await call_route(
-        deadlines_board,
-        user=user,
-        session=session,
-        state=state,
-        within_working_days=days,
-        level=chosen,
-        limit=300,
+    board = await deadlines_board(
+        session, state, user, within_working_days=days, level=chosen, limit=300
     )
     return render(
         request,

@@ -1,4 +1,4 @@
-"""Who may see which nominations, and the permission context of one nomination.
+"""Who may see which nominations.
 
 Visibility: a unit officer sees the nominations of their units; the standing body, the
 chairman, vice-chairmen, council members and auditors of an authority see every
@@ -8,13 +8,11 @@ see a nomination gets 403 whether it exists or not.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, false, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import false, or_
 from sqlalchemy.sql.elements import ColumnElement
 
-from domain.permissions import NominationContext
-from domain.vocabulary import Level, ObjectionStatus, Role
-from models import AuditEvent, Authority, Nomination, Objection
+from domain.vocabulary import Role
+from models import Nomination
 
 from ..principal import Principal
 
@@ -78,52 +76,4 @@ def can_see(principal: Principal, nomination: Nomination) -> bool:
             nomination.city_authority_id,
             nomination.central_authority_id,
         }
-    )
-
-
-async def nomination_context(
-    session: AsyncSession, nomination: Nomination, *, decides: bool
-) -> NominationContext:
-    """The permission context of a nomination as the projection knows it (the same one
-    the workflow builds from its own state)."""
-    authority = await session.get(Authority, nomination.authority_id)
-    assert authority is not None
-    previous_standing = None
-    if nomination.level != Level.WARD:
-        previous_id = (
-            nomination.origin_authority_id
-            if nomination.level == Level.CITY
-            else nomination.city_authority_id
-        )
-        previous = await session.get(Authority, previous_id) if previous_id else None
-        previous_standing = previous.standing_unit_id if previous else None
-    returned = (
-        await session.execute(
-            select(func.count()).where(
-                AuditEvent.nomination_id == nomination.id,
-                AuditEvent.action == "returned_for_supplement",
-                AuditEvent.level == nomination.level,
-            )
-        )
-    ).scalar_one()
-    pending = (
-        await session.execute(
-            select(func.count()).where(
-                and_(
-                    Objection.nomination_id == nomination.id,
-                    Objection.status == ObjectionStatus.PENDING,
-                )
-            )
-        )
-    ).scalar_one()
-    return NominationContext(
-        stage=nomination.stage,
-        level=nomination.level,
-        authority_unit_id=authority.unit_id,
-        standing_unit_id=authority.standing_unit_id,
-        proposing_unit_id=nomination.proposing_unit_id,
-        previous_standing_unit_id=previous_standing,
-        returned_at_this_level=returned > 0,
-        pending_objections=pending,
-        decides=decides,
     )

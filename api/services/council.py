@@ -1,20 +1,26 @@
-"""Council sessions: convening (agenda, members, recusals, quorum) and reading them back."""
+"""Council sessions: convening one (agenda, members, recusals, quorum) and starting its
+workflow, who may follow it, reading it back, each member's ballot sheet and ballot,
+and closing it.
+
+Ballots are secret: nothing here returns how a member voted — only who has voted, and
+the tallies once the session has closed. The JSON routes (``api/routes/council.py``) and
+the pages (``api/pages/council.py``) both call these functions."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.calendar import vietnam_date
+from domain.catalogue import Catalogue
 from domain.thresholds import Threshold
 from domain.vocabulary import Role, Stage
 from models import (
     AgendaItem,
     Authority,
-    BallotReceipt,
-    Council,
     CouncilMember,
     CouncilSession,
     Nomination,
@@ -22,12 +28,33 @@ from models import (
     Unit,
     User,
 )
-from models.schemas.council import AgendaItemRead, MemberRead, SessionCreate, SessionRead
+from models.schemas.council import (
+    AgendaItemRead,
+    BallotCreate,
+    BallotReceiptRead,
+    BallotSheetRead,
+    CloseCreate,
+    MemberRead,
+    SessionCreate,
+    SessionPage,
+    SessionRead,
+)
 from thidua.settings import Settings
-from workflows.council_types import AgendaItemPlan, MemberPlan, SessionInput, session_workflow_id
+from workflows.council_session import CouncilSessionWorkflow
+from workflows.council_types import (
+    AgendaItemPlan,
+    BallotSheet,
+    CloseCommand,
+    MemberPlan,
+    SessionInput,
+    session_workflow_id,
+)
 
-from ..errors import Conflict, Forbidden, InvalidInput
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from ..principal import Principal
+from ..queries import council as queries
+from ..queries import nominations as nomination_queries
+from ..temporal_calls import execute_update
 from .plans import calendar_data
 
 MAX_SESSION_DAYS = 60
@@ -44,17 +71,6 @@ def standing_authority(principal: Principal, requested: int | None) -> int:
             raise Forbidden()
         raise InvalidInput("authority_id", "Chọn cơ quan", "choose the authority")
     return next(iter(authorities))
-
-
-async def _members(session: AsyncSession, council_id: int) -> list[tuple[CouncilMember, User]]:
-    return (
-        await session.execute(
-            select(CouncilMember, User)
-            .join(User, User.id == CouncilMember.user_id)
-            .where(CouncilMember.council_id == council_id, CouncilMember.active.is_(True))
-            .order_by(CouncilMember.id)
-        )
-    ).all()
 
 
 async def recusals(
@@ -93,16 +109,14 @@ async def convene(
     *,
     principal: Principal,
     data: SessionCreate,
-    catalogue,
+    catalogue: Catalogue,
     settings: Settings,
     now: datetime,
 ) -> tuple[CouncilSession, SessionInput]:
     authority_id = standing_authority(principal, data.authority_id)
     authority = await session.get(Authority, authority_id)
     assert authority is not None
-    council = (
-        await session.execute(select(Council).where(Council.authority_id == authority_id))
-    ).scalar_one_or_none()
+    council = await queries.council_of(session, authority_id=authority_id)
     if council is None:
         raise Conflict(f"{authority.name} chưa có Hội đồng", "this authority has no council")
     if data.closes_at.tzinfo is None:
@@ -115,16 +129,13 @@ async def convene(
         )
     if len(set(data.nomination_ids)) != len(data.nomination_ids):
         raise InvalidInput("nomination_ids", "Một đề nghị bị lặp", "a nomination appears twice")
-    members = await _members(session, council.id)
+    members = await queries.active_members(session, council_id=council.id)
     if not members:
         raise Conflict("Hội đồng chưa có thành viên", "the council has no members")
     rules = {r.strip() for r in settings.recusal_rules.split(",") if r.strip()}
-    nominations = {
-        n.id: n
-        for n in (
-            await session.execute(select(Nomination).where(Nomination.id.in_(data.nomination_ids)))
-        ).scalars()
-    }
+    nominations = await nomination_queries.nominations_by_id(
+        session, nomination_ids=data.nomination_ids
+    )
     items: list[AgendaItemPlan] = []
     quorum = Threshold(0, 1)
     # Written opinions count toward the quorum only if every item's rule set says so (the
@@ -204,34 +215,130 @@ async def convene(
     return session_row, workflow_input
 
 
+async def open_session(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    principal: Principal,
+    data: SessionCreate,
+    catalogue: Catalogue,
+    settings: Settings,
+    now: datetime,
+) -> CouncilSession:
+    """Convene the session and start its workflow.
+
+    Commits: the workflow must find the committed session and agenda. If Temporal cannot
+    start it, the session is deleted again (and that committed)."""
+    row, workflow_input = await convene(
+        session, principal=principal, data=data, catalogue=catalogue, settings=settings, now=now
+    )
+    await session.commit()
+    try:
+        await temporal.start_workflow(
+            CouncilSessionWorkflow.run,
+            workflow_input,
+            id=row.workflow_id,
+            task_queue=settings.task_queue,
+        )
+    except WorkflowAlreadyStartedError:
+        raise Conflict("Phiên họp đã được mở", "the session is already open") from None
+    except Exception as exc:
+        await session.delete(row)
+        await session.commit()
+        raise ServiceUnavailable(
+            "Không mở được phiên họp", f"could not start the session: {exc}"
+        ) from exc
+    return row
+
+
+# ---- who may follow a session ----------------------------------------------------------------
+
+SESSION_ROLES = (
+    Role.STANDING_OFFICER,
+    Role.CHAIRMAN,
+    Role.VICE_CHAIRMAN,
+    Role.COUNCIL_MEMBER,
+    Role.AUDITOR,
+)
+
+
 def can_see_session(principal: Principal, session_row: CouncilSession) -> bool:
     if principal.is_admin:
         return True
-    return session_row.authority_id in principal.authority_ids(
-        Role.STANDING_OFFICER, Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.COUNCIL_MEMBER, Role.AUDITOR
+    return session_row.authority_id in principal.authority_ids(*SESSION_ROLES)
+
+
+async def visible_session(
+    session: AsyncSession, *, principal: Principal, session_id: int
+) -> CouncilSession:
+    """The session if this person may see it; 403 otherwise, also when it does not exist
+    (an administrator is told it does not)."""
+    row = await queries.session_by_id(session, session_id=session_id)
+    if row is None:
+        if principal.is_admin:
+            raise NotFound("Không có phiên họp này", "no such session")
+        raise Forbidden()
+    if not can_see_session(principal, row):
+        raise Forbidden()
+    return row
+
+
+async def followed_session(
+    session: AsyncSession, *, principal: Principal, session_id: int
+) -> CouncilSession:
+    """The session as its pages show it: to the members of its council and to whoever
+    may see it; 403 for anyone else and for a session that does not exist."""
+    row = await queries.session_by_id(session, session_id=session_id)
+    if row is None:
+        raise Forbidden()
+    council_ids = {council_id for council_id, _ in principal.council_memberships}
+    if row.council_id in council_ids or can_see_session(principal, row):
+        return row
+    raise Forbidden()
+
+
+# ---- reading sessions ------------------------------------------------------------------------
+
+
+async def list_sessions(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    catalogue: Catalogue,
+    page: int,
+    page_size: int,
+) -> SessionPage:
+    """The sessions of this person's authorities, newest first."""
+    total, rows = await queries.sessions_at(
+        session,
+        authority_ids=None if principal.is_admin else principal.authority_ids(*SESSION_ROLES),
+        offset=(page - 1) * page_size,
+        limit=page_size,
+    )
+    return SessionPage(
+        total=total,
+        page=page,
+        page_size=page_size,
+        items=[await read_session(session, session_row=r, catalogue=catalogue) for r in rows],
     )
 
 
-async def read_session(
-    session: AsyncSession, session_row: CouncilSession, catalogue
+async def read_session_by_id(
+    session: AsyncSession, *, session_id: int, catalogue: Catalogue
 ) -> SessionRead:
-    members = await _members(session, session_row.council_id)
-    receipts = {
-        r.member_id: r
-        for r in (
-            await session.execute(
-                select(BallotReceipt).where(BallotReceipt.session_id == session_row.id)
-            )
-        ).scalars()
-    }
-    rows = (
-        await session.execute(
-            select(AgendaItem, Nomination)
-            .join(Nomination, Nomination.id == AgendaItem.nomination_id)
-            .where(AgendaItem.session_id == session_row.id)
-            .order_by(AgendaItem.position)
-        )
-    ).all()
+    """``read_session`` of a session known to exist (after a command, in a new snapshot)."""
+    row = await queries.session_by_id(session, session_id=session_id)
+    assert row is not None
+    return await read_session(session, session_row=row, catalogue=catalogue)
+
+
+async def read_session(
+    session: AsyncSession, *, session_row: CouncilSession, catalogue: Catalogue
+) -> SessionRead:
+    """The agenda, who has voted (never how), and the tallies once closed."""
+    members = await queries.active_members(session, council_id=session_row.council_id)
+    receipts = await queries.receipts(session, session_id=session_row.id)
+    rows = await queries.agenda(session, session_id=session_row.id)
     items = []
     for item, nomination in rows:
         award = catalogue.get(nomination.rule_set_id).awards.get(nomination.award_code)
@@ -289,3 +396,81 @@ def _quorum_text(fraction: float) -> str:
         if abs(fraction - numerator / denominator) < 1e-6:
             return f"≥ {numerator}/{denominator}"
     return f"≥ {round(fraction * 100)}%"
+
+
+# ---- the ballot and closing ------------------------------------------------------------------
+
+
+async def ballot_sheet(
+    session: AsyncSession, *, principal: Principal, session_id: int, catalogue: Catalogue
+) -> BallotSheetRead:
+    """The member's own sheet: every agenda item, and those the member is recused from."""
+    row = await visible_session(session, principal=principal, session_id=session_id)
+    member_id = principal.actor.member_id_in(row.council_id)
+    if member_id is None:
+        raise Forbidden(
+            "Chỉ thành viên Hội đồng có phiếu", "only council members have a ballot sheet"
+        )
+    read = await read_session(session, session_row=row, catalogue=catalogue)
+    voted = (await queries.receipt_of(session, session_id=row.id, member_id=member_id)) is not None
+    return BallotSheetRead(
+        session_id=row.id,
+        member_id=member_id,
+        title=row.title,
+        closes_at=row.closes_at,
+        status=row.status,
+        has_voted=voted,
+        items=[i for i in read.items if not i.withdrawn],
+        recused_nomination_ids=[
+            i.nomination_id for i in read.items if member_id in i.recused_member_ids
+        ],
+    )
+
+
+async def cast_ballot(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    principal: Principal,
+    session_id: int,
+    body: BallotCreate,
+) -> BallotReceiptRead:
+    """Cast ONE ballot sheet covering every agenda item (in person, or a written opinion
+    when absent). The workflow refuses a second sheet, a sheet after closing, and one
+    from a non-member."""
+    row = await visible_session(session, principal=principal, session_id=session_id)
+    handle = temporal.get_workflow_handle(row.workflow_id)
+    receipt = await execute_update(
+        handle,
+        CouncilSessionWorkflow.cast_ballot,
+        BallotSheet(
+            actor=principal.actor,
+            mode=body.mode,
+            choices=dict(body.choices),
+            written_opinion=body.written_opinion,
+        ),
+        current_stage=row.status.value,
+    )
+    return BallotReceiptRead(
+        session_id=row.id, member_id=receipt.member_id, mode=receipt.mode, cast_at=receipt.cast_at
+    )
+
+
+async def close_session(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    principal: Principal,
+    session_id: int,
+    body: CloseCreate,
+) -> CouncilSession:
+    """Close the ballot now; the workflow tallies at once."""
+    row = await visible_session(session, principal=principal, session_id=session_id)
+    handle = temporal.get_workflow_handle(row.workflow_id)
+    await execute_update(
+        handle,
+        CouncilSessionWorkflow.close,
+        CloseCommand(actor=principal.actor, reason=body.reason),
+        current_stage=row.status.value,
+    )
+    return row

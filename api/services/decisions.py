@@ -1,21 +1,49 @@
 """Decisions (quyết định) and submissions (tờ trình): drafting one document for many
-nominations, and reading them back."""
+nominations and starting its workflow, who may read it, reading it back, and the
+commands of its workflow (sign, delegate to a vice-chairman, remove an item, cancel).
+
+The JSON routes (``api/routes/decisions.py``) and the pages (``api/pages/decisions.py``)
+both call these functions."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from domain.vocabulary import DecisionKind, NomineeKind, Role, Stage
+from domain.catalogue import Catalogue
+from domain.vocabulary import DecisionKind, DecisionStatus, NomineeKind, Role, Stage
 from models import Authority, Decision, DecisionItem, Nomination, Person, Unit
-from models.schemas.decisions import DecisionCreate, DecisionItemRead, DecisionRead
+from models.schemas.decisions import (
+    CancelCreate,
+    DecisionCreate,
+    DecisionItemRead,
+    DecisionPage,
+    DecisionRead,
+    DelegateCreate,
+    RemoveItemCreate,
+    SignRead,
+)
 from thidua.settings import Settings
-from workflows.decision_types import DecisionInput, DecisionItemPlan, decision_workflow_id
+from workflows.decision import DecisionWorkflow
+from workflows.decision_types import (
+    CancelCommand,
+    DecisionInput,
+    DecisionItemPlan,
+    DelegateCommand,
+    RemoveItemCommand,
+    SignCommand,
+    decision_workflow_id,
+)
 
-from ..errors import Conflict, Forbidden, InvalidInput
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from ..principal import Principal
+from ..queries import authorities as authority_queries
+from ..queries import decisions as queries
+from ..queries import nominations as nomination_queries
+from ..temporal_calls import execute_update
 from .council import standing_authority
 from .plans import calendar_data
 
@@ -25,9 +53,22 @@ SIGNING_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
 def can_see_decision(principal: Principal, decision: Decision) -> bool:
     if principal.is_admin or decision.status.value == "issued":
         return True
-    return decision.authority_id in principal.authority_ids(
-        Role.STANDING_OFFICER, Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.AUDITOR, Role.COUNCIL_MEMBER
-    )
+    return decision.authority_id in principal.authority_ids(*queries.READER_ROLES)
+
+
+async def visible_decision(
+    session: AsyncSession, *, principal: Principal, decision_id: int
+) -> Decision:
+    """The decision if this person may read it; 403 otherwise, also when it does not
+    exist (an administrator is told it does not)."""
+    decision = await queries.decision_by_id(session, decision_id=decision_id)
+    if decision is None:
+        if principal.is_admin:
+            raise NotFound("Không có văn bản này", "no such decision")
+        raise Forbidden()
+    if not can_see_decision(principal, decision):
+        raise Forbidden()
+    return decision
 
 
 async def _description(session: AsyncSession, nomination: Nomination) -> str:
@@ -48,7 +89,7 @@ async def draft(
     *,
     principal: Principal,
     data: DecisionCreate,
-    catalogue,
+    catalogue: Catalogue,
     settings: Settings,
     today: date,
 ) -> tuple[Decision, DecisionInput]:
@@ -60,12 +101,9 @@ async def draft(
     )
     if len(set(data.nomination_ids)) != len(data.nomination_ids):
         raise InvalidInput("nomination_ids", "Một đề nghị bị lặp", "a nomination appears twice")
-    nominations = {
-        n.id: n
-        for n in (
-            await session.execute(select(Nomination).where(Nomination.id.in_(data.nomination_ids)))
-        ).scalars()
-    }
+    nominations = await nomination_queries.nominations_by_id(
+        session, nomination_ids=data.nomination_ids
+    )
     awards = []
     for index, nomination_id in enumerate(data.nomination_ids):
         nomination = nominations.get(nomination_id)
@@ -156,19 +194,85 @@ async def draft(
     return decision, workflow_input
 
 
-async def read_decision(session: AsyncSession, decision: Decision) -> DecisionRead:
-    authority = await session.get(Authority, decision.authority_id)
-    items = (
-        (
-            await session.execute(
-                select(DecisionItem)
-                .where(DecisionItem.decision_id == decision.id)
-                .order_by(DecisionItem.position)
-            )
-        )
-        .scalars()
-        .all()
+async def start_decision(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    principal: Principal,
+    data: DecisionCreate,
+    catalogue: Catalogue,
+    settings: Settings,
+    today: date,
+) -> Decision:
+    """Draft the document and start its workflow, which asks the signer to sign it.
+
+    Commits: the workflow must find the committed decision and items. If Temporal cannot
+    start it, the draft is deleted again (and that committed)."""
+    decision, workflow_input = await draft(
+        session,
+        principal=principal,
+        data=data,
+        catalogue=catalogue,
+        settings=settings,
+        today=today,
     )
+    await session.commit()
+    try:
+        await temporal.start_workflow(
+            DecisionWorkflow.run,
+            workflow_input,
+            id=decision.workflow_id,
+            task_queue=settings.task_queue,
+        )
+    except WorkflowAlreadyStartedError:
+        raise Conflict("Văn bản đã được lập", "the decision already exists") from None
+    except Exception as exc:
+        await session.delete(decision)
+        await session.commit()
+        raise ServiceUnavailable("Không lập được văn bản", f"could not start: {exc}") from exc
+    return decision
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+
+async def list_decisions(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    status: DecisionStatus | None,
+    kind: DecisionKind | None,
+    to_sign: bool,
+    page: int,
+    page_size: int,
+) -> DecisionPage:
+    total, rows = await queries.decisions_listed(
+        session,
+        principal=principal,
+        status=status,
+        kind=kind,
+        to_sign_only=to_sign,
+        offset=(page - 1) * page_size,
+        limit=page_size,
+    )
+    return DecisionPage(
+        total=total,
+        page=page,
+        page_size=page_size,
+        items=[await read_decision(session, decision=d) for d in rows],
+    )
+
+
+async def read_decision_by_id(session: AsyncSession, *, decision_id: int) -> DecisionRead:
+    """``read_decision`` of a decision known to exist (after a command, in a new snapshot)."""
+    decision = await queries.decision_by_id(session, decision_id=decision_id)
+    assert decision is not None
+    return await read_decision(session, decision=decision)
+
+
+async def read_decision(session: AsyncSession, *, decision: Decision) -> DecisionRead:
+    authority = await authority_queries.authority_by_id(session, authority_id=decision.authority_id)
+    items = await queries.items(session, decision_id=decision.id)
     return DecisionRead(
         id=decision.id,
         authority_id=decision.authority_id,
@@ -203,3 +307,102 @@ async def read_decision(session: AsyncSession, decision: Decision) -> DecisionRe
 def require_chairman(principal: Principal, authority_unit_id: int) -> None:
     if not principal.actor.has(Role.CHAIRMAN, authority_unit_id):
         raise Forbidden()
+
+
+# ---- the workflow's commands ---------------------------------------------------------------
+
+
+async def sign(
+    session: AsyncSession, *, temporal: Client, principal: Principal, decision_id: int
+) -> SignRead:
+    """Sign: the document is numbered, rendered and signed (PAdES) with the signer's
+    certificate; every nomination in it is then granted or forwarded."""
+    decision = await visible_decision(session, principal=principal, decision_id=decision_id)
+    result = await execute_update(
+        temporal.get_workflow_handle(decision.workflow_id),
+        DecisionWorkflow.sign,
+        SignCommand(actor=principal.actor),
+        current_stage=decision.status.value,
+    )
+    return SignRead(
+        decision_id=result.decision_id,
+        number_text=result.number_text,
+        document_id=result.document_id,
+        issued_on=result.issued_on,
+        sha256=result.sha256,
+    )
+
+
+async def delegate(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    principal: Principal,
+    decision_id: int,
+    body: DelegateCreate,
+) -> Decision:
+    """The chairman has a vice-chairman sign ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH")."""
+    decision = await visible_decision(session, principal=principal, decision_id=decision_id)
+    authority = await authority_queries.authority_by_id(session, authority_id=decision.authority_id)
+    assert authority is not None
+    target = await authority_queries.officer_by_id(session, user_id=body.to_user_id)
+    is_vice = target is not None and await authority_queries.holds_office(
+        session, user_id=body.to_user_id, role=Role.VICE_CHAIRMAN, unit_id=authority.unit_id
+    )
+    require_chairman(principal, authority.unit_id)
+    if not is_vice or target is None:
+        raise InvalidInput(
+            "to_user_id",
+            "Người được giao phải là Phó Chủ tịch của cơ quan",
+            "the delegate must be a vice-chairman of this authority",
+        )
+    await execute_update(
+        temporal.get_workflow_handle(decision.workflow_id),
+        DecisionWorkflow.delegate,
+        DelegateCommand(
+            actor=principal.actor,
+            to_user_id=target.id,
+            to_user_name=target.full_name,
+            reason=body.reason,
+        ),
+        current_stage=decision.status.value,
+    )
+    return decision
+
+
+async def remove_item(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    principal: Principal,
+    decision_id: int,
+    body: RemoveItemCreate,
+) -> Decision:
+    decision = await visible_decision(session, principal=principal, decision_id=decision_id)
+    await execute_update(
+        temporal.get_workflow_handle(decision.workflow_id),
+        DecisionWorkflow.remove_item,
+        RemoveItemCommand(
+            actor=principal.actor, nomination_id=body.nomination_id, reason=body.reason
+        ),
+        current_stage=decision.status.value,
+    )
+    return decision
+
+
+async def cancel(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    principal: Principal,
+    decision_id: int,
+    body: CancelCreate,
+) -> Decision:
+    decision = await visible_decision(session, principal=principal, decision_id=decision_id)
+    await execute_update(
+        temporal.get_workflow_handle(decision.workflow_id),
+        DecisionWorkflow.cancel,
+        CancelCommand(actor=principal.actor, reason=body.reason),
+        current_stage=decision.status.value,
+    )
+    return decision

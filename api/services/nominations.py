@@ -1,22 +1,40 @@
-"""Nominations: creating drafts, attaching the dossier, submitting (which starts the
-workflow), and reading them back from the projection tables."""
+"""Nominations: a draft and its dossier, submitting (which starts the approval workflow),
+every later command of that workflow, revocation, and what one nomination looks like to
+a person (its detail with the actions this person may take, its history).
+
+The JSON routes (``api/routes/nominations.py``) and the pages (``api/pages/nominations.py``)
+both call these functions, so they never disagree. Nothing here commits except
+``submit``: the workflow must find the committed row, so it commits before starting it
+(and puts the draft back if the start fails).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, Subquery, and_, false, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from starlette.datastructures import UploadFile
+from temporalio.client import Client, WorkflowFailureError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
+from domain.calendar import WorkingCalendar, vietnam_date
+from domain.catalogue import Catalogue
+from domain.permissions import (
+    Command,
+    NominationContext,
+    PermissionDenied,
+    StageNotAllowed,
+    allowed_commands,
+    check,
+    permitted,
+)
 from domain.rules import RuleSet
-from domain.vocabulary import TERMINAL_STAGES, Level, NomineeKind, Role, Stage
+from domain.vocabulary import Level, NomineeKind, ObjectionStatus, Role, Stage
 from models import (
-    Authority,
+    AuditEvent,
     Campaign,
     Collective,
-    ContentArea,
     Document,
     DossierItem,
     Exemplar,
@@ -25,20 +43,52 @@ from models import (
     Nomination,
     Objection,
     Person,
-    Unit,
+    User,
 )
 from models.schemas.nominations import (
+    AcceptCreate,
+    AuditEventRead,
+    CommandRead,
     DocumentLink,
     DossierItemRead,
+    ExtendCreate,
     NominationCreate,
     NominationDetail,
-    NominationRead,
+    NominationHistory,
     ObjectionRead,
+    ReasonCreate,
+    ReassignCreate,
+    ResolveObjectionCreate,
+    ResubmitCreate,
+    ReturnCreate,
+    RevokeCreate,
 )
+from thidua.files import FileStore, sha256_hex
+from thidua.settings import Settings
+from workflows.contracts import Actor
+from workflows.nomination import NominationWorkflow
+from workflows.nomination_types import (
+    CommandResult,
+    ExtendCommand,
+    ReasonCommand,
+    ReassignCommand,
+    ResolveObjectionCommand,
+    ResubmitCommand,
+    ReturnCommand,
+    ReviewCommand,
+    nomination_workflow_id,
+)
+from workflows.revocation import RevocationInput, RevocationWorkflow, revocation_workflow_id
 
-from ..errors import Forbidden, InvalidInput
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable, WrongStage
 from ..principal import Principal
-from .access import visibility_paths, visible_nominations
+from ..queries import authorities as authority_queries
+from ..queries import campaigns as campaign_queries
+from ..queries import nominations as queries
+from ..temporal_calls import execute_update, refusal_to_http
+from .access import can_see
+from .eligibility import eligibility
+from .plans import authority_chain, nomination_input
 
 MAGIC_TYPES = {
     b"%PDF-": "application/pdf",
@@ -46,12 +96,22 @@ MAGIC_TYPES = {
     b"\x89PNG\r\n\x1a\n": "image/png",
 }
 
-
 SUBJECT_FIELD = {
     NomineeKind.INDIVIDUAL: "person_id",
     NomineeKind.COLLECTIVE: "collective_id",
     NomineeKind.HOUSEHOLD: "household_id",
 }
+
+# The bodies of the workflow's commands, one per command (``workflow_update``).
+CommandBody = (
+    AcceptCreate
+    | ReturnCreate
+    | ResubmitCreate
+    | ReasonCreate
+    | ExtendCreate
+    | ReassignCreate
+    | ResolveObjectionCreate
+)
 
 
 def sniff_content_type(data: bytes) -> str | None:
@@ -62,17 +122,70 @@ def sniff_content_type(data: bytes) -> str | None:
     return None
 
 
-async def ward_authority_of(session: AsyncSession, unit_id: int) -> Authority | None:
-    """The ward authority a unit belongs to (walking up the unit tree)."""
-    unit = await session.get(Unit, unit_id)
-    while unit is not None:
-        authority = (
-            await session.execute(select(Authority).where(Authority.unit_id == unit.id))
-        ).scalar_one_or_none()
-        if authority is not None and authority.level == Level.WARD:
-            return authority
-        unit = await session.get(Unit, unit.parent_id) if unit.parent_id else None
-    return None
+# ---- who may see it, and what they may do ------------------------------------------------
+
+
+async def visible_nomination(
+    session: AsyncSession, *, principal: Principal, nomination_id: int
+) -> Nomination:
+    """The nomination if this person may see it. 403 otherwise — also when it does not
+    exist, for anyone who could not see it if it did (no existence leaks)."""
+    nomination = await session.get(Nomination, nomination_id)
+    if nomination is None:
+        if principal.is_admin or principal.has(Role.AUDITOR):
+            raise NotFound("Không tìm thấy đề nghị", "no such nomination")
+        raise Forbidden()
+    if not can_see(principal, nomination):
+        raise Forbidden()
+    return nomination
+
+
+def decides(catalogue: Catalogue, nomination: Nomination) -> bool:
+    """Whether the nomination's present level is the one that decides its award."""
+    award = catalogue.get(nomination.rule_set_id).awards.get(nomination.award_code)
+    return bool(award and award.deciding_level == nomination.level)
+
+
+async def nomination_context(
+    session: AsyncSession, *, nomination: Nomination, catalogue: Catalogue
+) -> NominationContext:
+    """The permission context of a nomination as the projection knows it (the same one
+    the workflow builds from its own state)."""
+    authority = await authority_queries.authority_by_id(
+        session, authority_id=nomination.authority_id
+    )
+    assert authority is not None
+    previous_standing = None
+    if nomination.level != Level.WARD:
+        previous_id = (
+            nomination.origin_authority_id
+            if nomination.level == Level.CITY
+            else nomination.city_authority_id
+        )
+        previous = (
+            await authority_queries.authority_by_id(session, authority_id=previous_id)
+            if previous_id
+            else None
+        )
+        previous_standing = previous.standing_unit_id if previous else None
+    return NominationContext(
+        stage=nomination.stage,
+        level=nomination.level,
+        authority_unit_id=authority.unit_id,
+        standing_unit_id=authority.standing_unit_id,
+        proposing_unit_id=nomination.proposing_unit_id,
+        previous_standing_unit_id=previous_standing,
+        returned_at_this_level=await queries.returned_at_level(
+            session, nomination_id=nomination.id, level=nomination.level
+        ),
+        pending_objections=await queries.pending_objection_count(
+            session, nomination_id=nomination.id
+        ),
+        decides=decides(catalogue, nomination),
+    )
+
+
+# ---- the draft -----------------------------------------------------------------------------
 
 
 async def _nominee(session: AsyncSession, data: NominationCreate) -> tuple[str, int]:
@@ -149,14 +262,9 @@ async def create_nomination(
         if campaign is None:
             raise InvalidInput("campaign_id", "Không có phong trào thi đua này", "no such campaign")
         if data.content_area_code is not None:
-            area = (
-                await session.execute(
-                    select(ContentArea.id).where(
-                        ContentArea.campaign_id == campaign.id,
-                        ContentArea.code == data.content_area_code,
-                    )
-                )
-            ).scalar_one_or_none()
+            area = await campaign_queries.content_area_id(
+                session, campaign_id=campaign.id, code=data.content_area_code
+            )
             if area is None:
                 raise InvalidInput(
                     "content_area_code",
@@ -171,7 +279,7 @@ async def create_nomination(
         )
     if data.exemplar_id is not None and await session.get(Exemplar, data.exemplar_id) is None:
         raise InvalidInput("exemplar_id", "Không có điển hình này", "no such exemplary model")
-    authority = await ward_authority_of(session, data.proposing_unit_id)
+    authority = await authority_queries.ward_authority_of(session, unit_id=data.proposing_unit_id)
     if authority is None:
         raise InvalidInput(
             "proposing_unit_id", "Đơn vị không thuộc phường nào", "the unit belongs to no ward"
@@ -218,260 +326,457 @@ async def create_nomination(
     return nomination
 
 
-# ---- reading ------------------------------------------------------------------------------
-
-ProposingUnit = aliased(Unit)
-WaitingUnit = aliased(Unit)
-
-# The order of the lists: soonest due first, no due moment last, newest first among equal
-# (the list indexes of ``models.nominations`` are in this order).
-LIST_ORDER = (Nomination.list_due_at, Nomination.id.desc())
-
-
-def nomination_rows() -> Select:
-    return (
-        select(Nomination, ProposingUnit.name, Authority.name, WaitingUnit.name)
-        .join(ProposingUnit, ProposingUnit.id == Nomination.proposing_unit_id)
-        .join(Authority, Authority.id == Nomination.authority_id)
-        .outerjoin(WaitingUnit, WaitingUnit.id == Nomination.waiting_on_unit_id)
+def _dossier_item_read(item: DossierItem) -> DossierItemRead:
+    return DossierItemRead(
+        id=item.id,
+        item_code=item.item_code,
+        title=item.title,
+        level=item.level,
+        file_name=item.file_name,
+        content_type=item.content_type,
+        size_bytes=item.size_bytes,
+        sha256=item.sha256,
+        uploaded_at=item.uploaded_at,
+        download_url=(
+            f"/api/v1/nominations/{item.nomination_id}/dossier-items/{item.id}/file"
+            if item.storage_key
+            else None
+        ),
     )
 
 
-def to_read(row, award_names: dict[str, str], now: datetime) -> NominationRead:
-    nomination, unit_name, authority_name, waiting_name = row
-    overdue = bool(
-        nomination.stage_due_at
-        and nomination.stage_due_at < now
-        and nomination.stage not in TERMINAL_STAGES
-    )
-    return NominationRead(
-        id=nomination.id,
-        workflow_id=nomination.workflow_id,
-        award_code=nomination.award_code,
-        award_name=award_names.get(nomination.award_code, nomination.award_code),
-        rule_set_id=nomination.rule_set_id,
-        year=nomination.year,
-        nominee_kind=nomination.subject_kind,
-        nominee_name=nomination.nominee_name,
-        proposing_unit_id=nomination.proposing_unit_id,
-        proposing_unit_name=unit_name,
-        level=nomination.level,
-        authority_id=nomination.authority_id,
-        authority_name=authority_name,
-        stage=nomination.stage,
-        stage_entered_at=nomination.stage_entered_at,
-        stage_due_at=nomination.stage_due_at,
-        level_due_at=nomination.level_due_at,
-        overdue=overdue,
-        escalated=nomination.escalated,
-        waiting_on_role=nomination.waiting_on_role,
-        waiting_on_unit_id=nomination.waiting_on_unit_id,
-        waiting_on_unit_name=waiting_name,
-        council_session_id=nomination.council_session_id,
-        decision_id=nomination.decision_id,
-        decision_number=nomination.decision_number,
-        outcome_reason=nomination.outcome_reason,
-        achievement_summary=nomination.achievement_summary,
-        created_at=nomination.created_at,
-        closed_at=nomination.closed_at,
-    )
-
-
-@dataclass
-class NominationFilters:
-    unit_id: int | None = None
-    award_code: str | None = None
-    level: Level | None = None
-    stage: Stage | None = None
-    overdue: bool | None = None
-    year: int | None = None
-    authority_id: int | None = None
-    query: str | None = None
-    open_only: bool = False
-
-
-def apply_filters(statement: Select, filters: NominationFilters, now: datetime) -> Select:
-    conditions = []
-    if filters.unit_id is not None:
-        conditions.append(Nomination.proposing_unit_id == filters.unit_id)
-    if filters.award_code:
-        conditions.append(Nomination.award_code == filters.award_code)
-    if filters.level is not None:
-        conditions.append(Nomination.level == filters.level)
-    if filters.stage is not None:
-        conditions.append(Nomination.stage == filters.stage)
-    if filters.year is not None:
-        conditions.append(Nomination.year == filters.year)
-    if filters.authority_id is not None:
-        conditions.append(Nomination.authority_id == filters.authority_id)
-    if filters.open_only:
-        conditions.append(Nomination.stage.not_in(list(TERMINAL_STAGES)))
-    if filters.overdue is True:
-        conditions += [
-            Nomination.stage_due_at < now,
-            Nomination.stage.not_in(list(TERMINAL_STAGES)),
-        ]
-    elif filters.overdue is False:
-        conditions.append(or_(Nomination.stage_due_at.is_(None), Nomination.stage_due_at >= now))
-    if filters.query:
-        conditions.append(Nomination.nominee_name.ilike(f"%{filters.query.strip()}%"))
-    return statement.where(and_(*conditions)) if conditions else statement
-
-
-def list_page(
-    principal: Principal, filters: NominationFilters, now: datetime, *, offset: int, limit: int
-) -> Subquery:
-    """The ids and sort keys of one page of the list.
-
-    Each way the person sees nominations (``visibility_paths``) is read off its own index
-    in list order and stops at the end of the page; the page is cut from the union of
-    these (a nomination seen two ways counts once). Sorting the whole visible set instead
-    costs hundreds of milliseconds at 100,000 nominations."""
-    paths = [
-        apply_filters(
-            select(Nomination.id, Nomination.list_due_at).where(path), filters, now
-        ).order_by(*LIST_ORDER)
-        for path in visibility_paths(principal) or [false()]
-    ]
-    if len(paths) == 1:
-        return paths[0].offset(offset).limit(limit).subquery("page")
-    seen = union(*(select(path.limit(offset + limit).subquery()) for path in paths)).subquery()
-    return (
-        select(seen)
-        .order_by(seen.c.list_due_at, seen.c.id.desc())
-        .offset(offset)
-        .limit(limit)
-        .subquery("page")
-    )
-
-
-async def list_nominations(
+async def upload_dossier_item(
     session: AsyncSession,
+    *,
     principal: Principal,
-    filters: NominationFilters,
-    *,
-    page: int,
-    page_size: int,
-    award_names: dict[str, str],
+    nomination_id: int,
+    item_code: str,
+    file: UploadFile,
+    title: str | None,
+    catalogue: Catalogue,
+    settings: Settings,
     now: datetime,
-) -> tuple[int, list[NominationRead]]:
-    visible = visible_nominations(principal)
-    counted = apply_filters(
-        select(func.count()).select_from(Nomination).where(visible), filters, now
+) -> DossierItemRead:
+    """Attach a file (PDF, JPEG or PNG) to the dossier: while drafting, or while the
+    dossier is returned for supplement."""
+    nomination = await visible_nomination(session, principal=principal, nomination_id=nomination_id)
+    submitter_ok = principal.actor.has(Role.UNIT_OFFICER, nomination.proposing_unit_id)
+    if nomination.stage == Stage.RETURNED and nomination.level != Level.WARD:
+        context = await nomination_context(session, nomination=nomination, catalogue=catalogue)
+        submitter_ok = permitted(Command.RESUBMIT, principal.roles, context)
+    if not submitter_ok:
+        raise Forbidden()
+    if nomination.stage not in (Stage.DRAFT, Stage.RETURNED):
+        raise WrongStage(
+            nomination.stage.value,
+            "Chỉ bổ sung hồ sơ khi lập hoặc khi được trả lại",
+            "files can be added while drafting or when returned",
+        )
+    rule_set = catalogue.get(nomination.rule_set_id)
+    if item_code not in rule_set.dossier_items:
+        raise InvalidInput(
+            "item_code",
+            f"Không có thành phần hồ sơ '{item_code}'",
+            f"unknown dossier item '{item_code}'",
+        )
+    data = await file.read(settings.upload_max_bytes + 1)
+    if len(data) > settings.upload_max_bytes:
+        raise InvalidInput(
+            "file",
+            f"Tệp quá lớn (tối đa {settings.upload_max_bytes // (1024 * 1024)} MB)",
+            f"file too large (max {settings.upload_max_bytes} bytes)",
+        )
+    if not data:
+        raise InvalidInput("file", "Tệp rỗng", "empty file")
+    content_type = sniff_content_type(data)
+    if content_type is None or content_type not in settings.allowed_upload_types:
+        raise InvalidInput(
+            "file", "Chỉ nhận tệp PDF, JPEG hoặc PNG", "only PDF, JPEG or PNG files are accepted"
+        )
+    storage_key = FileStore(settings.files_dir).put(data)
+    item = DossierItem(
+        nomination_id=nomination.id,
+        item_code=item_code,
+        title=title or rule_set.dossier_items[item_code].name_vi,
+        level=nomination.level,
+        file_name=(file.filename or "tep")[:255],
+        content_type=content_type,
+        size_bytes=len(data),
+        sha256=sha256_hex(data),
+        storage_key=storage_key,
+        uploaded_by_user_id=principal.user_id,
+        uploaded_at=now,
     )
-    total = (await session.execute(counted)).scalar_one()
-    # Units and authorities are joined to the page's rows only.
-    page_keys = list_page(principal, filters, now, offset=(page - 1) * page_size, limit=page_size)
-    statement = (
-        nomination_rows()
-        .join(page_keys, page_keys.c.id == Nomination.id)
-        .order_by(page_keys.c.list_due_at, page_keys.c.id.desc())
-    )
-    rows = (await session.execute(statement)).all()
-    return total, [to_read(row, award_names, now) for row in rows]
+    session.add(item)
+    await session.flush()
+    return _dossier_item_read(item)
 
 
-async def load_row(session: AsyncSession, nomination_id: int):
-    return (
-        await session.execute(nomination_rows().where(Nomination.id == nomination_id))
-    ).one_or_none()
-
-
-async def detail(
+async def dossier_file(
     session: AsyncSession,
-    row,
-    award_names: dict[str, str],
-    allowed_actions: list[str],
     *,
+    principal: Principal,
+    nomination_id: int,
+    item_id: int,
+    settings: Settings,
+) -> tuple[DossierItem, bytes]:
+    """A file of the dossier, with its bytes."""
+    await visible_nomination(session, principal=principal, nomination_id=nomination_id)
+    item = await session.get(DossierItem, item_id)
+    if item is None or item.nomination_id != nomination_id or not item.storage_key:
+        raise NotFound("Không có tệp này", "no such file")
+    return item, FileStore(settings.files_dir).get(item.storage_key)
+
+
+async def delete_draft(session: AsyncSession, *, principal: Principal, nomination_id: int) -> None:
+    """Discard a draft that was never submitted (a submitted one is withdrawn instead)."""
+    nomination = await visible_nomination(session, principal=principal, nomination_id=nomination_id)
+    if not principal.actor.has(Role.UNIT_OFFICER, nomination.proposing_unit_id):
+        raise Forbidden()
+    if nomination.stage != Stage.DRAFT:
+        raise WrongStage(
+            nomination.stage.value, "Chỉ xóa được bản nháp", "only drafts can be deleted"
+        )
+    if nomination.exemplar_id is not None:
+        raise Conflict(
+            "Bản nháp được lập từ một điển hình tiên tiến: hãy giữ lại hoặc rút sau khi nộp",
+            "this draft comes from an exemplary model and is kept with it",
+        )
+    await session.delete(nomination)
+
+
+# ---- submitting: the start of the approval workflow ----------------------------------------
+
+
+async def submit_draft(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    principal: Principal,
+    nomination_id: int,
+    catalogue: Catalogue,
+    settings: Settings,
+    now: datetime,
+) -> Nomination:
+    """The proposing unit's officer submits a draft (see ``submit``)."""
+    nomination = await visible_nomination(session, principal=principal, nomination_id=nomination_id)
+    if not principal.actor.has(Role.UNIT_OFFICER, nomination.proposing_unit_id):
+        raise Forbidden()
+    await submit(
+        session,
+        temporal=temporal,
+        principal=principal,
+        nomination=nomination,
+        catalogue=catalogue,
+        settings=settings,
+        now=now,
+    )
+    return nomination
+
+
+async def submit(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    principal: Principal,
+    nomination: Nomination,
+    catalogue: Catalogue,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    """Check eligibility under the rule set in force, and start the approval workflow.
+
+    Commits: the workflow must find the submitted row. If Temporal cannot start it, the
+    draft is put back (and committed) and the person is told to try again."""
+    if nomination.stage != Stage.DRAFT:
+        raise WrongStage(nomination.stage.value, "Đề nghị đã được nộp", "already submitted")
+    today = vietnam_date(now)
+    rule_set = catalogue.in_force(today)
+    if nomination.award_code not in rule_set.awards:
+        raise InvalidInput(
+            "award_code",
+            "Danh hiệu không còn trong bộ quy định hiện hành",
+            "the award is not in the rule set in force",
+        )
+    verdict = await eligibility(session, rule_set=rule_set, nomination=nomination)
+    if not verdict.eligible:
+        failed = [r for r in verdict.reasons if not r.met]
+        raise InvalidInput(
+            "eligibility",
+            "Chưa đủ điều kiện: " + "; ".join(r.message_vi for r in failed),
+            "not eligible: " + "; ".join(r.message_en for r in failed),
+        )
+    items = await queries.dossier_item_codes(session, nomination_id=nomination.id)
+    workflow_input = await nomination_input(
+        session,
+        nomination=nomination,
+        rule_set=rule_set,
+        submitted_by=principal.actor,
+        dossier_items=items,
+        settings=settings,
+        today=today,
+    )
+    nomination.rule_set_id = rule_set.id
+    nomination.workflow_id = nomination_workflow_id(nomination.id)
+    nomination.stage = Stage.RECEPTION
+    nomination.stage_entered_at = now
+    # What the workflow's first change will say, so that the page right after submitting
+    # already shows who must act and by when (the workflow then writes the same values).
+    first_level = workflow_input.levels[0]
+    nomination.waiting_on_role = Role.STANDING_OFFICER
+    nomination.waiting_on_unit_id = first_level.standing_unit_id
+    nomination.stage_due_at = WorkingCalendar(workflow_input.calendar).due_moment(
+        nomination.stage_entered_at, first_level.completeness_check
+    )
+    await session.commit()  # the workflow must find the committed row
+    try:
+        await temporal.start_workflow(
+            NominationWorkflow.run,
+            workflow_input,
+            id=nomination.workflow_id,
+            task_queue=settings.task_queue,
+        )
+    except WorkflowAlreadyStartedError:
+        raise Conflict("Đề nghị đã được nộp", "the nomination was already submitted") from None
+    except Exception as exc:
+        nomination.stage = Stage.DRAFT
+        nomination.workflow_id = ""
+        await session.commit()
+        raise ServiceUnavailable(
+            "Không nộp được đề nghị: máy chủ quy trình chưa sẵn sàng",
+            f"could not start the workflow: {exc}",
+        ) from exc
+
+
+# ---- the workflow's commands ---------------------------------------------------------------
+
+# The commands that carry only a reason, and their updates.
+REASON_UPDATES = {
+    Command.REJECT: NominationWorkflow.reject,
+    Command.WITHDRAW: NominationWorkflow.withdraw,
+    Command.REFUSE: NominationWorkflow.refuse,
+}
+
+
+def workflow_update(
+    command: Command,
+    actor: Actor,
+    body: CommandBody,
+    *,
+    objection_key: str = "",
+    target: User | None = None,
+) -> tuple[Any, Any]:
+    """The workflow's update for a command and its argument, built from the command's
+    body (403 for a command the workflow has no update for)."""
+    if command == Command.ACCEPT_DOSSIER and isinstance(body, AcceptCreate):
+        return NominationWorkflow.accept_dossier, ReviewCommand(actor, body.note)
+    if command == Command.RETURN_FOR_SUPPLEMENT and isinstance(body, ReturnCreate):
+        return NominationWorkflow.return_for_supplement, ReturnCommand(
+            actor, list(body.missing_items), body.reason
+        )
+    if command == Command.RESUBMIT and isinstance(body, ResubmitCreate):
+        return NominationWorkflow.resubmit, ResubmitCommand(
+            actor, list(body.added_items), body.note
+        )
+    if command in REASON_UPDATES and isinstance(body, ReasonCreate):
+        return REASON_UPDATES[command], ReasonCommand(actor, body.reason)
+    if command == Command.EXTEND_DEADLINE and isinstance(body, ExtendCreate):
+        return NominationWorkflow.extend_deadline, ExtendCommand(
+            actor, body.working_days, body.reason
+        )
+    if command == Command.REASSIGN and isinstance(body, ReassignCreate) and target is not None:
+        return NominationWorkflow.reassign, ReassignCommand(
+            actor, target.id, target.full_name, body.reason
+        )
+    if command == Command.RESOLVE_OBJECTION and isinstance(body, ResolveObjectionCreate):
+        return NominationWorkflow.resolve_objection, ResolveObjectionCommand(
+            actor, objection_key, ObjectionStatus(body.outcome), body.reason
+        )
+    raise Forbidden()
+
+
+async def run_command(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    catalogue: Catalogue,
+    principal: Principal,
+    nomination_id: int,
+    command: Command,
+    body: CommandBody,
+    objection_key: str = "",
+) -> CommandRead:
+    """One command of the approval workflow: pre-checked against the permissions as the
+    projection knows them, then sent as the workflow's update (whose validator has the
+    last word)."""
+    target = None
+    if isinstance(body, ReassignCreate):
+        target = await authority_queries.officer_by_id(session, user_id=body.to_user_id)
+        if target is None or not target.is_active:
+            raise InvalidInput("to_user_id", "Không có cán bộ này", "no such officer")
+    update, argument = workflow_update(
+        command, principal.actor, body, objection_key=objection_key, target=target
+    )
+    nomination = await visible_nomination(session, principal=principal, nomination_id=nomination_id)
+    if nomination.stage == Stage.DRAFT:
+        raise WrongStage(
+            Stage.DRAFT.value, "Đề nghị chưa được nộp", "the nomination is not submitted"
+        )
+    context = await nomination_context(session, nomination=nomination, catalogue=catalogue)
+    if not permitted(command, principal.roles, context):
+        raise Forbidden()
+    handle = temporal.get_workflow_handle(nomination.workflow_id)
+    result: CommandResult = await execute_update(
+        handle, update, argument, current_stage=nomination.stage.value
+    )
+    return CommandRead(
+        nomination_id=nomination.id,
+        stage=result.stage,
+        level=result.level,
+        stage_due_at=result.stage_due_at,
+        objection_key=result.objection_key,
+    )
+
+
+async def revoke(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    catalogue: Catalogue,
+    award_names: dict[str, str],
+    task_queue: str,
+    principal: Principal,
+    nomination_id: int,
+    body: RevokeCreate,
+) -> CommandRead:
+    """Revoke a granted award (Law 06/2022 Art. 93) with its own workflow: it leaves the
+    person's history."""
+    nomination = await visible_nomination(session, principal=principal, nomination_id=nomination_id)
+    context = await nomination_context(session, nomination=nomination, catalogue=catalogue)
+    try:
+        check(Command.REVOKE, principal.roles, context)
+    except PermissionDenied:
+        raise Forbidden() from None
+    except StageNotAllowed:
+        raise WrongStage(
+            nomination.stage.value,
+            "Chỉ hủy được khen thưởng đã quyết định",
+            "only a granted award can be revoked",
+        ) from None
+    chain = await authority_chain(session, nomination.origin_authority_id)
+    deciding = chain[nomination.level]
+    try:
+        await temporal.execute_workflow(
+            RevocationWorkflow.run,
+            RevocationInput(
+                nomination_id=nomination.id,
+                actor=principal.actor,
+                reason=body.reason,
+                legal_basis=body.legal_basis,
+                deciding_authority_unit_id=deciding.unit_id,
+                proposing_unit_id=nomination.proposing_unit_id,
+                nominee_name=nomination.nominee_name,
+                award_name=award_names.get(nomination.award_code, nomination.award_code),
+                decision_number=nomination.decision_number,
+            ),
+            id=revocation_workflow_id(nomination.id),
+            task_queue=task_queue,
+        )
+    except WorkflowAlreadyStartedError:
+        raise Conflict("Khen thưởng này đã bị hủy", "this award was already revoked") from None
+    except WorkflowFailureError as failure:
+        cause = failure.cause
+        if isinstance(cause, ApplicationError):
+            raise refusal_to_http(cause, current_stage=nomination.stage.value) from None
+        raise
+    return CommandRead(
+        nomination_id=nomination.id, stage=Stage.REVOKED, level=nomination.level, stage_due_at=None
+    )
+
+
+# ---- reading one nomination ----------------------------------------------------------------
+
+
+def _objection_read(objection: Objection) -> ObjectionRead:
+    return ObjectionRead(
+        key=objection.objection_key,
+        level=objection.level,
+        objector_name=objection.objector_name,
+        reason=objection.reason,
+        lodged_at=objection.lodged_at,
+        status=objection.status,
+        resolution=objection.resolution,
+    )
+
+
+def _document_link(document: Document) -> DocumentLink:
+    return DocumentLink(
+        id=document.id,
+        kind=document.kind.value,
+        title=document.title,
+        number_text=document.number_text,
+        sha256=document.sha256,
+        signed=document.signed,
+        url=f"/api/v1/documents/{document.id}/pdf",
+    )
+
+
+async def nomination_detail(
+    session: AsyncSession,
+    *,
+    catalogue: Catalogue,
+    award_names: dict[str, str],
+    principal: Principal,
+    nomination_id: int,
     now: datetime,
 ) -> NominationDetail:
+    """One nomination (the caller checked that this person may see it): stage, due
+    moment, who must act, the actions this person may take, the dossier, objections and
+    documents."""
+    row = await queries.nomination_row(session, nomination_id=nomination_id)
+    assert row is not None
     nomination = row[0]
-    items = (
-        (
-            await session.execute(
-                select(DossierItem)
-                .where(DossierItem.nomination_id == nomination.id)
-                .order_by(DossierItem.id)
-            )
-        )
-        .scalars()
-        .all()
+    allowed: list[str] = []
+    if nomination.stage == Stage.DRAFT:
+        if principal.actor.has(Role.UNIT_OFFICER, nomination.proposing_unit_id):
+            allowed = ["submit", "upload_dossier_item", "delete"]
+    else:
+        context = await nomination_context(session, nomination=nomination, catalogue=catalogue)
+        allowed = [c.value for c in allowed_commands(principal.roles, context)]
+    items = await queries.dossier_items(session, nomination_id=nomination.id)
+    objections = await queries.objections(session, nomination_id=nomination.id)
+    documents = await queries.documents(
+        session, nomination_id=nomination.id, decision_id=nomination.decision_id
     )
-    objections = (
-        (
-            await session.execute(
-                select(Objection)
-                .where(Objection.nomination_id == nomination.id)
-                .order_by(Objection.lodged_at)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    documents = (
-        (
-            await session.execute(
-                select(Document)
-                .where(
-                    or_(
-                        Document.nomination_id == nomination.id,
-                        and_(
-                            Document.decision_id.is_not(None),
-                            Document.decision_id == nomination.decision_id,
-                        ),
-                    )
-                )
-                .order_by(Document.id)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    base = to_read(row, award_names, now)
+    base = queries.to_read(row, award_names, now)
     return NominationDetail(
         **base.model_dump(),
-        allowed_actions=allowed_actions,
-        dossier_items=[
-            DossierItemRead(
-                id=i.id,
-                item_code=i.item_code,
-                title=i.title,
-                level=i.level,
-                file_name=i.file_name,
-                content_type=i.content_type,
-                size_bytes=i.size_bytes,
-                sha256=i.sha256,
-                uploaded_at=i.uploaded_at,
-                download_url=(
-                    f"/api/v1/nominations/{nomination.id}/dossier-items/{i.id}/file"
-                    if i.storage_key
-                    else None
-                ),
-            )
-            for i in items
-        ],
-        objections=[
-            ObjectionRead(
-                key=o.objection_key,
-                level=o.level,
-                objector_name=o.objector_name,
-                reason=o.reason,
-                lodged_at=o.lodged_at,
-                status=o.status,
-                resolution=o.resolution,
-            )
-            for o in objections
-        ],
-        documents=[
-            DocumentLink(
-                id=d.id,
-                kind=d.kind.value,
-                title=d.title,
-                number_text=d.number_text,
-                sha256=d.sha256,
-                signed=d.signed,
-                url=f"/api/v1/documents/{d.id}/pdf",
-            )
-            for d in documents
-        ],
+        allowed_actions=allowed,
+        dossier_items=[_dossier_item_read(i) for i in items],
+        objections=[_objection_read(o) for o in objections],
+        documents=[_document_link(d) for d in documents],
     )
+
+
+def _event_read(event: AuditEvent) -> AuditEventRead:
+    return AuditEventRead(
+        id=event.id,
+        action=event.action,
+        occurred_at=event.occurred_at,
+        actor_name=event.actor_name,
+        actor_role=event.actor_role,
+        level=event.level,
+        from_stage=event.from_stage,
+        to_stage=event.to_stage,
+        reason=event.reason,
+        changes=event.changes or {},
+    )
+
+
+async def history(
+    session: AsyncSession, *, principal: Principal, nomination_id: int
+) -> NominationHistory:
+    """Who did what, when and why: the nomination's audit trail as a timeline."""
+    await visible_nomination(session, principal=principal, nomination_id=nomination_id)
+    events = await queries.history(session, nomination_id=nomination_id)
+    return NominationHistory(nomination_id=nomination_id, events=[_event_read(e) for e in events])

@@ -1,23 +1,12 @@
-"""What the nomination forms need from the catalogue and the eligibility engine: the
-criteria a unit attests per award, the dossier an award requires at a level, and the
-eligibility verdict of a nomination that is not saved yet (checked before submitting)."""
+"""What the nomination forms need from the catalogue: the criteria a unit attests per
+award, the dossier an award requires at a level, and the nominee a choice stands for."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from domain.eligibility import Verdict
 from domain.rules import Criterion, RuleSet
-from domain.vocabulary import Level, NomineeKind, Stage
-from models import Nomination
-from models.schemas.nominations import NominationCreate
-from thidua.catalogue_store import CandidateNotFound
-
-from ..errors import InvalidInput
-from ..principal import Principal
-from .commands import eligibility
+from domain.vocabulary import Level, NomineeKind
 
 
 @dataclass(frozen=True)
@@ -64,39 +53,6 @@ def required_items(rule_set: RuleSet, award_code: str, level: Level) -> list[tup
     except KeyError:
         return []
     return [(code,) for code in rule.required_dossier] + [tuple(g) for g in rule.required_any_of]
-
-
-async def check_unsaved(
-    session: AsyncSession, *, principal: Principal, rule_set: RuleSet, data: NominationCreate
-) -> Verdict:
-    """The eligibility verdict of a nomination as it would be created from ``data``,
-    without writing anything (the same check ``submit`` makes)."""
-    if data.award_code not in rule_set.awards:
-        raise InvalidInput(
-            "award_code",
-            f"Không có danh hiệu/hình thức '{data.award_code}'",
-            f"unknown award '{data.award_code}'",
-        )
-    ref = data.nominee
-    transient = Nomination(
-        award_code=data.award_code,
-        rule_set_id=rule_set.id,
-        year=data.year,
-        subject_kind=ref.kind,
-        person_id=ref.person_id,
-        collective_id=ref.collective_id,
-        household_id=ref.household_id,
-        nominee_name="",
-        proposing_unit_id=data.proposing_unit_id,
-        stage=Stage.DRAFT,
-        achievement_key=data.achievement_key,
-        initiative_id=data.initiative_id,
-        attestations=list(data.attestations),
-    )
-    try:
-        return await eligibility(session, rule_set, transient)
-    except CandidateNotFound as exc:
-        raise InvalidInput("nominee", exc.message_vi, exc.message_en) from None
 
 
 def parse_nominee(value: str) -> dict | None:

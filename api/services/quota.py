@@ -14,14 +14,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalogue import Catalogue
 from domain.eligibility import RankedContender, explain_quota_ranking
 from domain.rules import UnknownRuleSet
-from models import Nomination, Unit
+from models import Nomination
 from thidua.catalogue_store import load_quota_contenders, load_quota_context
+
+from ..queries import nominations as nomination_queries
 
 
 @dataclass(frozen=True)
@@ -60,14 +61,7 @@ async def quota_groups(
     candidates have no score and only the preference and the submission order rank them."""
     if not nomination_ids:
         return []
-    rows = (
-        await session.execute(
-            select(Nomination, Unit.name)
-            .join(Unit, Unit.id == Nomination.proposing_unit_id)
-            .where(Nomination.id.in_(list(nomination_ids)))
-            .order_by(Nomination.id)
-        )
-    ).all()
+    rows = await nomination_queries.with_unit_names(session, nomination_ids=nomination_ids)
     groups: dict[tuple[str, str, int, int], list[Nomination]] = {}
     unit_names: dict[int, str] = {}
     for nomination, unit_name in rows:

@@ -1,6 +1,6 @@
-"""The nominations list read off its indexes (``api.services.nominations.list_page``) gives
-every person the same rows, total and order as sorting what they may see: soonest due
-first, no due moment last, newest first among equal — page after page, with filters."""
+"""The nominations list read off its indexes (``api.queries.nominations.nominations_page``)
+gives every person the same rows, total and order as sorting what they may see: soonest
+due first, no due moment last, newest first among equal — page after page, with filters."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select, update
 
 from api.principal import load_principal
+from api.queries.nominations import NominationFilters, nominations_page
 from api.services.access import can_see
-from api.services.nominations import NominationFilters, list_nominations
 from domain.vocabulary import TERMINAL_STAGES, Level, NomineeKind, Stage
 from models import Authority, AwardType, Nomination, Person, Unit, User
 from models.nominations import NO_DUE_MOMENT, list_due_key
@@ -91,10 +91,10 @@ async def test_list_pages_are_in_list_order_with_the_full_total(session, usernam
     listed: list[int] = []
     page = 1
     while True:
-        total, items = await list_nominations(
+        total, items = await nominations_page(
             session,
-            principal,
-            filters,
+            principal=principal,
+            filters=filters,
             page=page,
             page_size=PAGE_SIZE,
             award_names={},
