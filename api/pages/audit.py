@@ -3,9 +3,6 @@ and its export as CSV (UTF-8 with a byte-order mark, so that Excel shows Vietnam
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import AsyncIterator
 from datetime import date, datetime
 from math import ceil
 from urllib.parse import urlencode
@@ -14,38 +11,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from domain.calendar import VIETNAM_TZ
-from domain.vocabulary import Level, Role, Stage
+from domain.vocabulary import Level, Stage
 
 from ..deps import ReadSessionDep, StateDep
 from ..errors import Forbidden
 from ..i18n import ACTION_NAMES, request_language, translator
-from ..principal import Principal
-from ..services import pages_queries as queries
-from ..services.commands import award_names
+from ..queries import audit as queries
+from ..services.audit import csv_lines, may_audit
+from ..services.awards import award_names
 from .common import PageUser, domain_error_page, login_redirect, render, whole_number
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
-CSV_COLUMNS = (
-    "Mã sự kiện",
-    "Thời điểm",
-    "Mã đề nghị",
-    "Đối tượng",
-    "Danh hiệu",
-    "Hành động",
-    "Người thực hiện",
-    "Vai trò",
-    "Cấp",
-    "Từ giai đoạn",
-    "Đến giai đoạn",
-    "Lý do",
-    "Thay đổi",
-)
-
-
-def _may_audit(user: Principal) -> bool:
-    return user.is_admin or user.has(Role.AUDITOR)
 
 
 def parse_day(value: str) -> date | None:
@@ -123,7 +101,7 @@ async def audit(
 ):
     if user is None:
         return login_redirect(request)
-    if not _may_audit(user):
+    if not may_audit(user):
         return domain_error_page(request, user, Forbidden())
     page_number = whole_number(page, 1, low=1, high=100_000)
     params = _params(q, action, level, stage, award_code, nomination_id, date_from, date_to)
@@ -173,50 +151,16 @@ async def audit_export(
     """The filtered audit trail, oldest first, streamed in batches."""
     if user is None:
         return login_redirect(request, "/audit")
-    if not _may_audit(user):
+    if not may_audit(user):
         return domain_error_page(request, user, Forbidden())
     filters, errors = _filters(
         request, _params(q, action, level, stage, award_code, nomination_id, date_from, date_to)
     )
     if errors:
         return domain_error_page(request, user, Forbidden("Bộ lọc không hợp lệ", "Invalid filter"))
-    names = award_names(state)
-    t = translator("vi")
-
-    async def lines() -> AsyncIterator[bytes]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(CSV_COLUMNS)
-        yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
-        async with state.reader() as session:
-            async for event, nominee, award_code in queries.audit_stream(session, user, filters):
-                buffer.seek(0)
-                buffer.truncate()
-                writer.writerow(
-                    (
-                        event.id,
-                        event.occurred_at.astimezone(VIETNAM_TZ).strftime("%d/%m/%Y %H:%M:%S"),
-                        event.nomination_id,
-                        nominee,
-                        names.get(award_code, award_code),
-                        t(f"action_{event.action}"),
-                        event.actor_name or t("system"),
-                        t(event.actor_role) if event.actor_role not in ("", "system") else "",
-                        t(f"level_{event.level.value}") if event.level else "",
-                        t(f"stage_{event.from_stage}") if event.from_stage else "",
-                        t(f"stage_{event.to_stage}") if event.to_stage else "",
-                        event.reason,
-                        "; ".join(
-                            f"{k}: {' → '.join(str(x) for x in v) if isinstance(v, list) else v}"
-                            for k, v in (event.changes or {}).items()
-                        ),
-                    )
-                )
-                yield buffer.getvalue().encode("utf-8")
-
     stamp = state.clock.now().astimezone(VIETNAM_TZ).strftime("%Y%m%d-%H%M")
     return StreamingResponse(
-        lines(),
+        csv_lines(state.reader, user, filters, award_names=award_names(state)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="nhat-ky-xu-ly-{stamp}.csv"'},
     )

@@ -11,9 +11,7 @@ from urllib.parse import urlparse
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import update
 
-from models import User
 from models.base import utcnow
 from thidua.db import transaction
 
@@ -26,7 +24,7 @@ from ..deps import (
     session_signer,
 )
 from ..errors import TooManyRequests, Unauthorized
-from ..routes.auth import authenticate
+from ..services.users import authenticate, sign_out_everywhere
 from .common import form_csrf_ok, render
 
 router = APIRouter(include_in_schema=False)
@@ -80,7 +78,11 @@ async def login_submit(
     if not errors:
         try:
             user = await authenticate(
-                session, settings, request, username.strip(), password, now=clock.now()
+                session,
+                client_address=request.client.host if request.client else "unknown",
+                username=username.strip(),
+                password=password,
+                now=clock.now(),
             )
         except Unauthorized:
             errors["form"] = "login_failed"
@@ -133,8 +135,6 @@ async def logout(
         # The machine's clock, not the application's: it is compared with the cookie's
         # "iat" (time.time()), as the signatures of cookies and tokens are.
         async with transaction(request.app.state.thidua.writer) as session:
-            await session.execute(
-                update(User).where(User.id == int(cookie["uid"])).values(signed_out_at=utcnow())
-            )
+            await sign_out_everywhere(session, user_id=int(cookie["uid"]), at=utcnow())
         response.delete_cookie(SESSION_COOKIE)
     return response

@@ -17,9 +17,10 @@ from models.schemas.nominations import ObjectionCreate
 
 from ..deps import ReadSessionDep, StateDep
 from ..errors import DomainError, InvalidInput, TooManyRequests
-from ..routes.public import current_notices, issued_decisions, lodge
-from ..services import pages_queries as queries
-from ..services.commands import award_names
+from ..queries.exemplars import replicating_exemplars
+from ..services import objections
+from ..services.awards import award_names
+from ..services.public import current_notices, issued_decisions
 from .common import (
     PageUser,
     field_of,
@@ -74,7 +75,7 @@ async def portal_page(
             "errors": errors or {},
             "values": values or {},
             "names": award_names(state),
-            "exemplars": await queries.replicating_exemplars(session, limit=20),
+            "exemplars": await replicating_exemplars(session, limit=20),
             "unplaced_errors": unplaced,
         },
         user=user,
@@ -132,11 +133,10 @@ async def object_to(
         )
     try:
         temporal = await temporal_client(state)
-        await lodge(
-            session=session,
-            state=state,
-            temporal=temporal,
-            request=request,
+        await objections.lodge(
+            session,
+            temporal,
+            client_address=request.client.host if request.client else "unknown",
             nomination_id=nomination_id,
             body=body,
         )

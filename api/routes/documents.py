@@ -4,9 +4,7 @@ khen of one awardee."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -15,32 +13,17 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from activities.documents import (
-    DocumentError,
-    RuleSetLookup,
-    render_certificate_pdf,
-    render_decision_pdf,
-)
+from activities.documents.types import RuleSetLookup
 from domain.catalogue import Catalogue, load_catalogue
-from domain.vocabulary import DecisionStatus, DocumentKind
-from models import Decision, DecisionItem, Document
+from domain.text import fold
 from models.schemas.common import DbId
-from thidua.files import FileNotStored, FileStore
 
 from ..deps import ClockDep, CurrentUser, OptionalUser, ReadSessionDep, SettingsDep
 from ..errors import Conflict, Forbidden, NotFound, Unauthorized, error_responses
-from ..principal import Principal
+from ..services import documents
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 
-KIND_LABELS = {
-    DocumentKind.DECISION: "Quyết định",
-    DocumentKind.SUBMISSION: "Tờ trình",
-    DocumentKind.MINUTES: "Biên bản",
-    DocumentKind.PUBLIC_NOTICE: "Thông báo",
-    DocumentKind.CERTIFICATE: "Giấy khen",
-    DocumentKind.REPORT: "Báo cáo",
-}
 PDF_RESPONSE = {200: {"content": {"application/pdf": {}}, "description": "The PDF file"}}
 
 
@@ -59,9 +42,7 @@ RuleSetLookupDep = Annotated[RuleSetLookup, Depends(get_rule_set_lookup)]
 
 def ascii_filename(text: str) -> str:
     """ "Quyết định 01/QĐ-UBND" → "quyet-dinh-01-qd-ubnd" (for Content-Disposition)."""
-    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "van-ban"
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "van-ban"
 
 
 def pdf_response(data: bytes, name: str, *, sha256: str | None = None) -> Response:
@@ -76,22 +57,6 @@ def pdf_response(data: bytes, name: str, *, sha256: str | None = None) -> Respon
     return Response(content=data, media_type="application/pdf", headers=headers)
 
 
-def _domain_error(exc: DocumentError) -> Exception:
-    if exc.code.endswith("NotFound"):
-        return NotFound(exc.message_vi, exc.message_en)
-    return Conflict(exc.message_vi, exc.message_en)
-
-
-async def _is_public(session, document: Document) -> bool:
-    """Issued decisions and public notices are public; everything else is not."""
-    if document.kind == DocumentKind.PUBLIC_NOTICE:
-        return True
-    if document.kind == DocumentKind.DECISION and document.decision_id is not None:
-        decision = await session.get(Decision, document.decision_id)
-        return decision is not None and decision.status == DecisionStatus.ISSUED
-    return False
-
-
 @router.get(
     "/documents/{document_id}/pdf",
     response_class=Response,
@@ -102,24 +67,8 @@ async def document_pdf(
 ) -> Response:
     """The stored file of a document, byte for byte as issued (signed decisions keep
     their signature). Public for issued decisions and public notices."""
-    document = await session.get(Document, document_id)
-    if document is None:
-        raise NotFound("Không tìm thấy văn bản", "No such document")
-    if user is None and not await _is_public(session, document):
-        raise Unauthorized()
-    try:
-        data = await asyncio.to_thread(FileStore(settings.files_dir).get, document.storage_key)
-    except FileNotStored as exc:
-        raise NotFound(
-            "Tệp của văn bản không còn trong kho lưu trữ", "The document's file is missing"
-        ) from exc
-    label = KIND_LABELS.get(document.kind, "Văn bản")
-    name = f"{label} {document.number_text or document.id}"
-    return pdf_response(data, name, sha256=document.sha256)
-
-
-def _may_preview(user: Principal, decision: Decision) -> bool:
-    return user.is_admin or decision.authority_id in user.authority_ids()
+    pdf = await documents.stored_pdf(session, settings, user, document_id=document_id)
+    return pdf_response(pdf.data, pdf.name, sha256=pdf.sha256)
 
 
 @router.get(
@@ -136,16 +85,10 @@ async def decision_preview(
 ) -> Response:
     """The decision as it will be signed, marked "DỰ THẢO" (draft), for the signing page:
     for the people of the deciding authority (its leaders, council and standing body)."""
-    decision = await session.get(Decision, decision_id)
-    if decision is None or not _may_preview(user, decision):
-        raise Forbidden()
-    try:
-        pdf = await render_decision_pdf(
-            session, decision_id, draft=True, get_rule_set=get_rule_set, today=clock.today()
-        )
-    except DocumentError as exc:
-        raise _domain_error(exc) from exc
-    return pdf_response(pdf, f"du-thao-quyet-dinh-{decision_id}")
+    pdf = await documents.decision_preview(
+        session, user, decision_id=decision_id, get_rule_set=get_rule_set, today=clock.today()
+    )
+    return pdf_response(pdf.data, pdf.name, sha256=pdf.sha256)
 
 
 @router.get(
@@ -158,11 +101,5 @@ async def certificate_pdf(
 ) -> Response:
     """The Giấy khen (or title certificate) of one awardee of an issued decision, ready
     to print on A4 landscape."""
-    item = await session.get(DecisionItem, item_id)
-    if item is None:
-        raise NotFound("Không tìm thấy người được khen thưởng", "No such awardee")
-    try:
-        pdf = await render_certificate_pdf(session, item_id, get_rule_set=get_rule_set)
-    except DocumentError as exc:
-        raise _domain_error(exc) from exc
-    return pdf_response(pdf, f"giay-khen {item.nominee_name}")
+    pdf = await documents.certificate(session, item_id=item_id, get_rule_set=get_rule_set)
+    return pdf_response(pdf.data, pdf.name, sha256=pdf.sha256)

@@ -1,6 +1,6 @@
 """Look-ups for the forms (units, people, collectives, households, initiatives) and the
 award history of a person, collective or household, each filtered to what the user may
-see (see ``api.services.registry``)."""
+see (see ``api.services.subjects``)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from models.schemas.registry import (
 from ..deps import CurrentUser, ReadSessionDep
 from ..errors import Forbidden, NotFound, Unauthorized, error_responses
 from ..services import registry as service
+from ..services.award_history import award_history
 
 router = APIRouter(prefix="/api/v1", tags=["registry"])
 
@@ -65,7 +66,7 @@ async def person_history(
 ) -> AwardHistory:
     """A person's awards (newest first, revoked ones marked), yearly evaluations and
     initiatives."""
-    return await service.award_history(session, user, NomineeKind.INDIVIDUAL, person_id)
+    return await award_history(session, user, NomineeKind.INDIVIDUAL, person_id)
 
 
 @router.get("/collectives", response_model=list[CollectiveRead], responses=LOOKUP_ERRORS)
@@ -83,7 +84,7 @@ async def collective_history(
     collective_id: DbId, user: CurrentUser, session: ReadSessionDep
 ) -> AwardHistory:
     """A collective's awards (newest first) and yearly evaluations."""
-    return await service.award_history(session, user, NomineeKind.COLLECTIVE, collective_id)
+    return await award_history(session, user, NomineeKind.COLLECTIVE, collective_id)
 
 
 @router.get("/households", response_model=HouseholdPage, responses=LOOKUP_ERRORS)
@@ -109,7 +110,7 @@ async def household_history(
     household_id: DbId, user: CurrentUser, session: ReadSessionDep
 ) -> AwardHistory:
     """A household's awards (e.g. Gia đình văn hóa), newest first."""
-    return await service.award_history(session, user, NomineeKind.HOUSEHOLD, household_id)
+    return await award_history(session, user, NomineeKind.HOUSEHOLD, household_id)
 
 
 @router.get("/initiatives", response_model=list[InitiativeRead], responses=HISTORY_ERRORS)

@@ -12,8 +12,8 @@ import time
 import httpx
 import pytest
 
-from api.routes.auth import LOGIN_ATTEMPTS_PER_WINDOW, LOGIN_WINDOW_SECONDS
-from api.routes.public import OBJECTIONS_PER_HOUR
+from api.services.objections import OBJECTIONS_PER_HOUR
+from api.services.users import LOGIN_ATTEMPTS_PER_WINDOW, LOGIN_WINDOW_SECONDS
 from thidua.seed import DEMO_PASSWORD
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

@@ -246,12 +246,12 @@ def run_schemathesis(
 
 
 def raise_rate_limits(monkeypatch) -> None:
-    import api.routes.auth as auth
-    import api.routes.public as public
-    import api.routes.verification as verification
+    import api.services.objections as objections
+    import api.services.users as users
+    import api.services.verification as verification
 
-    monkeypatch.setattr(auth, "LOGIN_ATTEMPTS_PER_WINDOW", 100_000)
-    monkeypatch.setattr(public, "OBJECTIONS_PER_HOUR", 100_000)
+    monkeypatch.setattr(users, "LOGIN_ATTEMPTS_PER_WINDOW", 100_000)
+    monkeypatch.setattr(objections, "OBJECTIONS_PER_HOUR", 100_000)
     monkeypatch.setattr(verification, "VERIFY_PER_MINUTE", 100_000)
 
 

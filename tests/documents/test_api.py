@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from activities.documents import IssueMinutesInput
+from activities.documents.types import IssueMinutesInput
 from api.app import build_state, create_app
 from api.routes.documents import get_rule_set_lookup
 from domain.vocabulary import ItemResult, SignerCapacity
@@ -24,9 +24,8 @@ from .factories import (
     add_nomination,
     rule_set_lookup,
 )
-from .helpers import activities, issue, stored_pdf
+from .helpers import activities, flip_one_signed_byte, issue, stored_pdf
 from .pdftools import is_a4, page_sizes, pdf_text
-from .test_signing import _flip_one_signed_byte
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
@@ -141,7 +140,7 @@ async def test_verify_an_upload(client, issued, doc_settings):
 
     tampered = await client.post(
         "/api/v1/verify",
-        files={"file": ("x.pdf", _flip_one_signed_byte(issued["pdf"]), "application/pdf")},
+        files={"file": ("x.pdf", flip_one_signed_byte(issued["pdf"]), "application/pdf")},
     )
     assert tampered.status_code == 200 and tampered.json()["status"] == "tampered"
 
@@ -202,7 +201,7 @@ async def test_the_public_page_verifies_in_vietnamese_and_english(client, issued
 
     tampered = await client.post(
         "/xac-minh",
-        files={"file": ("qd.pdf", _flip_one_signed_byte(issued["pdf"]), "application/pdf")},
+        files={"file": ("qd.pdf", flip_one_signed_byte(issued["pdf"]), "application/pdf")},
     )
     assert "ĐÃ BỊ SỬA ĐỔI" in tampered.text
 
