@@ -273,14 +273,14 @@ class CampaignWorkflow:
                 self._change("registration_opened", changes={"units": ["", str(len(units))]})
             )
         elif step.kind == "registration_reminder":
-            units = await workflow.execute_local_activity_method(
+            unregistered: UnitList = await workflow.execute_local_activity_method(
                 CampaignActivities.unregistered_units,
                 UnregisteredInput(campaign_id=self._in.campaign_id, year=year),
                 start_to_close_timeout=RECORD_TIMEOUT,
                 retry_policy=RECORD_RETRY,
             )
             due = _month_day(year, cycle.registration_due)
-            for unit in units.units:
+            for unit in unregistered.units:
                 self._notify(
                     f"{step.key}:u{unit.unit_id}",
                     "registration_reminder",
@@ -291,8 +291,8 @@ class CampaignWorkflow:
             await self._record(
                 self._change(
                     "registration_reminded",
-                    reason=", ".join(u.name for u in units.units)[:MAX_TEXT],
-                    changes={"unregistered_units": ["", str(len(units.units))]},
+                    reason=", ".join(u.name for u in unregistered.units)[:MAX_TEXT],
+                    changes={"unregistered_units": ["", str(len(unregistered.units))]},
                 )
             )
         elif step.kind == "household_review":

@@ -4,8 +4,6 @@ shown next to the form field they concern."""
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote, urlparse
@@ -227,23 +225,6 @@ async def temporal_client(state):
             "Máy chủ quy trình (Temporal) chưa sẵn sàng, vui lòng thử lại sau",
             f"The workflow server (Temporal) is unavailable: {exc}",
         ) from exc
-
-
-async def call_route(route: Callable[..., Awaitable[Any]], /, **values: Any) -> Any:
-    """Call a JSON route function (the pages and the API run the same code) with the
-    arguments it declares, by name: ``user`` (also as ``_user``), ``session``, ``state``,
-    ``temporal``, ``body``, ids... A route that gains a dependency keeps working here as
-    long as the page offers it; one the page cannot give is a TypeError naming it."""
-    values.setdefault("_user", values.get("user"))
-    parameters = inspect.signature(route).parameters
-    missing = [
-        name
-        for name, parameter in parameters.items()
-        if name not in values and parameter.default is inspect.Parameter.empty
-    ]
-    if missing:
-        raise TypeError(f"{route.__qualname__} needs {missing}, which the page does not give")
-    return await route(**{name: values[name] for name in parameters if name in values})
 
 
 def whole_number(value: str | None, default: int, *, low: int, high: int) -> int:
