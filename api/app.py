@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from thidua.db import create_engine, create_session_factory
@@ -16,7 +16,9 @@ from thidua.settings import PROJECT_ROOT, Settings, get_settings
 
 from .error_handlers import install_error_handlers
 from .idempotency import idempotency_middleware
+from .input_hygiene import refuse_control_characters
 from .routers import include_routers
+from .security_headers import SecurityHeadersMiddleware
 from .state import AppState, make_templates
 
 log = logging.getLogger(__name__)
@@ -62,12 +64,17 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
             "from POST /api/v1/auth/token."
         ),
         lifespan=lifespan,
+        # Control characters in a path segment, query parameter or form field are refused
+        # before any route runs (JSON bodies: by their schemas' string types).
+        dependencies=[Depends(refuse_control_characters)],
     )
     if state is not None:
         app.state.thidua = state
 
-    # Idempotency-Key on commands (inner), request ids on everything (outer).
+    # Idempotency-Key on commands (inner), security headers and request ids on everything
+    # (outer).
     app.middleware("http")(idempotency_middleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     static_dir = PROJECT_ROOT / "static"

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
 from thidua.clock import Clock
-from thidua.security import SignedValues, decode_access_token
+from thidua.security import SignedValues, decode_access_claims
 from thidua.settings import Settings
 
 from .errors import Forbidden, ServiceUnavailable, Unauthorized
@@ -120,11 +120,13 @@ async def _principal_from_request(
 ) -> Principal | None:
     settings = state.settings
     user_id: int | None = None
-    issued_at: float | None = None  # bearer tokens expire on their own
+    issued_at: float | None = None  # when the token or the page session began
     if token:
-        user_id = decode_access_token(settings.secret_key, token)
-        if user_id is None:
+        claims = decode_access_claims(settings.secret_key, token)
+        if claims is None:
             raise Unauthorized()
+        # A token issued before the person signed out no longer works, as a cookie.
+        user_id, issued_at = claims.user_id, claims.issued_at
     else:
         cookie = read_session_cookie(request, settings)
         if cookie is not None:
@@ -140,7 +142,7 @@ async def _principal_from_request(
     if user_id is None:
         return None
     async with state.reader() as session:
-        principal = await load_principal(session, user_id, cookie_issued_at=issued_at)
+        principal = await load_principal(session, user_id, issued_at=issued_at)
     if principal is None:
         raise Unauthorized()
     request.state.principal = principal

@@ -54,18 +54,18 @@ class Principal:
 
 
 async def load_principal(
-    session: AsyncSession, user_id: int, *, cookie_issued_at: float | None = None
+    session: AsyncSession, user_id: int, *, issued_at: float | None = None
 ) -> Principal | None:
-    """The user with their roles; None when unknown or deactivated, or when
-    ``cookie_issued_at`` (a page session's start, epoch seconds) is not after the user's
-    last logout."""
+    """The user with their roles; None when unknown or deactivated, or when ``issued_at``
+    (when a page session or a bearer token began, epoch seconds by the machine's clock) is
+    not after the user's last sign-out."""
     user = await session.get(User, user_id)
     if user is None or not user.is_active:
         return None
     if (
-        cookie_issued_at is not None
+        issued_at is not None
         and user.signed_out_at is not None
-        and (cookie_issued_at <= user.signed_out_at.timestamp())
+        and (issued_at <= user.signed_out_at.timestamp())
     ):
         return None
     grants = (

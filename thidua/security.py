@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -38,23 +39,43 @@ def dummy_password_hash() -> str:
 
 
 def create_access_token(secret: str, user_id: int, minutes: int) -> tuple[str, int]:
+    """A token for ``minutes``. Its ``iat`` is the machine's clock to the microsecond (a
+    JWT NumericDate may have a fraction), compared with the person's last sign-out: a
+    token issued in the same second after a sign-out still works."""
     now = datetime.now(UTC)
     expires = now + timedelta(minutes=minutes)
     token = jwt.encode(
-        {"sub": str(user_id), "iat": now, "exp": expires, "aud": JWT_AUDIENCE},
+        {"sub": str(user_id), "iat": now.timestamp(), "exp": expires, "aud": JWT_AUDIENCE},
         secret,
         algorithm=JWT_ALGORITHM,
     )
     return token, minutes * 60
 
 
-def decode_access_token(secret: str, token: str) -> int | None:
-    """The user id in a valid token, or None (expired, forged, malformed)."""
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: int
+    issued_at: float  # epoch seconds; 0 for a token that does not say
+
+
+def decode_access_claims(secret: str, token: str) -> AccessClaims | None:
+    """Whose a valid token is and when it was issued, or None (expired, forged,
+    malformed)."""
     try:
         claims = jwt.decode(token, secret, algorithms=[JWT_ALGORITHM], audience=JWT_AUDIENCE)
-        return int(claims["sub"])
+        issued_at = claims.get("iat", 0)
+        return AccessClaims(
+            user_id=int(claims["sub"]),
+            issued_at=float(issued_at) if isinstance(issued_at, int | float) else 0.0,
+        )
     except (jwt.PyJWTError, KeyError, ValueError):
         return None
+
+
+def decode_access_token(secret: str, token: str) -> int | None:
+    """The user id in a valid token, or None (expired, forged, malformed)."""
+    claims = decode_access_claims(secret, token)
+    return claims.user_id if claims is not None else None
 
 
 class SignedValues:

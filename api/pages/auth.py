@@ -128,12 +128,13 @@ async def login_submit(
 async def logout(
     request: Request, settings: SettingsDep, csrf_token: Annotated[str, Form()] = ""
 ) -> RedirectResponse:
-    """Ends the person's page sessions on every device: a copied cookie stops working."""
+    """Ends the person's sessions on every device: a copied cookie and every bearer token
+    issued before stop working."""
     response = RedirectResponse("/login", status_code=303)
     cookie = read_session_cookie(request, settings)
     if cookie is not None and form_csrf_ok(request, csrf_token):
-        # The machine's clock, not the application's: it is compared with the cookie's
-        # "iat" (time.time()), as the signatures of cookies and tokens are.
+        # The machine's clock, not the application's: it is compared with the "iat" of
+        # cookies (time.time()) and bearer tokens, as their signatures are.
         async with transaction(request.app.state.thidua.writer) as session:
             await sign_out_everywhere(session, user_id=int(cookie["uid"]), at=utcnow())
         response.delete_cookie(SESSION_COOKIE)

@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints
 
 from domain.vocabulary import ExemplarStage, ExemplarSubjectKind
 
-from .common import DbId, Page, RequiredText, Schema, ShortText, Text
+from .common import ONE_LINE, DbId, Line, Page, RequiredText, Schema, ShortText, Text
 
 Code = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_-]{1,63}$")
@@ -51,7 +51,7 @@ class CampaignCreate(Schema):
     code: Code
     name: RequiredText
     theme: RequiredText
-    plan_reference: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] = ""
+    plan_reference: Line = ""
     start_year: Year
     end_year: Year
     authority_id: DbId | None = None
@@ -217,7 +217,9 @@ class FollowUpCreate(Schema):
 class SummarizeCreate(Schema):
     findings: RequiredText
     rating: Rating
-    milestone_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] = ""
+    milestone_code: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=64), ONE_LINE
+    ] = ""
 
 
 class PublishCreate(Schema):
@@ -352,7 +354,7 @@ class CampaignReportRead(Schema):
 
 class ReportCreate(Schema):
     through_year: Year | None = None
-    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] = ""
+    title: Line = ""
 
 
 class ReportDocumentRead(Schema):

@@ -70,7 +70,7 @@ class SessionPage(Page):
 class BallotCreate(Schema):
     mode: BallotMode = BallotMode.IN_PERSON
     # nomination id (as a string key) → choice, one per agenda item the member votes on
-    choices: dict[str, Choice] = Field(max_length=2000)
+    choices: dict[ShortText, Choice] = Field(max_length=2000)
     written_opinion: Text = ""
 
 

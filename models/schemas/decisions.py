@@ -8,7 +8,7 @@ from pydantic import Field
 
 from domain.vocabulary import DecisionKind, DecisionStatus, SignerCapacity
 
-from .common import DbId, Page, RequiredText, Schema, ShortText
+from .common import DbId, Page, RequiredText, Schema, ShortText, Text
 
 
 class DecisionCreate(Schema):
@@ -54,7 +54,7 @@ class DecisionPage(Page):
 
 class DelegateCreate(Schema):
     to_user_id: DbId
-    reason: str = ""
+    reason: Text = ""
 
 
 class RemoveItemCreate(Schema):

@@ -11,8 +11,10 @@ that exist (a submitted nomination, an open council session, a decision awaiting
 signature, the running campaign, an exemplar...) so the commands reach the workflows
 instead of stopping at "no such thing".
 
-Two passes: as the ward's standing-body officer (who may do the most) and as a unit
-officer (who proposes). The login, objection and verification rate limits are raised for
+Three passes: as the ward's standing-body officer (who may do the most), as a unit
+officer (who proposes), and once more as the standing officer with a control character
+(C0, DEL or C1: U+0000 included, which PostgreSQL cannot store) put into one string of
+every example, its path, query or body: each must be refused, never a 5xx. The login, objection and verification rate limits are raised for
 the test: they would otherwise turn most examples of those operations into 429s.
 """
 
@@ -44,6 +46,7 @@ pytestmark = pytest.mark.timeout(420)
 
 MAX_EXAMPLES = 8  # per operation, per generation mode, per pass
 SECOND_PASS_EXAMPLES = 5  # valid data only: invalid data is refused before any role matters
+CONTROL_PASS_EXAMPLES = 4  # valid data with one control character in it
 
 
 # ---------------------------------------------------------------------------------------
@@ -132,11 +135,80 @@ async def served(app):
 # Driving Schemathesis (in a worker thread)
 
 
+# ---------------------------------------------------------------------------------------
+# Control characters in the generated strings
+
+CONTROL_CHARACTERS = [chr(c) for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))]
+
+
+def _string_places(value: Any, at: tuple = ()) -> list[tuple]:
+    """The paths (keys and positions) to every string inside ``value``."""
+    if isinstance(value, str):
+        return [at]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _string_places(v, (*at, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _string_places(v, (*at, i))]
+    return []
+
+
+def _put(value: Any, at: tuple, character: str, position: int) -> Any:
+    if not at:
+        cut = position % (len(value) + 1)
+        return value[:cut] + character + value[cut:]
+    head, rest = at[0], at[1:]
+    if isinstance(value, dict):
+        return {**value, head: _put(value[head], rest, character, position)}
+    return [_put(v, rest, character, position) if i == head else v for i, v in enumerate(value)]
+
+
+# Kept in a multi-line text field (a reason): an answer may accept them.
+LINE_CHARACTERS = frozenset("\t\n\r")
+
+
+def _holds_a_refused_character(case) -> bool:
+    """Whether a string of the case's path, query or body holds a control character no
+    field accepts."""
+    sent = [case.path_parameters, case.query, case.body]
+    return any(
+        ch in CONTROL_CHARACTERS and ch not in LINE_CHARACTERS
+        for at in _string_places(sent)
+        for ch in _at(sent, at)
+    )
+
+
+def _at(value: Any, at: tuple) -> Any:
+    for step in at:
+        value = value[step]
+    return value
+
+
+def with_a_control_character(_context, value: Any):
+    """``value`` (a body, a query, the path parameters) with a control character put into
+    one of its strings, when it has any."""
+    places = _string_places(value)
+    if not places:
+        return st.just(value)
+    return st.tuples(
+        st.sampled_from(places), st.sampled_from(CONTROL_CHARACTERS), st.integers(0, 1000)
+    ).map(lambda drawn: _put(value, *drawn))
+
+
+def control_character_schema(app):
+    """The app's schema whose every generated example carries a control character."""
+    schema = schemathesis.openapi.from_dict(app.openapi())
+    for container in ("body", "query", "path_parameters"):
+        schema.hook(f"flatmap_{container}")(with_a_control_character)
+    return schema
+
+
 @dataclass
 class Findings:
     server_errors: list[str] = field(default_factory=list)
     schema_mismatches: list[str] = field(default_factory=list)
     calls: int = 0
+    control_character_refusals: int = 0
+    control_characters_accepted: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)
 
@@ -171,6 +243,10 @@ def _check(
 ) -> None:
     key = f"{response.status_code // 100}xx"
     findings.statuses[key] = findings.statuses.get(key, 0) + 1
+    if response.status_code == 422 and '"control_character"' in response.text:
+        findings.control_character_refusals += 1
+    elif response.status_code < 400 and _holds_a_refused_character(case):
+        findings.control_characters_accepted.append(f"[{label}] {_describe(case, response)}")
     try:
         case.validate_response(response, checks=[not_a_server_error])
     except BaseExceptionGroup:  # schemathesis' FailureGroup
@@ -283,17 +359,33 @@ async def test_no_operation_answers_a_server_error(harness, monkeypatch):
             "canbo.vanphong",
             (GenerationMode.POSITIVE,),
         )
+        third = await asyncio.to_thread(
+            run_schemathesis,
+            control_character_schema(harness.app),
+            base_url,
+            harness.headers("thuongtruc"),
+            world,
+            CONTROL_PASS_EXAMPLES,
+            "control characters",
+            (GenerationMode.POSITIVE,),
+        )
 
     slowest = sorted(first.seconds.items(), key=lambda kv: -kv[1])[:12]
     print("slowest:", *(f"{k}: {v:.1f}s" for k, v in slowest), sep="\n  ")
-    server_errors = first.server_errors + second.server_errors
-    mismatches = first.schema_mismatches + second.schema_mismatches
-    print(f"\npasses: {sum(first.seconds.values()):.0f}s + {sum(second.seconds.values()):.0f}s")
+    server_errors = first.server_errors + second.server_errors + third.server_errors
+    mismatches = first.schema_mismatches + second.schema_mismatches + third.schema_mismatches
+    accepted = third.control_characters_accepted
+    passes = (first, second, third)
+    print("\npasses: " + " + ".join(f"{sum(p.seconds.values()):.0f}s" for p in passes))
     print(
-        f"\n{operations} operations, {first.calls + second.calls} calls: "
-        f"{first.statuses} / {second.statuses}"
+        f"\n{operations} operations, {sum(p.calls for p in passes)} calls: "
+        + " / ".join(str(p.statuses) for p in passes)
+        + f"; {third.control_character_refusals} control characters refused"
     )
     assert not server_errors, "server errors:\n" + "\n".join(server_errors)
     assert not mismatches, "responses that break their schema:\n" + "\n".join(mismatches)
     # The examples reached the engine: some succeeded, most were refused cleanly.
     assert first.statuses.get("2xx", 0) > 50, first.statuses
+    assert not accepted, "control characters accepted:\n" + "\n".join(accepted[:20])
+    # The control characters reached the checks (the hooks were applied).
+    assert third.control_character_refusals > 50, third.statuses

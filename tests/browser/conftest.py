@@ -70,7 +70,8 @@ async def live_server(harness) -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="session")
-async def chromium():
+async def chromium_browser():
+    """One Chromium for the session (tests use ``chromium``, which watches it)."""
     from playwright.async_api import expect
 
     # Signing renders and signs a PDF, and workflows answer in their own time: wait up to
@@ -93,6 +94,68 @@ async def chromium():
         finally:
             await browser.close()
     shutil.rmtree(profile, ignore_errors=True)
+
+
+# ---- the Content-Security-Policy: a violation fails the test -------------------------------
+
+# Installed in every page before its own scripts: the browser fires this event for each
+# script, style, frame or form the page's policy blocks.
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__thiduaCspViolation(
+    event.effectiveDirective + " blocked " + (event.blockedURI || "inline") + " in " +
+      (event.sourceFile || document.URL) + ":" + event.lineNumber
+  );
+});
+"""
+
+
+async def watch_content_security(context, violations: list[str]) -> None:
+    """Record into ``violations`` every Content-Security-Policy violation in the pages of
+    ``context``: the ``securitypolicyviolation`` events, and the console errors Chromium
+    writes for them ("Refused to ... because it violates the following Content Security
+    Policy directive")."""
+
+    def reported(source, text: str) -> None:
+        violations.append(f"{source['page'].url}: {text}")
+
+    def console(message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append(f"console: {message.text}")
+
+    await context.expose_binding("__thiduaCspViolation", reported)
+    await context.add_init_script(CSP_WATCH)
+    context.on("console", console)
+
+
+class WatchedBrowser:
+    """The session's Chromium, whose every new context reports the Content-Security-Policy
+    violations of its pages into ``violations``."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+        self.violations: list[str] = []
+
+    async def new_context(self, **options):
+        context = await self._browser.new_context(**options)
+        await watch_content_security(context, self.violations)
+        return context
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture
+async def chromium(chromium_browser):
+    """The browser for one test: any Content-Security-Policy violation in its pages fails
+    the test (when it ends, so that the first one is reported with everything after)."""
+    watched = WatchedBrowser(chromium_browser)
+    yield watched
+    if watched.violations:
+        pytest.fail(
+            "Content-Security-Policy violations:\n" + "\n".join(watched.violations),
+            pytrace=False,
+        )
 
 
 # Checked in the page itself: the language is declared, one h1, headings do not skip a

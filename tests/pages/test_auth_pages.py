@@ -145,3 +145,28 @@ async def test_hand_edited_query_strings_still_answer_pages(harness, people):
         assert response.status_code == 200, path
         assert response.headers["content-type"].startswith("text/html"), path
     assert (await people(None).get("/cong-khai?page=-1")).status_code == 200
+
+
+async def test_signing_out_ends_the_bearer_tokens_too(harness, people):
+    """A bearer token issued before the person signed out on the pages stops working (401,
+    as an expired one); one issued after works, even within the same second."""
+    person = people("chutich")
+    issued = await harness.http.post(
+        "/api/v1/auth/token", data={"username": "chutich", "password": "thidua2026"}
+    )
+    before = {"Authorization": f"Bearer {issued.json()['access_token']}"}
+    assert (await harness.http.get("/api/v1/me", headers=before)).status_code == 200
+
+    await person.post("/logout", csrf_from="/")
+    refused = await harness.http.get("/api/v1/me", headers=before)
+    assert refused.status_code == 401 and refused.json()["error"] == "unauthorized"
+    command = await harness.http.post("/api/v1/decisions/1/sign", headers=before)
+    assert command.status_code == 401  # a command as well as a read
+
+    again = await harness.http.post(
+        "/api/v1/auth/token", data={"username": "chutich", "password": "thidua2026"}
+    )
+    after = {"Authorization": f"Bearer {again.json()['access_token']}"}
+    assert (await harness.http.get("/api/v1/me", headers=after)).status_code == 200
+    # Another person's tokens are untouched.
+    assert (await harness.get("phochutich", "/api/v1/me")).status_code == 200
