@@ -49,12 +49,15 @@ from temporalio.exceptions import ApplicationError
 
 from domain.vocabulary import NoticeDelivery
 from models import Notice, RoleGrant, User
+from thidua.catalogue_store import get_catalogue
 from thidua.clock import SYSTEM_CLOCK, Clock
 from thidua.db import SessionFactory, transaction
 from thidua.logging_setup import activity_log_context
 from thidua.mailer import Mailer, MailRecipientError, MailServerError, message_id_for, one_line
 from thidua.settings import PROJECT_ROOT, Settings
 from workflows.contracts import FailedNoticesInput, NoticeRequest, NoticeResult, Recipient
+
+from .notice_context import mail_values
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +154,12 @@ def absolute_link(link: str, base_url: str) -> str:
     return ""
 
 
+def dossier_item_names(catalogue_dir: Path = PROJECT_ROOT / "catalogue") -> dict[str, str]:
+    """The dossier item types' Vietnamese names by code (one file for every city)."""
+    catalogue = get_catalogue(str(catalogue_dir), "")
+    return {code: item.name_vi for code, item in catalogue.dossier_items.items()}
+
+
 def _tidy_text(value: str) -> str:
     """Templates stay readable; the mail has no trailing spaces nor runs of blank lines."""
     lines = [line.rstrip() for line in value.strip().splitlines()]
@@ -158,10 +167,15 @@ def _tidy_text(value: str) -> str:
 
 
 class NoticeTemplates:
-    """The Jinja2 templates of the mails. ``.html`` files are autoescaped, ``.txt`` not."""
+    """The Jinja2 templates of the mails. ``.html`` files are autoescaped, ``.txt`` not.
+    ``item_names``: the dossier item types' Vietnamese names by code (a returned dossier's
+    mail names what is missing); by default those of the catalogue."""
 
-    def __init__(self, directory: Path = MAIL_TEMPLATES_DIR) -> None:
+    def __init__(
+        self, directory: Path = MAIL_TEMPLATES_DIR, *, item_names: Mapping[str, str] | None = None
+    ) -> None:
         self.directory = directory
+        self._item_names = dossier_item_names() if item_names is None else item_names
         self._env = Environment(
             loader=FileSystemLoader(str(directory)),
             autoescape=lambda name: name is not None and name.endswith(".html"),
@@ -181,20 +195,22 @@ class NoticeTemplates:
         context: Mapping[str, str],
         *,
         recipient_name: str = "",
+        recipient_roles: Iterable[str] = (),
         base_url: str = "",
     ) -> RenderedNotice:
+        """One mail of ``kind`` to one reader: ``recipient_roles`` are the roles the
+        reader was addressed by (none for a reader named by id), so that the mail says
+        what this reader must do."""
         if not self.has(kind):
             raise TemplateNotFound(f"{kind}.txt / {kind}.html")
-        values: dict[str, object] = {k: v for k, v in context.items() if v not in (None, "")}
-        values["recipient_name"] = recipient_name
-        values["base_url"] = base_url
-        values["link_url"] = absolute_link(str(context.get("link", "")), base_url)
-        # missing_items arrives as one string, one item per line.
-        values["missing_list"] = [
-            line.strip(" -•\t")
-            for line in str(context.get("missing_items", "")).splitlines()
-            if line.strip(" -•\t")
-        ]
+        values = mail_values(
+            context,
+            recipient_name=recipient_name,
+            recipient_roles=recipient_roles,
+            base_url=base_url,
+            link_url=absolute_link(str(context.get("link", "")), base_url),
+            item_names=self._item_names,
+        )
         text_template = self._env.get_template(f"{kind}.txt")
         subject = one_line(self._block(text_template, "subject", values))
         if not subject:
@@ -259,6 +275,29 @@ async def resolve_recipients(session: AsyncSession, recipients: Sequence[Recipie
     return list(users)
 
 
+async def addressed_roles(
+    session: AsyncSession, recipients: Sequence[Recipient], user_ids: Iterable[int]
+) -> dict[int, set[str]]:
+    """Per user, the roles by which ``recipients`` addressed them (none for a user named
+    by id): one mail may go to a unit that waits and to a standing body that must act."""
+    by_role = {(r.role, r.unit_id) for r in recipients if r.user_id is None}
+    ids = set(user_ids)
+    roles: dict[int, set[str]] = {user_id: set() for user_id in ids}
+    if not by_role or not ids:
+        return roles
+    grants = await session.execute(
+        select(RoleGrant.user_id, RoleGrant.role).where(
+            RoleGrant.user_id.in_(ids),
+            or_(
+                *(and_(RoleGrant.role == role, RoleGrant.unit_id == unit) for role, unit in by_role)
+            ),
+        )
+    )
+    for user_id, role in grants:
+        roles[user_id].add(str(role))
+    return roles
+
+
 def _request_notices(request_key: str) -> ColumnElement[bool]:
     """Rows of one request; the LIKE prefix is narrowed by an exact pattern afterwards."""
     return Notice.notice_key.startswith(f"{request_key}:u", autoescape=True)
@@ -292,7 +331,9 @@ class NoticeActivities:
         self._sessions = session_factory
         self._settings = settings
         self._mailer = mailer
-        self._templates = templates or NoticeTemplates()
+        self._templates = templates or NoticeTemplates(
+            item_names=dossier_item_names(settings.catalogue_dir)
+        )
 
     # -- activities ---------------------------------------------------------------------
 
@@ -337,11 +378,12 @@ class NoticeActivities:
                     f"recipient {recipient} must give a user_id, or a role and a unit_id"
                 )
 
-    def _render(self, request: NoticeRequest, user: User) -> RenderedNotice:
+    def _render(self, request: NoticeRequest, user: User, roles: Iterable[str]) -> RenderedNotice:
         return self._templates.render(
             request.kind,
             request.context,
             recipient_name=user.full_name,
+            recipient_roles=roles,
             base_url=self._settings.resolved_public_base_url,
         )
 
@@ -353,10 +395,13 @@ class NoticeActivities:
             try:
                 async with transaction(self._sessions) as session:
                     users = await resolve_recipients(session, request.recipients)
+                    roles = await addressed_roles(
+                        session, request.recipients, [user.id for user in users]
+                    )
                     by_key = {_notice_key(request.key, user.id): user for user in users}
                     existing = await self._existing_keys(session, list(by_key))
                     new_rows = [
-                        self._new_row(request, key, user)
+                        self._new_row(request, key, user, roles[user.id])
                         for key, user in by_key.items()
                         if key not in existing
                     ]
@@ -375,8 +420,10 @@ class NoticeActivities:
         found = await session.execute(select(Notice.notice_key).where(Notice.notice_key.in_(keys)))
         return set(found.scalars())
 
-    def _new_row(self, request: NoticeRequest, key: str, user: User) -> Notice:
-        rendered = self._render(request, user)
+    def _new_row(
+        self, request: NoticeRequest, key: str, user: User, roles: Iterable[str]
+    ) -> Notice:
+        rendered = self._render(request, user, roles)
         email = (user.email or "").strip() or None
         mail = email is not None and self._settings.mail_enabled
         return Notice(
@@ -394,34 +441,38 @@ class NoticeActivities:
             last_error="",
         )
 
-    async def _pending(self, request_key: str) -> list[tuple[Notice, User]]:
+    async def _pending(self, request: NoticeRequest) -> list[tuple[Notice, User, set[str]]]:
+        """The request's mails still to send, each with its reader and the roles the
+        reader was addressed by (the mail is rendered again, as its inbox copy was)."""
         async with self._sessions() as session:
-            rows = (
+            found = (
                 await session.execute(
                     select(Notice, User)
                     .join(User, User.id == Notice.user_id)
-                    .where(_request_notices(request_key), Notice.delivery == NoticeDelivery.PENDING)
+                    .where(_request_notices(request.key), Notice.delivery == NoticeDelivery.PENDING)
                     .order_by(Notice.id)
                 )
             ).all()
-        mine = _belongs_to(request_key)
-        return [(notice, user) for notice, user in rows if mine.fullmatch(notice.notice_key)]
+            mine = _belongs_to(request.key)
+            rows = [(notice, user) for notice, user in found if mine.fullmatch(notice.notice_key)]
+            roles = await addressed_roles(session, request.recipients, [u.id for _, u in rows])
+        return [(notice, user, roles[user.id]) for notice, user in rows]
 
     async def _mail_pending(self, request: NoticeRequest) -> int:
-        pending = await self._pending(request.key)
+        pending = await self._pending(request)
         deadline = self._sending_deadline()
         loop = asyncio.get_running_loop()
         mailed = 0
         deferred = 0
-        for position, (notice, user) in enumerate(pending):
+        for position, (notice, user, roles) in enumerate(pending):
             if deadline is not None and loop.time() > deadline:
-                remaining = [n.id for n, _ in pending[position:]]
+                remaining = [n.id for n, _, _ in pending[position:]]
                 raise ApplicationError(
                     f"{len(remaining)} mails left when this attempt ran out of time; "
                     "the next attempt continues",
                     type="MailDeferred",
                 )
-            rendered = self._render(request, user)
+            rendered = self._render(request, user, roles)
             try:
                 await self._mailer.send(
                     notice.email_to or "",
@@ -434,7 +485,7 @@ class NoticeActivities:
             except MailServerError as exc:
                 # The server is down or refuses us: the rest would fail alike. Record it on
                 # every row still waiting, then let Temporal retry with back-off.
-                still_pending = [n.id for n, _ in pending[position:]]
+                still_pending = [n.id for n, _, _ in pending[position:]]
                 await self._record_attempt(still_pending, str(exc))
                 raise ApplicationError(
                     f"{exc} ({len(still_pending)} of {len(pending)} mails not sent yet)",

@@ -133,6 +133,7 @@ async def apply_session_change(session: AsyncSession, change: SessionChange) -> 
         occurred_at=change.occurred_at,
         actor_user_id=change.actor_user_id,
         actor_name=change.actor_name,
+        actor_role=change.actor_role,
         to_stage=change.status.value,
         reason=change.reason,
     )
@@ -204,6 +205,7 @@ async def apply_decision_change(session: AsyncSession, change: DecisionChange) -
         occurred_at=change.occurred_at,
         actor_user_id=change.actor_user_id,
         actor_name=change.actor_name,
+        actor_role=change.actor_role,
         to_stage=change.status.value,
         reason=change.reason,
     )
@@ -244,7 +246,7 @@ async def apply_revocation(session: AsyncSession, record: RevokeRecord) -> int:
         occurred_at=record.occurred_at,
         actor_user_id=record.actor_user_id,
         actor_name=record.actor_name,
-        actor_role="chairman",
+        actor_role=record.actor_role,
         from_stage=Stage.GRANTED.value,
         to_stage=Stage.REVOKED.value,
         reason=reason,

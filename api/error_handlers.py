@@ -11,7 +11,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .errors import DomainError, TooManyRequests
+from models.schemas.common import CONTROL_CHARACTER_ERROR
+
+from .errors import DomainError, NotReady, TooManyRequests
 from .pages.common import error_page
 
 
@@ -22,7 +24,7 @@ def _field_name(location: tuple[Any, ...]) -> str:
 async def _domain_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-    if isinstance(exc, TooManyRequests):
+    if isinstance(exc, TooManyRequests | NotReady):
         headers = {"Retry-After": str(exc.extra["retry_after"])}
     return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
 
@@ -42,6 +44,17 @@ def _error_page(request: Request, status_code: int, message_vi: str, message_en:
 async def _validation_error_handler(request: Request, exc: Exception):
     assert isinstance(exc, RequestValidationError)
     if _wants_page(request):
+        control = next((e for e in exc.errors() if e.get("type") == CONTROL_CHARACTER_ERROR), None)
+        if control is not None:  # a form field or a search: say which one and what
+            field = str(control["loc"][-1])
+            character = control.get("ctx", {}).get("codepoint", "")
+            return _error_page(
+                request,
+                422,
+                f"Trường «{field}» có ký tự điều khiển {character} không được phép",
+                f"The field «{field}» contains the control character {character}, "
+                "which is not allowed",
+            )
         return _error_page(
             request,
             422,

@@ -75,6 +75,20 @@ class WrongStage(Conflict):
         )
 
 
+class NotReady(Conflict):
+    """Not yet: what the command needs is still being prepared (a draft whose nominations
+    are confirming their places). Answered with ``Retry-After``: the seconds to wait."""
+
+    code = "not_ready"
+
+    def __init__(self, message_vi: str, message_en: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message_vi, message_en, retry_after=retry_after_seconds)
+
+    @property
+    def retry_after_seconds(self) -> int:
+        return int(self.extra["retry_after"])
+
+
 class InvalidInput(DomainError):
     """A field-level problem found by the domain (not by the schema)."""
 

@@ -2,7 +2,9 @@
 
 A validator's ApplicationError carries a type (workflows/errors.py): Forbidden → 403,
 WrongStage → 409 naming the stage, Invalid → 422 naming the field, Incomplete and
-Conflict → 409. A workflow that has already completed answers like a wrong stage.
+Conflict → 409, NotReady → 409 with Retry-After. A workflow that has already completed
+answers like a wrong stage (the services check first whether the caller could ever give
+the command: 403 before 409).
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from workflows import errors as refusals
 
-from .errors import Conflict, Forbidden, InvalidInput, ServiceUnavailable, WrongStage
+from .errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotReady,
+    ServiceUnavailable,
+    WrongStage,
+)
 
 
 def _detail(error: ApplicationError, key: str) -> Any:
@@ -40,6 +49,9 @@ def refusal_to_http(error: ApplicationError, *, current_stage: str | None = None
         return WrongStage(stage, vi if en else "", en or message)
     if error.type == refusals.INVALID:
         return InvalidInput(_detail(error, "field") or "body", vi, en)
+    if error.type == refusals.NOT_READY:
+        seconds = _detail(error, "retry_after")
+        return NotReady(vi, en, retry_after_seconds=int(seconds) if seconds else 1)
     if error.type == refusals.INCOMPLETE:
         return Conflict(vi, en, missing=_detail(error, "missing") or [])
     if error.type in (refusals.CONFLICT, "SigningFailed"):

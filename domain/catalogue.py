@@ -5,8 +5,9 @@ Layout (see ``catalogue/README.md`` for the file format):
 - ``dossier-items.yaml``: the dossier item types every rule set may require;
 - one ``<rule-set-id>.yaml`` per legal basis (e.g. ``nd152-2025.yaml``);
 - ``overrides/<name>.yaml``: what a city sets itself (Decree 152 Art. 6(2)(c)): dossiers,
-  time limits and quotas of the titles a ward decides, and whether written opinions count
-  toward a council's quorum; never thresholds set by law.
+  time limits and quotas of the titles a ward decides, whether written opinions count
+  toward a council's quorum, and how far a deadline may be extended; never thresholds set
+  by law.
 
 Loading checks everything (unknown or missing keys, types, durations, thresholds,
 award and dossier codes, chains, overlapping dates, what an override may touch) and
@@ -35,6 +36,7 @@ from .rules import (
     CouncilRule,
     Criterion,
     DossierItemType,
+    ExtensionRule,
     LevelRule,
     Quota,
     RuleSet,
@@ -672,10 +674,24 @@ _RULE_SET_OPTIONAL = (
     "tie_break",
     "level_defaults",
     "quorum_counts_written_opinions",
+    "deadline_extensions",
 )
 # Whether absent members' written opinions count toward a council's quorum: a rule value
 # a city override may set too (law-digest §3, §10: the texts found do not settle it).
 QUORUM_WRITTEN_KEY = "quorum_counts_written_opinions"
+# How often and how far a time limit may be extended: a rule value a city override may
+# set too (law-digest §10: no source allows open-ended extensions).
+EXTENSIONS_KEY = "deadline_extensions"
+
+
+def _extension_rule(source: _Source, value: Any, path: str) -> ExtensionRule:
+    fields = source.mapping(value, path, required=("times", "percent_of_limit"))
+    return ExtensionRule(
+        times=source.integer(fields["times"], _join(path, "times")),
+        percent_of_limit=source.integer(
+            fields["percent_of_limit"], _join(path, "percent_of_limit")
+        ),
+    )
 
 
 def _reminders(source: _Source, value: Any, path: str) -> tuple[int, ...]:
@@ -760,6 +776,11 @@ def _load_rule_set(path: Path, source: _Source, items: Mapping[str, DossierItemT
             if QUORUM_WRITTEN_KEY in raw
             else False
         ),
+        deadline_extensions=(
+            _extension_rule(source, raw[EXTENSIONS_KEY], EXTENSIONS_KEY)
+            if EXTENSIONS_KEY in raw
+            else ExtensionRule()
+        ),
     )
 
 
@@ -787,7 +808,7 @@ def _apply_override(
         _read_yaml(path, source),
         "",
         required=("id", "title", "applies_to"),
-        optional=("legal_bases", "awards", QUORUM_WRITTEN_KEY),
+        optional=("legal_bases", "awards", QUORUM_WRITTEN_KEY, EXTENSIONS_KEY),
     )
     if raw["id"] != path.stem:
         source.fail("id", f"'{raw['id']}' must match the file name '{path.stem}'")
@@ -806,10 +827,16 @@ def _apply_override(
         if QUORUM_WRITTEN_KEY in raw
         else None
     )
-    if "awards" not in raw and written_counts is None:
+    extensions = (
+        _extension_rule(source, raw[EXTENSIONS_KEY], EXTENSIONS_KEY)
+        if EXTENSIONS_KEY in raw
+        else None
+    )
+    if "awards" not in raw and written_counts is None and extensions is None:
         source.fail(
             "awards",
-            "missing (an override changes awards or the quorum rule, or it has no purpose)",
+            "missing (an override changes awards, the quorum rule or deadline extensions, "
+            "or it has no purpose)",
         )
     awards_raw = {}
     if "awards" in raw:
@@ -878,6 +905,9 @@ def _apply_override(
                 rule_set.quorum_counts_written_opinions
                 if written_counts is None
                 else written_counts
+            ),
+            deadline_extensions=(
+                rule_set.deadline_extensions if extensions is None else extensions
             ),
         )
     return [changed[rule_set.id] for rule_set in rule_sets]

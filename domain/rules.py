@@ -79,6 +79,77 @@ class LevelRule:
         return tuple(missing)
 
 
+# The time limits of a level a deadline extension (gia hạn) may move, by the LevelRule
+# field that sets each, with their names in both languages.
+TIME_LIMIT_NAMES: Mapping[str, tuple[str, str]] = {
+    "completeness_check": ("kiểm tra hồ sơ", "completeness check"),
+    "resubmission": ("nộp lại hồ sơ bổ sung", "resubmission"),
+    "processing": ("xét, quyết định ở cấp này", "this level's processing"),
+}
+
+
+@dataclass(frozen=True)
+class ExtensionRefusal:
+    """Why an extension is refused: ``too_often`` (a conflict with what was done before)
+    or too long (the number of days asked for)."""
+
+    too_often: bool
+    message_vi: str
+    message_en: str
+
+
+@dataclass(frozen=True)
+class ExtensionRule:
+    """How far one time limit of one level may be extended (gia hạn): at most ``times``
+    extensions, together at most ``percent_of_limit`` percent of the limit's own length
+    (counted in working days). A rule value (``deadline_extensions``): no source allows
+    open-ended extensions of a statutory time limit (law-digest §10) [U]."""
+
+    times: int = 1
+    percent_of_limit: int = 100
+
+    def refusal(
+        self,
+        *,
+        time_limit: str,
+        limit_working_days: int,
+        times_used: int,
+        days_used: int,
+        requested: int,
+    ) -> ExtensionRefusal | None:
+        """None when extending ``time_limit`` (a key of ``TIME_LIMIT_NAMES``, whose length
+        is ``limit_working_days``) by ``requested`` more working days is allowed, after
+        ``times_used`` extensions that added ``days_used`` working days."""
+        name_vi, name_en = TIME_LIMIT_NAMES[time_limit]
+        if times_used >= self.times:
+            if self.times == 0:
+                return ExtensionRefusal(
+                    True,
+                    f"Thời hạn {name_vi} không được gia hạn",
+                    f"the {name_en} time limit may not be extended",
+                )
+            return ExtensionRefusal(
+                True,
+                f"Thời hạn {name_vi} ở cấp này đã được gia hạn {times_used} lần "
+                f"(tối đa {self.times} lần)",
+                f"the {name_en} time limit at this level was already extended "
+                f"{times_used} time(s) (at most {self.times})",
+            )
+        allowance = limit_working_days * self.percent_of_limit // 100
+        left = max(allowance - days_used, 0)
+        if requested > left:
+            return ExtensionRefusal(
+                False,
+                f"Chỉ được gia hạn thêm tối đa {left} ngày làm việc: tổng các lần gia hạn "
+                f"không quá {self.percent_of_limit}% thời hạn {name_vi} "
+                f"({limit_working_days} ngày làm việc)",
+                f"at most {left} more working days: extensions together may not exceed "
+                f"{self.percent_of_limit}% of the {name_en} time limit "
+                f"({limit_working_days} working days)",
+            )
+        return None
+
+
 @dataclass(frozen=True)
 class DossierItemType:
     code: str
@@ -212,6 +283,8 @@ class RuleSet:
     # (not settled by the texts found; a rule set and a city override may set it). False
     # keeps the engine's behaviour before the value existed: only members present count.
     quorum_counts_written_opinions: bool = False
+    # How often and how far a time limit may be extended (law-digest §10).
+    deadline_extensions: ExtensionRule = ExtensionRule()
 
     def in_force_on(self, day: date) -> bool:
         return self.effective_from <= day and (

@@ -69,6 +69,25 @@ class Actor:
         return self.roles[0].role.value if self.roles else ""
 
 
+@dataclass(frozen=True)
+class ActedBy:
+    """Who did a step that one workflow reports to another (the officer who convened a
+    session or drafted a document, the person who signed it, removed an item or cancelled
+    it), so that the receiver's audit trail names that person, never "system"."""
+
+    user_id: int
+    name: str
+    role: str = ""  # the office they acted in (a Role value)
+    # A signature: "KT. CHỦ TỊCH" when a vice-chairman signs on the chairman's behalf,
+    # and the chairman who delegated the signature.
+    capacity: str = ""
+    on_behalf_of: str = ""
+
+    @classmethod
+    def of(cls, actor: Actor, role: Role) -> ActedBy:
+        return cls(user_id=actor.user_id, name=actor.name, role=role.value)
+
+
 SYSTEM_ACTOR = Actor(user_id=0, name="Hệ thống")
 PUBLIC_ACTOR_ID = -1  # a resident on the public portal (no account)
 

@@ -19,6 +19,10 @@ Updates: cast_ballot, close. Signal: agenda_ack (from nominations). Query: statu
 Timers: the wait for every nomination to confirm its place on the agenda (one that has
 not after ``ACK_TIMEOUT`` is taken off it, in the audit trail), a reminder to members who
 have not voted, the deadline.
+
+The audit trail names the officer who convened (also told to each nomination placed on
+the agenda), each member who cast a sheet and whoever closed the ballot; what the workflow
+does by itself cites its rule (``workflows.engine_rules``).
 """
 
 from __future__ import annotations
@@ -41,8 +45,10 @@ from .common import (
     RECORD_TIMEOUT,
     signal_workflow,
 )
-from .contracts import NoticeRequest, Recipient
+from .contracts import ActedBy, NoticeRequest, Recipient
 from .council_types import (
+    CLOSERS_ONLY,
+    MEMBERS_ONLY,
     AgendaAck,
     AgendaItemPlan,
     BallotReceiptView,
@@ -52,7 +58,10 @@ from .council_types import (
     SessionChange,
     SessionInput,
     SessionStatusView,
+    may_close,
 )
+from .engine_rules import ACK_TIMEOUT as ACK_TIMEOUT_RULE
+from .engine_rules import BALLOT_CLOSE, NOT_AWAITING, QUORUM
 from .errors import conflict, forbidden, invalid, wrong_stage
 from .nomination_types import COUNCIL_RESULT, PLACED_ON_AGENDA, AgendaPlacement, CouncilResult
 from .notify import Notifier
@@ -78,24 +87,24 @@ class CouncilSessionWorkflow:
         self._receipts: list[BallotReceiptView] = []
         self._status = SessionStatus.OPEN
         self._close_requested = False
+        self._closed_by: ActedBy | None = None  # None: closed by the rule (all voted, deadline)
         self._tallies: list[ItemTally] = []
         self._tally_recorded = False
         self._seq = 0
 
     @workflow.run
     async def run(self, input: SessionInput) -> SessionStatusView:
-        await self._record(
-            self._change(
-                "opened", actor_user_id=input.convened_by.user_id, actor_name=input.convened_by.name
-            )
-        )
+        convener = ActedBy.of(input.convened_by, Role.STANDING_OFFICER)
+        await self._record(self._change("opened", actor=convener))
         for item in input.items:
             try:
                 await signal_workflow(
                     item.nomination_workflow_id,
                     PLACED_ON_AGENDA,
                     AgendaPlacement(
-                        session_id=input.session_id, session_workflow_id=workflow.info().workflow_id
+                        session_id=input.session_id,
+                        session_workflow_id=workflow.info().workflow_id,
+                        convened_by=convener,
                     ),
                 )
             except ApplicationError:
@@ -105,6 +114,11 @@ class CouncilSessionWorkflow:
             if not accepted and nomination_id not in self._unconfirmed:
                 change = self._change("item_withdrawn")
                 change.withdrawn_nomination_id = nomination_id
+                change.reason = NOT_AWAITING.cite(
+                    f"Đề nghị số {nomination_id} không còn chờ Hội đồng xét: không có trong "
+                    "chương trình phiên họp",
+                    f"nomination {nomination_id} no longer waits for the council: off the agenda",
+                )
                 await self._record(change)
         self._notify_members("ballot_open", [m.user_id for m in self._members.values()])
 
@@ -115,9 +129,7 @@ class CouncilSessionWorkflow:
         await self._wait_until_done(input.closes_at)
 
         self._close_and_tally()
-        await self._record(
-            self._change("closed" if self._status == SessionStatus.CLOSED else "inquorate")
-        )
+        await self._record(self._closing_change())
         self._tally_recorded = True
         await workflow.execute_activity_method(
             DocumentActivities.issue_minutes,
@@ -190,11 +202,11 @@ class CouncilSessionWorkflow:
                 continue
             self._acks[nomination_id] = False
             self._unconfirmed.add(nomination_id)
-            reason = (
+            reason = ACK_TIMEOUT_RULE.cite(
                 f"Đề nghị số {nomination_id} không xác nhận việc đưa vào chương trình phiên họp "
-                f"sau {minutes} phút: không xét tại phiên họp này / nomination {nomination_id} "
-                f"did not confirm its place on the agenda within {minutes} minutes: it is not "
-                "considered at this session"
+                f"sau {minutes} phút: không xét tại phiên họp này",
+                f"nomination {nomination_id} did not confirm its place on the agenda within "
+                f"{minutes} minutes: it is not considered at this session",
             )
             workflow.logger.error("%s: %s", item.nomination_workflow_id, reason)
             change = self._change("agenda_unconfirmed")
@@ -246,9 +258,7 @@ class CouncilSessionWorkflow:
             self._opinions[member_id] = sheet.written_opinion.strip()
         receipt = BallotReceiptView(member_id=member_id, mode=sheet.mode, cast_at=workflow.now())
         self._receipts.append(receipt)
-        change = self._change(
-            "ballot_cast", actor_user_id=sheet.actor.user_id, actor_name=sheet.actor.name
-        )
+        change = self._change("ballot_cast", actor=ActedBy.of(sheet.actor, Role.COUNCIL_MEMBER))
         change.receipt = receipt
         await self._record(change)
         return receipt
@@ -257,7 +267,7 @@ class CouncilSessionWorkflow:
     def _validate_ballot(self, sheet: BallotSheet) -> None:
         member_id = sheet.actor.member_id_in(self._in.council_id)
         if member_id is None or member_id not in self._members:
-            raise forbidden("Chỉ thành viên Hội đồng được bỏ phiếu / only council members vote")
+            raise forbidden(" / ".join(MEMBERS_ONLY))
         if self._status != SessionStatus.OPEN or self._close_requested:
             raise wrong_stage(
                 self._status.value if self._status != SessionStatus.OPEN else "closed",
@@ -307,19 +317,23 @@ class CouncilSessionWorkflow:
     @workflow.update
     async def close(self, command: CloseCommand) -> SessionStatusView:
         self._close_requested = True
+        self._closed_by = ActedBy.of(
+            command.actor,
+            Role.STANDING_OFFICER
+            if command.actor.has(Role.STANDING_OFFICER, self._in.standing_unit_id)
+            else Role.CHAIRMAN,
+        )
         await workflow.wait_condition(lambda: self._tally_recorded)
         return self.status()
 
     @close.validator
     def _validate_close(self, command: CloseCommand) -> None:
-        allowed = command.actor.has(Role.STANDING_OFFICER, self._in.standing_unit_id) or (
-            command.actor.has(Role.CHAIRMAN, self._in.authority_unit_id)
-        )
-        if not allowed:
-            raise forbidden(
-                "Chỉ cơ quan thường trực hoặc Chủ tịch được kết thúc phiên họp / "
-                "only the standing body or the chairman may close the session"
-            )
+        if not may_close(
+            command.actor,
+            standing_unit_id=self._in.standing_unit_id,
+            authority_unit_id=self._in.authority_unit_id,
+        ):
+            raise forbidden(" / ".join(CLOSERS_ONLY))
         if self._status != SessionStatus.OPEN or self._close_requested:
             raise wrong_stage(self._status.value, "the session is already closed")
 
@@ -398,9 +412,33 @@ class CouncilSessionWorkflow:
 
     # ---- records and notices -------------------------------------------------------------
 
-    def _change(
-        self, action: str, *, actor_user_id: int | None = None, actor_name: str = ""
-    ) -> SessionChange:
+    def _closing_change(self) -> SessionChange:
+        """The close: by whoever closed it, or by the rule (every member voted, or the
+        deadline came); without a quorum the reason cites the quorum rule."""
+        present = sum(1 for mode, _ in self._sheets.values() if mode == BallotMode.IN_PERSON)
+        counted = f"{len(self._sheets)}/{len(self._members)}"
+        if self._status == SessionStatus.INQUORATE:
+            change = self._change("inquorate", actor=self._closed_by)
+            change.reason = QUORUM.cite(
+                f"{present}/{len(self._members)} thành viên dự họp, ngưỡng {self._in.quorum}: "
+                "Hội đồng không quyết định",
+                f"{present}/{len(self._members)} members present, quorum {self._in.quorum}: "
+                "nothing is decided",
+            )
+            return change
+        change = self._change("closed", actor=self._closed_by)
+        if self._closed_by is None:
+            change.reason = BALLOT_CLOSE.cite(
+                f"Kết thúc bỏ phiếu, {counted} thành viên đã bỏ phiếu",
+                f"the ballot closed with {counted} members voted",
+            )
+        else:
+            change.reason = f"Kết thúc bỏ phiếu, {counted} thành viên đã bỏ phiếu"
+        return change
+
+    def _change(self, action: str, *, actor: ActedBy | None = None) -> SessionChange:
+        """``actor``: the person who acted (``None``: the workflow itself, whose reason then
+        cites the rule it applied)."""
         self._seq += 1
         return SessionChange(
             session_id=self._in.session_id,
@@ -408,8 +446,9 @@ class CouncilSessionWorkflow:
             seq=self._seq,
             action=action,
             occurred_at=workflow.now(),
-            actor_user_id=actor_user_id,
-            actor_name=actor_name,
+            actor_user_id=actor.user_id if actor else None,
+            actor_name=actor.name if actor else "Hệ thống",
+            actor_role=actor.role if actor else "system",
             status=self._status,
             present_count=sum(1 for m, _ in self._sheets.values() if m == BallotMode.IN_PERSON),
             written_count=sum(1 for m, _ in self._sheets.values() if m == BallotMode.WRITTEN),

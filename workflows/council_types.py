@@ -7,7 +7,7 @@ from datetime import datetime
 
 from domain.calendar import CalendarData
 from domain.thresholds import Threshold
-from domain.vocabulary import BallotMode, Choice, ItemResult, SessionStatus, VoteRule
+from domain.vocabulary import BallotMode, Choice, ItemResult, Role, SessionStatus, VoteRule
 
 from .contracts import Actor, SignalName
 
@@ -55,6 +55,25 @@ class SessionInput:
     # the agenda's rule sets and the city override). False, the behaviour before the value
     # existed, for sessions started without it.
     quorum_counts_written_opinions: bool = False
+
+
+# ---- who may act on a session (the workflow's validators and the API, before a session
+# that has completed can answer): someone who could never do this gets 403 ------------------
+
+MEMBERS_ONLY = (
+    "Chỉ thành viên Hội đồng được bỏ phiếu",
+    "only council members vote",
+)
+CLOSERS_ONLY = (
+    "Chỉ cơ quan thường trực hoặc Chủ tịch được kết thúc phiên họp",
+    "only the standing body or the chairman may close the session",
+)
+
+
+def may_close(actor: Actor, *, standing_unit_id: int, authority_unit_id: int) -> bool:
+    return actor.has(Role.STANDING_OFFICER, standing_unit_id) or actor.has(
+        Role.CHAIRMAN, authority_unit_id
+    )
 
 
 @dataclass
@@ -136,3 +155,4 @@ class SessionChange:
     tallies: list[ItemTally] = field(default_factory=list)
     withdrawn_nomination_id: int | None = None
     reason: str = ""
+    actor_role: str = ""  # the office the actor acted in; "system" for a rule

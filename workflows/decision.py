@@ -11,10 +11,15 @@ Updates: sign, delegate, remove_item, cancel. Signal: inclusion_ack. Query: stat
 Timers: the wait for every nomination to confirm its place (one that has not after
 ``ACK_TIMEOUT`` is left out of the document, in the audit trail), reminders to the signer,
 escalation to the standing body when overdue.
+
+The audit trail and the nominations' signals name who acted: the drafter, the signer (a
+vice-chairman "KT. CHỦ TỊCH", with the chairman who delegated), whoever removed an item
+or cancelled; what the workflow does by itself cites its rule (``workflows.engine_rules``).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -32,8 +37,11 @@ from .common import (
     RECORD_TIMEOUT,
     signal_workflow,
 )
-from .contracts import Actor, NoticeRequest, Recipient
+from .contracts import ActedBy, Actor, NoticeRequest, Recipient
 from .decision_types import (
+    ASSEMBLY_RETRY_AFTER_SECONDS,
+    CHAIRMAN_ONLY,
+    SIGNER_ONLY,
     CancelCommand,
     DecisionChange,
     DecisionInput,
@@ -43,8 +51,14 @@ from .decision_types import (
     RemoveItemCommand,
     SignCommand,
     SignResult,
+    may_cancel,
+    may_delegate,
+    may_edit_draft,
+    may_sign,
 )
-from .errors import conflict, forbidden, invalid, wrong_stage
+from .engine_rules import ACK_TIMEOUT as ACK_TIMEOUT_RULE
+from .engine_rules import EMPTY_DRAFT, ESCALATION, NOT_AWAITING, SIGNATURE_REQUEST
+from .errors import conflict, forbidden, invalid, not_ready, wrong_stage
 from .nomination_types import (
     DOCUMENT_ISSUED,
     DOCUMENT_WITHDRAWN,
@@ -57,6 +71,7 @@ from .notify import Notifier
 
 with workflow.unsafe.imports_passed_through():
     from activities.documents.activities import DocumentActivities
+    from activities.documents.phrasing import head_word
     from activities.documents.types import IssueDecisionInput
     from activities.projection import ProjectionActivities
 
@@ -72,6 +87,9 @@ class DecisionWorkflow:
         self._acks: dict[int, bool] = {}
         self._status = DecisionStatus.DRAFT
         self._signer: tuple[int, str] | None = None  # a delegated vice-chairman
+        self._delegated_by: Actor | None = None  # the chairman who delegated
+        self._signed_by: ActedBy | None = None
+        self._cancelled_by: ActedBy | None = None  # None: cancelled by a rule
         self._signing = False
         self._issued: SignResult | None = None
         self._cancel_reason: str | None = None
@@ -80,11 +98,13 @@ class DecisionWorkflow:
 
     @workflow.run
     async def run(self, input: DecisionInput) -> DecisionStatusView:
-        await self._record(self._change("drafted", actor=input.drafted_by))
+        drafter = ActedBy.of(input.drafted_by, Role.STANDING_OFFICER)
+        await self._record(self._change("drafted", actor=drafter))
         placement = DocumentPlacement(
             decision_id=input.decision_id,
             decision_workflow_id=workflow.info().workflow_id,
             kind=input.kind,
+            drafted_by=drafter,
         )
         for item in input.items:
             try:
@@ -96,23 +116,40 @@ class DecisionWorkflow:
         for nomination_id in declined:
             del self._items[nomination_id]
         if declined:
-            change = self._change("items_declined")
+            numbers = ", ".join(str(n) for n in declined)
+            change = self._change(
+                "items_declined",
+                reason=NOT_AWAITING.cite(
+                    f"Đề nghị số {numbers} không còn chờ văn bản này: không có trong dự thảo",
+                    f"nomination {numbers} no longer waits for this document: left out",
+                ),
+            )
             change.removed_nomination_ids = declined
             await self._record(change)
         if not self._items:
-            self._cancel_reason = "Không còn đề nghị nào trong dự thảo / no nomination left"
+            self._cancel_reason = _empty_draft()
 
         if self._cancel_reason is None:
             self._status = DecisionStatus.AWAITING_SIGNATURE
             self._due = self._calendar.due_moment(workflow.now(), input.signature)
-            await self._record(self._change("signature_requested"))
+            await self._record(
+                self._change(
+                    "signature_requested",
+                    reason=SIGNATURE_REQUEST.cite(
+                        f"Trình ký, hạn ký {_when(self._due)}",
+                        f"sent to the signer, due {_when(self._due)}",
+                    ),
+                )
+            )
             self._notify("signature_requested", self._signer_recipients())
             await self._wait_for_signature()
 
         if self._cancel_reason is not None:
             await self._withdraw_all(self._cancel_reason)
             self._status = DecisionStatus.CANCELLED
-            await self._record(self._change("cancelled", reason=self._cancel_reason))
+            await self._record(
+                self._change("cancelled", actor=self._cancelled_by, reason=self._cancel_reason)
+            )
         else:
             await self._announce_issued()
         # Handlers may still queue a notice: let them finish, then wait for every notice.
@@ -138,10 +175,11 @@ class DecisionWorkflow:
         missing = [n for n in self._items if n not in self._acks]
         numbers = ", ".join(str(n) for n in missing)
         minutes = int(ACK_TIMEOUT.total_seconds() // 60)
-        reason = (
+        reason = ACK_TIMEOUT_RULE.cite(
             f"Đề nghị số {numbers} không xác nhận việc đưa vào dự thảo sau {minutes} phút: "
-            f"không có trong văn bản này / nomination {numbers} did not confirm its place in "
-            f"the draft within {minutes} minutes: left out of this document"
+            "không có trong văn bản này",
+            f"nomination {numbers} did not confirm its place in the draft within {minutes} "
+            "minutes: left out of this document",
         )
         workflow.logger.error("%s: %s", workflow.info().workflow_id, reason)
         left_out = []
@@ -177,7 +215,17 @@ class DecisionWorkflow:
             except TimeoutError:
                 pass
         if not done():
-            await self._record(self._change("escalated"))
+            await self._record(
+                self._change(
+                    "escalated",
+                    reason=ESCALATION.cite(
+                        f"Văn bản chưa được ký trong thời hạn ({_when(self._due)}): báo cơ quan "
+                        "thường trực và người ký",
+                        f"not signed within the time limit ({_when(self._due)}): the standing "
+                        "body and the signer are told",
+                    ),
+                )
+            )
             self._notify(
                 "escalation",
                 [Recipient(role=Role.STANDING_OFFICER, unit_id=self._in.standing_unit_id)]
@@ -194,6 +242,7 @@ class DecisionWorkflow:
             number_text=issued.number_text,
             document_id=issued.document_id,
             issued_on=issued.issued_on,
+            signed_by=self._signed_by,
         )
         for item in self._items.values():
             try:
@@ -202,12 +251,11 @@ class DecisionWorkflow:
                 workflow.logger.warning(
                     "nomination %s closed before the decision reached it", item.nomination_id
                 )
+        # The proposing units hear that their nominations were granted or went up. The next
+        # level's standing body is not told here: each forwarded nomination tells it, once,
+        # that it has a dossier to receive and check.
         units = sorted({item.proposing_unit_id for item in self._items.values()})
         recipients = [Recipient(role=Role.UNIT_OFFICER, unit_id=u) for u in units]
-        if self._in.kind == DecisionKind.SUBMISSION and self._in.next_standing_unit_id:
-            recipients.append(
-                Recipient(role=Role.STANDING_OFFICER, unit_id=self._in.next_standing_unit_id)
-            )
         self._notify(
             "granted" if self._in.kind == DecisionKind.DECISION else "forwarded",
             recipients,
@@ -216,12 +264,16 @@ class DecisionWorkflow:
 
     async def _withdraw_all(self, reason: str) -> None:
         for item in self._items.values():
-            await self._tell_withdrawn(item.nomination_workflow_id, reason)
+            await self._tell_withdrawn(item.nomination_workflow_id, reason, self._cancelled_by)
 
-    async def _tell_withdrawn(self, workflow_id: str, reason: str) -> None:
+    async def _tell_withdrawn(
+        self, workflow_id: str, reason: str, by: ActedBy | None = None
+    ) -> None:
         try:
             await signal_workflow(
-                workflow_id, DOCUMENT_WITHDRAWN, DocumentWithdrawn(self._in.decision_id, reason)
+                workflow_id,
+                DOCUMENT_WITHDRAWN,
+                DocumentWithdrawn(self._in.decision_id, reason, by=by),
             )
         except ApplicationError:
             pass  # the nomination is already closed
@@ -261,31 +313,47 @@ class DecisionWorkflow:
             sha256=issued.sha256,
         )
         self._status = DecisionStatus.ISSUED
-        await self._record(
-            self._change("issued", actor=command.actor, reason=f"Số {issued.number_text}")
-        )
+        self._signed_by = self._signer_of(command.actor)
+        reason = f"Số {issued.number_text}"
+        if self._signed_by.capacity:
+            reason += (
+                f"; ký {self._signed_by.capacity}: {self._signed_by.name}, thay "
+                f"{self._signed_by.on_behalf_of} (được giao ký)"
+            )
+        await self._record(self._change("issued", actor=self._signed_by, reason=reason))
         return self._issued
 
     @sign.validator
     def _validate_sign(self, command: SignCommand) -> None:
-        actor = command.actor
-        if self._signer is not None:
-            allowed = actor.user_id == self._signer[0] and actor.has(
-                Role.VICE_CHAIRMAN, self._in.authority_unit_id
-            )
-        else:
-            allowed = actor.has(Role.CHAIRMAN, self._in.authority_unit_id)
-        if not allowed:
-            raise forbidden(
-                "Chỉ người có thẩm quyền được ký văn bản này / "
-                "only the designated signer may sign this document"
-            )
+        delegated_to = self._signer[0] if self._signer is not None else None
+        if not may_sign(
+            command.actor, authority_unit_id=self._in.authority_unit_id, delegated_to=delegated_to
+        ):
+            raise forbidden(" / ".join(SIGNER_ONLY))
         self._require_open_for_signature()
+
+    def _signer_of(self, actor: Actor) -> ActedBy:
+        """The signer as the trail names them: a vice-chairman signs "KT. CHỦ TỊCH" for
+        the chairman who delegated."""
+        if self._signer is None:
+            return ActedBy.of(actor, Role.CHAIRMAN)
+        head = head_word(self._in.head_title)
+        chairman = self._delegated_by.name if self._delegated_by else ""
+        return replace(
+            ActedBy.of(actor, Role.VICE_CHAIRMAN),
+            capacity=f"KT. {head}",
+            on_behalf_of=f"{head.capitalize()} {chairman}".strip(),
+        )
 
     @workflow.update
     async def delegate(self, command: DelegateCommand) -> DecisionStatusView:
         self._signer = (command.to_user_id, command.to_user_name)
-        change = self._change("delegated", actor=command.actor, reason=command.reason)
+        self._delegated_by = command.actor
+        change = self._change(
+            "delegated",
+            actor=ActedBy.of(command.actor, Role.CHAIRMAN),
+            reason=_delegation_reason(command),
+        )
         await self._record(change)
         self._notify(
             "signature_requested",
@@ -296,11 +364,8 @@ class DecisionWorkflow:
 
     @delegate.validator
     def _validate_delegate(self, command: DelegateCommand) -> None:
-        if not command.actor.has(Role.CHAIRMAN, self._in.authority_unit_id):
-            raise forbidden(
-                "Chỉ Chủ tịch được giao Phó Chủ tịch ký thay / "
-                "only the chairman may delegate signing"
-            )
+        if not may_delegate(command.actor, authority_unit_id=self._in.authority_unit_id):
+            raise forbidden(" / ".join(CHAIRMAN_ONLY))
         self._require_open_for_signature()
         if command.to_user_id == command.actor.user_id or command.to_user_id <= 0:
             raise invalid("to_user_id", "Chọn một Phó Chủ tịch", "choose a vice-chairman")
@@ -308,12 +373,13 @@ class DecisionWorkflow:
     @workflow.update
     async def remove_item(self, command: RemoveItemCommand) -> DecisionStatusView:
         item = self._items.pop(command.nomination_id)
-        change = self._change("item_removed", actor=command.actor, reason=command.reason)
+        remover = ActedBy.of(command.actor, Role.STANDING_OFFICER)
+        change = self._change("item_removed", actor=remover, reason=command.reason)
         change.removed_nomination_ids = [command.nomination_id]
         await self._record(change)
-        await self._tell_withdrawn(item.nomination_workflow_id, command.reason)
+        await self._tell_withdrawn(item.nomination_workflow_id, command.reason, remover)
         if not self._items:
-            self._cancel_reason = "Không còn đề nghị nào trong dự thảo / no nomination left"
+            self._cancel_reason = _empty_draft()
         return self.status()
 
     @remove_item.validator
@@ -331,14 +397,21 @@ class DecisionWorkflow:
     @workflow.update
     async def cancel(self, command: CancelCommand) -> DecisionStatusView:
         self._cancel_reason = command.reason
+        self._cancelled_by = ActedBy.of(
+            command.actor,
+            Role.STANDING_OFFICER
+            if command.actor.has(Role.STANDING_OFFICER, self._in.standing_unit_id)
+            else Role.CHAIRMAN,
+        )
         await workflow.wait_condition(lambda: self._status == DecisionStatus.CANCELLED)
         return self.status()
 
     @cancel.validator
     def _validate_cancel(self, command: CancelCommand) -> None:
-        if not (
-            command.actor.has(Role.STANDING_OFFICER, self._in.standing_unit_id)
-            or command.actor.has(Role.CHAIRMAN, self._in.authority_unit_id)
+        if not may_cancel(
+            command.actor,
+            standing_unit_id=self._in.standing_unit_id,
+            authority_unit_id=self._in.authority_unit_id,
         ):
             raise forbidden()
         self._require_open_for_signature()
@@ -373,12 +446,19 @@ class DecisionWorkflow:
         if self._cancel_reason is not None or self._status == DecisionStatus.CANCELLED:
             raise wrong_stage(DecisionStatus.CANCELLED.value, "the document was cancelled")
         if self._status != DecisionStatus.AWAITING_SIGNATURE:
-            raise wrong_stage(self._status.value, "the draft is still being assembled")
+            waiting = sum(1 for n in self._items if n not in self._acks)
+            seconds = ASSEMBLY_RETRY_AFTER_SECONDS
+            raise not_ready(
+                f"Dự thảo đang được chuẩn bị ({waiting} đề nghị chưa xác nhận), vui lòng thử "
+                f"lại sau {seconds} giây / the draft is still being assembled ({waiting} "
+                f"nomination(s) yet to confirm): try again in {seconds} seconds",
+                seconds,
+            )
         if self._signing:
             raise conflict("Văn bản đang được ký / the document is being signed")
 
     def _require_drafter(self, actor: Actor) -> None:
-        if not actor.has(Role.STANDING_OFFICER, self._in.standing_unit_id):
+        if not may_edit_draft(actor, standing_unit_id=self._in.standing_unit_id):
             raise forbidden()
 
     def _signer_recipients(self) -> list[Recipient]:
@@ -387,8 +467,10 @@ class DecisionWorkflow:
         return [Recipient(role=Role.CHAIRMAN, unit_id=self._in.authority_unit_id)]
 
     def _change(
-        self, action: str, *, actor: Actor | None = None, reason: str = ""
+        self, action: str, *, actor: ActedBy | None = None, reason: str = ""
     ) -> DecisionChange:
+        """``actor``: the person who acted (``None``: the workflow itself, whose ``reason``
+        then cites the rule it applied)."""
         self._seq += 1
         return DecisionChange(
             decision_id=self._in.decision_id,
@@ -399,6 +481,7 @@ class DecisionWorkflow:
             status=self._status,
             actor_user_id=actor.user_id if actor else None,
             actor_name=actor.name if actor else "Hệ thống",
+            actor_role=actor.role if actor else "system",
             reason=reason[:MAX_TEXT],
             signer_user_id=self._signer[0] if self._signer else None,
             capacity=SignerCapacity.DEPUTY if self._signer else SignerCapacity.CHAIRMAN,
@@ -438,3 +521,16 @@ class DecisionWorkflow:
 def _require_reason(reason: str) -> None:
     if not reason or not reason.strip():
         raise invalid("reason", "Phải nêu lý do", "a reason is required")
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+def _empty_draft() -> str:
+    return EMPTY_DRAFT.cite("Không còn đề nghị nào trong dự thảo", "no nomination left")
+
+
+def _delegation_reason(command: DelegateCommand) -> str:
+    given = f"Giao {command.to_user_name} ký thay"
+    return f"{given}: {command.reason}" if command.reason.strip() else given

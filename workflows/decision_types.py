@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.calendar import CalendarData, Duration
-from domain.vocabulary import DecisionKind, DecisionStatus, SignerCapacity
+from domain.vocabulary import DecisionKind, DecisionStatus, Role, SignerCapacity
 
 from .contracts import Actor, SignalName
 
@@ -42,6 +42,48 @@ class DecisionInput:
     signature: Duration
     calendar: CalendarData
     reminder_working_days: list[int] = field(default_factory=lambda: [1, 0])
+    # The authority's head title ("CHỦ TỊCH ỦY BAN NHÂN DÂN …"): a vice-chairman signs
+    # "KT. CHỦ TỊCH". Drafts made before it was carried read as a chairman's.
+    head_title: str = ""
+
+
+# ---- who may act on a document (the workflow's validators and the API, before a workflow
+# that has completed can answer): a person who could never do this gets 403, whatever the
+# document's status ------------------------------------------------------------------------
+
+SIGNER_ONLY = (
+    "Chỉ người có thẩm quyền được ký văn bản này",
+    "only the designated signer may sign this document",
+)
+CHAIRMAN_ONLY = (
+    "Chỉ Chủ tịch được giao Phó Chủ tịch ký thay",
+    "only the chairman may delegate signing",
+)
+# A draft that is still being assembled (its nominations confirming their places, within
+# seconds) is ready soon: the refusal tells the client when to ask again.
+ASSEMBLY_RETRY_AFTER_SECONDS = 2
+
+
+def may_sign(actor: Actor, *, authority_unit_id: int, delegated_to: int | None) -> bool:
+    """The chairman signs; once the chairman delegated, only that vice-chairman does."""
+    if delegated_to is not None:
+        return actor.user_id == delegated_to and actor.has(Role.VICE_CHAIRMAN, authority_unit_id)
+    return actor.has(Role.CHAIRMAN, authority_unit_id)
+
+
+def may_delegate(actor: Actor, *, authority_unit_id: int) -> bool:
+    return actor.has(Role.CHAIRMAN, authority_unit_id)
+
+
+def may_edit_draft(actor: Actor, *, standing_unit_id: int) -> bool:
+    """The standing body that drafted it removes an item from it."""
+    return actor.has(Role.STANDING_OFFICER, standing_unit_id)
+
+
+def may_cancel(actor: Actor, *, standing_unit_id: int, authority_unit_id: int) -> bool:
+    return actor.has(Role.STANDING_OFFICER, standing_unit_id) or actor.has(
+        Role.CHAIRMAN, authority_unit_id
+    )
 
 
 @dataclass
@@ -124,3 +166,4 @@ class DecisionChange:
     capacity: SignerCapacity | None = None
     due_at: datetime | None = None
     removed_nomination_ids: list[int] = field(default_factory=list)
+    actor_role: str = ""  # the office the actor acted in; "system" for a rule

@@ -16,7 +16,11 @@ council_result, included_in_document, document_issued, document_withdrawn.
 Query: status.
 Timers: reminders before each stage's due moment, escalation to the head of the body
 when overdue, the end of the public notice, lapse of a returned dossier.
-Every change is written to the audit trail and the projection by a local activity.
+Every change is written to the audit trail and the projection by a local activity, naming
+the person who acted (the signals carry the officer who convened or drafted and the
+signer), or, for what the workflow does by itself, the rule it applied
+(``workflows.engine_rules``). An extension of a time limit is bounded by the rule set's
+``deadline_extensions``.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 from domain.calendar import VIETNAM_TZ, Duration, WorkingCalendar, format_vn_date
 from domain.permissions import Command, NominationContext, stage_commands
+from domain.rules import TIME_LIMIT_NAMES
 from domain.vocabulary import (
     DecisionKind,
     Level,
@@ -47,10 +52,11 @@ from .common import (
     RECORD_TIMEOUT,
     signal_workflow,
 )
-from .contracts import Actor, NoticeRequest, Recipient, SignalName
+from .contracts import ActedBy, Actor, NoticeRequest, Recipient, SignalName
 from .council_types import AGENDA_ACK, AgendaAck
 from .decision_types import INCLUSION_ACK, InclusionAck
-from .errors import enforce, incomplete, invalid, wrong_stage
+from .engine_rules import ESCALATION, LAPSE, PUBLIC_NOTICE_END, QUORUM, VOTE_THRESHOLD
+from .errors import conflict, enforce, incomplete, invalid, wrong_stage
 from .nomination_types import (
     AgendaPlacement,
     CommandResult,
@@ -127,6 +133,8 @@ class NominationWorkflow:
         self._decision_number = ""
         self._outcome_reason = ""
         self._background: list[workflow.ActivityHandle] = []  # documents not awaited by commands
+        # Extensions so far, per level and time limit: (how many, working days added)
+        self._extensions: dict[str, tuple[int, int]] = {}
         # The submission is the state from the first instant: a command that arrives in the
         # same workflow task as the start runs its handler before run() begins, and must
         # find the dossier in reception (run() then records this change, never re-enters).
@@ -230,7 +238,17 @@ class NominationWorkflow:
             await self._lapse()
         elif not self._escalated:
             self._escalated = True
-            await self._record(self._change("escalated", self._stage, escalated=True))
+            limit_vi, limit_en = TIME_LIMIT_NAMES[self._time_limit()[0]]
+            due = _when(self._stage_due)
+            reason = ESCALATION.cite(
+                f"Quá thời hạn {limit_vi} ({due}), giai đoạn {self._stage.value}: báo "
+                "người đứng đầu",
+                f"the {limit_en} time limit passed ({due}), stage {self._stage.value}: "
+                "the head is told",
+            )
+            await self._record(
+                self._change("escalated", self._stage, reason=reason, escalated=True)
+            )
             self._notify(
                 "escalation",
                 [Recipient(role=Role.CHAIRMAN, unit_id=self._level.authority_unit_id)],
@@ -480,6 +498,9 @@ class NominationWorkflow:
             self._level_due = new_due
         self._stage_due = new_due
         self._due_version += 1
+        key = self._extension_key()
+        times, days = self._extensions.get(key, (0, 0))
+        self._extensions[key] = (times + 1, days + command.working_days)
         self._escalated = False
         self._skip_past_reminders()
         change = self._change(
@@ -507,6 +528,19 @@ class NominationWorkflow:
                 "extend by 1 to 60 working days",
             )
         _require_reason(command.reason)
+        time_limit, limit = self._time_limit()
+        times, days = self._extensions.get(self._extension_key(), (0, 0))
+        refusal = self._in.deadline_extensions.refusal(
+            time_limit=time_limit,
+            limit_working_days=self._working_days_of(limit),
+            times_used=times,
+            days_used=days,
+            requested=command.working_days,
+        )
+        if refusal is not None and refusal.too_often:
+            raise conflict(f"{refusal.message_vi} / {refusal.message_en}")
+        if refusal is not None:
+            raise invalid("working_days", refusal.message_vi, refusal.message_en)
 
     @workflow.update
     async def reassign(self, command: ReassignCommand) -> CommandResult:
@@ -550,6 +584,7 @@ class NominationWorkflow:
         change = self._enter(
             Stage.IN_COUNCIL,
             "placed_on_agenda",
+            actor=placement.convened_by,
             stage_due=self._level_due,
             council_session_id=placement.session_id,
         )
@@ -563,6 +598,10 @@ class NominationWorkflow:
         tally = (
             f"{result.agree}/{result.member_count} đồng ý, {result.disagree} không đồng ý, "
             f"{result.abstain} không biểu quyết (ngưỡng {result.threshold})"
+        )
+        tally_en = (
+            f"{result.agree}/{result.member_count} agree, {result.disagree} disagree, "
+            f"{result.abstain} abstain (threshold {result.threshold})"
         )
         if result.inquorate:
             self._session_id = None
@@ -578,7 +617,10 @@ class NominationWorkflow:
                     Stage.AWAITING_COUNCIL,
                     "council_inquorate",
                     stage_due=self._level_due,
-                    reason="Phiên họp không đủ số thành viên tham dự / the session had no quorum",
+                    reason=QUORUM.cite(
+                        "Phiên họp không đủ số thành viên tham dự: chờ phiên họp khác",
+                        "the session had no quorum: the nomination waits for another",
+                    ),
                 )
             await self._record(change)
         elif result.passed:
@@ -586,7 +628,9 @@ class NominationWorkflow:
                 self._awaiting_document_stage(),
                 "council_passed",
                 stage_due=self._level_due,
-                reason=tally,
+                reason=VOTE_THRESHOLD.cite(
+                    f"Hội đồng thông qua: {tally}", f"the council passed it: {tally_en}"
+                ),
             )
             await self._record(change)
         else:
@@ -594,7 +638,9 @@ class NominationWorkflow:
                 Stage.REFUSED,
                 "council_failed",
                 None,
-                f"Hội đồng không thông qua: {tally}",
+                VOTE_THRESHOLD.cite(
+                    f"Hội đồng không thông qua: {tally}", f"the council did not pass it: {tally_en}"
+                ),
                 notify_kind="refused",
             )
 
@@ -613,6 +659,7 @@ class NominationWorkflow:
         change = self._enter(
             Stage.SIGNING,
             "included_in_document",
+            actor=placement.drafted_by,
             stage_due=self._level_due,
             decision_id=placement.decision_id,
         )
@@ -644,6 +691,7 @@ class NominationWorkflow:
         change = self._enter(
             self._awaiting_document_stage(),
             "removed_from_document",
+            actor=withdrawn.by,
             stage_due=self._level_due,
             reason=withdrawn.reason,
             decision_id=None,
@@ -663,9 +711,11 @@ class NominationWorkflow:
             change = self._enter(
                 Stage.GRANTED,
                 "granted",
+                actor=issued.signed_by,
                 stage_due=None,
                 decision_id=issued.decision_id,
-                reason=f"Quyết định số {issued.number_text} ngày {format_vn_date(issued.issued_on)}",
+                reason=f"Quyết định số {issued.number_text} ngày {format_vn_date(issued.issued_on)}"
+                + _signed_on_behalf(issued.signed_by),
             )
             change.decision_number = issued.number_text
             change.closed = True
@@ -705,6 +755,30 @@ class NominationWorkflow:
 
     def _awaiting_document_stage(self) -> Stage:
         return Stage.AWAITING_DECISION if self._level.decides else Stage.AWAITING_SUBMISSION
+
+    def _time_limit(self) -> tuple[str, Duration]:
+        """The level's time limit that the current stage's deadline keeps (a key of
+        ``TIME_LIMIT_NAMES``): the completeness check in reception, the unit's time to
+        resubmit while returned, the level's processing after that."""
+        level = self._level
+        if self._stage == Stage.RECEPTION:
+            return "completeness_check", level.completeness_check
+        if self._stage == Stage.RETURNED:
+            return "resubmission", level.resubmission
+        return "processing", level.processing
+
+    def _extension_key(self) -> str:
+        return f"{self._level.level.value}:{self._time_limit()[0]}"
+
+    def _working_days_of(self, limit: Duration) -> int:
+        """A time limit's length in working days (one in calendar days is counted from the
+        current deadline)."""
+        if limit.working or self._stage_due is None:
+            return limit.days
+        start = self._calendar.local_date(self._stage_due)
+        return self._calendar.working_days_between(
+            start, self._calendar.due_date(self._stage_due, limit)
+        )
 
     def _after_acceptance(self, actor: Actor, note: str) -> NominationChange:
         """The dossier is complete: the level's processing clock starts (after the public
@@ -777,8 +851,14 @@ class NominationWorkflow:
             if level.vote != VoteRule.NONE
             else self._awaiting_document_stage()
         )
+        assert self._notice_ends is not None
+        ended = _when(self._notice_ends)
+        reason = PUBLIC_NOTICE_END.cite(
+            f"Hết thời gian công khai ({ended}), không còn ý kiến phản ánh chờ xử lý",
+            f"the public notice ended ({ended}) with no objection pending",
+        )
         await self._record(
-            self._enter(next_stage, "public_notice_ended", stage_due=self._level_due)
+            self._enter(next_stage, "public_notice_ended", reason=reason, stage_due=self._level_due)
         )
 
     async def _forward(self, issued: DocumentIssued) -> None:
@@ -797,24 +877,36 @@ class NominationWorkflow:
         change = self._enter(
             Stage.RECEPTION,
             "forwarded",
+            actor=issued.signed_by,
             stage_due=due,
             decision_id=issued.decision_id,
             reason=(
                 f"Tờ trình số {issued.number_text} của {previous.authority_name} "
                 f"gửi {level.authority_name}"
-            ),
+            )
+            + _signed_on_behalf(issued.signed_by),
         )
         change.decision_number = issued.number_text
         await self._record(change)
-        self._notify("forwarded", self._standing_body(), due=due)
+        # The standing body of the new level has a dossier to receive and check: one
+        # notice, of that kind (the unit is told by the decision workflow that it went up).
+        self._notify(
+            "dossier_submitted",
+            self._standing_body(),
+            due=due,
+            extra={"unit": previous.authority_name},
+        )
 
     async def _lapse(self) -> None:
+        due = _when(self._stage_due)
         await self._close(
             Stage.LAPSED,
             "lapsed",
             None,
-            "Đơn vị không nộp lại hồ sơ bổ sung trong thời hạn / "
-            "the unit did not resubmit within the time limit",
+            LAPSE.cite(
+                f"Không nộp lại hồ sơ bổ sung trong thời hạn ({due})",
+                f"the dossier was not resubmitted within the time limit ({due})",
+            ),
             notify_kind="lapsed",
         )
 
@@ -842,7 +934,7 @@ class NominationWorkflow:
         stage: Stage,
         action: str,
         *,
-        actor: Actor | None = None,
+        actor: Actor | ActedBy | None = None,
         actor_role: Role | None = None,
         reason: str = "",
         stage_due: datetime | None = None,
@@ -875,14 +967,22 @@ class NominationWorkflow:
         action: str,
         from_stage: Stage | None,
         *,
-        actor: Actor | None = None,
+        actor: Actor | ActedBy | None = None,
         actor_role: Role | None = None,
         reason: str = "",
         changes: dict[str, list[str]] | None = None,
         escalated: bool | None = None,
     ) -> NominationChange:
+        """``actor``: the person who acted (``None``: the workflow itself, whose ``reason``
+        then cites the rule it applied)."""
         self._seq += 1
         role, unit_id = self._waiting_on()
+        if isinstance(actor, ActedBy):
+            acting_role = actor_role.value if actor_role else actor.role
+        elif actor is not None:
+            acting_role = actor_role.value if actor_role else actor.role_label()
+        else:
+            acting_role = "system"
         return NominationChange(
             nomination_id=self._in.nomination_id,
             workflow_id=workflow.info().workflow_id,
@@ -894,9 +994,7 @@ class NominationWorkflow:
             to_stage=self._stage,
             actor_user_id=actor.user_id if actor else None,
             actor_name=actor.name if actor else "Hệ thống",
-            actor_role=(
-                actor_role.value if actor_role else (actor.role_label() if actor else "system")
-            ),
+            actor_role=acting_role,
             reason=reason[:MAX_TEXT],
             changes=changes or {},
             authority_id=self._level.authority_id,
@@ -990,6 +1088,7 @@ class NominationWorkflow:
         reason: str = "",
         missing_items: str = "",
         key_suffix: str = "",
+        extra: dict[str, str] | None = None,
     ) -> None:
         context = {
             "nominee": self._in.nominee_name,
@@ -1007,6 +1106,7 @@ class NominationWorkflow:
             context["missing_items"] = missing_items
         if self._decision_number:
             context["decision_number"] = self._decision_number
+        context.update(extra or {})
         self._notifier.send(
             NoticeRequest(
                 key=f"{workflow.info().workflow_id}:{self._seq}:{kind}{':' + key_suffix if key_suffix else ''}",
@@ -1021,6 +1121,17 @@ class NominationWorkflow:
         return CommandResult(
             stage=self._stage, level=self._level.level, stage_due_at=self._stage_due
         )
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+def _signed_on_behalf(signer: ActedBy | None) -> str:
+    """What the trail adds when a vice-chairman signed on the chairman's behalf."""
+    if signer is None or not signer.capacity:
+        return ""
+    return f"; ký {signer.capacity}: {signer.name}, thay {signer.on_behalf_of} (được giao ký)"
 
 
 def _require_reason(reason: str) -> None:

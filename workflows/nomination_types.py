@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.calendar import CalendarData, Duration
+from domain.rules import ExtensionRule
 from domain.thresholds import Threshold
 from domain.vocabulary import (
     DecisionKind,
@@ -20,7 +21,7 @@ from domain.vocabulary import (
     VoteRule,
 )
 
-from .contracts import Actor, SignalName
+from .contracts import ActedBy, Actor, SignalName
 
 NOMINATION_WORKFLOW = "NominationWorkflow"  # the workflow type these signals go to
 
@@ -66,6 +67,9 @@ class NominationInput:
     levels: list[LevelPlan]
     calendar: CalendarData
     reminder_working_days: list[int] = field(default_factory=lambda: [3, 0])
+    # How often and how far a time limit may be extended: the rule set's value. A
+    # nomination started before the value existed gets the catalogue's default.
+    deadline_extensions: ExtensionRule = field(default_factory=ExtensionRule)
 
 
 # ---- commands (Updates) -----------------------------------------------------------------
@@ -152,6 +156,7 @@ class CommandResult:
 class AgendaPlacement:
     session_id: int
     session_workflow_id: str
+    convened_by: ActedBy | None = None  # None from sessions opened before it was sent
 
 
 @dataclass
@@ -174,6 +179,7 @@ class DocumentPlacement:
     decision_id: int
     decision_workflow_id: str
     kind: DecisionKind
+    drafted_by: ActedBy | None = None  # None from drafts made before it was sent
 
 
 @dataclass
@@ -183,6 +189,7 @@ class DocumentIssued:
     number_text: str
     document_id: int
     issued_on: date
+    signed_by: ActedBy | None = None  # None from documents signed before it was sent
 
 
 @dataclass
@@ -191,6 +198,9 @@ class DocumentWithdrawn:
 
     decision_id: int
     reason: str
+    # The person who removed it or cancelled the document; None when the decision
+    # workflow did it by a rule (the reason cites it) or before it was sent.
+    by: ActedBy | None = None
 
 
 # The signals, by the names the nomination workflow's handlers carry.
@@ -308,3 +318,4 @@ class RevokeRecord:
     actor_name: str
     reason: str
     legal_basis: str
+    actor_role: str = "chairman"  # or vice_chairman: the head who revoked it

@@ -52,9 +52,8 @@ class RevocationOutcome:
 class RevocationWorkflow:
     @workflow.run
     async def run(self, input: RevocationInput) -> RevocationOutcome:
-        head = input.actor.has(Role.CHAIRMAN, input.deciding_authority_unit_id) or input.actor.has(
-            Role.VICE_CHAIRMAN, input.deciding_authority_unit_id
-        )
+        chairman = input.actor.has(Role.CHAIRMAN, input.deciding_authority_unit_id)
+        head = chairman or input.actor.has(Role.VICE_CHAIRMAN, input.deciding_authority_unit_id)
         if not head:
             raise forbidden("only the head of the deciding authority may revoke an award")
         if not input.reason.strip():
@@ -71,6 +70,7 @@ class RevocationWorkflow:
                 actor_name=input.actor.name,
                 reason=input.reason,
                 legal_basis=input.legal_basis,
+                actor_role=(Role.CHAIRMAN if chairman else Role.VICE_CHAIRMAN).value,
             ),
             start_to_close_timeout=RECORD_TIMEOUT,
             retry_policy=RECORD_RETRY,

@@ -43,7 +43,7 @@ def abbreviation(name: str) -> str:
     return "".join(w[0].upper() for w in words)
 
 
-def _head_word(head_title: str) -> str:
+def head_word(head_title: str) -> str:
     """The head's title in the signer block: "CHỦ TỊCH", "THỦ TƯỚNG"…"""
     for word in ("CHỦ TỊCH", "THỦ TƯỚNG", "BỘ TRƯỞNG", "GIÁM ĐỐC"):
         if head_title.upper().startswith(word):
@@ -53,7 +53,7 @@ def _head_word(head_title: str) -> str:
 
 def signer_lines(head_title: str, capacity: SignerCapacity | None) -> list[str]:
     """ "CHỦ TỊCH", or "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" when a deputy signs."""
-    head = _head_word(head_title)
+    head = head_word(head_title)
     if capacity == SignerCapacity.DEPUTY:
         return [f"KT. {head}", f"PHÓ {head}"]
     return [head]

@@ -1,7 +1,9 @@
 """Decision pages: the standing body drafts a decision (or a submission to the next
 level) from the nominations awaiting one and sees its PDF preview; the chairman or the
 delegated vice-chairman signs from the signing queue with one action; the chairman may
-delegate signing to a vice-chairman."""
+delegate signing to a vice-chairman. A draft whose nominations are still confirming their
+places (seconds) is shown as being prepared, and the page reloads itself until it can be
+signed."""
 
 from __future__ import annotations
 
@@ -11,18 +13,21 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from domain.vocabulary import DecisionKind, DecisionStatus, Role, Stage
+from domain.vocabulary import DecisionKind, DecisionStatus, Role, SignerCapacity, Stage
 from models.schemas.common import DbId
 from models.schemas.decisions import DecisionCreate, DelegateCreate
+from workflows.decision_types import ASSEMBLY_RETRY_AFTER_SECONDS
+from workflows.decision_types import may_sign as designated_signer
 
 from ..deps import ReadSessionDep, SessionDep, StateDep
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError, Forbidden, NotReady
 from ..principal import Principal
 from ..queries import authorities as authority_queries
 from ..queries import decisions as queries
 from ..queries import nominations as nomination_queries
 from ..services import decisions as service
 from ..services.awards import award_names
+from ..services.document_audience import draft_audience, may_read
 from .common import (
     PageUser,
     csrf_refused,
@@ -166,10 +171,12 @@ async def _decision_context(session, state, user: Principal, decision_id: DbId) 
     assert authority is not None
     is_chairman = user.actor.has(Role.CHAIRMAN, authority.unit_id)
     awaiting = decision.status == DecisionStatus.AWAITING_SIGNATURE
-    may_sign = awaiting and (
-        decision.signer_user_id == user.user_id
-        if decision.signer_user_id is not None
-        else is_chairman
+    may_sign = awaiting and designated_signer(
+        user.actor,
+        authority_unit_id=authority.unit_id,
+        delegated_to=(
+            decision.signer_user_id if decision.signer_capacity == SignerCapacity.DEPUTY else None
+        ),
     )
     signer = (
         await authority_queries.officer_by_id(session, user_id=decision.signer_user_id)
@@ -182,7 +189,7 @@ async def _decision_context(session, state, user: Principal, decision_id: DbId) 
         "authority": authority,
         "may_sign": may_sign,
         "may_delegate": awaiting and is_chairman,
-        "may_preview": user.is_admin or decision.authority_id in user.authority_ids(),
+        "may_preview": may_read(user, draft_audience(decision)),
         "vices": await authority_queries.officers(
             session, role=Role.VICE_CHAIRMAN, unit_id=authority.unit_id
         )
@@ -190,6 +197,10 @@ async def _decision_context(session, state, user: Principal, decision_id: DbId) 
         else [],
         "signer": signer,
         "names": award_names(state),
+        # Still being assembled: say so, and reload until it can be signed.
+        "refresh_seconds": (
+            ASSEMBLY_RETRY_AFTER_SECONDS if decision.status == DecisionStatus.DRAFT else 0
+        ),
     }
 
 
@@ -224,6 +235,9 @@ async def signing(
         context.update(
             await _decision_context(session, request.app.state.thidua, user, chosen.decision.id)
         )
+    # Drafts about to reach the queue: the page waits for them, reloading itself.
+    context["assembling"] = await queries.being_assembled(session, principal=user)
+    context["refresh_seconds"] = ASSEMBLY_RETRY_AFTER_SECONDS if context["assembling"] else 0
     return render(request, "pages/signing.html", context, user=user)
 
 
@@ -245,9 +259,14 @@ async def sign(decision_id: DbId, request: Request, user: PageUser, session: Rea
             return domain_error_page(request, user, exc)
         context = await _decision_context(session, request.app.state.thidua, user, decision_id)
         context["errors"] = {"sign": message_of(request, exc)}
-        return render(
+        if isinstance(exc, NotReady):  # the page reloads itself once the draft is ready
+            context["refresh_seconds"] = exc.retry_after_seconds
+        response = render(
             request, "pages/decision.html", context, user=user, status_code=exc.status_code
         )
+        if isinstance(exc, NotReady):
+            response.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return response
     return redirect_with_flash(request, page, "signed", number=result.number_text)
 
 

@@ -18,6 +18,7 @@ from ..queries import authorities as authority_queries
 from ..queries import nominations as queries
 from ..services.awards import award_names
 from ..services.boards import deadlines_board
+from ..services.objectors import known_objectors
 from .common import PageUser, domain_error_page, login_redirect, render, whole_number
 
 router = APIRouter(include_in_schema=False)
@@ -107,9 +108,8 @@ async def notices_page(
         now=state.clock.now(),
     )
     by_nomination: dict[int, list] = {}
-    for objection, nomination in await queries.pending_objections(
-        session, authority_ids=authorities
-    ):
+    pending = await queries.pending_objections(session, authority_ids=authorities)
+    for objection, nomination in pending:
         by_nomination.setdefault(nomination.id, []).append(objection)
     until = await queries.notice_until(session, nomination_ids=[n.id for n in posted])
     return render(
@@ -118,6 +118,7 @@ async def notices_page(
         {
             "posted": posted,
             "objections": by_nomination,
+            "known": await known_objectors(session, principal=user, objections=pending),
             "until": until,
             "errors": errors or {},
             "values": values or {},

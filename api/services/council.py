@@ -42,11 +42,14 @@ from models.schemas.council import (
 from thidua.settings import Settings
 from workflows.council_session import CouncilSessionWorkflow
 from workflows.council_types import (
+    CLOSERS_ONLY,
+    MEMBERS_ONLY,
     AgendaItemPlan,
     BallotSheet,
     CloseCommand,
     MemberPlan,
     SessionInput,
+    may_close,
     session_workflow_id,
 )
 
@@ -439,6 +442,10 @@ async def cast_ballot(
     when absent). The workflow refuses a second sheet, a sheet after closing, and one
     from a non-member."""
     row = await visible_session(session, principal=principal, session_id=session_id)
+    # Someone who could never vote here hears so, also once the session has closed (its
+    # workflow is gone): 403 before 409, as the workflow's validator answers while open.
+    if principal.actor.member_id_in(row.council_id) is None:
+        raise Forbidden(*MEMBERS_ONLY)
     handle = temporal.get_workflow_handle(row.workflow_id)
     receipt = await execute_update(
         handle,
@@ -466,6 +473,14 @@ async def close_session(
 ) -> CouncilSession:
     """Close the ballot now; the workflow tallies at once."""
     row = await visible_session(session, principal=principal, session_id=session_id)
+    authority = await session.get(Authority, row.authority_id)
+    assert authority is not None
+    if not may_close(
+        principal.actor,
+        standing_unit_id=authority.standing_unit_id,
+        authority_unit_id=authority.unit_id,
+    ):
+        raise Forbidden(*CLOSERS_ONLY)
     handle = temporal.get_workflow_handle(row.workflow_id)
     await execute_update(
         handle,

@@ -14,7 +14,7 @@ from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.catalogue import Catalogue
-from domain.vocabulary import DecisionKind, DecisionStatus, NomineeKind, Role, Stage
+from domain.vocabulary import DecisionKind, DecisionStatus, NomineeKind, Role, SignerCapacity, Stage
 from models import Authority, Decision, DecisionItem, Nomination, Person, Unit
 from models.schemas.decisions import (
     CancelCreate,
@@ -29,6 +29,7 @@ from models.schemas.decisions import (
 from thidua.settings import Settings
 from workflows.decision import DecisionWorkflow
 from workflows.decision_types import (
+    SIGNER_ONLY,
     CancelCommand,
     DecisionInput,
     DecisionItemPlan,
@@ -36,6 +37,9 @@ from workflows.decision_types import (
     RemoveItemCommand,
     SignCommand,
     decision_workflow_id,
+    may_cancel,
+    may_edit_draft,
+    may_sign,
 )
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
@@ -51,7 +55,9 @@ SIGNING_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
 
 
 def can_see_decision(principal: Principal, decision: Decision) -> bool:
-    if principal.is_admin or decision.status.value == "issued":
+    """Issued decisions are published; a submission (internal correspondence between
+    authorities) and a draft are for the people of their authority."""
+    if principal.is_admin or queries.published(decision):
         return True
     return decision.authority_id in principal.authority_ids(*queries.READER_ROLES)
 
@@ -190,6 +196,7 @@ async def draft(
         drafted_by=principal.actor,
         signature=signature,
         calendar=calendar_data(settings, today),
+        head_title=authority.head_title,
     )
     return decision, workflow_input
 
@@ -309,6 +316,18 @@ def require_chairman(principal: Principal, authority_unit_id: int) -> None:
         raise Forbidden()
 
 
+async def _authority_of(session: AsyncSession, decision: Decision) -> Authority:
+    authority = await authority_queries.authority_by_id(session, authority_id=decision.authority_id)
+    assert authority is not None
+    return authority
+
+
+# Each command first asks whether this person could ever give it for this document (the
+# rule its workflow's validator applies, on the projection): a document that is issued
+# or cancelled has no workflow left to answer, and its status must not be what a person
+# who may not act here learns (403 before 409).
+
+
 # ---- the workflow's commands ---------------------------------------------------------------
 
 
@@ -318,6 +337,14 @@ async def sign(
     """Sign: the document is numbered, rendered and signed (PAdES) with the signer's
     certificate; every nomination in it is then granted or forwarded."""
     decision = await visible_decision(session, principal=principal, decision_id=decision_id)
+    authority = await _authority_of(session, decision)
+    delegated_to = (
+        decision.signer_user_id if decision.signer_capacity == SignerCapacity.DEPUTY else None
+    )
+    if not may_sign(
+        principal.actor, authority_unit_id=authority.unit_id, delegated_to=delegated_to
+    ):
+        raise Forbidden(*SIGNER_ONLY)
     result = await execute_update(
         temporal.get_workflow_handle(decision.workflow_id),
         DecisionWorkflow.sign,
@@ -379,6 +406,9 @@ async def remove_item(
     body: RemoveItemCreate,
 ) -> Decision:
     decision = await visible_decision(session, principal=principal, decision_id=decision_id)
+    authority = await _authority_of(session, decision)
+    if not may_edit_draft(principal.actor, standing_unit_id=authority.standing_unit_id):
+        raise Forbidden()
     await execute_update(
         temporal.get_workflow_handle(decision.workflow_id),
         DecisionWorkflow.remove_item,
@@ -399,6 +429,13 @@ async def cancel(
     body: CancelCreate,
 ) -> Decision:
     decision = await visible_decision(session, principal=principal, decision_id=decision_id)
+    authority = await _authority_of(session, decision)
+    if not may_cancel(
+        principal.actor,
+        standing_unit_id=authority.standing_unit_id,
+        authority_unit_id=authority.unit_id,
+    ):
+        raise Forbidden()
     await execute_update(
         temporal.get_workflow_handle(decision.workflow_id),
         DecisionWorkflow.cancel,

@@ -120,6 +120,7 @@ async def nomination_input(
         levels=await level_plans(session, award, nomination.origin_authority_id),
         calendar=calendar_data(settings, today),
         reminder_working_days=list(rule_set.reminder_working_days),
+        deadline_extensions=rule_set.deadline_extensions,
     )
 
 

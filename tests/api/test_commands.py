@@ -3,6 +3,7 @@ stage (409 naming the stage) and invalid input (422 naming the field)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from domain.vocabulary import Stage
@@ -129,13 +130,32 @@ async def test_nomination_commands(harness):
         422,
         field="body.working_days",
     )
-    await expect(
+    # At most once per time limit, by at most the limit itself (the rule set's
+    # deadline_extensions): the completeness check here is 2 working days.
+    too_long = await expect(
         harness,
         "thuongtruc",
         f"{base}/{reception}/extend",
         {"working_days": 3, "reason": "Chờ xác minh"},
+        422,
+        field="working_days",
+    )
+    assert "tối đa 2 ngày làm việc" in too_long["detail"]
+    await expect(
+        harness,
+        "thuongtruc",
+        f"{base}/{reception}/extend",
+        {"working_days": 2, "reason": "Chờ xác minh"},
         200,
     )
+    twice = await expect(
+        harness,
+        "chutich",
+        f"{base}/{reception}/extend",
+        {"working_days": 1, "reason": "Chờ thêm"},
+        409,
+    )
+    assert twice["detail"].startswith("Thời hạn kiểm tra hồ sơ ở cấp này đã được gia hạn 1 lần")
     officer = harness.ids.users["uyvien.vhxh"]
     await expect(
         harness, "canbo.vanphong", f"{base}/{reception}/reassign", {"to_user_id": officer}, 403
@@ -255,6 +275,21 @@ async def test_session_commands(harness):
     assert closed["status"] == "inquorate"  # nobody present: nothing decided
     await harness.wait_stage(nomination_id, Stage.AWAITING_COUNCIL)  # waits for another session
     await expect(harness, "thuongtruc", close, {}, 409, stage="inquorate")
+    # Once it has closed, someone who could never close it or vote in it still hears 403.
+    await expect(harness, "uyvien.mttq", close, {}, 403)
+    ballot = f"/api/v1/council-sessions/{session['id']}/ballot"
+    outsider = await expect(
+        harness, "thuongtruc", ballot, {"choices": {str(nomination_id): "agree"}}, 403
+    )
+    assert "thành viên Hội đồng" in outsider["detail"]
+    await expect(
+        harness,
+        "uyvien.mttq",
+        ballot,
+        {"choices": {str(nomination_id): "agree"}},
+        409,
+        stage="inquorate",
+    )
 
 
 async def test_decision_commands(harness):
@@ -315,6 +350,23 @@ async def test_decision_commands(harness):
     assert signed["number_text"] == "01/QĐ-UBND"
     await expect(harness, "chutich", f"{path}/sign", None, 409, stage="issued")
     await expect(harness, "thuongtruc", f"{path}/cancel", {"reason": "Hủy"}, 409, stage="issued")
+    # Whoever could never sign, cancel or edit it hears 403, also once it is issued: the
+    # stage (409) is only for those who may act on it.
+    refused = await expect(harness, "thuongtruc", f"{path}/sign", None, 403)
+    assert refused["detail"].startswith("Chỉ người có thẩm quyền được ký văn bản này")
+    await expect(harness, "phochutich", f"{path}/sign", None, 403)  # never delegated
+    await expect(harness, "uyvien.mttq", f"{path}/cancel", {"reason": "Hủy"}, 403)
+    await expect(
+        harness, "chutich", f"{path}/remove-item", {"nomination_id": first, "reason": "x"}, 403
+    )
+    await expect(
+        harness,
+        "chutich",
+        f"{path}/delegate",
+        {"to_user_id": harness.ids.users["phochutich"]},
+        409,
+        stage="issued",
+    )
 
     other = await expect(harness, "thuongtruc", drafts, {"nomination_ids": [second]}, 201)
     await expect(
@@ -336,3 +388,29 @@ async def test_decision_commands(harness):
     second_decision = await expect(harness, "thuongtruc", drafts, {"nomination_ids": [second]}, 201)
     signed_again = await harness.sign(second_decision["id"])
     assert signed_again["number_text"] == "02/QĐ-UBND"  # no number was spent on the cancelled draft
+
+
+async def test_a_draft_still_being_assembled_says_when_to_ask_again(dev_harness):
+    """Signing a draft whose nominations are still confirming their places: 409
+    ``not_ready`` with Retry-After (seconds) and a message saying so; then it signs. (On the
+    real dev server: a worker stopped and started again is what holds the draft back.)"""
+    harness = dev_harness
+    nomination_id = await awaiting_decision(harness)
+    await harness.stop_worker()  # nothing confirms yet: the draft stays in assembly
+    decision = await expect(
+        harness, "thuongtruc", "/api/v1/decisions", {"nomination_ids": [nomination_id]}, 201
+    )
+    signing = asyncio.create_task(
+        harness.post("chutich", f"/api/v1/decisions/{decision['id']}/sign")
+    )
+    await asyncio.sleep(0.5)  # Temporal holds the command until a worker takes the draft
+    await harness.start_worker()
+    response = await asyncio.wait_for(signing, timeout=30)
+    assert response.status_code == 409, response.text
+    assert response.json()["error"] == "not_ready"
+    assert response.headers["Retry-After"] == "2"
+    detail = response.json()["detail"]
+    assert detail.startswith("Dự thảo đang được chuẩn bị") and "thử lại sau 2 giây" in detail
+    assert "try again in 2 seconds" in detail
+    signed = await harness.sign(decision["id"])
+    assert signed["number_text"] == "01/QĐ-UBND"

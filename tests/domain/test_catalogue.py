@@ -13,7 +13,7 @@ import temporalio.converter
 from domain.calendar import Duration
 from domain.catalogue import CatalogueError, load_catalogue
 from domain.eligibility import EligibilityRequest, Verdict, check_eligibility
-from domain.rules import AwardRule, UnknownAward, UnknownRuleSet
+from domain.rules import AwardRule, ExtensionRule, UnknownAward, UnknownRuleSet
 from domain.thresholds import Threshold
 from domain.vocabulary import Level, NomineeKind, VoteRule
 from thidua.catalogue_store import get_catalogue
@@ -358,6 +358,41 @@ def test_whether_written_opinions_count_toward_the_quorum_is_a_rule_value(
     with pytest.raises(CatalogueError) as caught:
         load_catalogue(catalogue_copy)
     assert caught.value.key == "quorum_counts_written_opinions"
+
+
+def test_how_far_a_deadline_may_be_extended_is_a_rule_value(
+    catalogue_copy: Path, catalogues
+) -> None:
+    # No source allows open-ended extensions (law-digest §10): once per time limit, by at
+    # most the limit itself, unless the city sets otherwise.
+    for catalogue in catalogues.values():
+        assert {r.deadline_extensions for r in catalogue.rule_sets} == {ExtensionRule(1, 100)}
+    rule = ExtensionRule(times=1, percent_of_limit=100)
+    ask = {"time_limit": "processing", "limit_working_days": 20}
+    assert rule.refusal(**ask, times_used=0, days_used=0, requested=20) is None
+    too_long = rule.refusal(**ask, times_used=0, days_used=0, requested=21)
+    assert too_long is not None and not too_long.too_often
+    assert too_long.message_vi.startswith("Chỉ được gia hạn thêm tối đa 20 ngày làm việc")
+    again = rule.refusal(**ask, times_used=1, days_used=5, requested=1)
+    assert again is not None and again.too_often and "đã được gia hạn 1 lần" in again.message_vi
+    never = ExtensionRule(times=0).refusal(**ask, times_used=0, days_used=0, requested=1)
+    assert never is not None and "không được gia hạn" in never.message_vi
+    halves = ExtensionRule(times=2, percent_of_limit=50)
+    assert halves.refusal(**ask, times_used=1, days_used=6, requested=4) is None
+    assert halves.refusal(**ask, times_used=1, days_used=6, requested=5) is not None
+
+    replace_once(
+        catalogue_copy / "overrides" / "hai-phong.yaml",
+        "applies_to: [nd152-2025]\n",
+        "applies_to: [nd152-2025]\ndeadline_extensions: {times: 2, percent_of_limit: 50}\n",
+    )
+    city = load_catalogue(catalogue_copy, "hai-phong")
+    assert city.get("nd152-2025").deadline_extensions == ExtensionRule(2, 50)
+    assert city.get("nd98-2023").deadline_extensions == ExtensionRule(1, 100)
+    replace_once(catalogue_copy / "nd98-2023.yaml", "  times: 1\n", "  times: -1\n")
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(catalogue_copy)
+    assert caught.value.key == "deadline_extensions.times"
 
 
 # -- malformed files ---------------------------------------------------------------------

@@ -65,7 +65,7 @@ async def test_mail_carries_vietnamese_subject_both_parts_and_a_stable_message_i
     assert message["Auto-Submitted"] == "auto-generated"
     assert "Kính gửi Nguyễn Thị Lan," in mail.text
     assert "- Báo cáo thành tích (Mẫu 05)" in mail.text
-    assert "Hạn nộp bổ sung: 17:00 05/01/2027." in mail.text
+    assert "nộp lại hồ sơ trước 17:00 05/01/2027." in mail.text
     assert f"Bổ sung hồ sơ: {PUBLIC_BASE_URL}/nominations/12" in mail.text
     assert "<li>Biên bản bình xét</li>" in mail.html
     assert f'href="{PUBLIC_BASE_URL}/nominations/12"' in mail.html
@@ -196,6 +196,41 @@ async def test_role_and_unit_resolve_to_the_active_holders_once_each(
     }
     assert (result.inbox_created, result.mailed) == (2, 1)
     assert [m.envelope_to for m in smtp_server.received] == [[LAN]]
+
+
+async def test_one_request_tells_each_reader_what_they_must_do(
+    db, notices: NoticeActivities, smtp_server
+):
+    """A forwarding's notice goes to the proposing unit (which waits) and to the next
+    level's standing body (which must receive the dossier): each reads its own part, in the
+    inbox and in the mail alike."""
+    school = await make_unit(db, "Trường Tiểu học Thạch Khôi")
+    city_office = await make_unit(db, "Sở Nội vụ thành phố Hải Phòng")
+    unit_officer = await make_user(
+        db, "Lê Văn Hùng", email=BINH, roles=((Role.UNIT_OFFICER, school),)
+    )
+    city_officer = await make_user(
+        db, "Nguyễn Văn Thành", email=LAN, roles=((Role.STANDING_OFFICER, city_office),)
+    )
+    request = NoticeRequest(
+        key="decision-6:forwarded",
+        kind="forwarded",
+        recipients=[
+            Recipient(role=Role.UNIT_OFFICER, unit_id=school),
+            Recipient(role=Role.STANDING_OFFICER, unit_id=city_office),
+        ],
+        context={"decision_number": "05/TTr-UBND", "document": "Về việc đề nghị khen thưởng"},
+    )
+
+    await notices.send_notices(request)
+
+    rows = {row.user_id: row for row in await notices_of(db, request.key)}
+    assert "Không cần thao tác thêm" in rows[unit_officer].body_text
+    assert "Đề nghị" not in rows[unit_officer].body_text
+    assert "Đề nghị cơ quan thường trực tiếp nhận" in rows[city_officer].body_text
+    assert "Tờ trình số 05/TTr-UBND" in rows[city_officer].subject
+    assert "Không cần thao tác thêm" in smtp_server.to(BINH)[0].text
+    assert "Đề nghị cơ quan thường trực tiếp nhận" in smtp_server.to(LAN)[0].text
 
 
 async def test_smtp_down_raises_keeps_inbox_rows_and_the_retry_sends_each_mail_once(

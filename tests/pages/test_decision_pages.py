@@ -9,6 +9,7 @@ import pytest
 
 from domain.vocabulary import DecisionStatus, SignerCapacity, Stage
 from models import Decision
+from tests.pages.conftest import Person
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
@@ -95,3 +96,49 @@ async def test_signing_queue_only_for_signers(harness, people):
     assert (await people("uyvien.mttq").get("/signing")).status_code == 403
     assert (await people("thuongtruc").get("/signing")).status_code == 403
     assert (await people("chutich.tp").get("/signing")).status_code == 200
+
+
+async def test_a_draft_being_prepared_says_so_and_the_pages_wait_for_it(dev_harness):
+    """Right after drafting, while the draft's nominations confirm their places, the
+    decision page and the signing queue say it is being prepared and reload themselves;
+    signing it then answers the same, with Retry-After, and the page reloads to the
+    decision, which can then be signed."""
+    harness = dev_harness
+    nomination_id = await awaiting_decision(harness)
+    standing, chairman = Person(harness, "thuongtruc"), Person(harness, "chutich")
+    try:
+        await harness.stop_worker()  # nothing confirms: the draft stays in assembly
+        drafted = await standing.post(
+            "/decisions",
+            {"kind": "decision", "nomination_ids": [str(nomination_id)]},
+            csrf_from="/decisions",
+        )
+        assert drafted.status_code == 303
+        page = drafted.headers["location"]
+        decision_id = int(page.rsplit("/", 1)[1])
+        view = await chairman.get(page)
+        assert 'id="assembling"' in view.text and "đang được chuẩn bị, vui lòng chờ" in view.text
+        assert f'<meta http-equiv="refresh" content="2; url=/decisions/{decision_id}">' in view.text
+        queue = await chairman.get("/signing")
+        assert "1 văn bản đang được chuẩn bị để trình ký, vui lòng chờ" in queue.text
+        assert '<meta http-equiv="refresh" content="2">' in queue.text
+
+        token = await chairman.csrf(page)
+        signing = asyncio.create_task(
+            chairman.http.post(f"/decisions/{decision_id}/sign", data={"csrf_token": token})
+        )
+        await asyncio.sleep(0.5)  # Temporal holds the command until a worker takes the draft
+        await harness.start_worker()
+        refused = await asyncio.wait_for(signing, timeout=30)
+        assert refused.status_code == 409 and refused.headers["Retry-After"] == "2"
+        assert 'id="sign-error"' in refused.text and "vui lòng thử lại sau 2 giây" in refused.text
+        assert f'content="2; url=/decisions/{decision_id}"' in refused.text
+
+        await wait_status(harness, decision_id, DecisionStatus.AWAITING_SIGNATURE)
+        ready = await chairman.get(page)
+        assert 'id="sign-form"' in ready.text and 'http-equiv="refresh"' not in ready.text
+        queue = await chairman.get("/signing")
+        assert 'id="assembling"' not in queue.text and 'id="sign-form"' in queue.text
+    finally:
+        await standing.aclose()
+        await chairman.aclose()

@@ -23,6 +23,7 @@ from workflows.council_session import CouncilSessionWorkflow
 from workflows.council_types import BallotSheet
 from workflows.decision import DecisionWorkflow
 from workflows.decision_types import SignCommand
+from workflows.engine_rules import ACK_TIMEOUT as ACK_TIMEOUT_RULE
 from workflows.nomination import NominationWorkflow
 from workflows.nomination_types import (
     AgendaPlacement,
@@ -107,11 +108,15 @@ async def test_a_nomination_that_never_confirms_is_taken_off_the_agenda_after_th
 
     (change,) = await eventually(unconfirmed, what="the session records the missing confirmation")
     assert change.withdrawn_nomination_id == 42
-    assert change.reason == (
+    # The engine acted by itself: the reason names the rule it applied.
+    assert change.actor_user_id is None and change.actor_role == "system"
+    assert change.reason == ACK_TIMEOUT_RULE.cite(
         "Đề nghị số 42 không xác nhận việc đưa vào chương trình phiên họp sau 60 phút: không xét "
-        "tại phiên họp này / nomination 42 did not confirm its place on the agenda within 60 "
-        "minutes: it is not considered at this session"
+        "tại phiên họp này",
+        "nomination 42 did not confirm its place on the agenda within 60 minutes: it is not "
+        "considered at this session",
     )
+    assert "(quy tắc ack_timeout:" in change.reason
     (told,) = await heard(stuck_handle, "council_result")
     assert told == f"council_result: {change.reason}"
 
@@ -152,11 +157,13 @@ async def test_a_nomination_that_never_confirms_is_left_out_of_the_draft_after_t
 
     (change,) = await eventually(unconfirmed, what="the decision records the missing confirmation")
     assert change.removed_nomination_ids == [52]
-    assert change.reason == (
-        "Đề nghị số 52 không xác nhận việc đưa vào dự thảo sau 60 phút: không có trong văn bản "
-        "này / nomination 52 did not confirm its place in the draft within 60 minutes: left "
-        "out of this document"
+    assert change.actor_user_id is None and change.actor_role == "system"
+    assert change.reason == ACK_TIMEOUT_RULE.cite(
+        "Đề nghị số 52 không xác nhận việc đưa vào dự thảo sau 60 phút: không có trong văn bản này",
+        "nomination 52 did not confirm its place in the draft within 60 minutes: left out of "
+        "this document",
     )
+    assert "(quy tắc ack_timeout:" in change.reason
     (told,) = await heard(stuck_handle, "document_withdrawn")
     assert told == f"document_withdrawn: {change.reason}"
 
@@ -186,6 +193,13 @@ async def test_a_confirmation_that_cannot_be_delivered_does_not_fail_the_nominat
     gone = "council-session-404"  # no such workflow: the confirmation cannot be delivered
     await handle.signal(NominationWorkflow.placed_on_agenda, AgendaPlacement(404, gone))
     await wait_stage(handle, Stage.IN_COUNCIL)
+
+    # The stage changes before the placement is written (the failed confirmation comes
+    # first): wait for the write, or the removal below may be recorded ahead of it.
+    async def placed():
+        return "placed_on_agenda" in env.stand_ins.actions(61)
+
+    await eventually(placed, what="the placement is recorded")
     reason = "Đề nghị số 61 không xác nhận việc đưa vào chương trình phiên họp"
     await handle.signal(
         NominationWorkflow.council_result,

@@ -225,12 +225,17 @@ async def test_a_signed_submission_forwards_the_nomination_to_the_city(env: Stan
     calendar = WorkingCalendar(nomination.calendar)
     assert at_city.stage_due_at == calendar.due_moment(forwarded.occurred_at, Duration(5))
     city_standing_body = [Recipient(role=Role.STANDING_OFFICER, unit_id=CITY.standing_unit_id)]
-    forwarded_notices = await env.notices("forwarded", count=2)
-    (by_nomination,) = [n for n in forwarded_notices if n.nomination_id == 41]
-    (by_submission,) = [n for n in forwarded_notices if n.nomination_id is None]
-    assert by_nomination.recipients == city_standing_body
-    assert by_submission.recipients == THE_SCHOOL + city_standing_body
+    # One forwarding, one notice to each reader about what is theirs to do: the unit hears
+    # its nomination went up; the city's standing body, once, that it has a dossier to
+    # receive and check (never that it must wait for a level that is its own).
+    (by_submission,) = await env.notices("forwarded")
+    assert by_submission.nomination_id is None and by_submission.recipients == THE_SCHOOL
     assert by_submission.context["decision_number"] == "01/TTr-UBND"
+    submitted = await env.notices("dossier_submitted", count=2)  # to the ward, then the city
+    (to_receive,) = [n for n in submitted if n.recipients == city_standing_body]
+    assert to_receive.nomination_id == 41
+    assert to_receive.context["unit"] == "Ủy ban nhân dân phường Thạch Khôi"
+    assert env.stand_ins.notices_of("forwarded") == [by_submission]
 
     # The city's standing body now acts; the ward's no longer does. The signed submission
     # and the ward council's minutes travel with the dossier.

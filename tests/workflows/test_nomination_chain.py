@@ -14,6 +14,8 @@ from domain.vocabulary import NomineeKind, Stage
 from models import AuditEvent, AwardRecord, BallotReceipt, Document, Nomination, Notice
 from thidua.catalogue_store import load_candidate
 
+from .attribution import assert_every_event_attributed, full_name, nomination_event, rule_of
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MEMBERS = ("chutich", "phochutich", "uyvien.vhxh", "uyvien.mttq", "uyvien.xdd")
 CITY_MEMBERS = ("chutich.tp", "uyvien.tp1", "uyvien.tp2")
@@ -64,6 +66,8 @@ async def test_cstdcs_passes_at_exactly_80_percent_and_fails_just_below(harness)
     await harness.wait_stage(hoa, Stage.AWAITING_DECISION)
     refused = await harness.wait_stage(thuy, Stage.REFUSED)
     assert "3/5 đồng ý" in refused.outcome_reason and "80%" in refused.outcome_reason
+    events = await assert_every_event_attributed(harness)
+    assert rule_of(nomination_event(events, thuy, "council_failed")) == "vote_threshold"
 
 
 async def test_a_returned_dossier_stops_the_clock_until_it_comes_back(harness):
@@ -90,7 +94,9 @@ async def test_a_returned_dossier_stops_the_clock_until_it_comes_back(harness):
     row = await harness.nomination(nomination_id)
     assert row.waiting_on_unit_id == harness.ids.units["tk-van-phong"]
     notices = await notices_of(harness, "canbo.vanphong", "returned_for_supplement")
-    assert len(notices) == 1 and "bien_ban_binh_xet" in notices[0].body_text
+    # The mail names the missing item, never its code.
+    assert len(notices) == 1 and "Biên bản bình xét thi đua" in notices[0].body_text
+    assert "bien_ban_binh_xet" not in notices[0].body_text
 
     await harness.env.sleep(timedelta(days=6))  # the dossier stays with the unit
     upload = await harness.http.post(
@@ -147,6 +153,7 @@ async def test_a_returned_dossier_stops_the_clock_until_it_comes_back(harness):
     assert again.status_code == 409 and "một lần" in again.text
     await accept(harness, nomination_id)
     await harness.wait_stage(nomination_id, Stage.AWAITING_COUNCIL)
+    await assert_every_event_attributed(harness)
 
 
 async def test_a_unit_that_does_not_resubmit_in_time_lets_the_nomination_lapse(harness):
@@ -166,6 +173,9 @@ async def test_a_unit_that_does_not_resubmit_in_time_lets_the_nomination_lapse(h
         {"added_items": ["bao_cao_thanh_tich"]},
     )
     assert late.status_code == 409 and late.json()["stage"] == "lapsed"
+    events = await assert_every_event_attributed(harness)
+    lapsed = nomination_event(events, nomination_id, "lapsed")
+    assert rule_of(lapsed) == "lapse" and lapsed.actor_role == "system"
 
 
 async def test_objections_block_the_notice_and_an_upheld_one_rejects(harness):
@@ -228,6 +238,10 @@ async def test_objections_block_the_notice_and_an_upheld_one_rejects(harness):
     )
     row = await harness.wait_stage(dropped, Stage.REJECTED)
     assert "Xác minh đúng phản ánh" in row.outcome_reason
+    events = await assert_every_event_attributed(harness)
+    assert rule_of(nomination_event(events, kept, "public_notice_ended")) == "public_notice_end"
+    lodged = nomination_event(events, kept, "objection_lodged")
+    assert (lodged.actor_name, lodged.actor_role) == ("Trần Văn Bình", "resident")
 
 
 async def test_an_overdue_stage_reminds_then_escalates_to_the_head(harness):
@@ -246,17 +260,36 @@ async def test_an_overdue_stage_reminds_then_escalates_to_the_head(harness):
     assert len(reminders) >= 1 and len(escalations) == 1
     history = (await harness.get("kiemtra", f"/api/v1/nominations/{nomination_id}/history")).json()
     assert [e["action"] for e in history["events"]] == ["submitted", "escalated"]
+    # An extension is bounded by the rule set (deadline_extensions: once per time limit,
+    # by at most the limit itself: 2 working days for this completeness check).
+    extend = f"/api/v1/nominations/{nomination_id}/extend"
+    too_long = await harness.post(
+        "thuongtruc", extend, {"working_days": 5, "reason": "Chờ xác minh thành tích"}
+    )
+    assert too_long.status_code == 422, too_long.text
+    assert too_long.json()["field"].endswith("working_days")
+    assert too_long.json()["detail"].startswith("Chỉ được gia hạn thêm tối đa 2 ngày làm việc")
     extended = await harness.ok(
-        "thuongtruc",
-        f"/api/v1/nominations/{nomination_id}/extend",
-        {"working_days": 5, "reason": "Chờ xác minh thành tích"},
+        "thuongtruc", extend, {"working_days": 2, "reason": "Chờ xác minh thành tích"}
     )
     assert extended["stage_due_at"] > row.stage_due_at.isoformat()
+    again = await harness.post("chutich", extend, {"working_days": 1, "reason": "Thêm một ngày"})
+    assert again.status_code == 409, again.text
+    assert "đã được gia hạn 1 lần" in again.json()["detail"]
+    assert "already extended" in again.json()["detail"]
+    outsider = await harness.post(
+        "canbo.vanphong", extend, {"working_days": 1, "reason": "Thêm một ngày"}
+    )
+    assert outsider.status_code == 403  # the actor before the rule
+    events = await assert_every_event_attributed(harness)
+    escalated = nomination_event(events, nomination_id, "escalated")
+    assert rule_of(escalated) == "escalation" and "kiểm tra hồ sơ" in escalated.reason
+    assert escalated.actor_user_id is None and escalated.actor_role == "system"
 
 
 async def forward(
     harness, nomination_id: int, *, standing: str, signer: str, members: tuple[str, ...]
-) -> None:
+) -> dict:
     """One level that votes and submits upward."""
     await accept(harness, nomination_id, standing)
     await council(
@@ -270,6 +303,7 @@ async def forward(
     submission = await harness.draft_decision([nomination_id], kind="submission", standing=standing)
     signed = await harness.sign(submission["id"], signer)
     assert "/TTr-" in signed["number_text"]
+    return signed
 
 
 async def test_a_bang_khen_is_forwarded_to_the_city_and_decided_there(harness):
@@ -279,6 +313,22 @@ async def test_a_bang_khen_is_forwarded_to_the_city_and_decided_there(harness):
     await forward(harness, nomination_id, standing="thuongtruc", signer="chutich", members=MEMBERS)
     row = await harness.wait_stage(nomination_id, Stage.RECEPTION)
     assert row.level.value == "city" and row.authority_id == harness.ids.authorities["city"]
+    # One forwarding, one notice to the city's standing body, telling it what to do: receive
+    # and check the dossier (the unit is told it went up; the city waits for nobody).
+    assert len(await notices_of(harness, "canbo.vanphong", "forwarded")) == 1
+    received = await notices_of(harness, "thanhpho", "dossier_submitted")
+    assert len(received) == 1 and "kiểm tra" in received[0].body_text
+    async with harness.factory() as session:
+        city_notices = (
+            (
+                await session.execute(
+                    select(Notice).where(Notice.user_id == harness.ids.users["thanhpho"])
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert [n.kind for n in city_notices] == ["dossier_submitted"]
     # The ward's unit still sees it; the city now sees it too.
     assert (
         await harness.get("thanhpho", f"/api/v1/nominations/{nomination_id}")
@@ -304,6 +354,17 @@ async def test_a_bang_khen_is_forwarded_to_the_city_and_decided_there(harness):
         ).scalar_one()
     assert record.award_code == "bang_khen_thanh_pho" and record.year == 2026
     assert "Hải Phòng" in record.deciding_authority
+    events = await assert_every_event_attributed(harness)
+    forwarded = nomination_event(events, nomination_id, "forwarded")
+    assert (forwarded.actor_name, forwarded.actor_role) == (
+        await full_name(harness, "chutich"),
+        "chairman",
+    )
+    granted = nomination_event(events, nomination_id, "granted")
+    assert (granted.actor_name, granted.actor_role) == (
+        await full_name(harness, "chutich.tp"),
+        "chairman",
+    )
 
 
 async def test_a_national_award_goes_through_the_city_to_central_level(harness):
@@ -346,6 +407,7 @@ async def test_a_national_award_goes_through_the_city_to_central_level(harness):
     history = (await harness.get("kiemtra", f"/api/v1/nominations/{nomination_id}/history")).json()
     levels = [e["level"] for e in history["events"] if e["action"] == "forwarded"]
     assert levels == ["city", "central"]
+    await assert_every_event_attributed(harness)
 
 
 async def test_the_unit_withdraws_before_a_decision(harness):
@@ -367,6 +429,7 @@ async def test_the_unit_withdraws_before_a_decision(harness):
     assert len(await notices_of(harness, "thuongtruc", "withdrawn")) == 1
     later = await harness.post("thuongtruc", f"/api/v1/nominations/{nomination_id}/accept", {})
     assert later.status_code == 409 and later.json()["stage"] == "withdrawn"
+    await assert_every_event_attributed(harness)
 
 
 async def grant_giay_khen(
@@ -398,7 +461,7 @@ async def grant_giay_khen(
 
 
 async def test_the_chairman_delegates_signing_to_a_vice_chairman(harness):
-    _, signed = await grant_giay_khen(harness, delegate=True)
+    nomination_id, signed = await grant_giay_khen(harness, delegate=True)
     async with harness.factory() as session:
         document = await session.get(Document, signed["document_id"])
     from thidua.files import FileStore
@@ -407,6 +470,17 @@ async def test_the_chairman_delegates_signing_to_a_vice_chairman(harness):
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "KT. CHỦ TỊCH" in text and "PHÓ CHỦ TỊCH" in text and "Lê Thị Thu Hà" in text
     assert document.signer_name == "Lê Thị Thu Hà"
+    # The trail names the vice-chairman who signed, on whose behalf, and who delegated.
+    events = await assert_every_event_attributed(harness)
+    chairman = await full_name(harness, "chutich")
+    granted = nomination_event(events, nomination_id, "granted")
+    assert (granted.actor_name, granted.actor_role) == ("Lê Thị Thu Hà", "vice_chairman")
+    assert "KT. CHỦ TỊCH" in granted.reason and chairman in granted.reason
+    issued = next(e for e in events if e.subject_type == "decision" and e.action == "issued")
+    assert issued.actor_name == "Lê Thị Thu Hà" and "KT. CHỦ TỊCH" in issued.reason
+    assert chairman in issued.reason
+    delegated = next(e for e in events if e.action == "delegated")
+    assert (delegated.actor_name, delegated.actor_role) == (chairman, "chairman")
 
 
 async def test_a_granted_award_is_revoked_and_leaves_the_history(harness):
@@ -443,6 +517,12 @@ async def test_a_granted_award_is_revoked_and_leaves_the_history(harness):
         assert not any(a.award_code == "giay_khen" and not a.revoked for a in candidate.awards)
         row = await session.get(Nomination, nomination_id)
         assert row.stage == Stage.REVOKED
+    events = await assert_every_event_attributed(harness)
+    revoked_event = nomination_event(events, nomination_id, "revoked")
+    assert (revoked_event.actor_name, revoked_event.actor_role) == (
+        await full_name(harness, "chutich"),
+        "chairman",
+    )
 
 
 async def test_ballots_are_secret_and_one_per_member(harness):
@@ -478,6 +558,12 @@ async def test_ballots_are_secret_and_one_per_member(harness):
     assert closed["status"] == "closed" and closed["items"][0]["agree"] == 4
     after = await harness.vote(session_id, "uyvien.xdd", {nomination_id: "agree"}, status=409)
     assert after.json()["error"] == "wrong_stage"
+    events = await assert_every_event_attributed(harness)
+    closed = next(e for e in events if e.subject_type == "council_session" and e.action == "closed")
+    assert (closed.actor_name, closed.actor_role) == (
+        await full_name(harness, "thuongtruc"),
+        "standing_officer",
+    )
 
 
 async def test_a_worker_stopped_mid_flow_finishes_with_nothing_lost_or_done_twice(dev_harness):
@@ -515,6 +601,7 @@ async def test_a_worker_stopped_mid_flow_finishes_with_nothing_lost_or_done_twic
         ).scalar_one()
         keys = (await db.execute(select(Notice.notice_key))).scalars().all()
     assert records == 1 and documents == 1 and len(keys) == len(set(keys))
+    await assert_every_event_attributed(harness)
 
 
 async def test_a_city_reviewer_reads_the_history_of_a_forwarded_nominee(harness):
@@ -529,3 +616,4 @@ async def test_a_city_reviewer_reads_the_history_of_a_forwarded_nominee(harness)
     after = await harness.get("thanhpho", f"/api/v1/people/{person}/awards")
     assert after.status_code == 200
     assert {a["award_code"] for a in after.json()["awards"]} >= {"cstdcs", "ldtt"}
+    await assert_every_event_attributed(harness)

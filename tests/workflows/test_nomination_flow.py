@@ -8,6 +8,8 @@ import pytest
 
 from domain.vocabulary import Stage
 
+from .attribution import assert_every_event_attributed, full_name, nomination_event
+
 pytestmark = pytest.mark.asyncio
 
 
@@ -37,6 +39,21 @@ async def test_giay_khen_is_decided_at_the_ward(harness):
     actions = [e["action"] for e in history["events"]]
     assert actions[:2] == ["submitted", "accepted"]
     assert "council_passed" in actions and actions[-1] == "granted"
+
+    # Who did each step: the officer who convened and drafted, the chairman who signed;
+    # the council's verdict is the engine applying the vote threshold.
+    events = await assert_every_event_attributed(harness)
+    standing, chairman = await full_name(harness, "thuongtruc"), await full_name(harness, "chutich")
+    convened = nomination_event(events, nomination_id, "placed_on_agenda")
+    assert (convened.actor_name, convened.actor_role) == (standing, "standing_officer")
+    drafted = nomination_event(events, nomination_id, "included_in_document")
+    assert (drafted.actor_name, drafted.actor_role) == (standing, "standing_officer")
+    granted = nomination_event(events, nomination_id, "granted")
+    assert (granted.actor_name, granted.actor_role) == (chairman, "chairman")
+    assert granted.actor_user_id == harness.ids.users["chutich"]
+    assert signed["number_text"] in granted.reason and "KT." not in granted.reason
+    passed = nomination_event(events, nomination_id, "council_passed")
+    assert "(quy tắc vote_threshold:" in passed.reason and "4/5 đồng ý" in passed.reason
 
 
 async def test_an_accept_that_reaches_the_workflow_with_its_start_is_not_undone(dev_harness):

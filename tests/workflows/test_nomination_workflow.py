@@ -282,7 +282,11 @@ async def test_a_cultural_group_goes_from_submission_through_notice_and_council_
         "granted",
     ]
     council_passed = env.stand_ins.nomination_changes[4]
-    assert council_passed.reason.startswith("3/5 đồng ý, 1 không đồng ý, 1 không biểu quyết")
+    assert council_passed.reason.startswith(
+        "Hội đồng thông qua: 3/5 đồng ý, 1 không đồng ý, 1 không biểu quyết"
+    )
+    assert "(quy tắc vote_threshold: " in council_passed.reason
+    assert council_passed.actor_user_id is None and council_passed.actor_role == "system"
     granted = env.stand_ins.nomination_changes[-1]
     assert granted.closed and granted.decision_number == "01/QĐ-UBND"
     assert granted.reason.startswith("Quyết định số 01/QĐ-UBND ngày ")
