@@ -69,6 +69,10 @@ TEXTS: dict[str, dict[str, str]] = {
         field_out_of_range=("Giá trị nằm ngoài khoảng cho phép", "The value is out of range"),
         field_datetime=("Ngày giờ không hợp lệ", "Not a valid date and time"),
         field_invalid=("Giá trị không hợp lệ", "Not a valid value"),
+        field_control_character=(
+            "Có ký tự điều khiển {codepoint} (ký tự ẩn), vui lòng nhập lại",
+            "Contains the hidden control character {codepoint}: please type it again",
+        ),
         field_choose=("Vui lòng chọn", "Please choose"),
         form_has_errors=(
             "Biểu mẫu có lỗi, vui lòng xem các trường được đánh dấu",
@@ -187,6 +191,7 @@ TEXTS: dict[str, dict[str, str]] = {
         signed_pdf=("Quyết định đã ký số (PDF)", "Signed decision (PDF)"),
         objections=("Ý kiến phản ánh", "Objections"),
         objector=("Người phản ánh", "Objector"),
+        objector_withheld=("Được giữ bí mật", "Kept confidential"),
         lodged_at=("Thời điểm gửi", "Lodged at"),
         resolution=("Kết quả xử lý", "Resolution"),
         council_session=("Phiên họp Hội đồng", "Council session"),
@@ -337,6 +342,16 @@ TEXTS: dict[str, dict[str, str]] = {
         dstatus_awaiting_signature=("Chờ ký", "Awaiting signature"),
         dstatus_issued=("Đã ban hành", "Issued"),
         dstatus_cancelled=("Đã hủy", "Cancelled"),
+        decision_assembling=(
+            "Dự thảo đang được chuẩn bị, vui lòng chờ: trang tự tải lại sau {n} giây.",
+            "The draft is being prepared, please wait: this page reloads in {n} seconds.",
+        ),
+        signing_assembling=(
+            "{count} văn bản đang được chuẩn bị để trình ký, vui lòng chờ: trang tự tải lại "
+            "sau {n} giây.",
+            "{count} document(s) are being prepared for your signature, please wait: this "
+            "page reloads in {n} seconds.",
+        ),
         preview=("Xem trước bản dự thảo (PDF)", "Draft preview (PDF)"),
         preview_fallback=(
             "Trình duyệt không hiển thị được PDF.",
@@ -379,6 +394,11 @@ TEXTS: dict[str, dict[str, str]] = {
             "Nothing is posted for comment right now.",
         ),
         lodge_objection=("Gửi ý kiến phản ánh", "Send an objection"),
+        # What the public learns of the objections: lodged, and how resolved (never who).
+        portal_objections=("Đã nhận {n} ý kiến phản ánh", "{n} objection(s) received"),
+        portal_objection_pending=("đang xem xét", "under review"),
+        portal_objection_dismissed=("đã bác bỏ", "dismissed"),
+        portal_objection_upheld=("đã chấp nhận", "upheld"),
         objector_name=("Họ và tên", "Full name"),
         objector_contact=("Số điện thoại hoặc địa chỉ liên hệ", "Phone or address"),
         objection_reason=("Nội dung phản ánh", "What is wrong"),
@@ -392,6 +412,14 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         issued_decisions=("Quyết định khen thưởng đã ban hành", "Issued award decisions"),
         no_issued_decisions=("Chưa có quyết định nào được ban hành.", "No decision issued yet."),
+        # A signed submission awards nothing: its nominees go to the next level, which decides.
+        forwarded_title=("Đã trình cấp trên xét khen thưởng", "Forwarded to the next level"),
+        forwarded_help=(
+            "Các đề nghị dưới đây đã được trình cấp trên; cấp trên xét và quyết định khen thưởng.",
+            "These nominations were forwarded to the next level, which decides on them.",
+        ),
+        forwarded_to=("Trình {name}", "Forwarded to {name}"),
+        award_proposed=("Đề nghị khen thưởng", "Award proposed"),
         verify_this=("Xác minh", "Verify"),
         verify_intro=(
             "Kiểm tra một quyết định là văn bản thật, có chữ ký số hợp lệ:",

@@ -19,6 +19,7 @@ from ..i18n import ACTION_NAMES, request_language, translator
 from ..queries import audit as queries
 from ..services.audit import csv_lines, may_audit
 from ..services.awards import award_names
+from ..services.objectors import withheld_actors
 from .common import PageUser, domain_error_page, login_redirect, render, whole_number
 
 router = APIRouter(include_in_schema=False)
@@ -117,6 +118,9 @@ async def audit(
         "pages/audit.html",
         {
             "rows": rows,
+            "withheld": await withheld_actors(
+                session, principal=user, events=[event for event, _, _ in rows]
+            ),
             "total": total,
             "page": page_number,
             "pages": max(ceil(total / PAGE_SIZE), 1),

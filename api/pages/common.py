@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
 from domain.vocabulary import Role
+from models.schemas.common import CONTROL_CHARACTER_ERROR
 from thidua.security import SignedValues
 
 from ..deps import (
@@ -42,7 +43,7 @@ async def page_user(request: Request, state: StateDep) -> Principal | None:
         return None
     async with state.reader() as session:
         principal = await load_principal(
-            session, int(cookie["uid"]), cookie_issued_at=cookie_issued_at(cookie)
+            session, int(cookie["uid"]), issued_at=cookie_issued_at(cookie)
         )
     if principal is not None:
         request.state.principal = principal
@@ -291,6 +292,8 @@ def validation_errors(
             text = t("field_out_of_range")
         elif kind.startswith("datetime"):
             text = t("field_datetime")
+        elif kind == CONTROL_CHARACTER_ERROR:
+            text = t("field_control_character", **error.get("ctx", {}))
         else:
             text = t("field_invalid")
         errors.setdefault(field, text)

@@ -14,6 +14,7 @@ from ..queries import decisions as decision_queries
 from ..queries import nominations as queries
 from ..queries import notices as notice_queries
 from ..services.awards import award_names
+from ..services.objectors import known_objectors
 from .common import PageUser, login_redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -63,6 +64,9 @@ async def home(request: Request, user: PageUser, session: ReadSessionDep, state:
             session, condition=condition, now=state.clock.now()
         )
         context["objections"] = await queries.pending_objections(session, authority_ids=standing)
+        context["known_objectors"] = await known_objectors(
+            session, principal=user, objections=context["objections"]
+        )
     if user.council_memberships:
         _, sessions = await council_queries.sessions_followed(
             session, principal=user, open_only=True, limit=20

@@ -346,7 +346,9 @@ async def nomination_page(
         # Pre-checked in the "return for supplement" form: what the level requires and lacks.
         "missing_codes": {r["codes"][0] for r in requirements if not r["present"]},
         "verdict": verdict,
-        "timeline": await queries.history(session, nomination_id=nomination_id, limit=500),
+        "timeline": (
+            await service.history(session, principal=user, nomination_id=nomination_id, limit=500)
+        ).events,
         "certificates": (
             await decision_queries.issued_items_of(session, nomination_id=nomination.id)
         )

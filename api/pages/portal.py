@@ -1,6 +1,7 @@
 """The public portal (no login): the nominations posted for comment with a form to object
 (name and contact required, rate-limited per address), the issued decisions with their
-awardees and links to verify them on /xac-minh."""
+awardees and links to verify them on /xac-minh, and apart from them the signed
+submissions (tờ trình), each as "forwarded to <the next level>"."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ..errors import DomainError, InvalidInput, TooManyRequests
 from ..queries.exemplars import replicating_exemplars
 from ..services import objections
 from ..services.awards import award_names
-from ..services.public import current_notices, issued_decisions
+from ..services.public import current_notices, forwarded_submissions, issued_decisions
 from .common import (
     PageUser,
     field_of,
@@ -38,6 +39,7 @@ router = APIRouter(include_in_schema=False)
 PUBLIC_CSRF_COOKIE = "thidua_public_csrf"
 DECISIONS_PER_PAGE = 10
 NOTICES_SHOWN = 100  # ending soonest first
+FORWARDED_SHOWN = 20  # newest first
 
 
 async def portal_page(
@@ -69,6 +71,8 @@ async def portal_page(
             "notices": notices,
             "decisions": decisions,
             "total": total,
+            # Submissions are no awards: apart, as "forwarded to <the next level>".
+            "forwarded": await forwarded_submissions(session, limit=FORWARDED_SHOWN),
             "page": page,
             "pages": max(ceil(total / DECISIONS_PER_PAGE), 1),
             "public_csrf": token,

@@ -1,4 +1,5 @@
-"""The public verification page /xac-minh: upload a PDF or enter a decision number.
+"""The public verification page /xac-minh: upload a PDF or enter a decision number (with
+its year and issuer: a number alone may name decisions of several authorities).
 
 No account is needed; nothing is written (bar the rate-limit counter), so the forms need
 no CSRF token. Results are in Vietnamese first, English with ``?lang=en``."""
@@ -9,15 +10,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.calendar import format_vn_date
+from models.schemas.common import DB_INT_MAX
 
 from ..deps import OptionalUser, ReadSessionDep, SettingsDep, StateDep
 from ..errors import InvalidInput, TooManyRequests
 from ..i18n import request_language
+from ..services.public import verify_url
 from ..services.verification import (
     VerificationStatus,
     describe_time,
+    issuers_of,
+    issuing_authorities,
     limit_verifications,
     lookup_decisions,
     parse_number,
@@ -47,6 +53,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Decision number (e.g. 12/QĐ-UBND)",
     },
     "year_label": {"vi": "Năm ban hành (không bắt buộc)", "en": "Year (optional)"},
+    "issuer_label": {
+        "vi": "Cơ quan ban hành (không bắt buộc)",
+        "en": "Issuing authority (optional)",
+    },
+    "any_issuer": {"vi": "Mọi cơ quan", "en": "Any authority"},
+    "several_issuers": {
+        "vi": "Số này là số của quyết định của nhiều cơ quan: mỗi cơ quan đánh số quyết định "
+        "của mình từ 01 mỗi năm. Chọn cơ quan đã ban hành văn bản cần xác minh:",
+        "en": "Several authorities issued a decision with this number: each numbers its own "
+        "decisions from 01 every year. Choose the authority that issued yours:",
+    },
+    "this_decision": {"vi": "Đường dẫn riêng của quyết định này", "en": "Link to this decision"},
     "number_button": {"vi": "Tra cứu", "en": "Look up"},
     "result": {"vi": "Kết quả", "en": "Result"},
     "signer": {"vi": "Người ký", "en": "Signed by"},
@@ -81,14 +99,19 @@ def _texts(lang: str):
     return vt
 
 
-def _page(request: Request, user, status_code: int = 200, **values) -> HTMLResponse:
+async def _page(
+    request: Request, session: AsyncSession, user, status_code: int = 200, **values
+) -> HTMLResponse:
     context = {
         "vt": _texts(request_language(request)),
         "report": None,
         "lookup": None,
+        "issuers": [],
         "errors": {},
         "number": "",
         "year": "",
+        "authority_id": "",
+        "authorities": await issuing_authorities(session),
         "vn_date": lambda day: format_vn_date(day) if day else "",
         "vn_time": describe_time,
         **values,
@@ -103,10 +126,13 @@ async def verification_page(
     user: OptionalUser,
     number: Annotated[str, Query(max_length=64)] = "",
     year: Annotated[str, Query(max_length=8)] = "",
+    authority_id: Annotated[str, Query(max_length=12)] = "",
 ) -> HTMLResponse:
-    """The forms; with ``?number=…`` also the decisions found (a link can be shared)."""
+    """The forms; with ``?number=…`` also the decisions found (a link can be shared).
+    A number names one decision only with its year and issuer (``authority_id``): when
+    decisions of several issuers carry it, the page says so and links each one alone."""
     if not number.strip():
-        return _page(request, user)
+        return await _page(request, session, user)
     errors: dict[str, str] = {}
     lang = request_language(request)
     year_value: int | None = None
@@ -115,6 +141,14 @@ async def verification_page(
             year_value = int(year)
         else:
             errors["year"] = "Năm không hợp lệ" if lang == "vi" else "Not a valid year"
+    issuer: int | None = None
+    if authority_id.strip():
+        if authority_id.strip().isdigit() and 1 <= int(authority_id) <= DB_INT_MAX:
+            issuer = int(authority_id)
+        else:
+            errors["authority_id"] = (
+                "Cơ quan ban hành không hợp lệ" if lang == "vi" else "Not a valid issuer"
+            )
     if parse_number(number) is None:
         errors["number"] = (
             "Số văn bản không đúng dạng, ví dụ: 12/QĐ-UBND"
@@ -122,9 +156,30 @@ async def verification_page(
             else "Not a document number, e.g. 12/QĐ-UBND"
         )
     if errors:
-        return _page(request, user, 422, errors=errors, number=number, year=year)
-    found = await lookup_decisions(session, number, year_value)
-    return _page(request, user, lookup=found, number=number, year=year)
+        return await _page(
+            request,
+            session,
+            user,
+            422,
+            errors=errors,
+            number=number,
+            year=year,
+            authority_id=authority_id,
+        )
+    found = await lookup_decisions(session, number, year_value, issuer)
+    return await _page(
+        request,
+        session,
+        user,
+        lookup=found,
+        issuers=[
+            (name, verify_url(number_text=number, year=year_value, authority_id=issuer_id))
+            for issuer_id, name in issuers_of(found)
+        ],
+        number=number,
+        year=year,
+        authority_id=authority_id,
+    )
 
 
 @router.post("/xac-minh", response_class=HTMLResponse)
@@ -145,15 +200,23 @@ async def verification_upload(
             raise InvalidInput("file", "Chưa chọn tệp", "No file chosen")
         data = await read_pdf_upload(file, settings)
     except TooManyRequests as exc:
-        return _page(
-            request, user, 429, errors={"file": exc.message_vi if lang == "vi" else exc.message_en}
+        return await _page(
+            request,
+            session,
+            user,
+            429,
+            errors={"file": exc.message_vi if lang == "vi" else exc.message_en},
         )
     except InvalidInput as exc:
-        return _page(
-            request, user, 422, errors={"file": exc.message_vi if lang == "vi" else exc.message_en}
+        return await _page(
+            request,
+            session,
+            user,
+            422,
+            errors={"file": exc.message_vi if lang == "vi" else exc.message_en},
         )
     report = await verify_pdf(session, data, settings)
     if report.status == VerificationStatus.NOT_A_PDF:
         message = "Tệp PDF bị hỏng, không đọc được" if lang == "vi" else "The PDF is damaged"
-        return _page(request, user, 422, errors={"file": message})
-    return _page(request, user, report=report)
+        return await _page(request, session, user, 422, errors={"file": message})
+    return await _page(request, session, user, report=report)

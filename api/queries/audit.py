@@ -17,6 +17,7 @@ from models import AuditEvent, Nomination
 
 from ..principal import Principal
 from ..services.access import visible_nominations
+from .search import contains_text
 
 
 @dataclass
@@ -47,7 +48,7 @@ def _audit_condition(principal: Principal, filters: AuditFilters) -> ColumnEleme
     if filters.unit_id is not None:
         conditions.append(Nomination.proposing_unit_id == filters.unit_id)
     if filters.q.strip():
-        conditions.append(Nomination.nominee_name.ilike(f"%{filters.q.strip()}%"))
+        conditions.append(contains_text(Nomination.nominee_name, filters.q))
     if filters.date_from is not None:
         start = datetime.combine(filters.date_from, time(0, 0), tzinfo=VIETNAM_TZ)
         conditions.append(AuditEvent.occurred_at >= start.astimezone(UTC))

@@ -26,6 +26,11 @@ READER_ROLES = (
 )
 
 
+def published(decision: Decision) -> bool:
+    """An issued decision (not a submission): anyone may read it."""
+    return decision.status == DecisionStatus.ISSUED and decision.kind == DecisionKind.DECISION
+
+
 async def decision_by_id(session: AsyncSession, *, decision_id: int) -> Decision | None:
     return await session.get(Decision, decision_id)
 
@@ -69,6 +74,18 @@ def to_sign(principal: Principal) -> ColumnElement[bool]:
     return and_(Decision.status == DecisionStatus.AWAITING_SIGNATURE, or_(*clauses))
 
 
+async def being_assembled(session: AsyncSession, *, principal: Principal) -> int:
+    """Drafts of this chairman's authorities whose nominations are still confirming their
+    places: in the signing queue within seconds."""
+    chair_of = sorted(principal.authority_ids(Role.CHAIRMAN))
+    if not chair_of:
+        return 0
+    counted = select(func.count()).where(
+        Decision.status == DecisionStatus.DRAFT, Decision.authority_id.in_(chair_of)
+    )
+    return (await session.execute(counted)).scalar_one()
+
+
 async def decisions_listed(
     session: AsyncSession,
     *,
@@ -79,14 +96,17 @@ async def decisions_listed(
     offset: int,
     limit: int,
 ) -> tuple[int, list[Decision]]:
-    """The decisions this person may read (their authorities' and every issued one),
-    filtered, newest first; ``to_sign_only`` is the signing queue."""
+    """The decisions this person may read (their authorities' and every issued decision:
+    ``published``), filtered, newest first; ``to_sign_only`` is the signing queue."""
     condition: ColumnElement[bool] = (
         Decision.id.is_not(None)
         if principal.is_admin
         else or_(
             Decision.authority_id.in_(principal.authority_ids(*READER_ROLES)),
-            Decision.status == DecisionStatus.ISSUED,
+            and_(
+                Decision.status == DecisionStatus.ISSUED,
+                Decision.kind == DecisionKind.DECISION,
+            ),
         )
     )
     if status is not None:

@@ -25,6 +25,7 @@ from models.schemas.nominations import NominationRead
 
 from ..principal import Principal
 from ..services.access import visibility_paths, visible_nominations
+from .search import contains_text
 
 OPEN_STAGES = [s for s in Stage if s not in TERMINAL_STAGES and s != Stage.DRAFT]
 
@@ -161,7 +162,7 @@ def _filtered(statement: Select, filters: NominationFilters, now: datetime) -> S
     elif filters.overdue is False:
         conditions.append(or_(Nomination.stage_due_at.is_(None), Nomination.stage_due_at >= now))
     if filters.query:
-        conditions.append(Nomination.nominee_name.ilike(f"%{filters.query.strip()}%"))
+        conditions.append(contains_text(Nomination.nominee_name, filters.query))
     return statement.where(and_(*conditions)) if conditions else statement
 
 

@@ -5,11 +5,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from domain.vocabulary import DecisionStatus, Stage
-from models import Authority, Decision, DecisionItem, Nomination, Unit
+from domain.vocabulary import DecisionKind, DecisionStatus, ObjectionStatus, Stage
+from models import Authority, Decision, DecisionItem, Nomination, Objection, Unit
+
+
+def posted(now: datetime) -> ColumnElement[bool]:
+    """A nomination whose public notice runs at ``now``: the portal lists it, and its
+    notice document is the public's (``services/document_audience.py``)."""
+    return and_(
+        Nomination.stage == Stage.PUBLIC_NOTICE,
+        Nomination.public_notice_until.is_not(None),
+        Nomination.public_notice_until >= now,
+    )
 
 
 async def posted_notices(
@@ -22,11 +33,7 @@ async def posted_notices(
             select(Nomination, Unit.name, Authority.name)
             .join(Unit, Unit.id == Nomination.proposing_unit_id)
             .join(Authority, Authority.id == Nomination.authority_id)
-            .where(
-                Nomination.stage == Stage.PUBLIC_NOTICE,
-                Nomination.public_notice_until.is_not(None),
-                Nomination.public_notice_until >= now,
-            )
+            .where(posted(now))
             .order_by(Nomination.public_notice_until, Nomination.id)
             .limit(limit)
         )
@@ -36,40 +43,117 @@ async def posted_notices(
     ]
 
 
+async def objection_outcomes(
+    session: AsyncSession, *, nomination_ids: list[int]
+) -> list[tuple[int, datetime, ObjectionStatus]]:
+    """(nomination id, lodged at, status) of the objections to these nominations, oldest
+    first: what the public may know of them (never who lodged them nor what they say)."""
+    if not nomination_ids:
+        return []
+    rows = await session.execute(
+        select(Objection.nomination_id, Objection.lodged_at, Objection.status)
+        .where(Objection.nomination_id.in_(nomination_ids))
+        .order_by(Objection.lodged_at, Objection.id)
+    )
+    return [(nomination_id, lodged_at, status) for nomination_id, lodged_at, status in rows]
+
+
+async def notice_posted(
+    session: AsyncSession, *, nomination_id: int, authority_id: int | None, now: datetime
+) -> bool:
+    """Whether the nomination's public notice at ``authority_id`` runs at ``now``."""
+    return bool(
+        (
+            await session.execute(
+                select(Nomination.id).where(
+                    Nomination.id == nomination_id,
+                    Nomination.authority_id == authority_id,
+                    posted(now),
+                )
+            )
+        ).first()
+    )
+
+
 async def nomination_by_id(session: AsyncSession, *, nomination_id: int) -> Nomination | None:
     """The nomination an objection names (in public notice or not: the caller checks)."""
     return await session.get(Nomination, nomination_id)
 
 
-def _issued(number: str | None) -> ColumnElement[bool]:
-    condition = Decision.status == DecisionStatus.ISSUED
+def _issued(number: str | None, authority_id: int | None, year: int | None) -> ColumnElement[bool]:
+    """Issued decisions (never a submission: a tờ trình forwards, it awards nothing);
+    ``number`` (as printed, e.g. "01/QĐ-UBND"), ``authority_id`` and ``year`` narrow them:
+    a number is a decision's only together with its issuer and year."""
+    condition = and_(
+        Decision.status == DecisionStatus.ISSUED, Decision.kind == DecisionKind.DECISION
+    )
     if number:
         condition = condition & (Decision.number_text == number.strip())
+    if authority_id is not None:
+        condition = condition & (Decision.authority_id == authority_id)
+    if year is not None:
+        condition = condition & (Decision.year == year)
     return condition
 
 
-async def count_issued_decisions(session: AsyncSession, *, number: str | None = None) -> int:
+async def count_issued_decisions(
+    session: AsyncSession,
+    *,
+    number: str | None = None,
+    authority_id: int | None = None,
+    year: int | None = None,
+) -> int:
     return (
-        await session.execute(select(func.count()).select_from(Decision).where(_issued(number)))
+        await session.execute(
+            select(func.count()).select_from(Decision).where(_issued(number, authority_id, year))
+        )
     ).scalar_one()
 
 
 async def issued_decisions(
-    session: AsyncSession, *, page: int, page_size: int, number: str | None = None
+    session: AsyncSession,
+    *,
+    page: int,
+    page_size: int,
+    number: str | None = None,
+    authority_id: int | None = None,
+    year: int | None = None,
 ) -> list[tuple[Decision, str]]:
-    """(decision, authority's name) of one page of issued decisions, newest first;
-    ``number`` narrows them to the one with that number."""
+    """(decision, authority's name) of one page of issued decisions, newest first,
+    narrowed as ``_issued`` says."""
     rows = (
         await session.execute(
             select(Decision, Authority.name)
             .join(Authority, Authority.id == Decision.authority_id)
-            .where(_issued(number))
+            .where(_issued(number, authority_id, year))
             .order_by(Decision.issued_on.desc(), Decision.id.desc())
             .offset((page - 1) * page_size)
             .limit(page_size)
         )
     ).all()
     return [(decision, authority_name) for decision, authority_name in rows]
+
+
+async def forwarded_submissions(
+    session: AsyncSession, *, limit: int
+) -> list[tuple[Decision, str, str | None]]:
+    """(submission, issuer's name, name of the level it went to) of the newest signed
+    submissions (tờ trình): what the portal shows as "forwarded to …", never as awarded."""
+    upper = aliased(Authority)
+    rows = (
+        await session.execute(
+            select(Decision, Authority.name, upper.name)
+            .join(Authority, Authority.id == Decision.authority_id)
+            .outerjoin(upper, upper.id == Authority.parent_authority_id)
+            .where(
+                Decision.status == DecisionStatus.ISSUED,
+                Decision.kind == DecisionKind.SUBMISSION,
+            )
+            .order_by(Decision.issued_on.desc(), Decision.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    return [(submission, issuer, to) for submission, issuer, to in rows]
 
 
 async def decision_items(session: AsyncSession, *, decision_ids: list[int]) -> list[DecisionItem]:

@@ -42,10 +42,10 @@ async def origin_of(session: AsyncSession, *, document: Document) -> DocumentOri
 
 
 async def issued_decisions_numbered(
-    session: AsyncSession, *, number: int, year: int | None = None
+    session: AsyncSession, *, number: int, year: int | None = None, authority_id: int | None = None
 ) -> list[Decision]:
     """Every issued decision (not submission) with this number, of every series, newest
-    first; of ``year`` only when given."""
+    first; of ``year`` and of the issuer ``authority_id`` only when given."""
     query = select(Decision).where(
         Decision.number == number,
         Decision.status == DecisionStatus.ISSUED,
@@ -53,8 +53,20 @@ async def issued_decisions_numbered(
     )
     if year is not None:
         query = query.where(Decision.year == year)
+    if authority_id is not None:
+        query = query.where(Decision.authority_id == authority_id)
     rows = await session.execute(query.order_by(Decision.issued_on.desc(), Decision.id.desc()))
     return list(rows.scalars())
+
+
+async def issuing_authorities(session: AsyncSession) -> list[tuple[int, str]]:
+    """(id, name) of every authority that issues decisions, from the ward up
+    (a decision's number is its own only together with its issuer)."""
+    rows = (await session.execute(select(Authority.id, Authority.name, Authority.level))).all()
+    return [
+        (authority_id, name)
+        for authority_id, name, level in sorted(rows, key=lambda r: (r[2].rank, r[1], r[0]))
+    ]
 
 
 @dataclass

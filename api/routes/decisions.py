@@ -103,7 +103,8 @@ async def sign_decision(
     decision_id: DbId, user: CurrentUser, session: ReadSessionDep, temporal: TemporalDep
 ) -> SignRead:
     """Sign: the document is numbered, rendered and signed (PAdES) with the signer's
-    certificate; every nomination in it is then granted or forwarded."""
+    certificate; every nomination in it is then granted or forwarded. A draft still being
+    assembled answers 409 ``not_ready`` with ``Retry-After`` (seconds): ask again then."""
     return await service.sign(session, temporal=temporal, principal=user, decision_id=decision_id)
 
 

@@ -1,6 +1,7 @@
-"""Stored documents as PDF: issued decisions and public notices for anyone, the rest
-for signed-in users; the draft preview of a decision for the signing page; the Giấy
-khen of one awardee."""
+"""Stored documents as PDF, each for its audience (``services/document_audience.py``):
+issued decisions and running public notices for anyone; the draft preview of a decision
+for the signing page; the Giấy khen of one awardee. Whoever may not read one gets what a
+missing id gets."""
 
 from __future__ import annotations
 
@@ -63,11 +64,18 @@ def pdf_response(data: bytes, name: str, *, sha256: str | None = None) -> Respon
     responses={**PDF_RESPONSE, **error_responses(Unauthorized, NotFound)},
 )
 async def document_pdf(
-    document_id: DbId, session: ReadSessionDep, settings: SettingsDep, user: OptionalUser
+    document_id: DbId,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    user: OptionalUser,
+    clock: ClockDep,
 ) -> Response:
     """The stored file of a document, byte for byte as issued (signed decisions keep
-    their signature). Public for issued decisions and public notices."""
-    pdf = await documents.stored_pdf(session, settings, user, document_id=document_id)
+    their signature). Public for issued decisions and running public notices; the rest
+    for their readers (404 for anyone else, as for a missing id)."""
+    pdf = await documents.stored_pdf(
+        session, settings, user, document_id=document_id, now=clock.now()
+    )
     return pdf_response(pdf.data, pdf.name, sha256=pdf.sha256)
 
 
@@ -97,9 +105,9 @@ async def decision_preview(
     responses={**PDF_RESPONSE, **error_responses(Unauthorized, NotFound, Conflict)},
 )
 async def certificate_pdf(
-    item_id: DbId, session: ReadSessionDep, _user: CurrentUser, get_rule_set: RuleSetLookupDep
+    item_id: DbId, session: ReadSessionDep, user: CurrentUser, get_rule_set: RuleSetLookupDep
 ) -> Response:
     """The Giấy khen (or title certificate) of one awardee of an issued decision, ready
-    to print on A4 landscape."""
-    pdf = await documents.certificate(session, item_id=item_id, get_rule_set=get_rule_set)
+    to print on A4 landscape, for whoever may see the awardee's nomination."""
+    pdf = await documents.certificate(session, user, item_id=item_id, get_rule_set=get_rule_set)
     return pdf_response(pdf.data, pdf.name, sha256=pdf.sha256)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from models.schemas.common import DbId
+from models.schemas.common import DB_INT_MAX, DbId
 from models.schemas.nominations import CommandRead, ObjectionCreate
 from models.schemas.public import PublicDecisionPage, PublicNoticePage
 
@@ -52,12 +52,25 @@ async def lodge_objection(
 @router.get("/decisions", response_model=PublicDecisionPage)
 async def public_decisions(
     session: ReadSessionDep,
-    number: Annotated[str | None, Query(max_length=64)] = None,
+    number: Annotated[
+        str | None, Query(max_length=64, description='as printed, e.g. "01/QĐ-UBND"')
+    ] = None,
+    authority_id: Annotated[
+        int | None, Query(ge=1, le=DB_INT_MAX, description="the issuing authority")
+    ] = None,
+    year: Annotated[int | None, Query(ge=1945, le=2100)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> PublicDecisionPage:
-    """Issued decisions: number, date, awardees."""
+    """Issued decisions (never a submission): number, issuer, date, awardees. A number
+    is one decision only with its issuer and year (the ward's and the city's first
+    decisions of a year are both 01/QĐ-UBND): narrow by ``authority_id`` and ``year``."""
     total, items = await public.issued_decisions(
-        session, page=page, page_size=page_size, number=number
+        session,
+        page=page,
+        page_size=page_size,
+        number=number,
+        authority_id=authority_id,
+        year=year,
     )
     return PublicDecisionPage(total=total, page=page, page_size=page_size, items=items)

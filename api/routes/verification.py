@@ -9,12 +9,15 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from pydantic import BaseModel
 
+from models.schemas.common import DB_INT_MAX
+
 from ..deps import ReadSessionDep, SettingsDep, StateDep
 from ..errors import InvalidInput, TooManyRequests, error_responses
 from ..services.verification import (
     DecisionLookup,
     VerificationReport,
     VerificationStatus,
+    issuers_of,
     limit_verifications,
     lookup_decisions,
     parse_number,
@@ -64,6 +67,7 @@ class DecisionLookupRead(BaseModel):
     number_text: str
     year: int
     issued_on: date | None
+    authority_id: int
     authority_name: str
     title: str
     signer_name: str
@@ -72,6 +76,7 @@ class DecisionLookupRead(BaseModel):
     document_id: int | None
     document_url: str
     sha256: str
+    verify_url: str
 
     @classmethod
     def of(cls, found: DecisionLookup) -> DecisionLookupRead:
@@ -82,9 +87,17 @@ class DecisionLookupRead(BaseModel):
         return cls(**values)
 
 
+class IssuerRead(BaseModel):
+    authority_id: int
+    authority_name: str
+
+
 class DecisionLookupPage(BaseModel):
     found: bool
     decisions: list[DecisionLookupRead]
+    # The issuers of the decisions found: more than one, and the number alone does not
+    # name one decision (ask again with ``authority_id``).
+    issuers: list[IssuerRead] = []
 
 
 @router.post(
@@ -119,15 +132,23 @@ async def verify_number(
     session: ReadSessionDep,
     number: Annotated[str, Query(min_length=1, max_length=64, description="e.g. 12/QĐ-UBND")],
     year: Annotated[int | None, Query(ge=1945, le=2100)] = None,
+    authority_id: Annotated[
+        int | None, Query(ge=1, le=DB_INT_MAX, description="the issuing authority")
+    ] = None,
 ) -> DecisionLookupPage:
-    """Look an issued decision up by its number (and year: numbers restart each year)."""
+    """Look an issued decision up by its number, year and issuer: numbers restart each
+    year and every body numbers its own (the ward's and the city's first decisions of a
+    year are both 01/QĐ-UBND). Without ``authority_id``, every issuer's decision with the
+    number is returned, each naming its issuer (``issuers`` lists them)."""
     if parse_number(number) is None:
         raise InvalidInput(
             "number",
             "Số văn bản không đúng dạng, ví dụ: 12/QĐ-UBND",
             "Not a document number, e.g. 12/QĐ-UBND",
         )
-    found = await lookup_decisions(session, number, year)
+    found = await lookup_decisions(session, number, year, authority_id)
     return DecisionLookupPage(
-        found=bool(found), decisions=[DecisionLookupRead.of(f) for f in found]
+        found=bool(found),
+        decisions=[DecisionLookupRead.of(f) for f in found],
+        issuers=[IssuerRead(authority_id=i, authority_name=name) for i, name in issuers_of(found)],
     )

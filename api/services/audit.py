@@ -1,5 +1,6 @@
 """The audit trail for the people who audit it: who may, and its export as CSV (UTF-8
-with a byte-order mark, so that Excel shows Vietnamese)."""
+with a byte-order mark, so that Excel shows Vietnamese; every row through
+``domain.spreadsheet``, so that no text cell runs as a formula)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import io
 from collections.abc import AsyncIterator
 
 from domain.calendar import VIETNAM_TZ
+from domain.spreadsheet import spreadsheet_row
 from domain.vocabulary import Role
 from thidua.db import SessionFactory
 
@@ -15,6 +17,7 @@ from ..i18n import translator
 from ..principal import Principal
 from ..queries import audit as queries
 from ..queries.audit import AuditFilters
+from .objectors import ObjectorScreen
 
 CSV_COLUMNS = (
     "Mã sự kiện",
@@ -52,27 +55,32 @@ async def csv_lines(
     writer.writerow(CSV_COLUMNS)
     yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
     async with reader() as session:
+        screen = ObjectorScreen(session, principal)
         async for event, nominee, award_code in queries.audit_stream(session, principal, filters):
             buffer.seek(0)
             buffer.truncate()
             writer.writerow(
-                (
-                    event.id,
-                    event.occurred_at.astimezone(VIETNAM_TZ).strftime("%d/%m/%Y %H:%M:%S"),
-                    event.nomination_id,
-                    nominee,
-                    award_names.get(award_code, award_code),
-                    t(f"action_{event.action}"),
-                    event.actor_name or t("system"),
-                    t(event.actor_role) if event.actor_role not in ("", "system") else "",
-                    t(f"level_{event.level.value}") if event.level else "",
-                    t(f"stage_{event.from_stage}") if event.from_stage else "",
-                    t(f"stage_{event.to_stage}") if event.to_stage else "",
-                    event.reason,
-                    "; ".join(
-                        f"{k}: {' → '.join(str(x) for x in v) if isinstance(v, list) else v}"
-                        for k, v in (event.changes or {}).items()
-                    ),
+                spreadsheet_row(
+                    (
+                        event.id,
+                        event.occurred_at.astimezone(VIETNAM_TZ).strftime("%d/%m/%Y %H:%M:%S"),
+                        event.nomination_id,
+                        nominee,
+                        award_names.get(award_code, award_code),
+                        t(f"action_{event.action}"),
+                        t("objector_withheld")
+                        if await screen.hides_actor(event)
+                        else event.actor_name or t("system"),
+                        t(event.actor_role) if event.actor_role not in ("", "system") else "",
+                        t(f"level_{event.level.value}") if event.level else "",
+                        t(f"stage_{event.from_stage}") if event.from_stage else "",
+                        t(f"stage_{event.to_stage}") if event.to_stage else "",
+                        event.reason,
+                        "; ".join(
+                            f"{k}: {' → '.join(str(x) for x in v) if isinstance(v, list) else v}"
+                            for k, v in (event.changes or {}).items()
+                        ),
+                    )
                 )
             )
             yield buffer.getvalue().encode("utf-8")

@@ -41,7 +41,6 @@ from models import (
     Household,
     Initiative,
     Nomination,
-    Objection,
     Person,
     User,
 )
@@ -55,7 +54,6 @@ from models.schemas.nominations import (
     NominationCreate,
     NominationDetail,
     NominationHistory,
-    ObjectionRead,
     ReasonCreate,
     ReassignCreate,
     ResolveObjectionCreate,
@@ -87,7 +85,9 @@ from ..queries import campaigns as campaign_queries
 from ..queries import nominations as queries
 from ..temporal_calls import execute_update, refusal_to_http
 from .access import can_see
+from .document_audience import may_read, nomination_audience, readable
 from .eligibility import eligibility
+from .objectors import ObjectorScreen
 from .plans import authority_chain, nomination_input
 
 MAGIC_TYPES = {
@@ -420,10 +420,15 @@ async def dossier_file(
     item_id: int,
     settings: Settings,
 ) -> tuple[DossierItem, bytes]:
-    """A file of the dossier, with its bytes."""
-    await visible_nomination(session, principal=principal, nomination_id=nomination_id)
+    """A file of the dossier, with its bytes, for its audience (``document_audience``)."""
+    nomination = await visible_nomination(session, principal=principal, nomination_id=nomination_id)
     item = await session.get(DossierItem, item_id)
-    if item is None or item.nomination_id != nomination_id or not item.storage_key:
+    if (
+        item is None
+        or item.nomination_id != nomination_id
+        or not item.storage_key
+        or not may_read(principal, nomination_audience(nomination))
+    ):
         raise NotFound("Không có tệp này", "no such file")
     return item, FileStore(settings.files_dir).get(item.storage_key)
 
@@ -697,18 +702,6 @@ async def revoke(
 # ---- reading one nomination ----------------------------------------------------------------
 
 
-def _objection_read(objection: Objection) -> ObjectionRead:
-    return ObjectionRead(
-        key=objection.objection_key,
-        level=objection.level,
-        objector_name=objection.objector_name,
-        reason=objection.reason,
-        lodged_at=objection.lodged_at,
-        status=objection.status,
-        resolution=objection.resolution,
-    )
-
-
 def _document_link(document: Document) -> DocumentLink:
     return DocumentLink(
         id=document.id,
@@ -745,26 +738,33 @@ async def nomination_detail(
         allowed = [c.value for c in allowed_commands(principal.roles, context)]
     items = await queries.dossier_items(session, nomination_id=nomination.id)
     objections = await queries.objections(session, nomination_id=nomination.id)
-    documents = await queries.documents(
-        session, nomination_id=nomination.id, decision_id=nomination.decision_id
+    screen = ObjectorScreen(session, principal)
+    documents = await readable(
+        session,
+        principal,
+        await queries.documents(
+            session, nomination_id=nomination.id, decision_id=nomination.decision_id
+        ),
+        now=now,
     )
     base = queries.to_read(row, award_names, now)
     return NominationDetail(
         **base.model_dump(),
         allowed_actions=allowed,
         dossier_items=[_dossier_item_read(i) for i in items],
-        objections=[_objection_read(o) for o in objections],
+        objections=[await screen.objection_read(o, nomination) for o in objections],
         documents=[_document_link(d) for d in documents],
     )
 
 
-def _event_read(event: AuditEvent) -> AuditEventRead:
+def _event_read(event: AuditEvent, *, withhold_actor: bool = False) -> AuditEventRead:
     return AuditEventRead(
         id=event.id,
         action=event.action,
         occurred_at=event.occurred_at,
-        actor_name=event.actor_name,
+        actor_name="" if withhold_actor else event.actor_name,
         actor_role=event.actor_role,
+        actor_withheld=withhold_actor,
         level=event.level,
         from_stage=event.from_stage,
         to_stage=event.to_stage,
@@ -774,9 +774,14 @@ def _event_read(event: AuditEvent) -> AuditEventRead:
 
 
 async def history(
-    session: AsyncSession, *, principal: Principal, nomination_id: int
+    session: AsyncSession, *, principal: Principal, nomination_id: int, limit: int | None = None
 ) -> NominationHistory:
-    """Who did what, when and why: the nomination's audit trail as a timeline."""
+    """Who did what, when and why: the nomination's audit trail as a timeline (an
+    objector's name only for those who may know it, ``objectors.py``)."""
     await visible_nomination(session, principal=principal, nomination_id=nomination_id)
-    events = await queries.history(session, nomination_id=nomination_id)
-    return NominationHistory(nomination_id=nomination_id, events=[_event_read(e) for e in events])
+    events = await queries.history(session, nomination_id=nomination_id, limit=limit)
+    screen = ObjectorScreen(session, principal)
+    return NominationHistory(
+        nomination_id=nomination_id,
+        events=[_event_read(e, withhold_actor=await screen.hides_actor(e)) for e in events],
+    )

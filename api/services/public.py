@@ -3,9 +3,17 @@ and the issued decisions with their awardees."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.schemas.public import PublicAwardee, PublicDecisionRead, PublicNoticeRead
+from models.schemas.public import (
+    PublicAwardee,
+    PublicDecisionRead,
+    PublicForwardedRead,
+    PublicNoticeRead,
+    PublicObjectionRead,
+)
 
 from ..queries import public as queries
 from ..state import AppState
@@ -15,9 +23,15 @@ from .awards import award_names
 async def current_notices(
     session: AsyncSession, state: AppState, *, limit: int = 500
 ) -> list[PublicNoticeRead]:
-    """The nominations whose public notice runs now, ending soonest first."""
+    """The nominations whose public notice runs now, ending soonest first, each with its
+    objections as the public may know them (lodged, and how resolved)."""
     names = award_names(state)
     rows = await queries.posted_notices(session, now=state.clock.now(), limit=limit)
+    objections: dict[int, list[PublicObjectionRead]] = {n.id: [] for n, _, _ in rows}
+    for nomination_id, lodged_at, status in await queries.objection_outcomes(
+        session, nomination_ids=list(objections)
+    ):
+        objections[nomination_id].append(PublicObjectionRead(lodged_at=lodged_at, status=status))
     return [
         PublicNoticeRead(
             nomination_id=n.id,
@@ -29,18 +43,42 @@ async def current_notices(
             year=n.year,
             posted_at=n.stage_entered_at,
             until=n.public_notice_until,
+            objections=objections[n.id],
         )
         for n, unit_name, authority_name in rows
     ]
 
 
+def verify_url(*, number_text: str, year: int | None, authority_id: int) -> str:
+    """Where anyone verifies one decision: its number with its issuer and year (a number
+    alone may name two decisions)."""
+    query = {"number": number_text, "year": year, "authority_id": authority_id}
+    return "/xac-minh?" + urlencode({k: v for k, v in query.items() if v is not None})
+
+
 async def issued_decisions(
-    session: AsyncSession, *, page: int, page_size: int, number: str | None = None
+    session: AsyncSession,
+    *,
+    page: int,
+    page_size: int,
+    number: str | None = None,
+    authority_id: int | None = None,
+    year: int | None = None,
 ) -> tuple[int, list[PublicDecisionRead]]:
-    """(how many, one page of them) of the issued decisions, newest first, each with its
-    awardees, its PDF and where to verify it."""
-    total = await queries.count_issued_decisions(session, number=number)
-    rows = await queries.issued_decisions(session, page=page, page_size=page_size, number=number)
+    """(how many, one page of them) of the issued decisions (never a submission), newest
+    first, each with its issuer, awardees, PDF and where to verify it; ``number``,
+    ``authority_id`` and ``year`` narrow them."""
+    total = await queries.count_issued_decisions(
+        session, number=number, authority_id=authority_id, year=year
+    )
+    rows = await queries.issued_decisions(
+        session,
+        page=page,
+        page_size=page_size,
+        number=number,
+        authority_id=authority_id,
+        year=year,
+    )
     awardees: dict[int, list[PublicAwardee]] = {d.id: [] for d, _ in rows}
     for item in await queries.decision_items(session, decision_ids=list(awardees)):
         awardees[item.decision_id].append(
@@ -54,12 +92,44 @@ async def issued_decisions(
         PublicDecisionRead(
             id=d.id,
             number_text=d.number_text,
+            year=d.year,
             issued_on=d.issued_on,
             title=d.title,
+            authority_id=d.authority_id,
             authority_name=authority_name,
             awardees=awardees[d.id],
             pdf_url=f"/api/v1/documents/{d.document_id}/pdf" if d.document_id else None,
-            verify_url=f"/xac-minh?number={d.number_text}",
+            verify_url=verify_url(
+                number_text=d.number_text, year=d.year, authority_id=d.authority_id
+            ),
         )
         for d, authority_name in rows
+    ]
+
+
+async def forwarded_submissions(session: AsyncSession, *, limit: int) -> list[PublicForwardedRead]:
+    """The newest signed submissions, each as "forwarded to <the next level>" with its
+    nominees: the portal lists them apart from the awards (a tờ trình awards nothing)."""
+    rows = await queries.forwarded_submissions(session, limit=limit)
+    nominees: dict[int, list[PublicAwardee]] = {s.id: [] for s, _, _ in rows}
+    for item in await queries.decision_items(session, decision_ids=list(nominees)):
+        nominees[item.decision_id].append(
+            PublicAwardee(
+                nominee_name=item.nominee_name,
+                nominee_description=item.nominee_description,
+                award_code=item.award_code,
+            )
+        )
+    return [
+        PublicForwardedRead(
+            id=s.id,
+            number_text=s.number_text,
+            year=s.year,
+            issued_on=s.issued_on,
+            authority_id=s.authority_id,
+            authority_name=issuer,
+            to_authority_name=to or "",
+            nominees=nominees[s.id],
+        )
+        for s, issuer, to in rows
     ]

@@ -1,6 +1,6 @@
 """Signing in and out: a username and password checked under a rate limit (per client
-address and per username), the moment of the last login, and the end of every page
-session of a person."""
+address and per username), the moment of the last login, and the end of every session of
+a person (page cookies and bearer tokens)."""
 
 from __future__ import annotations
 
@@ -72,6 +72,6 @@ async def issue_token(
 
 
 async def sign_out_everywhere(session: AsyncSession, *, user_id: int, at: datetime) -> None:
-    """End the person's page sessions on every device: cookies issued before ``at`` stop
-    working."""
+    """End the person's sessions on every device: page cookies and bearer tokens issued
+    before ``at`` (the machine's clock, as their ``iat``) stop working."""
     await session.execute(update(User).where(User.id == user_id).values(signed_out_at=at))

@@ -43,6 +43,7 @@ from thidua.settings import Settings
 
 from ..errors import InvalidInput, TooManyRequests
 from ..queries import verification as queries
+from .public import verify_url
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +177,7 @@ async def _describe(session: AsyncSession, document: Document) -> dict[str, Any]
         "document_title": document.title,
         "number_text": document.number_text,
     }
-    if document.kind in (DocumentKind.DECISION, DocumentKind.PUBLIC_NOTICE):
+    if document.kind == DocumentKind.DECISION:  # published; the rest is not everyone's
         values["document_url"] = document_url(document.id)
     origin = await queries.origin_of(session, document=document)
     if origin.authority_name is not None:
@@ -311,6 +312,7 @@ class DecisionLookup:
     number_text: str
     year: int
     issued_on: date | None
+    authority_id: int  # the issuer: with the number and year, what names one decision
     authority_name: str
     title: str
     signer_name: str
@@ -319,6 +321,7 @@ class DecisionLookup:
     document_id: int | None
     document_url: str
     sha256: str
+    verify_url: str  # this decision alone: its number, year and issuer
 
 
 _NUMBER = re.compile(r"^(?:số\s*:?\s*)?0*(\d{1,6})\s*/\s*([^\s/][^\s]*)$", re.IGNORECASE)
@@ -338,18 +341,25 @@ def parse_number(number_text: str) -> tuple[int, str] | None:
 
 
 async def lookup_decisions(
-    session: AsyncSession, number_text: str, year: int | None = None
+    session: AsyncSession,
+    number_text: str,
+    year: int | None = None,
+    authority_id: int | None = None,
 ) -> list[DecisionLookup]:
-    """Every issued decision with this number, newest first: the same number recurs each
-    year, and two bodies may share a series ("QĐ-UBND"). Submissions (tờ trình) are
-    internal correspondence and are not looked up."""
+    """Every issued decision with this number, newest first, each with its issuer: the
+    same number recurs each year, and two bodies share a series (the ward's and the
+    city's first decisions of a year are both "01/QĐ-UBND"), so a number names one
+    decision only with its ``year`` and issuer (``authority_id``). Submissions (tờ trình)
+    are internal correspondence and are not looked up."""
     parsed = parse_number(number_text)
     if parsed is None:
         return []
     number, series = parsed
     decisions = [
         d
-        for d in await queries.issued_decisions_numbered(session, number=number, year=year)
+        for d in await queries.issued_decisions_numbered(
+            session, number=number, year=year, authority_id=authority_id
+        )
         if _series_key(d.number_text.split("/", 1)[-1]) == series
     ]
     found = []
@@ -363,6 +373,7 @@ async def lookup_decisions(
                 number_text=decision.number_text,
                 year=decision.year or (decision.issued_on.year if decision.issued_on else 0),
                 issued_on=decision.issued_on,
+                authority_id=decision.authority_id,
                 authority_name=record.authority_name,
                 title=decision.title,
                 signer_name=document.signer_name if document else "",
@@ -378,17 +389,39 @@ async def lookup_decisions(
                 document_id=document.id if document else None,
                 document_url=document_url(document.id) if document else "",
                 sha256=document.sha256 if document else "",
+                verify_url=verify_url(
+                    number_text=decision.number_text,
+                    year=decision.year,
+                    authority_id=decision.authority_id,
+                ),
             )
         )
     return found
 
 
 async def lookup_decision(
-    session: AsyncSession, number_text: str, year: int | None = None
+    session: AsyncSession,
+    number_text: str,
+    year: int | None = None,
+    authority_id: int | None = None,
 ) -> DecisionLookup | None:
     """The newest issued decision with this number (see ``lookup_decisions``)."""
-    found = await lookup_decisions(session, number_text, year)
+    found = await lookup_decisions(session, number_text, year, authority_id)
     return found[0] if found else None
+
+
+def issuers_of(found: list[DecisionLookup]) -> list[tuple[int, str]]:
+    """(authority id, name) of the issuers among the decisions found, in their order:
+    more than one, and the number alone does not say which decision is meant."""
+    seen: dict[int, str] = {}
+    for decision in found:
+        seen.setdefault(decision.authority_id, decision.authority_name)
+    return list(seen.items())
+
+
+async def issuing_authorities(session: AsyncSession) -> list[tuple[int, str]]:
+    """(id, name) of the authorities whose decisions can be looked up."""
+    return await queries.issuing_authorities(session)
 
 
 def describe_time(moment: datetime | None) -> str:

