@@ -14,12 +14,15 @@ from thidua.clock import Clock
 from thidua.security import SignedValues, decode_access_claims
 from thidua.settings import Settings
 
-from .errors import Forbidden, ServiceUnavailable, Unauthorized
+from .errors import Forbidden, PasswordChangeRequired, ServiceUnavailable, Unauthorized
 from .principal import Principal, load_principal
 from .state import AppState
 
 SESSION_COOKIE = "thidua_session"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# All a person whose password someone else chose may reach until they change it.
+PASSWORD_CHANGE_API = "/api/v1/auth/password"
+PASSWORD_CHANGE_PAGE = "/doi-mat-khau"
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -146,6 +149,11 @@ async def _principal_from_request(
     if principal is None:
         raise Unauthorized()
     request.state.principal = principal
+    if principal.must_change_password and request.url.path not in (
+        PASSWORD_CHANGE_API,
+        PASSWORD_CHANGE_PAGE,
+    ):
+        raise PasswordChangeRequired()
     return principal
 
 

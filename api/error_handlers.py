@@ -8,12 +8,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from models.schemas.common import CONTROL_CHARACTER_ERROR
 
-from .errors import DomainError, NotReady, TooManyRequests
+from .deps import PASSWORD_CHANGE_PAGE
+from .errors import DomainError, NotReady, PasswordChangeRequired, TooManyRequests
 from .pages.common import error_page
 
 
@@ -21,8 +22,10 @@ def _field_name(location: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in location)
 
 
-async def _domain_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+async def _domain_error_handler(request: Request, exc: Exception):
     assert isinstance(exc, DomainError)
+    if isinstance(exc, PasswordChangeRequired) and _wants_page(request):
+        return RedirectResponse(PASSWORD_CHANGE_PAGE, status_code=303)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
     if isinstance(exc, TooManyRequests | NotReady):
         headers = {"Retry-After": str(exc.extra["retry_after"])}

@@ -51,6 +51,19 @@ class Forbidden(DomainError):
         )
 
 
+class PasswordChangeRequired(Forbidden):
+    """The password was chosen by someone else: only its change is allowed until then
+    (the pages lead to the change page instead)."""
+
+    code = "password_change_required"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Bạn cần đổi mật khẩu trước khi tiếp tục (POST /api/v1/auth/password)",
+            "Change your password before going on (POST /api/v1/auth/password)",
+        )
+
+
 class NotFound(DomainError):
     status_code = 404
     code = "not_found"
@@ -99,15 +112,38 @@ class InvalidInput(DomainError):
         super().__init__(message_vi, message_en, field=field)
 
 
+class PasswordLinkInvalid(DomainError):
+    """A one-time password link that was forged, already used, expired, or whose account
+    was deactivated: the person asks an administrator for a new one."""
+
+    status_code = 410
+    code = "link_invalid"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Liên kết đặt mật khẩu không còn hiệu lực (đã dùng, đã hết hạn hoặc không đúng); "
+            "vui lòng đề nghị quản trị hệ thống cấp liên kết mới",
+            "This password link no longer works (used, expired or not valid); "
+            "ask an administrator for a new one",
+        )
+
+
 class TooManyRequests(DomainError):
     status_code = 429
     code = "too_many_requests"
 
-    def __init__(self, retry_after_seconds: int) -> None:
+    def __init__(
+        self,
+        retry_after_seconds: int,
+        message_vi: str = "",
+        message_en: str = "",
+        **extra: Any,
+    ) -> None:
         super().__init__(
-            f"Quá nhiều yêu cầu, vui lòng thử lại sau {retry_after_seconds} giây",
-            f"Too many requests, try again in {retry_after_seconds} s",
+            message_vi or f"Quá nhiều yêu cầu, vui lòng thử lại sau {retry_after_seconds} giây",
+            message_en or f"Too many requests, try again in {retry_after_seconds} s",
             retry_after=retry_after_seconds,
+            **extra,
         )
 
 

@@ -27,10 +27,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Tên đăng nhập hoặc mật khẩu không đúng",
         "en": "Wrong username or password",
     },
-    "login_rate_limited": {
-        "vi": "Đăng nhập sai quá nhiều lần, vui lòng thử lại sau ít phút",
-        "en": "Too many failed attempts, try again in a few minutes",
-    },
     "field_required": {"vi": "Vui lòng nhập trường này", "en": "This field is required"},
     "session_expired": {
         "vi": "Phiên làm việc đã hết hạn, vui lòng đăng nhập lại",
@@ -809,8 +805,49 @@ ROLE_NAMES: dict[str, dict[str, str]] = {
     "system": {"vi": "Hệ thống", "en": "System"},
 }
 
+# Passwords and accounts (api/pages/accounts.py), and the audit actions about accounts.
+ACCOUNT_TEXTS: dict[str, dict[str, str]] = _pairs(
+    change_password=("Đổi mật khẩu", "Change password"),
+    password_change_forced=(
+        "Mật khẩu của bạn do người khác đặt: vui lòng đổi sang mật khẩu của riêng bạn "
+        "trước khi tiếp tục",
+        "Your password was chosen by someone else: choose your own before going on",
+    ),
+    current_password=("Mật khẩu hiện tại", "Current password"),
+    new_password=("Mật khẩu mới", "New password"),
+    new_password_again=("Nhập lại mật khẩu mới", "New password again"),
+    password_rules_hint=(
+        "Ít nhất 10 ký tự, không chứa tên đăng nhập, không dùng mật khẩu dễ đoán",
+        "At least 10 characters, not containing the username, not easy to guess",
+    ),
+    passwords_differ=("Hai lần nhập mật khẩu mới không khớp", "The two new passwords differ"),
+    save_password=("Lưu mật khẩu", "Save the password"),
+    password_changed=("Đã đổi mật khẩu", "Your password was changed"),
+    set_password=("Đặt mật khẩu", "Choose a password"),
+    set_password_for=(
+        "Đặt mật khẩu cho tài khoản {username} ({full_name})",
+        "Choose the password of the account {username} ({full_name})",
+    ),
+    password_set=(
+        "Đã đặt mật khẩu: vui lòng đăng nhập bằng mật khẩu mới",
+        "Your password is set: log in with it",
+    ),
+    action_administrator_created=("Tạo tài khoản quản trị hệ thống", "Administrator created"),
+    action_password_link_issued=("Cấp liên kết đặt mật khẩu", "Password link issued"),
+    action_password_set_by_link=("Đặt mật khẩu qua liên kết", "Password set through a link"),
+    action_password_changed=("Đổi mật khẩu", "Password changed"),
+    action_user_deactivated=("Khóa tài khoản", "Account deactivated"),
+    action_user_reactivated=("Mở lại tài khoản", "Account reactivated"),
+    action_password_reset_mailed=(
+        "Gửi liên kết đặt lại mật khẩu qua thư",
+        "Password reset link mailed",
+    ),
+    operator=("Người vận hành máy chủ", "Server operator"),
+)
+
 ALL_TEXTS: dict[str, dict[str, str]] = {
     **TEXTS,
+    **ACCOUNT_TEXTS,
     **STAGE_NAMES,
     **LEVEL_NAMES,
     **ACTION_NAMES,

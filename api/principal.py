@@ -22,6 +22,10 @@ class Principal:
     email: str | None
     roles: tuple[RoleRef, ...]
     council_memberships: tuple[tuple[int, int], ...]  # (council_id, member_id)
+    # Someone else chose the password: nothing but the change until the owner picks one.
+    must_change_password: bool = False
+    # Administers the whole deployment, without a role grant (the first administrator).
+    deployment_admin: bool = False
 
     @property
     def actor(self) -> Actor:
@@ -37,7 +41,7 @@ class Principal:
 
     @property
     def is_admin(self) -> bool:
-        return self.has(Role.ADMIN)
+        return self.deployment_admin or self.has(Role.ADMIN)
 
     def authority_ids(self, *roles: Role) -> set[int]:
         return {
@@ -111,4 +115,6 @@ async def load_principal(
         email=user.email,
         roles=tuple(roles),
         council_memberships=tuple((c, m) for c, m in memberships),
+        must_change_password=user.must_change_password,
+        deployment_admin=user.deployment_admin,
     )

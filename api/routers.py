@@ -12,7 +12,10 @@ from fastapi import FastAPI
 ROUTER_MODULES = [
     "api.routes.health",
     "api.routes.auth",
+    "api.routes.sign_in",
     "api.pages.auth",
+    "api.routes.accounts",
+    "api.pages.accounts",
     "api.routes.inbox",
     "api.routes.nominations",
     "api.routes.council",

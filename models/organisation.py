@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.vocabulary import CouncilRole, Gender, Level, Role, UnitKind
@@ -107,6 +107,13 @@ class User(Base, TimestampMixin):
     # Logging out ends every page session of the user started before this moment: the
     # session cookie is signed, not stored, so the server remembers when to stop trusting it.
     signed_out_at: Mapped[datetime | None]
+    # Set for an account whose password someone else chose (an import, an administrator):
+    # until its owner picks their own, every page leads to the change and the JSON API
+    # answers 403 ``password_change_required``.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The deployment's administrator(s): they administer every unit, and exist before any
+    # unit does (``thidua admin create`` on an empty database). Role grants stay per unit.
+    deployment_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     roles: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"

@@ -7,6 +7,10 @@
     thidua migrate   apply the database migrations
     thidua seed      add the demo data where missing (idempotent)
     thidua signer import --username U --p12 FILE   use a real certificate for a signer
+    thidua admin create --username U --full-name NAME [--email E]
+                     the first administrator of a deployment: prints a one-time link
+                     with which they choose their password (no password on the command line)
+    thidua admin link --username U   a new one-time password link for an account
     thidua check     print the effective configuration (secrets masked)
 
 Bad configuration ends with one clear line on stderr and exit status 2.
@@ -140,9 +144,28 @@ async def _database_is_empty(engine) -> bool:
 
 async def _seed(settings: Settings, engine) -> dict[str, int]:
     from .db import create_session_factory
-    from .seed import seed_demo
+    from .seed import DemoDataRefused, seed_demo
 
-    return await seed_demo(create_session_factory(engine), settings=settings)
+    try:
+        return await seed_demo(create_session_factory(engine), settings=settings)
+    except DemoDataRefused as exc:
+        raise ConfigurationError(str(exc)) from None
+
+
+async def _no_account_yet(engine) -> bool:
+    from api.queries.accounts import user_count
+
+    from .db import create_session_factory
+
+    async with create_session_factory(engine)() as session:
+        return await user_count(session) == 0
+
+
+FIRST_ADMIN_HINT = (
+    "no account exists yet: create the first administrator with\n"
+    '    thidua admin create --username USERNAME --full-name "Full Name" [--email E]\n'
+    "  it prints a one-time link with which they choose their password"
+)
 
 
 async def _prepare_signers(settings: Settings, engine) -> None:
@@ -185,19 +208,29 @@ def _install_stop_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(sig, stop.set)
 
 
-def _uvicorn_server(settings: Settings, app):
+def uvicorn_config(settings: Settings, app):
+    """How ``up`` and ``api`` serve ``app``. The client address (what the sign-in and
+    public-form limits count) comes from X-Forwarded-For only when the connection comes
+    from one of ``THIDUA_TRUSTED_PROXIES``; from anyone else the header is ignored."""
     import uvicorn
 
-    config = uvicorn.Config(
+    proxies = settings.trusted_proxy_list
+    return uvicorn.Config(
         app,
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,
         access_log=False,
         lifespan="on",
-        proxy_headers=True,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies,
     )
-    server = uvicorn.Server(config)
+
+
+def _uvicorn_server(settings: Settings, app):
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn_config(settings, app))
     # The engine owns Ctrl-C (it must stop the worker and Temporal in order).
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
     return server
@@ -241,7 +274,9 @@ async def _up(settings: Settings, args: argparse.Namespace) -> int:
             except EmbeddedServerError as exc:
                 raise ConfigurationError(str(exc)) from None
         await _migrate(engine)
-        if settings.seed_demo and not args.no_seed and await _database_is_empty(engine):
+        # Production never gets the demo data: its accounts share a published password.
+        demo = settings.seed_demo and settings.environment != "production"
+        if demo and not args.no_seed and await _database_is_empty(engine):
             added = await _seed(settings, engine)
             log.info("demo data seeded: %s", json.dumps(added, ensure_ascii=False))
         await _prepare_signers(settings, engine)
@@ -261,6 +296,8 @@ async def _up(settings: Settings, args: argparse.Namespace) -> int:
                     f"the HTTP server could not start on port {settings.http_port}"
                 )
             _print_banner(settings, embedded.ui_url if embedded else None)
+            if await _no_account_yet(engine):
+                print(f"  {FIRST_ADMIN_HINT}", flush=True)
             await stop.wait()
             print("\nstopping…", flush=True)
             server.should_exit = True
@@ -323,6 +360,8 @@ async def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     try:
         await _migrate(engine)
         print("database migrated to the latest revision")
+        if await _no_account_yet(engine):
+            print(FIRST_ADMIN_HINT)
         return 0
     finally:
         await engine.dispose()
@@ -395,6 +434,76 @@ async def cmd_signer_import(settings: Settings, args: argparse.Namespace) -> int
         await engine.dispose()
 
 
+def _operator_name() -> str:
+    """Who ran the command, as the audit trail names them (no account of the engine)."""
+    import getpass
+
+    try:
+        who = getpass.getuser()
+    except (OSError, KeyError):  # a container user with no name
+        who = f"uid {os.getuid()}"
+    return f"Người vận hành máy chủ / server operator ({who}, thidua admin)"
+
+
+def _print_link(full_name: str, link) -> None:
+    from domain.calendar import VIETNAM_TZ
+
+    until = link.expires_at.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y")
+    print(
+        f"Send this link to {full_name}: it lets them choose their password once, "
+        f"until {until} (Vietnam time). Anyone holding it can, so send it privately.\n"
+        f"  {link.url}",
+        flush=True,
+    )
+
+
+async def cmd_admin(settings: Settings, args: argparse.Namespace) -> int:
+    from api.errors import DomainError
+    from api.services import accounts
+
+    from .clock import SYSTEM_CLOCK
+    from .db import create_session_factory, transaction
+
+    engine = await _open_database(settings)
+    try:
+        await _migrate(engine)
+        async with transaction(create_session_factory(engine)) as session:
+            try:
+                if args.admin_command == "create":
+                    user, link = await accounts.create_administrator(
+                        session,
+                        settings,
+                        username=args.username,
+                        full_name=args.full_name,
+                        email=args.email,
+                        operator=_operator_name(),
+                        now=SYSTEM_CLOCK.now(),
+                    )
+                else:
+                    user, link = await accounts.issue_link_by_operator(
+                        session,
+                        settings,
+                        username=args.username,
+                        operator=_operator_name(),
+                        now=SYSTEM_CLOCK.now(),
+                    )
+            except DomainError as exc:
+                field = exc.extra.get("field")
+                message = exc.message_en or exc.message_vi
+                if args.admin_command == "create" and exc.code == "conflict":
+                    message += f" (a new setup link: thidua admin link --username {args.username})"
+                elif field:
+                    message = f"--{str(field).replace('_', '-')}: {message}"
+                raise ConfigurationError(message) from None
+        # After the commit: the link is for a saved account.
+        if args.admin_command == "create":
+            print(f"administrator {user.username} ({user.full_name}) created.")
+        _print_link(user.full_name, link)
+        return 0
+    finally:
+        await engine.dispose()
+
+
 async def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     _load_catalogue(settings)
     print(json.dumps(redacted(settings), default=str, ensure_ascii=False, indent=2))
@@ -431,6 +540,16 @@ def build_parser() -> argparse.ArgumentParser:
         default="THIDUA_P12_PASSWORD",
         help="environment variable holding the file's password",
     )
+    admin = commands.add_parser("admin", help="administrators and password links")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    create = admin_commands.add_parser(
+        "create", help="create the first administrator and print their one-time setup link"
+    )
+    create.add_argument("--username", required=True)
+    create.add_argument("--full-name", required=True)
+    create.add_argument("--email", default=None)
+    link = admin_commands.add_parser("link", help="a new one-time password link for an account")
+    link.add_argument("--username", required=True)
     return parser
 
 
@@ -441,7 +560,8 @@ def main(argv: list[str] | None = None) -> int:
         from .logging_setup import configure_logging
 
         configure_logging(settings)
-        handler = cmd_signer_import if args.command == "signer" else COMMANDS[args.command]
+        handler = {"signer": cmd_signer_import, "admin": cmd_admin}.get(args.command)
+        handler = handler or COMMANDS[args.command]
         return asyncio.run(handler(settings, args))
     except ConfigurationError as exc:
         print(f"thidua: error: {exc}", file=sys.stderr, flush=True)

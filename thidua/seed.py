@@ -752,11 +752,23 @@ async def _get_or_add(
     return row, True
 
 
+class DemoDataRefused(Exception):
+    """The demo data (and its accounts with the published password) outside development."""
+
+
 async def seed_demo(factory: SessionFactory, *, settings: Settings) -> dict[str, int]:
-    """Create the demo data where missing. Returns how many rows of each kind were added."""
+    """Create the demo data where missing. Returns how many rows of each kind were added.
+
+    Refused in production (``DemoDataRefused``): every demo account has the password
+    printed in the README; a production deployment starts empty (``thidua admin create``)."""
     from domain.catalogue import load_catalogue
     from thidua.catalogue_store import sync_award_types
 
+    if settings.environment == "production":
+        raise DemoDataRefused(
+            f"the demo data (every account with the password '{DEMO_PASSWORD}') is not "
+            "added in production: create the first administrator with `thidua admin create`"
+        )
     added: dict[str, int] = {}
 
     def count(kind: str, created: bool) -> None:

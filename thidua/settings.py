@@ -6,6 +6,7 @@ the secrets refuse their defaults outside development (``THIDUA_ENVIRONMENT``).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +53,10 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     public_base_url: str = ""  # used in mails and on documents; defaults to http://host:port
+    # The reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IP
+    # addresses or networks, comma-separated; empty: none). Sign-in and public-form limits
+    # count the client address: behind a proxy nobody trusts, everyone is the proxy.
+    trusted_proxies: str = "127.0.0.1,::1"
 
     # Secrets
     secret_key: str = DEV_SECRET_KEY  # signs session cookies, CSRF tokens and JWTs
@@ -59,6 +64,8 @@ class Settings(BaseSettings):
     signing_key_passphrase: str = DEV_SIGNING_PASSPHRASE  # protects stored PKCS#12 keys
     access_token_minutes: int = 30
     session_cookie_minutes: int = 8 * 60
+    # How long a one-time link to choose a password (first administrator, reset) works.
+    password_link_hours: int = Field(default=24, ge=1, le=7 * 24)
 
     # Mail
     smtp_host: str = "127.0.0.1"
@@ -110,6 +117,21 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies_are_addresses(cls, value: str) -> str:
+        for item in (part.strip() for part in value.split(",")):
+            if not item:
+                continue
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"'{item}' is not an IP address or network (for example 172.18.0.0/16); "
+                    "name the proxies, never '*'"
+                ) from None
+        return value
+
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_development(self) -> Settings:
         if self.environment == "production":
@@ -158,6 +180,10 @@ class Settings(BaseSettings):
             return self.public_base_url.rstrip("/")
         host = "127.0.0.1" if self.http_host in ("0.0.0.0", "::") else self.http_host
         return f"http://{host}:{self.http_port}"
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
     @property
     def allowed_upload_types(self) -> frozenset[str]:

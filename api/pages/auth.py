@@ -25,7 +25,7 @@ from ..deps import (
 )
 from ..errors import TooManyRequests, Unauthorized
 from ..services.users import authenticate, sign_out_everywhere
-from .common import form_csrf_ok, render
+from .common import form_csrf_ok, message_of, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,7 +87,9 @@ async def login_submit(
         except Unauthorized:
             errors["form"] = "login_failed"
         except TooManyRequests as exc:
-            errors["form"] = "login_rate_limited"
+            # The policy's own words (until when, in Vietnam time); t() shows a text that
+            # is no key as it is.
+            errors["form"] = message_of(request, exc)
             retry_after = exc.extra["retry_after"]
     if user is None:
         token = secrets.token_urlsafe(24)
@@ -101,7 +103,7 @@ async def login_submit(
                 "username": username,
                 "login_csrf": token,
             },
-            status_code=429 if errors.get("form") == "login_rate_limited" else 400,
+            status_code=429 if retry_after is not None else 400,
         )
         response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
         if retry_after is not None:  # as the JSON API says it: when to try again

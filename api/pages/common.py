@@ -17,13 +17,14 @@ from models.schemas.common import CONTROL_CHARACTER_ERROR
 from thidua.security import SignedValues
 
 from ..deps import (
+    PASSWORD_CHANGE_PAGE,
     StateDep,
     cookie_issued_at,
     csrf_token_for,
     csrf_token_valid,
     read_session_cookie,
 )
-from ..errors import DomainError, ServiceUnavailable
+from ..errors import DomainError, PasswordChangeRequired, ServiceUnavailable
 from ..i18n import LANG_COOKIE, request_language, translator
 from ..principal import Principal, load_principal
 
@@ -37,7 +38,8 @@ FLASH_SECONDS = 120
 async def page_user(request: Request, state: StateDep) -> Principal | None:
     """The person behind the session cookie, or None (no cookie, expired, deactivated).
 
-    Pages never answer 401 JSON: a missing person is sent to the login page instead."""
+    Pages never answer 401 JSON: a missing person is sent to the login page instead, and
+    one who must change their password to the change page."""
     cookie = read_session_cookie(request, state.settings)
     if cookie is None:
         return None
@@ -48,6 +50,8 @@ async def page_user(request: Request, state: StateDep) -> Principal | None:
     if principal is not None:
         request.state.principal = principal
         request.state.session_id = cookie["sid"]
+        if principal.must_change_password and request.url.path != PASSWORD_CHANGE_PAGE:
+            raise PasswordChangeRequired()  # answered with a redirect to the change page
     return principal
 
 

@@ -143,6 +143,7 @@ async def object_to(
             client_address=request.client.host if request.client else "unknown",
             nomination_id=nomination_id,
             body=body,
+            now=state.clock.now(),
         )
     except TooManyRequests as exc:
         limited = await portal_page(

@@ -194,7 +194,9 @@ async def verification_upload(
     lang = request_language(request)
     try:
         await limit_verifications(
-            state.writer, client=request.client.host if request.client else "unknown"
+            state.writer,
+            client=request.client.host if request.client else "unknown",
+            now=state.clock.now(),
         )
         if file is None:
             raise InvalidInput("file", "Chưa chọn tệp", "No file chosen")

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from domain.vocabulary import DecisionKind, DecisionStatus, ObjectionStatus, Stage
+from domain.vocabulary import DecisionKind, DecisionStatus, Level, ObjectionStatus, Stage
 from models import Authority, Decision, DecisionItem, Nomination, Objection, Unit
 
 
@@ -78,6 +78,19 @@ async def notice_posted(
 async def nomination_by_id(session: AsyncSession, *, nomination_id: int) -> Nomination | None:
     """The nomination an objection names (in public notice or not: the caller checks)."""
     return await session.get(Nomination, nomination_id)
+
+
+async def objection_contacts(
+    session: AsyncSession, *, nomination_id: int, level: Level
+) -> list[str]:
+    """The contacts given with the objections to one public notice (a nomination at one
+    level), to count each contact's share; never shown."""
+    rows = await session.execute(
+        select(Objection.objector_contact).where(
+            Objection.nomination_id == nomination_id, Objection.level == level
+        )
+    )
+    return list(rows.scalars())
 
 
 def _issued(number: str | None, authority_id: int | None, year: int | None) -> ColumnElement[bool]:

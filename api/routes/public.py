@@ -11,7 +11,7 @@ from models.schemas.common import DB_INT_MAX, DbId
 from models.schemas.nominations import CommandRead, ObjectionCreate
 from models.schemas.public import PublicDecisionPage, PublicNoticePage
 
-from ..deps import ReadSessionDep, SessionDep, StateDep, TemporalDep
+from ..deps import ClockDep, ReadSessionDep, SessionDep, StateDep, TemporalDep
 from ..errors import InvalidInput, NotFound, TooManyRequests, WrongStage, error_responses
 from ..services import objections, public
 
@@ -37,15 +37,18 @@ async def lodge_objection(
     request: Request,
     session: SessionDep,
     temporal: TemporalDep,
+    clock: ClockDep,
 ) -> CommandRead:
     """A written objection with name and contact; it blocks the nomination until the
-    standing body resolves it. Limited to a few per hour per address."""
+    standing body resolves it. At most 10 an hour from one address, and 3 on one notice
+    from one contact (then 409)."""
     return await objections.lodge(
         session,
         temporal,
         client_address=request.client.host if request.client else "unknown",
         nomination_id=nomination_id,
         body=body,
+        now=clock.now(),
     )
 
 

@@ -116,7 +116,9 @@ async def verify_upload(
     ``unregistered`` or ``unsigned``, with the signer, the signing time and, when it is
     a document of this engine, its number, authority and download address."""
     await limit_verifications(
-        state.writer, client=request.client.host if request.client else "unknown"
+        state.writer,
+        client=request.client.host if request.client else "unknown",
+        now=state.clock.now(),
     )
     data = await read_pdf_upload(file, settings)
     report = await verify_pdf(session, data, settings)

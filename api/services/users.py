@@ -1,6 +1,6 @@
-"""Signing in and out: a username and password checked under a rate limit (per client
-address and per username), the moment of the last login, and the end of every session of
-a person (page cookies and bearer tokens)."""
+"""Signing in and out: a username and password checked under the sign-in policy (failures
+counted per account and address, and per account: ``sign_in_limits``), the moment of the
+last login, and the end of every session of a person (page cookies and bearer tokens)."""
 
 from __future__ import annotations
 
@@ -11,43 +11,35 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import User
 from models.schemas.auth import TokenRead
-from thidua.ratelimit import consume
 from thidua.security import create_access_token, dummy_password_hash, verify_password
 from thidua.settings import Settings
 
-from ..errors import TooManyRequests, Unauthorized
+from ..errors import Unauthorized
 from ..queries import users as queries
-
-LOGIN_ATTEMPTS_PER_WINDOW = 10
-LOGIN_WINDOW_SECONDS = 300
+from . import sign_in_limits
 
 
 async def authenticate(
     session: AsyncSession, *, client_address: str, username: str, password: str, now: datetime
 ) -> User:
-    """Check a username and password, counting the attempt against the rate limit
-    (per client address and per username). Raises Unauthorized or TooManyRequests; a
-    refused attempt is committed (it counts), an accepted one is left to the caller's
-    commit with the user's last login."""
-    for bucket in (f"login:ip:{client_address}", f"login:user:{username.lower()[:64]}"):
-        wait = await consume(
-            session,
-            bucket,
-            limit=LOGIN_ATTEMPTS_PER_WINDOW,
-            window_seconds=LOGIN_WINDOW_SECONDS,
-            now=now,
-        )
-        if wait is not None:
-            await session.commit()  # the attempt counts even though we refuse it
-            raise TooManyRequests(wait)
+    """Check a username and password under the sign-in policy (``sign_in_limits``).
+    Raises TooManyRequests while the account is paused (from this address or everywhere;
+    the password is then not checked) or Unauthorized; a failure is committed (it counts),
+    a success clears this address's failures and is left to the caller's commit with the
+    user's last login."""
+    attempt = sign_in_limits.Attempt.of(username=username, address=client_address)
+    await sign_in_limits.refuse_while_paused(session, attempt, now=now)
     user = await queries.user_by_username(session, username=username)
     if user is None or not user.is_active:
         verify_password(password, dummy_password_hash())  # same time as a wrong password
+        await sign_in_limits.count_failure(session, attempt, now=now)
         await session.commit()
         raise Unauthorized()
     if not verify_password(password, user.password_hash):
+        await sign_in_limits.count_failure(session, attempt, now=now)
         await session.commit()
         raise Unauthorized()
+    await sign_in_limits.clear_pair(session, attempt)
     user.last_login_at = now
     return user
 

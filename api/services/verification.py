@@ -129,13 +129,13 @@ def document_url(document_id: int) -> str:
 # Who may ask, and what they send
 
 
-async def limit_verifications(writer: SessionFactory, *, client: str) -> None:
+async def limit_verifications(writer: SessionFactory, *, client: str, now: datetime) -> None:
     """Count a request of ``client`` against its budget (``VERIFY_PER_MINUTE``), in its
     own short transaction (the verification itself only reads); ``TooManyRequests``
     past it."""
     async with writer() as session, session.begin():
         wait = await consume(
-            session, f"verify:{client}", limit=VERIFY_PER_MINUTE, window_seconds=60
+            session, f"verify:{client[:64]}", limit=VERIFY_PER_MINUTE, window_seconds=60, now=now
         )
     if wait is not None:
         raise TooManyRequests(wait)

@@ -34,6 +34,7 @@ from sqlalchemy import select, text
 from domain.vocabulary import Stage
 from models import Nomination
 from tests.campaigns.helpers import open_registration, plan_campaign, this_year
+from tests.notices.conftest import MailCatcher, free_port
 
 pytestmark = [
     pytest.mark.parametrize("backend", ["sqlite"], indirect=True),
@@ -57,6 +58,8 @@ HEAD = (CHAIRMAN, VICE)
 # Routes that change nothing a role guards, with the reason.
 NOT_COMMANDS = {
     ("POST", "/api/v1/auth/token"): "login: anyone with a password",
+    ("POST", "/api/v1/auth/password"): "one's own password, proving the current one "
+    "(tests/api/test_first_start.py)",
     ("POST", "/api/v1/verify"): "public verification of a PDF: reads only",
     ("POST", "/api/v1/eligibility/check"): "a what-if check: reads only",
     (
@@ -116,6 +119,11 @@ ALLOWED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/api/v1/exemplars/{exemplar_id}/drop"): (STANDING, UNIT),
     ("POST", "/api/v1/exemplars/{exemplar_id}/nomination"): (UNIT,),
     ("POST", "/api/v1/campaigns/{campaign_id}/reports"): (STANDING, CHAIRMAN, VICE, AUDITOR, ADMIN),
+    # An account paused after failed sign-ins: only an administrator unlocks it.
+    ("POST", "/api/v1/users/{user_id}/sign-in-unlock"): (ADMIN,),
+    ("POST", "/api/v1/users/{user_id}/deactivate"): (ADMIN,),
+    ("POST", "/api/v1/users/{user_id}/reactivate"): (ADMIN,),
+    ("POST", "/api/v1/users/{user_id}/password-reset"): (ADMIN,),
 }
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -543,6 +551,13 @@ async def test_every_command_as_every_role(harness):
     )
     await m.check("POST", "/api/v1/inbox/read-all", [Attempt("/api/v1/inbox/read-all")])
 
+    # ---- an account paused after failed sign-ins ------------------------------------------
+    await m.check(
+        "POST",
+        "/api/v1/users/{user_id}/sign-in-unlock",
+        [Attempt(f"/api/v1/users/{ids.users[CHAIRMAN]}/sign-in-unlock")],
+    )
+
     # ---- the campaign and its exemplars -------------------------------------------------
     # The seeded plan moved to start next year, launched, then the day its registration
     # opens (the other workflows' timers fire on the way; each check waits until they
@@ -690,6 +705,23 @@ async def test_every_command_as_every_role(harness):
         [Attempt(f"/api/v1/exemplars/{i}/drop", {"reason": "Dừng theo dõi"}) for i in others],
     )
     await m.check("POST", "/api/v1/campaigns/{campaign_id}/reports", [Attempt(f"{c}/reports", {})])
+
+    # ---- accounts: a council member who left (their history stays) ------------------------
+    leaver = f"/api/v1/users/{ids.users['uyvien.xdd']}"
+    await m.check("POST", "/api/v1/users/{user_id}/deactivate", [Attempt(f"{leaver}/deactivate")])
+    await m.check("POST", "/api/v1/users/{user_id}/reactivate", [Attempt(f"{leaver}/reactivate")])
+    # The reset link goes by mail to the account's owner (a mail server that takes it).
+    catcher = MailCatcher(free_port())
+    catcher.start()
+    h.settings.mail_enabled, h.settings.smtp_port = True, catcher.port
+    try:
+        await m.check(
+            "POST", "/api/v1/users/{user_id}/password-reset", [Attempt(f"{leaver}/password-reset")]
+        )
+    finally:
+        h.settings.mail_enabled = False
+        catcher.stop()
+    assert [mail.envelope_to for mail in catcher.received] == [["xdd@thachkhoi.example.vn"]]
 
     # ---- every command was tried, and nothing else was expected --------------------------
     commands = api_commands(h.app)

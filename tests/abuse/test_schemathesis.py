@@ -323,11 +323,13 @@ def run_schemathesis(
 
 def raise_rate_limits(monkeypatch) -> None:
     import api.services.objections as objections
-    import api.services.users as users
+    import api.services.sign_in_limits as sign_in_limits
     import api.services.verification as verification
 
-    monkeypatch.setattr(users, "LOGIN_ATTEMPTS_PER_WINDOW", 100_000)
-    monkeypatch.setattr(objections, "OBJECTIONS_PER_HOUR", 100_000)
+    monkeypatch.setattr(sign_in_limits, "PAIR_FAILURES", 100_000)
+    monkeypatch.setattr(sign_in_limits, "ACCOUNT_FAILURES", 100_000)
+    monkeypatch.setattr(objections, "OBJECTIONS_PER_ADDRESS", 100_000)
+    monkeypatch.setattr(objections, "OBJECTIONS_PER_CONTACT", 100_000)
     monkeypatch.setattr(verification, "VERIFY_PER_MINUTE", 100_000)
 
 

@@ -69,15 +69,17 @@ async def test_portal_lists_notices_and_takes_an_objection(harness, people):
 
 
 async def test_rate_limit_message_on_the_page(harness, people):
+    """One contact has three objections on a notice; the fourth is refused on the page,
+    saying so (the address-wide limit: tests/abuse/test_rate_limits.py)."""
     nomination_id = await household_on_notice(harness)
     resident = people(None)
-    for _ in range(5):
+    for _ in range(3):
         assert (await post_objection(resident, nomination_id, GOOD)).status_code == 303
     refused = await post_objection(resident, nomination_id, GOOD)
-    assert refused.status_code == 429
-    assert "Quá nhiều yêu cầu, vui lòng thử lại sau" in refused.text
+    assert refused.status_code == 409
+    assert "Mỗi người gửi tối đa 3 ý kiến phản ánh cho một thông báo công khai" in refused.text
     assert f'id="objection-{nomination_id}-error"' in refused.text
-    assert len(await objections(harness, nomination_id)) == 5
+    assert len(await objections(harness, nomination_id)) == 3
 
 
 async def test_objection_after_the_notice_is_refused_on_the_page(harness, people):
