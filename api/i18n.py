@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from domain.vocabulary import STAGE_LABELS
+
 LANG_COOKIE = "thidua_lang"
 LANGUAGES = ("vi", "en")
 
@@ -54,10 +56,6 @@ TEXTS: dict[str, dict[str, str]] = {
         nav_signing=("Ký duyệt", "Signing"),
         nav_audit=("Kiểm tra, tra soát", "Audit"),
         nav_campaigns=("Phong trào thi đua", "Campaigns"),
-        footer_note=(
-            "Ủy ban nhân dân phường Thạch Khôi, thành phố Hải Phòng",
-            "People's Committee of Thạch Khôi ward, Hải Phòng",
-        ),
         # ---- form messages
         field_too_short=("Cần ít nhất {n} ký tự", "At least {n} characters"),
         field_too_long=("Tối đa {n} ký tự", "At most {n} characters"),
@@ -715,24 +713,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 STAGE_NAMES: dict[str, dict[str, str]] = {
-    f"stage_{key}": value
-    for key, value in _pairs(
-        draft=("Bản nháp", "Draft"),
-        reception=("Tiếp nhận, kiểm tra hồ sơ", "Completeness check"),
-        returned=("Trả lại để bổ sung", "Returned for supplement"),
-        public_notice=("Đang công khai", "Public notice"),
-        awaiting_council=("Chờ Hội đồng xét", "Awaiting the council"),
-        in_council=("Hội đồng đang bỏ phiếu", "Council voting"),
-        awaiting_decision=("Chờ dự thảo quyết định", "Awaiting a decision"),
-        awaiting_submission=("Chờ trình cấp trên", "Awaiting a submission"),
-        signing=("Chờ ký", "Awaiting signature"),
-        granted=("Đã khen thưởng", "Granted"),
-        refused=("Không khen thưởng", "Refused"),
-        rejected=("Bị từ chối", "Rejected"),
-        withdrawn=("Đã rút", "Withdrawn"),
-        lapsed=("Quá hạn bổ sung", "Lapsed"),
-        revoked=("Đã hủy khen thưởng", "Revoked"),
-    ).items()
+    f"stage_{stage.value}": {"vi": vi, "en": en} for stage, (vi, en) in STAGE_LABELS.items()
 }
 
 LEVEL_NAMES: dict[str, dict[str, str]] = {

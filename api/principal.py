@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.vocabulary import Level, Role
-from models import Authority, Council, CouncilMember, RoleGrant, User
+from domain.vocabulary import Level, Role, UnitKind
+from models import Authority, Council, CouncilMember, RoleGrant, Unit, User
 from workflows.contracts import Actor, RoleRef
 
 _AUTHORITY_ROLES = {Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.COUNCIL_MEMBER, Role.AUDITOR}
@@ -26,6 +26,10 @@ class Principal:
     must_change_password: bool = False
     # Administers the whole deployment, without a role grant (the first administrator).
     deployment_admin: bool = False
+    # The people's committee the person works under, from the units' data (the page header
+    # and footer): "Ủy ban nhân dân phường …, thành phố …" and its short name.
+    home_name: str = ""
+    home_short_name: str = ""
 
     @property
     def actor(self) -> Actor:
@@ -108,6 +112,9 @@ async def load_principal(
             .where(CouncilMember.user_id == user_id, CouncilMember.active.is_(True))
         )
     ).all()
+    home_name, home_short_name = (
+        await _home_committee(session, roles[0].unit_id) if roles else ("", "")
+    )
     return Principal(
         user_id=user.id,
         username=user.username,
@@ -117,4 +124,26 @@ async def load_principal(
         council_memberships=tuple((c, m) for c, m in memberships),
         must_change_password=user.must_change_password,
         deployment_admin=user.deployment_admin,
+        home_name=home_name,
+        home_short_name=home_short_name,
     )
+
+
+_COMMITTEES = (UnitKind.PEOPLES_COMMITTEE, UnitKind.GOVERNMENT)
+
+
+async def _home_committee(session: AsyncSession, unit_id: int) -> tuple[str, str]:
+    """The name and short name of the nearest people's committee (or the government) at or
+    above ``unit_id``; a ward's name is followed by the city's ("…, thành phố Hải Phòng")."""
+    unit = await session.get(Unit, unit_id)
+    for _ in range(8):  # the tree is a few levels deep; a cycle must not hang a page
+        if unit is None or unit.kind in _COMMITTEES:
+            break
+        unit = await session.get(Unit, unit.parent_id) if unit.parent_id else None
+    if unit is None or unit.kind not in _COMMITTEES:
+        return "", ""
+    name = unit.name
+    parent = await session.get(Unit, unit.parent_id) if unit.parent_id else None
+    if parent is not None and parent.kind == UnitKind.PEOPLES_COMMITTEE:
+        name = f"{name}, {parent.name.removeprefix('Ủy ban nhân dân ')}"
+    return name, unit.short_name or unit.name

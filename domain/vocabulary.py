@@ -168,6 +168,26 @@ TERMINAL_STAGES = frozenset(
     {Stage.GRANTED, Stage.REFUSED, Stage.REJECTED, Stage.WITHDRAWN, Stage.LAPSED, Stage.REVOKED}
 )
 
+# What people call each stage (Vietnamese, English): the pages, the mails and the reasons
+# the engine writes in the audit trail.
+STAGE_LABELS: dict[Stage, tuple[str, str]] = {
+    Stage.DRAFT: ("Bản nháp", "Draft"),
+    Stage.RECEPTION: ("Tiếp nhận, kiểm tra hồ sơ", "Completeness check"),
+    Stage.RETURNED: ("Trả lại để bổ sung", "Returned for supplement"),
+    Stage.PUBLIC_NOTICE: ("Đang công khai", "Public notice"),
+    Stage.AWAITING_COUNCIL: ("Chờ Hội đồng xét", "Awaiting the council"),
+    Stage.IN_COUNCIL: ("Hội đồng đang bỏ phiếu", "Council voting"),
+    Stage.AWAITING_DECISION: ("Chờ dự thảo quyết định", "Awaiting a decision"),
+    Stage.AWAITING_SUBMISSION: ("Chờ trình cấp trên", "Awaiting a submission"),
+    Stage.SIGNING: ("Chờ ký", "Awaiting signature"),
+    Stage.GRANTED: ("Đã khen thưởng", "Granted"),
+    Stage.REFUSED: ("Không khen thưởng", "Refused"),
+    Stage.REJECTED: ("Bị từ chối", "Rejected"),
+    Stage.WITHDRAWN: ("Đã rút", "Withdrawn"),
+    Stage.LAPSED: ("Quá hạn bổ sung", "Lapsed"),
+    Stage.REVOKED: ("Đã hủy khen thưởng", "Revoked"),
+}
+
 
 class ObjectionStatus(StrEnum):
     PENDING = "pending"

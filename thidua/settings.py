@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     public_base_url: str = ""  # used in mails and on documents; defaults to http://host:port
+    # The deployment's name, shown to people not signed in (the sign-in page, the public
+    # portal): "Ủy ban nhân dân phường Thạch Khôi" for one ward, "Thi đua - Khen thưởng
+    # thành phố Hải Phòng" for a city of wards. A signed-in person sees their own committee.
+    deployment_name: str = ""
     # The reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IP
     # addresses or networks, comma-separated; empty: none). Sign-in and public-form limits
     # count the client address: behind a proxy nobody trusts, everyone is the proxy.

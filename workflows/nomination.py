@@ -36,6 +36,7 @@ from domain.calendar import VIETNAM_TZ, Duration, WorkingCalendar, format_vn_dat
 from domain.permissions import Command, NominationContext, stage_commands
 from domain.rules import TIME_LIMIT_NAMES
 from domain.vocabulary import (
+    STAGE_LABELS,
     DecisionKind,
     Level,
     ObjectionStatus,
@@ -240,11 +241,10 @@ class NominationWorkflow:
             self._escalated = True
             limit_vi, limit_en = TIME_LIMIT_NAMES[self._time_limit()[0]]
             due = _when(self._stage_due)
+            stage_vi, stage_en = STAGE_LABELS[self._stage]
             reason = ESCALATION.cite(
-                f"Quá thời hạn {limit_vi} ({due}), giai đoạn {self._stage.value}: báo "
-                "người đứng đầu",
-                f"the {limit_en} time limit passed ({due}), stage {self._stage.value}: "
-                "the head is told",
+                f"Quá thời hạn {limit_vi} ({due}), bước «{stage_vi}»: báo người đứng đầu",
+                f"the {limit_en} time limit passed ({due}), step “{stage_en}”: the head is told",
             )
             await self._record(
                 self._change("escalated", self._stage, reason=reason, escalated=True)

@@ -183,6 +183,10 @@ def render(
         "current_path": request.url.path,
         "flash": flash,
         "errors": {},
+        # Whose pages these are, from the units' data (never from code): the person's own
+        # committee when signed in, else the deployment's name (a setting).
+        "org_name": (user.home_name if user else "") or state.settings.deployment_name,
+        "org_short_name": (user.home_short_name if user else "") or state.settings.deployment_name,
         **(context or {}),
     }
     response = state.templates.TemplateResponse(request, template, values, status_code=status_code)

@@ -357,6 +357,9 @@ async def test_an_overdue_check_is_reminded_then_escalated_to_the_chairman_once(
     assert escalation.recipients == [Recipient(role=Role.CHAIRMAN, unit_id=WARD.unit_id)]
     escalated = env.stand_ins.nomination_changes[-1]
     assert (escalated.action, escalated.escalated) == ("escalated", True)
+    # The reason names the step as people call it, never the engine's code for it.
+    assert "bước «Tiếp nhận, kiểm tra hồ sơ»" in escalated.reason
+    assert "reception" not in escalated.reason
     assert on_time(escalated.occurred_at, due)
     assert (await handle.query(NominationWorkflow.status)).stage == Stage.RECEPTION
 
