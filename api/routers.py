@@ -15,6 +15,7 @@ ROUTER_MODULES = [
     "api.routes.sign_in",
     "api.pages.auth",
     "api.routes.accounts",
+    "api.routes.users",
     "api.pages.accounts",
     "api.routes.inbox",
     "api.routes.nominations",

@@ -37,7 +37,9 @@ def unusable_password_hash() -> str:
     return "!unusable:" + secrets.token_hex(16)
 
 
-def _validated(username: str, full_name: str, email: str | None) -> tuple[str, str, str | None]:
+def validated_account(
+    username: str, full_name: str, email: str | None
+) -> tuple[str, str, str | None]:
     username, full_name = username.strip(), " ".join(full_name.split())
     if not USERNAME.match(username):
         raise InvalidInput(
@@ -69,7 +71,7 @@ async def create_administrator(
 ) -> tuple[User, PasswordLink]:
     """An administrator of the whole deployment, with no password yet, and the one-time
     link with which they choose it. ``Conflict`` when the username is taken."""
-    username, full_name, email = _validated(username, full_name, email)
+    username, full_name, email = validated_account(username, full_name, email)
     if await user_queries.user_by_username(session, username=username) is not None:
         raise Conflict(
             f"Tài khoản '{username}' đã tồn tại",

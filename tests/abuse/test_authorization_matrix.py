@@ -124,6 +124,9 @@ ALLOWED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/api/v1/users/{user_id}/deactivate"): (ADMIN,),
     ("POST", "/api/v1/users/{user_id}/reactivate"): (ADMIN,),
     ("POST", "/api/v1/users/{user_id}/password-reset"): (ADMIN,),
+    ("POST", "/api/v1/users"): (ADMIN,),
+    ("POST", "/api/v1/users/{user_id}/roles"): (ADMIN,),
+    ("DELETE", "/api/v1/users/{user_id}/roles/{grant_id}"): (ADMIN,),
 }
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -710,6 +713,23 @@ async def test_every_command_as_every_role(harness):
     leaver = f"/api/v1/users/{ids.users['uyvien.xdd']}"
     await m.check("POST", "/api/v1/users/{user_id}/deactivate", [Attempt(f"{leaver}/deactivate")])
     await m.check("POST", "/api/v1/users/{user_id}/reactivate", [Attempt(f"{leaver}/reactivate")])
+    # A new account (no address: its link comes from the operator), a role given and taken.
+    await m.check(
+        "POST",
+        "/api/v1/users",
+        [Attempt("/api/v1/users", {"username": "canbo.moi", "full_name": "Lê Thị Mới"})],
+    )
+    [granted] = await m.check(
+        "POST",
+        "/api/v1/users/{user_id}/roles",
+        [Attempt(f"{leaver}/roles", {"role": "auditor", "unit_id": ids.units["tk-van-phong"]})],
+    )
+    grant_id = next(g["id"] for g in granted["roles"] if g["role"] == "auditor")
+    await m.check(
+        "DELETE",
+        "/api/v1/users/{user_id}/roles/{grant_id}",
+        [Attempt(f"{leaver}/roles/{grant_id}")],
+    )
     # The reset link goes by mail to the account's owner (a mail server that takes it).
     catcher = MailCatcher(free_port())
     catcher.start()
