@@ -21,6 +21,12 @@ from .passwords import PasswordLink
 
 MAIL_TEMPLATES = PROJECT_ROOT / "templates" / "mail"
 SUBJECT = "Liên kết đặt lại mật khẩu - Hệ thống Thi đua - Khen thưởng"
+# A new account's first password: its own words, not a "reset" of a password never chosen.
+SETUP_SUBJECT = "Tài khoản mới: chọn mật khẩu - Hệ thống Thi đua - Khen thưởng"
+MAILS = {
+    "reset": (SUBJECT, "accounts/password_reset"),
+    "setup": (SETUP_SUBJECT, "accounts/account_setup"),
+}
 
 _env = Environment(
     loader=FileSystemLoader(str(MAIL_TEMPLATES)),
@@ -38,9 +44,13 @@ class ResetMail:
     html: str
 
 
-def render_reset_mail(user: User, link: PasswordLink, *, administrator: str) -> ResetMail:
+def render_reset_mail(
+    user: User, link: PasswordLink, *, administrator: str, purpose: str = "reset"
+) -> ResetMail:
+    """The mail of a reset (``purpose="reset"``) or of a new account (``"setup"``)."""
+    subject, template = MAILS[purpose]
     values = {
-        "subject": SUBJECT,
+        "subject": subject,
         "recipient_name": user.full_name,
         "username": user.username,
         "link_url": link.url,
@@ -48,9 +58,9 @@ def render_reset_mail(user: User, link: PasswordLink, *, administrator: str) -> 
         "administrator": administrator,
     }
     return ResetMail(
-        subject=SUBJECT,
-        text=_env.get_template("accounts/password_reset.txt").render(values).strip() + "\n",
-        html=_env.get_template("accounts/password_reset.html").render(values),
+        subject=subject,
+        text=_env.get_template(f"{template}.txt").render(values).strip() + "\n",
+        html=_env.get_template(f"{template}.html").render(values),
     )
 
 
@@ -62,7 +72,12 @@ def masked_address(address: str) -> str:
 
 
 async def send_reset_mail(
-    settings: Settings, user: User, link: PasswordLink, *, administrator: str
+    settings: Settings,
+    user: User,
+    link: PasswordLink,
+    *,
+    administrator: str,
+    purpose: str = "reset",
 ) -> None:
     if not settings.mail_enabled:
         raise ServiceUnavailable(
@@ -72,7 +87,7 @@ async def send_reset_mail(
             "with `thidua admin link`",
         )
     assert user.email is not None
-    mail = render_reset_mail(user, link, administrator=administrator)
+    mail = render_reset_mail(user, link, administrator=administrator, purpose=purpose)
     mailer = Mailer(settings)
     try:
         await mailer.send(

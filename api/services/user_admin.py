@@ -122,7 +122,9 @@ async def create_account(
     sent_to = None
     if email is not None and settings.mail_enabled:
         link = password_link(settings, user, now=now)
-        await send_reset_mail(settings, user, link, administrator=principal.full_name)
+        await send_reset_mail(
+            settings, user, link, administrator=principal.full_name, purpose="setup"
+        )
         sent_to = masked_address(email)
         await audit_account_event(
             session,

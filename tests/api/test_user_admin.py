@@ -68,6 +68,10 @@ async def test_an_administrator_creates_a_user_who_sets_up_and_signs_in(app):
 
         [mail] = catcher.to("moi.le@thachkhoi.example.vn")
         assert mail.text.startswith("Kính gửi Lê Thị Mới,")
+        # A new account's own words: choose a first password, not "reset" one never chosen.
+        assert mail.message["Subject"].startswith("Tài khoản mới: chọn mật khẩu")
+        assert "đã tạo cho đồng chí tài khoản canbo.moi" in mail.text
+        assert "đặt lại" not in mail.text + mail.html
         link = LINK.search(mail.text).group(0)
 
         # Without an address: the operator issues the link.
