@@ -100,6 +100,7 @@ async def password_change_submit(
                 current_password=current_password,
                 new_password=new_password,
                 now=clock.now(),
+                client_address=request.client.host if request.client else "unknown",
             )
         except InvalidInput as exc:
             errors[field_of(exc)] = message_of(request, exc)

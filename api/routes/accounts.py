@@ -4,7 +4,7 @@ password link mailed to its owner."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from models.schemas.accounts import PasswordChange, PasswordResetSent, UserStatusRead
 from models.schemas.auth import TokenRead
@@ -18,6 +18,7 @@ from ..errors import (
     InvalidInput,
     NotFound,
     ServiceUnavailable,
+    TooManyRequests,
     Unauthorized,
     error_responses,
 )
@@ -29,9 +30,10 @@ router = APIRouter(prefix="/api/v1", tags=["accounts"])
 @router.post(
     "/auth/password",
     response_model=TokenRead,
-    responses=error_responses(Unauthorized, Forbidden, InvalidInput),
+    responses=error_responses(Unauthorized, Forbidden, InvalidInput, TooManyRequests),
 )
 async def change_password(
+    request: Request,
     body: PasswordChange,
     user: CurrentUser,
     session: SessionDep,
@@ -39,7 +41,8 @@ async def change_password(
     clock: ClockDep,
 ) -> TokenRead:
     """Change your own password, giving the current one (a wrong one: 422 naming
-    ``current_password``; a weak new one: 422 naming ``new_password``). Every other
+    ``current_password``, counted as a failed sign-in: 429 while the account is paused;
+    a weak new one: 422 naming ``new_password``). Every other
     session and token of yours ends; the answer is a new token. Until an account whose
     password someone else chose does this, every other operation answers 403
     ``password_change_required``."""
@@ -49,6 +52,7 @@ async def change_password(
         current_password=body.current_password,
         new_password=body.new_password,
         now=clock.now(),
+        client_address=request.client.host if request.client else "unknown",
     )
     token, expires_in = create_access_token(
         settings.secret_key, changed.id, settings.access_token_minutes

@@ -29,6 +29,7 @@ from thidua.settings import Settings
 
 from ..errors import InvalidInput, PasswordLinkInvalid
 from ..principal import Principal
+from . import sign_in_limits
 
 LINK_SALT = "thidua-password-link"
 SETUP_PAGE = "/dat-mat-khau"
@@ -144,13 +145,20 @@ async def change_own_password(
     current_password: str,
     new_password: str,
     now: datetime,
+    client_address: str,
 ) -> User:
     """The signed-in person replaces their password, proving the current one. Their other
-    sessions end; the caller gives this one a new cookie or token."""
+    sessions end; the caller gives this one a new cookie or token. A wrong current password
+    counts as a failed sign-in of the account from this address (``sign_in_limits``): a
+    stolen session cannot guess the password faster than the sign-in page can."""
     user = await session.get(User, principal.user_id)
     if user is None:  # deleted between the request's authentication and now
         raise InvalidInput("current_password", "Tài khoản không còn tồn tại", "No such account")
+    attempt = sign_in_limits.Attempt.of(username=user.username, address=client_address)
+    await sign_in_limits.refuse_while_paused(session, attempt, now=now)
     if not verify_password(current_password, user.password_hash):
+        await sign_in_limits.count_failure(session, attempt, now=now)
+        await session.commit()
         raise InvalidInput(
             "current_password", "Mật khẩu hiện tại không đúng", "The current password is wrong"
         )

@@ -26,6 +26,7 @@ from api.services import accounts
 from tests.accounts_app import SECRET_KEY, accounts_app
 from tests.clock import machine_now
 from tests.notices.conftest import MailCatcher, free_port
+from thidua.security import verify_password
 
 pytestmark = [pytest.mark.postgres]
 
@@ -242,6 +243,31 @@ async def test_a_forced_change_at_first_login(app):
     [event] = await app.audit(officer_id)
     assert event.action == "password_changed" and event.actor_user_id == officer_id
     assert event.changes == {"must_change_password": [True, False]}
+
+
+async def test_wrong_current_passwords_count_as_failed_sign_ins(app):
+    """A session left open on a shared computer cannot be used to guess the password
+    faster than the sign-in page allows: the change endpoint counts the same failures."""
+    await app.add_user("canbo.moi", OFFICER_PASSWORD, full_name="Lê Thị Mới")
+    signed_in = await token(app, "canbo.moi", OFFICER_PASSWORD)
+    headers = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+    change = "/api/v1/auth/password"
+    for guess in range(5):
+        wrong = await app.http.post(
+            change,
+            json={"current_password": f"doan-sai-{guess}", "new_password": "Mat-khau-rieng-2027"},
+            headers=headers,
+        )
+        assert wrong.status_code == 422 and wrong.json()["field"] == "current_password"
+    right = {"current_password": OFFICER_PASSWORD, "new_password": "Mat-khau-rieng-2027"}
+    paused = await app.http.post(change, json=right, headers=headers)
+    assert paused.status_code == 429 and "Retry-After" in paused.headers
+    assert (await token(app, "canbo.moi", OFFICER_PASSWORD)).status_code == 429  # same pair
+    assert verify_password(OFFICER_PASSWORD, (await app.user("canbo.moi")).password_hash)
+
+    app.clock.advance(timedelta(minutes=15, seconds=1))
+    done = await app.http.post(change, json=right, headers=headers)
+    assert done.status_code == 200, done.text
 
 
 async def test_deactivation_keeps_the_history_and_ends_the_sessions(app):
