@@ -103,6 +103,9 @@ class Initiative(Base, TimestampMixin):
     scope: Mapped[InitiativeScope] = mapped_column(enum_column(InitiativeScope))
     is_research: Mapped[bool] = mapped_column(default=False)
     recognised_by: Mapped[str] = mapped_column(String(255), default="")
+    # The recognition decision (its natural key in imports: number + issuer).
+    decision_number: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    decision_date: Mapped[date | None] = mapped_column(default=None)
     # Set when an award record was granted on this initiative.
     grounded_award_id: Mapped[int | None] = mapped_column(
         ForeignKey("award_records.id", use_alter=True)

@@ -3,7 +3,7 @@ collectives, users with their scoped roles, and councils."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -28,6 +28,8 @@ class Unit(Base, TimestampMixin):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     # Official administrative code where one exists (e.g. ward 11002 in vietnam-provinces)
     official_code: Mapped[str | None] = mapped_column(String(16))
+    # Where the unit sits, for page footers, documents and mails ("Số 1 Lê Lợi, …").
+    address: Mapped[str] = mapped_column(String(255), default="", server_default="")
     head_person_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", use_alter=True), default=None
     )
@@ -66,6 +68,9 @@ class Household(Base, TimestampMixin):
     head_name: Mapped[str] = mapped_column(String(255))
     address: Mapped[str] = mapped_column(String(255), default="")
     residential_group_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    # A duplicate merged into another household: kept for the history it was named in,
+    # never listed or nominated again.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), default=None)
 
 
 class Person(Base, TimestampMixin):
@@ -75,11 +80,17 @@ class Person(Base, TimestampMixin):
     full_name: Mapped[str] = mapped_column(String(255))
     gender: Mapped[Gender] = mapped_column(enum_column(Gender))
     birth_year: Mapped[int | None]
+    # Personal data under Decree 13/2023: masked on pages, shown only to the roles that
+    # need them (``api.services.personal_data``); reading them is audited.
+    birth_date: Mapped[date | None] = mapped_column(default=None)
+    citizen_id: Mapped[str | None] = mapped_column(String(12), unique=True, default=None)
     position: Mapped[str] = mapped_column(String(255), default="")  # chức vụ
     # Where the person works or lives; their unit proposes them.
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     is_official: Mapped[bool] = mapped_column(default=True)  # cán bộ, công chức, viên chức
+    # A duplicate merged into another person (see ``Household.merged_into_id``).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
 
 
 class Collective(Base, TimestampMixin):
@@ -91,6 +102,10 @@ class Collective(Base, TimestampMixin):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), unique=True)
     name: Mapped[str] = mapped_column(String(255))
+    # A duplicate merged into another collective (see ``Household.merged_into_id``).
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collectives.id"), default=None
+    )
 
 
 class User(Base, TimestampMixin):
@@ -159,6 +174,12 @@ class CouncilMember(Base):
     # What the member is outside the council, e.g. "Chủ tịch Ủy ban MTTQ phường"
     title: Mapped[str] = mapped_column(String(255), default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # The term of office (nhiệm kỳ) and, for a member appointed mid-term, whom they replace.
+    term_start: Mapped[date | None] = mapped_column(default=None)
+    term_end: Mapped[date | None] = mapped_column(default=None)
+    replaces_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("council_members.id"), default=None
+    )
 
     council: Mapped[Council] = relationship(back_populates="members", lazy="raise")
     user: Mapped[User] = relationship(lazy="raise")

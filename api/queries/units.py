@@ -57,3 +57,15 @@ async def nominee_choices(session: AsyncSession, *, unit_ids: Iterable[int]) -> 
         )
         choices.append(NomineeChoice(f"household:{household.id}", label, "household"))
     return choices
+
+
+async def units_under(session: AsyncSession, *, root_ids: Iterable[int]) -> set[int]:
+    """``root_ids`` and every unit below them (a ward: its offices, organisations and
+    residential groups; a city: its wards and theirs), one recursive query on both
+    databases."""
+    roots = sorted(set(root_ids))
+    if not roots:
+        return set()
+    tree = select(Unit.id).where(Unit.id.in_(roots)).cte("tree", recursive=True)
+    tree = tree.union(select(Unit.id).join(tree, Unit.parent_id == tree.c.id))
+    return set((await session.execute(select(tree.c.id))).scalars())
