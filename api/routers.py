@@ -16,6 +16,7 @@ ROUTER_MODULES = [
     "api.pages.auth",
     "api.routes.accounts",
     "api.routes.users",
+    "api.routes.authority_admin",
     "api.pages.accounts",
     "api.routes.inbox",
     "api.routes.nominations",
