@@ -163,6 +163,14 @@ async def _build_template(backend: str, tmp_dir: Path, *, seeded: bool) -> Datab
     engine = create_engine(url, pool_size=1)
     try:
         await upgrade(engine)
+        # As ``thidua migrate`` leaves a deployment: the catalogue's award types, no data.
+        from domain.catalogue import load_catalogue
+        from thidua.catalogue_store import sync_award_types
+
+        template_settings = make_settings(url, tmp_dir)
+        catalogue = load_catalogue(template_settings.catalogue_dir, None)
+        async with create_session_factory(engine)() as session, session.begin():
+            await sync_award_types(session, catalogue)
         if seeded:
             from thidua.pki import ensure_dev_identities
             from thidua.seed import seed_demo

@@ -127,10 +127,17 @@ def _load_catalogue(settings: Settings):
         raise ConfigurationError(f"award catalogue: {exc}") from None
 
 
-async def _migrate(engine) -> None:
+async def _migrate(settings: Settings, engine) -> None:
+    """The schema, then one row per award type of the catalogue: award histories and
+    nominations refer to them, so every deployment has them, demo data or not."""
+    from .catalogue_store import sync_award_types
+    from .db import create_session_factory
     from .migrate import upgrade
 
     await upgrade(engine)
+    catalogue = _load_catalogue(settings)
+    async with create_session_factory(engine)() as session, session.begin():
+        await sync_award_types(session, catalogue)
 
 
 async def _database_is_empty(engine) -> bool:
@@ -273,7 +280,7 @@ async def _up(settings: Settings, args: argparse.Namespace) -> int:
                 await embedded.start()
             except EmbeddedServerError as exc:
                 raise ConfigurationError(str(exc)) from None
-        await _migrate(engine)
+        await _migrate(settings, engine)
         # Production never gets the demo data: its accounts share a published password.
         demo = settings.seed_demo and settings.environment != "production"
         if demo and not args.no_seed and await _database_is_empty(engine):
@@ -358,7 +365,7 @@ async def cmd_api(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     engine = await _open_database(settings)
     try:
-        await _migrate(engine)
+        await _migrate(settings, engine)
         print("database migrated to the latest revision")
         if await _no_account_yet(engine):
             print(FIRST_ADMIN_HINT)
@@ -371,7 +378,7 @@ async def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     _load_catalogue(settings)
     engine = await _open_database(settings)
     try:
-        await _migrate(engine)
+        await _migrate(settings, engine)
         added = await _seed(settings, engine)
         await _prepare_signers(settings, engine)
         print(json.dumps({"added": added}, ensure_ascii=False))
@@ -466,7 +473,7 @@ async def cmd_admin(settings: Settings, args: argparse.Namespace) -> int:
 
     engine = await _open_database(settings)
     try:
-        await _migrate(engine)
+        await _migrate(settings, engine)
         async with transaction(create_session_factory(engine)) as session:
             try:
                 if args.admin_command == "create":

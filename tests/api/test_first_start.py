@@ -14,6 +14,7 @@ import base64
 import os
 import re
 import secrets
+import sqlite3
 import subprocess
 import sys
 from datetime import timedelta
@@ -163,12 +164,18 @@ async def test_the_first_administrator_from_the_command_line(app, empty_database
     assert all(chosen not in repr(e.changes) for e in events)
 
 
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-async def test_production_has_no_demo_data_and_says_how_to_begin(empty_database_url, tmp_path):
-    env = production_env(empty_database_url, tmp_path)
+async def test_production_has_no_demo_data_and_says_how_to_begin(tmp_path):
+    # A database file that does not exist yet, as on a new server.
+    database = tmp_path / "new-deployment.sqlite3"
+    env = production_env(f"sqlite:///{database}", tmp_path)
     migrated = await thidua(env, tmp_path, "migrate")
     assert migrated.returncode == 0, migrated.stderr
     assert "no account exists yet" in migrated.stdout and "thidua admin create" in migrated.stdout
+    # No data, but the catalogue's award types, which an imported award history names.
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM units").fetchone() == (0,)
+        codes = {code for (code,) in connection.execute("SELECT code FROM award_types")}
+    assert {"cstdcs", "cstd_thanh_pho", "gd_van_hoa"} <= codes
     seeded = await thidua({**env, "THIDUA_SEED_DEMO": "true"}, tmp_path, "seed")
     line = one_error_line(seeded)
     assert "not added in production" in line and "thidua admin create" in line
