@@ -11,6 +11,8 @@ from domain.vocabulary import Level, Role, UnitKind
 from models import Authority, Council, CouncilMember, RoleGrant, Unit, User
 from workflows.contracts import Actor, RoleRef
 
+from .queries import units as unit_queries
+
 _AUTHORITY_ROLES = {Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.COUNCIL_MEMBER, Role.AUDITOR}
 
 
@@ -30,6 +32,14 @@ class Principal:
     # and footer): "Ủy ban nhân dân phường …, thành phố …" and its short name.
     home_name: str = ""
     home_short_name: str = ""
+    # What an ``admin`` role grant administers (and so sees): the units at and below its
+    # unit, and the authorities of those units. The deployment's administrators see all.
+    admin_unit_ids: frozenset[int] = frozenset()
+    admin_authority_ids: frozenset[int] = frozenset()
+    # The proposing units whose nominations an ``admin`` grant sees beyond its authorities'
+    # (a grant on an office, below any authority); a ward's or city's grant needs none: its
+    # authorities already see every nomination of its units.
+    admin_proposing_unit_ids: frozenset[int] = frozenset()
 
     @property
     def actor(self) -> Actor:
@@ -45,7 +55,15 @@ class Principal:
 
     @property
     def is_admin(self) -> bool:
+        """Administers something: the whole deployment or a unit's subtree (what exactly:
+        ``api/services/admin_scope.py``; what they see: ``sees_all`` and ``admin_*_ids``)."""
         return self.deployment_admin or self.has(Role.ADMIN)
+
+    @property
+    def sees_all(self) -> bool:
+        """Sees every ward's records: the deployment's administrators only. An ``admin``
+        role grant sees its own subtree (``admin_unit_ids``, ``admin_authority_ids``)."""
+        return self.deployment_admin
 
     def authority_ids(self, *roles: Role) -> set[int]:
         return {
@@ -115,6 +133,24 @@ async def load_principal(
     home_name, home_short_name = (
         await _home_committee(session, roles[0].unit_id) if roles else ("", "")
     )
+    admin_units: frozenset[int] = frozenset()
+    admin_authorities: frozenset[int] = frozenset()
+    admin_proposing: frozenset[int] = frozenset()
+    admin_roots = {r.unit_id for r in roles if r.role == Role.ADMIN}
+    if admin_roots and not user.deployment_admin:
+        admin_units = frozenset(await unit_queries.units_under(session, root_ids=admin_roots))
+        rows = await session.execute(
+            select(Authority.id, Authority.unit_id).where(
+                Authority.unit_id.in_(sorted(admin_units))
+            )
+        )
+        authority_units = {unit_id: authority_id for authority_id, unit_id in rows}
+        admin_authorities = frozenset(authority_units.values())
+        below_authorities = admin_roots - set(authority_units)
+        if below_authorities:
+            admin_proposing = frozenset(
+                await unit_queries.units_under(session, root_ids=below_authorities)
+            )
     return Principal(
         user_id=user.id,
         username=user.username,
@@ -126,6 +162,9 @@ async def load_principal(
         deployment_admin=user.deployment_admin,
         home_name=home_name,
         home_short_name=home_short_name,
+        admin_unit_ids=admin_units,
+        admin_authority_ids=admin_authorities,
+        admin_proposing_unit_ids=admin_proposing,
     )
 
 

@@ -453,6 +453,9 @@ class UserSpec:
     person: str | None
     roles: tuple[tuple[Role, str], ...]  # (role, unit code)
     email: str | None = None
+    # Administers the whole deployment (every ward); an ``admin`` role grant alone
+    # administers its unit's subtree only.
+    deployment_admin: bool = False
 
 
 def user_specs() -> list[UserSpec]:
@@ -533,6 +536,7 @@ def user_specs() -> list[UserSpec]:
             None,
             ((Role.ADMIN, "ubnd-thach-khoi"),),
             "quantri@thachkhoi.example.vn",
+            deployment_admin=True,
         ),
         # City level (Hải Phòng)
         UserSpec(
@@ -886,10 +890,13 @@ async def seed_demo(factory: SessionFactory, *, settings: Settings) -> dict[str,
                     email=spec.email,
                     password_hash=password_hash,
                     person_id=people[spec.person].id if spec.person else None,
+                    deployment_admin=spec.deployment_admin,
                 )
                 session.add(existing)
                 await session.flush()
                 count("users", True)
+            if spec.deployment_admin and not existing.deployment_admin:
+                existing.deployment_admin = True  # a demo seeded before it administered all
             users[spec.username] = existing
             for role, unit_code in spec.roles:
                 unit = units[unit_code]

@@ -121,6 +121,8 @@ def navigation(user: Principal | None) -> list[NavItem]:
     # Units register and propose models, the leaders and auditors read the reports.
     if not (user.has(Role.STANDING_OFFICER) or user.is_admin):
         items.append(NavItem("/campaigns", "nav_campaigns"))
+    if user.is_admin:  # the administration pages (api/pages/user_admin.py)
+        items.append(NavItem("/admin", "nav_admin"))
     items += [NavItem("/cong-khai", "public_portal")]
     return items
 

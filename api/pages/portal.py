@@ -21,7 +21,13 @@ from ..errors import DomainError, InvalidInput, TooManyRequests
 from ..queries.exemplars import replicating_exemplars
 from ..services import objections
 from ..services.awards import award_names
-from ..services.public import current_notices, forwarded_submissions, issued_decisions
+from ..services.public import (
+    chosen_ward,
+    current_notices,
+    forwarded_submissions,
+    issued_decisions,
+    portal_wards,
+)
 from .common import (
     PageUser,
     field_of,
@@ -49,12 +55,21 @@ async def portal_page(
     state,
     *,
     page: int = 1,
+    ward_choice: str | None = None,
     errors: dict[int, dict[str, str]] | None = None,
     values: dict[int, dict[str, str]] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    notices = await current_notices(session, state, limit=NOTICES_SHOWN)
-    total, decisions = await issued_decisions(session, page=page, page_size=DECISIONS_PER_PAGE)
+    # A deployment of many wards: the resident chooses one (?phuong=<code or id>).
+    wards = await portal_wards(session)
+    ward = chosen_ward(wards, ward_choice) if len(wards) > 1 else None
+    authority_id = ward.authority_id if ward else None
+    notices = await current_notices(
+        session, state, limit=NOTICES_SHOWN, ward_authority_id=authority_id
+    )
+    total, decisions = await issued_decisions(
+        session, page=page, page_size=DECISIONS_PER_PAGE, authority_id=authority_id
+    )
     token = request.cookies.get(PUBLIC_CSRF_COOKIE) or secrets.token_urlsafe(24)
     listed = {n.nomination_id for n in notices}
     # An error about a notice no longer posted has no form to stand beside: shown on top.
@@ -72,7 +87,12 @@ async def portal_page(
             "decisions": decisions,
             "total": total,
             # Submissions are no awards: apart, as "forwarded to <the next level>".
-            "forwarded": await forwarded_submissions(session, limit=FORWARDED_SHOWN),
+            "forwarded": await forwarded_submissions(
+                session, limit=FORWARDED_SHOWN, authority_id=authority_id
+            ),
+            "deployment_name": state.settings.deployment_name,
+            "wards": wards if len(wards) > 1 else [],
+            "ward": ward,
             "page": page,
             "pages": max(ceil(total / DECISIONS_PER_PAGE), 1),
             "public_csrf": token,
@@ -93,10 +113,20 @@ async def portal_page(
 
 @router.get("/cong-khai", response_class=HTMLResponse)
 async def portal(
-    request: Request, user: PageUser, session: ReadSessionDep, state: StateDep, page: str = "1"
+    request: Request,
+    user: PageUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    page: str = "1",
+    phuong: str = "",
 ):
     return await portal_page(
-        request, user, session, state, page=whole_number(page, 1, low=1, high=100_000)
+        request,
+        user,
+        session,
+        state,
+        page=whole_number(page, 1, low=1, high=100_000),
+        ward_choice=phuong[:64],
     )
 
 

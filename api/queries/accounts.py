@@ -61,3 +61,21 @@ async def unit_by_id(session: AsyncSession, *, unit_id: int) -> Unit | None:
 
 async def grant_by_id(session: AsyncSession, *, grant_id: int) -> RoleGrant | None:
     return await session.get(RoleGrant, grant_id)
+
+
+async def granted_unit_ids(session: AsyncSession, *, user_id: int) -> set[int]:
+    """The units where the account holds a role."""
+    return set(
+        (
+            await session.execute(select(RoleGrant.unit_id).where(RoleGrant.user_id == user_id))
+        ).scalars()
+    )
+
+
+async def units_in(session: AsyncSession, *, unit_ids: frozenset[int] | None) -> list[Unit]:
+    """The units a role may be granted on (None: every unit), from the top level down."""
+    statement = select(Unit)
+    if unit_ids is not None:
+        statement = statement.where(Unit.id.in_(sorted(unit_ids)))
+    units = list((await session.execute(statement.order_by(Unit.name))).scalars())
+    return sorted(units, key=lambda unit: (-unit.level.rank, unit.name))

@@ -134,10 +134,10 @@ async def sessions_followed(
 ) -> tuple[int, list[SessionRow]]:
     """The sessions of the person's authorities and councils, newest first, with how many
     items each has and how many members have voted (and whether this person has)."""
-    authorities = principal.authority_ids(*AUTHORITY_ROLES)
+    authorities = principal.authority_ids(*AUTHORITY_ROLES) | principal.admin_authority_ids
     councils = {council_id for council_id, _ in principal.council_memberships}
     condition: ColumnElement[bool]
-    if principal.is_admin:
+    if principal.sees_all:
         condition = CouncilSession.id.is_not(None)
     else:
         clauses = []

@@ -100,9 +100,11 @@ async def decisions_listed(
     ``published``), filtered, newest first; ``to_sign_only`` is the signing queue."""
     condition: ColumnElement[bool] = (
         Decision.id.is_not(None)
-        if principal.is_admin
+        if principal.sees_all
         else or_(
-            Decision.authority_id.in_(principal.authority_ids(*READER_ROLES)),
+            Decision.authority_id.in_(
+                principal.authority_ids(*READER_ROLES) | principal.admin_authority_ids
+            ),
             and_(
                 Decision.status == DecisionStatus.ISSUED,
                 Decision.kind == DecisionKind.DECISION,

@@ -7,7 +7,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.vocabulary import NoticeDelivery
-from models import Notice, User
+from models import Notice, RoleGrant, User
 
 
 async def unread_notices(
@@ -66,11 +66,15 @@ async def notice_of(session: AsyncSession, *, user_id: int, notice_id: int) -> N
 
 
 async def failed_notices(
-    session: AsyncSession, *, page: int, page_size: int
+    session: AsyncSession, *, page: int, page_size: int, unit_ids: frozenset[int] | None = None
 ) -> tuple[int, list[tuple[Notice, User]]]:
     """(how many, one page of them) of the notices whose mail finally failed, newest
-    first, with their addressee."""
+    first, with their addressee; of the addressees with a role in ``unit_ids`` when
+    given (a unit's administrator)."""
     failed = Notice.delivery == NoticeDelivery.FAILED
+    if unit_ids is not None:
+        holders = select(RoleGrant.user_id).where(RoleGrant.unit_id.in_(sorted(unit_ids)))
+        failed = and_(failed, Notice.user_id.in_(holders))
     total = await session.scalar(select(func.count()).select_from(Notice).where(failed)) or 0
     rows = (
         await session.execute(

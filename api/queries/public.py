@@ -24,23 +24,41 @@ def posted(now: datetime) -> ColumnElement[bool]:
 
 
 async def posted_notices(
-    session: AsyncSession, *, now: datetime, limit: int
-) -> list[tuple[Nomination, str, str]]:
-    """(nomination, proposing unit's name, authority's name) of every nomination whose
-    public notice runs at ``now``, ending soonest first."""
+    session: AsyncSession, *, now: datetime, limit: int, ward_authority_id: int | None = None
+) -> list[tuple[Nomination, str, str, str]]:
+    """(nomination, proposing unit's name, authority's name, its ward's name) of every
+    nomination whose public notice runs at ``now``, ending soonest first; of one ward's
+    nominations (those that started at ``ward_authority_id``) when given."""
+    ward = aliased(Authority)
+    condition = posted(now)
+    if ward_authority_id is not None:
+        condition = and_(condition, Nomination.origin_authority_id == ward_authority_id)
     rows = (
         await session.execute(
-            select(Nomination, Unit.name, Authority.name)
+            select(Nomination, Unit.name, Authority.name, ward.name)
             .join(Unit, Unit.id == Nomination.proposing_unit_id)
             .join(Authority, Authority.id == Nomination.authority_id)
-            .where(posted(now))
+            .join(ward, ward.id == Nomination.origin_authority_id)
+            .where(condition)
             .order_by(Nomination.public_notice_until, Nomination.id)
             .limit(limit)
         )
     ).all()
     return [
-        (nomination, unit_name, authority_name) for nomination, unit_name, authority_name in rows
+        (nomination, unit_name, authority, ward) for nomination, unit_name, authority, ward in rows
     ]
+
+
+async def wards(session: AsyncSession) -> list[tuple[Authority, Unit]]:
+    """The deployment's wards (each ward authority with its people's committee), by name:
+    the portal's choice of ward."""
+    rows = await session.execute(
+        select(Authority, Unit)
+        .join(Unit, Unit.id == Authority.unit_id)
+        .where(Authority.level == Level.WARD)
+        .order_by(Unit.name, Unit.id)
+    )
+    return [(authority, unit) for authority, unit in rows]
 
 
 async def objection_outcomes(
@@ -148,20 +166,23 @@ async def issued_decisions(
 
 
 async def forwarded_submissions(
-    session: AsyncSession, *, limit: int
+    session: AsyncSession, *, limit: int, authority_id: int | None = None
 ) -> list[tuple[Decision, str, str | None]]:
     """(submission, issuer's name, name of the level it went to) of the newest signed
-    submissions (tờ trình): what the portal shows as "forwarded to …", never as awarded."""
+    submissions (tờ trình): what the portal shows as "forwarded to …", never as awarded;
+    of one issuer when ``authority_id`` is given."""
     upper = aliased(Authority)
+    condition = and_(
+        Decision.status == DecisionStatus.ISSUED, Decision.kind == DecisionKind.SUBMISSION
+    )
+    if authority_id is not None:
+        condition = and_(condition, Decision.authority_id == authority_id)
     rows = (
         await session.execute(
             select(Decision, Authority.name, upper.name)
             .join(Authority, Authority.id == Decision.authority_id)
             .outerjoin(upper, upper.id == Authority.parent_authority_id)
-            .where(
-                Decision.status == DecisionStatus.ISSUED,
-                Decision.kind == DecisionKind.SUBMISSION,
-            )
+            .where(condition)
             .order_by(Decision.issued_on.desc(), Decision.id.desc())
             .limit(limit)
         )

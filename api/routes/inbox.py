@@ -75,6 +75,4 @@ async def list_failed_notices(
     page_size: PageSizeQuery = 50,
 ) -> FailedNoticePage:
     """Notices whose mail could not be delivered after every retry (administrators)."""
-    if not user.is_admin:
-        raise Forbidden()
-    return await inbox.failed_notices(session, page=page, page_size=page_size)
+    return await inbox.failed_notices(session, user, page=page, page_size=page_size)

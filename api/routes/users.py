@@ -52,7 +52,9 @@ def _read(account: Account) -> UserRead:
     "/users", response_model=list[UserRead], responses=error_responses(Unauthorized, Forbidden)
 )
 async def list_users(user: CurrentUser, session: SessionDep) -> list[UserRead]:
-    """Every account, by username, with its role grants (unit and level)."""
+    """The accounts the administrator administers, by username, with their role grants
+    (unit and level): every account for the deployment's administrators; for a unit's
+    administrator, those with a role in their subtree and those with no role yet."""
     return [_read(a) for a in await user_admin.list_accounts(session, user)]
 
 
@@ -104,8 +106,9 @@ async def create_user(
 async def grant_role(
     user_id: DbId, body: RoleGrantCreate, user: CurrentUser, session: SessionDep, clock: ClockDep
 ) -> UserRead:
-    """Give the account a role in a unit (at that unit's level). An unknown unit: 422
-    naming ``body.unit_id``; the same role in the same unit again: 409."""
+    """Give the account a role in a unit (at that unit's level). An unknown unit, or one
+    the administrator does not administer: 422 naming ``body.unit_id``; the same role in
+    the same unit again: 409."""
     return _read(
         await user_admin.grant_role(
             session, user, user_id=user_id, role=body.role, unit_id=body.unit_id, now=clock.now()

@@ -2,8 +2,11 @@
 
 Visibility: a unit officer sees the nominations of their units; the standing body, the
 chairman, vice-chairmen, council members and auditors of an authority see every
-nomination that started at or reached it; administrators see all. A person who may not
-see a nomination gets 403 whether it exists or not.
+nomination that started at or reached it; a unit's administrator (an ``admin`` role
+grant) sees the nominations of the units below it and of the authorities there (a ward's
+administrator their ward's, a city's the city's and its wards'); the deployment's
+administrators see all. A person who may not see a nomination gets 403 whether it exists
+or not.
 """
 
 from __future__ import annotations
@@ -34,11 +37,21 @@ AUTHORITY_COLUMNS = (
 )
 
 
+def _units(principal: Principal) -> set[int]:
+    """The proposing units whose nominations ``principal`` sees."""
+    return principal.unit_ids(Role.UNIT_OFFICER) | principal.admin_proposing_unit_ids
+
+
+def _authorities(principal: Principal) -> set[int]:
+    """The authorities whose nominations (started at or reached) ``principal`` sees."""
+    return principal.authority_ids(*AUTHORITY_ROLES) | principal.admin_authority_ids
+
+
 def visible_nominations(principal: Principal) -> ColumnElement[bool]:
-    if principal.is_admin:
+    if principal.sees_all:
         return Nomination.id.is_not(None)
-    units = principal.unit_ids(Role.UNIT_OFFICER)
-    authorities = principal.authority_ids(*AUTHORITY_ROLES)
+    units = _units(principal)
+    authorities = _authorities(principal)
     clauses = []
     if units:
         clauses.append(Nomination.proposing_unit_id.in_(units))
@@ -51,24 +64,21 @@ def visibility_paths(principal: Principal) -> list[ColumnElement[bool]]:
     """``visible_nominations`` as conditions whose union is the same set, each one column
     equal to one value (empty: sees nothing). Each is read in list order off that column's
     list index, where their OR could only be read whole and sorted."""
-    if principal.is_admin:
+    if principal.sees_all:
         return [Nomination.id.is_not(None)]
-    return [
-        Nomination.proposing_unit_id == unit
-        for unit in sorted(principal.unit_ids(Role.UNIT_OFFICER))
-    ] + [
+    return [Nomination.proposing_unit_id == unit for unit in sorted(_units(principal))] + [
         column == authority
         for column in AUTHORITY_COLUMNS
-        for authority in sorted(principal.authority_ids(*AUTHORITY_ROLES))
+        for authority in sorted(_authorities(principal))
     ]
 
 
 def can_see(principal: Principal, nomination: Nomination) -> bool:
-    if principal.is_admin:
+    if principal.sees_all:
         return True
-    if nomination.proposing_unit_id in principal.unit_ids(Role.UNIT_OFFICER):
+    if nomination.proposing_unit_id in _units(principal):
         return True
-    authorities = principal.authority_ids(*AUTHORITY_ROLES)
+    authorities = _authorities(principal)
     return bool(
         authorities
         & {

@@ -22,6 +22,8 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..principal import Principal
 from ..queries import accounts as queries
 from ..queries import users as user_queries
+from .admin_scope import require_administers_account
+from .council_admin import end_memberships_of_deactivated
 from .password_mail import masked_address, send_reset_mail
 from .passwords import PasswordLink, audit_account_event, password_link
 
@@ -154,6 +156,7 @@ async def set_active(
     user = await queries.user_by_id(session, user_id=user_id)
     if user is None:
         raise NotFound("Không tìm thấy tài khoản", "No such user")
+    await require_administers_account(session, principal, user)
     if user.id == principal.user_id and not active:
         raise Conflict(
             "Không thể tự khóa tài khoản của chính mình",
@@ -176,6 +179,10 @@ async def set_active(
         now=now,
         changes={"is_active": [not active, active]},
     )
+    if not active:
+        # A deactivated account sits on no council any more (each ending audited);
+        # reactivating it does not bring the memberships back.
+        await end_memberships_of_deactivated(session, principal, user=user, now=now)
     return user
 
 
@@ -191,6 +198,7 @@ async def mail_password_reset(
     user = await queries.user_by_id(session, user_id=user_id)
     if user is None:
         raise NotFound("Không tìm thấy tài khoản", "No such user")
+    await require_administers_account(session, principal, user)
     if not user.is_active:
         raise Conflict("Tài khoản đã bị khóa", "The account is deactivated")
     if not user.email:

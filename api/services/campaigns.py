@@ -434,7 +434,9 @@ def cycle_year(campaign: Campaign, status: CampaignStatus | None, today: date) -
 
 
 def may_generate_report(principal: Principal, campaign: Campaign) -> bool:
-    return principal.is_admin or campaign.authority_id in principal.authority_ids(*REPORT_ROLES)
+    return principal.sees_all or campaign.authority_id in (
+        principal.authority_ids(*REPORT_ROLES) | principal.admin_authority_ids
+    )
 
 
 async def campaign_report(

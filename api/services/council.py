@@ -266,9 +266,11 @@ SESSION_ROLES = (
 
 
 def can_see_session(principal: Principal, session_row: CouncilSession) -> bool:
-    if principal.is_admin:
+    if principal.sees_all:
         return True
-    return session_row.authority_id in principal.authority_ids(*SESSION_ROLES)
+    return session_row.authority_id in (
+        principal.authority_ids(*SESSION_ROLES) | principal.admin_authority_ids
+    )
 
 
 async def visible_session(
@@ -278,7 +280,7 @@ async def visible_session(
     (an administrator is told it does not)."""
     row = await queries.session_by_id(session, session_id=session_id)
     if row is None:
-        if principal.is_admin:
+        if principal.sees_all:
             raise NotFound("Không có phiên họp này", "no such session")
         raise Forbidden()
     if not can_see_session(principal, row):
@@ -314,7 +316,9 @@ async def list_sessions(
     """The sessions of this person's authorities, newest first."""
     total, rows = await queries.sessions_at(
         session,
-        authority_ids=None if principal.is_admin else principal.authority_ids(*SESSION_ROLES),
+        authority_ids=None
+        if principal.sees_all
+        else principal.authority_ids(*SESSION_ROLES) | principal.admin_authority_ids,
         offset=(page - 1) * page_size,
         limit=page_size,
     )

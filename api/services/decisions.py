@@ -57,9 +57,11 @@ SIGNING_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
 def can_see_decision(principal: Principal, decision: Decision) -> bool:
     """Issued decisions are published; a submission (internal correspondence between
     authorities) and a draft are for the people of their authority."""
-    if principal.is_admin or queries.published(decision):
+    if principal.sees_all or queries.published(decision):
         return True
-    return decision.authority_id in principal.authority_ids(*queries.READER_ROLES)
+    return decision.authority_id in (
+        principal.authority_ids(*queries.READER_ROLES) | principal.admin_authority_ids
+    )
 
 
 async def visible_decision(
@@ -69,7 +71,7 @@ async def visible_decision(
     exist (an administrator is told it does not)."""
     decision = await queries.decision_by_id(session, decision_id=decision_id)
     if decision is None:
-        if principal.is_admin:
+        if principal.sees_all:
             raise NotFound("Không có văn bản này", "no such decision")
         raise Forbidden()
     if not can_see_decision(principal, decision):

@@ -17,7 +17,8 @@ files) and by the pages that link them.
   members (``READER_ROLES``), the ones who handle what comes before it.
 - *Whoever may see a nomination*: ``access.can_see``, the officers of the proposing unit
   and the people (auditors included) of every authority it reached.
-- Auditors and administrators read every document.
+- Auditors and the deployment's administrators read every document; a unit's
+  administrator reads what the people of the authorities below it read.
 
 Nobody else: a unit reads its own nominations' notices, certificates and files and the
 published decisions, never minutes, submissions or drafts (they name other units'
@@ -73,9 +74,11 @@ def may_read(principal: Principal | None, audience: Audience) -> bool:
         return True
     if principal is None:
         return False
-    if principal.is_admin or principal.has(Role.AUDITOR) or audience.signed_in:
+    if principal.sees_all or principal.has(Role.AUDITOR) or audience.signed_in:
         return True
-    if principal.authority_ids(*READER_ROLES) & audience.authority_ids:
+    if (principal.authority_ids(*READER_ROLES) | principal.admin_authority_ids) & (
+        audience.authority_ids
+    ):
         return True
     if {council_id for council_id, _ in principal.council_memberships} & audience.council_ids:
         return True

@@ -21,7 +21,9 @@ from models.schemas.notices import (
 )
 
 from ..errors import Forbidden
+from ..principal import Principal
 from ..queries import notices as queries
+from .admin_scope import administered_unit_ids
 
 
 def _not_in_your_inbox() -> Forbidden:
@@ -70,9 +72,15 @@ async def mark_all_read(session: AsyncSession, *, user_id: int, now: datetime) -
     )
 
 
-async def failed_notices(session: AsyncSession, *, page: int, page_size: int) -> FailedNoticePage:
-    """The notices whose mail could not be delivered after every retry, newest first."""
-    total, rows = await queries.failed_notices(session, page=page, page_size=page_size)
+async def failed_notices(
+    session: AsyncSession, principal: Principal, *, page: int, page_size: int
+) -> FailedNoticePage:
+    """The notices whose mail could not be delivered after every retry, newest first:
+    for an administrator, those of the accounts they administer (403 for anyone else)."""
+    scope = await administered_unit_ids(session, principal)
+    total, rows = await queries.failed_notices(
+        session, page=page, page_size=page_size, unit_ids=scope
+    )
     return FailedNoticePage(
         items=[
             FailedNoticeRead(

@@ -132,7 +132,7 @@ async def visible_nomination(
     exist, for anyone who could not see it if it did (no existence leaks)."""
     nomination = await session.get(Nomination, nomination_id)
     if nomination is None:
-        if principal.is_admin or principal.has(Role.AUDITOR):
+        if principal.sees_all or principal.has(Role.AUDITOR):
             raise NotFound("Không tìm thấy đề nghị", "no such nomination")
         raise Forbidden()
     if not can_see(principal, nomination):

@@ -3,6 +3,7 @@ and the issued decisions with their awardees."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,14 +21,51 @@ from ..state import AppState
 from .awards import award_names
 
 
+@dataclass(frozen=True)
+class Ward:
+    """One ward of the deployment, as the portal offers it (``?phuong=<code or id>``)."""
+
+    authority_id: int
+    unit_id: int
+    code: str
+    name: str
+
+
+async def portal_wards(session: AsyncSession) -> list[Ward]:
+    """The deployment's wards, by name."""
+    return [
+        Ward(authority.id, unit.id, unit.code, unit.name)
+        for authority, unit in await queries.wards(session)
+    ]
+
+
+def chosen_ward(wards: list[Ward], value: str | None) -> Ward | None:
+    """The ward ``?phuong=`` names, by its unit's code or id; None for none or an unknown
+    one (the portal then shows every ward)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    for ward in wards:
+        if value == ward.code or value == str(ward.unit_id):
+            return ward
+    return None
+
+
 async def current_notices(
-    session: AsyncSession, state: AppState, *, limit: int = 500
+    session: AsyncSession,
+    state: AppState,
+    *,
+    limit: int = 500,
+    ward_authority_id: int | None = None,
 ) -> list[PublicNoticeRead]:
     """The nominations whose public notice runs now, ending soonest first, each with its
-    objections as the public may know them (lodged, and how resolved)."""
+    objections as the public may know them (lodged, and how resolved) and its ward; one
+    ward's when ``ward_authority_id`` is given."""
     names = award_names(state)
-    rows = await queries.posted_notices(session, now=state.clock.now(), limit=limit)
-    objections: dict[int, list[PublicObjectionRead]] = {n.id: [] for n, _, _ in rows}
+    rows = await queries.posted_notices(
+        session, now=state.clock.now(), limit=limit, ward_authority_id=ward_authority_id
+    )
+    objections: dict[int, list[PublicObjectionRead]] = {n.id: [] for n, _, _, _ in rows}
     for nomination_id, lodged_at, status in await queries.objection_outcomes(
         session, nomination_ids=list(objections)
     ):
@@ -40,12 +78,13 @@ async def current_notices(
             award_code=n.award_code,
             award_name=names.get(n.award_code, n.award_code),
             authority_name=authority_name,
+            ward_name=ward_name,
             year=n.year,
             posted_at=n.stage_entered_at,
             until=n.public_notice_until,
             objections=objections[n.id],
         )
-        for n, unit_name, authority_name in rows
+        for n, unit_name, authority_name, ward_name in rows
     ]
 
 
@@ -107,10 +146,13 @@ async def issued_decisions(
     ]
 
 
-async def forwarded_submissions(session: AsyncSession, *, limit: int) -> list[PublicForwardedRead]:
+async def forwarded_submissions(
+    session: AsyncSession, *, limit: int, authority_id: int | None = None
+) -> list[PublicForwardedRead]:
     """The newest signed submissions, each as "forwarded to <the next level>" with its
-    nominees: the portal lists them apart from the awards (a tờ trình awards nothing)."""
-    rows = await queries.forwarded_submissions(session, limit=limit)
+    nominees: the portal lists them apart from the awards (a tờ trình awards nothing);
+    one issuer's when ``authority_id`` is given."""
+    rows = await queries.forwarded_submissions(session, limit=limit, authority_id=authority_id)
     nominees: dict[int, list[PublicAwardee]] = {s.id: [] for s, _, _ in rows}
     for item in await queries.decision_items(session, decision_ids=list(nominees)):
         nominees[item.decision_id].append(

@@ -35,6 +35,7 @@ from ..errors import Forbidden, NotFound, TooManyRequests
 from ..formatting import vn_datetime
 from ..principal import Principal
 from ..queries import accounts as account_queries
+from .admin_scope import require_administers_account
 
 PAIR_FAILURES = 5
 PAIR_WINDOW = timedelta(minutes=15)
@@ -164,6 +165,16 @@ async def clear_pair(session: AsyncSession, attempt: Attempt) -> None:
     await ratelimit.forget(session, attempt.pair_failures, attempt.pair_pause)
 
 
+async def account_paused_until(
+    session: AsyncSession, *, username: str, now: datetime
+) -> datetime | None:
+    """Until when the account is paused everywhere after too many failed sign-ins (what an
+    administrator's unlock clears); None when it is not."""
+    attempt = Attempt(account_key(username), "")
+    since = await ratelimit.paused_since(session, attempt.account_pause, since=now - ACCOUNT_WAIT)
+    return since + ACCOUNT_WAIT if since else None
+
+
 async def unlock(
     session: AsyncSession, *, principal: Principal, user_id: int, now: datetime
 ) -> SignInUnlockRead:
@@ -175,6 +186,7 @@ async def unlock(
     user = await account_queries.user_by_id(session, user_id=user_id)
     if user is None:
         raise NotFound("Không có tài khoản này", "No such account")
+    await require_administers_account(session, principal, user)
     account = account_key(user.username)
     attempt = Attempt(account, "")
     since = await ratelimit.paused_since(session, attempt.account_pause, since=now - ACCOUNT_WAIT)

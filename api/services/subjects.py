@@ -4,7 +4,8 @@ lookups, the award histories and the eligibility checks of stored subjects).
 A unit officer sees the subjects of their own units; the standing officers, chairman,
 vice-chairmen, council members and auditors of a ward authority see every unit of that
 ward (the ward's people's committee and the units below it, i.e. the units whose
-``ward_authority_of`` is that authority); administrators see all. Asking for a subject
+``ward_authority_of`` is that authority); a unit's administrator the units below it; the
+deployment's administrators see all. Asking for a subject
 one may not see gives 403 whether it exists or not; an administrator gets 404 for one
 that does not exist.
 """
@@ -33,10 +34,10 @@ SUBJECT_VI = {
 
 async def visible_unit_ids(session: AsyncSession, principal: Principal) -> frozenset[int] | None:
     """The units whose people, collectives and households ``principal`` may see; None
-    for an administrator (everything)."""
-    if principal.is_admin:
+    for a deployment administrator (everything)."""
+    if principal.sees_all:
         return None
-    visible = set(principal.unit_ids(Role.UNIT_OFFICER))
+    visible = set(principal.unit_ids(Role.UNIT_OFFICER)) | principal.admin_unit_ids
     authority_ids = principal.authority_ids(*AUTHORITY_ROLES)
     if authority_ids:
         visible.update(await queries.ward_unit_ids(session, authority_ids=authority_ids))

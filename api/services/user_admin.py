@@ -2,7 +2,10 @@
 usable password: its owner chooses one through a one-time link, mailed to their address
 when they have one, else issued by the operator with ``thidua admin link``), and role
 grants scoped to a unit, given and taken away. Every change is audited with who acted and
-the old and new values."""
+the old and new values.
+
+A unit's administrator (an ``admin`` role grant) lists the accounts of their subtree and
+gives or takes roles in it only (``admin_scope``); the deployment's administrators all."""
 
 from __future__ import annotations
 
@@ -19,7 +22,14 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..principal import Principal
 from ..queries import accounts as queries
 from ..queries import users as user_queries
+from . import sign_in_limits
 from .accounts import unusable_password_hash, validated_account
+from .admin_scope import (
+    administered_unit_ids,
+    in_scope,
+    require_sees_account,
+    sees_account,
+)
 from .password_mail import masked_address, send_reset_mail
 from .passwords import audit_account_event, password_link
 
@@ -54,12 +64,75 @@ async def account(session: AsyncSession, user: User) -> Account:
 
 
 async def list_accounts(session: AsyncSession, principal: Principal) -> list[Account]:
-    _admin_only(principal)
+    """The accounts ``principal`` administers (``admin_scope.sees_account``), by username."""
+    scope = await administered_unit_ids(session, principal)
     users = await queries.users_by_username(session)
     grants: dict[int, list[tuple[RoleGrant, Unit]]] = {}
     for grant, unit in await queries.grants_with_units(session):
         grants.setdefault(grant.user_id, []).append((grant, unit))
-    return [Account(user, grants.get(user.id, [])) for user in users]
+    return [
+        Account(user, grants.get(user.id, []))
+        for user in users
+        if sees_account(scope, user, {unit.id for _, unit in grants.get(user.id, [])})
+    ]
+
+
+async def visible_account(session: AsyncSession, principal: Principal, user_id: int) -> Account:
+    """One account ``principal`` administers; 404 otherwise, as if it did not exist."""
+    _admin_only(principal)
+    user = await _user(session, user_id)
+    await require_sees_account(session, principal, user)
+    return await account(session, user)
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """An account as the administration pages show it: with whether it may sign in now
+    (deactivated, or paused after too many failed sign-ins: until when)."""
+
+    account: Account
+    paused_until: datetime | None
+
+
+async def accounts_with_state(
+    session: AsyncSession, principal: Principal, *, now: datetime
+) -> list[AccountState]:
+    """``list_accounts`` with each account's sign-in pause."""
+    return [
+        AccountState(
+            account,
+            await sign_in_limits.account_paused_until(
+                session, username=account.user.username, now=now
+            ),
+        )
+        for account in await list_accounts(session, principal)
+    ]
+
+
+async def account_state(
+    session: AsyncSession, principal: Principal, *, user_id: int, now: datetime
+) -> AccountState:
+    """One account ``principal`` administers with its sign-in pause (404 otherwise)."""
+    account = await visible_account(session, principal, user_id)
+    paused = await sign_in_limits.account_paused_until(
+        session, username=account.user.username, now=now
+    )
+    return AccountState(account, paused)
+
+
+async def may_grant_on(session: AsyncSession, principal: Principal, unit_id: int) -> bool:
+    """Whether ``unit_id`` is a unit ``principal`` may give roles on (403 for someone who
+    administers nothing): checked before a new account is made with its first role."""
+    scope = await administered_unit_ids(session, principal)
+    unit = await queries.unit_by_id(session, unit_id=unit_id)
+    return unit is not None and in_scope(scope, unit.id)
+
+
+async def grantable_units(session: AsyncSession, principal: Principal) -> list[Unit]:
+    """The units ``principal`` may grant roles on: their subtree (all for the deployment's
+    administrators), from the top level down."""
+    scope = await administered_unit_ids(session, principal)
+    return await queries.units_in(session, unit_ids=scope)
 
 
 def _grant_value(grant: RoleGrant, unit: Unit) -> dict[str, object]:
@@ -152,8 +225,10 @@ async def grant_role(
     not exist: 422 naming ``body.unit_id``; the same role in the same unit twice: 409."""
     _admin_only(principal)
     user = await _user(session, user_id)
+    await require_sees_account(session, principal, user)
     unit = await queries.unit_by_id(session, unit_id=unit_id)
-    if unit is None:
+    scope = await administered_unit_ids(session, principal)
+    if unit is None or not in_scope(scope, unit.id):
         raise InvalidInput("body.unit_id", "Không có đơn vị này", "No such unit")
     if await queries.role_grant(session, user_id=user.id, role=role, unit_id=unit.id):
         raise Conflict(
@@ -184,8 +259,10 @@ async def revoke_role(
     administrator grant (409): the deployment would be left without them."""
     _admin_only(principal)
     user = await _user(session, user_id)
+    await require_sees_account(session, principal, user)
     grant = await queries.grant_by_id(session, grant_id=grant_id)
-    if grant is None or grant.user_id != user.id:
+    scope = await administered_unit_ids(session, principal)
+    if grant is None or grant.user_id != user.id or not in_scope(scope, grant.unit_id):
         raise NotFound("Không tìm thấy vai trò", "No such role grant")
     if (
         user.id == principal.user_id

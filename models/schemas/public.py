@@ -25,6 +25,8 @@ class PublicNoticeRead(BaseModel):
     award_code: str
     award_name: str
     authority_name: str
+    # The ward whose nomination it is (where it started; a city's notice names it too).
+    ward_name: str = ""
     year: int
     posted_at: datetime
     until: datetime | None

@@ -30,9 +30,11 @@ async def app(empty_database_url, tmp_path):
         yield made
 
 
-async def add_unit(app, code: str, name: str) -> int:
+async def add_unit(app, code: str, name: str, parent_id: int | None = None) -> int:
     async with app.state.writer() as session, session.begin():
-        unit = Unit(code=code, name=name, kind=UnitKind.OFFICE, level=Level.WARD)
+        unit = Unit(
+            code=code, name=name, kind=UnitKind.OFFICE, level=Level.WARD, parent_id=parent_id
+        )
         session.add(unit)
         await session.flush()
         return unit.id
@@ -201,8 +203,8 @@ async def test_an_administrator_keeps_their_last_administrator_grant(app):
     assert refused.status_code == 409
     assert (await app.http.get(USERS, headers=admin)).status_code == 200  # still an admin
 
-    # With a second administrator grant, the first may go.
-    other = await add_unit(app, "tk-vp", "Văn phòng")
+    # With a second administrator grant (in the subtree it administers), the first may go.
+    other = await add_unit(app, "tk-vp", "Văn phòng", parent_id=office)
     assert (
         await app.http.post(
             f"{USERS}/{admin_id}/roles", json={"role": "admin", "unit_id": other}, headers=admin

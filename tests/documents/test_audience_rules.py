@@ -5,6 +5,8 @@ tests/abuse/test_document_audience.py."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from api.principal import Principal
@@ -41,7 +43,10 @@ STANDING = person(at(Role.STANDING_OFFICER, WARD))
 CITY_STANDING = person(at(Role.STANDING_OFFICER, CITY))
 MEMBER = person(at(Role.COUNCIL_MEMBER, WARD), councils=(WARD_COUNCIL,))
 AUDITOR_ELSEWHERE = person(at(Role.AUDITOR, 99))
-ADMIN = person(at(Role.ADMIN, None))
+# The deployment's administrator reads everything; a ward's administrator (an ``admin``
+# grant) what the people of the authorities in their subtree read.
+ADMIN = replace(person(), deployment_admin=True)
+WARD_ADMIN = replace(person(at(Role.ADMIN, None)), admin_authority_ids=frozenset({WARD}))
 EVERYONE = (
     None,
     UNIT_OFFICER,
@@ -96,3 +101,15 @@ def test_whoever_may_see_the_nomination():
     nomination.city_authority_id = CITY  # forwarded: the city sees it now
     assert may_read(CITY_STANDING, audience)
     assert not may_read(None, audience)
+
+
+def test_a_wards_administrator_reads_what_their_wards_people_read():
+    assert may_read(WARD_ADMIN, Audience.of_authorities(WARD))
+    assert not may_read(WARD_ADMIN, Audience.of_authorities(CITY))
+    assert not may_read(WARD_ADMIN, Audience())
+    nomination = Nomination(
+        id=5, proposing_unit_id=SCHOOL, origin_authority_id=WARD, authority_id=WARD
+    )
+    assert may_read(WARD_ADMIN, nomination_audience(nomination))
+    nomination.origin_authority_id = nomination.authority_id = CITY
+    assert not may_read(WARD_ADMIN, nomination_audience(nomination))
