@@ -103,9 +103,7 @@ class Collective(Base, TimestampMixin):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     # A duplicate merged into another collective (see ``Household.merged_into_id``).
-    merged_into_id: Mapped[int | None] = mapped_column(
-        ForeignKey("collectives.id"), default=None
-    )
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("collectives.id"), default=None)
 
 
 class User(Base, TimestampMixin):

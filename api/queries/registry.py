@@ -79,19 +79,19 @@ async def subject_row(
         statement = (
             select(Person.full_name, Unit.id, Unit.name)
             .join(Unit, Unit.id == Person.unit_id)
-            .where(Person.id == subject_id)
+            .where(Person.id == subject_id, Person.merged_into_id.is_(None))
         )
     elif kind == NomineeKind.COLLECTIVE:
         statement = (
             select(Collective.name, Unit.id, Unit.name)
             .join(Unit, Unit.id == Collective.unit_id)
-            .where(Collective.id == subject_id)
+            .where(Collective.id == subject_id, Collective.merged_into_id.is_(None))
         )
     else:
         statement = (
             select(Household.head_name, Unit.id, Unit.name)
             .join(Unit, Unit.id == Household.residential_group_id)
-            .where(Household.id == subject_id)
+            .where(Household.id == subject_id, Household.merged_into_id.is_(None))
         )
     row = (await session.execute(statement)).one_or_none()
     if row is None:
@@ -173,10 +173,11 @@ async def initiatives_in_units(
 async def people_to_search(
     session: AsyncSession, *, unit_ids: Collection[int] | None
 ) -> list[SearchRow]:
-    """(id, full name, full name) of the people of these units."""
+    """(id, full name, full name) of the people of these units (not those merged into
+    another record)."""
     rows = await session.execute(
         select(Person.id, Person.full_name, Person.full_name.label("searchable")).where(
-            _in_units(Person.unit_id, unit_ids)
+            _in_units(Person.unit_id, unit_ids), Person.merged_into_id.is_(None)
         )
     )
     return [(row_id, name, text) for row_id, name, text in rows.all()]
@@ -196,11 +197,13 @@ async def households_to_search(
     session: AsyncSession, *, unit_ids: Collection[int] | None
 ) -> list[SearchRow]:
     """(id, head's name, head's name and address) of the households of these residential
-    groups."""
+    groups (not those merged into another record)."""
     rows = await session.execute(
         select(
             Household.id, Household.head_name, Household.head_name + " " + Household.address
-        ).where(_in_units(Household.residential_group_id, unit_ids))
+        ).where(
+            _in_units(Household.residential_group_id, unit_ids), Household.merged_into_id.is_(None)
+        )
     )
     return [(row_id, name, text) for row_id, name, text in rows.all()]
 
@@ -226,7 +229,7 @@ async def collectives_in_units(
     rows = await session.execute(
         select(Collective, Unit.code, Unit.kind)
         .join(Unit, Unit.id == Collective.unit_id)
-        .where(_in_units(Collective.unit_id, unit_ids))
+        .where(_in_units(Collective.unit_id, unit_ids), Collective.merged_into_id.is_(None))
         .order_by(Collective.name, Collective.id)
     )
     return [(collective, code, kind) for collective, code, kind in rows.all()]

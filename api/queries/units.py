@@ -27,27 +27,35 @@ class NomineeChoice:
 
 
 async def nominee_choices(session: AsyncSession, *, unit_ids: Iterable[int]) -> list[NomineeChoice]:
-    """Whom these units may nominate: their people, collectives and households."""
+    """Whom these units may nominate: their people, collectives and households (not the
+    duplicates merged into another record)."""
     ids = sorted(set(unit_ids))
     if not ids:
         return []
     choices: list[NomineeChoice] = []
     people = (
         await session.execute(
-            select(Person).where(Person.unit_id.in_(ids)).order_by(Person.full_name).limit(2000)
+            select(Person)
+            .where(Person.unit_id.in_(ids), Person.merged_into_id.is_(None))
+            .order_by(Person.full_name)
+            .limit(2000)
         )
     ).scalars()
     for person in people:
         label = person.full_name + (f" — {person.position}" if person.position else "")
         choices.append(NomineeChoice(f"individual:{person.id}", label, "individual"))
     for collective in (
-        await session.execute(select(Collective).where(Collective.unit_id.in_(ids)))
+        await session.execute(
+            select(Collective).where(
+                Collective.unit_id.in_(ids), Collective.merged_into_id.is_(None)
+            )
+        )
     ).scalars():
         choices.append(NomineeChoice(f"collective:{collective.id}", collective.name, "collective"))
     for household in (
         await session.execute(
             select(Household)
-            .where(Household.residential_group_id.in_(ids))
+            .where(Household.residential_group_id.in_(ids), Household.merged_into_id.is_(None))
             .order_by(Household.head_name)
             .limit(2000)
         )

@@ -16,10 +16,11 @@ from models.schemas.registry import (
     HouseholdPage,
     InitiativeRead,
     PersonPage,
+    PersonRead,
     UnitRead,
 )
 
-from ..deps import CurrentUser, ReadSessionDep
+from ..deps import ClockDep, CurrentUser, ReadSessionDep, SessionDep
 from ..errors import Forbidden, NotFound, Unauthorized, error_responses
 from ..services import registry as service
 from ..services.award_history import award_history
@@ -58,6 +59,17 @@ async def list_people(
     return await service.list_people(
         session, user, unit_id=unit_id, query=q, page=page, page_size=page_size
     )
+
+
+@router.get("/people/{person_id}", response_model=PersonRead, responses=HISTORY_ERRORS)
+async def person_record(
+    person_id: DbId, user: CurrentUser, session: SessionDep, clock: ClockDep
+) -> PersonRead:
+    """One person's record. The citizen ID and date of birth (personal data, Decree
+    13/2023) in full only for the administrators of the person's unit and the standing
+    officers of their ward; masked for everyone else (``identifiers_masked``). The read is
+    written to the audit trail."""
+    return await service.person_record(session, user, person_id, now=clock.now())
 
 
 @router.get("/people/{person_id}/awards", response_model=AwardHistory, responses=HISTORY_ERRORS)

@@ -5,10 +5,13 @@ Award histories are in ``api.services.award_history``."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.text import fold
 from domain.vocabulary import Level, NomineeKind
+from models import Person
 from models.schemas.registry import (
     CollectiveRead,
     HouseholdPage,
@@ -23,6 +26,7 @@ from ..principal import Principal
 from ..queries import registry as queries
 from ..queries.registry import SearchRow
 from .award_history import initiative_read
+from .personal_data import Identifiers, identifiers, read_person_record
 from .subjects import unit_scope, visible_subject, visible_unit_ids
 
 
@@ -73,20 +77,40 @@ async def list_people(
         page=page,
         page_size=page_size,
         items=[
-            PersonRead(
-                id=person.id,
-                full_name=person.full_name,
-                gender=person.gender,
-                birth_year=person.birth_year,
-                position=person.position,
-                unit_id=person.unit_id,
-                unit_name=unit_name,
-                household_id=person.household_id,
-                is_official=person.is_official,
-            )
+            _person_read(person, unit_name, identifiers(person, full=False))
             for person, unit_name in (by_id[i] for i in ids)
         ],
     )
+
+
+def _person_read(person: Person, unit_name: str, shown: Identifiers) -> PersonRead:
+    return PersonRead(
+        id=person.id,
+        full_name=person.full_name,
+        gender=person.gender,
+        birth_year=person.birth_year,
+        position=person.position,
+        unit_id=person.unit_id,
+        unit_name=unit_name,
+        household_id=person.household_id,
+        is_official=person.is_official,
+        birth_date=shown.birth_date,
+        citizen_id=shown.citizen_id,
+        identifiers_masked=shown.masked,
+    )
+
+
+async def person_record(
+    session: AsyncSession, principal: Principal, person_id: int, *, now: datetime
+) -> PersonRead:
+    """One person the user may see (``visible_subject``: 403 otherwise), their citizen ID
+    and date of birth in full only for the roles that need them, the read audited."""
+    await visible_subject(session, principal, NomineeKind.INDIVIDUAL, person_id)
+    person, unit_name = (await queries.people_by_id(session, ids=[person_id]))[person_id]
+    shown = await read_person_record(
+        session, principal, person, now=now, via=f"GET /api/v1/people/{person_id}"
+    )
+    return _person_read(person, unit_name, shown)
 
 
 async def list_households(

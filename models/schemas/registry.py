@@ -38,6 +38,12 @@ class PersonRead(Schema):
     unit_name: str
     household_id: int | None
     is_official: bool
+    # Personal data (Decree 13/2023): a list carries them masked (the citizen ID's last
+    # three digits, no date); one person's record in full for the roles that need them
+    # (``api.services.personal_data``), ``identifiers_masked`` saying which.
+    birth_date: date | None = None
+    citizen_id: str | None = None
+    identifiers_masked: bool = True
 
 
 class PersonPage(Page):
