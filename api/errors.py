@@ -158,3 +158,22 @@ def error_responses(*errors: type[DomainError]) -> dict[int | str, dict[str, Any
         e.status_code: {"description": e.__doc__.strip().splitlines()[0] if e.__doc__ else e.code}
         for e in errors
     }
+
+
+class ImportProblems(DomainError):
+    """An Excel import applied with problems: nothing was written. ``problems`` lists
+    every one by sheet, row and column; ``report`` is the whole dry-run report."""
+
+    status_code = 422
+    code = "import_problems"
+
+    def __init__(self, report: dict[str, Any], report_object: Any = None) -> None:
+        problems = report.get("problems", [])
+        super().__init__(
+            f"Tệp có {len(problems)} lỗi: chưa ghi gì vào hệ thống, hãy sửa rồi nhập lại",
+            f"The file has {len(problems)} problems: nothing was written",
+            field="file",
+            problems=problems,
+            report=report,
+        )
+        self.report = report_object

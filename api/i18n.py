@@ -11,6 +11,8 @@ from fastapi import Request
 
 from domain.vocabulary import STAGE_LABELS
 
+from .i18n_registry import REGISTRY_ADMIN_TEXTS
+
 LANG_COOKIE = "thidua_lang"
 LANGUAGES = ("vi", "en")
 
@@ -826,9 +828,151 @@ ACCOUNT_TEXTS: dict[str, dict[str, str]] = _pairs(
     operator=("Người vận hành máy chủ", "Server operator"),
 )
 
+# The administration pages (api/pages/user_admin.py) and the portal's choice of ward.
+ADMIN_TEXTS: dict[str, dict[str, str]] = _pairs(
+    nav_admin=("Quản trị", "Administration"),
+    admin_index_help=(
+        "Các mục quản trị trong phạm vi đơn vị bạn được giao quản trị",
+        "What you administer, within the units you administer",
+    ),
+    admin_users=("Người dùng", "Users"),
+    admin_units=("Đơn vị", "Units"),
+    admin_people=("Cá nhân", "People"),
+    admin_households=("Hộ gia đình", "Households"),
+    admin_collectives=("Tập thể", "Collectives"),
+    admin_councils=("Hội đồng", "Councils"),
+    admin_history=("Lịch sử khen thưởng", "Award history"),
+    admin_imports=("Nhập dữ liệu từ Excel", "Import from Excel"),
+    full_name=("Họ và tên", "Full name"),
+    email=("Thư điện tử", "E-mail"),
+    admin_roles=("Vai trò", "Roles"),
+    admin_role=("Vai trò", "Role"),
+    admin_state=("Trạng thái", "State"),
+    admin_no_roles=("Chưa có vai trò", "No role yet"),
+    admin_no_email=("chưa có", "none"),
+    admin_deployment_admin=("Quản trị toàn hệ thống", "Deployment administrator"),
+    admin_state_active=("Đang hoạt động", "Active"),
+    admin_state_inactive=("Đã khóa", "Deactivated"),
+    admin_state_locked=(
+        "Tạm dừng đăng nhập đến {until}",
+        "Sign-in paused until {until}",
+    ),
+    admin_state_setup=("(chưa đặt mật khẩu riêng)", "(own password not chosen yet)"),
+    admin_no_users=("Chưa có người dùng", "No users yet"),
+    admin_new_user=("Thêm người dùng", "New user"),
+    admin_new_user_help=(
+        "Người dùng mới tự đặt mật khẩu qua liên kết gửi tới địa chỉ thư điện tử của họ; "
+        "sau khi tạo, hãy giao vai trò tại đơn vị",
+        "The new user chooses a password through a link mailed to them; then give them a "
+        "role in a unit",
+    ),
+    admin_create_user=("Tạo tài khoản", "Create the account"),
+    admin_grant_role=("Giao vai trò", "Give a role"),
+    admin_revoke_role=("Thu hồi", "Take away"),
+    admin_account_actions=("Tài khoản", "Account"),
+    admin_unlock=("Mở khóa đăng nhập", "Unlock sign-in"),
+    admin_send_reset=("Gửi liên kết đặt lại mật khẩu", "Mail a password reset link"),
+    admin_send_reset_help=(
+        "Liên kết được gửi tới địa chỉ thư điện tử của chính người dùng",
+        "The link goes to the user's own address",
+    ),
+    admin_deactivate=("Khóa tài khoản", "Deactivate"),
+    admin_deactivate_help=(
+        "Người dùng không đăng nhập được nữa; hồ sơ, phiếu bầu, chữ ký của họ vẫn được giữ",
+        "The user can no longer sign in; their records, ballots and signatures stay",
+    ),
+    admin_reactivate=("Mở lại tài khoản", "Reactivate"),
+    admin_user_created_mailed=(
+        "Đã tạo tài khoản; liên kết đặt mật khẩu đã gửi tới {sent_to}",
+        "Account created; the password link was mailed to {sent_to}",
+    ),
+    admin_user_created_operator=(
+        "Đã tạo tài khoản; người vận hành máy chủ cấp liên kết đặt mật khẩu bằng lệnh "
+        "thidua admin link --username {username}",
+        "Account created; the server operator issues the password link with "
+        "`thidua admin link --username {username}`",
+    ),
+    admin_role_granted=("Đã giao vai trò", "Role given"),
+    admin_role_revoked=("Đã thu hồi vai trò", "Role taken away"),
+    admin_user_deactivated=("Đã khóa tài khoản", "Account deactivated"),
+    admin_user_reactivated=("Đã mở lại tài khoản", "Account reactivated"),
+    admin_reset_mailed=(
+        "Đã gửi liên kết đặt lại mật khẩu tới {sent_to}",
+        "A password reset link was mailed to {sent_to}",
+    ),
+    admin_unlocked=("Đã mở khóa đăng nhập", "Sign-in unlocked"),
+    admin_refused=("Không thực hiện được: {why}", "Not done: {why}"),
+    admin_no_such_unit=("Không có đơn vị này", "No such unit"),
+    admin_first_role=(
+        "Vai trò đầu tiên (không bắt buộc)",
+        "First role (optional)",
+    ),
+    portal_choose_ward=("Chọn phường", "Choose a ward"),
+    portal_all_wards=("Tất cả các phường", "Every ward"),
+    portal_show=("Xem", "Show"),
+    portal_ward=("Phường", "Ward"),
+)
+
+# The Excel import page (api/pages/imports.py).
+IMPORT_TEXTS: dict[str, dict[str, str]] = _pairs(
+    imports_help=(
+        "Tải mẫu, điền danh sách rồi tải tệp lên: bấm «Kiểm tra» để xem trước (không ghi gì), "
+        "«Nhập vào hệ thống» để ghi. Chỉ ghi khi tệp không còn lỗi nào: có lỗi thì không "
+        "ghi dòng nào. Nhập lại cùng một tệp không thay đổi gì.",
+        "Download a template, fill it in and upload it: Check shows what would happen "
+        "(nothing is written), Import writes. Only a file without problems is written, all "
+        "of it; importing the same file again changes nothing.",
+    ),
+    imports_templates=("Mẫu nhập", "Templates"),
+    imports_all_templates=("Tải mẫu đầy đủ (mọi danh sách)", "Download the full template"),
+    imports_sheet=("Trang tính", "Sheet"),
+    imports_natural_key=("Khóa nhận diện", "Natural key"),
+    imports_download=("Tải mẫu", "Download"),
+    imports_upload=("Tải tệp lên", "Upload a file"),
+    imports_file=("Tệp Excel (.xlsx)", "Excel file (.xlsx)"),
+    imports_personal_data=(
+        "Tệp có số định danh cá nhân và ngày sinh là dữ liệu cá nhân (Nghị định "
+        "13/2023/NĐ-CP): chỉ gửi qua kênh được phép và xóa tệp sau khi nhập.",
+        "Citizen ID numbers and dates of birth are personal data (Decree 13/2023).",
+    ),
+    imports_check=("Kiểm tra (không ghi)", "Check (writes nothing)"),
+    imports_apply=("Nhập vào hệ thống", "Import"),
+    imports_result=("Kết quả", "Result"),
+    imports_checked=(
+        "Kết quả kiểm tra tệp {file}: chưa ghi gì vào hệ thống",
+        "Check of {file}: nothing was written",
+    ),
+    imports_applied=(
+        "Đã nhập tệp {file} vào hệ thống",
+        "{file} was imported",
+    ),
+    imports_refused=(
+        "Tệp {file} có {count} lỗi: chưa ghi gì vào hệ thống. Hãy sửa rồi nhập lại.",
+        "{file} has {count} problems: nothing was written. Correct them and import again.",
+    ),
+    imports_rows=("Số dòng", "Rows"),
+    imports_created=("Thêm mới", "Created"),
+    imports_updated=("Cập nhật", "Updated"),
+    imports_unchanged=("Không đổi", "Unchanged"),
+    imports_problems=("Các lỗi cần sửa", "Problems to correct"),
+    imports_row=("Dòng", "Row"),
+    imports_column=("Cột", "Column"),
+    imports_problem=("Lỗi", "Problem"),
+    imports_whole_sheet=("cả trang", "whole sheet"),
+    imports_mailed=(
+        "Đã gửi liên kết đặt mật khẩu cho tài khoản mới tới: {addresses}",
+        "Password setup links were mailed to: {addresses}",
+    ),
+    imports_no_file=("Chưa chọn tệp", "No file chosen"),
+    action_import_applied=("Nhập dữ liệu từ Excel", "Excel import applied"),
+)
+
 ALL_TEXTS: dict[str, dict[str, str]] = {
     **TEXTS,
+    **IMPORT_TEXTS,
     **ACCOUNT_TEXTS,
+    **ADMIN_TEXTS,
+    **REGISTRY_ADMIN_TEXTS,
     **STAGE_NAMES,
     **LEVEL_NAMES,
     **ACTION_NAMES,

@@ -17,7 +17,11 @@ ROUTER_MODULES = [
     "api.routes.accounts",
     "api.routes.users",
     "api.routes.authority_admin",
+    "api.routes.imports",
     "api.pages.accounts",
+    "api.pages.user_admin",
+    "api.pages.registry_admin",
+    "api.pages.imports",
     "api.routes.inbox",
     "api.routes.nominations",
     "api.routes.council",
@@ -29,6 +33,7 @@ ROUTER_MODULES = [
     "api.pages.verification",
     "api.routes.catalogue",
     "api.routes.registry",
+    "api.routes.registry_admin",
     # The pages of each person and the public portal (api/pages/*).
     "api.pages.home",
     "api.pages.nominations",
@@ -43,6 +48,10 @@ ROUTER_MODULES = [
     "api.routes.campaigns",
     "api.routes.registrations",
     "api.routes.exemplars",
+    "api.routes.council_admin",
+    "api.routes.history_admin",
+    "api.pages.council_admin",
+    "api.pages.history_admin",
 ]
 
 

@@ -71,12 +71,16 @@ class ImportContext:
     import_key: str  # the file's SHA-256: audit event keys of this import start with it
     problems: list[Problem] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict)
+    _seen: set[Problem] = field(default_factory=set, repr=False)
 
     def problem(
         self, row: Row, kind: SheetKind, column_key: str, message_vi: str, message_en: str = ""
     ) -> None:
         header = next((c.header for c in kind.columns if c.key == column_key), "")
-        self.problems.append(Problem(row.sheet, row.number, header, message_vi, message_en))
+        problem = Problem(row.sheet, row.number, header, message_vi, message_en)
+        if problem not in self._seen:  # the same cell checked twice says it once
+            self._seen.add(problem)
+            self.problems.append(problem)
 
 
 # A row handler: validates the row, matches it by its natural key, writes (flush, never
