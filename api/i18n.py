@@ -826,6 +826,39 @@ ACCOUNT_TEXTS: dict[str, dict[str, str]] = _pairs(
         "Password reset link mailed",
     ),
     operator=("Người vận hành máy chủ", "Server operator"),
+    # The administration's own audit events (accounts, deciding bodies, councils, history,
+    # imports): the audit page names each in words.
+    action_user_created=("Tạo tài khoản", "Account created"),
+    action_user_updated=("Sửa tài khoản", "Account edited"),
+    action_role_granted=("Giao vai trò", "Role given"),
+    action_role_revoked=("Thu hồi vai trò", "Role taken away"),
+    action_setup_link_mailed=(
+        "Gửi liên kết đặt mật khẩu lần đầu qua thư",
+        "First-password link mailed",
+    ),
+    action_sign_in_unlocked=("Mở khóa đăng nhập", "Sign-in unlocked"),
+    action_authority_created=("Thêm cơ quan quyết định khen thưởng", "Deciding body added"),
+    action_authority_updated=("Sửa cơ quan quyết định khen thưởng", "Deciding body edited"),
+    action_council_created=("Thành lập Hội đồng Thi đua - Khen thưởng", "Council set up"),
+    action_council_updated=("Sửa thông tin Hội đồng", "Council edited"),
+    action_council_member_added=("Thêm thành viên Hội đồng", "Council member added"),
+    action_council_member_created=("Thêm thành viên Hội đồng", "Council member added"),
+    action_council_member_updated=("Sửa thông tin thành viên Hội đồng", "Council member edited"),
+    action_council_member_ended=("Thành viên thôi tham gia Hội đồng", "Council membership ended"),
+    action_council_member_replaced=(
+        "Thành viên được thay thế giữa nhiệm kỳ",
+        "Council member replaced mid-term",
+    ),
+    action_rating_created=("Thêm kết quả xếp loại", "Rating added"),
+    action_rating_updated=("Sửa kết quả xếp loại", "Rating edited"),
+    action_rating_deleted=("Xóa kết quả xếp loại", "Rating deleted"),
+    action_evaluation_result_created=("Thêm kết quả xếp loại", "Rating added"),
+    action_evaluation_result_updated=("Sửa kết quả xếp loại", "Rating edited"),
+    action_award_record_created=("Thêm khen thưởng đã có", "Past award added"),
+    action_award_record_updated=("Sửa khen thưởng đã có", "Past award edited"),
+    action_award_record_revoked=("Hủy bỏ khen thưởng đã có", "Past award revoked"),
+    action_initiative_created=("Thêm sáng kiến", "Initiative added"),
+    action_initiative_updated=("Sửa sáng kiến", "Initiative edited"),
 )
 
 # The administration pages (api/pages/user_admin.py) and the portal's choice of ward.
@@ -965,6 +998,7 @@ IMPORT_TEXTS: dict[str, dict[str, str]] = _pairs(
     ),
     imports_no_file=("Chưa chọn tệp", "No file chosen"),
     action_import_applied=("Nhập dữ liệu từ Excel", "Excel import applied"),
+    action_registered=("Đơn vị đăng ký thi đua", "Unit registered for the campaign"),
 )
 
 ALL_TEXTS: dict[str, dict[str, str]] = {
