@@ -34,6 +34,7 @@ from sqlalchemy import select, text
 from domain.vocabulary import Stage
 from models import Nomination
 from tests.campaigns.helpers import open_registration, plan_campaign, this_year
+from tests.imports.workbooks import UNIT_HEADERS, workbook
 from tests.notices.conftest import MailCatcher, free_port
 
 pytestmark = [
@@ -127,6 +128,37 @@ ALLOWED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/api/v1/users"): (ADMIN,),
     ("POST", "/api/v1/users/{user_id}/roles"): (ADMIN,),
     ("DELETE", "/api/v1/users/{user_id}/roles/{grant_id}"): (ADMIN,),
+    # The registry, the deciding bodies, their councils and the histories from before the
+    # engine are administered by the administrators of the units concerned; so is the
+    # Excel import that fills them.
+    ("POST", "/api/v1/admin/units"): (ADMIN,),
+    ("PATCH", "/api/v1/admin/units/{unit_id}"): (ADMIN,),
+    ("POST", "/api/v1/admin/authorities"): (ADMIN,),
+    ("PATCH", "/api/v1/admin/authorities/{authority_id}"): (ADMIN,),
+    ("POST", "/api/v1/admin/councils"): (ADMIN,),
+    ("PATCH", "/api/v1/admin/councils/{council_id}"): (ADMIN,),
+    ("POST", "/api/v1/admin/councils/{council_id}/members"): (ADMIN,),
+    ("PATCH", "/api/v1/admin/councils/{council_id}/members/{member_id}"): (ADMIN,),
+    ("POST", "/api/v1/admin/councils/{council_id}/members/{member_id}/end"): (ADMIN,),
+    ("POST", "/api/v1/admin/councils/{council_id}/members/{member_id}/replace"): (ADMIN,),
+    ("POST", "/api/v1/admin/people"): (ADMIN,),
+    ("PATCH", "/api/v1/admin/people/{person_id}"): (ADMIN,),
+    ("POST", "/api/v1/admin/people/{person_id}/merge"): (ADMIN,),
+    ("POST", "/api/v1/admin/households"): (ADMIN,),
+    ("PATCH", "/api/v1/admin/households/{household_id}"): (ADMIN,),
+    ("POST", "/api/v1/admin/households/{household_id}/merge"): (ADMIN,),
+    ("POST", "/api/v1/admin/collectives"): (ADMIN,),
+    ("PATCH", "/api/v1/admin/collectives/{collective_id}"): (ADMIN,),
+    ("POST", "/api/v1/admin/collectives/{collective_id}/merge"): (ADMIN,),
+    ("POST", "/api/v1/admin/history/{kind}/{subject_id}/ratings"): (ADMIN,),
+    ("PATCH", "/api/v1/admin/ratings/{rating_id}"): (ADMIN,),
+    ("DELETE", "/api/v1/admin/ratings/{rating_id}"): (ADMIN,),
+    ("POST", "/api/v1/admin/history/{kind}/{subject_id}/awards"): (ADMIN,),
+    ("PATCH", "/api/v1/admin/awards/{record_id}"): (ADMIN,),
+    ("POST", "/api/v1/admin/awards/{record_id}/revoke"): (ADMIN,),
+    ("POST", "/api/v1/admin/people/{person_id}/initiatives"): (ADMIN,),
+    ("PATCH", "/api/v1/admin/initiatives/{initiative_id}"): (ADMIN,),
+    ("POST", "/api/v1/imports"): (ADMIN,),
 }
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -348,6 +380,295 @@ async def ready_decision(h, nomination_ids: list[int]) -> int:
 
 def closes_at(harness) -> str:
     return (harness.clock.now() + timedelta(days=5)).isoformat()
+
+
+async def check_administration(h, m: Matrix) -> None:
+    """The administration commands, on a new ward (Tứ Minh) beside the seeded one: its
+    units, deciding body, council, registry and histories, so that nothing the rest of the
+    matrix relies on changes."""
+    ids = h.ids
+    a = "/api/v1/admin"
+    year = await this_year(h)
+
+    # ---- units: the new ward's committee, then its office and residential group --------
+    [ward] = await m.check(
+        "POST",
+        f"{a}/units",
+        [
+            Attempt(
+                f"{a}/units",
+                {
+                    "code": "ubnd-tu-minh",
+                    "name": "Ủy ban nhân dân phường Tứ Minh",
+                    "kind": "peoples_committee",
+                    "parent_id": ids.units["ubnd-tp-hai-phong"],
+                    "level": "ward",
+                },
+            )
+        ],
+    )
+    await m.check(
+        "PATCH",
+        f"{a}/units/{{unit_id}}",
+        [Attempt(f"{a}/units/{ward['id']}", {"address": "Số 1 đường Tứ Minh"})],
+    )
+
+    async def unit(code: str, name: str, kind: str) -> int:
+        body = {"code": code, "name": name, "kind": kind, "parent_id": ward["id"]}
+        return (await h.ok(ADMIN, f"{a}/units", body, status=201))["id"]
+
+    office = await unit("tm-vhxh", "Phòng Văn hóa - Xã hội phường Tứ Minh", "office")
+    group = await unit("tm-tdp-1", "Tổ dân phố số 1 phường Tứ Minh", "residential_group")
+
+    # ---- its deciding body, and its council ---------------------------------------------
+    [authority] = await m.check(
+        "POST",
+        f"{a}/authorities",
+        [
+            Attempt(
+                f"{a}/authorities",
+                {
+                    "unit_id": ward["id"],
+                    "standing_unit_id": office,
+                    "parent_authority_id": ids.authorities["city"],
+                },
+            )
+        ],
+    )
+    await m.check(
+        "PATCH",
+        f"{a}/authorities/{{authority_id}}",
+        [Attempt(f"{a}/authorities/{authority['id']}", {"place_name": "Phường Tứ Minh"})],
+    )
+    # A body comes with its council: taken out here (it has no members yet), so that the
+    # council command finds a body without one.
+    async with h.engine.begin() as connection:
+        await connection.execute(
+            text("DELETE FROM councils WHERE id = :id"), {"id": authority["council_id"]}
+        )
+    [council] = await m.check(
+        "POST",
+        f"{a}/councils",
+        [
+            Attempt(
+                f"{a}/councils",
+                {
+                    "authority_id": authority["id"],
+                    "name": "Hội đồng Thi đua - Khen thưởng phường Tứ Minh",
+                },
+            )
+        ],
+    )
+    cc = f"{a}/councils/{council['id']}"
+    await m.check(
+        "PATCH",
+        f"{a}/councils/{{council_id}}",
+        [Attempt(cc, {"rules_note": "Quy chế ban hành kèm theo Quyết định số 01/QĐ-UBND"})],
+    )
+    # Its members: new accounts (no role anywhere), never one of the matrix's roles.
+    officials = [
+        (
+            await h.ok(
+                ADMIN, "/api/v1/users", {"username": f"tm.{i}", "full_name": name}, status=201
+            )
+        )["user"]["id"]
+        for i, name in enumerate(("Hà Văn Minh", "Lò Thị Sen", "Vi Văn Tú"))
+    ]
+
+    def member_of(view: dict, user_id: int) -> int:
+        return next(x["id"] for x in view["members"] if x["user_id"] == user_id)
+
+    [seated] = await m.check(
+        "POST",
+        f"{a}/councils/{{council_id}}/members",
+        [
+            Attempt(
+                f"{cc}/members",
+                {
+                    "user_id": officials[0],
+                    "council_role": "chair",
+                    "term_start": f"{year}-01-01",
+                },
+            )
+        ],
+    )
+    chair = member_of(seated, officials[0])
+    await m.check(
+        "PATCH",
+        f"{a}/councils/{{council_id}}/members/{{member_id}}",
+        [Attempt(f"{cc}/members/{chair}", {"title": "Chủ tịch UBND phường"})],
+    )
+    second = await h.ok(
+        ADMIN,
+        f"{cc}/members",
+        {"user_id": officials[1], "council_role": "member", "term_start": f"{year}-01-01"},
+        status=201,
+    )
+    await m.check(
+        "POST",
+        f"{a}/councils/{{council_id}}/members/{{member_id}}/end",
+        [
+            Attempt(
+                f"{cc}/members/{member_of(second, officials[1])}/end",
+                {"term_end": f"{year}-06-30"},
+            )
+        ],
+    )
+    await m.check(
+        "POST",
+        f"{a}/councils/{{council_id}}/members/{{member_id}}/replace",
+        [
+            Attempt(
+                f"{cc}/members/{chair}/replace",
+                {"user_id": officials[2], "starts_on": f"{year}-07-01"},
+            )
+        ],
+    )
+
+    # ---- the registry: a person entered twice and merged, a household, a collective -----
+    person = {"full_name": "Lê Văn Trùng", "gender": "male", "unit_id": group}
+    [first] = await m.check("POST", f"{a}/people", [Attempt(f"{a}/people", person)])
+    await m.check(
+        "PATCH",
+        f"{a}/people/{{person_id}}",
+        [Attempt(f"{a}/people/{first['id']}", {"birth_year": 1970})],
+    )
+    twin = await h.ok(ADMIN, f"{a}/people", person, status=201)
+    await m.check(
+        "POST",
+        f"{a}/people/{{person_id}}/merge",
+        [Attempt(f"{a}/people/{first['id']}/merge", {"duplicate_id": twin["id"]})],
+    )
+    home = {"head_name": "Lê Văn Trùng", "residential_group_id": group}
+    [household] = await m.check("POST", f"{a}/households", [Attempt(f"{a}/households", home)])
+    await m.check(
+        "PATCH",
+        f"{a}/households/{{household_id}}",
+        [Attempt(f"{a}/households/{household['id']}", {"address": "Số 9 ngõ 3"})],
+    )
+    twin = await h.ok(ADMIN, f"{a}/households", home, status=201)
+    await m.check(
+        "POST",
+        f"{a}/households/{{household_id}}/merge",
+        [Attempt(f"{a}/households/{household['id']}/merge", {"duplicate_id": twin["id"]})],
+    )
+    [collective] = await m.check(
+        "POST",
+        f"{a}/collectives",
+        [Attempt(f"{a}/collectives", {"unit_id": group, "name": "Tổ dân phố số 1"})],
+    )
+    await m.check(
+        "PATCH",
+        f"{a}/collectives/{{collective_id}}",
+        [Attempt(f"{a}/collectives/{collective['id']}", {"name": "Tập thể Tổ dân phố số 1"})],
+    )
+    # One collective per unit: the duplicate is the office's.
+    twin = await h.ok(
+        ADMIN, f"{a}/collectives", {"unit_id": office, "name": "Tổ dân phố 1"}, status=201
+    )
+    await m.check(
+        "POST",
+        f"{a}/collectives/{{collective_id}}/merge",
+        [Attempt(f"{a}/collectives/{collective['id']}/merge", {"duplicate_id": twin["id"]})],
+    )
+
+    # ---- the person's history: a rating, an award from before the engine, an initiative --
+    history = f"{a}/history/individual/{first['id']}"
+    [rating] = await m.check(
+        "POST",
+        f"{a}/history/{{kind}}/{{subject_id}}/ratings",
+        [Attempt(f"{history}/ratings", {"year": year - 1, "rating": "excellent"})],
+    )
+    await m.check(
+        "PATCH",
+        f"{a}/ratings/{{rating_id}}",
+        [Attempt(f"{a}/ratings/{rating['id']}", {"rating": "good"})],
+    )
+    await m.check("DELETE", f"{a}/ratings/{{rating_id}}", [Attempt(f"{a}/ratings/{rating['id']}")])
+    [award] = await m.check(
+        "POST",
+        f"{a}/history/{{kind}}/{{subject_id}}/awards",
+        [
+            Attempt(
+                f"{history}/awards",
+                {
+                    "award_code": "giay_khen",
+                    "year": year - 2,
+                    "decision_number": "12/QĐ-UBND",
+                    "decision_date": f"{year - 1}-01-15",
+                    "deciding_authority": "Chủ tịch UBND phường Tứ Minh (trước sắp xếp)",
+                },
+            )
+        ],
+    )
+    await m.check(
+        "PATCH",
+        f"{a}/awards/{{record_id}}",
+        [Attempt(f"{a}/awards/{award['id']}", {"decision_number": "13/QĐ-UBND"})],
+    )
+    await m.check(
+        "POST",
+        f"{a}/awards/{{record_id}}/revoke",
+        [
+            Attempt(
+                f"{a}/awards/{award['id']}/revoke",
+                {"reason": "Thành tích không đúng sự thật", "basis": "Quyết định số 20/QĐ-UBND"},
+            )
+        ],
+    )
+    [initiative] = await m.check(
+        "POST",
+        f"{a}/people/{{person_id}}/initiatives",
+        [
+            Attempt(
+                f"{a}/people/{first['id']}/initiatives",
+                {
+                    "title": "Sổ tay điện tử của tổ dân phố",
+                    "year": year - 1,
+                    "scope": "base",
+                    "recognised_by": "Chủ tịch UBND phường Tứ Minh",
+                    "decision_number": "30/QĐ-UBND",
+                    "decision_date": f"{year - 1}-12-01",
+                },
+            )
+        ],
+    )
+    await m.check(
+        "PATCH",
+        f"{a}/initiatives/{{initiative_id}}",
+        [Attempt(f"{a}/initiatives/{initiative['id']}", {"scope": "city"})],
+    )
+
+    # ---- the Excel import: a second residential group of the new ward, applied ----------
+    book = workbook(
+        {
+            "Đơn vị": [
+                UNIT_HEADERS,
+                [
+                    "tm-tdp-2",
+                    None,
+                    "Tổ dân phố số 2 phường Tứ Minh",
+                    None,
+                    "Tổ dân phố",
+                    "Cấp phường",
+                    "ubnd-tu-minh",
+                    None,
+                ],
+            ]
+        }
+    )
+    [report] = await m.check(
+        "POST",
+        "/api/v1/imports",
+        [
+            Attempt(
+                "/api/v1/imports",
+                {"apply": "true"},
+                {"file": ("don-vi.xlsx", book, "application/octet-stream")},
+            )
+        ],
+    )
+    assert report["applied"] is True, report
 
 
 async def test_every_command_as_every_role(harness):
@@ -742,6 +1063,9 @@ async def test_every_command_as_every_role(harness):
         h.settings.mail_enabled = False
         catcher.stop()
     assert [mail.envelope_to for mail in catcher.received] == [["xdd@thachkhoi.example.vn"]]
+
+    # ---- administration: a new ward's units, body, council, registry, histories, import --
+    await check_administration(h, m)
 
     # ---- every command was tried, and nothing else was expected --------------------------
     commands = api_commands(h.app)

@@ -435,9 +435,20 @@ async def _apply_person(context: ImportContext, kind: SheetKind, row: Row) -> Ou
     gender = cells.choice(context, kind, row, "gender", GENDER_LABELS)
     position = cells.text(context, kind, row, "position")
     is_official = cells.yes_no(context, kind, row, "is_official")
+    birth_year = cells.year(context, kind, row, "birth_year", latest=context.now.year)
     household = await _household(context, kind, row, match.unit if match else None)
     if match is None or len(context.problems) > before or household is False:
         return None
+    if birth_year is not None and match.birth_date is not None:
+        if match.birth_date.year != birth_year:
+            context.problem(
+                row,
+                kind,
+                "birth_year",
+                f"Khác với năm của ngày sinh ({match.birth_date.year})",
+                f"Differs from the year of the date of birth ({match.birth_date.year})",
+            )
+            return None
     stored = match.person
     if stored is None and gender is None:
         context.problem(row, kind, "gender", "Chưa nhập (bắt buộc)", "Required")
@@ -450,7 +461,7 @@ async def _apply_person(context: ImportContext, kind: SheetKind, row: Row) -> Ou
         "full_name": match.full_name or None,
         "gender": gender,
         "birth_date": birth_date,
-        "birth_year": birth_date.year if birth_date is not None else None,
+        "birth_year": birth_date.year if birth_date is not None else birth_year,
         "citizen_id": match.citizen_id,
         "position": position,
         "unit_id": match.unit.id if match.unit is not None else None,
@@ -508,6 +519,13 @@ PEOPLE = SheetKind(
             "Ngày sinh",
             example=date(1985, 3, 15),
             help_vi="Ngày/tháng/năm (ví dụ 15/03/1985); dữ liệu cá nhân",
+        ),
+        Column(
+            "birth_year",
+            "Năm sinh",
+            example="",
+            help_vi="Khi không có ngày sinh: năm sinh (ví dụ 1985); nếu có cả ngày sinh thì "
+            "phải cùng năm",
         ),
         Column(
             "citizen_id",
