@@ -32,6 +32,7 @@ class Principal:
     # and footer): "Ủy ban nhân dân phường …, thành phố …" and its short name.
     home_name: str = ""
     home_short_name: str = ""
+    home_address: str = ""  # the committee's address, for the page footer
     # What an ``admin`` role grant administers (and so sees): the units at and below its
     # unit, and the authorities of those units. The deployment's administrators see all.
     admin_unit_ids: frozenset[int] = frozenset()
@@ -130,8 +131,8 @@ async def load_principal(
             .where(CouncilMember.user_id == user_id, CouncilMember.active.is_(True))
         )
     ).all()
-    home_name, home_short_name = (
-        await _home_committee(session, roles[0].unit_id) if roles else ("", "")
+    home_name, home_short_name, home_address = (
+        await _home_committee(session, roles[0].unit_id) if roles else ("", "", "")
     )
     admin_units: frozenset[int] = frozenset()
     admin_authorities: frozenset[int] = frozenset()
@@ -162,6 +163,7 @@ async def load_principal(
         deployment_admin=user.deployment_admin,
         home_name=home_name,
         home_short_name=home_short_name,
+        home_address=home_address,
         admin_unit_ids=admin_units,
         admin_authority_ids=admin_authorities,
         admin_proposing_unit_ids=admin_proposing,
@@ -171,18 +173,19 @@ async def load_principal(
 _COMMITTEES = (UnitKind.PEOPLES_COMMITTEE, UnitKind.GOVERNMENT)
 
 
-async def _home_committee(session: AsyncSession, unit_id: int) -> tuple[str, str]:
-    """The name and short name of the nearest people's committee (or the government) at or
-    above ``unit_id``; a ward's name is followed by the city's ("…, thành phố Hải Phòng")."""
+async def _home_committee(session: AsyncSession, unit_id: int) -> tuple[str, str, str]:
+    """The name, short name and address of the nearest people's committee (or the
+    government) at or above ``unit_id``; a ward's name is followed by the city's ("…,
+    thành phố Hải Phòng")."""
     unit = await session.get(Unit, unit_id)
     for _ in range(8):  # the tree is a few levels deep; a cycle must not hang a page
         if unit is None or unit.kind in _COMMITTEES:
             break
         unit = await session.get(Unit, unit.parent_id) if unit.parent_id else None
     if unit is None or unit.kind not in _COMMITTEES:
-        return "", ""
+        return "", "", ""
     name = unit.name
     parent = await session.get(Unit, unit.parent_id) if unit.parent_id else None
     if parent is not None and parent.kind == UnitKind.PEOPLES_COMMITTEE:
         name = f"{name}, {parent.name.removeprefix('Ủy ban nhân dân ')}"
-    return name, unit.short_name or unit.name
+    return name, unit.short_name or unit.name, unit.address

@@ -188,6 +188,7 @@ def render(
         # Whose pages these are, from the units' data (never from code): the person's own
         # committee when signed in, else the deployment's name (a setting).
         "org_name": (user.home_name if user else "") or state.settings.deployment_name,
+        "org_address": user.home_address if user else "",
         "org_short_name": (user.home_short_name if user else "") or state.settings.deployment_name,
         **(context or {}),
     }

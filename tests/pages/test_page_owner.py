@@ -1,5 +1,5 @@
 """Whose pages these are comes from the units' data, never from code: a signed-in person
-sees their own people's committee in the title and the footer (a ward's officer the ward,
+sees their own people's committee (and its address) in the title and the footer (a ward's officer the ward,
 followed by its city; the city's officer the city); a visitor sees the deployment's name
 (``THIDUA_DEPLOYMENT_NAME``), or none."""
 
@@ -39,12 +39,18 @@ async def test_a_renamed_unit_is_shown_by_its_new_name(harness, people):
         await session.execute(
             update(Unit)
             .where(Unit.code == "ubnd-thach-khoi")
-            .values(name="Ủy ban nhân dân phường Hòa Bình", short_name="UBND phường Hòa Bình")
+            .values(
+                name="Ủy ban nhân dân phường Hòa Bình",
+                short_name="UBND phường Hòa Bình",
+                address="Số 1 đường Hòa Bình",
+            )
         )
         await session.commit()
     title, footer = title_and_footer((await people("thuongtruc").get("/")).text)
     assert title.endswith(" · UBND phường Hòa Bình")
-    assert footer == "<p>Ủy ban nhân dân phường Hòa Bình, thành phố Hải Phòng</p>"
+    assert footer == (
+        "<p>Ủy ban nhân dân phường Hòa Bình, thành phố Hải Phòng</p><p>Số 1 đường Hòa Bình</p>"
+    )
 
 
 async def test_a_visitor_sees_the_deployments_name(harness, people, monkeypatch):
