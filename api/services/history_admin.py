@@ -41,7 +41,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..principal import Principal
 from ..queries import history_admin as queries
 from ..queries import registry as registry_queries
-from .admin_scope import administered_unit_ids, in_scope
+from .admin_scope import administered_unit_ids, in_scope, require_administrator
 from .award_history import initiative_read
 from .subjects import SUBJECT_VI
 
@@ -284,6 +284,7 @@ async def create_rating(
 
 
 async def _rating(session: AsyncSession, principal: Principal, rating_id: int) -> EvaluationResult:
+    require_administrator(principal)  # before the look-up: a 403 never tells what exists
     row = await queries.evaluation_by_id(session, evaluation_id=rating_id)
     if row is None:
         raise NotFound("Không tìm thấy xếp loại", "No such rating")
@@ -471,6 +472,7 @@ async def _imported_record(
 ) -> AwardRecord:
     """An award record one administers that was not written by the engine (409) and is
     not revoked (409)."""
+    require_administrator(principal)  # before the look-up: a 403 never tells what exists
     record = await queries.award_record_by_id(session, record_id=record_id)
     missing = NotFound("Không tìm thấy bản ghi khen thưởng", "No such award record")
     if record is None:
@@ -664,6 +666,7 @@ async def update_initiative(
     now: datetime,
 ) -> HistoryInitiativeRead:
     """Correct an initiative (only the keys given)."""
+    require_administrator(principal)  # before the look-up: a 403 never tells what exists
     item = await queries.initiative_by_id(session, initiative_id=initiative_id)
     missing = NotFound("Không tìm thấy sáng kiến", "No such initiative")
     if item is None:

@@ -80,6 +80,8 @@ WARD_MEMBERS = ("chutich", "phochutich", "uyvien.vhxh", "uyvien.mttq", "uyvien.x
 CITY_MEMBERS = ("chutich.tp", "uyvien.tp1", "uyvien.tp2")
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 MISSING_ID = 987_654_321
+PDF_START = b"%PDF-"
+PK_ZIP = b"PK"  # an .xlsx workbook is a zip archive
 DOCUMENT_LINK = re.compile(
     r'(?:href|data)="(/api/v1/(?:documents/\d+/pdf|decisions/\d+/preview\.pdf|'
     r'decision-items/\d+/certificate\.pdf|nominations/\d+/dossier-items/\d+/file))"'
@@ -117,6 +119,7 @@ class Case:
     route: str
     path: str
     readers: tuple[str | None, ...]
+    starts_with: bytes = PDF_START  # what a reader's answer begins with (an .xlsx: PK_ZIP)
 
 
 # ---------------------------------------------------------------------------------------
@@ -374,6 +377,15 @@ async def cases_of(h, w: World) -> list[Case]:
             f"/api/v1/nominations/{w.household}/dossier-items/{w.other_unit_file}/file",
             (OTHER_UNIT, *WARD, *ALL_DOCUMENTS),
         ),
+        # The blank import templates: for whoever administers (an unknown kind is the
+        # missing id).
+        Case(
+            "import template",
+            "/api/v1/imports/templates/{kind}.xlsx",
+            "/api/v1/imports/templates/units.xlsx",
+            (ADMIN,),
+            starts_with=PK_ZIP,
+        ),
     ]
 
 
@@ -382,8 +394,10 @@ async def cases_of(h, w: World) -> list[Case]:
 
 
 def shown(response) -> str:
-    if response.content.startswith(b"%PDF-"):
+    if response.content.startswith(PDF_START):
         return f"{response.status_code} (a PDF)"
+    if response.content.startswith(PK_ZIP):
+        return f"{response.status_code} (a workbook)"
     return f"{response.status_code} {response.text[:120]}"
 
 
@@ -403,7 +417,7 @@ class Reads:
             self.tried += 1
             who = role or "anonymous"
             if role in case.readers:
-                if response.status_code != 200 or not response.content.startswith(b"%PDF-"):
+                if response.status_code != 200 or not response.content.startswith(case.starts_with):
                     self.problems.append(f"{case.name} as {who} (a reader): {shown(response)}")
                 continue
             absent = await self.get(role, missing(case.route))

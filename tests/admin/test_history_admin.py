@@ -312,3 +312,39 @@ async def test_a_ward_administrator_cannot_touch_another_wards_history(app):
         ("collective", world.collectives["tk"]),
         ("household", world.households["tk"]),
     }
+
+
+async def test_someone_who_administers_nothing_learns_nothing_of_what_exists(app):
+    world = await build_world(app)
+    admin = app.bearer(world.users["qt.thachkhoi"])
+    person = world.people["tk"]
+    rating = await app.http.post(
+        f"{ADMIN}/history/individual/{person}/ratings",
+        json={"year": 2025, "rating": "good"},
+        headers=admin,
+    )
+    record = await app.http.post(
+        f"{ADMIN}/history/individual/{person}/awards", json=award(), headers=admin
+    )
+    initiative = await app.http.post(
+        f"{ADMIN}/people/{person}/initiatives",
+        json={
+            "title": "Số hóa hồ sơ",
+            "year": 2025,
+            "scope": "base",
+            "recognised_by": "Hội đồng sáng kiến phường",
+            "decision_number": "45/QĐ-HĐSK",
+            "decision_date": "2025-12-20",
+        },
+        headers=admin,
+    )
+    officer = app.bearer(await app.add_user("canbo.thu", "Can-bo-thu-2027"))
+    for path, existing, body in (
+        ("ratings", rating.json()["id"], {"year": 2024}),
+        ("awards", record.json()["id"], {"year": 2024}),
+        ("initiatives", initiative.json()["id"], {"year": 2024}),
+    ):
+        there = await app.http.patch(f"{ADMIN}/{path}/{existing}", json=body, headers=officer)
+        missing = await app.http.patch(f"{ADMIN}/{path}/987654", json=body, headers=officer)
+        assert there.status_code == missing.status_code == 403, path
+        assert there.json() == missing.json(), path
