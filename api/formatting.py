@@ -8,6 +8,8 @@ from jinja2 import Environment
 
 from domain.calendar import VIETNAM_TZ, format_vn_date, format_vn_long_date
 from domain.numerals import vn_money, vn_number
+from domain.plan_reference import plan_number_missing
+from domain.vn_dates import DATE_PATTERN, DATETIME_PATTERN, date_field
 
 
 def vn_date(value: date | datetime | None) -> str:
@@ -27,3 +29,8 @@ def install_filters(env: Environment) -> None:
     env.filters["vn_date"] = vn_date
     env.filters["vn_datetime"] = vn_datetime
     env.filters["vn_long_date"] = format_vn_long_date
+    env.filters["plan_number_missing"] = plan_number_missing
+    # Date fields are text in Vietnamese order (dd/mm/yyyy), whatever the browser's language.
+    env.filters["date_field"] = date_field
+    env.globals["date_pattern"] = DATE_PATTERN
+    env.globals["datetime_pattern"] = DATETIME_PATTERN

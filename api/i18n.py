@@ -11,6 +11,7 @@ from fastapi import Request
 
 from domain.vocabulary import STAGE_LABELS
 
+from .i18n_daily import DAILY_TEXTS
 from .i18n_registry import REGISTRY_ADMIN_TEXTS
 
 LANG_COOKIE = "thidua_lang"
@@ -1010,6 +1011,7 @@ ALL_TEXTS: dict[str, dict[str, str]] = {
     **ACCOUNT_TEXTS,
     **ADMIN_TEXTS,
     **REGISTRY_ADMIN_TEXTS,
+    **DAILY_TEXTS,
     **STAGE_NAMES,
     **LEVEL_NAMES,
     **ACTION_NAMES,

@@ -36,6 +36,7 @@ ROUTER_MODULES = [
     "api.routes.registry_admin",
     # The pages of each person and the public portal (api/pages/*).
     "api.pages.home",
+    "api.pages.inbox",
     "api.pages.nominations",
     "api.pages.standing",
     "api.pages.council",

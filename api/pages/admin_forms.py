@@ -23,6 +23,7 @@ from .common import (
     message_of,
     validation_errors,
 )
+from .date_fields import iso_dates
 
 # What a form does with its fields (raises what it refuses).
 Action = Callable[[dict[str, str]], Awaitable[Any]]
@@ -55,7 +56,7 @@ def parsed(
             values[key] = raw
         elif key in optional:
             values[key] = None
-    return model.model_validate(values).model_dump(exclude_unset=only_sent)
+    return model.model_validate(iso_dates(model, values)).model_dump(exclude_unset=only_sent)
 
 
 async def submit(

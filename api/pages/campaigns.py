@@ -66,6 +66,8 @@ class CycleRow:
     # done | skipped | next | upcoming; open | late | not_open (registration); notice_done |
     # notice_skipped | notice_next (the notice sent ahead of a due date); "" when not running
     state: str = ""
+    # Days from today (the application's clock) to ``day``: negative once it has passed.
+    days_left: int | None = None
 
 
 def cycle_rows(
@@ -92,7 +94,7 @@ def cycle_rows(
             registration = "late"  # past the deadline: late registrations are still taken
         else:
             registration = "open"
-    return [
+    rows = [
         CycleRow(
             "registration_open",
             service.cycle_day(year, campaign.registration_opens),
@@ -113,6 +115,9 @@ def cycle_rows(
             step_state("dossiers", "notice_"),
         ),
     ]
+    for row in rows:
+        row.days_left = (row.day - today).days if row.day is not None else None
+    return rows
 
 
 # ---- the list and one campaign -------------------------------------------------------------

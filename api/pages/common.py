@@ -100,7 +100,11 @@ def navigation(user: Principal | None) -> list[NavItem]:
             NavItem("/xac-minh", "verify"),
             NavItem("/login", "login"),
         ]
-    items = [NavItem("/", "home"), NavItem("/nominations", "nav_nominations")]
+    items = [
+        NavItem("/", "home"),
+        NavItem("/inbox", "nav_inbox"),
+        NavItem("/nominations", "nav_nominations"),
+    ]
     if user.has(Role.STANDING_OFFICER) or user.is_admin:
         items += [
             NavItem("/dossiers", "nav_dossiers"),
@@ -301,6 +305,8 @@ def validation_errors(
             text = t("field_number")
         elif kind.startswith(("greater_than", "less_than")):
             text = t("field_out_of_range")
+        elif kind.startswith("date_"):
+            text = t("field_date_vn")  # the pages' date fields read dd/mm/yyyy
         elif kind.startswith("datetime"):
             text = t("field_datetime")
         elif kind == CONTROL_CHARACTER_ERROR:

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from domain.calendar import VIETNAM_TZ
+from domain.vn_dates import datetime_field, parse_vn_datetime
 from domain.vocabulary import BallotMode, Choice, ItemResult, Role, SessionStatus, Stage
 from models.schemas.common import DbId
 from models.schemas.council import BallotCreate, BallotSheetRead, CloseCreate, SessionCreate
@@ -47,23 +48,19 @@ router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 20
 AGENDA_LIMIT = 200  # nominations offered for one agenda, earliest deadline first
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 def default_closing(now: datetime) -> str:
-    """Three days from now at 17:00, Vietnam time (for the convene form)."""
+    """Three days from now at 17:00, Vietnam time (for the convene form, as the field
+    shows it: dd/mm/yyyy hh:mm)."""
     day = now.astimezone(VIETNAM_TZ) + timedelta(days=3)
-    return day.replace(hour=17, minute=0, second=0, microsecond=0).strftime(DATETIME_LOCAL)
+    return datetime_field(day.replace(hour=17, minute=0, second=0, microsecond=0))
 
 
 def parse_local(value: str) -> datetime | None:
-    """A ``datetime-local`` field in Vietnam time → an aware datetime (None if malformed)."""
-    for pattern in (DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%H:%M %d/%m/%Y", "%d/%m/%Y %H:%M"):
-        try:
-            return datetime.strptime(value.strip(), pattern).replace(tzinfo=VIETNAM_TZ)
-        except ValueError:
-            continue
-    return None
+    """The closing field (dd/mm/yyyy hh:mm in Vietnam time, ISO accepted) → an aware
+    datetime (None if malformed)."""
+    return parse_vn_datetime(value)
 
 
 # ---- the list and convening ------------------------------------------------------------------
@@ -156,7 +153,7 @@ async def convene(request: Request, user: PageUser, session: SessionDep, state: 
     closes_at = parse_local(values["closes_at"]) if values["closes_at"] else None
     if closes_at is None:
         errors["closes_at"] = text(
-            request, "field_datetime" if values["closes_at"] else "field_required"
+            request, "field_datetime_vn" if values["closes_at"] else "field_required"
         )
     ids = [int(v) for v in values["nomination_ids"] if v.isdigit()]
     body = {

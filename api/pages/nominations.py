@@ -329,14 +329,13 @@ async def nomination_page(
     )
     rule_set = state.catalogue.get(nomination.rule_set_id)
     award = rule_set.awards.get(nomination.award_code)
-    present = {item.item_code for item in detail.dossier_items}
-    requirements = [
-        {"codes": codes, "present": any(code in present for code in codes)}
-        for codes in forms.required_items(rule_set, nomination.award_code, nomination.level)
-    ]
+    requirements = _requirements(rule_set, nomination, detail)
     verdict = None
     if nomination.stage == Stage.DRAFT and "submit" in detail.allowed_actions:
         verdict = await _draft_verdict(session, state, nomination)
+    timeline = (
+        await service.history(session, principal=user, nomination_id=nomination_id, limit=500)
+    ).events
     context: dict[str, Any] = {
         "n": detail,
         "award": award,
@@ -346,9 +345,8 @@ async def nomination_page(
         # Pre-checked in the "return for supplement" form: what the level requires and lacks.
         "missing_codes": {r["codes"][0] for r in requirements if not r["present"]},
         "verdict": verdict,
-        "timeline": (
-            await service.history(session, principal=user, nomination_id=nomination_id, limit=500)
-        ).events,
+        "timeline": timeline,
+        "returned": _returned(detail, timeline),
         "certificates": (
             await decision_queries.issued_items_of(session, nomination_id=nomination.id)
         )
@@ -370,6 +368,34 @@ async def nomination_page(
             session, role=Role.STANDING_OFFICER, unit_id=authority.standing_unit_id
         )
     return render(request, "pages/nomination.html", context, user=user, status_code=status_code)
+
+
+def _requirements(rule_set, nomination, detail) -> list[dict[str, Any]]:
+    """The dossier items the award requires at the nomination's level (each a list of
+    alternatives), and whether one of them is attached."""
+    present = {item.item_code for item in detail.dossier_items}
+    return [
+        {"codes": codes, "present": any(code in present for code in codes)}
+        for codes in forms.required_items(rule_set, nomination.award_code, nomination.level)
+    ]
+
+
+def _returned(detail, timeline) -> dict[str, Any] | None:
+    """Why a returned dossier came back, for the box at the top of its page: the latest
+    return in its history (who, when, the reason, the missing items) and the deadline to
+    resubmit."""
+    if detail.stage != Stage.RETURNED:
+        return None
+    for event in reversed(timeline):
+        if event.to_stage == Stage.RETURNED.value:
+            listed = (event.changes or {}).get("missing_items") or ["", ""]
+            codes = str(listed[-1] or "")
+            return {
+                "event": event,
+                "missing": [code.strip() for code in codes.split(",") if code.strip()],
+                "due": detail.stage_due_at,
+            }
+    return {"event": None, "missing": [], "due": detail.stage_due_at}
 
 
 def _can_upload(user: Principal, detail) -> bool:
@@ -462,6 +488,10 @@ async def submit_draft(
     form = await request.form()
     if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
         return csrf_refused(request, user)
+    if form.get("confirm_incomplete") != "yes":
+        question = await _incomplete_question(request, user, session, state, nomination_id)
+        if question is not None:
+            return question
     try:
         temporal = await temporal_client(state)
         await service.submit_draft(
@@ -488,6 +518,43 @@ async def submit_draft(
         )
     await session.commit()
     return redirect_with_flash(request, back, "submitted")
+
+
+async def _incomplete_question(
+    request: Request, user: Principal, session, state, nomination_id: DbId
+) -> HTMLResponse | None:
+    """Before an incomplete dossier is submitted, a page naming what it still lacks (the
+    award's required items at its level, none of whose alternatives is attached) and
+    asking whether to submit it anyway; None when nothing is missing."""
+    try:
+        nomination = await service.visible_nomination(
+            session, principal=user, nomination_id=nomination_id
+        )
+    except DomainError as exc:
+        return domain_error_page(request, user, exc)
+    detail = await service.nomination_detail(
+        session,
+        catalogue=state.catalogue,
+        award_names=award_names(state),
+        principal=user,
+        nomination_id=nomination_id,
+        now=state.clock.now(),
+    )
+    if "submit" not in detail.allowed_actions:
+        return None  # the service refuses it with its own message
+    rule_set = state.catalogue.get(nomination.rule_set_id)
+    missing = [r for r in _requirements(rule_set, nomination, detail) if not r["present"]]
+    if not missing:
+        return None
+    verdict = await _draft_verdict(session, state, nomination)
+    if verdict is not None and not verdict.eligible:
+        return None  # refused first for that, with the reasons
+    return render(
+        request,
+        "pages/submit_confirm.html",
+        {"n": detail, "missing": missing, "dossier_types": rule_set.dossier_items},
+        user=user,
+    )
 
 
 @router.post("/nominations/{nomination_id}/delete", response_class=HTMLResponse)

@@ -52,6 +52,7 @@ from .common import (
     validation_errors,
     whole_number,
 )
+from .date_fields import iso_dates
 
 router = APIRouter(include_in_schema=False)
 
@@ -121,7 +122,7 @@ def _parse(
     request: Request, schema: type[BaseModel], values: dict[str, Any]
 ) -> tuple[Any, dict[str, str]]:
     try:
-        return schema.model_validate(values), {}
+        return schema.model_validate(iso_dates(schema, values)), {}
     except ValidationError as exc:
         return None, validation_errors(request, exc)
 

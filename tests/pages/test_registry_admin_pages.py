@@ -105,7 +105,7 @@ async def test_people_pages_mask_the_list_audit_the_record_and_merge(app):
             "csrf_token": TOKEN.search(new.text).group(1),
             "full_name": "Nguyễn Thị Hoa",
             "gender": "female",
-            "birth_date": "1985-03-08",
+            "birth_date": "08/03/1985",  # as the field reads: dd/mm/yyyy
             "birth_year": "",
             "citizen_id": "03118500456",
             "position": "Chuyên viên",
@@ -139,11 +139,11 @@ async def test_people_pages_mask_the_list_audit_the_record_and_merge(app):
         listed = await browser.get("/admin/people", params={"q": "nguyen thi hoa"})
         assert listed.status_code == 200
         assert "*********567" in listed.text and "031185004567" not in listed.text
-        assert "1985-03-08" not in listed.text
+        assert "1985-03-08" not in listed.text and "08/03/1985" not in listed.text
 
         shown = await browser.get(record_page)
         assert shown.status_code == 200
-        assert 'value="031185004567"' in shown.text and 'value="1985-03-08"' in shown.text
+        assert 'value="031185004567"' in shown.text and 'value="08/03/1985"' in shown.text
         assert "đã được ghi vào nhật ký" in shown.text
 
         # The duplicate merged from the record's page; its award record comes along.
