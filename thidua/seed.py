@@ -5,56 +5,70 @@ named in the plan, residential groups, the ward council, the city and central le
 above it, one demo user per role, some people with an award history, and the 2026–2030
 campaign with its theme, six content areas and two stages.
 
-Idempotent: every row is looked up by a natural key first; seeding twice changes nothing.
+The registry is the workbook ``thidua/demo/phuong-thach-khoi.xlsx`` (one sheet per kind
+of the Excel import, the templates' headers), brought in by the same import an office
+uses (``api.services.imports.service.run_import``), as a deployment administrator that
+is the seed itself, not a user: its audit events name "Dữ liệu mẫu (thidua seed)" and no
+account. To change the demo's units, people, accounts, councils or histories, edit the
+workbook. This module adds only what no sheet holds: the demo password, the deployment
+administrator, the heads of units, the accounts' people, the award history's
+achievement keys, and the campaign.
+
+Idempotent: the import matches every row by its natural key, and the rest is looked up
+first; seeding twice changes nothing.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from dataclasses import dataclass
-from datetime import date
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
 
-import vietnam_provinces
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.vocabulary import (
-    AwardKind,
-    CouncilRole,
-    Gender,
-    InitiativeScope,
-    Level,
-    NomineeKind,
-    Rating,
-    Role,
-    UnitKind,
-)
+from api.errors import ImportProblems
+from api.principal import Principal
+from api.services.imports.cells import folded
+from api.services.imports.labels import ROLE_LABELS
+from api.services.imports.reader import read_workbook
+from api.services.imports.service import run_import
+from api.services.imports.sheet_kinds import SHEET_KINDS
+from domain.vocabulary import Role
 from models import (
     Authority,
     AwardRecord,
     Campaign,
     CampaignStage,
-    Collective,
     ContentArea,
-    Council,
-    CouncilMember,
-    EvaluationResult,
-    Household,
-    Initiative,
     Milestone,
     Person,
-    RoleGrant,
     Unit,
     User,
 )
+from models.audit import write_audit_event
+from models.base import Base
+from thidua.clock import Clock, SystemClock
 from thidua.db import SessionFactory
 from thidua.security import hash_password
 from thidua.settings import Settings
 
 log = logging.getLogger(__name__)
+B = TypeVar("B", bound=Base)
 
 WARD_CODE = 11002  # Phường Thạch Khôi in the `vietnam-provinces` package
 DEMO_PASSWORD = "thidua2026"  # development only; printed by `thidua up`
+DEMO_WORKBOOK = Path(__file__).resolve().parent / "demo" / "phuong-thach-khoi.xlsx"
+# Who the import's audit events name: the seed, a deployment administrator that is no
+# account (``write_audit_event`` keeps no user id that is not positive).
+SEED_ACTOR = "Dữ liệu mẫu (thidua seed)"
+# How the hash of an imported account that has no password yet begins
+# (``api.services.accounts.unusable_password_hash``).
+UNUSABLE = "!unusable:"
 
 CAMPAIGN_CODE = "thach-khoi-2026-2030"
 CAMPAIGN_NAME = (
@@ -130,623 +144,72 @@ MILESTONES = [
 ]
 
 
-@dataclass(frozen=True)
-class UnitSpec:
-    code: str
-    name: str
-    short_name: str
-    kind: UnitKind
-    level: Level
-    parent: str | None
-    official_code: str | None = None
+# What no sheet of the workbook holds.
+# The heads of units (conflicts of interest in council votes, escalations): the unit's
+# code and the full name of its head, a person of that unit in the people sheet.
+HEADS_OF_UNITS = (
+    ("ubnd-thach-khoi", "Tăng Văn Quân"),
+    ("tk-vhxh", "Phạm Văn Đức"),
+    ("tk-mttq", "Vũ Thị Lan"),
+    ("tk-ban-xdd", "Đỗ Minh Tuấn"),
+)
+# The accounts that are a person of the registry: username, the person's full name and
+# unit code.
+ACCOUNT_PEOPLE = (
+    ("canbo.vanphong", "Hoàng Văn Nam", "tk-van-phong"),
+    ("canbo.tdp1", "Bùi Văn Khải", "tk-tdp-1"),
+    ("thuongtruc", "Ngô Thị Mai", "tk-vhxh"),
+    ("chutich", "Tăng Văn Quân", "ubnd-thach-khoi"),
+    ("phochutich", "Lê Thị Thu Hà", "ubnd-thach-khoi"),
+    ("uyvien.vhxh", "Phạm Văn Đức", "tk-vhxh"),
+    ("uyvien.mttq", "Vũ Thị Lan", "tk-mttq"),
+    ("uyvien.xdd", "Đỗ Minh Tuấn", "tk-ban-xdd"),
+    ("canbo.ttdv", "Phạm Quốc Bảo", "tk-ttdv"),
+)
+# Administers the whole deployment (every ward); an ``admin`` role grant alone
+# administers its unit's subtree only.
+DEPLOYMENT_ADMINS = ("quantri",)
+CAMPAIGN_UNIT = "ubnd-thach-khoi"  # the authority that launches the campaign
+CAMPAIGN_LAUNCHED_BY = "thuongtruc"
 
 
-def _ward_names() -> tuple[str, str]:
-    ward = vietnam_provinces.Ward.from_code(WARD_CODE)
-    province = vietnam_provinces.Province.from_code(ward.province_code)
-    return ward.name, province.name  # "Phường Thạch Khôi", "Thành phố Hải Phòng"
+def seed_principal() -> Principal:
+    """The seed as the import's administrator: the whole deployment, no account."""
+    return Principal(
+        user_id=0,
+        username="thidua-seed",
+        full_name=SEED_ACTOR,
+        email=None,
+        roles=(),
+        council_memberships=(),
+        deployment_admin=True,
+    )
 
 
-def unit_specs() -> list[UnitSpec]:
-    ward_name, city_name = _ward_names()
-    place = ward_name.removeprefix("Phường ")
-    city_place = city_name.removeprefix("Thành phố ")
-    return [
-        UnitSpec(
-            "chinh-phu",
-            "Chính phủ nước Cộng hòa xã hội chủ nghĩa Việt Nam",
-            "Chính phủ",
-            UnitKind.GOVERNMENT,
-            Level.CENTRAL,
-            None,
-        ),
-        UnitSpec(
-            "ban-tdkt-tw",
-            "Ban Thi đua - Khen thưởng Trung ương (Bộ Nội vụ)",
-            "Ban TĐKT Trung ương",
-            UnitKind.OFFICE,
-            Level.CENTRAL,
-            "chinh-phu",
-        ),
-        UnitSpec(
-            "ubnd-tp-hai-phong",
-            f"Ủy ban nhân dân thành phố {city_place}",
-            f"UBND TP {city_place}",
-            UnitKind.PEOPLES_COMMITTEE,
-            Level.CITY,
-            "chinh-phu",
-            "31",
-        ),
-        UnitSpec(
-            "so-noi-vu-hp",
-            f"Sở Nội vụ thành phố {city_place} (Ban Thi đua - Khen thưởng)",
-            "Sở Nội vụ",
-            UnitKind.DEPARTMENT,
-            Level.CITY,
-            "ubnd-tp-hai-phong",
-        ),
-        UnitSpec(
-            "ubnd-thach-khoi",
-            f"Ủy ban nhân dân phường {place}",
-            f"UBND phường {place}",
-            UnitKind.PEOPLES_COMMITTEE,
-            Level.WARD,
-            "ubnd-tp-hai-phong",
-            str(WARD_CODE),
-        ),
-        UnitSpec(
-            "tk-vhxh",
-            "Phòng Văn hóa - Xã hội",
-            "Phòng VH-XH",
-            UnitKind.OFFICE,
-            Level.WARD,
-            "ubnd-thach-khoi",
-        ),
-        UnitSpec(
-            "tk-van-phong",
-            "Văn phòng HĐND và UBND phường",
-            "Văn phòng",
-            UnitKind.OFFICE,
-            Level.WARD,
-            "ubnd-thach-khoi",
-        ),
-        UnitSpec(
-            "tk-kinh-te",
-            "Phòng Kinh tế, Hạ tầng và Đô thị",
-            "Phòng KT-HT-ĐT",
-            UnitKind.OFFICE,
-            Level.WARD,
-            "ubnd-thach-khoi",
-        ),
-        UnitSpec(
-            "tk-ttdv",
-            "Trung tâm dịch vụ sự nghiệp công",
-            "TT DVSNC",
-            UnitKind.PUBLIC_SERVICE,
-            Level.WARD,
-            "ubnd-thach-khoi",
-        ),
-        UnitSpec(
-            "tk-mttq",
-            "Ủy ban Mặt trận Tổ quốc Việt Nam phường",
-            "UB MTTQ phường",
-            UnitKind.ORGANISATION,
-            Level.WARD,
-            "ubnd-thach-khoi",
-        ),
-        UnitSpec(
-            "tk-ban-xdd",
-            "Ban Xây dựng Đảng Đảng ủy phường",
-            "Ban XD Đảng",
-            UnitKind.PARTY,
-            Level.WARD,
-            "ubnd-thach-khoi",
-        ),
-        UnitSpec(
-            "tk-hoi-phu-nu",
-            "Hội Liên hiệp Phụ nữ phường",
-            "Hội LHPN",
-            UnitKind.ORGANISATION,
-            Level.WARD,
-            "ubnd-thach-khoi",
-        ),
-        UnitSpec(
-            "tk-doan-tn",
-            "Đoàn Thanh niên Cộng sản Hồ Chí Minh phường",
-            "Đoàn TN",
-            UnitKind.ORGANISATION,
-            Level.WARD,
-            "ubnd-thach-khoi",
-        ),
-        UnitSpec(
-            "tk-th-thach-khoi",
-            f"Trường Tiểu học {place}",
-            f"TH {place}",
-            UnitKind.SCHOOL,
-            Level.WARD,
-            "ubnd-thach-khoi",
-        ),
-        *[
-            UnitSpec(
-                f"tk-tdp-{n}",
-                f"Tổ dân phố số {n}",
-                f"TDP {n}",
-                UnitKind.RESIDENTIAL_GROUP,
-                Level.WARD,
-                "ubnd-thach-khoi",
-            )
-            for n in range(1, 7)
-        ],
-    ]
+@functools.cache
+def demo_rows() -> dict[str, list[dict[str, Any]]]:
+    """The workbook's rows by sheet kind ("users"), each row's values by column key, read
+    as the import reads them."""
+    workbook = read_workbook(DEMO_WORKBOOK.read_bytes(), SHEET_KINDS)
+    return {sheet.kind.kind: [row.values for row in sheet.rows] for sheet in workbook.sheets}
 
 
-# Authorities: (unit code, standing unit code, header lines, place, head title, parent)
-def authority_specs() -> list[dict]:
-    ward_name, city_name = _ward_names()
-    place = ward_name.removeprefix("Phường ")
-    city_place = city_name.removeprefix("Thành phố ")
-    return [
-        dict(
-            unit="chinh-phu",
-            standing="ban-tdkt-tw",
-            level=Level.CENTRAL,
-            name="Thủ tướng Chính phủ",
-            header=["THỦ TƯỚNG CHÍNH PHỦ"],
-            place="Hà Nội",
-            head_title="THỦ TƯỚNG CHÍNH PHỦ",
-            decision_code="QĐ-TTg",
-            submission_code="TTr-BNV",
-            parent=None,
-        ),
-        dict(
-            unit="ubnd-tp-hai-phong",
-            standing="so-noi-vu-hp",
-            level=Level.CITY,
-            name=f"Ủy ban nhân dân thành phố {city_place}",
-            header=["ỦY BAN NHÂN DÂN", f"THÀNH PHỐ {city_place.upper()}"],
-            place=city_place,
-            head_title=f"CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ {city_place.upper()}",
-            decision_code="QĐ-UBND",
-            submission_code="TTr-UBND",
-            parent="chinh-phu",
-        ),
-        dict(
-            unit="ubnd-thach-khoi",
-            standing="tk-vhxh",
-            level=Level.WARD,
-            name=f"Ủy ban nhân dân phường {place}",
-            header=["ỦY BAN NHÂN DÂN", f"PHƯỜNG {place.upper()}"],
-            place=place,
-            head_title=f"CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG {place.upper()}",
-            decision_code="QĐ-UBND",
-            submission_code="TTr-UBND",
-            parent="ubnd-tp-hai-phong",
-        ),
-    ]
-
-
-@dataclass(frozen=True)
-class PersonSpec:
-    key: str
-    full_name: str
-    gender: Gender
-    birth_year: int
-    position: str
-    unit: str
-    household: str | None = None
-    is_official: bool = True
-
-
-PEOPLE = [
-    # Ward leadership and council (the chairman's name is the plan's signatory)
-    PersonSpec(
-        "chutich", "Tăng Văn Quân", Gender.MALE, 1975, "Chủ tịch UBND phường", "ubnd-thach-khoi"
-    ),
-    PersonSpec(
-        "phochutich",
-        "Lê Thị Thu Hà",
-        Gender.FEMALE,
-        1979,
-        "Phó Chủ tịch UBND phường",
-        "ubnd-thach-khoi",
-    ),
-    PersonSpec(
-        "truongphong-vhxh",
-        "Phạm Văn Đức",
-        Gender.MALE,
-        1982,
-        "Trưởng phòng Văn hóa - Xã hội",
-        "tk-vhxh",
-    ),
-    PersonSpec(
-        "chutich-mttq",
-        "Vũ Thị Lan",
-        Gender.FEMALE,
-        1970,
-        "Chủ tịch Ủy ban MTTQ Việt Nam phường",
-        "tk-mttq",
-    ),
-    PersonSpec(
-        "truongban-xdd",
-        "Đỗ Minh Tuấn",
-        Gender.MALE,
-        1978,
-        "Trưởng Ban Xây dựng Đảng Đảng ủy phường",
-        "tk-ban-xdd",
-    ),
-    # Officers who use the engine
-    PersonSpec(
-        "canbo-vhxh",
-        "Ngô Thị Mai",
-        Gender.FEMALE,
-        1990,
-        "Công chức Văn hóa - Xã hội (phụ trách TĐKT)",
-        "tk-vhxh",
-    ),
-    PersonSpec(
-        "canbo-vanphong",
-        "Hoàng Văn Nam",
-        Gender.MALE,
-        1988,
-        "Chánh Văn phòng HĐND và UBND phường",
-        "tk-van-phong",
-    ),
-    PersonSpec(
-        "totruong-tdp1",
-        "Bùi Văn Khải",
-        Gender.MALE,
-        1965,
-        "Tổ trưởng Tổ dân phố số 1",
-        "tk-tdp-1",
-        "ho-bui-van-khai",
-        is_official=False,
-    ),
-    # Nominees with a history
-    PersonSpec(
-        "nguyen-thi-hoa",
-        "Nguyễn Thị Hoa",
-        Gender.FEMALE,
-        1985,
-        "Chuyên viên Văn phòng HĐND và UBND phường",
-        "tk-van-phong",
-    ),
-    PersonSpec(
-        "tran-van-minh",
-        "Trần Văn Minh",
-        Gender.MALE,
-        1987,
-        "Công chức Địa chính - Xây dựng",
-        "tk-kinh-te",
-    ),
-    PersonSpec(
-        "le-thi-huong", "Lê Thị Hương", Gender.FEMALE, 1983, "Giáo viên", "tk-th-thach-khoi"
-    ),
-    PersonSpec(
-        "pham-quoc-bao",
-        "Phạm Quốc Bảo",
-        Gender.MALE,
-        1992,
-        "Viên chức Trung tâm dịch vụ sự nghiệp công",
-        "tk-ttdv",
-    ),
-    PersonSpec(
-        "dang-thi-thuy",
-        "Đặng Thị Thủy",
-        Gender.FEMALE,
-        1986,
-        "Chuyên viên Văn phòng HĐND và UBND phường",
-        "tk-van-phong",
-    ),
-]
-
-HOUSEHOLDS = [
-    ("ho-bui-van-khai", "Bùi Văn Khải", "Số 12, Tổ dân phố số 1", "tk-tdp-1"),
-    ("ho-nguyen-van-tam", "Nguyễn Văn Tâm", "Số 5, Tổ dân phố số 1", "tk-tdp-1"),
-    ("ho-tran-thi-nga", "Trần Thị Nga", "Số 21, Tổ dân phố số 2", "tk-tdp-2"),
-]
-
-
-@dataclass(frozen=True)
-class UserSpec:
-    username: str
-    full_name: str
-    person: str | None
-    roles: tuple[tuple[Role, str], ...]  # (role, unit code)
-    email: str | None = None
-    # Administers the whole deployment (every ward); an ``admin`` role grant alone
-    # administers its unit's subtree only.
-    deployment_admin: bool = False
-
-
-def user_specs() -> list[UserSpec]:
-    return [
-        UserSpec(
-            "canbo.vanphong",
-            "Hoàng Văn Nam",
-            "canbo-vanphong",
-            ((Role.UNIT_OFFICER, "tk-van-phong"),),
-            "vanphong@thachkhoi.example.vn",
-        ),
-        UserSpec(
-            "canbo.tdp1",
-            "Bùi Văn Khải",
-            "totruong-tdp1",
-            ((Role.UNIT_OFFICER, "tk-tdp-1"),),
-            "tdp1@thachkhoi.example.vn",
-        ),
-        UserSpec(
-            "canbo.truonghoc",
-            "Lê Văn Hùng",
-            None,
-            ((Role.UNIT_OFFICER, "tk-th-thach-khoi"),),
-            "truonghoc@thachkhoi.example.vn",
-        ),
-        UserSpec(
-            "thuongtruc",
-            "Ngô Thị Mai",
-            "canbo-vhxh",
-            ((Role.STANDING_OFFICER, "tk-vhxh"),),
-            "vhxh@thachkhoi.example.vn",
-        ),
-        UserSpec(
-            "chutich",
-            "Tăng Văn Quân",
-            "chutich",
-            ((Role.CHAIRMAN, "ubnd-thach-khoi"), (Role.COUNCIL_MEMBER, "ubnd-thach-khoi")),
-            "chutich@thachkhoi.example.vn",
-        ),
-        UserSpec(
-            "phochutich",
-            "Lê Thị Thu Hà",
-            "phochutich",
-            ((Role.VICE_CHAIRMAN, "ubnd-thach-khoi"), (Role.COUNCIL_MEMBER, "ubnd-thach-khoi")),
-            "phochutich@thachkhoi.example.vn",
-        ),
-        UserSpec(
-            "uyvien.vhxh",
-            "Phạm Văn Đức",
-            "truongphong-vhxh",
-            ((Role.COUNCIL_MEMBER, "ubnd-thach-khoi"), (Role.STANDING_OFFICER, "tk-vhxh")),
-            "truongphong.vhxh@thachkhoi.example.vn",
-        ),
-        UserSpec(
-            "uyvien.mttq",
-            "Vũ Thị Lan",
-            "chutich-mttq",
-            ((Role.COUNCIL_MEMBER, "ubnd-thach-khoi"),),
-            "mttq@thachkhoi.example.vn",
-        ),
-        UserSpec(
-            "uyvien.xdd",
-            "Đỗ Minh Tuấn",
-            "truongban-xdd",
-            ((Role.COUNCIL_MEMBER, "ubnd-thach-khoi"),),
-            "xdd@thachkhoi.example.vn",
-        ),
-        UserSpec(
-            "kiemtra",
-            "Trịnh Văn Sơn",
-            None,
-            ((Role.AUDITOR, "ubnd-thach-khoi"),),
-            "kiemtra@thachkhoi.example.vn",
-        ),
-        UserSpec(
-            "quantri",
-            "Quản trị hệ thống",
-            None,
-            ((Role.ADMIN, "ubnd-thach-khoi"),),
-            "quantri@thachkhoi.example.vn",
-            deployment_admin=True,
-        ),
-        # City level (Hải Phòng)
-        UserSpec(
-            "thanhpho",
-            "Nguyễn Văn Thành",
-            None,
-            ((Role.STANDING_OFFICER, "so-noi-vu-hp"),),
-            "tdkt@haiphong.example.vn",
-        ),
-        UserSpec(
-            "chutich.tp",
-            "Đinh Công Phú",
-            None,
-            ((Role.CHAIRMAN, "ubnd-tp-hai-phong"), (Role.COUNCIL_MEMBER, "ubnd-tp-hai-phong")),
-            "chutich@haiphong.example.vn",
-        ),
-        UserSpec(
-            "uyvien.tp1",
-            "Mai Thị Quyên",
-            None,
-            ((Role.COUNCIL_MEMBER, "ubnd-tp-hai-phong"),),
-            "uyvien1@haiphong.example.vn",
-        ),
-        UserSpec(
-            "uyvien.tp2",
-            "Lương Văn Hải",
-            None,
-            ((Role.COUNCIL_MEMBER, "ubnd-tp-hai-phong"),),
-            "uyvien2@haiphong.example.vn",
-        ),
-        # Public service centre: publishes exemplary models (replication)
-        UserSpec(
-            "canbo.ttdv",
-            "Phạm Quốc Bảo",
-            "pham-quoc-bao",
-            ((Role.UNIT_OFFICER, "tk-ttdv"),),
-            "ttdv@thachkhoi.example.vn",
-        ),
-        # Central level
-        UserSpec(
-            "trunguong",
-            "Phan Thị Bích",
-            None,
-            ((Role.STANDING_OFFICER, "ban-tdkt-tw"),),
-            "bantdkt@noivu.example.vn",
-        ),
-        UserSpec(
-            "thutuong",
-            "Thủ tướng Chính phủ (demo)",
-            None,
-            ((Role.CHAIRMAN, "chinh-phu"), (Role.COUNCIL_MEMBER, "chinh-phu")),
-            "vpcp@chinhphu.example.vn",
-        ),
-        UserSpec(
-            "uyvien.tw1",
-            "Hồ Văn Trung",
-            None,
-            ((Role.COUNCIL_MEMBER, "chinh-phu"),),
-            "uyvien1@noivu.example.vn",
-        ),
-        UserSpec(
-            "uyvien.tw2",
-            "Tạ Thị Ánh",
-            None,
-            ((Role.COUNCIL_MEMBER, "chinh-phu"),),
-            "uyvien2@noivu.example.vn",
-        ),
-    ]
-
-
-# Councils: authority unit → [(username, council role, title)]
-COUNCILS = {
-    "ubnd-thach-khoi": (
-        "Hội đồng Thi đua - Khen thưởng phường Thạch Khôi",
-        [
-            ("chutich", CouncilRole.CHAIR, "Chủ tịch UBND phường - Chủ tịch Hội đồng"),
-            (
-                "phochutich",
-                CouncilRole.VICE_CHAIR,
-                "Phó Chủ tịch UBND phường - Phó Chủ tịch Hội đồng",
-            ),
-            (
-                "uyvien.vhxh",
-                CouncilRole.SECRETARY,
-                "Trưởng phòng Văn hóa - Xã hội - Ủy viên thường trực",
-            ),
-            ("uyvien.mttq", CouncilRole.MEMBER, "Chủ tịch Ủy ban MTTQ Việt Nam phường - Ủy viên"),
-            ("uyvien.xdd", CouncilRole.MEMBER, "Trưởng Ban Xây dựng Đảng - Ủy viên"),
-        ],
-    ),
-    "ubnd-tp-hai-phong": (
-        "Hội đồng Thi đua - Khen thưởng thành phố Hải Phòng",
-        [
-            ("chutich.tp", CouncilRole.CHAIR, "Chủ tịch UBND thành phố - Chủ tịch Hội đồng"),
-            ("uyvien.tp1", CouncilRole.SECRETARY, "Giám đốc Sở Nội vụ - Phó Chủ tịch thường trực"),
-            ("uyvien.tp2", CouncilRole.MEMBER, "Ủy viên"),
-        ],
-    ),
-    "chinh-phu": (
-        "Hội đồng Thi đua - Khen thưởng Trung ương",
-        [
-            ("thutuong", CouncilRole.CHAIR, "Chủ tịch Hội đồng"),
-            ("uyvien.tw1", CouncilRole.SECRETARY, "Bộ trưởng Bộ Nội vụ - Phó Chủ tịch thường trực"),
-            ("uyvien.tw2", CouncilRole.MEMBER, "Ủy viên"),
-        ],
-    ),
-}
-
-# Award history: (person key, award code, year, kind, decision number, date, authority)
-AWARD_HISTORY = [
-    (
-        "nguyen-thi-hoa",
-        "ldtt",
-        2024,
-        AwardKind.MERIT,
-        "25/QĐ-UBND",
-        date(2025, 1, 10),
-        "Chủ tịch UBND phường Thạch Khôi (trước sắp xếp)",
-    ),
-    (
-        "nguyen-thi-hoa",
-        "cstdcs",
-        2024,
-        AwardKind.MERIT,
-        "112/QĐ-UBND",
-        date(2025, 1, 20),
-        "Chủ tịch UBND thành phố Hải Dương (cấp huyện, trước 01/7/2025)",
-    ),
-    (
-        "nguyen-thi-hoa",
-        "ldtt",
-        2025,
-        AwardKind.MERIT,
-        "08/QĐ-UBND",
-        date(2026, 1, 9),
-        "Chủ tịch UBND phường Thạch Khôi",
-    ),
-    (
-        "nguyen-thi-hoa",
-        "cstdcs",
-        2025,
-        AwardKind.MERIT,
-        "09/QĐ-UBND",
-        date(2026, 1, 9),
-        "Chủ tịch UBND phường Thạch Khôi",
-    ),
-    (
-        "tran-van-minh",
-        "ldtt",
-        2025,
-        AwardKind.MERIT,
-        "08/QĐ-UBND",
-        date(2026, 1, 9),
-        "Chủ tịch UBND phường Thạch Khôi",
-    ),
-    (
-        "le-thi-huong",
-        "ldtt",
-        2024,
-        AwardKind.MERIT,
-        "25/QĐ-UBND",
-        date(2025, 1, 10),
-        "Chủ tịch UBND phường Thạch Khôi (trước sắp xếp)",
-    ),
-    (
-        "le-thi-huong",
-        "ldtt",
-        2025,
-        AwardKind.MERIT,
-        "08/QĐ-UBND",
-        date(2026, 1, 9),
-        "Chủ tịch UBND phường Thạch Khôi",
-    ),
-]
-
-EVALUATIONS = [
-    ("nguyen-thi-hoa", 2024, Rating.EXCELLENT),
-    ("nguyen-thi-hoa", 2025, Rating.EXCELLENT),
-    ("nguyen-thi-hoa", 2026, Rating.EXCELLENT),
-    ("tran-van-minh", 2025, Rating.GOOD),
-    ("tran-van-minh", 2026, Rating.EXCELLENT),
-    ("le-thi-huong", 2024, Rating.GOOD),
-    ("le-thi-huong", 2025, Rating.GOOD),
-    ("le-thi-huong", 2026, Rating.GOOD),
-    ("pham-quoc-bao", 2026, Rating.GOOD),
-    ("dang-thi-thuy", 2026, Rating.EXCELLENT),
-    ("canbo-vhxh", 2026, Rating.GOOD),
-]
-
-INITIATIVES = [
-    (
-        "tran-van-minh",
-        "Số hóa hồ sơ địa chính và tra cứu trực tuyến tại bộ phận một cửa phường",
-        2026,
-        InitiativeScope.BASE,
-        "Hội đồng sáng kiến phường Thạch Khôi",
-    ),
-    (
-        "nguyen-thi-hoa",
-        "Quy trình tiếp nhận, trả kết quả thủ tục hành chính liên thông điện tử",
-        2026,
-        InitiativeScope.CITY,
-        "Hội đồng sáng kiến thành phố Hải Phòng",
-    ),
-]
+def demo_users() -> list[tuple[str, str, str]]:
+    """The workbook's accounts in its order: username, full name and their roles
+    ("chairman, council_member"), for ``thidua up``'s banner."""
+    by_label = {folded(label): role for role, labels in ROLE_LABELS.items() for label in labels}
+    by_label |= {folded(role.value): role for role in Role}
+    accounts: dict[str, tuple[str, list[str]]] = {}
+    for values in demo_rows().get("users", []):
+        _, roles = accounts.setdefault(str(values["username"]), (str(values["full_name"]), []))
+        if values.get("role") is not None:
+            roles.append(by_label[folded(str(values["role"]))].value)
+    return [(username, name, ", ".join(roles)) for username, (name, roles) in accounts.items()]
 
 
 async def _get_or_add(
-    session: AsyncSession, model, lookup: dict, values: dict
-) -> tuple[object, bool]:
+    session: AsyncSession, model: type[B], lookup: dict[str, Any], values: dict[str, Any]
+) -> tuple[B, bool]:
     row = (await session.execute(select(model).filter_by(**lookup))).scalar_one_or_none()
     if row is not None:
         return row, False
@@ -760,8 +223,172 @@ class DemoDataRefused(Exception):
     """The demo data (and its accounts with the published password) outside development."""
 
 
-async def seed_demo(factory: SessionFactory, *, settings: Settings) -> dict[str, int]:
-    """Create the demo data where missing. Returns how many rows of each kind were added.
+class DemoWorkbookRefused(Exception):
+    """The demo workbook has a problem the import reports (an edit gone wrong)."""
+
+
+async def _import_workbook(
+    session: AsyncSession, settings: Settings, *, now: datetime
+) -> dict[str, int]:
+    """The workbook imported (all or nothing); how many records of each sheet it added.
+    No mail: the demo accounts get the demo password, not a setup link."""
+    quiet = settings.model_copy(update={"mail_enabled": False})
+    try:
+        report = await run_import(
+            session,
+            quiet,
+            seed_principal(),
+            data=DEMO_WORKBOOK.read_bytes(),
+            filename=DEMO_WORKBOOK.name,
+            apply=True,
+            now=now,
+        )
+    except ImportProblems as refusal:
+        problems = refusal.report.problems
+        raise DemoWorkbookRefused(
+            f"{DEMO_WORKBOOK} has {len(problems)} problem(s): "
+            + "; ".join(
+                f"{p.sheet} row {p.row} {p.column}: {p.message_en or p.message}"
+                for p in problems[:10]
+            )
+        ) from None
+    return {sheet.kind: sheet.created for sheet in report.sheets if sheet.created}
+
+
+async def _units(session: AsyncSession) -> dict[str, Unit]:
+    return {unit.code: unit for unit in (await session.execute(select(Unit))).scalars()}
+
+
+async def _person(session: AsyncSession, unit: Unit, full_name: str) -> Person:
+    found = (
+        (
+            await session.execute(
+                select(Person).where(
+                    Person.unit_id == unit.id,
+                    Person.full_name == full_name,
+                    Person.merged_into_id.is_(None),
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if len(found) != 1:
+        raise DemoWorkbookRefused(
+            f"{DEMO_WORKBOOK}: {len(found)} people named {full_name!r} in {unit.code}"
+        )
+    return found[0]
+
+
+async def _user(session: AsyncSession, username: str) -> User:
+    user = (
+        await session.execute(select(User).where(User.username == username))
+    ).scalar_one_or_none()
+    if user is None:
+        raise DemoWorkbookRefused(f"{DEMO_WORKBOOK}: no account {username!r}")
+    return user
+
+
+async def _audit(
+    session: AsyncSession,
+    subject_type: str,
+    subject_id: int,
+    action: str,
+    changes: dict[str, list[Any]],
+    *,
+    now: datetime,
+) -> None:
+    """One audit event of the seed's own changes, naming the seed as the import does."""
+    await write_audit_event(
+        session,
+        event_key=f"seed:{subject_type}:{subject_id}:{action}:{uuid.uuid4().hex}",
+        subject_type=subject_type,
+        subject_id=subject_id,
+        action=action,
+        occurred_at=now,
+        actor_name=SEED_ACTOR,
+        actor_role=Role.ADMIN.value,
+        changes=changes,
+    )
+
+
+async def _what_no_sheet_holds(
+    session: AsyncSession, count: Callable[[str, bool], None], *, now: datetime
+) -> dict[str, User]:
+    """The demo password on the demo accounts that have none yet, the deployment's
+    administrator, the heads of units, the accounts' people, the achievement keys; each
+    change audited."""
+    units = await _units(session)
+    password_hash = None
+    users: dict[str, User] = {}
+    changed: dict[int, dict[str, list[Any]]] = {}  # user id → changes
+    for username, _, _ in demo_users():
+        user = await _user(session, username)
+        users[username] = user
+        if user.password_hash.startswith(UNUSABLE):  # just imported: no usable password yet
+            password_hash = password_hash or hash_password(DEMO_PASSWORD)
+            user.password_hash = password_hash
+            await _audit(
+                session,
+                "user",
+                user.id,
+                "demo_password_set",
+                {"must_change_password": [user.must_change_password, False]},
+                now=now,
+            )
+            user.must_change_password = False
+            count("demo_passwords", True)
+    for username in DEPLOYMENT_ADMINS:
+        if not users[username].deployment_admin:
+            users[username].deployment_admin = True
+            changed.setdefault(users[username].id, {})["deployment_admin"] = [False, True]
+            count("deployment_admins", True)
+    for username, full_name, unit_code in ACCOUNT_PEOPLE:
+        if users[username].person_id is None:
+            person = await _person(session, units[unit_code], full_name)
+            users[username].person_id = person.id
+            changed.setdefault(users[username].id, {})["person_id"] = [None, person.id]
+            count("accounts_linked", True)
+    for user_id, changes in changed.items():
+        await _audit(session, "user", user_id, "user_updated", changes, now=now)
+    for unit_code, full_name in HEADS_OF_UNITS:
+        unit = units[unit_code]
+        if unit.head_person_id is None:
+            unit.head_person_id = (await _person(session, unit, full_name)).id
+            changes = {"head_person_id": [None, unit.head_person_id]}
+            await _audit(session, "unit", unit.id, "unit_updated", changes, now=now)
+            count("heads_of_units", True)
+    # An award of the history is one achievement: the key a nomination naming the same
+    # achievement is checked against (domain.eligibility, one achievement one award). The
+    # awards sheet names its people by full name and unit code.
+    for values in demo_rows().get("awards", []):
+        person = await _person(session, units[str(values["unit"])], str(values["full_name"]))
+        records = (
+            await session.execute(
+                select(AwardRecord).where(
+                    AwardRecord.person_id == person.id,
+                    AwardRecord.year == values["year"],
+                    AwardRecord.decision_number == str(values["decision_number"]),
+                    AwardRecord.achievement_key.is_(None),
+                )
+            )
+        ).scalars()
+        for record in records:
+            record.achievement_key = f"{record.award_code}:{record.year}:person-{person.id}"
+            changes = {"achievement_key": [None, record.achievement_key]}
+            await _audit(
+                session, "award_record", record.id, "award_record_updated", changes, now=now
+            )
+            count("achievement_keys", True)
+    await session.flush()
+    return users
+
+
+async def seed_demo(
+    factory: SessionFactory, *, settings: Settings, clock: Clock | None = None
+) -> dict[str, int]:
+    """Create the demo data where missing. Returns how many records of each kind were
+    added (by the workbook's sheet kinds, then the rest).
 
     Refused in production (``DemoDataRefused``): every demo account has the password
     printed in the README; a production deployment starts empty (``thidua admin create``)."""
@@ -773,6 +400,7 @@ async def seed_demo(factory: SessionFactory, *, settings: Settings) -> dict[str,
             f"the demo data (every account with the password '{DEMO_PASSWORD}') is not "
             "added in production: create the first administrator with `thidua admin create`"
         )
+    now = (clock or SystemClock()).now()
     added: dict[str, int] = {}
 
     def count(kind: str, created: bool) -> None:
@@ -782,197 +410,26 @@ async def seed_demo(factory: SessionFactory, *, settings: Settings) -> dict[str,
     catalogue = load_catalogue(settings.catalogue_dir, settings.city_override or None)
     async with factory() as session, session.begin():
         added["award_types"] = await sync_award_types(session, catalogue)
+        added.update(await _import_workbook(session, settings, now=now))
+        users = await _what_no_sheet_holds(session, count, now=now)
 
-        units: dict[str, Unit] = {}
-        for spec in unit_specs():
-            parent_id = units[spec.parent].id if spec.parent else None
-            unit, created = await _get_or_add(
-                session,
-                Unit,
-                {"code": spec.code},
-                dict(
-                    name=spec.name,
-                    short_name=spec.short_name,
-                    kind=spec.kind,
-                    level=spec.level,
-                    parent_id=parent_id,
-                    official_code=spec.official_code,
-                ),
-            )
-            units[spec.code] = unit
-            count("units", created)
-            if (
-                spec.kind
-                in (
-                    UnitKind.OFFICE,
-                    UnitKind.SCHOOL,
-                    UnitKind.RESIDENTIAL_GROUP,
-                    UnitKind.PUBLIC_SERVICE,
-                    UnitKind.ORGANISATION,
-                )
-                and spec.level == Level.WARD
-            ):
-                _, created = await _get_or_add(
-                    session, Collective, {"unit_id": unit.id}, dict(name=spec.name)
-                )
-                count("collectives", created)
-
-        authorities: dict[str, Authority] = {}
-        for spec in authority_specs():
-            parent = authorities[spec["parent"]].id if spec["parent"] else None
-            authority, created = await _get_or_add(
-                session,
-                Authority,
-                {"unit_id": units[spec["unit"]].id},
-                dict(
-                    level=spec["level"],
-                    name=spec["name"],
-                    header_lines=spec["header"],
-                    place_name=spec["place"],
-                    head_title=spec["head_title"],
-                    decision_code=spec["decision_code"],
-                    submission_code=spec["submission_code"],
-                    standing_unit_id=units[spec["standing"]].id,
-                    parent_authority_id=parent,
-                ),
-            )
-            authorities[spec["unit"]] = authority
-            count("authorities", created)
-
-        households: dict[str, Household] = {}
-        for key, head, address, group in HOUSEHOLDS:
-            household, created = await _get_or_add(
-                session,
-                Household,
-                {"head_name": head, "residential_group_id": units[group].id},
-                dict(address=address),
-            )
-            households[key] = household
-            count("households", created)
-
-        people: dict[str, Person] = {}
-        for spec in PEOPLE:
-            person, created = await _get_or_add(
-                session,
-                Person,
-                {"full_name": spec.full_name, "unit_id": units[spec.unit].id},
-                dict(
-                    gender=spec.gender,
-                    birth_year=spec.birth_year,
-                    position=spec.position,
-                    household_id=households[spec.household].id if spec.household else None,
-                    is_official=spec.is_official,
-                ),
-            )
-            people[spec.key] = person
-            count("people", created)
-        # Heads of units: conflicts of interest in council votes, escalations.
-        for unit_code, person_key in (
-            ("ubnd-thach-khoi", "chutich"),
-            ("tk-vhxh", "truongphong-vhxh"),
-            ("tk-mttq", "chutich-mttq"),
-            ("tk-ban-xdd", "truongban-xdd"),
-        ):
-            if units[unit_code].head_person_id is None:
-                units[unit_code].head_person_id = people[person_key].id
-
-        users: dict[str, User] = {}
-        password_hash = None
-        for spec in user_specs():
-            existing = (
-                await session.execute(select(User).where(User.username == spec.username))
-            ).scalar_one_or_none()
-            if existing is None:
-                password_hash = password_hash or hash_password(DEMO_PASSWORD)
-                existing = User(
-                    username=spec.username,
-                    full_name=spec.full_name,
-                    email=spec.email,
-                    password_hash=password_hash,
-                    person_id=people[spec.person].id if spec.person else None,
-                    deployment_admin=spec.deployment_admin,
-                )
-                session.add(existing)
-                await session.flush()
-                count("users", True)
-            if spec.deployment_admin and not existing.deployment_admin:
-                existing.deployment_admin = True  # a demo seeded before it administered all
-            users[spec.username] = existing
-            for role, unit_code in spec.roles:
-                unit = units[unit_code]
-                _, created = await _get_or_add(
-                    session,
-                    RoleGrant,
-                    {"user_id": existing.id, "role": role, "unit_id": unit.id},
-                    dict(level=unit.level),
-                )
-                count("role_grants", created)
-
-        for unit_code, (name, members) in COUNCILS.items():
-            council, created = await _get_or_add(
-                session, Council, {"authority_id": authorities[unit_code].id}, dict(name=name)
-            )
-            count("councils", created)
-            for username, council_role, title in members:
-                _, created = await _get_or_add(
-                    session,
-                    CouncilMember,
-                    {"council_id": council.id, "user_id": users[username].id},
-                    dict(council_role=council_role, title=title),
-                )
-                count("council_members", created)
-
-        for key, code, year, kind, number, decided_on, authority_text in AWARD_HISTORY:
-            _, created = await _get_or_add(
-                session,
-                AwardRecord,
-                {
-                    "subject_kind": NomineeKind.INDIVIDUAL,
-                    "person_id": people[key].id,
-                    "award_code": code,
-                    "year": year,
-                },
-                dict(
-                    kind=kind,
-                    decision_number=number,
-                    decision_date=decided_on,
-                    deciding_authority=authority_text,
-                    achievement_key=f"{code}:{year}:person-{people[key].id}",
-                ),
-            )
-            count("award_records", created)
-
-        for key, year, rating in EVALUATIONS:
-            _, created = await _get_or_add(
-                session,
-                EvaluationResult,
-                {"subject_kind": NomineeKind.INDIVIDUAL, "person_id": people[key].id, "year": year},
-                dict(rating=rating),
-            )
-            count("evaluations", created)
-
-        for key, title, year, scope, recognised_by in INITIATIVES:
-            _, created = await _get_or_add(
-                session,
-                Initiative,
-                {"person_id": people[key].id, "title": title},
-                dict(year=year, scope=scope, recognised_by=recognised_by),
-            )
-            count("initiatives", created)
-
+        unit = (await _units(session))[CAMPAIGN_UNIT]
+        authority = (
+            await session.execute(select(Authority).where(Authority.unit_id == unit.id))
+        ).scalar_one()
         campaign, created = await _get_or_add(
             session,
             Campaign,
             {"code": CAMPAIGN_CODE},
             dict(
-                authority_id=authorities["ubnd-thach-khoi"].id,
+                authority_id=authority.id,
                 name=CAMPAIGN_NAME,
                 theme=CAMPAIGN_THEME,
                 plan_reference="Kế hoạch số /KH-UBND năm 2026",
                 start_year=2026,
                 end_year=2030,
                 status="planned",
-                launched_by_user_id=users["thuongtruc"].id,
+                launched_by_user_id=users[CAMPAIGN_LAUNCHED_BY].id,
             ),
         )
         count("campaigns", created)
@@ -1004,7 +461,4 @@ async def seed_demo(factory: SessionFactory, *, settings: Settings) -> dict[str,
     return {kind: n for kind, n in added.items() if n}
 
 
-DEMO_USERS_HELP = [
-    (spec.username, spec.full_name, ", ".join(r.value for r, _ in spec.roles))
-    for spec in user_specs()
-]
+DEMO_USERS_HELP = demo_users()

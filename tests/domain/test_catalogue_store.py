@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from domain.catalogue import load_catalogue
 from domain.eligibility import check_eligibility
@@ -66,9 +66,17 @@ def _unit(code: str, name: str, kind: UnitKind = UnitKind.OFFICE) -> Unit:
 # -- award types -------------------------------------------------------------------------
 
 
+async def no_award_types(factory: SessionFactory) -> None:
+    """The table as a schema without data holds it (``thidua migrate`` fills it; the tests'
+    empty database is as migrate leaves it)."""
+    async with transaction(factory) as session:
+        await session.execute(delete(AwardType))
+
+
 async def test_sync_award_types_mirrors_the_newest_rule_set(
     factory: SessionFactory, catalogues
 ) -> None:
+    await no_award_types(factory)
     async with transaction(factory) as session:
         assert await sync_award_types(session, catalogues["hai-phong"]) == len(AWARD_CODES)
     async with transaction(factory) as session:
@@ -96,6 +104,7 @@ async def test_an_award_added_to_the_data_file_reaches_the_database(
 ) -> None:
     rule_file = catalogue_copy / "nd152-2025.yaml"
     rule_file.write_text(rule_file.read_text(encoding="utf-8") + NEW_AWARD, encoding="utf-8")
+    await no_award_types(factory)
     async with transaction(factory) as session:
         assert (
             await sync_award_types(session, load_catalogue(catalogue_copy)) == len(AWARD_CODES) + 1

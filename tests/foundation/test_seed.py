@@ -89,3 +89,37 @@ async def test_the_demo_is_phuong_thach_khoi_and_its_2026_2030_campaign(session)
         "auditor",
         "admin",
     }
+
+
+async def test_the_demo_registry_comes_through_the_import_as_the_seed(session):
+    """The workbook thidua/demo/phuong-thach-khoi.xlsx comes in through the Excel import:
+    every audit event of it names the seed, no account; the demo accounts have the demo
+    password, not a setup link to wait for."""
+    events = (
+        await session.execute(
+            select(models.AuditEvent.actor_name, models.AuditEvent.actor_user_id).distinct()
+        )
+    ).all()
+    assert events == [("Dữ liệu mẫu (thidua seed)", None)]
+    applied = (
+        await session.execute(
+            select(models.AuditEvent.changes).where(models.AuditEvent.action == "import_applied")
+        )
+    ).scalar_one()
+    assert applied["file_name"] == [None, "phuong-thach-khoi.xlsx"]
+    waiting = (
+        await session.execute(
+            select(func.count()).where(models.User.must_change_password.is_(True))
+        )
+    ).scalar_one()
+    assert waiting == 0
+    hoa = (
+        await session.execute(
+            select(models.Person).where(models.Person.full_name == "Nguyễn Thị Hoa")
+        )
+    ).scalar_one()
+    assert (hoa.birth_date, hoa.birth_year) == (None, 1985)
+    quantri = (
+        await session.execute(select(models.User).where(models.User.username == "quantri"))
+    ).scalar_one()
+    assert quantri.deployment_admin

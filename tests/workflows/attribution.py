@@ -9,6 +9,7 @@ import re
 from sqlalchemy import select
 
 from models import AuditEvent, User
+from thidua.seed import SEED_ACTOR
 
 # "… (quy tắc escalation: …) / … (rule escalation: …)": how an event cites its rule.
 RULE_CITED = re.compile(r"\(quy tắc ([a-z_]+): .+\) / .+\(rule \1: .+\)", re.DOTALL)
@@ -26,15 +27,21 @@ def by_a_person(event: AuditEvent) -> bool:
     return event.actor_user_id is not None or event.actor_role == "resident"
 
 
+def by_the_seed(event: AuditEvent) -> bool:
+    """The demo data brought in by ``thidua seed`` (thidua/seed.py): its import names the
+    seed, a deployment administrator that is no account."""
+    return event.actor_name == SEED_ACTOR and event.actor_user_id is None
+
+
 def unattributed(events: list[AuditEvent]) -> list[str]:
-    """The events that name neither a person nor a rule of the engine."""
+    """The events that name neither a person, nor a rule of the engine, nor the seed."""
     from workflows.engine_rules import ENGINE_RULES
 
     return [
         f"{e.subject_type}:{e.action} actor={e.actor_name!r} role={e.actor_role!r} "
         f"reason={e.reason!r}"
         for e in events
-        if not by_a_person(e) and rule_of(e) not in ENGINE_RULES
+        if not by_a_person(e) and rule_of(e) not in ENGINE_RULES and not by_the_seed(e)
     ]
 
 

@@ -439,16 +439,16 @@ async def _apply_person(context: ImportContext, kind: SheetKind, row: Row) -> Ou
     household = await _household(context, kind, row, match.unit if match else None)
     if match is None or len(context.problems) > before or household is False:
         return None
-    if birth_year is not None and match.birth_date is not None:
-        if match.birth_date.year != birth_year:
-            context.problem(
-                row,
-                kind,
-                "birth_year",
-                f"Khác với năm của ngày sinh ({match.birth_date.year})",
-                f"Differs from the year of the date of birth ({match.birth_date.year})",
-            )
-            return None
+    born = match.birth_date
+    if birth_year is not None and born is not None and born.year != birth_year:
+        context.problem(
+            row,
+            kind,
+            "birth_year",
+            f"Khác với năm của ngày sinh ({born.year})",
+            f"Differs from the year of the date of birth ({born.year})",
+        )
+        return None
     stored = match.person
     if stored is None and gender is None:
         context.problem(row, kind, "gender", "Chưa nhập (bắt buộc)", "Required")
