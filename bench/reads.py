@@ -50,7 +50,7 @@ class Read:
 
 
 def reads_of(ids: dict[str, int], page_100: bool = True) -> list[Read]:
-    rows = [
+    rows: list[tuple[str, str, str, str, str | None]] = [
         ("list", "list, page 1", "thuongtruc", "/nominations", "/api/v1/nominations"),
         (
             "list",
@@ -58,6 +58,28 @@ def reads_of(ids: dict[str, int], page_100: bool = True) -> list[Read]:
             "thuongtruc",
             "/nominations?q=Hoa&open_only=1",
             "/api/v1/nominations?q=Hoa&open_only=true",
+        ),
+        (
+            "list",
+            "list, search without diacritics",
+            "thuongtruc",
+            "/nominations?q=nguyen+van",
+            "/api/v1/nominations?q=nguyen+van",
+        ),
+        (
+            "list",
+            "list, search finding nothing",
+            "thuongtruc",
+            "/nominations?q=khong+ai+ten+nay",
+            "/api/v1/nominations?q=khong+ai+ten+nay",
+        ),
+        # The auditor's trail (a page only: there is no JSON face).
+        (
+            "list",
+            "audit trail, search without diacritics",
+            "kiemtra",
+            "/audit?q=nguyen+van",
+            None,
         ),
         (
             "list",
@@ -103,7 +125,8 @@ def reads_of(ids: dict[str, int], page_100: bool = True) -> list[Read]:
         )
     out = []
     for kind, label, user, page, api in rows:
-        out.append(Read(kind, label, "api", user, api))
+        if api is not None:
+            out.append(Read(kind, label, "api", user, api))
         out.append(Read(kind, label, "page", user, page))
     return out
 

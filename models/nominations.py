@@ -9,9 +9,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import (
+    DDL,
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+)
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domain.text import fold
 from domain.vocabulary import Level, ObjectionStatus, Role, Stage
 
 from .base import Base, TimestampMixin, enum_column, utcnow
@@ -31,6 +43,23 @@ def list_due_key(stage_due_at: datetime | None) -> datetime:
     return stage_due_at or NO_DUE_MOMENT
 
 
+def folded_name(name: str | None) -> str:
+    """``Nomination.nominee_name_folded`` for this name (cut to the column's length: case
+    folding may lengthen a text, "ß" → "ss")."""
+    return fold(name or "")[:255]
+
+
+def nominee_name_values(name: str) -> dict[str, str]:
+    """The values of an UPDATE renaming a nominee: the name and its folded search form
+    (an ORM write keeps the second in step by itself, a bulk UPDATE names both)."""
+    return {"nominee_name": name, "nominee_name_folded": folded_name(name)}
+
+
+def _folded_name_default(context: DefaultExecutionContext) -> str:
+    """An INSERT naming only ``nominee_name`` (bulk inserts) folds it."""
+    return folded_name(context.get_current_parameters().get("nominee_name"))
+
+
 class Nomination(Base, SubjectRefMixin, TimestampMixin):
     __tablename__ = "nominations"
 
@@ -39,6 +68,15 @@ class Nomination(Base, SubjectRefMixin, TimestampMixin):
     rule_set_id: Mapped[str] = mapped_column(String(64))  # the rule set it started under
     year: Mapped[int] = mapped_column(index=True)  # the achievement year
     nominee_name: Mapped[str] = mapped_column(String(255))
+    # ``folded_name(nominee_name)``: what the name searches match ("Nguyen Van A",
+    # "NGUYỄN VĂN A" and "nguyễn văn a" all find "Nguyễn Văn A"), on both databases alike
+    # and off an index (trigram on PostgreSQL). The ORM keeps it in step
+    # (``_keep_folded_name_in_step``), an INSERT without it folds the name, a bulk UPDATE
+    # of the name writes both (``nominee_name_values``). Should ``fold`` ever change, a
+    # migration must fold the existing names again.
+    nominee_name_folded: Mapped[str] = mapped_column(
+        String(255), default=_folded_name_default, server_default=""
+    )
     proposing_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     # The authority where the nomination started (the ward); it keeps one identifier
     # while it travels up to the city and central levels.
@@ -125,6 +163,26 @@ Index(
     Nomination.list_due_at,
     Nomination.id.desc(),
 )
+# Name searches (``api.queries.search.contains_words``, ``api.queries.nominations.named``):
+# a trigram GIN index on PostgreSQL serves ``LIKE '%…%'``; on SQLite a plain index, which
+# a substring LIKE cannot seek but scans instead of the table (a fraction of its size).
+Index(
+    "ix_nominations_nominee_name_folded",
+    Nomination.nominee_name_folded,
+    postgresql_using="gin",
+    postgresql_ops={"nominee_name_folded": "gin_trgm_ops"},
+)
+# The trigram operators come with the pg_trgm extension (migration 0006 creates it too).
+event.listen(
+    Nomination.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)
+
+
+@event.listens_for(Nomination.nominee_name, "set")
+def _keep_folded_name_in_step(nomination: Nomination, name, _old, _initiator) -> None:
+    nomination.nominee_name_folded = folded_name(name)
 
 
 @event.listens_for(Nomination.stage_due_at, "set")

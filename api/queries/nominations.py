@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, Subquery, and_, false, func, or_, select, union
+from sqlalchemy import Row, Select, Subquery, and_, false, func, or_, select, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -25,12 +25,13 @@ from models.schemas.nominations import NominationRead
 
 from ..principal import Principal
 from ..services.access import visibility_paths, visible_nominations
-from .search import contains_text
+from .search import contains_words, selective
 
 OPEN_STAGES = [s for s in Stage if s not in TERMINAL_STAGES and s != Stage.DRAFT]
 
 ProposingUnit = aliased(Unit)
 WaitingUnit = aliased(Unit)
+Named = aliased(Nomination)  # the nominations whose name matches a search
 
 # The order of the lists: soonest due first, no due moment last, newest first among equal
 # (the list indexes of ``models.nominations`` are in this order).
@@ -138,7 +139,30 @@ class NominationFilters:
     open_only: bool = False
 
 
+def by_name(query: str | None, *, sqlite: bool, in_list_order: bool = False) -> ColumnElement[bool]:
+    """The nomination's name holds every word of ``query`` with or without diacritics
+    (``contains_words`` over ``nominee_name_folded``); true without words.
+
+    PostgreSQL tests the words as they are: its trigram index serves them. SQLite cannot
+    seek a substring in an index; it finds the ids of the matching names first by scanning
+    the folded name's index (a fraction of the table) instead of testing every row it
+    walks in list order (hundreds of milliseconds at 100,000 nominations when few or none
+    match). ``in_list_order`` (a page read off a list index): ``id + 0`` keeps SQLite
+    reading the list index and keeping the matches, instead of fetching each match by id
+    and sorting them all. Not for a search of short words only ("a": most names match),
+    whose matches are found sooner row by row; nor on PostgreSQL, where that form of the
+    query is the slow one (it plans the ids of a CTE without statistics)."""
+    if not (query and query.strip()):
+        return true()
+    if not (sqlite and selective(query)):
+        return contains_words(Nomination.nominee_name_folded, query)
+    named = select(Named.id).where(contains_words(Named.nominee_name_folded, query)).cte("named")
+    return (Nomination.id + 0 if in_list_order else Nomination.id).in_(select(named.c.id))
+
+
 def _filtered(statement: Select, filters: NominationFilters, now: datetime) -> Select:
+    """The filters but the name (``by_name``: the count and the page use it each their
+    way)."""
     conditions: list[ColumnElement[bool]] = []
     if filters.unit_id is not None:
         conditions.append(Nomination.proposing_unit_id == filters.unit_id)
@@ -161,13 +185,17 @@ def _filtered(statement: Select, filters: NominationFilters, now: datetime) -> S
         ]
     elif filters.overdue is False:
         conditions.append(or_(Nomination.stage_due_at.is_(None), Nomination.stage_due_at >= now))
-    if filters.query:
-        conditions.append(contains_text(Nomination.nominee_name, filters.query))
     return statement.where(and_(*conditions)) if conditions else statement
 
 
 def _page_keys(
-    principal: Principal, filters: NominationFilters, now: datetime, *, offset: int, limit: int
+    principal: Principal,
+    filters: NominationFilters,
+    now: datetime,
+    *,
+    offset: int,
+    limit: int,
+    sqlite: bool,
 ) -> Subquery:
     """The ids and sort keys of one page of the list.
 
@@ -175,10 +203,11 @@ def _page_keys(
     in list order and stops at the end of the page; the page is cut from the union of
     these (a nomination seen two ways counts once). Sorting the whole visible set instead
     costs hundreds of milliseconds at 100,000 nominations."""
+    named = by_name(filters.query, sqlite=sqlite, in_list_order=True)  # one for every path
     paths = [
-        _filtered(select(Nomination.id, Nomination.list_due_at).where(path), filters, now).order_by(
-            *LIST_ORDER
-        )
+        _filtered(
+            select(Nomination.id, Nomination.list_due_at).where(path, named), filters, now
+        ).order_by(*LIST_ORDER)
         for path in visibility_paths(principal) or [false()]
     ]
     if len(paths) == 1:
@@ -205,14 +234,24 @@ async def nominations_page(
 ) -> tuple[int, list[NominationRead]]:
     """The nominations this person may see, filtered: their count and one page, most
     urgent first."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
     counted = _filtered(
-        select(func.count()).select_from(Nomination).where(visible_nominations(principal)),
+        select(func.count())
+        .select_from(Nomination)
+        .where(visible_nominations(principal), by_name(filters.query, sqlite=sqlite)),
         filters,
         now,
     )
     total = (await session.execute(counted)).scalar_one()
     # Units and authorities are joined to the page's rows only.
-    keys = _page_keys(principal, filters, now, offset=(page - 1) * page_size, limit=page_size)
+    keys = _page_keys(
+        principal,
+        filters,
+        now,
+        offset=(page - 1) * page_size,
+        limit=page_size,
+        sqlite=sqlite,
+    )
     statement = (
         nomination_rows()
         .join(keys, keys.c.id == Nomination.id)

@@ -12,6 +12,7 @@ from sqlalchemy import update
 
 from api.queries.search import escape_like
 from models import Nomination
+from models.nominations import nominee_name_values
 from tests.pages.conftest import Person
 
 
@@ -33,7 +34,9 @@ async def test_wildcards_in_a_search_are_characters(harness):
     # A name holding both characters (a collective's name may: "Tổ 100%_A").
     async with harness.factory() as session, session.begin():
         await session.execute(
-            update(Nomination).where(Nomination.id == hoa).values(nominee_name="Tổ 100%_A")
+            update(Nomination)
+            .where(Nomination.id == hoa)
+            .values(**nominee_name_values("Tổ 100%_A"))
         )
 
     assert await _names(harness, "%") == ["Tổ 100%_A"]
