@@ -16,7 +16,7 @@ from models import User
 from thidua.mailer import Mailer, MailError, message_id_for
 from thidua.settings import PROJECT_ROOT, Settings
 
-from ..errors import ServiceUnavailable
+from ..errors import Conflict, ServiceUnavailable
 from .passwords import PasswordLink
 
 MAIL_TEMPLATES = PROJECT_ROOT / "templates" / "mail"
@@ -80,7 +80,9 @@ async def send_reset_mail(
     purpose: str = "reset",
 ) -> None:
     if not settings.mail_enabled:
-        raise ServiceUnavailable(
+        # The operator switched mail off: not a failure to retry, another route to take
+        # (the same answer as an account without an address).
+        raise Conflict(
             "Hệ thống chưa được cấu hình gửi thư (THIDUA_MAIL_ENABLED); người vận hành máy "
             "chủ có thể cấp liên kết bằng lệnh thidua admin link",
             "Mail is not enabled (THIDUA_MAIL_ENABLED); the server operator can issue a link "

@@ -147,7 +147,14 @@ async def test_administrators_see_the_notices_that_finally_failed(
 ):
     office = await make_unit(db, "Ủy ban nhân dân phường Thạch Khôi")
     admin = await make_user(db, "Quản trị hệ thống", roles=((Role.ADMIN, office),))
-    lan = await make_user(db, "Nguyễn Thị Lan", email="lan@thachkhoi.example.vn")
+    # A person of the ward the administrator administers (a ward's administrator reads the
+    # failed mails of their own ward's accounts only).
+    lan = await make_user(
+        db,
+        "Nguyễn Thị Lan",
+        email="lan@thachkhoi.example.vn",
+        roles=((Role.UNIT_OFFICER, office),),
+    )
     smtp_server.stop()
     request = NoticeRequest(
         key="n-14:escalation",
