@@ -4,9 +4,10 @@ people, audit trail and documents, never the other ward's; a nomination of ward 
 forwarded to the city is seen there (by the city's standing body), and still not by ward
 B. Each signed-in person's header names their own ward, from the units' data.
 
-Ward A is the seeded Thạch Khôi; ward B (Lê Thanh Nghị) is added beside it the way an
-administrator's data gives a ward what it needs: its people's committee and offices, its
-authority with its header lines and standing unit, its council, its people and accounts.
+Ward A is the seeded Thạch Khôi (itself imported from the demo workbook); ward B (Lê Thanh
+Nghị) is imported beside it from Excel through the API, as a real ward is put in: its
+people's committee and offices, its deciding body (header lines proposed from its name,
+standing unit, the city above) with its council, its people, accounts and ratings.
 End to end through the API, the pages, the workflows (time-skipping Temporal server) and
 the database, on SQLite and PostgreSQL."""
 
@@ -20,9 +21,21 @@ import time
 from dataclasses import dataclass
 
 import httpx
+from openpyxl import Workbook
 from sqlalchemy import select
 
 from api.deps import SESSION_COOKIE, session_signer
+from api.services.imports.council_sheets import COUNCIL_ROLE_LABELS
+from api.services.imports.history_sheets import RATING_LABELS
+from api.services.imports.labels import (
+    GENDER_LABELS,
+    LEVEL_LABELS,
+    ROLE_LABELS,
+    UNIT_KIND_LABELS,
+    first_label,
+)
+from api.services.imports.sheet_kinds import sheet_kind
+from api.services.imports.subjects import SUBJECT_LABELS
 from domain.vocabulary import (
     CouncilRole,
     DocumentKind,
@@ -37,15 +50,8 @@ from domain.vocabulary import (
 )
 from models import (
     Authority,
-    Council,
-    CouncilMember,
     Document,
-    EvaluationResult,
-    Household,
     Notice,
-    Person,
-    RoleGrant,
-    Unit,
     User,
 )
 from tests.documents.pdftools import pdf_text
@@ -68,133 +74,157 @@ class WardB:
     authority: int
 
 
-async def add_ward_b(harness) -> WardB:
-    """Ward B beside the seeded ward, under the same city, with its own accounts."""
-    async with harness.factory() as session, session.begin():
-        city_unit = await session.get(Unit, harness.ids.units["ubnd-tp-hai-phong"])
-        assert city_unit is not None
-        committee = Unit(
+def sheet(kind_name: str, rows: list[dict[str, object]]) -> list[list[object]]:
+    """One sheet as an office fills the template: its headers, then one row per record."""
+    kind = sheet_kind(kind_name)
+    assert kind is not None, kind_name
+    return [[c.header for c in kind.columns]] + [
+        [row.get(c.key) for c in kind.columns] for row in rows
+    ]
+
+
+def ward_b_workbook(city_code: str) -> bytes:
+    """Ward B as its administrator brings it in from Excel (the import's own sheets)."""
+    ward_kind, office_kind = (
+        first_label(UNIT_KIND_LABELS, UnitKind.PEOPLES_COMMITTEE),
+        (first_label(UNIT_KIND_LABELS, UnitKind.OFFICE)),
+    )
+    ward = first_label(LEVEL_LABELS, Level.WARD)
+    unit_rows: list[dict[str, object]] = [
+        dict(
             code="ubnd-le-thanh-nghi",
             name="Ủy ban nhân dân phường Lê Thanh Nghị",
             short_name="UBND phường Lê Thanh Nghị",
-            kind=UnitKind.PEOPLES_COMMITTEE,
-            level=Level.WARD,
-            parent_id=city_unit.id,
+            kind=ward_kind,
+            level=ward,
+            parent=city_code,
             address="Số 2 Lê Thanh Nghị, phường Lê Thanh Nghị",
-        )
-        session.add(committee)
-        await session.flush()
-        standing = Unit(
-            code="ltn-vhxh",
-            name="Phòng Văn hóa - Xã hội phường Lê Thanh Nghị",
-            kind=UnitKind.OFFICE,
-            level=Level.WARD,
-            parent_id=committee.id,
-        )
-        office = Unit(
-            code="ltn-van-phong",
-            name="Văn phòng HĐND và UBND phường Lê Thanh Nghị",
-            kind=UnitKind.OFFICE,
-            level=Level.WARD,
-            parent_id=committee.id,
-        )
-        group = Unit(
-            code="ltn-tdp-1",
-            name="Tổ dân phố số 1 phường Lê Thanh Nghị",
-            kind=UnitKind.RESIDENTIAL_GROUP,
-            level=Level.WARD,
-            parent_id=committee.id,
-        )
-        session.add_all([standing, office, group])
-        await session.flush()
-        session.add(
-            Household(head_name=B_HOUSEHOLD, address="Số 9 ngõ 4", residential_group_id=group.id)
-        )
-        authority = Authority(
-            level=Level.WARD,
-            unit_id=committee.id,
-            name="Ủy ban nhân dân phường Lê Thanh Nghị",
-            header_lines=["ỦY BAN NHÂN DÂN", "PHƯỜNG LÊ THANH NGHỊ"],
-            place_name="Lê Thanh Nghị",
-            head_title="CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG LÊ THANH NGHỊ",
-            standing_unit_id=standing.id,
-            parent_authority_id=harness.ids.authorities["city"],
-        )
-        session.add(authority)
-        person = Person(
-            full_name=B_PERSON,
-            gender=Gender.FEMALE,
-            birth_year=1985,
-            position="Chuyên viên Văn phòng",
-            unit_id=office.id,
-        )
-        session.add(person)
-        await session.flush()
-        for year, rating in ((2025, Rating.GOOD), (2026, Rating.EXCELLENT)):
-            session.add(
-                EvaluationResult(
-                    subject_kind=NomineeKind.INDIVIDUAL,
-                    person_id=person.id,
-                    year=year,
-                    rating=rating,
-                )
+        ),
+        *(
+            dict(code=code, name=name, kind=kind, level=ward, parent="ubnd-le-thanh-nghi")
+            for code, name, kind in (
+                ("ltn-vhxh", "Phòng Văn hóa - Xã hội phường Lê Thanh Nghị", office_kind),
+                ("ltn-van-phong", "Văn phòng HĐND và UBND phường Lê Thanh Nghị", office_kind),
+                (
+                    "ltn-tdp-1",
+                    "Tổ dân phố số 1 phường Lê Thanh Nghị",
+                    first_label(UNIT_KIND_LABELS, UnitKind.RESIDENTIAL_GROUP),
+                ),
             )
-        password = hash_password("thidua2026")
-        accounts = {
-            "canbo.b": ("Lý Văn Bình", [(Role.UNIT_OFFICER, office), (Role.UNIT_OFFICER, group)]),
-            "thuongtruc.b": ("Hà Thị Lan", [(Role.STANDING_OFFICER, standing)]),
-            "chutich.b": (
-                "Vương Văn Phúc",
-                [(Role.CHAIRMAN, committee), (Role.COUNCIL_MEMBER, committee)],
-            ),
-            "quantri.b": ("Quản trị phường Lê Thanh Nghị", [(Role.ADMIN, committee)]),
-        }
-        users: dict[str, User] = {}
-        for username, (full_name, grants) in accounts.items():
-            user = User(username=username, full_name=full_name, password_hash=password)
-            session.add(user)
-            await session.flush()
-            users[username] = user
-            for role, unit in grants:
-                session.add(
-                    RoleGrant(user_id=user.id, role=role, unit_id=unit.id, level=unit.level)
-                )
+        ),
+    ]
+    accounts = [
+        ("canbo.b", "Lý Văn Bình", Role.UNIT_OFFICER, "ltn-van-phong"),
+        ("canbo.b", "Lý Văn Bình", Role.UNIT_OFFICER, "ltn-tdp-1"),
+        ("thuongtruc.b", "Hà Thị Lan", Role.STANDING_OFFICER, "ltn-vhxh"),
+        ("chutich.b", "Vương Văn Phúc", Role.CHAIRMAN, "ubnd-le-thanh-nghi"),
+        ("chutich.b", "Vương Văn Phúc", Role.COUNCIL_MEMBER, "ubnd-le-thanh-nghi"),
+        ("quantri.b", "Quản trị phường Lê Thanh Nghị", Role.ADMIN, "ubnd-le-thanh-nghi"),
         # Ward A's own administrator (the demo's "quantri" administers the deployment), and
         # an administrator of one of its offices only.
-        for username, unit_code in (
-            ("quantri.a", "ubnd-thach-khoi"),
-            ("quantri.vp", "tk-van-phong"),
-        ):
-            admin = User(
-                username=username, full_name=f"Quản trị {unit_code}", password_hash=password
+        ("quantri.a", "Quản trị ubnd-thach-khoi", Role.ADMIN, "ubnd-thach-khoi"),
+        ("quantri.vp", "Quản trị tk-van-phong", Role.ADMIN, "tk-van-phong"),
+    ]
+    person = dict(full_name=B_PERSON, unit="ltn-van-phong")
+    book = Workbook()
+    sheets = {
+        "units": unit_rows,
+        "authorities": [
+            dict(unit="ubnd-le-thanh-nghi", standing_unit="ltn-vhxh", parent=city_code)
+        ],
+        "households": [
+            dict(head_name=B_HOUSEHOLD, address="Số 9 ngõ 4", residential_group="ltn-tdp-1")
+        ],
+        "people": [
+            dict(
+                **person,
+                gender=first_label(GENDER_LABELS, Gender.FEMALE),
+                birth_year=1985,
+                position="Chuyên viên Văn phòng",
             )
-            session.add(admin)
-            await session.flush()
-            session.add(
-                RoleGrant(
-                    user_id=admin.id,
-                    role=Role.ADMIN,
-                    unit_id=harness.ids.units[unit_code],
-                    level=Level.WARD,
-                )
+        ],
+        "users": [
+            dict(username=u, full_name=n, role=first_label(ROLE_LABELS, r), unit=unit)
+            for u, n, r, unit in accounts
+        ],
+        "ratings": [
+            dict(
+                **person,
+                subject_kind=first_label(SUBJECT_LABELS, NomineeKind.INDIVIDUAL),
+                year=year,
+                rating=first_label(RATING_LABELS, rating),
             )
-        await session.flush()
-        council = Council(
-            authority_id=authority.id, name="Hội đồng Thi đua - Khen thưởng phường Lê Thanh Nghị"
-        )
-        session.add(council)
-        await session.flush()
-        session.add(
-            CouncilMember(
-                council_id=council.id,
-                user_id=users["chutich.b"].id,
-                council_role=CouncilRole.CHAIR,
+            for year, rating in ((2025, Rating.GOOD), (2026, Rating.EXCELLENT))
+        ],
+        "council_members": [
+            dict(
+                committee="ubnd-le-thanh-nghi",
+                username="chutich.b",
+                council_role=first_label(COUNCIL_ROLE_LABELS, CouncilRole.CHAIR),
                 title="Chủ tịch UBND phường - Chủ tịch Hội đồng",
             )
+        ],
+    }
+    for index, (kind_name, rows) in enumerate(sheets.items()):
+        kind = sheet_kind(kind_name)
+        assert kind is not None
+        page = book.active if index == 0 else book.create_sheet()
+        assert page is not None
+        page.title = kind.title
+        for values in sheet(kind_name, rows):
+            page.append(values)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+async def add_ward_b(harness) -> WardB:
+    """Ward B beside the seeded ward, under the same city, brought in as a real ward is:
+    the deployment's administrator imports its Excel lists through the API (a dry run,
+    then applied); its people then choose their passwords (done here directly)."""
+    data = ward_b_workbook("ubnd-tp-hai-phong")
+    for apply in ("false", "true"):
+        response = await harness.http.post(
+            "/api/v1/imports",
+            files={"file": ("phuong-le-thanh-nghi.xlsx", data, "application/octet-stream")},
+            data={"apply": apply},
+            headers=harness.headers("quantri"),
         )
-        ward_b = WardB(committee.id, standing.id, office.id, authority.id)
+        assert response.status_code == 200, response.text
+        assert response.json()["problems"] == [], response.json()["problems"]
+    assert response.json()["applied"] is True
+    password = hash_password("thidua2026")
+    async with harness.factory() as session, session.begin():
+        imported = (
+            await session.execute(
+                select(User).where(
+                    User.username.in_(
+                        {
+                            "canbo.b",
+                            "thuongtruc.b",
+                            "chutich.b",
+                            "quantri.b",
+                            "quantri.a",
+                            "quantri.vp",
+                        }
+                    )
+                )
+            )
+        ).scalars()
+        for user in imported:
+            user.password_hash, user.must_change_password = password, False
     await harness.load_ids()
-    return ward_b
+    async with harness.factory() as session:
+        committee = harness.ids.units["ubnd-le-thanh-nghi"]
+        authority = (
+            await session.execute(select(Authority.id).where(Authority.unit_id == committee))
+        ).scalar_one()
+    return WardB(
+        committee,
+        harness.ids.units["ltn-vhxh"],
+        harness.ids.units["ltn-van-phong"],
+        authority,
+    )
 
 
 async def accept(harness, nomination_id: int, standing: str = "thuongtruc") -> dict:
