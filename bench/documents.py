@@ -224,6 +224,11 @@ async def pyhanko_check(pdf: bytes, roots: list) -> dict[str, Any]:
         "valid": bool(status.valid),
         "trusted": bool(status.trusted),
         "coverage": str(status.coverage.name) if status.coverage is not None else "",
+        # B-LT: the revocation data is added after the signature (LTA_UPDATES), so the
+        # signature covers its revision and only validation data follows it.
+        "modification_level": (
+            str(status.modification_level.name) if status.modification_level is not None else ""
+        ),
         "bottom_line": bool(status.bottom_line),
     }
 

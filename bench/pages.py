@@ -41,6 +41,7 @@ from sqlalchemy import event, insert, select, text  # noqa: E402
 from api.app import create_app  # noqa: E402
 from api.deps import SESSION_COOKIE, session_signer  # noqa: E402
 from api.state import AppState, make_templates  # noqa: E402
+from domain.audit_chain import event_hash  # noqa: E402
 from domain.vocabulary import (  # noqa: E402
     BallotMode,
     DecisionKind,
@@ -303,6 +304,14 @@ async def populate(factory, total: int, seed: int = 2026) -> dict[str, int]:
                         recorded_at=created + timedelta(days=seq),
                     )
                 )
+                # Chained as the engine chains them (issue 18), so the trail verifies.
+                event = audit[-1]
+                event.update(
+                    chain_key=f"nomination:{nomination_id}",
+                    chain_seq=seq,
+                    prev_hash=audit[-2]["hash"] if seq > 1 else "",
+                )
+                event["hash"] = event_hash(event)
             for position, code in enumerate(ITEMS):
                 items.append(
                     dict(

@@ -4,6 +4,7 @@
     .venv/bin/python -m bench run burst [--n 10000] [--wards 100] [--concurrency 16]
     .venv/bin/python -m bench run reads [--sizes 10000 100000] [--db sqlite postgresql]
     .venv/bin/python -m bench run documents [--awardees 500]
+    .venv/bin/python -m bench run audit [--n 2000] [--chains 1 200] [--db sqlite postgresql]
 
 Each prints its figures (a markdown table) and writes them as JSON + markdown under
 bench/results/. `bench/pages.py` (every page with 10,000 nominations) runs on its own.
@@ -103,6 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     documents.add_argument("--repeat", type=int, default=3)
     documents.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     common(documents)
+
+    audit = names.add_parser("audit", help="the audit chain's cost per write (issue 18)")
+    audit.add_argument("--n", type=int, default=2000, help="writes of each kind")
+    audit.add_argument("--chains", type=int, nargs="+", default=[1, 200])
+    audit.add_argument("--concurrency", type=int, default=8)
+    audit.add_argument(
+        "--db", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"]
+    )
+    common(audit)
     return parser
 
 
@@ -142,6 +152,17 @@ async def dispatch(args: argparse.Namespace) -> dict:
             backends=args.db,
             repeat=args.repeat,
             gc_freeze=not args.no_gc_freeze,
+            quiet=args.quiet,
+            results_dir=args.results_dir,
+        )
+    if args.name == "audit":
+        from . import audit_chain
+
+        return await audit_chain.run(
+            args.n,
+            chains=args.chains,
+            backends=args.db,
+            concurrency=args.concurrency,
             quiet=args.quiet,
             results_dir=args.results_dir,
         )

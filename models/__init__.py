@@ -3,6 +3,7 @@
 Never import this package from a workflow module (see TEMPORAL-NOTES: the sandbox would
 re-import SQLAlchemy for every workflow run)."""
 
+from .audit_seals import AuditSeal
 from .base import Base, UTCDateTime, utcnow
 from .campaigns import (
     Campaign,
@@ -42,6 +43,7 @@ from .organisation import (
 __all__ = [
     "AgendaItem",
     "AuditEvent",
+    "AuditSeal",
     "Authority",
     "AwardRecord",
     "AwardType",

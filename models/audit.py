@@ -9,16 +9,20 @@ on; the projections use it for their other append-once rows too.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult
+from sqlalchemy import CursorResult, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
+from domain.audit_chain import HASHED_FIELDS, chain_key, event_hash
 from domain.vocabulary import Level
 
-from .base import Base
+from .audit_seals import AuditSeal
+from .base import Base, utcnow
 from .nominations import AuditEvent
 
 
@@ -57,25 +61,121 @@ async def write_audit_event(
     reason: str = "",
     changes: dict[str, Any] | None = None,
 ) -> bool:
-    """Append one audit event; False if that key was already written."""
-    return await insert_ignoring_conflict(
-        session,
-        AuditEvent,
-        dict(
-            event_key=event_key,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            nomination_id=nomination_id,
-            actor_user_id=actor_user_id if actor_user_id and actor_user_id > 0 else None,
-            actor_name=actor_name,
-            actor_role=actor_role,
-            action=action,
-            level=level,
-            from_stage=from_stage,
-            to_stage=to_stage,
-            reason=reason,
-            changes=changes or {},
-            occurred_at=occurred_at,
-        ),
-        ["event_key"],
+    """Append one audit event to its subject's chain; False if that key was already
+    written (then nothing is written, and the chain is untouched).
+
+    The chain's head is read and the new event linked to it in the caller's transaction.
+    Two writers of one chain cannot both take the next number: on PostgreSQL the first
+    holds a transaction-scoped advisory lock on the chain until it commits (other chains
+    are not held up); SQLite writers already hold the database's write lock (BEGIN
+    IMMEDIATE). The unique (chain_key, chain_seq) is the backstop."""
+    key = chain_key(subject_type, subject_id)
+    dialect = session.bind.dialect.name if session.bind else "postgresql"
+    if dialect == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 18))"), {"key": key}
+        )
+    head = (
+        await session.execute(
+            select(AuditEvent.chain_seq, AuditEvent.hash)
+            .where(AuditEvent.chain_key == key)
+            .order_by(AuditEvent.chain_seq.desc())
+            .limit(1)
+        )
+    ).first()
+    values: dict[str, Any] = dict(
+        event_key=event_key,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        nomination_id=nomination_id,
+        actor_user_id=actor_user_id if actor_user_id and actor_user_id > 0 else None,
+        actor_name=actor_name,
+        actor_role=actor_role,
+        action=action,
+        level=level,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        reason=reason,
+        changes=changes or {},
+        occurred_at=occurred_at,
+        recorded_at=utcnow(),
+        chain_key=key,
+        chain_seq=head[0] + 1 if head else 1,
+        prev_hash=head[1] if head else "",
     )
+    values["hash"] = event_hash(values)
+    return await insert_ignoring_conflict(session, AuditEvent, values, ["event_key"])
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the chains back (the seal activity and ``thidua audit verify``)
+
+CHAIN_COLUMNS = (
+    AuditEvent.id,
+    AuditEvent.chain_seq,
+    AuditEvent.hash,
+    *(getattr(AuditEvent, name) for name in HASHED_FIELDS),
+)
+
+
+async def chain_heads(session: AsyncSession) -> dict[str, tuple[int, str]]:
+    """Every chain's newest event: ``{chain_key: (chain_seq, hash)}``."""
+    newest = (
+        select(AuditEvent.chain_key, func.max(AuditEvent.chain_seq).label("seq"))
+        .group_by(AuditEvent.chain_key)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(AuditEvent.chain_key, AuditEvent.chain_seq, AuditEvent.hash).join(
+            newest,
+            (newest.c.chain_key == AuditEvent.chain_key) & (newest.c.seq == AuditEvent.chain_seq),
+        )
+    )
+    return {key: (seq, digest) for key, seq, digest in rows}
+
+
+async def stream_chains(
+    session: AsyncSession, *, batch: int = 5000
+) -> AsyncIterator[tuple[str, list[dict[str, Any]]]]:
+    """Every chain with its events in ``chain_seq`` order, one chain at a time, read in
+    keyset pages of ``batch`` rows (a year's trail is not held in memory at once)."""
+    after: tuple[str, int, int] | None = None
+    current: str | None = None
+    events: list[dict[str, Any]] = []
+    while True:
+        query = select(*CHAIN_COLUMNS).order_by(
+            AuditEvent.chain_key, AuditEvent.chain_seq, AuditEvent.id
+        )
+        if after is not None:
+            key, seq, row_id = after
+            query = query.where(
+                (AuditEvent.chain_key > key)
+                | ((AuditEvent.chain_key == key) & (AuditEvent.chain_seq > seq))
+                | (
+                    (AuditEvent.chain_key == key)
+                    & (AuditEvent.chain_seq == seq)
+                    & (AuditEvent.id > row_id)
+                )
+            )
+        rows = (await session.execute(query.limit(batch))).mappings().all()
+        for row in rows:
+            if row["chain_key"] != current:
+                if current is not None:
+                    yield current, events
+                current, events = row["chain_key"], []
+            events.append(dict(row))
+        if len(rows) < batch:
+            break
+        last = rows[-1]
+        after = (last["chain_key"], last["chain_seq"], last["id"])
+    if current is not None:
+        yield current, events
+
+
+async def latest_seal(session: AsyncSession, *, with_heads: bool = False) -> AuditSeal | None:
+    """The newest seal; its ``heads`` (one entry per chain: megabytes in a big year) only
+    when asked for, so that the public portal does not read them on every view."""
+    query = select(AuditSeal).order_by(AuditSeal.id.desc()).limit(1)
+    if not with_heads:
+        query = query.options(defer(AuditSeal.heads, raiseload=True))
+    return await session.scalar(query)

@@ -12,13 +12,15 @@ if ! command -v "$PYTHON" >/dev/null 2>&1; then
 fi
 
 # System packages: Pango for WeasyPrint (PDF), Liberation fonts with Vietnamese glyphs
-# (fonts-liberation2; Times New Roman metrics), Chromium for the browser tests.
+# (fonts-liberation2; Times New Roman metrics), Chromium for the browser tests, SoftHSM2
+# for the tests that sign on a PKCS#11 token.
 missing=()
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || missing+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b)
 dpkg -s fonts-liberation2 >/dev/null 2>&1 || missing+=(fonts-liberation2)
 if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+  command -v softhsm2-util >/dev/null 2>&1 || missing+=(softhsm2)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -7,6 +7,9 @@
     thidua migrate   apply the database migrations
     thidua seed      add the demo data where missing (idempotent)
     thidua signer import --username U --p12 FILE   use a real certificate for a signer
+                     (a server-held key: refused in production unless allowed)
+    thidua signer check --username U   open the signer's PKCS#11 token or HSM (as named
+                     in THIDUA_PKCS11_SIGNERS) and show the certificate it signs with
     thidua admin create --username U --full-name NAME [--email E]
                      the first administrator of a deployment: prints a one-time link
                      with which they choose their password (no password on the command line)
@@ -46,13 +49,35 @@ class ConfigurationError(Exception):
 
 
 def _load_settings() -> Settings:
+    from .codec import KeyRingError
+    from .temporal_client import key_ring
+
     try:
-        return get_settings()
+        settings = get_settings()
+        key_ring(settings)  # a key ring that cannot be read stops here, in one line
+        return settings
     except ValidationError as exc:
         error = exc.errors()[0]
         field = "THIDUA_" + ".".join(str(p) for p in error.get("loc", ())).upper()
         message = error.get("msg", "invalid").removeprefix("Value error, ")
         raise ConfigurationError(f"{field}: {message}" if error.get("loc") else message) from None
+    except KeyRingError as exc:
+        raise ConfigurationError(f"THIDUA_PAYLOAD_KEYRING: {exc}") from None
+
+
+# The commands that sign or show signing (the worker, `up`, `check`, `signer`): a PKCS#11
+# signers file they cannot use stops them at start, in one line. The api and migrate
+# containers need not see the file.
+SIGNING_COMMANDS = ("up", "worker", "check", "signer")
+
+
+def _check_signing_keys(settings: Settings) -> None:
+    from activities.signers import SignerConfigurationError, load_pkcs11_entries
+
+    try:
+        load_pkcs11_entries(settings)
+    except SignerConfigurationError as exc:
+        raise ConfigurationError(f"THIDUA_PKCS11_SIGNERS: {exc}") from None
 
 
 @contextlib.contextmanager
@@ -292,6 +317,7 @@ async def _up(settings: Settings, args: argparse.Namespace) -> int:
 
         worker = create_worker(client, settings, create_session_factory(engine))
         await _start_demo_workflows(settings, client, engine)
+        await _ensure_schedules(settings, client)
         server = _uvicorn_server(settings, create_app(settings))
         async with worker:
             serve = asyncio.create_task(server.serve())
@@ -324,6 +350,13 @@ async def _start_demo_workflows(settings: Settings, client, engine) -> None:
     await start_seeded_campaigns(settings, client, create_session_factory(engine))
 
 
+async def _ensure_schedules(settings: Settings, client) -> None:
+    """The Temporal Schedules the engine relies on (the audit seal), created if missing."""
+    from .audit_seal_schedule import ensure_audit_seal_schedule
+
+    await ensure_audit_seal_schedule(client, settings)
+
+
 async def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from .db import create_session_factory
     from .worker import create_worker
@@ -335,6 +368,7 @@ async def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     try:
         client = await _connect_temporal(settings)
         worker = create_worker(client, settings, create_session_factory(engine))
+        await _ensure_schedules(settings, client)
         async with worker:
             log.info("worker polling task queue %s", settings.task_queue)
             await stop.wait()
@@ -387,14 +421,59 @@ async def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
         await engine.dispose()
 
 
+async def cmd_signer(settings: Settings, args: argparse.Namespace) -> int:
+    if args.signer_command == "check":
+        return await cmd_signer_check(settings, args)
+    return await cmd_signer_import(settings, args)
+
+
+async def cmd_signer_check(settings: Settings, args: argparse.Namespace) -> int:
+    """Open the signer's token the way the worker will (module, labels, PIN variable) and
+    say whose certificate it holds, until when, and whether documents signed with it
+    will verify (its issuer among the trusted roots)."""
+    from activities.signers import Pkcs11Key, SigningError, load_pkcs11_entries, signing_certificate
+
+    from .pki import SigningIdentityError, check_usable, subject_text, trust_roots
+
+    entry = load_pkcs11_entries(settings).get(args.username)
+    if entry is None:
+        raise ConfigurationError(
+            f"{args.username} is not in THIDUA_PKCS11_SIGNERS "
+            f"({settings.pkcs11_signers or 'not set'})"
+        )
+    try:
+        cert = await asyncio.to_thread(signing_certificate, Pkcs11Key(entry))
+        check_usable(cert)
+    except SigningError as exc:
+        raise ConfigurationError(str(exc)) from None
+    except SigningIdentityError as exc:
+        raise ConfigurationError(f"the token's certificate: {exc.message_en}") from None
+    print(
+        f"{args.username}: token '{entry.token_label}', key '{entry.key_label}': "
+        f"{subject_text(cert)}, valid until {cert.not_valid_after_utc:%Y-%m-%d}"
+    )
+    if not any(root.subject == cert.issuer for root in trust_roots(settings)):
+        print(
+            f"warning: its issuer ({cert.issuer.rfc4514_string()}) is not among the trusted "
+            f"roots: put the CA certificate (PEM) into {settings.pki_dir / 'trusted'}",
+            file=sys.stderr,
+        )
+    return 0
+
+
 async def cmd_signer_import(settings: Settings, args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
+    from activities.signers import ServerHeldKeyRefused, server_held_keys_allowed
     from models import Authority, RoleGrant, User
 
     from .db import create_session_factory, transaction
     from .pki import SigningIdentityError, import_pkcs12
 
+    if not server_held_keys_allowed(settings):
+        raise ConfigurationError(
+            f"{ServerHeldKeyRefused.message_en}; importing a PKCS#12 file is refused"
+        )
     password = os.environ.get(args.password_env, "")
     try:
         data = Path(args.p12).read_bytes()
@@ -511,6 +590,62 @@ async def cmd_admin(settings: Settings, args: argparse.Namespace) -> int:
         await engine.dispose()
 
 
+async def cmd_keys(settings: Settings, args: argparse.Namespace) -> int:
+    """``keys rotate``: a new payload key for new payloads (the old ones stay, to read what
+    running workflows already hold); restart the api and the worker to use it. ``keys
+    list``: the key ids, the active one marked (never the keys)."""
+    from .codec import KeyRingError, rotate
+    from .temporal_client import key_ring
+
+    path = settings.payload_keyring_path
+    try:
+        if args.keys_command == "rotate":
+            key_id = rotate(path, settings.payload_encryption_key)
+            print(f"new payload key {key_id} is active in {path}")
+            print("restart the api and the worker (thidua up: restart it) to encrypt with it")
+            return 0
+        ring = key_ring(settings)
+    except KeyRingError as exc:
+        raise ConfigurationError(str(exc)) from None
+    for key_id in ring.keys:
+        print(f"{'*' if key_id == ring.active else ' '} {key_id}")
+    return 0
+
+
+async def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
+    """``audit verify``: recompute every audit chain and check it against the last seal;
+    exit 0 when the trail is intact, 1 with one line per problem (the first of each
+    chain: the event, its chain and place, and whether it was edited, inserted, deleted
+    or reordered)."""
+    from api.services.audit_verify import verify_trail
+
+    from .db import create_session_factory
+
+    engine = await _open_database(settings)
+    try:
+        async with create_session_factory(engine, writer=False)() as session:
+            report = await verify_trail(session, settings=settings)
+    finally:
+        await engine.dispose()
+    seal = report.seal
+    sealed = (
+        f"last seal #{seal.id} at {seal.sealed_at.isoformat()} (root {seal.root[:16]}…)"
+        if seal
+        else "no seal yet"
+    )
+    if report.intact:
+        print(f"audit trail intact: {report.events} events in {report.chains} chains; {sealed}")
+        return 0
+    for line in report.lines():
+        print(line)
+    print(
+        f"audit trail NOT intact: {len(report.lines())} problem(s) in {report.events} events,"
+        f" {report.chains} chains; {sealed}",
+        file=sys.stderr,
+    )
+    return 1
+
+
 async def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     _load_catalogue(settings)
     print(json.dumps(redacted(settings), default=str, ensure_ascii=False, indent=2))
@@ -524,6 +659,7 @@ COMMANDS = {
     "migrate": cmd_migrate,
     "seed": cmd_seed,
     "check": cmd_check,
+    "audit": cmd_audit,
 }
 
 
@@ -547,6 +683,10 @@ def build_parser() -> argparse.ArgumentParser:
         default="THIDUA_P12_PASSWORD",
         help="environment variable holding the file's password",
     )
+    checker = signer_commands.add_parser(
+        "check", help="open a signer's PKCS#11 token or HSM and show its certificate"
+    )
+    checker.add_argument("--username", required=True)
     admin = commands.add_parser("admin", help="administrators and password links")
     admin_commands = admin.add_subparsers(dest="admin_command", required=True)
     create = admin_commands.add_parser(
@@ -557,6 +697,15 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--email", default=None)
     link = admin_commands.add_parser("link", help="a new one-time password link for an account")
     link.add_argument("--username", required=True)
+    keys = commands.add_parser("keys", help="the keys that encrypt Temporal payloads")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True)
+    keys_commands.add_parser("rotate", help="add a key for new payloads and make it active")
+    keys_commands.add_parser("list", help="the key ids (* marks the active one)")
+    audit = commands.add_parser("audit", help="the tamper-evident audit trail")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    audit_commands.add_parser(
+        "verify", help="recompute every audit chain against the last seal (exit 1 if tampered)"
+    )
     return parser
 
 
@@ -564,10 +713,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = _load_settings()
+        if args.command in SIGNING_COMMANDS:
+            _check_signing_keys(settings)
         from .logging_setup import configure_logging
 
         configure_logging(settings)
-        handler = {"signer": cmd_signer_import, "admin": cmd_admin}.get(args.command)
+        handler = {"signer": cmd_signer, "admin": cmd_admin, "keys": cmd_keys}.get(args.command)
         handler = handler or COMMANDS[args.command]
         return asyncio.run(handler(settings, args))
     except ConfigurationError as exc:

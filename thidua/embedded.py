@@ -80,6 +80,10 @@ def server_command(settings: Settings) -> list[str]:
         "--namespace",
         settings.temporal_namespace,
         "--ui-disable-news-fetch",
+        # The UI shows payloads in the clear to the deployment's administrators through
+        # the engine's codec endpoint (api/routes/codec.py), never a ballot.
+        "--ui-codec-endpoint",
+        f"{settings.resolved_public_base_url}/codec",
         "--sqlite-pragma",
         "journal_mode=wal",
         "--sqlite-pragma",

@@ -40,7 +40,10 @@ DEV_CA_FOLDER = "dev-ca"
 TRUSTED_FOLDER = "trusted"
 DEV_CA_COMMON_NAME = "CA phát triển Thi đua - Khen thưởng (thử nghiệm)"
 DEV_CA_YEARS = 20
-DEV_SIGNER_YEARS = 5
+DEV_SIGNER_YEARS = 6  # past 2031 for a CA made in 2026 (issue 18: B-LT signatures)
+DEV_TSA_YEARS = 10
+DEV_TSA_FILE = "tsa.pem"  # the development timestamp authority: certificate and key
+DEV_CRL_DAYS = 7
 SIGNER_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
 
 
@@ -165,6 +168,88 @@ def ensure_dev_ca(settings: Settings) -> tuple[x509.Certificate, PrivateKeyTypes
             "Cannot open the development CA key: did THIDUA_SIGNING_KEY_PASSPHRASE change?",
         ) from exc
     return cert, key
+
+
+def ensure_dev_tsa(settings: Settings) -> tuple[x509.Certificate, PrivateKeyTypes]:
+    """The development timestamp authority's certificate (issued by the development CA,
+    extended key usage timeStamping only) and key, created on first use.
+
+    Certificate and encrypted key share one file, linked into place so that two
+    processes creating it at once both end up with the same pair."""
+    ca_cert, ca_key = ensure_dev_ca(settings)
+    target = settings.pki_dir / DEV_CA_FOLDER / DEV_TSA_FILE
+    if not target.exists():
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        now = datetime.now(UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(
+                _name("TSA phát triển Thi đua - Khen thưởng (thử nghiệm)", "thidua development")
+            )
+            .issuer_name(ca_cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(max(now - timedelta(days=1), ca_cert.not_valid_before_utc))
+            .not_valid_after(
+                min(now + timedelta(days=365 * DEV_TSA_YEARS), ca_cert.not_valid_after_utc)
+            )
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(_key_usage(signer=True), critical=True)
+            .add_extension(
+                x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+            )
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
+            )
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]
+                critical=False,
+            )
+            .sign(ca_key, hashes.SHA256())  # type: ignore[arg-type]
+        )
+        pem = cert.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(_passphrase(settings)),
+        )
+        fd, staging = tempfile.mkstemp(dir=target.parent, prefix=".tsa-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(pem)
+            os.chmod(staging, 0o600)
+            try:
+                os.link(staging, target)
+            except FileExistsError:
+                pass  # another process won: use its pair
+        finally:
+            os.unlink(staging)
+    data = target.read_bytes()
+    cert = x509.load_pem_x509_certificate(data)
+    key_pem = data[data.index(b"-----BEGIN ENCRYPTED PRIVATE KEY-----") :]
+    return cert, serialization.load_pem_private_key(key_pem, password=_passphrase(settings))
+
+
+def dev_ca_crl(
+    settings: Settings, *, now: datetime | None = None
+) -> x509.CertificateRevocationList:
+    """A fresh certificate revocation list of the development CA (machine clock), to be
+    embedded in signatures: this update a few minutes back, the next in ``DEV_CRL_DAYS``.
+    The development CA revokes nothing: a deactivated identity is no longer used, its
+    certificate stays good for what it signed."""
+    ca_cert, ca_key = ensure_dev_ca(settings)
+    now = now or datetime.now(UTC)
+    return (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_cert.subject)
+        .last_update(now - timedelta(minutes=5))
+        .next_update(now + timedelta(days=DEV_CRL_DAYS))
+        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())  # type: ignore[arg-type]
+    )
 
 
 def trust_roots(settings: Settings) -> list[x509.Certificate]:

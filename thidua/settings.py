@@ -65,6 +65,13 @@ class Settings(BaseSettings):
     # Secrets
     secret_key: str = DEV_SECRET_KEY  # signs session cookies, CSRF tokens and JWTs
     payload_encryption_key: str = DEV_PAYLOAD_KEY  # encrypts workflow payloads (ballots!)
+    # The keys `thidua keys rotate` adds (JSON, owner-readable only); empty means
+    # data_dir/payload-keys.json. Every process (api, worker) reads the same file.
+    payload_keyring: Path | None = None
+    # The Temporal UI's address(es), allowed to call the engine's codec endpoint (/codec)
+    # from an operator's browser; empty: the embedded UI (http://127.0.0.1:<ui port> and
+    # http://localhost:<ui port>). Comma-separated origins, never "*".
+    codec_allowed_origins: str = ""
     signing_key_passphrase: str = DEV_SIGNING_PASSPHRASE  # protects stored PKCS#12 keys
     access_token_minutes: int = 30
     session_cookie_minutes: int = 8 * 60
@@ -94,6 +101,26 @@ class Settings(BaseSettings):
 
     # Signing: where the development CA and trusted roots live (default data_dir/pki)
     pki_path: Path | None = None
+    # The audit trail's seal (issue 18): how often the Temporal Schedule "audit-seal"
+    # signs the heads of every audit chain (0: no schedule is created).
+    audit_seal_interval_hours: int = Field(default=24, ge=0)
+    # Signing keys on a PKCS#11 device of the signing host (the worker's): an HSM or the
+    # officials' USB tokens. The module is the device's PKCS#11 library (SoftHSM2:
+    # /usr/lib/softhsm/libsofthsm2.so); the signers file (JSON, by username) names each
+    # signer's token, key and certificate labels and the environment variable holding the
+    # PIN (activities/signers.py). Empty: nobody signs with a token.
+    pkcs11_module: str = ""
+    pkcs11_signers: Path | None = None
+    # Server-held PKCS#12 keys (`thidua signer import`, the development CA) are for
+    # development; production refuses them unless this says otherwise.
+    allow_server_held_keys: bool = False
+    # The RFC 3161 timestamp authority signatures are timestamped by (PAdES B-LT, issue
+    # 18). Empty: the development timestamp authority of the development CA, in-process
+    # (development and tests); production refuses to sign without one unless
+    # THIDUA_ALLOW_DEVELOPMENT_TSA=true (a demonstration on the development CA). Signing
+    # with a TSA URL fetches the certificates' revocation data (CRL/OCSP) to embed it.
+    tsa_url: str = ""
+    allow_development_tsa: bool = False
 
     # Uploads
     upload_max_bytes: int = 10 * 1024 * 1024
@@ -135,6 +162,16 @@ class Settings(BaseSettings):
                     "name the proxies, never '*'"
                 ) from None
         return value
+
+    @field_validator("pkcs11_signers", mode="before")
+    @classmethod
+    def _empty_signers_file_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("payload_keyring", mode="before")
+    @classmethod
+    def _empty_keyring_is_the_default(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_development(self) -> Settings:
@@ -192,6 +229,18 @@ class Settings(BaseSettings):
     @property
     def allowed_upload_types(self) -> frozenset[str]:
         return frozenset(t.strip() for t in self.upload_allowed_types.split(",") if t.strip())
+
+    @property
+    def codec_origins(self) -> frozenset[str]:
+        given = [o.strip().rstrip("/") for o in self.codec_allowed_origins.split(",")]
+        if any(given):
+            return frozenset(o for o in given if o and o != "*")
+        port = self.temporal_ui_port
+        return frozenset({f"http://127.0.0.1:{port}", f"http://localhost:{port}"})
+
+    @property
+    def payload_keyring_path(self) -> Path:
+        return self.payload_keyring or self.data_dir / "payload-keys.json"
 
     @property
     def files_dir(self) -> Path:

@@ -4,10 +4,12 @@ carry ``date`` values (decision dates), encrypted by the payload codec."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 import temporalio.converter
+from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 from temporalio.converter import (
     AdvancedJSONEncoder,
@@ -17,7 +19,7 @@ from temporalio.converter import (
     JSONTypeConverter,
 )
 
-from .codec import EncryptionCodec
+from .codec import SEAL, EncryptionCodec, KeyRing
 from .settings import Settings
 
 
@@ -49,12 +51,25 @@ class PayloadConverter(CompositePayloadConverter):
         ]
         super().__init__(*converters)
 
+    def to_payloads(self, values: Sequence[Any]) -> list[Payload]:
+        """Payloads of sealed types (``SEALED = True`` on the class: a ballot sheet) carry
+        the seal mark, so the codec encrypts them with a sealed key."""
+        payloads = super().to_payloads(values)
+        for value, payload in zip(values, payloads, strict=True):
+            if getattr(type(value), "SEALED", False) is True:
+                payload.metadata[SEAL] = b"ballot"
+        return payloads
+
+
+def key_ring(settings: Settings) -> KeyRing:
+    return KeyRing.load(settings.payload_encryption_key, settings.payload_keyring_path)
+
 
 def data_converter(settings: Settings) -> temporalio.converter.DataConverter:
     return dataclasses.replace(
         temporalio.converter.DataConverter.default,
         payload_converter_class=PayloadConverter,
-        payload_codec=EncryptionCodec.from_base64(settings.payload_encryption_key),
+        payload_codec=EncryptionCodec(key_ring(settings)),
     )
 
 

@@ -17,6 +17,7 @@ from thidua.settings import Settings
 
 def workflow_classes() -> list[type]:
     """Every workflow of the engine (tests/foundation/test_worker.py: none is left out)."""
+    from workflows.audit_seal import AuditSealWorkflow
     from workflows.campaign import CampaignWorkflow
     from workflows.council_session import CouncilSessionWorkflow
     from workflows.decision import DecisionWorkflow
@@ -31,6 +32,7 @@ def workflow_classes() -> list[type]:
         RevocationWorkflow,
         CampaignWorkflow,
         ExemplarWorkflow,
+        AuditSealWorkflow,
     ]
 
 
@@ -39,6 +41,7 @@ def engine_activities(
 ) -> list[Callable[..., Any]]:
     """Every activity of the engine, each named, on objects built once with their
     dependencies (tests/foundation/test_worker.py: none is left out)."""
+    from activities.audit_seal import AuditSealActivities
     from activities.campaign import CampaignActivities
     from activities.documents.activities import DocumentActivities
     from activities.notices import NoticeActivities
@@ -51,6 +54,7 @@ def engine_activities(
     documents = DocumentActivities(factory, settings, catalogue.get, clock=clock)
     notices = NoticeActivities(factory, settings, Mailer(settings), clock=clock)
     campaign = CampaignActivities(factory, settings, clock=clock)
+    audit_seal = AuditSealActivities(factory, settings)
     return [
         projection.record_nomination_change,
         projection.record_session_change,
@@ -68,6 +72,7 @@ def engine_activities(
         campaign.active_exemplars,
         campaign.milestone_report,
         campaign.draft_nomination_from_exemplar,
+        audit_seal.seal_audit_trail,
     ]
 
 
@@ -82,6 +87,7 @@ PASSTHROUGH_MODULES = (
     "workflows.council_types",
     "workflows.decision_types",
     "workflows.campaign_types",
+    "workflows.audit_seal_types",
 )
 
 

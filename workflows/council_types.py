@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from domain.calendar import CalendarData
 from domain.thresholds import Threshold
@@ -90,7 +91,12 @@ AGENDA_ACK: SignalName[AgendaAck] = SignalName(COUNCIL_SESSION_WORKFLOW, "agenda
 @dataclass
 class BallotSheet:
     """One member's ONE sheet for the whole agenda: a choice per item (by nomination id).
-    Recused items must be left out; every other item needs a choice."""
+    Recused items must be left out; every other item needs a choice.
+
+    Sealed: its payload is encrypted with a key the Temporal UI's codec endpoint does not
+    hold (``thidua.codec``)."""
+
+    SEALED: ClassVar[bool] = True
 
     actor: Actor
     mode: BallotMode

@@ -69,6 +69,19 @@ TEXTS: dict[str, dict[str, str]] = {
     "result": {"vi": "Kết quả", "en": "Result"},
     "signer": {"vi": "Người ký", "en": "Signed by"},
     "signing_time": {"vi": "Thời điểm ký", "en": "Signed at"},
+    "timestamped": {"vi": "theo dấu thời gian", "en": "timestamped"},
+    "self_reported": {"vi": "theo máy người ký khai", "en": "as stated by the signer"},
+    "level": {"vi": "Mức chữ ký (PAdES)", "en": "Signature level (PAdES)"},
+    "level_B-B": {"vi": "B-B: không có dấu thời gian", "en": "B-B: no timestamp"},
+    "level_B-T": {"vi": "B-T: có dấu thời gian", "en": "B-T: timestamped"},
+    "level_B-LT": {
+        "vi": "B-LT: dài hạn, có dấu thời gian và thông tin thu hồi chứng thư",
+        "en": "B-LT: long-term, timestamped with revocation data",
+    },
+    "level_B-LTA": {
+        "vi": "B-LTA: lưu trữ dài hạn, có dấu thời gian văn bản",
+        "en": "B-LTA: long-term archival, with a document timestamp",
+    },
     "number": {"vi": "Số văn bản", "en": "Number"},
     "issued_on": {"vi": "Ngày ban hành", "en": "Issued on"},
     "authority": {"vi": "Cơ quan ban hành", "en": "Issuing authority"},
@@ -87,6 +100,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "status_untrusted": {"vi": "KHÔNG XÁC NHẬN ĐƯỢC NGƯỜI KÝ", "en": "UNTRUSTED SIGNER"},
     "status_unregistered": {"vi": "KHÔNG CÓ TRONG SỔ VĂN BẢN", "en": "NOT ISSUED HERE"},
     "status_unsigned": {"vi": "KHÔNG CÓ CHỮ KÝ SỐ", "en": "NOT SIGNED"},
+    "status_expired": {"vi": "KHÔNG XÁC MINH ĐƯỢC", "en": "CANNOT BE VERIFIED"},
     "status_not_a_pdf": {"vi": "KHÔNG PHẢI TỆP PDF", "en": "NOT A PDF"},
 }
 
@@ -217,7 +231,7 @@ async def verification_upload(
             422,
             errors={"file": exc.message_vi if lang == "vi" else exc.message_en},
         )
-    report = await verify_pdf(session, data, settings)
+    report = await verify_pdf(session, data, settings, now=state.clock.now())
     if report.status == VerificationStatus.NOT_A_PDF:
         message = "Tệp PDF bị hỏng, không đọc được" if lang == "vi" else "The PDF is damaged"
         return await _page(request, session, user, 422, errors={"file": message})

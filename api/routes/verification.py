@@ -40,7 +40,11 @@ class VerificationRead(BaseModel):
     covers_whole_file: bool | None
     signer_name: str
     signer_subject: str
-    signing_time: datetime | None
+    signing_time: datetime | None  # the timestamped time when the signature has one
+    level: str  # PAdES baseline level: B-B, B-T, B-LT, B-LTA ("" unsigned)
+    timestamp_time: datetime | None  # RFC 3161 signature timestamp
+    signer_reported_time: datetime | None
+    validated_at: datetime | None  # the moment the certificates were checked at
     document_id: int | None
     document_title: str
     document_url: str
@@ -121,7 +125,7 @@ async def verify_upload(
         now=state.clock.now(),
     )
     data = await read_pdf_upload(file, settings)
-    report = await verify_pdf(session, data, settings)
+    report = await verify_pdf(session, data, settings, now=state.clock.now())
     if report.status == VerificationStatus.NOT_A_PDF:
         raise InvalidInput(
             "file", "Tệp PDF bị hỏng, không đọc được", "The PDF is damaged and cannot be read"

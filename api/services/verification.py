@@ -7,7 +7,14 @@ our trust roots, covers the whole file, and the file's SHA-256 is that of a docu
 this engine issued. Anything else is reported for what it is: ``tampered`` (the signed
 bytes changed, or something was added after signing), ``untrusted`` (a valid signature
 by a certificate we do not trust), ``unregistered`` (a valid, trusted signature over a
-file this engine never issued), ``unsigned`` or ``not_a_pdf``.
+file this engine never issued), ``expired`` (a signature without a trusted timestamp
+whose certificate is expired or revoked at the time of checking: nobody can tell whether
+it was valid when made), ``unsigned`` or ``not_a_pdf``.
+
+Long-term signatures (PAdES B-LT, issue 18) carry an RFC 3161 timestamp and their
+certificates' revocation data: they are checked at the timestamped time with that data,
+so a decision signed while the certificate was valid stays authentic after it expired.
+The report names the signature's PAdES level and its timestamped time.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -26,7 +33,9 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from fastapi import UploadFile
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -58,6 +67,7 @@ class VerificationStatus(StrEnum):
     TAMPERED = "tampered"
     UNTRUSTED = "untrusted"
     UNREGISTERED = "unregistered"
+    EXPIRED = "expired"
     UNSIGNED = "unsigned"
     NOT_A_PDF = "not_a_pdf"
 
@@ -80,6 +90,12 @@ _MESSAGES: dict[VerificationStatus, tuple[str, str]] = {
     VerificationStatus.UNREGISTERED: (
         "Chữ ký số hợp lệ nhưng văn bản này không có trong sổ văn bản đã ban hành của hệ thống.",
         "The signature is valid and trusted, but this file is not a document issued by this system.",
+    ),
+    VerificationStatus.EXPIRED: (
+        "Không xác minh được chữ ký số: chứng thư số của người ký đã hết hạn hoặc bị thu hồi và "
+        "chữ ký không có dấu thời gian, nên không thể biết chữ ký có hợp lệ tại thời điểm ký hay không.",
+        "Cannot be verified: the signer's certificate has expired or was revoked, and the signature "
+        "carries no timestamp proving it was made while the certificate was valid.",
     ),
     VerificationStatus.UNSIGNED: (
         "Văn bản không có chữ ký số.",
@@ -104,7 +120,14 @@ class VerificationReport:
     covers_whole_file: bool | None = None
     signer_name: str = ""
     signer_subject: str = ""
+    # The timestamped time (B-T and above), else the time the signer's machine stated.
     signing_time: datetime | None = None
+    # PAdES baseline level: B-B (no timestamp), B-T (timestamped), B-LT (with the
+    # revocation data), B-LTA (and a document timestamp); "" when unsigned.
+    level: str = ""
+    timestamp_time: datetime | None = None  # from the RFC 3161 signature timestamp
+    signer_reported_time: datetime | None = None
+    validated_at: datetime | None = None  # the moment the certificates were checked at
     # The registered document this file is (or, for a modified copy, was signed as).
     document_id: int | None = None
     document_title: str = ""
@@ -199,18 +222,100 @@ def _common_name(cert: asn1_x509.Certificate) -> str:
     return str(cert.subject.native.get("common_name", "")) or cert.subject.human_friendly
 
 
-async def verify_pdf(session: AsyncSession, pdf: bytes, settings: Settings) -> VerificationReport:
-    """Tell whether ``pdf`` is an authentic document of this engine (see the module)."""
+def _timestamp_time(signature: Any) -> datetime | None:
+    """The time of the signature's RFC 3161 timestamp token, unverified (validation
+    checks the token); None without one."""
+    try:
+        attrs = signature.signer_info["unsigned_attrs"]
+        if not attrs or attrs.native is None:
+            return None
+        for attr in attrs:
+            if attr["type"].native == "signature_time_stamp_token":
+                token = attr["values"][0]
+                tst_info = token["content"]["encap_content_info"]["content"].parsed
+                moment = tst_info["gen_time"].native
+                return moment if isinstance(moment, datetime) else None
+    except Exception:  # a malformed token is reported by the validation
+        return None
+    return None
+
+
+def _revision_ends(pdf: bytes, signed_end: int, limit: int = 8) -> list[int]:
+    """Where the signed revision and the revisions after it end (after ``%%EOF`` and its
+    line end), at most ``limit`` of them."""
+    ends = [signed_end]
+    at = pdf.find(b"%%EOF", signed_end)
+    while at != -1 and len(ends) < limit:
+        end = at + 5
+        if pdf[end : end + 2] == b"\r\n":
+            end += 2
+        elif pdf[end : end + 1] in (b"\n", b"\r"):
+            end += 1
+        ends.append(end)
+        at = pdf.find(b"%%EOF", end)
+    return ends
+
+
+def _level(timestamped: bool, revocation_data: bool, document_timestamp: bool) -> str:
+    if not timestamped:
+        return "B-B"
+    if not revocation_data:
+        return "B-T"
+    return "B-LTA" if document_timestamp else "B-LT"
+
+
+async def _validate(
+    signature: Any,
+    settings: Settings,
+    dss: DocumentSecurityStore | None,
+    moment: datetime,
+    *,
+    hard_fail: bool,
+) -> Any:
+    kwargs: dict[str, Any] = {
+        "trust_roots": _asn1_roots(settings),
+        "allow_fetching": False,
+        "moment": moment,
+        "best_signature_time": moment,
+    }
+    if hard_fail:  # B-LT: the embedded revocation data must cover every certificate
+        kwargs["revocation_mode"] = "hard-fail"
+    signer_context = dss.as_validation_context(kwargs) if dss else ValidationContext(**kwargs)
+    ts_context = dss.as_validation_context(kwargs) if dss else ValidationContext(**kwargs)
+    return await async_validate_pdf_signature(
+        signature,
+        signer_context,
+        ts_validation_context=ts_context,
+        key_usage_settings=KeyUsageConstraints(
+            key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
+        ),
+    )
+
+
+def _timestamp_ok(status: Any) -> bool:
+    validity = getattr(status, "timestamp_validity", None)
+    return bool(validity is not None and validity.intact and validity.valid and validity.trusted)
+
+
+async def verify_pdf(
+    session: AsyncSession, pdf: bytes, settings: Settings, *, now: datetime | None = None
+) -> VerificationReport:
+    """Tell whether ``pdf`` is an authentic document of this engine (see the module).
+    ``now`` is the application clock's moment: a signature without a trusted timestamp
+    is checked as of then (default: the machine's clock, which certificates keep)."""
+    now = now or datetime.now(UTC)
     digest = hashlib.sha256(pdf).hexdigest()
     if PDF_MAGIC not in pdf[:1024]:
         return _report(VerificationStatus.NOT_A_PDF, digest)
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        signatures = reader.embedded_signatures
+        embedded = reader.embedded_signatures
+        dss = DocumentSecurityStore.read_dss(reader) if "/DSS" in reader.root else None
     except Exception as exc:  # any parse failure means: not a PDF we can read
         log.info("unreadable PDF %s: %s", digest, exc)
         return _report(VerificationStatus.NOT_A_PDF, digest, problems=[str(exc)[:300]])
 
+    signatures = [s for s in embedded if s.sig_object_type == "/Sig"]
     registered = await queries.document_by_sha256(session, sha256=digest)
     described = await _describe(session, registered) if registered is not None else {}
     if not signatures:
@@ -218,13 +323,18 @@ async def verify_pdf(session: AsyncSession, pdf: bytes, settings: Settings) -> V
 
     signature = signatures[-1]  # the last signature covers the most of the file
     values: dict[str, Any] = {"signed": True}
-    # The signed revision: the bytes up to the end of the signature's byte range. For a
-    # copy with changes appended after signing, this is what was originally signed.
+    # The signed revision: the bytes up to the end of the signature's byte range, or of a
+    # later revision (B-LT files are issued with their revocation data appended). For a
+    # copy with changes appended after signing, this is what was originally issued.
+    signed_revision = None
     try:
         start2, length2 = int(signature.byte_range[2]), int(signature.byte_range[3])
-        signed_revision = await queries.document_by_sha256(
-            session, sha256=hashlib.sha256(pdf[: start2 + length2]).hexdigest()
-        )
+        for end in _revision_ends(pdf, start2 + length2):
+            signed_revision = await queries.document_by_sha256(
+                session, sha256=hashlib.sha256(pdf[:end]).hexdigest()
+            )
+            if signed_revision is not None:
+                break
     except Exception:
         signed_revision = None
     claimed = registered or signed_revision
@@ -232,24 +342,26 @@ async def verify_pdf(session: AsyncSession, pdf: bytes, settings: Settings) -> V
         described = await _describe(session, claimed)
 
     try:
-        moment = signature.self_reported_timestamp
+        reported = signature.self_reported_timestamp
     except Exception:
-        moment = None
-    context = ValidationContext(
-        trust_roots=_asn1_roots(settings),
-        allow_fetching=False,
-        # No timestamp authority: the chain is checked as of the time the signer states,
-        # so a decision stays verifiable after the signer's certificate expires.
-        moment=moment,
+        reported = None
+    stamped_at = _timestamp_time(signature)
+    revocation_data = dss is not None and bool(dss.crls or dss.ocsps)
+    document_timestamp = any(
+        s.sig_object_type == "/DocTimeStamp" for s in embedded[embedded.index(signature) + 1 :]
     )
+    notes: list[str] = []  # reported, not disqualifying
     try:
-        status = await async_validate_pdf_signature(
-            signature,
-            context,
-            key_usage_settings=KeyUsageConstraints(
-                key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
-            ),
+        # A timestamped signature is checked as of its timestamp, with the revocation
+        # data it carries; one without, as of now.
+        moment = stamped_at or now
+        status = await _validate(
+            signature, settings, dss, moment, hard_fail=stamped_at is not None and revocation_data
         )
+        if stamped_at is not None and not _timestamp_ok(status):
+            notes.append("the signature timestamp is not valid or not trusted: ignored")
+            stamped_at, moment = None, now
+            status = await _validate(signature, settings, dss, moment, hard_fail=False)
     except Exception as exc:
         log.info("signature of %s cannot be validated: %s", digest, exc)
         return _report(
@@ -262,36 +374,61 @@ async def verify_pdf(session: AsyncSession, pdf: bytes, settings: Settings) -> V
         )
 
     cert = status.signing_cert
+    # Only validation data (the DSS, document timestamps) added after signing: the
+    # signed content is the whole document.
+    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and status.modification_level == ModificationLevel.LTA_UPDATES
+    )
     values.update(
         intact=bool(status.intact),
         trusted=bool(status.trusted),
-        covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        covers_whole_file=whole,
         signer_name=_common_name(cert) if cert is not None else "",
         signer_subject=cert.subject.human_friendly if cert is not None else "",
-        signing_time=status.signer_reported_dt or moment,
+        signing_time=stamped_at or status.signer_reported_dt or reported,
+        level=_level(stamped_at is not None, revocation_data, document_timestamp),
+        timestamp_time=stamped_at,
+        signer_reported_time=status.signer_reported_dt or reported,
+        validated_at=moment,
     )
     problems: list[str] = []
     if not status.intact:
         problems.append("the signed bytes do not match the signature's digest")
     if not status.valid:
         problems.append("the signature value is not valid for the signed bytes")
-    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+    if not whole:
         problems.append("the file was changed after it was signed (content appended)")
     if problems:
         return _report(
-            VerificationStatus.TAMPERED, digest, problems=problems, **values, **described
+            VerificationStatus.TAMPERED, digest, problems=notes + problems, **values, **described
         )
+    problems = notes
     if not status.trusted:
+        indication = getattr(status.trust_problem_indic, "name", "")
+        if stamped_at is None and (
+            status.revoked or indication in {"EXPIRED", "OUT_OF_BOUNDS_NO_POE", "REVOKED_NO_POE"}
+        ):
+            problems.append(
+                f"the signer's certificate is not valid at {moment:%Y-%m-%d %H:%M} UTC "
+                f"({indication.lower() or 'revoked'}) and no timestamp proves an earlier signing"
+            )
+            return _report(
+                VerificationStatus.EXPIRED, digest, problems=problems, **values, **described
+            )
+        problems.append(
+            "the signer's certificate does not chain to a trusted root"
+            if not indication or indication == "NO_CERTIFICATE_CHAIN_FOUND"
+            else f"the signer's certificate is not valid at the signing time ({indication.lower()})"
+        )
         return _report(
-            VerificationStatus.UNTRUSTED,
-            digest,
-            problems=["the signer's certificate does not chain to a trusted root"],
-            **values,
-            **described,
+            VerificationStatus.UNTRUSTED, digest, problems=problems, **values, **described
         )
     if registered is not None and registered.signed:
-        return _report(VerificationStatus.AUTHENTIC, digest, **values, **described)
-    return _report(VerificationStatus.UNREGISTERED, digest, **values)
+        return _report(
+            VerificationStatus.AUTHENTIC, digest, problems=problems, **values, **described
+        )
+    return _report(VerificationStatus.UNREGISTERED, digest, problems=problems, **values)
 
 
 # ---------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from thidua.db import SessionFactory, create_engine, create_session_factory, transaction
-from thidua.pki import DEV_CA_FOLDER, ensure_dev_ca
+from thidua.pki import DEV_CA_FOLDER, ensure_dev_ca, ensure_dev_tsa
 from thidua.settings import Settings
 
 from ..conftest import make_settings
@@ -24,6 +24,7 @@ def dev_ca_template(tmp_root: Path) -> Path:
     """The development CA of the test run (the shared PKI folder), made once."""
     settings = make_settings("sqlite+aiosqlite:///unused", tmp_root / "dev-ca-template")
     ensure_dev_ca(settings)
+    ensure_dev_tsa(settings)  # the timestamp authority of the B-LT signatures (issue 18)
     return settings.pki_dir / DEV_CA_FOLDER
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography import x509
@@ -186,3 +186,75 @@ async def test_unsigned_and_not_a_pdf(doc_factory, doc_settings):
 )
 def test_decision_numbers_are_read_the_way_people_type_them(typed, parsed):
     assert parse_number(typed) == parsed
+
+
+# A moment after every certificate of the development PKI has expired.
+IN_2040 = datetime(2040, 6, 1, 3, 0, tzinfo=UTC)
+
+
+@SQLITE
+async def test_a_b_lt_decision_stays_authentic_after_the_certificate_expired(
+    doc_factory, doc_settings, world
+):
+    pdf, number_text = await issued_pdf(doc_factory, doc_settings, world)
+    async with doc_factory() as session:
+        signer_cert = x509.load_pem_x509_certificate(
+            (
+                await session.execute(
+                    SigningIdentity.__table__.select().where(
+                        SigningIdentity.user_id == world.vice_chairman.id
+                    )
+                )
+            )
+            .one()
+            .certificate_pem.encode("ascii")
+        )
+        assert signer_cert.not_valid_after_utc < IN_2040
+        report = await verify_pdf(session, pdf, doc_settings, now=IN_2040)
+        assert report.status == VerificationStatus.AUTHENTIC, report.problems
+        assert report.number_text == number_text
+        assert report.level == "B-LT"
+        assert report.timestamp_time is not None
+        assert report.signing_time == report.timestamp_time
+        # Checked at the timestamped time, with the revocation data signed in.
+        assert report.validated_at == report.timestamp_time
+        assert signer_cert.not_valid_before_utc <= report.timestamp_time
+        assert report.covers_whole_file is True
+
+        changed = await verify_pdf(session, flip_one_signed_byte(pdf), doc_settings, now=IN_2040)
+        assert changed.status == VerificationStatus.TAMPERED
+
+
+@SQLITE
+async def test_a_b_b_signature_cannot_be_verified_after_the_certificate_expired(
+    doc_factory, doc_settings, world
+):
+    """Without a timestamp, nobody can tell that the signature predates the expiry."""
+    await ensure_dev_identities(doc_factory, doc_settings)
+    async with doc_factory() as session:
+        identity = (
+            await session.execute(
+                SigningIdentity.__table__.select().where(
+                    SigningIdentity.user_id == world.chairman.id
+                )
+            )
+        ).one()
+    plain = await render_report_pdf("Văn bản không có dấu thời gian", [])
+    signed = await asyncio.to_thread(
+        sign_pdf,
+        plain,
+        identity.pkcs12,
+        doc_settings.signing_key_passphrase,
+        field_name="Sig",
+        box=(300, 100, 500, 170),
+        page=0,
+        signer_label="Tăng Văn Quân",
+    )  # no settings: PAdES B-B
+    async with doc_factory() as session:
+        today = await verify_pdf(session, signed, doc_settings, now=machine_now())
+        later = await verify_pdf(session, signed, doc_settings, now=IN_2040)
+    assert today.status == VerificationStatus.UNREGISTERED
+    assert today.level == "B-B" and today.timestamp_time is None
+    assert later.status == VerificationStatus.EXPIRED
+    assert later.level == "B-B" and later.trusted is False and later.intact is True
+    assert "không có dấu thời gian" in later.message_vi

@@ -1,0 +1,57 @@
+"""Texts of the tamper-evident audit trail (issue 18): the auditors' verification page
+(/audit/verify) and the seal on the public portal. Merged into ``api.i18n.ALL_TEXTS``."""
+
+from __future__ import annotations
+
+
+def _pairs(**entries: tuple[str, str]) -> dict[str, dict[str, str]]:
+    return {key: {"vi": vi, "en": en} for key, (vi, en) in entries.items()}
+
+
+AUDIT_CHAIN_TEXTS: dict[str, dict[str, str]] = _pairs(
+    ac_verify_link=("Kiểm tra tính toàn vẹn của nhật ký", "Check the trail's integrity"),
+    ac_title=("Kiểm tra tính toàn vẹn nhật ký", "Audit trail integrity"),
+    ac_help=(
+        "Mỗi sự kiện mang mã băm của sự kiện trước nó trong cùng hồ sơ (đề nghị, phiên họp, "
+        "quyết định, phong trào…). Trang này tính lại toàn bộ và đối chiếu với dấu niêm "
+        "phong đã công bố; cùng kết quả với lệnh «thidua audit verify».",
+        "Every event carries the hash of the one before it in its subject's chain "
+        "(nomination, session, decision, campaign…). This page recomputes them all and "
+        "checks them against the published seal; the same result as `thidua audit verify`.",
+    ),
+    ac_intact=(
+        "Nhật ký nguyên vẹn: {events} sự kiện trong {chains} chuỗi.",
+        "The trail is intact: {events} events in {chains} chains.",
+    ),
+    ac_broken=(
+        "Nhật ký KHÔNG nguyên vẹn: {n} vấn đề.",
+        "The trail is NOT intact: {n} problem(s).",
+    ),
+    ac_chain=("Chuỗi", "Chain"),
+    ac_seq=("Thứ tự", "Place"),
+    ac_event=("Sự kiện", "Event"),
+    ac_kind=("Loại can thiệp", "Tampering"),
+    ac_detail=("Chi tiết", "Detail"),
+    ac_kind_edited=("Bị sửa", "Edited"),
+    ac_kind_inserted=("Bị chèn", "Inserted"),
+    ac_kind_deleted=("Bị xóa", "Deleted"),
+    ac_kind_reordered=("Bị đảo thứ tự", "Reordered"),
+    ac_seal_problem=("Dấu niêm phong", "Seal"),
+    ac_seal_title=("Dấu niêm phong nhật ký", "Audit trail seal"),
+    ac_seal_help=(
+        "Định kỳ (mặc định mỗi ngày) hệ thống niêm phong đầu mọi chuỗi nhật ký xử lý hồ sơ "
+        "và ký số (Ed25519) mã gốc. Ai cũng có thể đối chiếu: nếu một sự kiện đã niêm phong "
+        "bị sửa hay xóa, mã gốc không còn khớp.",
+        "Periodically (daily by default) the engine seals the heads of every audit chain and "
+        "signs (Ed25519) the root. Anyone can check it: if a sealed event is edited or "
+        "deleted, the root no longer matches.",
+    ),
+    ac_sealed_at=("Niêm phong lúc", "Sealed at"),
+    ac_root=("Mã gốc (SHA-256)", "Root (SHA-256)"),
+    ac_signature=("Chữ ký (Ed25519, base64)", "Signature (Ed25519, base64)"),
+    ac_public_key=("Khóa công khai", "Public key"),
+    ac_fingerprint=("Dấu vân tay khóa", "Key fingerprint"),
+    ac_counts=("{chains} chuỗi, {events} sự kiện", "{chains} chains, {events} events"),
+    ac_json=("Bản JSON (kèm đầu các chuỗi)", "As JSON (with the chains' heads)"),
+    ac_no_seal=("Chưa có dấu niêm phong.", "No seal yet."),
+)
