@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from domain.calendar import VIETNAM_TZ, format_vn_long_date
+from domain.charts import horizontal_bar_chart
 from domain.vocabulary import DocumentKind, ExemplarStage
 from models import Authority, Campaign, Document
 from models.campaign_report import CampaignReport, FigureRow, gather_campaign_report
@@ -80,6 +81,15 @@ def report_sections(report: CampaignReport) -> list[ReportSection]:
             paragraphs=[
                 "Một bản đăng ký có thể nêu nhiều nội dung thi đua; dòng tổng cộng đếm "
                 "mỗi bản đăng ký một lần."
+            ],
+            charts=[
+                horizontal_bar_chart(
+                    "Số được khen thưởng theo nội dung thi đua",
+                    [(r.name, r.awards) for r in report.by_content_area],
+                    chart_id="chart-campaign-awards",
+                    width=640,
+                    label_width=300,
+                )
             ],
             tables=[
                 figures(report.by_content_area, "Nội dung thi đua", "Bảng 1. Theo nội dung thi đua")

@@ -4,10 +4,23 @@ collectives, users with their scoped roles, and councils."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    DDL,
+    JSON,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+)
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from domain.text import fold
 from domain.vocabulary import CouncilRole, Gender, Level, Role, UnitKind
 
 from .base import Base, TimestampMixin, enum_column
@@ -61,6 +74,51 @@ class Authority(Base, TimestampMixin):
     standing_unit: Mapped[Unit] = relationship(foreign_keys=[standing_unit_id], lazy="raise")
 
 
+# ---- folded search columns ----------------------------------------------------------------
+# The registry's names kept as ``domain.text.fold`` gives them, so that the pickers and
+# admin lists find "Nguyễn Văn A" from "Nguyen Van A", "NGUYỄN VĂN A" or "nguyễn văn a"
+# and sort by given name in SQL, on both databases and off an index (trigram GIN on
+# PostgreSQL, see ``api.queries.search.contains_words``). The ORM sets them before every
+# INSERT and UPDATE (``_fold_*`` below: the admin services, the Excel import, the seed,
+# merges), a Core INSERT without them folds the names (the column defaults); a bulk
+# UPDATE of a name must name them too. Migration 0009 folded the rows already there;
+# should ``fold`` ever change, a migration must fold them again.
+
+FOLDED_LENGTH = 255
+
+
+def folded(text: str | None, length: int = FOLDED_LENGTH) -> str:
+    """``text`` folded, cut to the column's length (folding may lengthen: "ß" → "ss")."""
+    return fold(text or "")[:length]
+
+
+def given_name_folded(name: str | None) -> str:
+    """The folded given name (the last word): Vietnamese lists go by it."""
+    words = fold(name or "").split()
+    return words[-1][:FOLDED_LENGTH] if words else ""
+
+
+def household_search_folded(head_name: str | None, address: str | None) -> str:
+    """What a household search matches: the head's name and the address, folded."""
+    return folded(f"{head_name or ''} {address or ''}", 2 * FOLDED_LENGTH + 1)
+
+
+def _param(context: DefaultExecutionContext, name: str) -> Any:
+    return context.get_current_parameters().get(name)
+
+
+def _name_default(source: str):  # noqa: ANN202 - a column default
+    return lambda context: folded(_param(context, source))
+
+
+def _given_name_default(source: str):  # noqa: ANN202 - a column default
+    return lambda context: given_name_folded(_param(context, source))
+
+
+def _household_search_default(context: DefaultExecutionContext) -> str:
+    return household_search_folded(_param(context, "head_name"), _param(context, "address"))
+
+
 class Household(Base, TimestampMixin):
     __tablename__ = "households"
 
@@ -71,6 +129,17 @@ class Household(Base, TimestampMixin):
     # A duplicate merged into another household: kept for the history it was named in,
     # never listed or nominated again.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), default=None)
+    # Folded forms (see "folded search columns" above): the head's name; head's name and
+    # address (what the pickers search); the head's given name (the order of the lists).
+    name_folded: Mapped[str] = mapped_column(
+        String(FOLDED_LENGTH), default=_name_default("head_name"), server_default=""
+    )
+    search_folded: Mapped[str] = mapped_column(
+        String(2 * FOLDED_LENGTH + 1), default=_household_search_default, server_default=""
+    )
+    given_name_folded: Mapped[str] = mapped_column(
+        String(FOLDED_LENGTH), default=_given_name_default("head_name"), server_default=""
+    )
 
 
 class Person(Base, TimestampMixin):
@@ -91,6 +160,14 @@ class Person(Base, TimestampMixin):
     is_official: Mapped[bool] = mapped_column(default=True)  # cán bộ, công chức, viên chức
     # A duplicate merged into another person (see ``Household.merged_into_id``).
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
+    # Folded forms of the full name (see "folded search columns" above): the whole name
+    # (what the pickers search) and the given name (the order of the lists).
+    name_folded: Mapped[str] = mapped_column(
+        String(FOLDED_LENGTH), default=_name_default("full_name"), server_default=""
+    )
+    given_name_folded: Mapped[str] = mapped_column(
+        String(FOLDED_LENGTH), default=_given_name_default("full_name"), server_default=""
+    )
 
 
 class Collective(Base, TimestampMixin):
@@ -104,6 +181,10 @@ class Collective(Base, TimestampMixin):
     name: Mapped[str] = mapped_column(String(255))
     # A duplicate merged into another collective (see ``Household.merged_into_id``).
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("collectives.id"), default=None)
+    # The name folded (see "folded search columns" above).
+    name_folded: Mapped[str] = mapped_column(
+        String(FOLDED_LENGTH), default=_name_default("name"), server_default=""
+    )
 
 
 class User(Base, TimestampMixin):
@@ -184,3 +265,60 @@ class CouncilMember(Base):
 
 
 Index("ix_people_full_name", Person.full_name)
+
+# Name searches (``api.queries.search.contains_words``): trigram GIN indexes on
+# PostgreSQL serve ``LIKE '%…%'``; on SQLite plain ones, which a substring LIKE scans
+# instead of the table. The lists' order (given name, name, id) reads off a btree.
+for _table, _column in (
+    (Person, Person.name_folded),
+    (Household, Household.name_folded),
+    (Household, Household.search_folded),
+    (Collective, Collective.name_folded),
+):
+    Index(
+        f"ix_{_table.__tablename__}_{_column.key}",
+        _column,
+        postgresql_using="gin",
+        postgresql_ops={_column.key: "gin_trgm_ops"},
+    )
+Index(
+    "ix_people_given_name_folded",
+    Person.given_name_folded,
+    Person.name_folded,
+    Person.id,
+)
+Index(
+    "ix_households_given_name_folded",
+    Household.given_name_folded,
+    Household.name_folded,
+    Household.id,
+)
+# The trigram operators come with pg_trgm (migrations 0006 and 0009 create it too); these
+# tables are created before ``nominations``, whose own listener would come too late.
+for _model in (Household, Person, Collective):
+    event.listen(
+        _model.__table__,
+        "before_create",
+        DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+    )
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _fold_person(_mapper, _connection, person: Person) -> None:
+    person.name_folded = folded(person.full_name)
+    person.given_name_folded = given_name_folded(person.full_name)
+
+
+@event.listens_for(Household, "before_insert")
+@event.listens_for(Household, "before_update")
+def _fold_household(_mapper, _connection, household: Household) -> None:
+    household.name_folded = folded(household.head_name)
+    household.search_folded = household_search_folded(household.head_name, household.address)
+    household.given_name_folded = given_name_folded(household.head_name)
+
+
+@event.listens_for(Collective, "before_insert")
+@event.listens_for(Collective, "before_update")
+def _fold_collective(_mapper, _connection, collective: Collective) -> None:
+    collective.name_folded = folded(collective.name)

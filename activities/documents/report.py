@@ -23,6 +23,8 @@ class ReportSection:
     heading: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[ReportTable] = field(default_factory=list)
+    # Charts as SVG text (``domain.charts``), drawn after the paragraphs as vectors.
+    charts: list[str] = field(default_factory=list)
 
 
 async def render_report_pdf(

@@ -21,9 +21,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.charts import horizontal_bar_chart
 from models import Campaign
 from models.schemas.campaigns import ContentAreaCreate, MilestoneMove, ReportCreate
 from models.schemas.common import DbId
@@ -403,6 +405,16 @@ async def report_page(
         {
             "campaign": campaign,
             "r": report,
+            # The awards by content area, as the report's PDF draws them (domain.charts).
+            "awards_chart": Markup(
+                horizontal_bar_chart(
+                    "Số được khen thưởng theo nội dung thi đua",
+                    [(row.name, row.awards) for row in report.by_content_area],
+                    chart_id="chart-campaign-awards",
+                    width=640,
+                    label_width=300,
+                )
+            ),
             "milestones": await queries.milestones(session, campaign_id=campaign_id),
             "areas": {a.code: a.title for a in areas},
             "years": list(range(campaign.start_year, campaign.end_year + 1)),

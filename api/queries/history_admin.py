@@ -25,6 +25,8 @@ from models import (
 )
 from models.schemas.catalogue import SUBJECT_ID_FIELD
 
+from .search import LIKE_ESCAPE, escape_like
+
 # (kind, id, name, unit name) of a subject a search found
 SubjectMatch = tuple[NomineeKind, int, str, str]
 
@@ -149,34 +151,58 @@ async def initiative_by_decision(
 # ---- subjects by name ----------------------------------------------------------------------
 
 
-async def subjects_in_units(
-    session: AsyncSession, *, unit_ids: Collection[int] | None
+async def subjects_named(
+    session: AsyncSession,
+    *,
+    unit_ids: Collection[int] | None,
+    kind: NomineeKind | None,
+    phrase: str,
+    limit: int,
 ) -> list[SubjectMatch]:
-    """Every person, collective and household of these units (merged duplicates left
-    out), with their unit's name: the search of the history page folds the names."""
-    people = await session.execute(
-        select(Person.id, Person.full_name, Unit.name)
-        .join(Unit, Unit.id == Person.unit_id)
-        .where(_in_units(Person.unit_id, unit_ids), Person.merged_into_id.is_(None))
-    )
-    collectives = await session.execute(
-        select(Collective.id, Collective.name, Unit.name)
-        .join(Unit, Unit.id == Collective.unit_id)
-        .where(_in_units(Collective.unit_id, unit_ids), Collective.merged_into_id.is_(None))
-    )
-    households = await session.execute(
-        select(Household.id, Household.head_name, Unit.name)
-        .join(Unit, Unit.id == Household.residential_group_id)
-        .where(
-            _in_units(Household.residential_group_id, unit_ids),
-            Household.merged_into_id.is_(None),
-        )
-    )
+    """People, collectives and households of these units (merged duplicates left out),
+    with their unit's name, whose folded name holds ``phrase`` (folded, ``%`` and ``_``
+    as characters): of each kind (or of ``kind``) the first ``limit`` by folded name,
+    then id."""
+    pattern = f"%{escape_like(phrase)}%"
     found: list[SubjectMatch] = []
-    for kind, rows in (
-        (NomineeKind.INDIVIDUAL, people),
-        (NomineeKind.COLLECTIVE, collectives),
-        (NomineeKind.HOUSEHOLD, households),
+    for of_kind, model, row_id, name, folded_name, unit_id in (
+        (
+            NomineeKind.INDIVIDUAL,
+            Person,
+            Person.id,
+            Person.full_name,
+            Person.name_folded,
+            Person.unit_id,
+        ),
+        (
+            NomineeKind.COLLECTIVE,
+            Collective,
+            Collective.id,
+            Collective.name,
+            Collective.name_folded,
+            Collective.unit_id,
+        ),
+        (
+            NomineeKind.HOUSEHOLD,
+            Household,
+            Household.id,
+            Household.head_name,
+            Household.name_folded,
+            Household.residential_group_id,
+        ),
     ):
-        found += [(kind, row_id, name, unit_name) for row_id, name, unit_name in rows.all()]
+        if kind is not None and of_kind != kind:
+            continue
+        rows = await session.execute(
+            select(row_id, name, Unit.name)
+            .join(Unit, Unit.id == unit_id)
+            .where(
+                _in_units(unit_id, unit_ids),
+                model.merged_into_id.is_(None),
+                folded_name.like(pattern, escape=LIKE_ESCAPE),
+            )
+            .order_by(folded_name, row_id)
+            .limit(limit)
+        )
+        found += [(of_kind, i, n, unit_name) for i, n, unit_name in rows.all()]
     return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, or_, select, true
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -28,8 +28,7 @@ from models import (
 )
 from models.schemas.catalogue import SUBJECT_ID_FIELD
 
-# (id, name to sort by, text to search in) of the rows a lookup may list
-SearchRow = tuple[int, str, str]
+from .search import contains_words
 
 
 def _in_units(
@@ -170,17 +169,45 @@ async def initiatives_in_units(
 # ---- lookups for the forms ---------------------------------------------------------------
 
 
-async def people_to_search(
-    session: AsyncSession, *, unit_ids: Collection[int] | None
-) -> list[SearchRow]:
-    """(id, full name, full name) of the people of these units (not those merged into
-    another record)."""
-    rows = await session.execute(
-        select(Person.id, Person.full_name, Person.full_name.label("searchable")).where(
-            _in_units(Person.unit_id, unit_ids), Person.merged_into_id.is_(None)
-        )
+async def paged_ids(
+    session: AsyncSession, statement: Select, *, page: int, page_size: int
+) -> tuple[int, list[int]]:
+    """(how many rows ``statement`` selects, the ids of one page of them): ``statement``
+    selects ids, ordered (and, to be stable, last by id)."""
+    total = await session.scalar(
+        select(func.count()).select_from(statement.order_by(None).subquery())
     )
-    return [(row_id, name, text) for row_id, name, text in rows.all()]
+    rows = await session.execute(statement.limit(page_size).offset((page - 1) * page_size))
+    return int(total or 0), list(rows.scalars())
+
+
+def people_matching(unit_ids: Collection[int] | None, query: str | None) -> Select:
+    """The ids of the people of these units (not those merged into another record) whose
+    name holds every word of ``query`` with or without diacritics, in any case, by given
+    name (Vietnamese lists go by it), then the whole name."""
+    return (
+        select(Person.id)
+        .where(
+            _in_units(Person.unit_id, unit_ids),
+            Person.merged_into_id.is_(None),
+            contains_words(Person.name_folded, query or ""),
+        )
+        .order_by(Person.given_name_folded, Person.name_folded, Person.id)
+    )
+
+
+async def people_page(
+    session: AsyncSession,
+    *,
+    unit_ids: Collection[int] | None,
+    query: str | None,
+    page: int,
+    page_size: int,
+) -> tuple[int, list[int]]:
+    """(total, ids of the page) of ``people_matching``."""
+    return await paged_ids(
+        session, people_matching(unit_ids, query), page=page, page_size=page_size
+    )
 
 
 async def people_by_id(session: AsyncSession, *, ids: list[int]) -> dict[int, tuple[Person, str]]:
@@ -193,19 +220,33 @@ async def people_by_id(session: AsyncSession, *, ids: list[int]) -> dict[int, tu
     return {person.id: (person, unit_name) for person, unit_name in rows.all()}
 
 
-async def households_to_search(
-    session: AsyncSession, *, unit_ids: Collection[int] | None
-) -> list[SearchRow]:
-    """(id, head's name, head's name and address) of the households of these residential
-    groups (not those merged into another record)."""
-    rows = await session.execute(
-        select(
-            Household.id, Household.head_name, Household.head_name + " " + Household.address
-        ).where(
-            _in_units(Household.residential_group_id, unit_ids), Household.merged_into_id.is_(None)
+def households_matching(unit_ids: Collection[int] | None, query: str | None) -> Select:
+    """The ids of the households of these residential groups (not those merged into
+    another record) whose head's name and address hold every word of ``query`` (with or
+    without diacritics, in any case), by the head's given name, then the whole name."""
+    return (
+        select(Household.id)
+        .where(
+            _in_units(Household.residential_group_id, unit_ids),
+            Household.merged_into_id.is_(None),
+            contains_words(Household.search_folded, query or ""),
         )
+        .order_by(Household.given_name_folded, Household.name_folded, Household.id)
     )
-    return [(row_id, name, text) for row_id, name, text in rows.all()]
+
+
+async def households_page(
+    session: AsyncSession,
+    *,
+    unit_ids: Collection[int] | None,
+    query: str | None,
+    page: int,
+    page_size: int,
+) -> tuple[int, list[int]]:
+    """(total, ids of the page) of ``households_matching``."""
+    return await paged_ids(
+        session, households_matching(unit_ids, query), page=page, page_size=page_size
+    )
 
 
 async def households_by_id(

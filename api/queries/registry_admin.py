@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, select, true, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from domain.text import fold
 from domain.vocabulary import TERMINAL_STAGES, Level, NomineeKind
 from models import (
     Authority,
@@ -34,6 +35,9 @@ from models import (
     User,
 )
 from models.schemas.catalogue import SUBJECT_ID_FIELD
+
+from .registry import households_matching, paged_ids, people_matching
+from .search import LIKE_ESCAPE, escape_like
 
 
 def _in_units(column, unit_ids: Collection[int] | None) -> ColumnElement[bool]:
@@ -87,16 +91,29 @@ async def person_with_citizen_id(
     return (await session.execute(statement.limit(1))).scalar_one_or_none()
 
 
-async def people_in_units(
-    session: AsyncSession, *, unit_ids: Collection[int] | None
-) -> list[tuple[Person, str]]:
-    """(person, unit name) of the people of these units who were not merged away."""
+async def people_page(
+    session: AsyncSession,
+    *,
+    unit_ids: Collection[int] | None,
+    query: str | None,
+    citizen_id: str | None,
+    page: int,
+    page_size: int,
+) -> tuple[int, list[tuple[Person, str]]]:
+    """(total, (person, unit name) of one page) of the people of these units who were not
+    merged away, by given name: the one with ``citizen_id`` when it is given, else those
+    whose name holds every word of ``query`` (``registry.people_matching``)."""
+    statement = people_matching(unit_ids, None if citizen_id else query)
+    if citizen_id:
+        statement = statement.where(Person.citizen_id == citizen_id)
+    total, ids = await paged_ids(session, statement, page=page, page_size=page_size)
+    if not ids:
+        return total, []
     rows = await session.execute(
-        select(Person, Unit.name)
-        .join(Unit, Unit.id == Person.unit_id)
-        .where(_in_units(Person.unit_id, unit_ids), Person.merged_into_id.is_(None))
+        select(Person, Unit.name).join(Unit, Unit.id == Person.unit_id).where(Person.id.in_(ids))
     )
-    return [(person, unit_name) for person, unit_name in rows.all()]
+    by_id = {person.id: (person, unit_name) for person, unit_name in rows.all()}
+    return total, [by_id[i] for i in ids]
 
 
 # ---- households and collectives ----------------------------------------------------
@@ -106,14 +123,25 @@ async def household_by_id(session: AsyncSession, *, household_id: int) -> Househ
     return await session.get(Household, household_id)
 
 
-async def households_in_units(
-    session: AsyncSession, *, unit_ids: Collection[int] | None
-) -> list[tuple[Household, str, int]]:
-    """(household, residential group's name, how many people live in it) of the
-    households of these residential groups that were not merged away."""
+async def households_page(
+    session: AsyncSession,
+    *,
+    unit_ids: Collection[int] | None,
+    query: str | None,
+    page: int,
+    page_size: int,
+) -> tuple[int, list[tuple[Household, str, int]]]:
+    """(total, (household, residential group's name, how many people live in it) of one
+    page) of the households of these residential groups that were not merged away and
+    match ``query`` (``registry.households_matching``), by the head's given name."""
+    total, ids = await paged_ids(
+        session, households_matching(unit_ids, query), page=page, page_size=page_size
+    )
+    if not ids:
+        return total, []
     members = (
         select(Person.household_id, func.count(Person.id).label("n"))
-        .where(Person.merged_into_id.is_(None), Person.household_id.is_not(None))
+        .where(Person.merged_into_id.is_(None), Person.household_id.in_(ids))
         .group_by(Person.household_id)
         .subquery()
     )
@@ -121,12 +149,10 @@ async def households_in_units(
         select(Household, Unit.name, func.coalesce(members.c.n, 0))
         .join(Unit, Unit.id == Household.residential_group_id)
         .outerjoin(members, members.c.household_id == Household.id)
-        .where(
-            _in_units(Household.residential_group_id, unit_ids),
-            Household.merged_into_id.is_(None),
-        )
+        .where(Household.id.in_(ids))
     )
-    return [(household, name, int(count)) for household, name, count in rows.all()]
+    by_id = {household.id: (household, name, int(count)) for household, name, count in rows}
+    return total, [by_id[i] for i in ids]
 
 
 async def household_member_count(session: AsyncSession, *, household_id: int) -> int:
@@ -151,13 +177,26 @@ async def collective_of_unit(session: AsyncSession, *, unit_id: int) -> Collecti
 
 
 async def collectives_in_units(
-    session: AsyncSession, *, unit_ids: Collection[int] | None
+    session: AsyncSession, *, unit_ids: Collection[int] | None, query: str | None = None
 ) -> list[tuple[Collective, Unit]]:
-    """(collective, its unit) of these units' collectives not merged away, by name."""
+    """(collective, its unit) of these units' collectives not merged away, by name; with
+    ``query``, those where every word of it is in the collective's name (with or without
+    diacritics, in any case) or the unit's code."""
+    words = fold(query or "").split()
     rows = await session.execute(
         select(Collective, Unit)
         .join(Unit, Unit.id == Collective.unit_id)
-        .where(_in_units(Collective.unit_id, unit_ids), Collective.merged_into_id.is_(None))
+        .where(
+            _in_units(Collective.unit_id, unit_ids),
+            Collective.merged_into_id.is_(None),
+            *(
+                or_(
+                    Collective.name_folded.like(f"%{escape_like(word)}%", escape=LIKE_ESCAPE),
+                    func.lower(Unit.code).like(f"%{escape_like(word)}%", escape=LIKE_ESCAPE),
+                )
+                for word in words
+            ),
+        )
         .order_by(Collective.name, Collective.id)
     )
     return [(collective, unit) for collective, unit in rows.all()]

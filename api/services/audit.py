@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 
 from domain.calendar import VIETNAM_TZ
 from domain.spreadsheet import spreadsheet_row
 from domain.vocabulary import Role
+from models import AuditEvent
 from thidua.db import SessionFactory
 
 from ..i18n import translator
@@ -59,28 +61,44 @@ async def csv_lines(
         async for event, nominee, award_code in queries.audit_stream(session, principal, filters):
             buffer.seek(0)
             buffer.truncate()
-            writer.writerow(
-                spreadsheet_row(
-                    (
-                        event.id,
-                        event.occurred_at.astimezone(VIETNAM_TZ).strftime("%d/%m/%Y %H:%M:%S"),
-                        event.nomination_id,
-                        nominee,
-                        award_names.get(award_code, award_code),
-                        t(f"action_{event.action}"),
-                        t("objector_withheld")
-                        if await screen.hides_actor(event)
-                        else event.actor_name or t("system"),
-                        t(event.actor_role) if event.actor_role not in ("", "system") else "",
-                        t(f"level_{event.level.value}") if event.level else "",
-                        t(f"stage_{event.from_stage}") if event.from_stage else "",
-                        t(f"stage_{event.to_stage}") if event.to_stage else "",
-                        event.reason,
-                        "; ".join(
-                            f"{k}: {' → '.join(str(x) for x in v) if isinstance(v, list) else v}"
-                            for k, v in (event.changes or {}).items()
-                        ),
-                    )
-                )
+            values = await event_values(
+                screen, event, nominee, award_code, award_names=award_names, t=t
             )
+            moment = values[1]
+            assert isinstance(moment, datetime)
+            values[1] = moment.astimezone(VIETNAM_TZ).strftime("%d/%m/%Y %H:%M:%S")
+            writer.writerow(spreadsheet_row(values))
             yield buffer.getvalue().encode("utf-8")
+
+
+async def event_values(
+    screen: ObjectorScreen,
+    event: AuditEvent,
+    nominee: str,
+    award_code: str,
+    *,
+    award_names: dict[str, str],
+    t: Callable[..., str],
+) -> list[object]:
+    """One event as the columns of ``CSV_COLUMNS`` (its moment as a datetime), in the
+    language of ``t``; an objector's name withheld from whoever may not see it."""
+    return [
+        event.id,
+        event.occurred_at,
+        event.nomination_id,
+        nominee,
+        award_names.get(award_code, award_code),
+        t(f"action_{event.action}"),
+        t("objector_withheld")
+        if await screen.hides_actor(event)
+        else event.actor_name or t("system"),
+        t(event.actor_role) if event.actor_role not in ("", "system") else "",
+        t(f"level_{event.level.value}") if event.level else "",
+        t(f"stage_{event.from_stage}") if event.from_stage else "",
+        t(f"stage_{event.to_stage}") if event.to_stage else "",
+        event.reason,
+        "; ".join(
+            f"{k}: {' → '.join(str(x) for x in v) if isinstance(v, list) else v}"
+            for k, v in (event.changes or {}).items()
+        ),
+    ]

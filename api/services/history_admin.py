@@ -149,8 +149,9 @@ async def search_subjects(
     wanted = fold(" ".join(query.split()))
     found = [
         SubjectMatchRead(kind=k, id=i, name=name, unit_name=unit_name)
-        for k, i, name, unit_name in await queries.subjects_in_units(session, unit_ids=scope)
-        if (kind is None or k == kind) and wanted in fold(name)
+        for k, i, name, unit_name in await queries.subjects_named(
+            session, unit_ids=scope, kind=kind, phrase=wanted, limit=SEARCH_LIMIT
+        )
     ]
     found.sort(key=lambda m: (fold(m.name), m.kind.value, m.id))
     return found[:SEARCH_LIMIT]

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.calendar import vietnam_date
-from domain.text import fold
 from models import Person, Unit
 from models.schemas.registry_admin import (
     PersonAdminPage,
@@ -29,8 +28,7 @@ from ..principal import Principal
 from ..queries import registry_admin as queries
 from .admin_scope import administered_unit_ids, in_scope
 from .personal_data import Identifiers, identifiers, mask_citizen_id, read_person_record
-from .registry import name_order
-from .registry_admin import matches, page_of, required
+from .registry_admin import required
 from .registry_audit import audit_registry_event, changed
 
 CITIZEN_ID_DIGITS = 12
@@ -82,21 +80,23 @@ async def list_people(
         if not in_scope(scope, unit_id):
             raise NotFound("Không tìm thấy đơn vị", "No such unit")
         scope = frozenset({unit_id})
-    rows = await queries.people_in_units(session, unit_ids=scope)
     wanted = (query or "").strip()
-    if wanted.isdigit() and len(wanted) == CITIZEN_ID_DIGITS:
-        rows = [row for row in rows if row[0].citizen_id == wanted]
-    else:
-        words = fold(wanted).split()
-        rows = [row for row in rows if matches(words, row[0].full_name)]
-    rows.sort(key=lambda row: (name_order(row[0].full_name), row[0].id))
+    whole_id = wanted.isdigit() and len(wanted) == CITIZEN_ID_DIGITS
+    total, rows = await queries.people_page(
+        session,
+        unit_ids=scope,
+        query=wanted,
+        citizen_id=wanted if whole_id else None,
+        page=page,
+        page_size=page_size,
+    )
     return PersonAdminPage(
-        total=len(rows),
+        total=total,
         page=page,
         page_size=page_size,
         items=[
             person_read(person, unit_name, identifiers(person, full=False))
-            for person, unit_name in page_of(rows, page, page_size)
+            for person, unit_name in rows
         ],
     )
 

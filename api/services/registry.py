@@ -9,7 +9,6 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.text import fold
 from domain.vocabulary import Level, NomineeKind
 from models import Person
 from models.schemas.registry import (
@@ -24,35 +23,9 @@ from models.schemas.registry import (
 
 from ..principal import Principal
 from ..queries import registry as queries
-from ..queries.registry import SearchRow
 from .award_history import initiative_read
 from .personal_data import Identifiers, identifiers, read_person_record
 from .subjects import unit_scope, visible_subject, visible_unit_ids
-
-
-def name_order(name: str) -> tuple[str, str]:
-    """Vietnamese lists go by the given name (the last word), then the whole name."""
-    folded = fold(name)
-    return (folded.split()[-1] if folded.split() else "", folded)
-
-
-def _page_of_ids(
-    rows: list[SearchRow], query: str | None, *, page: int, page_size: int
-) -> tuple[int, list[int]]:
-    """(total, ids of the page) of the rows (id, name, searchable text) matching
-    ``query``. Matching folds accents and ordering follows the given name, in Python:
-    SQLite and PostgreSQL can do neither alike in SQL, and one ward's people fit in memory
-    many times over."""
-    words = fold(query or "").split()
-    matching = [
-        (name_order(name), row_id)
-        for row_id, name, text in rows
-        if all(word in fold(text) for word in words)
-    ]
-    matching.sort()
-    return len(matching), [
-        row_id for _, row_id in matching[(page - 1) * page_size : page * page_size]
-    ]
 
 
 async def list_people(
@@ -65,11 +38,8 @@ async def list_people(
     page_size: int,
 ) -> PersonPage:
     units = await unit_scope(session, principal, unit_id)
-    total, ids = _page_of_ids(
-        await queries.people_to_search(session, unit_ids=units),
-        query,
-        page=page,
-        page_size=page_size,
+    total, ids = await queries.people_page(
+        session, unit_ids=units, query=query, page=page, page_size=page_size
     )
     by_id = await queries.people_by_id(session, ids=ids)
     return PersonPage(
@@ -123,11 +93,8 @@ async def list_households(
     page_size: int,
 ) -> HouseholdPage:
     units = await unit_scope(session, principal, unit_id)
-    total, ids = _page_of_ids(
-        await queries.households_to_search(session, unit_ids=units),
-        query,
-        page=page,
-        page_size=page_size,
+    total, ids = await queries.households_page(
+        session, unit_ids=units, query=query, page=page, page_size=page_size
     )
     by_id = await queries.households_by_id(session, ids=ids)
     return HouseholdPage(

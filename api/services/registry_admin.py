@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.text import fold
 from domain.vocabulary import UnitKind
 from models import Collective, Household, Unit
 from models.schemas.registry_admin import (
@@ -33,7 +32,6 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..principal import Principal
 from ..queries import registry_admin as queries
 from .admin_scope import administered_unit_ids, in_scope
-from .registry import name_order
 from .registry_audit import audit_registry_event, changed
 
 
@@ -42,17 +40,6 @@ def required(sent: dict[str, Any], *names: str) -> None:
     for name in names:
         if name in sent and sent[name] is None:
             raise InvalidInput(f"body.{name}", "Vui lòng nhập trường này", "This field is required")
-
-
-def page_of(items: list, page: int, page_size: int) -> list:
-    """The items of one page (lists are filtered and ordered in Python: see ``matches``)."""
-    return items[(page - 1) * page_size : page * page_size]
-
-
-def matches(words: list[str], text: str) -> bool:
-    """Whether ``text`` holds every word, with or without diacritics."""
-    folded = fold(text)
-    return all(word in folded for word in words)
 
 
 # ---- households --------------------------------------------------------------------------
@@ -94,18 +81,14 @@ async def list_households(
         if not in_scope(scope, unit_id):
             raise NotFound("Không tìm thấy đơn vị", "No such unit")
         scope = frozenset({unit_id})
-    words = fold(query or "").split()
-    rows = [
-        HouseholdRow(household, name, count)
-        for household, name, count in await queries.households_in_units(session, unit_ids=scope)
-        if matches(words, f"{household.head_name} {household.address}")
-    ]
-    rows.sort(key=lambda row: (name_order(row.household.head_name), row.household.id))
+    total, rows = await queries.households_page(
+        session, unit_ids=scope, query=query, page=page, page_size=page_size
+    )
     return HouseholdAdminPage(
-        total=len(rows),
+        total=total,
         page=page,
         page_size=page_size,
-        items=[household_read(row) for row in page_of(rows, page, page_size)],
+        items=[household_read(HouseholdRow(*row)) for row in rows],
     )
 
 
@@ -222,11 +205,11 @@ async def list_collectives(
     session: AsyncSession, principal: Principal, *, query: str | None = None
 ) -> list[CollectiveAdminRead]:
     scope = await administered_unit_ids(session, principal)
-    words = fold(query or "").split()
     return [
         collective_read(collective, unit)
-        for collective, unit in await queries.collectives_in_units(session, unit_ids=scope)
-        if matches(words, f"{collective.name} {unit.name} {unit.code}")
+        for collective, unit in await queries.collectives_in_units(
+            session, unit_ids=scope, query=query
+        )
     ]
 
 
