@@ -88,6 +88,7 @@ NOMINATION_NOTICE_KINDS: tuple[str, ...] = (
     "ballot_reminder",
     "session_closed",
     "signature_requested",
+    "document_sent_back",
     "reminder",
     "reassigned",
     "escalation",
@@ -109,6 +110,7 @@ CAMPAIGN_NOTICE_KINDS: tuple[str, ...] = (
     "dossiers_due",
     "exemplar_assessment_requested",
     "exemplar_published",
+    "exemplar_publish_requested",
 )
 NOTICE_KINDS: tuple[str, ...] = NOMINATION_NOTICE_KINDS + CAMPAIGN_NOTICE_KINDS
 

@@ -224,6 +224,20 @@ async def apply_decision_change(session: AsyncSession, change: DecisionChange) -
     if change.action == "delegated":
         decision.signer_user_id = change.signer_user_id
         decision.signer_capacity = change.capacity
+    if change.action == "draft_edited":
+        if change.title is not None:
+            decision.title = change.title[:500]
+        if change.proposer_text is not None:
+            decision.proposer_text = change.proposer_text
+        if change.item_order:
+            items = (
+                await session.execute(
+                    select(DecisionItem).where(DecisionItem.decision_id == change.decision_id)
+                )
+            ).scalars()
+            place = {nomination_id: i for i, nomination_id in enumerate(change.item_order, 1)}
+            for item in items:
+                item.position = place.get(item.nomination_id, item.position)
     if change.removed_nomination_ids:
         await session.execute(
             delete(DecisionItem).where(

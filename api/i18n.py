@@ -11,8 +11,12 @@ from fastapi import Request
 
 from domain.vocabulary import STAGE_LABELS
 
+from .i18n_audit_chain import AUDIT_CHAIN_TEXTS
 from .i18n_daily import DAILY_TEXTS
+from .i18n_dossier import DOSSIER_TEXTS
+from .i18n_exports import EXPORT_TEXTS
 from .i18n_registry import REGISTRY_ADMIN_TEXTS
+from .i18n_statistics import STATISTICS_TEXTS
 
 LANG_COOKIE = "thidua_lang"
 LANGUAGES = ("vi", "en")
@@ -128,6 +132,21 @@ TEXTS: dict[str, dict[str, str]] = {
         overdue=("Quá hạn", "Overdue"),
         who_acts=("Người phải xử lý", "Who must act"),
         achievement_summary=("Tóm tắt thành tích", "Summary of the achievement"),
+        achievement_summary_help=(
+            "Nội dung này được in nguyên văn trên Giấy khen (dưới tên người, tập thể được "
+            "khen): viết đúng chính tả, ngắn gọn như sẽ in.",
+            "This text is printed word for word on the certificate (Giấy khen), under the "
+            "awardee's name: write it as it should be printed.",
+        ),
+        correct_summary=("Sửa tóm tắt thành tích", "Correct the achievement summary"),
+        correct_summary_help=(
+            "Sửa được đến khi đề nghị được đưa vào dự thảo quyết định; Giấy khen in nội dung "
+            "đã sửa. Việc sửa được ghi vào nhật ký, nêu người sửa và nội dung trước, sau.",
+            "It can be corrected until the nomination is put into a decision draft; the "
+            "certificate prints the corrected text. The correction is logged with who made it "
+            "and the text before and after.",
+        ),
+        summary_corrected=("Đã sửa tóm tắt thành tích", "The achievement summary was corrected"),
         attestations=(
             "Tiêu chuẩn đơn vị xác nhận (theo biên bản bình xét)",
             "Criteria the unit attests (in its review minutes)",
@@ -140,9 +159,11 @@ TEXTS: dict[str, dict[str, str]] = {
         # ---- new nomination
         new_nomination_intro=(
             "Chọn đối tượng và danh hiệu, bấm “Kiểm tra điều kiện” để xem kết quả trước khi lưu. "
-            "Sau khi lưu, đính kèm các thành phần hồ sơ rồi nộp.",
+            "Chọn tệp cho các thành phần hồ sơ rồi bấm “Lưu và nộp hồ sơ”, hoặc lưu bản nháp "
+            "và đính kèm sau.",
             "Choose the nominee and the award and press “Check eligibility” to see the verdict "
-            "before saving. Once saved, attach the dossier files, then submit.",
+            "before saving. Choose the dossier files and press “Save and submit”, or save the "
+            "draft and attach them later.",
         ),
         choose=("— Chọn —", "— Choose —"),
         individuals=("Cá nhân", "Individuals"),
@@ -150,9 +171,24 @@ TEXTS: dict[str, dict[str, str]] = {
         households=("Hộ gia đình", "Households"),
         check_eligibility=("Kiểm tra điều kiện", "Check eligibility"),
         save_draft=("Lưu bản nháp", "Save the draft"),
+        save_and_submit=("Lưu và nộp hồ sơ", "Save and submit"),
+        new_nomination_files=("Hồ sơ kèm theo", "Dossier files"),
+        new_nomination_files_help=(
+            "Chọn tệp cho từng thành phần bắt buộc (PDF, JPEG hoặc PNG, tối đa {mb} MB) rồi "
+            "bấm “Lưu và nộp hồ sơ”; có thể bỏ trống và đính kèm sau khi lưu bản nháp. "
+            "Hồ sơ thiếu thành phần sẽ được hỏi lại trước khi nộp.",
+            "Choose a file for each required item (PDF, JPEG or PNG, at most {mb} MB), then "
+            "press “Save and submit”; or leave them empty and attach them after saving the "
+            "draft. An incomplete dossier is asked about before it is submitted.",
+        ),
         eligibility=("Kết quả kiểm tra điều kiện", "Eligibility check"),
         eligible_yes=("Đủ điều kiện đề nghị", "Eligible"),
         eligible_no=("Chưa đủ điều kiện", "Not eligible"),
+        verdict_under=(
+            "Kết quả kiểm tra như đơn vị đã thấy khi đề nghị, theo {rules}.",
+            "The check the unit saw when it proposed, under {rules}.",
+        ),
+        verdict_criteria=("Các tiêu chí đã kiểm tra ({n})", "The criteria checked ({n})"),
         criterion_met=("Đạt", "Met"),
         criterion_unmet=("Chưa đạt", "Not met"),
         draft_saved=(
@@ -286,6 +322,12 @@ TEXTS: dict[str, dict[str, str]] = {
         minutes=("Biên bản họp (PDF)", "Minutes (PDF)"),
         ballot_sheet=("Phiếu bầu", "Ballot sheet"),
         open_ballot=("Bỏ phiếu", "Vote"),
+        home_ballot_help=(
+            "Phiên họp có ít mục: bỏ phiếu ngay tại đây, như trên phiếu bầu. Phiếu bầu kín; "
+            "phiếu đã gửi không sửa được.",
+            "A short agenda: vote here, as on the ballot sheet. The ballot is secret; a "
+            "ballot once cast cannot be changed.",
+        ),
         ballot_intro=(
             "Một phiếu cho toàn bộ chương trình. Phiếu bầu kín: hệ thống chỉ ghi nhận "
             "bạn đã bỏ phiếu, không ghi lựa chọn của bạn.",
@@ -296,6 +338,38 @@ TEXTS: dict[str, dict[str, str]] = {
         mode_in_person=("Có mặt tại phiên họp", "Present at the session"),
         mode_written=("Vắng mặt, gửi ý kiến bằng văn bản", "Absent: written opinion"),
         written_opinion=("Ý kiến bằng văn bản", "Written opinion"),
+        objection_reply=("Trả lời người phản ánh", "Reply to the objector"),
+        record_reply=("Ghi nhận việc trả lời", "Record the reply"),
+        reply_channel=("Hình thức trả lời", "How the reply was given"),
+        reply_channel_phone=("Điện thoại", "Telephone"),
+        reply_channel_email=("Thư điện tử", "Email"),
+        reply_channel_letter=("Văn bản", "Letter"),
+        reply_channel_in_person=("Trực tiếp", "In person"),
+        replied_at=("Thời điểm trả lời", "When the reply was given"),
+        replied_at_hint=(
+            "ngày/tháng/năm giờ:phút; để trống: bây giờ",
+            "day/month/year hour:minute; empty: now",
+        ),
+        reply_record=(
+            "Đã trả lời qua {channel} lúc {at}, người ghi nhận: {by}",
+            "Answered by {channel} at {at}, recorded by {by}",
+        ),
+        reply_none=("Chưa ghi nhận việc trả lời người phản ánh", "No reply recorded yet"),
+        reply_recorded=("Đã ghi nhận việc trả lời người phản ánh", "The reply was recorded"),
+        see_dossier=("Xem hồ sơ đề nghị", "Open the dossier"),
+        agree_to_all=("Đồng ý tất cả", "Agree to all"),
+        agree_to_all_help=(
+            "Chọn Đồng ý cho mọi mục; phiếu chưa được gửi: sửa các mục cần thiết rồi bấm "
+            "Gửi phiếu bầu.",
+            "Marks Agree on every item; nothing is sent yet: change the items you need, "
+            "then press Cast the ballot.",
+        ),
+        agreed_to_all=(
+            "Đã chọn Đồng ý cho {count} mục. Phiếu chưa được gửi: kiểm tra, sửa các mục "
+            "cần thiết rồi bấm Gửi phiếu bầu.",
+            "Agree is marked on {count} items. The ballot is not sent yet: check, change "
+            "what you need, then press Cast the ballot.",
+        ),
         recused=(
             "Không tham gia biểu quyết (có xung đột lợi ích)",
             "Not voting on this item (conflict of interest)",
@@ -337,6 +411,7 @@ TEXTS: dict[str, dict[str, str]] = {
         decision_status=("Trạng thái", "Status"),
         dstatus_draft=("Đang tập hợp", "Being assembled"),
         dstatus_awaiting_signature=("Chờ ký", "Awaiting signature"),
+        dstatus_returned=("Trả lại để chỉnh sửa", "Sent back for correction"),
         dstatus_issued=("Đã ban hành", "Issued"),
         dstatus_cancelled=("Đã hủy", "Cancelled"),
         decision_assembling=(
@@ -359,6 +434,56 @@ TEXTS: dict[str, dict[str, str]] = {
         delegate=("Giao Phó Chủ tịch ký thay", "Delegate to a vice-chairman"),
         delegated=("Đã giao ký thay", "Signing delegated"),
         delegated_to=("Giao ký thay: {name}", "Delegated to {name}"),
+        signed_by=("Người ký", "Signed by"),
+        signed_by_deputy=(
+            "{name} (KT. Chủ tịch, Phó Chủ tịch ký thay)",
+            "{name} (vice-chairman, signing for the chairman)",
+        ),
+        # Signing with a confirmation step; sending a draft back; correcting it.
+        sign_review=("Xem lại và ký", "Review and sign"),
+        sign_confirm_title=("Xác nhận ký số", "Confirm the signature"),
+        sign_confirm_lead=(
+            "Đồng chí sắp ký số và ban hành văn bản sau. Sau khi ký, văn bản được cấp số và "
+            "không thể sửa.",
+            "You are about to sign and issue this document. Once signed it is numbered and "
+            "cannot be changed.",
+        ),
+        sign_awardee_count=("Số tập thể, cá nhân được khen thưởng", "Awardees"),
+        sign_cash_total=("Tổng tiền thưởng", "Total cash awards"),
+        sign_confirm=("Xác nhận ký số và ban hành", "Confirm: sign and issue"),
+        sign_back=("Quay lại, chưa ký", "Go back without signing"),
+        send_back=("Trả lại để chỉnh sửa", "Send back for correction"),
+        send_back_reason=("Lý do trả lại", "Why it goes back"),
+        sent_back=(
+            "Đã trả lại dự thảo cho cơ quan thường trực",
+            "The draft went back to the standing body",
+        ),
+        returned_notice=(
+            "{name} đã trả lại dự thảo để chỉnh sửa lúc {when}. Lý do: {reason}",
+            "{name} sent the draft back for correction at {when}. Reason: {reason}",
+        ),
+        remove_from_draft=("Rút khỏi dự thảo", "Take out of the draft"),
+        removed_from_draft=("Đã rút khỏi dự thảo", "Taken out of the draft"),
+        cancel_draft=("Hủy dự thảo", "Cancel the draft"),
+        draft_cancelled=("Đã hủy dự thảo", "The draft was cancelled"),
+        resubmit_draft=("Trình ký lại", "Submit for signature again"),
+        resubmit_note=("Ghi chú cho người ký", "Note to the signer"),
+        draft_resubmitted=("Đã trình ký lại", "Submitted for signature again"),
+        # The standing body edits its draft; the draft as a Word file.
+        edit_draft=("Sửa dự thảo", "Edit the draft"),
+        edit_draft_hint=(
+            "Các phần này được in vào bản xem trước, bản Word và bản ký số.",
+            "These parts go into the preview, the Word file and the signed PDF.",
+        ),
+        draft_title=("Trích yếu (về việc)", "Title (subject)"),
+        draft_legal_grounds=("Căn cứ (mỗi dòng một căn cứ)", "Legal grounds (one per line)"),
+        draft_proposer_text=("Theo đề nghị của", "Proposed by"),
+        draft_recipients=("Nơi nhận (mỗi dòng một nơi)", "Recipients (one per line)"),
+        draft_order=("Thứ tự trong danh sách", "Order in the list"),
+        draft_reason_text=("Nội dung lý do (không bắt buộc)", "Reason (optional)"),
+        draft_save=("Lưu dự thảo", "Save the draft"),
+        decision_draft_saved=("Đã lưu dự thảo", "The draft was saved"),
+        docx_download=("Tải bản Word (.docx)", "Download as Word (.docx)"),
         signing_title=("Văn bản chờ ký", "Documents to sign"),
         signing_empty=("Không có văn bản nào chờ bạn ký.", "Nothing waits for your signature."),
         awardees=("Tập thể, cá nhân được khen thưởng", "Awardees"),
@@ -552,6 +677,8 @@ TEXTS: dict[str, dict[str, str]] = {
         registrant=("Đăng ký cho", "Registering"),
         registrant_unit=("Đơn vị (tập thể)", "The unit (collective)"),
         target_awards=("Danh hiệu đăng ký phấn đấu", "Titles aimed for"),
+        target_awards_unit=("Danh hiệu cho tập thể (đơn vị)", "Titles for the unit (collective)"),
+        target_awards_person=("Danh hiệu cho cá nhân", "Titles for a person"),
         pledge=("Giao ước", "Pledge"),
         pledge_content=("Nội dung giao ước thi đua", "Emulation pledge"),
         register_submit=("Đăng ký thi đua", "Register"),
@@ -632,6 +759,14 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         exemplar_next_follow_up=("Hạn theo dõi tiếp theo", "Next follow-up due"),
         exemplar_published_at=("Ngày công bố nhân rộng", "Published on"),
+        exemplars_to_publish=(
+            "Điển hình tiên tiến chờ công bố nhân rộng",
+            "Exemplary models waiting to be published",
+        ),
+        exemplar_publish_task=(
+            "đã tổng kết, đề nghị công bố để các đơn vị nhân rộng",
+            "summarized: publish it for the units to replicate",
+        ),
         exemplar_nomination=("Đề nghị khen thưởng", "Nomination"),
         exemplar_nomination_open=("Bản đề nghị số {id}", "Nomination no. {id}"),
         exemplar_dropped_reason=("Lý do dừng theo dõi", "Why it was dropped"),
@@ -743,8 +878,16 @@ ACTION_NAMES: dict[str, dict[str, str]] = {
         objection_dismissed=("Bác bỏ phản ánh", "Objection dismissed"),
         objection_upheld=("Chấp nhận phản ánh", "Objection upheld"),
         objection_resolved=("Xử lý phản ánh", "Objection resolved"),
+        objection_reply_recorded=(
+            "Ghi nhận việc trả lời người phản ánh",
+            "Reply to the objector recorded",
+        ),
         deadline_extended=("Gia hạn xử lý", "Deadline extended"),
         reassigned=("Giao lại cán bộ xử lý", "Reassigned"),
+        summary_corrected=(
+            "Cơ quan thường trực sửa tóm tắt thành tích",
+            "Achievement summary corrected by the standing body",
+        ),
         public_notice_ended=("Hết thời gian công khai", "Public notice ended"),
         placed_on_agenda=("Đưa vào phiên họp Hội đồng", "Placed on a council agenda"),
         council_passed=("Hội đồng thông qua", "Passed by the council"),
@@ -758,6 +901,17 @@ ACTION_NAMES: dict[str, dict[str, str]] = {
         lapsed=("Quá hạn bổ sung hồ sơ", "Lapsed"),
         escalated=("Báo cáo quá hạn", "Escalated"),
         revoked=("Hủy bỏ khen thưởng", "Revoked"),
+        # A decision's or submission's own trail (workflows/decision.py).
+        drafted=("Lập dự thảo văn bản", "Draft drawn up"),
+        items_declined=("Đề nghị không còn chờ văn bản", "Nominations declined the draft"),
+        items_unconfirmed=("Đề nghị không xác nhận dự thảo", "Nominations did not confirm"),
+        signature_requested=("Trình ký", "Sent for signature"),
+        item_removed=("Rút đề nghị khỏi dự thảo", "Item removed from the draft"),
+        delegated=("Giao Phó Chủ tịch ký thay", "Signing delegated"),
+        sent_back=("Trả lại dự thảo để chỉnh sửa", "Draft sent back for correction"),
+        draft_edited=("Sửa dự thảo văn bản", "Draft edited"),
+        issued=("Ký số, ban hành văn bản", "Signed and issued"),
+        cancelled=("Hủy dự thảo văn bản", "Draft cancelled"),
     ).items()
 }
 
@@ -1011,7 +1165,11 @@ ALL_TEXTS: dict[str, dict[str, str]] = {
     **ACCOUNT_TEXTS,
     **ADMIN_TEXTS,
     **REGISTRY_ADMIN_TEXTS,
+    **AUDIT_CHAIN_TEXTS,
     **DAILY_TEXTS,
+    **DOSSIER_TEXTS,
+    **EXPORT_TEXTS,
+    **STATISTICS_TEXTS,
     **STAGE_NAMES,
     **LEVEL_NAMES,
     **ACTION_NAMES,

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 ROUTER_MODULES = [
     "api.routes.health",
+    "api.routes.codec",
     "api.routes.auth",
     "api.routes.sign_in",
     "api.pages.auth",
@@ -27,7 +28,9 @@ ROUTER_MODULES = [
     "api.routes.council",
     "api.routes.decisions",
     "api.routes.boards",
+    "api.routes.exports",
     "api.routes.public",
+    "api.routes.audit_seal",
     "api.routes.documents",
     "api.routes.verification",
     "api.pages.verification",
@@ -42,6 +45,7 @@ ROUTER_MODULES = [
     "api.pages.council",
     "api.pages.decisions",
     "api.pages.audit",
+    "api.pages.audit_verify",
     "api.pages.portal",
     "api.pages.campaigns",
     "api.pages.registrations",
@@ -53,6 +57,8 @@ ROUTER_MODULES = [
     "api.routes.history_admin",
     "api.pages.council_admin",
     "api.pages.history_admin",
+    "api.routes.statistics",
+    "api.pages.statistics",
 ]
 
 

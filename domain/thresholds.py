@@ -68,6 +68,34 @@ class Threshold:
 MAJORITY = Threshold(1, 2, strict=True)
 
 
+def _share_vi(threshold: Threshold) -> str:
+    """The share as an official writes it: "50%", "80%", "66,5%", or "2/3" where a
+    fraction is not a whole percentage."""
+    if (threshold.numerator * 100) % threshold.denominator == 0:
+        return f"{threshold.numerator * 100 // threshold.denominator}%"
+    decimals = len(str(threshold.denominator)) - 3
+    if decimals > 0 and threshold.denominator == 100 * 10**decimals:
+        whole, fraction = divmod(threshold.numerator, 10**decimals)
+        return f"{whole},{fraction:0{decimals}d}%"
+    return f"{threshold.numerator}/{threshold.denominator}"
+
+
+def threshold_words(threshold: Threshold, *, whole: str = "tổng số thành viên Hội đồng") -> str:
+    """The threshold in the words of the texts (Decree 98/2023 Art. 30, the councils'
+    rules): "trên 50% tổng số thành viên Hội đồng" for "> 1/2", "từ 80% tổng số thành
+    viên Hội đồng trở lên" for "≥ 80%"; ``whole`` names what the share is of."""
+    share = _share_vi(threshold)
+    if threshold.strict:
+        return f"trên {share} {whole}"
+    return f"từ {share} {whole} trở lên"
+
+
+def threshold_words_en(threshold: Threshold, *, whole: str = "of all council members") -> str:
+    """The same in English: "more than 50% of all council members"."""
+    share = _share_vi(threshold).replace(",", ".")
+    return f"{'more than' if threshold.strict else 'at least'} {share} {whole}"
+
+
 def quorum_met(
     quorum: Threshold, *, present: int, written: int, members: int, written_opinions_count: bool
 ) -> bool:

@@ -195,6 +195,15 @@ class ObjectionStatus(StrEnum):
     UPHELD = "upheld"  # chấp nhận: the nomination is rejected
 
 
+class ReplyChannel(StrEnum):
+    """How the standing body answered an objector (the portal promises a reply)."""
+
+    PHONE = "phone"  # điện thoại
+    EMAIL = "email"  # thư điện tử
+    LETTER = "letter"  # văn bản
+    IN_PERSON = "in_person"  # trực tiếp
+
+
 class SessionStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
@@ -226,6 +235,9 @@ class DecisionKind(StrEnum):
 class DecisionStatus(StrEnum):
     DRAFT = "draft"
     AWAITING_SIGNATURE = "awaiting_signature"
+    # The signer sent the draft back to the standing body for correction; it is signed
+    # only after the standing body submits it again.
+    RETURNED = "returned"
     ISSUED = "issued"  # signed and numbered
     CANCELLED = "cancelled"
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     event,
 )
 from sqlalchemy.engine.default import DefaultExecutionContext
@@ -209,6 +210,10 @@ class DossierItem(Base):
     storage_key: Mapped[str | None] = mapped_column(String(255))
     uploaded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A file replaced while the dossier was returned stays as an earlier version: the
+    # dossier is the items no later version replaced.
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("dossier_items.id"))
+    replaced_at: Mapped[datetime | None]
 
 
 class Objection(Base):
@@ -231,13 +236,23 @@ class Objection(Base):
     resolution: Mapped[str] = mapped_column(Text, default="")
     resolved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None]
+    # How the objector was answered (the portal promises a reply): phone, email, letter,
+    # in person; by whom and when. Seen, with the contact, by the standing body and auditors.
+    reply_channel: Mapped[str | None] = mapped_column(String(32))
+    reply_note: Mapped[str] = mapped_column(Text, default="")
+    replied_at: Mapped[datetime | None]
+    replied_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class AuditEvent(Base):
     """Append-only: who did what, when, from which stage to which, and why.
 
     ``event_key`` is unique and chosen by the writer (workflow id + sequence), so an
-    activity that retries writes the event once."""
+    activity that retries writes the event once.
+
+    Tamper-evident (issue 18): each event is number ``chain_seq`` of its subject's chain
+    (``chain_key``), carries the ``hash`` of the one before (``prev_hash``) and its own
+    ``hash``, computed by ``domain.audit_chain`` (which documents the canonical form)."""
 
     __tablename__ = "audit_events"
 
@@ -257,6 +272,12 @@ class AuditEvent(Base):
     changes: Mapped[dict] = mapped_column(JSON, default=dict)  # {"field": [before, after]}
     occurred_at: Mapped[datetime]  # workflow time of the change
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    chain_key: Mapped[str] = mapped_column(String(96))  # "<subject_type>:<subject_id>"
+    chain_seq: Mapped[int]  # 1, 2, … within the chain
+    prev_hash: Mapped[str] = mapped_column(String(64))  # "" for the chain's first event
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("chain_key", "chain_seq"),)
 
 
 Index("ix_audit_events_subject", AuditEvent.subject_type, AuditEvent.subject_id)

@@ -12,4 +12,10 @@ out=tests/replay/histories
 # A session and a decision whose wait for a nomination's confirmation ran out (ACK_TIMEOUT).
 .venv/bin/python -m pytest -q -p no:cacheprovider tests/workflows/test_acknowledgements.py \
   -k never_confirms --save-histories "$out"
+# A draft the chairman sent back, corrected and submitted again, then signed.
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/workflows/test_decision_send_back.py \
+  -k sends_a_draft_back --save-histories "$out"
+# A draft the standing body edited (title, legal grounds, order, recipients), then signed.
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/workflows/test_decision_draft_edit.py \
+  -k edits_a_draft --save-histories "$out"
 ls "$out" | wc -l

@@ -30,11 +30,42 @@
       });
       set.hidden = visible === 0;
     });
+    // The dossier files of the chosen award only (without a choice, none).
+    document.querySelectorAll("fieldset.dossier-files").forEach(function (set) {
+      var on = set.getAttribute("data-files-award") === chosen;
+      set.hidden = !on;
+      set.querySelectorAll("input").forEach(function (input) { input.disabled = !on; });
+    });
   }
   if (award) {
     award.addEventListener("change", showAttestations);
     if (nominee) { nominee.addEventListener("change", showAttestations); }
     showAttestations();
+  }
+
+  // New nomination: proposing oneself or one's own household is warned about at once.
+  var selfWarning = document.getElementById("self-proposal-warning");
+  if (nominee && selfWarning) {
+    nominee.addEventListener("change", function () {
+      var option = nominee.options[nominee.selectedIndex];
+      selfWarning.hidden = !(option && option.getAttribute("data-self") === "yes");
+    });
+  }
+
+  // Campaign registration: only the titles for the chosen registrant (the unit, a
+  // collective; or a person) are shown, the other group disabled so it is not sent.
+  var registrant = document.getElementById("register-registrant");
+  function showAwardGroups() {
+    var kind = registrant.value === "unit" ? "unit" : "person";
+    document.querySelectorAll("fieldset.award-group").forEach(function (group) {
+      var on = group.getAttribute("data-registrant") === kind;
+      group.hidden = !on;
+      group.querySelectorAll("input").forEach(function (input) { input.disabled = !on; });
+    });
+  }
+  if (registrant) {
+    registrant.addEventListener("change", showAwardGroups);
+    showAwardGroups();
   }
 
   // Council session: refresh who has voted every 15 seconds while the ballot is open.

@@ -7,7 +7,14 @@ for the signer: the chairman, or a vice-chairman the chairman delegated ("KT. CH
 PHÓ CHỦ TỊCH"). Signing numbers, renders and signs the PDF (an activity), then every
 nomination hears that it was granted or forwarded.
 
-Updates: sign, delegate, remove_item, cancel. Signal: inclusion_ack. Query: status.
+Updates: sign, delegate, send_back, resubmit, remove_item, edit_draft, cancel. Signal:
+inclusion_ack. ``edit_draft``: the standing body edits the title, legal grounds, proposer
+line, recipients, order of awardees and a reason before signing; the title, proposer line
+and order go onto the decision's row, the rest is held here (``DraftText``) and given to
+every rendering (the preview, the .docx, the signed PDF).
+Query: status. The signer may send the draft back to the standing body with a reason
+(``RETURNED``): reminders and escalation stop, the standing body takes items out or
+cancels, then submits it again, which starts a new signature period.
 Timers: the wait for every nomination to confirm its place (one that has not after
 ``ACK_TIMEOUT`` is left out of the document, in the audit trail), reminders to the signer,
 escalation to the standing body when overdue.
@@ -41,14 +48,21 @@ from .contracts import ActedBy, Actor, NoticeRequest, Recipient
 from .decision_types import (
     ASSEMBLY_RETRY_AFTER_SECONDS,
     CHAIRMAN_ONLY,
+    MAX_DRAFT_LINE,
+    MAX_DRAFT_LINES,
+    MAX_DRAFT_REASON,
+    MAX_DRAFT_TITLE,
     SIGNER_ONLY,
     CancelCommand,
     DecisionChange,
     DecisionInput,
     DecisionStatusView,
     DelegateCommand,
+    EditDraftCommand,
     InclusionAck,
     RemoveItemCommand,
+    ResubmitCommand,
+    SendBackCommand,
     SignCommand,
     SignResult,
     may_cancel,
@@ -72,7 +86,7 @@ from .notify import Notifier
 with workflow.unsafe.imports_passed_through():
     from activities.documents.activities import DocumentActivities
     from activities.documents.phrasing import head_word
-    from activities.documents.types import IssueDecisionInput
+    from activities.documents.types import DraftText, IssueDecisionInput
     from activities.projection import ProjectionActivities
 
 
@@ -95,6 +109,11 @@ class DecisionWorkflow:
         self._cancel_reason: str | None = None
         self._due: datetime | None = None
         self._seq = 0
+        # How many times the draft was sent back and submitted again: each signature
+        # period has its own reminders and escalation (their notice keys carry it).
+        self._round = 0
+        # The standing body's edits that no column holds (edit_draft); None: none.
+        self._draft_text: DraftText | None = None
 
     @workflow.run
     async def run(self, input: DecisionInput) -> DecisionStatusView:
@@ -143,6 +162,16 @@ class DecisionWorkflow:
             )
             self._notify("signature_requested", self._signer_recipients())
             await self._wait_for_signature()
+            # Sent back: nothing to remind of until the standing body submits it again
+            # (resubmit) or gives up (cancel, or the last item taken out).
+            while self._status == DecisionStatus.RETURNED and self._cancel_reason is None:
+                await workflow.wait_condition(
+                    lambda: (
+                        self._status != DecisionStatus.RETURNED or self._cancel_reason is not None
+                    )
+                )
+                if self._cancel_reason is None:
+                    await self._wait_for_signature()
 
         if self._cancel_reason is not None:
             await self._withdraw_all(self._cancel_reason)
@@ -195,7 +224,14 @@ class DecisionWorkflow:
             await self._tell_withdrawn(item.nomination_workflow_id, reason)
 
     async def _wait_for_signature(self) -> None:
-        done = lambda: self._issued is not None or self._cancel_reason is not None  # noqa: E731
+        """Reminders, then escalation, until the document is signed or cancelled, or the
+        signer sends it back (histories without a send-back wait exactly as before)."""
+        done = lambda: (  # noqa: E731
+            self._issued is not None
+            or self._cancel_reason is not None
+            or self._status == DecisionStatus.RETURNED
+        )
+        round_suffix = f"-{self._round}" if self._round else ""
         assert self._due is not None
         moments = self._calendar.reminder_moments(self._due, self._in.reminder_working_days)
         for index, moment in enumerate(moments):
@@ -206,7 +242,9 @@ class DecisionWorkflow:
                 return
             except TimeoutError:
                 if not done() and not self._signing:
-                    self._notify("reminder", self._signer_recipients(), suffix=f"r{index}")
+                    self._notify(
+                        "reminder", self._signer_recipients(), suffix=f"r{index}{round_suffix}"
+                    )
         remaining = self._due - workflow.now()
         if remaining > timedelta(0):
             try:
@@ -230,6 +268,7 @@ class DecisionWorkflow:
                 "escalation",
                 [Recipient(role=Role.STANDING_OFFICER, unit_id=self._in.standing_unit_id)]
                 + self._signer_recipients(),
+                suffix=f"round{self._round}" if self._round else "",
             )
         await workflow.wait_condition(done)
 
@@ -292,6 +331,7 @@ class DecisionWorkflow:
                     signer_user_id=command.actor.user_id,
                     capacity=capacity,
                     signed_at=workflow.now(),
+                    draft_text=self._draft_text,
                 ),
                 start_to_close_timeout=DOCUMENT_TIMEOUT,
                 retry_policy=DOCUMENT_RETRY,
@@ -371,6 +411,61 @@ class DecisionWorkflow:
             raise invalid("to_user_id", "Chọn một Phó Chủ tịch", "choose a vice-chairman")
 
     @workflow.update
+    async def send_back(self, command: SendBackCommand) -> DecisionStatusView:
+        """The signer returns the draft to the standing body for correction, items intact;
+        the reminders to the signer stop until it is submitted again."""
+        self._status = DecisionStatus.RETURNED
+        self._round += 1
+        signer = self._signer_of(command.actor)
+        await self._record(self._change(action="sent_back", actor=signer, reason=command.reason))
+        self._notify(
+            "document_sent_back",
+            [Recipient(role=Role.STANDING_OFFICER, unit_id=self._in.standing_unit_id)],
+            suffix=f"{self._round}",
+            reason=command.reason,
+        )
+        return self.status()
+
+    @send_back.validator
+    def _validate_send_back(self, command: SendBackCommand) -> None:
+        delegated_to = self._signer[0] if self._signer is not None else None
+        if not may_sign(
+            command.actor, authority_unit_id=self._in.authority_unit_id, delegated_to=delegated_to
+        ):
+            raise forbidden(" / ".join(SIGNER_ONLY))
+        self._require_open_for_signature()
+        _require_reason(command.reason)
+
+    @workflow.update
+    async def resubmit(self, command: ResubmitCommand) -> DecisionStatusView:
+        """The standing body submits the corrected draft again: a new signature period."""
+        self._status = DecisionStatus.AWAITING_SIGNATURE
+        self._due = self._calendar.due_moment(workflow.now(), self._in.signature)
+        note = command.note.strip()
+        reason = f"Trình ký lại, hạn ký {_when(self._due)}" + (f": {note}" if note else "")
+        await self._record(
+            self._change(
+                "signature_requested",
+                actor=ActedBy.of(command.actor, Role.STANDING_OFFICER),
+                reason=reason,
+            )
+        )
+        self._notify(
+            "signature_requested", self._signer_recipients(), suffix=f"resubmitted-{self._round}"
+        )
+        return self.status()
+
+    @resubmit.validator
+    def _validate_resubmit(self, command: ResubmitCommand) -> None:
+        self._require_drafter(command.actor)
+        self._require_not_closed()
+        if self._status != DecisionStatus.RETURNED:
+            raise wrong_stage(
+                self._status.value,
+                "Văn bản không ở trạng thái bị trả lại / the document was not sent back",
+            )
+
+    @workflow.update
     async def remove_item(self, command: RemoveItemCommand) -> DecisionStatusView:
         item = self._items.pop(command.nomination_id)
         remover = ActedBy.of(command.actor, Role.STANDING_OFFICER)
@@ -385,7 +480,7 @@ class DecisionWorkflow:
     @remove_item.validator
     def _validate_remove(self, command: RemoveItemCommand) -> None:
         self._require_drafter(command.actor)
-        self._require_open_for_signature()
+        self._require_open_for_signature(returned_too=True)
         if command.nomination_id not in self._items:
             raise invalid(
                 "nomination_id",
@@ -393,6 +488,73 @@ class DecisionWorkflow:
                 "this nomination is not in the draft",
             )
         _require_reason(command.reason)
+
+    @workflow.update
+    async def edit_draft(self, command: EditDraftCommand) -> DecisionStatusView:
+        """The standing body edits the draft before signing; the audit trail names who
+        edited and what."""
+        text = self._draft_text or DraftText()
+        changed: list[str] = []
+        if command.legal_grounds is not None:
+            text = replace(text, legal_grounds=_lines(command.legal_grounds))
+            changed.append("căn cứ")
+        if command.recipients is not None:
+            text = replace(text, recipients=_lines(command.recipients))
+            changed.append("nơi nhận")
+        if command.reason_text is not None:
+            text = replace(text, reason_text=command.reason_text.strip())
+            changed.append("lý do")
+        self._draft_text = text
+        change = self._change(
+            action="draft_edited", actor=ActedBy.of(command.actor, Role.STANDING_OFFICER)
+        )
+        if command.title is not None:
+            change.title = command.title.strip()
+            changed.insert(0, "trích yếu")
+            self._in = replace(self._in, title=change.title)  # the notices name it so
+        if command.proposer_text is not None:
+            change.proposer_text = command.proposer_text.strip()
+            changed.append("đề nghị của")
+        if command.item_order is not None:
+            change.item_order = list(command.item_order)
+            changed.append("thứ tự khen thưởng")
+        change.reason = "Sửa dự thảo: " + (", ".join(changed) or "không thay đổi")
+        await self._record(change)
+        return self.status()
+
+    @edit_draft.validator
+    def _validate_edit_draft(self, command: EditDraftCommand) -> None:
+        self._require_drafter(command.actor)
+        self._require_open_for_signature(returned_too=True)
+        if command.title is not None:
+            _require_text("title", command.title, MAX_DRAFT_TITLE, required=True)
+        if command.proposer_text is not None:
+            _require_text("proposer_text", command.proposer_text, MAX_DRAFT_LINE)
+        if command.reason_text is not None:
+            _require_text("reason_text", command.reason_text, MAX_DRAFT_REASON, newlines=True)
+        for field_name, lines in (
+            ("legal_grounds", command.legal_grounds),
+            ("recipients", command.recipients),
+        ):
+            if lines is None:
+                continue
+            if len(lines) > MAX_DRAFT_LINES:
+                raise invalid(
+                    field_name,
+                    f"Tối đa {MAX_DRAFT_LINES} dòng",
+                    f"at most {MAX_DRAFT_LINES} lines",
+                )
+            for line in lines:
+                _require_text(field_name, line, MAX_DRAFT_LINE)
+        if command.item_order is not None and (
+            len(command.item_order) != len(self._items)
+            or set(command.item_order) != set(self._items)
+        ):
+            raise invalid(
+                "item_order",
+                "Thứ tự phải gồm đúng mỗi đề nghị của dự thảo một lần",
+                "the order must list each nomination of the draft exactly once",
+            )
 
     @workflow.update
     async def cancel(self, command: CancelCommand) -> DecisionStatusView:
@@ -414,7 +576,7 @@ class DecisionWorkflow:
             authority_unit_id=self._in.authority_unit_id,
         ):
             raise forbidden()
-        self._require_open_for_signature()
+        self._require_open_for_signature(returned_too=True)
         _require_reason(command.reason)
 
     @workflow.signal
@@ -436,15 +598,29 @@ class DecisionWorkflow:
             pending_acks=sorted(n for n in self._items if n not in self._acks),
             number_text=self._issued.number_text if self._issued else "",
             document_id=self._issued.document_id if self._issued else None,
+            draft_text=self._draft_text,
         )
 
     # ---- helpers -------------------------------------------------------------------------
 
-    def _require_open_for_signature(self) -> None:
+    def _require_not_closed(self) -> None:
         if self._issued is not None or self._status == DecisionStatus.ISSUED:
             raise wrong_stage(DecisionStatus.ISSUED.value, "the document is already signed")
         if self._cancel_reason is not None or self._status == DecisionStatus.CANCELLED:
             raise wrong_stage(DecisionStatus.CANCELLED.value, "the document was cancelled")
+
+    def _require_open_for_signature(self, *, returned_too: bool = False) -> None:
+        """Awaiting its signature (``returned_too``: or sent back to the standing body,
+        which may still take items out or cancel it)."""
+        self._require_not_closed()
+        if self._status == DecisionStatus.RETURNED:
+            if returned_too:
+                return
+            raise wrong_stage(
+                DecisionStatus.RETURNED.value,
+                "Dự thảo đã được trả lại cơ quan thường trực để chỉnh sửa, chờ trình ký lại / "
+                "the draft was sent back to the standing body for correction",
+            )
         if self._status != DecisionStatus.AWAITING_SIGNATURE:
             waiting = sum(1 for n in self._items if n not in self._acks)
             seconds = ASSEMBLY_RETRY_AFTER_SECONDS
@@ -497,7 +673,13 @@ class DecisionWorkflow:
         )
 
     def _notify(
-        self, kind: str, recipients: list[Recipient], *, suffix: str = "", decision_number: str = ""
+        self,
+        kind: str,
+        recipients: list[Recipient],
+        *,
+        suffix: str = "",
+        decision_number: str = "",
+        reason: str = "",
     ) -> None:
         context = {
             "document": self._in.title,
@@ -508,6 +690,8 @@ class DecisionWorkflow:
             context["due"] = self._due.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y")
         if decision_number:
             context["decision_number"] = decision_number
+        if reason:
+            context["reason"] = reason[:MAX_TEXT]
         self._notifier.send(
             NoticeRequest(
                 key=f"{workflow.info().workflow_id}:{kind}{':' + suffix if suffix else ''}",
@@ -521,6 +705,23 @@ class DecisionWorkflow:
 def _require_reason(reason: str) -> None:
     if not reason or not reason.strip():
         raise invalid("reason", "Phải nêu lý do", "a reason is required")
+
+
+def _require_text(
+    field: str, text: str, limit: int, *, required: bool = False, newlines: bool = False
+) -> None:
+    """Length-limited, and no control characters (a reason may break lines)."""
+    allowed = "\n\r\t" if newlines else ""
+    if required and not text.strip():
+        raise invalid(field, "Không được để trống", "must not be empty")
+    if len(text) > limit:
+        raise invalid(field, f"Tối đa {limit} ký tự", f"at most {limit} characters")
+    if any((ord(c) < 32 or 0x7F <= ord(c) < 0xA0) and c not in allowed for c in text):
+        raise invalid(field, "Có ký tự điều khiển không hợp lệ", "contains control characters")
+
+
+def _lines(lines: list[str]) -> list[str]:
+    return [line.strip() for line in lines if line.strip()]
 
 
 def _when(moment: datetime | None) -> str:

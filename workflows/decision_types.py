@@ -8,10 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from temporalio import workflow
+
 from domain.calendar import CalendarData, Duration
 from domain.vocabulary import DecisionKind, DecisionStatus, Role, SignerCapacity
 
 from .contracts import Actor, SignalName
+
+with workflow.unsafe.imports_passed_through():
+    from activities.documents.types import DraftText
 
 DECISION_WORKFLOW = "DecisionWorkflow"  # the workflow type these signals go to
 
@@ -128,6 +133,44 @@ class CancelCommand:
 
 
 @dataclass
+class SendBackCommand:
+    """The designated signer returns the draft to the standing body for correction."""
+
+    actor: Actor
+    reason: str
+
+
+@dataclass
+class ResubmitCommand:
+    """The standing body submits a returned draft for signature again."""
+
+    actor: Actor
+    note: str = ""
+
+
+# Bounds of what the standing body may write into a draft (``edit_draft``).
+MAX_DRAFT_TITLE = 500  # decisions.title
+MAX_DRAFT_LINE = 1000  # one legal ground, one recipient, the proposer line
+MAX_DRAFT_LINES = 30
+MAX_DRAFT_REASON = 2000
+
+
+@dataclass
+class EditDraftCommand:
+    """The standing body edits the parts of a draft that offices edit in practice; a
+    field left ``None`` stays as it is. ``item_order``: the nomination ids of the draft
+    in their new order (a permutation of the draft's items)."""
+
+    actor: Actor
+    title: str | None = None
+    legal_grounds: list[str] | None = None
+    proposer_text: str | None = None
+    recipients: list[str] | None = None
+    item_order: list[int] | None = None
+    reason_text: str | None = None
+
+
+@dataclass
 class DecisionStatusView:
     decision_id: int
     status: DecisionStatus
@@ -138,6 +181,8 @@ class DecisionStatusView:
     pending_acks: list[int]
     number_text: str = ""
     document_id: int | None = None
+    # What the standing body edited that no column holds (``edit_draft``); None: nothing.
+    draft_text: DraftText | None = None
 
 
 @dataclass
@@ -155,7 +200,7 @@ class DecisionChange:
     workflow_id: str
     seq: int
     # drafted | items_declined | items_unconfirmed | signature_requested | item_removed |
-    # delegated | escalated | issued | cancelled
+    # delegated | sent_back | draft_edited | escalated | issued | cancelled
     action: str
     occurred_at: datetime
     status: DecisionStatus
@@ -167,3 +212,8 @@ class DecisionChange:
     due_at: datetime | None = None
     removed_nomination_ids: list[int] = field(default_factory=list)
     actor_role: str = ""  # the office the actor acted in; "system" for a rule
+    # draft_edited: the edited title / proposer line (None: unchanged) and the items'
+    # new order (nomination ids; empty: unchanged), written onto the decision's row.
+    title: str | None = None
+    proposer_text: str | None = None
+    item_order: list[int] = field(default_factory=list)

@@ -5,7 +5,7 @@ discovered (proposed with evidence; the API creates the row, then starts this wo
 → nurturing (a support plan, a responsible officer and periodic follow-ups on durable
 timers: a missed follow-up reminds the responsible officer, then escalates to the head of
 the standing body) → summarized (assessed with findings at each milestone of the
-campaign, or on demand) → replicating (published by the public service centre; other
+campaign, or on demand; the public service centre is told to publish it) → replicating (published by the public service centre; other
 units report their adoption). A summarized model can become a draft nomination whose
 evidence is the model's summary; a model may be dropped with a reason at any step.
 
@@ -290,6 +290,19 @@ class ExemplarWorkflow:
         if before != ExemplarStage.REPLICATING:
             s.stage = ExemplarStage.SUMMARIZED
         self._version += 1
+        # The public service centre must publish a summarized model: it is told, once
+        # (one notice key; patched: runs from before the fix summarized without it).
+        publisher = self._in.publisher_unit_id
+        if (
+            s.stage == ExemplarStage.SUMMARIZED
+            and publisher is not None
+            and workflow.patched("exemplar-publish-notice")
+        ):
+            self._notify(
+                "publish-requested",
+                "exemplar_publish_requested",
+                [Recipient(role=Role.UNIT_OFFICER, unit_id=publisher)],
+            )
         change = self._change(
             "summarized",
             before,

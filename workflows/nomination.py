@@ -35,6 +35,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from domain.calendar import VIETNAM_TZ, Duration, WorkingCalendar, format_vn_date
 from domain.permissions import Command, NominationContext, stage_commands
 from domain.rules import TIME_LIMIT_NAMES
+from domain.thresholds import Threshold, threshold_words, threshold_words_en
 from domain.vocabulary import (
     STAGE_LABELS,
     DecisionKind,
@@ -86,6 +87,17 @@ with workflow.unsafe.imports_passed_through():
     from activities.documents.activities import DocumentActivities
     from activities.documents.types import PublicNoticeInput
     from activities.projection import ProjectionActivities
+
+
+def _threshold_in_words(text: str) -> tuple[str, str]:
+    """ "> 1/2" → ("trên 50% tổng số thành viên Hội đồng", "more than 50% of all council
+    members"); a text that is no threshold stays as it is."""
+    try:
+        threshold = Threshold.parse(text)
+    except ValueError:
+        return text, text
+    return threshold_words(threshold), threshold_words_en(threshold)
+
 
 Ack = TypeVar("Ack")
 
@@ -595,13 +607,18 @@ class NominationWorkflow:
     async def council_result(self, result: CouncilResult) -> None:
         if self._stage != Stage.IN_COUNCIL or result.session_id != self._session_id:
             return  # withdrawn or rejected meanwhile: the result no longer applies
+        threshold, threshold_en = result.threshold, result.threshold
+        # The threshold in the words officials use ("trên 50% tổng số thành viên Hội
+        # đồng"), not "> 1/2" (patched: older runs recorded the symbols).
+        if workflow.patched("threshold-in-words"):
+            threshold, threshold_en = _threshold_in_words(result.threshold)
         tally = (
             f"{result.agree}/{result.member_count} đồng ý, {result.disagree} không đồng ý, "
-            f"{result.abstain} không biểu quyết (ngưỡng {result.threshold})"
+            f"{result.abstain} không biểu quyết (ngưỡng {threshold})"
         )
         tally_en = (
             f"{result.agree}/{result.member_count} agree, {result.disagree} disagree, "
-            f"{result.abstain} abstain (threshold {result.threshold})"
+            f"{result.abstain} abstain (threshold {threshold_en})"
         )
         if result.inquorate:
             self._session_id = None

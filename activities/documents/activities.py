@@ -18,11 +18,25 @@ from models import Authority, CouncilSession, Decision, DecisionItem, Document, 
 from thidua.clock import SYSTEM_CLOCK, Clock
 from thidua.db import SessionFactory, transaction
 from thidua.files import FileStore, sha256_hex
-from thidua.pki import SigningIdentityError, active_identity, check_usable, common_name
+from thidua.pki import (
+    SigningIdentityError,
+    active_identity,
+    certificate_sha256,
+    check_usable,
+    common_name,
+    subject_text,
+)
 from thidua.settings import Settings
 
 from ..numbering import allocate_number, format_number
-from ..signing import SigningError, load_signer, sign_pdf
+from ..signers import (
+    ServerHeldKeyRefused,
+    SignerConfigurationError,
+    SigningError,
+    signing_certificate,
+    signing_key_for,
+)
+from ..signing import sign_pdf
 from .award_registry import record_awards
 from .decision import prepare_decision
 from .minutes import minutes_context
@@ -47,7 +61,7 @@ class DocumentActivities:
 
     Failures that retrying cannot cure are non-retryable ``ApplicationError``s whose type
     names the cause: ``NoSigningIdentity``, ``SigningIdentityUnusable``,
-    ``SignerNotEntitled``, ``DecisionNotFound``, ``DecisionCancelled``,
+    ``ServerHeldKeyRefused``, ``SignerNotEntitled``, ``DecisionNotFound``, ``DecisionCancelled``,
     ``EmptyDecision``, ``UnknownRuleSet``, ``CouncilSessionNotFound``,
     ``CouncilSessionOpen``, ``AuthorityNotFound``, ``NominationNotFound``,
     ``EmptyPublicNotice``."""
@@ -100,21 +114,42 @@ class DocumentActivities:
             identity = await active_identity(
                 session, user_id=data.signer_user_id, authority_id=authority.id
             )
-            if identity is None:
-                signer = await session.get(User, data.signer_user_id)
-                name = signer.full_name if signer else f"#{data.signer_user_id}"
+            signer = await session.get(User, data.signer_user_id)
+            name = signer.full_name if signer else f"#{data.signer_user_id}"
+            try:
+                # The official's token or HSM (PKCS#11) when the signers file names them,
+                # else the server-held PKCS#12 where that is allowed.
+                signing_key = signing_key_for(
+                    self.settings,
+                    username=signer.username if signer else "",
+                    identity_p12=identity.pkcs12 if identity else None,
+                )
+            except ServerHeldKeyRefused as exc:
+                raise DocumentError(
+                    "ServerHeldKeyRefused",
+                    f"{name}: {exc.message_vi}",
+                    f"{name}: {exc.message_en}",
+                ) from exc
+            except SignerConfigurationError as exc:
+                raise DocumentError(
+                    "SigningIdentityUnusable",
+                    f"Tệp cấu hình thiết bị ký số (THIDUA_PKCS11_SIGNERS) không dùng được: {exc}",
+                    f"THIDUA_PKCS11_SIGNERS: {exc}",
+                ) from exc
+            if signing_key is None:
                 raise DocumentError(
                     "NoSigningIdentity",
                     f"{name} chưa có chứng thư số để ký văn bản của {authority.name}: "
-                    "quản trị viên cần nhập chứng thư số (tệp PKCS#12) cho người ký",
+                    "quản trị viên cần khai báo thiết bị ký số (USB token, HSM) hoặc nhập "
+                    "chứng thư số (tệp PKCS#12) cho người ký",
                     f"{name} has no signing certificate for {authority.name}: an "
-                    "administrator must import one (PKCS#12)",
+                    "administrator must map a PKCS#11 token or HSM (THIDUA_PKCS11_SIGNERS) "
+                    "or import a PKCS#12 file",
                 )
             try:
-                check_usable(x509_certificate(identity.certificate_pem))
-                await asyncio.to_thread(
-                    load_signer, identity.pkcs12, self.settings.signing_key_passphrase
-                )
+                # Opening the key proves it usable before a number is spent.
+                certificate = await asyncio.to_thread(signing_certificate, signing_key)
+                check_usable(certificate)
             except (SigningIdentityError, SigningError) as exc:
                 raise DocumentError(
                     "SigningIdentityUnusable",
@@ -146,8 +181,6 @@ class DocumentActivities:
                 decision.number = number
                 decision.year = issued_on.year
                 decision.number_text = format_number(number, series)
-            identity_p12, identity_cert_sha = identity.pkcs12, identity.certificate_sha256
-            identity_cert_pem, identity_subject = identity.certificate_pem, identity.subject
 
         # Render and sign outside any transaction (seconds for a long list).
         async with self.session_factory() as session:
@@ -159,6 +192,7 @@ class DocumentActivities:
                 issued_on=issued_on,
                 capacity=data.capacity,
                 signer_user_id=data.signer_user_id,
+                draft_text=data.draft_text,
             )
         pdf, box = await job.render()
         if box is None:  # pragma: no cover - the templates always carry the anchor
@@ -166,8 +200,7 @@ class DocumentActivities:
         signed = await asyncio.to_thread(
             sign_pdf,
             pdf,
-            identity_p12,
-            self.settings.signing_key_passphrase,
+            signing_key,
             field_name=SIGNATURE_FIELD,
             box=box.box,
             page=box.page,
@@ -175,10 +208,10 @@ class DocumentActivities:
             organisation_label=job.authority_name,
             reason=job.title,
             location=job.place_name,
+            settings=self.settings,  # PAdES B-LT: timestamp and revocation data
         )
         digest = sha256_hex(signed)
         storage_key = await asyncio.to_thread(self.files.put, signed)
-        certificate = x509_certificate(identity_cert_pem)
 
         # Transaction 2: the document, the decision issued, the award records.
         async with transaction(self.session_factory) as session:
@@ -207,8 +240,8 @@ class DocumentActivities:
             document.number_text = decision.number_text
             document.signed = True
             document.signer_name = common_name(certificate) or job.signer_name
-            document.signer_subject = identity_subject
-            document.signer_certificate_sha256 = identity_cert_sha
+            document.signer_subject = subject_text(certificate)
+            document.signer_certificate_sha256 = certificate_sha256(certificate)
             document.signed_at = data.signed_at
             await session.flush()
             decision.status = DecisionStatus.ISSUED
@@ -353,9 +386,3 @@ async def _document_by_key(session: AsyncSession, key: str) -> Document | None:
     return (
         await session.execute(select(Document).where(Document.document_key == key))
     ).scalar_one_or_none()
-
-
-def x509_certificate(pem: str):
-    from cryptography import x509
-
-    return x509.load_pem_x509_certificate(pem.encode("ascii"))

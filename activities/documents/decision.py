@@ -47,7 +47,7 @@ from .phrasing import (
     with_prefix,
 )
 from .renderer import SignatureBox, render_template_pdf
-from .types import DocumentError, RuleSetLookup
+from .types import DocumentError, DraftText, RuleSetLookup
 
 SIGNATURE_ANCHOR = "signature-box"
 # Room left in a draft for the number and the date, written in by hand or at issue.
@@ -213,9 +213,11 @@ def _decision_context(
     capacity: SignerCapacity | None,
     signer_name: str,
     today: date | None = None,
+    draft_text: DraftText | None = None,
 ) -> dict[str, Any]:
     """The template's context. An unissued draft is dated in the year of ``today`` (the
-    caller's clock: the preview is of a decision signed today)."""
+    caller's clock: the preview is of a decision signed today). ``draft_text``: what the
+    standing body edited (legal grounds, recipients, reason) in place of the generated."""
     decision, authority = bundle.decision, bundle.authority
     is_decision = decision.kind == DecisionKind.DECISION
     series = authority.decision_code if is_decision else authority.submission_code
@@ -280,6 +282,23 @@ def _decision_context(
     recipients_to = None
     if not is_decision and bundle.parent_authority is not None:
         recipients_to = decider_phrase(bundle.parent_authority)
+    if is_decision:
+        recipient_lines = ["Như Điều 3;"]
+        if bundle.council_name:
+            recipient_lines.append(f"{bundle.council_name};")
+        recipient_lines += ["Cổng thông tin điện tử (công khai);", f"Lưu: VT, {archive}."]
+    else:
+        recipient_lines = ["Như trên;"]
+        if bundle.parent_standing_unit:
+            recipient_lines.append(f"{bundle.parent_standing_unit};")
+        recipient_lines.append(f"Lưu: VT, {archive}.")
+    reason_text = ""
+    if draft_text is not None:
+        if draft_text.legal_grounds is not None:
+            bases = list(draft_text.legal_grounds)
+        if draft_text.recipients is not None:
+            recipient_lines = list(draft_text.recipients)
+        reason_text = draft_text.reason_text
     return {
         "draft": draft,
         "kind": decision.kind.value,
@@ -296,6 +315,8 @@ def _decision_context(
         "head_title": authority.head_title,
         "legal_bases": bases,
         "proposer_line": proposer_line,
+        "reason_text": reason_text,
+        "recipient_lines": recipient_lines,
         "groups": groups,
         "awardees": awardees,
         "counts_phrase": count_phrase(counts),
@@ -349,6 +370,7 @@ async def prepare_decision(
     today: date | None = None,
     capacity: SignerCapacity | None = None,
     signer_user_id: int | None = None,
+    draft_text: DraftText | None = None,
 ) -> DecisionJob:
     """Read what the decision's document says (raises ``DocumentError``); render later."""
     bundle = await _load_decision(session, decision_id)
@@ -373,6 +395,7 @@ async def prepare_decision(
         capacity=capacity or decision.signer_capacity,
         signer_name=signer.full_name if signer else "",
         today=today,
+        draft_text=draft_text,
     )
     return DecisionJob(
         template="decision.html" if decision.kind == DecisionKind.DECISION else "submission.html",
@@ -391,12 +414,18 @@ async def render_decision_pdf(
     draft: bool,
     get_rule_set: RuleSetLookup,
     today: date,
+    draft_text: DraftText | None = None,
 ) -> bytes:
     """The decision (or submission) as PDF, unsigned, dated ``today`` unless issued.
     ``draft`` marks every page "DỰ THẢO" (the preview of the signing page). Raises
     ``DocumentError``."""
     job = await prepare_decision(
-        session, decision_id, get_rule_set=get_rule_set, draft=draft, today=today
+        session,
+        decision_id,
+        get_rule_set=get_rule_set,
+        draft=draft,
+        today=today,
+        draft_text=draft_text,
     )
     pdf, _box = await job.render()
     return pdf

@@ -37,11 +37,24 @@ class DocumentError(Exception):
 
 
 @dataclass
+class DraftText:
+    """The parts of a draft the standing body edited that no column holds: the legal
+    grounds (căn cứ), the recipients (nơi nhận) and a free-text reason. Held by the
+    decision workflow (``edit_draft``) and given to every rendering of the draft (the
+    preview, the .docx, the signed PDF); ``None``: as generated."""
+
+    legal_grounds: list[str] | None = None
+    recipients: list[str] | None = None
+    reason_text: str = ""
+
+
+@dataclass
 class IssueDecisionInput:
     decision_id: int
     signer_user_id: int
     capacity: SignerCapacity
     signed_at: datetime  # when the signer signed (the Update); the date of the decision
+    draft_text: DraftText | None = None  # the standing body's edits (``edit_draft``)
 
 
 @dataclass

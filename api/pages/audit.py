@@ -19,6 +19,7 @@ from ..i18n import ACTION_NAMES, request_language, translator
 from ..queries import audit as queries
 from ..services.audit import csv_lines, may_audit
 from ..services.awards import award_names
+from ..services.exports.links import audit_link
 from ..services.objectors import withheld_actors
 from .common import PageUser, domain_error_page, login_redirect, render, whole_number
 
@@ -128,6 +129,7 @@ async def audit(
             "errors": errors,
             "base": "/audit?" + (urlencode(chosen) + "&" if chosen else ""),
             "export_url": "/audit/export.csv" + ("?" + urlencode(chosen) if chosen else ""),
+            "xlsx_url": None if errors else audit_link(filters),
             "names": award_names(state),
             "actions": sorted(key.removeprefix("action_") for key in ACTION_NAMES),
             "levels": [lv.value for lv in Level],

@@ -125,6 +125,14 @@ def navigation(user: Principal | None) -> list[NavItem]:
     # Units register and propose models, the leaders and auditors read the reports.
     if not (user.has(Role.STANDING_OFFICER) or user.is_admin):
         items.append(NavItem("/campaigns", "nav_campaigns"))
+    # The chairman's overview and the year-end statistics (api/pages/statistics.py).
+    if user.has(Role.CHAIRMAN) or user.has(Role.VICE_CHAIRMAN):
+        items.append(NavItem("/tong-quan", "nav_overview"))
+    if user.is_admin or any(
+        user.has(role)
+        for role in (Role.STANDING_OFFICER, Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.AUDITOR)
+    ):
+        items.append(NavItem("/thong-ke", "nav_statistics"))
     if user.is_admin:  # the administration pages (api/pages/user_admin.py)
         items.append(NavItem("/admin", "nav_admin"))
     items += [NavItem("/cong-khai", "public_portal")]

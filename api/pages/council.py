@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from math import ceil
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
@@ -314,11 +314,23 @@ async def _ballot_page(
     errors: dict | None = None,
     values: dict | None = None,
     status_code: int = 200,
+    agree_all: bool = False,
 ) -> HTMLResponse:
+    """The sheet; ``agree_all`` marks Agree on every item the member votes on (and keeps
+    the rest of ``values``): a year-end agenda of thirty items is agreed in one press, then
+    changed where the member disagrees, and sent with the one final submit."""
     try:
         sheet = await _ballot_sheet(session, state, user, session_id)
     except DomainError as exc:
         return domain_error_page(request, user, exc)
+    recused = set(sheet.recused_nomination_ids)
+    values = dict(values or {"mode": BallotMode.IN_PERSON.value})
+    agreed = 0
+    if agree_all:
+        for item in sheet.items:
+            if item.nomination_id not in recused:
+                values[f"choice-{item.nomination_id}"] = Choice.AGREE.value
+                agreed += 1
     receipt = (
         await queries.receipt_of(session, session_id=session_id, member_id=sheet.member_id)
         if sheet.has_voted
@@ -330,9 +342,10 @@ async def _ballot_page(
         {
             "sheet": sheet,
             "receipt": receipt,
-            "recused": set(sheet.recused_nomination_ids),
+            "recused": recused,
             "errors": errors or {},
-            "values": values or {"mode": BallotMode.IN_PERSON.value},
+            "values": values,
+            "agreed_all": agreed,
         },
         user=user,
         status_code=status_code,
@@ -341,11 +354,19 @@ async def _ballot_page(
 
 @router.get("/council-sessions/{session_id}/ballot", response_class=HTMLResponse)
 async def ballot(
-    session_id: DbId, request: Request, user: PageUser, session: ReadSessionDep, state: StateDep
+    session_id: DbId,
+    request: Request,
+    user: PageUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    preselect: Annotated[str, Query(alias="all")] = "",
 ):
+    """The sheet; ``?all=agree`` opens it with Agree marked on every item (nothing sent)."""
     if user is None:
         return login_redirect(request)
-    return await _ballot_page(request, user, session, state, session_id)
+    return await _ballot_page(
+        request, user, session, state, session_id, agree_all=preselect == Choice.AGREE.value
+    )
 
 
 @router.post("/council-sessions/{session_id}/ballot", response_class=HTMLResponse)
@@ -367,6 +388,12 @@ async def cast(
         "mode": str(form.get("mode") or ""),
         "written_opinion": str(form.get("written_opinion") or ""),
     }
+    if form.get("action") == "agree_all":
+        # "Đồng ý tất cả" fills the sheet in, it does not cast it: the member still checks
+        # it and presses the one final submit.
+        return await _ballot_page(
+            request, user, session, state, session_id, values=values, agree_all=True
+        )
     errors: dict[str, str] = {}
     choices: dict[str, str] = {}
     valid = {c.value for c in Choice}

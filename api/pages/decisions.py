@@ -1,33 +1,50 @@
 """Decision pages: the standing body drafts a decision (or a submission to the next
 level) from the nominations awaiting one and sees its PDF preview; the chairman or the
-delegated vice-chairman signs from the signing queue with one action; the chairman may
-delegate signing to a vice-chairman. A draft whose nominations are still confirming their
-places (seconds) is shown as being prepared, and the page reloads itself until it can be
-signed."""
+delegated vice-chairman signs from the signing queue, below the preview, through a
+confirmation step that sums up what is signed (title, awardees, total cash), or sends the
+draft back to the standing body with a reason; the chairman may delegate signing to a
+vice-chairman. The standing body takes an item out of its draft, cancels it, and submits
+a draft that was sent back again, the reason shown at the top. A draft whose nominations
+are still confirming their places (seconds) is shown as being prepared, and the page
+reloads itself until it can be signed."""
 
 from __future__ import annotations
 
 from math import ceil
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
+from temporalio.service import RPCError
 
 from domain.vocabulary import DecisionKind, DecisionStatus, Role, SignerCapacity, Stage
 from models.schemas.common import DbId
-from models.schemas.decisions import DecisionCreate, DelegateCreate
-from workflows.decision_types import ASSEMBLY_RETRY_AFTER_SECONDS
+from models.schemas.decisions import (
+    CancelCreate,
+    DecisionCreate,
+    DecisionDraftUpdate,
+    DelegateCreate,
+    RemoveItemCreate,
+    ResubmitCreate,
+    SendBackCreate,
+)
+from workflows.decision_types import ASSEMBLY_RETRY_AFTER_SECONDS, may_edit_draft
 from workflows.decision_types import may_sign as designated_signer
 
 from ..deps import ReadSessionDep, SessionDep, StateDep
 from ..errors import DomainError, Forbidden, NotReady
+from ..i18n import request_language, translator
 from ..principal import Principal
 from ..queries import authorities as authority_queries
 from ..queries import decisions as queries
 from ..queries import nominations as nomination_queries
+from ..routes.documents import get_rule_set_lookup
 from ..services import decisions as service
+from ..services import documents as document_service
 from ..services.awards import award_names
-from ..services.document_audience import draft_audience, may_read
+from ..services.document_audience import decision_audience, draft_audience, may_read
+from ..services.documents import DraftFields
+from ..services.exports.links import awardees_link
 from .common import (
     PageUser,
     csrf_refused,
@@ -171,6 +188,10 @@ async def _decision_context(session, state, user: Principal, decision_id: DbId) 
     assert authority is not None
     is_chairman = user.actor.has(Role.CHAIRMAN, authority.unit_id)
     awaiting = decision.status == DecisionStatus.AWAITING_SIGNATURE
+    returned = decision.status == DecisionStatus.RETURNED
+    may_edit = (awaiting or returned) and may_edit_draft(
+        user.actor, standing_unit_id=authority.standing_unit_id
+    )
     may_sign = awaiting and designated_signer(
         user.actor,
         authority_unit_id=authority.unit_id,
@@ -188,8 +209,20 @@ async def _decision_context(session, state, user: Principal, decision_id: DbId) 
         "d": decision,
         "authority": authority,
         "may_sign": may_sign,
+        # The designated signer may also send the draft back for correction.
+        "may_send_back": may_sign,
+        # The standing body corrects its draft: take an item out, cancel, submit again.
+        "may_edit": may_edit,
+        "may_resubmit": may_edit and returned,
+        "sent_back": (
+            await queries.latest_send_back(session, decision_id=decision.id) if returned else None
+        ),
+        "cash_total": sum(item.cash_amount_vnd or 0 for item in row.items),
         "may_delegate": awaiting and is_chairman,
         "may_preview": may_read(user, draft_audience(decision)),
+        "awardees_url": awardees_link(decision.id)
+        if may_read(user, await decision_audience(session, decision))
+        else None,
         "vices": await authority_queries.officers(
             session, role=Role.VICE_CHAIRMAN, unit_id=authority.unit_id
         )
@@ -201,7 +234,57 @@ async def _decision_context(session, state, user: Principal, decision_id: DbId) 
         "refresh_seconds": (
             ASSEMBLY_RETRY_AFTER_SECONDS if decision.status == DecisionStatus.DRAFT else 0
         ),
+        # The draft as a Word file, for the readers of the preview; the "Sửa dự thảo" form
+        # for the standing body, with the draft's editable parts as they read now.
+        "docx_url": f"/api/v1/decisions/{decision.id}/draft.docx",
+        "draft_form": await _draft_form(session, state, decision) if may_edit else None,
     }
+
+
+async def _draft_form(session, state, decision) -> DraftFields | None:
+    """The "Sửa dự thảo" form's values; none (the form is not shown) while the workflow
+    server cannot say what was edited: the rest of the page still answers."""
+    try:
+        return await document_service.draft_fields(
+            session,
+            decision,
+            get_rule_set=get_rule_set_lookup(state.settings),
+            today=state.clock.today(),
+            temporal=lambda: temporal_client(state),
+        )
+    except (DomainError, RPCError):
+        return None
+
+
+def _draft_body(form, items) -> tuple[DecisionDraftUpdate | None, list[str]]:
+    """The "Sửa dự thảo" form as the command's body: one legal ground or recipient per
+    line; the awardees' order from their number fields (ties keep the current order).
+    None and the order fields that are not whole numbers, if any."""
+
+    def lines(name: str) -> list[str]:
+        return [line.strip() for line in str(form.get(name) or "").splitlines() if line.strip()]
+
+    typed = {
+        "title": str(form.get("title") or ""),
+        "legal_grounds": lines("legal_grounds"),
+        "proposer_text": str(form.get("proposer_text") or ""),
+        "recipients": lines("recipients"),
+        "reason_text": str(form.get("reason_text") or ""),
+    }
+    wrong: list[str] = []
+    ranks = []
+    for index, item in enumerate(items):
+        raw = str(form.get(f"order_{item.nomination_id}") or "").strip()
+        if not raw.isdigit() or not 1 <= int(raw) <= 100000:
+            wrong.append(f"order_{item.nomination_id}")
+            continue
+        ranks.append((int(raw), index, item.nomination_id))
+    if wrong:
+        return None, wrong
+    body = DecisionDraftUpdate.model_validate(
+        {**typed, "item_order": [nomination_id for _, _, nomination_id in sorted(ranks)]}
+    )
+    return body, []
 
 
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
@@ -299,3 +382,237 @@ async def delegate(decision_id: DbId, request: Request, user: PageUser, session:
         context["errors"] = errors
         return render(request, "pages/decision.html", context, user=user, status_code=422)
     return redirect_with_flash(request, page, "delegated")
+
+
+@router.get("/decisions/{decision_id}/sign", response_class=HTMLResponse)
+async def sign_confirm(
+    decision_id: DbId, request: Request, user: PageUser, session: ReadSessionDep
+):
+    """The confirmation step before signing: what is signed (title, how many awardees,
+    the total cash in VND), the preview, and the one button that signs."""
+    page = f"/decisions/{decision_id}"
+    if user is None:
+        return login_redirect(request, page)
+    try:
+        context = await _decision_context(session, request.app.state.thidua, user, decision_id)
+    except DomainError as exc:
+        return domain_error_page(request, user, exc)
+    if context["may_sign"]:
+        return render(request, "pages/sign_confirm.html", context, user=user)
+    unit_id = context["authority"].unit_id
+    if user.actor.has(Role.CHAIRMAN, unit_id) or user.actor.has(Role.VICE_CHAIRMAN, unit_id):
+        return RedirectResponse(page, status_code=303)  # not (or no longer) to be signed
+    return domain_error_page(request, user, Forbidden())
+
+
+async def _command_form(request: Request, user: Principal):
+    """The posted form, or the refusal page when its CSRF token is wrong."""
+    form = await request.form()
+    if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
+        return None, csrf_refused(request, user)
+    return form, None
+
+
+async def _decision_with_errors(
+    request: Request, user: Principal, session, decision_id: int, errors: dict, status_code: int
+) -> HTMLResponse:
+    context = await _decision_context(session, request.app.state.thidua, user, decision_id)
+    context["errors"] = errors
+    return render(request, "pages/decision.html", context, user=user, status_code=status_code)
+
+
+@router.post("/decisions/{decision_id}/send-back", response_class=HTMLResponse)
+async def send_back(decision_id: DbId, request: Request, user: PageUser, session: ReadSessionDep):
+    """The signer returns the draft to the standing body, with a reason (required)."""
+    page = f"/decisions/{decision_id}"
+    if user is None:
+        return login_redirect(request, page)
+    form, refused = await _command_form(request, user)
+    if refused is not None:
+        return refused
+    try:
+        body = SendBackCreate.model_validate({"reason": str(form.get("reason") or "")})
+    except ValidationError as exc:
+        errors = validation_errors(request, exc, aliases={"reason": "send_back_reason"})
+        return await _decision_with_errors(request, user, session, decision_id, errors, 422)
+    try:
+        temporal = await temporal_client(request.app.state.thidua)
+        await service.send_back(
+            session, temporal=temporal, principal=user, decision_id=decision_id, body=body
+        )
+    except DomainError as exc:
+        if exc.status_code == 403:
+            return domain_error_page(request, user, exc)
+        field = "send_back_reason" if field_of(exc) == "reason" else "send_back"
+        errors = {field: message_of(request, exc)}
+        return await _decision_with_errors(
+            request, user, session, decision_id, errors, exc.status_code
+        )
+    return redirect_with_flash(request, page, "sent_back")
+
+
+@router.post("/decisions/{decision_id}/resubmit", response_class=HTMLResponse)
+async def resubmit(decision_id: DbId, request: Request, user: PageUser, session: ReadSessionDep):
+    """The standing body submits the corrected draft for signature again."""
+    page = f"/decisions/{decision_id}"
+    if user is None:
+        return login_redirect(request, page)
+    form, refused = await _command_form(request, user)
+    if refused is not None:
+        return refused
+    try:
+        body = ResubmitCreate.model_validate({"note": str(form.get("note") or "")})
+    except ValidationError as exc:
+        errors = validation_errors(request, exc, aliases={"note": "resubmit_note"})
+        return await _decision_with_errors(request, user, session, decision_id, errors, 422)
+    try:
+        temporal = await temporal_client(request.app.state.thidua)
+        await service.resubmit(
+            session, temporal=temporal, principal=user, decision_id=decision_id, body=body
+        )
+    except DomainError as exc:
+        if exc.status_code == 403:
+            return domain_error_page(request, user, exc)
+        errors = {"resubmit": message_of(request, exc)}
+        return await _decision_with_errors(
+            request, user, session, decision_id, errors, exc.status_code
+        )
+    return redirect_with_flash(request, page, "draft_resubmitted")
+
+
+@router.post("/decisions/{decision_id}/draft", response_class=HTMLResponse)
+async def edit_draft(decision_id: DbId, request: Request, user: PageUser, session: ReadSessionDep):
+    """The standing body edits its draft ("Sửa dự thảo"): title, legal grounds, proposer
+    line, recipients, order of awardees, reason; the preview and the .docx show it."""
+    page = f"/decisions/{decision_id}"
+    if user is None:
+        return login_redirect(request, page)
+    form, refused = await _command_form(request, user)
+    if refused is not None:
+        return refused
+    row = await queries.decision_row(session, decision_id=decision_id)
+    items = list(row.items) if row is not None else []
+    try:
+        body, order_errors = _draft_body(form, items)
+    except ValidationError as exc:
+        errors = validation_errors(
+            request, exc, aliases={name: f"draft_{name}" for name in DRAFT_FIELDS}
+        )
+        return await _draft_with_errors(request, user, session, decision_id, errors, form)
+    if body is None:
+        t = translator(request_language(request))
+        errors = {field: t("field_number") for field in order_errors}
+        return await _draft_with_errors(request, user, session, decision_id, errors, form)
+    try:
+        temporal = await temporal_client(request.app.state.thidua)
+        await service.edit_draft(
+            session, temporal=temporal, principal=user, decision_id=decision_id, body=body
+        )
+    except DomainError as exc:
+        if exc.status_code == 403:
+            return domain_error_page(request, user, exc)
+        field = field_of(exc)
+        key = f"draft_{field}" if field in DRAFT_FIELDS else "draft"
+        errors = {key: message_of(request, exc)}
+        return await _draft_with_errors(
+            request, user, session, decision_id, errors, form, exc.status_code
+        )
+    return redirect_with_flash(request, page, "decision_draft_saved")
+
+
+DRAFT_FIELDS = (
+    "title",
+    "legal_grounds",
+    "proposer_text",
+    "recipients",
+    "item_order",
+    "reason_text",
+)
+
+
+async def _draft_with_errors(
+    request: Request, user: Principal, session, decision_id: int, errors: dict, form, status=422
+) -> HTMLResponse:
+    """The decision page again, the form showing what was typed, the errors by the fields."""
+    context = await _decision_context(session, request.app.state.thidua, user, decision_id)
+    context["errors"] = errors
+    if context.get("draft_form") is not None:
+        context["draft_form"] = DraftFields(
+            title=str(form.get("title") or ""),
+            legal_grounds=str(form.get("legal_grounds") or "").splitlines(),
+            proposer_text=str(form.get("proposer_text") or ""),
+            recipients=str(form.get("recipients") or "").splitlines(),
+            reason_text=str(form.get("reason_text") or ""),
+        )
+        context["typed_order"] = {
+            key.removeprefix("order_"): str(value)
+            for key, value in form.items()
+            if key.startswith("order_")
+        }
+    return render(request, "pages/decision.html", context, user=user, status_code=status)
+
+
+@router.post("/decisions/{decision_id}/remove-item", response_class=HTMLResponse)
+async def remove_item(decision_id: DbId, request: Request, user: PageUser, session: ReadSessionDep):
+    """The standing body takes one nomination out of its draft, with a reason."""
+    page = f"/decisions/{decision_id}"
+    if user is None:
+        return login_redirect(request, page)
+    form, refused = await _command_form(request, user)
+    if refused is not None:
+        return refused
+    raw = str(form.get("nomination_id") or "")
+    field = f"remove_reason_{raw}" if raw.isdigit() else "remove"
+    try:
+        body = RemoveItemCreate.model_validate(
+            {"nomination_id": raw, "reason": str(form.get("reason") or "")}
+        )
+    except ValidationError as exc:
+        found = validation_errors(request, exc)
+        message = found.get("reason") or next(iter(found.values()))
+        return await _decision_with_errors(
+            request, user, session, decision_id, {field: message}, 422
+        )
+    try:
+        temporal = await temporal_client(request.app.state.thidua)
+        await service.remove_item(
+            session, temporal=temporal, principal=user, decision_id=decision_id, body=body
+        )
+    except DomainError as exc:
+        if exc.status_code == 403:
+            return domain_error_page(request, user, exc)
+        errors = {field: message_of(request, exc)}
+        return await _decision_with_errors(
+            request, user, session, decision_id, errors, exc.status_code
+        )
+    return redirect_with_flash(request, page, "removed_from_draft")
+
+
+@router.post("/decisions/{decision_id}/cancel", response_class=HTMLResponse)
+async def cancel(decision_id: DbId, request: Request, user: PageUser, session: ReadSessionDep):
+    """The standing body cancels its draft, with a reason: its nominations wait again."""
+    page = f"/decisions/{decision_id}"
+    if user is None:
+        return login_redirect(request, page)
+    form, refused = await _command_form(request, user)
+    if refused is not None:
+        return refused
+    try:
+        body = CancelCreate.model_validate({"reason": str(form.get("reason") or "")})
+    except ValidationError as exc:
+        errors = validation_errors(request, exc, aliases={"reason": "cancel_reason"})
+        return await _decision_with_errors(request, user, session, decision_id, errors, 422)
+    try:
+        temporal = await temporal_client(request.app.state.thidua)
+        await service.cancel(
+            session, temporal=temporal, principal=user, decision_id=decision_id, body=body
+        )
+    except DomainError as exc:
+        if exc.status_code == 403:
+            return domain_error_page(request, user, exc)
+        field = "cancel_reason" if field_of(exc) == "reason" else "cancel"
+        errors = {field: message_of(request, exc)}
+        return await _decision_with_errors(
+            request, user, session, decision_id, errors, exc.status_code
+        )
+    return redirect_with_flash(request, page, "draft_cancelled")

@@ -46,6 +46,7 @@ from ..queries import campaigns as campaign_queries
 from ..queries import exemplars as queries
 from ..services import campaigns as campaign_service
 from ..services import exemplars as service
+from ..services.exports.links import exemplars_link
 from ..services.pages_forms import attestations_by_award
 from ..state import AppState
 from .campaign_forms import (
@@ -180,6 +181,7 @@ async def exemplars(
             "base": f"/campaigns/{campaign_id}/exemplars?"
             + (f"stage={shown.value}&" if shown else ""),
             "can_propose": can_propose,
+            "xlsx_url": exemplars_link(campaign_id, shown),
         },
         user=user,
     )

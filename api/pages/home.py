@@ -7,12 +7,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from domain.vocabulary import Role, Stage
+from models.schemas.council import BallotSheetRead
 
 from ..deps import ReadSessionDep, StateDep
+from ..errors import DomainError
 from ..queries import council as council_queries
 from ..queries import decisions as decision_queries
+from ..queries import exemplars as exemplar_queries
 from ..queries import nominations as queries
 from ..queries import notices as notice_queries
+from ..services import council as council_service
 from ..services.awards import award_names
 from ..services.objectors import known_objectors
 from .common import PageUser, login_redirect, render
@@ -29,6 +33,25 @@ STANDING_STAGES = (
     Stage.AWAITING_SUBMISSION,
     Stage.SIGNING,
 )
+
+
+# A short agenda is voted on the home page itself (the same sheet, the same submit); a
+# longer one opens its own page, where "Đồng ý tất cả" helps.
+INLINE_BALLOT_ITEMS = 3
+
+
+async def _inline_sheets(session, state, user, ballots) -> dict[int, BallotSheetRead]:
+    sheets: dict[int, BallotSheetRead] = {}
+    for row in ballots:
+        if row.items > INLINE_BALLOT_ITEMS:
+            continue
+        try:
+            sheets[row.id] = await council_service.ballot_sheet(
+                session, principal=user, session_id=row.id, catalogue=state.catalogue
+            )
+        except DomainError:
+            continue  # the link to the sheet stays, which explains itself
+    return sheets
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -56,6 +79,8 @@ async def home(request: Request, user: PageUser, session: ReadSessionDep, state:
             now=state.clock.now(),
             newest_first=True,
         )
+        # The public service centre publishes the summarized models of its ward.
+        context["to_publish"] = await exemplar_queries.to_publish(session, unit_ids=units)
     standing = user.authority_ids(Role.STANDING_OFFICER)
     if standing:
         condition = queries.at_authorities(standing)
@@ -72,6 +97,7 @@ async def home(request: Request, user: PageUser, session: ReadSessionDep, state:
             session, principal=user, open_only=True, limit=20
         )
         context["ballots"] = [s for s in sessions if s.my_member_id and not s.i_voted]
+        context["ballot_sheets"] = await _inline_sheets(session, state, user, context["ballots"])
     if user.has(Role.CHAIRMAN) or user.has(Role.VICE_CHAIRMAN):
         context["to_sign"] = await decision_queries.signing_queue(session, principal=user, limit=20)
     context["unread_total"], context["notices"] = await notice_queries.unread_notices(

@@ -19,18 +19,22 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from domain.permissions import Command
-from domain.vocabulary import Level, ObjectionStatus, Role, Stage
+from domain.vn_dates import parse_vn_datetime
+from domain.vocabulary import Level, ObjectionStatus, ReplyChannel, Role, Stage
+from models import Campaign
 from models.schemas.common import DbId
 from models.schemas.nominations import (
     AcceptCreate,
     ExtendCreate,
     NominationCreate,
+    ObjectionReplyCreate,
     ReasonCreate,
     ReassignCreate,
     ResolveObjectionCreate,
     ResubmitCreate,
     ReturnCreate,
     RevokeCreate,
+    SummaryUpdate,
 )
 
 from ..deps import ReadSessionDep, SessionDep, StateDep
@@ -38,14 +42,17 @@ from ..errors import DomainError, Forbidden, InvalidInput
 from ..i18n import request_language
 from ..principal import Principal
 from ..queries import authorities as authority_queries
+from ..queries import campaigns as campaign_queries
 from ..queries import council as council_queries
 from ..queries import decisions as decision_queries
 from ..queries import nominations as queries
 from ..queries import units as unit_queries
 from ..services import nominations as service
+from ..services import objections as objection_service
 from ..services import pages_forms as forms
 from ..services.awards import award_names
-from ..services.eligibility import eligibility, unsaved_eligibility
+from ..services.eligibility import eligibility, review_verdict, unsaved_eligibility
+from ..services.exports.links import nominations_link
 from .common import (
     PageUser,
     csrf_refused,
@@ -147,10 +154,14 @@ async def nominations_list(
             "pages": max(ceil(total / PAGE_SIZE), 1),
             "base": "/nominations?" + (urlencode(query) + "&" if query else ""),
             "filters": query,
+            "xlsx_url": nominations_link(filters),
             "stages": [s.value for s in Stage],
             "levels": [lv.value for lv in Level],
             "awards": sorted(award_names(state).items(), key=lambda kv: kv[1]),
             "can_nominate": bool(user.unit_ids(Role.UNIT_OFFICER)),
+            "flagged": await queries.self_proposed_ids(
+                session, nomination_ids=[n.id for n in items]
+            ),
         },
         user=user,
     )
@@ -174,6 +185,14 @@ async def _new_form(
     units = user.unit_ids(Role.UNIT_OFFICER)
     unit_names = await unit_queries.unit_names(session, unit_ids=units)
     choices = await unit_queries.nominee_choices(session, unit_ids=units)
+    campaigns = await _open_campaigns(session, user)
+    if values is None:
+        values = {
+            "year": str(state.clock.today().year),
+            "attestations": [],
+            # One campaign running for the unit: what it files most likely counts toward it.
+            "campaign_id": str(campaigns[0].id) if len(campaigns) == 1 else "",
+        }
     awards = [
         (
             code,
@@ -186,18 +205,73 @@ async def _new_form(
         request,
         "pages/nomination_new.html",
         {
-            "values": values or {"year": str(state.clock.today().year), "attestations": []},
+            "values": values,
             "errors": errors or {},
             "verdict": verdict,
             "units": sorted(unit_names.items()),
             "choices": choices,
+            "campaigns": campaigns,
+            "self_values": await _own_nominee_values(session, user),
             "awards": awards,
             "rule_set": rule_set,
             "attestations_by_award": forms.attestations_by_award(rule_set),
+            "files_by_award": _files_by_award(rule_set, request_language(request)),
+            "max_mb": state.settings.upload_max_bytes // (1024 * 1024),
         },
         user=user,
         status_code=status_code,
     )
+
+
+def _files_by_award(rule_set, lang: str) -> dict[str, list[tuple[str, str]]]:
+    """Per award, the dossier items it requires at the ward (where every nomination
+    starts) as (code, name): the new-nomination form takes one file for each. Items with
+    alternatives are attached on the nomination page, where the choice is offered."""
+    files: dict[str, list[tuple[str, str]]] = {}
+    for code in rule_set.awards:
+        items = []
+        for codes in forms.required_items(rule_set, code, Level.WARD):
+            kind = rule_set.dossier_items.get(codes[0])
+            if len(codes) == 1 and kind is not None:
+                items.append((codes[0], kind.name_vi if lang == "vi" else kind.name_en))
+        files[code] = items
+    return files
+
+
+def _chosen_files(form: FormData, item_codes: list[str]) -> dict[str, UploadFile]:
+    """The files chosen in the new-nomination form, by dossier item (empty inputs and
+    the inputs of other awards, which the browser may still send, are left out)."""
+    chosen: dict[str, UploadFile] = {}
+    for code in item_codes:
+        for upload in form.getlist(f"file-{code}"):
+            if isinstance(upload, UploadFile) and upload.filename:
+                chosen[code] = upload
+                break
+    return chosen
+
+
+async def _open_campaigns(session, user: Principal) -> list[Campaign]:
+    """The campaigns running in the wards of this officer's units: a nomination filed
+    under one counts toward its report."""
+    authority_ids = set()
+    for unit_id in user.unit_ids(Role.UNIT_OFFICER):
+        authority = await authority_queries.ward_authority_of(session, unit_id=unit_id)
+        if authority is not None:
+            authority_ids.add(authority.id)
+    return await campaign_queries.running_campaigns(session, authority_ids=authority_ids)
+
+
+async def _own_nominee_values(session, user: Principal) -> set[str]:
+    """The nominee choices that are this person or their household (the form warns)."""
+    person_id, household_id = await queries.own_nominees(session, user_id=user.user_id)
+    return {
+        value
+        for value in (
+            f"individual:{person_id}" if person_id else "",
+            f"household:{household_id}" if household_id else "",
+        )
+        if value
+    }
 
 
 @router.get("/nominations/new", response_class=HTMLResponse)
@@ -223,6 +297,7 @@ def _creation_body(form: FormData, user: Principal) -> tuple[dict, dict[str, Any
         "year": str(form.get("year") or ""),
         "achievement_summary": str(form.get("achievement_summary") or ""),
         "attestations": [str(a) for a in form.getlist("attestations")],
+        "campaign_id": str(form.get("campaign_id") or ""),
     }
     body: dict[str, Any] = {
         "award_code": values["award_code"],
@@ -231,6 +306,7 @@ def _creation_body(form: FormData, user: Principal) -> tuple[dict, dict[str, Any
         "proposing_unit_id": values["proposing_unit_id"] or None,
         "achievement_summary": values["achievement_summary"],
         "attestations": sorted(set(values["attestations"])),
+        "campaign_id": values["campaign_id"] or None,
     }
     return values, body
 
@@ -251,6 +327,11 @@ async def new_nomination_submit(
     if body["nominee"] is None:
         errors["nominee"] = text(request, "field_choose")
         body.pop("nominee")
+    if values["campaign_id"] and values["campaign_id"] not in {
+        str(c.id) for c in await _open_campaigns(session, user)
+    }:
+        errors["campaign_id"] = text(request, "campaign_not_open")
+        body["campaign_id"] = None
     try:
         data = NominationCreate.model_validate(body)
     except ValidationError as exc:
@@ -293,8 +374,22 @@ async def new_nomination_submit(
             errors={"form": message_of(request, exc)},
             status_code=exc.status_code,
         )
+    item_codes = [code for code, _ in _files_by_award(rule_set, "vi").get(data.award_code, [])]
+    chosen = _chosen_files(form, item_codes)
+    if chosen:
+        upload_errors = await _attach_new_files(
+            request, user, session, state, nomination.id, chosen
+        )
+        if upload_errors:
+            await session.rollback()  # nothing half-written: no draft without its files
+            return await _new_form(
+                request, user, session, state, values=values, errors=upload_errors, status_code=422
+            )
     await session.commit()
-    return redirect_with_flash(request, f"/nominations/{nomination.id}", "draft_saved")
+    if form.get("action") != "save_submit":
+        return redirect_with_flash(request, f"/nominations/{nomination.id}", "draft_saved")
+    # Submitted at once, through the same completeness question and checks as "Nộp hồ sơ".
+    return await _submit(request, user, session, state, nomination.id, confirmed=False)
 
 
 # ---- the nomination page -------------------------------------------------------------------
@@ -314,7 +409,7 @@ async def nomination_page(
     """The page of one nomination; ``errors`` are keyed by form (a command, ``upload``,
     ``submit``) then by field."""
     try:
-        nomination = await service.visible_nomination(
+        nomination = await service.readable_nomination(
             session, principal=user, nomination_id=nomination_id
         )
     except DomainError as exc:
@@ -333,6 +428,10 @@ async def nomination_page(
     verdict = None
     if nomination.stage == Stage.DRAFT and "submit" in detail.allowed_actions:
         verdict = await _draft_verdict(session, state, nomination)
+    else:  # the standing body sees the verdict the unit saw when it submitted
+        verdict = await review_verdict(
+            session, catalogue=state.catalogue, principal=user, nomination=nomination
+        )
     timeline = (
         await service.history(session, principal=user, nomination_id=nomination_id, limit=500)
     ).events
@@ -341,10 +440,15 @@ async def nomination_page(
         "award": award,
         "rule_set": rule_set,
         "dossier_types": rule_set.dossier_items,
+        # What a return may ask for: the items this award requires at this level.
+        "returnable": service.returnable_items(rule_set, nomination),
         "requirements": requirements,
         # Pre-checked in the "return for supplement" form: what the level requires and lacks.
         "missing_codes": {r["codes"][0] for r in requirements if not r["present"]},
         "verdict": verdict,
+        "verdict_under": rule_set
+        if verdict is not None and nomination.stage != Stage.DRAFT
+        else None,
         "timeline": timeline,
         "returned": _returned(detail, timeline),
         "certificates": (
@@ -358,6 +462,9 @@ async def nomination_page(
         "values": values or {},
         "max_mb": state.settings.upload_max_bytes // (1024 * 1024),
         "can_upload": _can_upload(user, detail),
+        "can_correct_summary": await service.summary_correctable(
+            session, principal=user, nomination=nomination
+        ),
     }
     if Command.REASSIGN.value in detail.allowed_actions:
         authority = await authority_queries.authority_by_id(
@@ -478,6 +585,116 @@ async def upload_file(
     return redirect_with_flash(request, back + "#dossier", "uploaded", name=upload.filename)
 
 
+@router.post("/nominations/{nomination_id}/files/{item_id}/delete", response_class=HTMLResponse)
+async def delete_file(
+    nomination_id: DbId,
+    item_id: DbId,
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    state: StateDep,
+):
+    """«Xóa» on a row of a draft's dossier: the file uploaded by mistake goes (audited)."""
+    back = f"/nominations/{nomination_id}"
+    if user is None:
+        return login_redirect(request, back)
+    form = await request.form()
+    if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
+        return csrf_refused(request, user)
+    name = ""
+    try:
+        item = next(
+            (
+                i
+                for i in await queries.dossier_items(session, nomination_id=nomination_id)
+                if i.id == item_id
+            ),
+            None,
+        )
+        name = (item.file_name or item.title) if item else ""
+        await service.delete_dossier_item(
+            session,
+            principal=user,
+            nomination_id=nomination_id,
+            item_id=item_id,
+            catalogue=state.catalogue,
+            now=state.clock.now(),
+        )
+    except DomainError as exc:
+        await session.rollback()
+        if exc.status_code in (403, 404):
+            return domain_error_page(request, user, exc)
+        return await nomination_page(
+            request,
+            user,
+            session,
+            state,
+            nomination_id,
+            errors={f"item:{item_id}": {"form": message_of(request, exc)}},
+            status_code=exc.status_code,
+        )
+    await session.commit()
+    return redirect_with_flash(request, back + "#dossier", "dossier_item_deleted_flash", name=name)
+
+
+@router.post("/nominations/{nomination_id}/files/{item_id}/replace", response_class=HTMLResponse)
+async def replace_file(
+    nomination_id: DbId,
+    item_id: DbId,
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    state: StateDep,
+):
+    """«Thay tệp» on a row of the dossier: a new file takes the old one's place (kept as an
+    earlier version once the dossier was submitted)."""
+    back = f"/nominations/{nomination_id}"
+    if user is None:
+        return login_redirect(request, back)
+    form = await request.form()
+    if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
+        return csrf_refused(request, user)
+    upload = form.get("file")
+    errors: dict[str, str] = {}
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        errors["file"] = text(request, "field_choose")
+    else:
+        try:
+            await service.replace_dossier_item(
+                session,
+                principal=user,
+                nomination_id=nomination_id,
+                item_id=item_id,
+                file=upload,
+                title=None,
+                catalogue=state.catalogue,
+                settings=state.settings,
+                now=state.clock.now(),
+            )
+        except InvalidInput as exc:
+            errors[field_of(exc)] = message_of(request, exc)
+        except DomainError as exc:
+            if exc.status_code in (403, 404):
+                await session.rollback()
+                return domain_error_page(request, user, exc)
+            errors["form"] = message_of(request, exc)
+    if errors or not isinstance(upload, UploadFile):
+        await session.rollback()
+        return await nomination_page(
+            request,
+            user,
+            session,
+            state,
+            nomination_id,
+            errors={f"item:{item_id}": errors},
+            status_code=422,
+        )
+    await session.commit()
+    return redirect_with_flash(
+        request, back + "#dossier", "dossier_item_replaced_flash", name=upload.filename
+    )
+
+
 @router.post("/nominations/{nomination_id}/submit", response_class=HTMLResponse)
 async def submit_draft(
     nomination_id: DbId, request: Request, user: PageUser, session: SessionDep, state: StateDep
@@ -488,7 +705,58 @@ async def submit_draft(
     form = await request.form()
     if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
         return csrf_refused(request, user)
-    if form.get("confirm_incomplete") != "yes":
+    return await _submit(
+        request,
+        user,
+        session,
+        state,
+        nomination_id,
+        confirmed=form.get("confirm_incomplete") == "yes",
+    )
+
+
+async def _attach_new_files(
+    request: Request,
+    user: Principal,
+    session,
+    state,
+    nomination_id: DbId,
+    chosen: dict[str, UploadFile],
+) -> dict[str, str]:
+    """Attach the files chosen in the new-nomination form to the draft just saved; the
+    errors by form field (``file-<item>``), empty when every file was taken."""
+    errors: dict[str, str] = {}
+    for code, upload in chosen.items():
+        try:
+            await service.upload_dossier_item(
+                session,
+                principal=user,
+                nomination_id=nomination_id,
+                item_code=code,
+                file=upload,
+                title=None,
+                catalogue=state.catalogue,
+                settings=state.settings,
+                now=state.clock.now(),
+            )
+        except DomainError as exc:
+            errors[f"file-{code}"] = message_of(request, exc)
+    return errors
+
+
+async def _submit(
+    request: Request,
+    user: Principal,
+    session,
+    state,
+    nomination_id: DbId,
+    *,
+    confirmed: bool,
+) -> Response:
+    """Submit a draft: an incomplete dossier is asked about first (unless ``confirmed``),
+    then the service checks eligibility and completeness and starts the workflow."""
+    back = f"/nominations/{nomination_id}"
+    if not confirmed:
         question = await _incomplete_question(request, user, session, state, nomination_id)
         if question is not None:
             return question
@@ -780,3 +1048,127 @@ def _dossier_type(state, code: str):
         if code in rule_set.dossier_items:
             return rule_set.dossier_items[code]
     return None
+
+
+# ---- how an objector was answered ----------------------------------------------------------
+
+
+@router.post(
+    "/nominations/{nomination_id}/objections/{objection_key}/reply", response_class=HTMLResponse
+)
+async def record_objection_reply(
+    nomination_id: DbId,
+    objection_key: str,
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    state: StateDep,
+):
+    """The standing body records how it answered the objector (the form below the
+    objection on the nomination page); errors next to the fields."""
+    back = f"/nominations/{nomination_id}"
+    if user is None:
+        return login_redirect(request, back)
+    form = await request.form()
+    if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
+        return csrf_refused(request, user)
+    form_key = f"reply:{objection_key[:64]}"
+    submitted = {
+        "channel": str(form.get("channel") or ""),
+        "note": str(form.get("note") or ""),
+        "replied_at": str(form.get("replied_at") or "").strip(),
+    }
+    errors: dict[str, str] = {}
+    replied_at = parse_vn_datetime(submitted["replied_at"]) if submitted["replied_at"] else None
+    if submitted["replied_at"] and replied_at is None:
+        errors["replied_at"] = text(request, "field_datetime_vn")
+    if submitted["channel"] not in {c.value for c in ReplyChannel}:
+        errors["channel"] = text(request, "field_choose")
+    body = None
+    if not errors:
+        try:
+            body = ObjectionReplyCreate(
+                channel=ReplyChannel(submitted["channel"]),
+                note=submitted["note"],
+                replied_at=replied_at,
+            )
+        except ValidationError as exc:
+            errors = validation_errors(request, exc)
+    if body is not None and not errors:
+        try:
+            await objection_service.record_reply(
+                session,
+                principal=user,
+                nomination_id=nomination_id,
+                objection_key=objection_key,
+                body=body,
+                now=state.clock.now(),
+            )
+        except InvalidInput as exc:
+            errors[field_of(exc)] = message_of(request, exc)
+        except DomainError as exc:
+            if exc.status_code in (403, 404):
+                return domain_error_page(request, user, exc)
+            errors["form"] = message_of(request, exc)
+    if errors:
+        await session.rollback()
+        return await nomination_page(
+            request,
+            user,
+            session,
+            state,
+            nomination_id,
+            errors={form_key: errors},
+            values={form_key: submitted},
+            status_code=422,
+        )
+    return redirect_with_flash(request, f"{back}#objections", "reply_recorded")
+
+
+# ---- the standing body corrects the achievement summary -----------------------------------
+
+
+@router.post("/nominations/{nomination_id}/summary", response_class=HTMLResponse)
+async def correct_summary(
+    nomination_id: DbId, request: Request, user: PageUser, session: SessionDep, state: StateDep
+):
+    """The standing body corrects the text the certificate prints (the folded form in the
+    actions of the nomination page); errors next to the field."""
+    back = f"/nominations/{nomination_id}"
+    if user is None:
+        return login_redirect(request, back)
+    form = await request.form()
+    if not form_csrf_ok(request, str(form.get("csrf_token") or "")):
+        return csrf_refused(request, user)
+    submitted = {"achievement_summary": str(form.get("achievement_summary") or "")}
+    errors: dict[str, str] = {}
+    try:
+        await service.correct_summary(
+            session,
+            principal=user,
+            nomination_id=nomination_id,
+            body=SummaryUpdate.model_validate(submitted),
+            now=state.clock.now(),
+        )
+    except ValidationError as exc:
+        errors = validation_errors(request, exc)
+    except InvalidInput as exc:
+        errors[field_of(exc)] = message_of(request, exc)
+    except DomainError as exc:
+        if exc.status_code in (403, 404):
+            return domain_error_page(request, user, exc)
+        errors["form"] = message_of(request, exc)
+    if errors:
+        await session.rollback()
+        return await nomination_page(
+            request,
+            user,
+            session,
+            state,
+            nomination_id,
+            errors={"summary": errors},
+            values={"summary": submitted},
+            status_code=422 if "form" not in errors else 409,
+        )
+    await session.commit()
+    return redirect_with_flash(request, back, "summary_corrected")

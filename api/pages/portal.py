@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
+from models.audit import latest_seal
 from models.schemas.common import DbId
 from models.schemas.nominations import ObjectionCreate
 
@@ -101,6 +102,7 @@ async def portal_page(
             "names": award_names(state),
             "exemplars": await replicating_exemplars(session, limit=20),
             "unplaced_errors": unplaced,
+            "audit_seal": await latest_seal(session),
         },
         user=user,
         status_code=status_code,

@@ -26,6 +26,7 @@ from ..queries import campaigns as campaign_queries
 from ..queries import registrations as queries
 from ..services import campaigns as campaign_service
 from ..services import registrations as service
+from ..services.exports.links import registrations_link
 from ..state import AppState
 from .campaign_forms import CHOICES_LIMIT, Choice, chosen, guarded, int_or_none, placed, refusal
 from .common import (
@@ -92,6 +93,16 @@ async def registrations_page(
         (code, award.name_vi if lang == "vi" else award.label_en)
         for code, award in rule_set.awards.items()
     ]
+    # The titles the unit itself (a collective) and a person of it may aim for: each group
+    # offers only the awards the catalogue gives to that kind of recipient.
+    awards_for = {
+        registrant: [
+            (code, name)
+            for code, name in awards
+            if service.registrant_kind(person) in rule_set.awards[code].recipients
+        ]
+        for registrant, person in (("unit", None), ("person", 0))
+    }
     areas = await campaign_queries.content_areas(session, campaign_id=campaign_id)
     by_unit = await service.registrations_by_unit(session, campaign=campaign, year=shown_year)
     open_due = (
@@ -112,10 +123,12 @@ async def registrations_page(
             "units": units,
             "people": people,
             "awards": awards,
+            "awards_for": awards_for,
             "areas": areas,
             "award_names": dict(awards),
             "area_titles": {a.code: a.title for a in areas},
             "mine": mine,
+            "xlsx_url": registrations_link(campaign_id, shown_year),
             "can_register": bool(units) and open_year is not None,
             "errors": {"register": errors} if errors else {},
             "values": {"register": values or {"registrant": "unit"}},

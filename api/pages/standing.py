@@ -4,12 +4,13 @@ objections, and the deadlines board (which chairmen see too)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from domain.vocabulary import Level, Role, Stage
+from models.schemas.nominations import NominationRead
 
 from ..deps import ReadSessionDep, StateDep
 from ..errors import Forbidden
@@ -18,6 +19,7 @@ from ..queries import authorities as authority_queries
 from ..queries import nominations as queries
 from ..services.awards import award_names
 from ..services.boards import deadlines_board
+from ..services.exports.links import deadlines_link
 from ..services.objectors import known_objectors
 from .common import PageUser, domain_error_page, login_redirect, render, whole_number
 
@@ -83,6 +85,15 @@ async def dossiers(request: Request, user: PageUser, session: ReadSessionDep, st
             session, authority_ids=authorities
         ),
     }
+    # Nominations whose proposer named themself or their household: flagged in the lists.
+    context["flagged"] = await queries.self_proposed_ids(
+        session,
+        nomination_ids=[
+            n.id
+            for key in ("incoming", "returned", "later")
+            for n in cast(list[NominationRead], context[key])
+        ],
+    )
     return render(request, "pages/dossiers.html", context, user=user)
 
 
@@ -159,6 +170,7 @@ async def deadlines(
         "pages/deadlines.html",
         {
             "board": board,
+            "xlsx_url": deadlines_link(days, chosen),
             "within": days,
             "level": level,
             "levels": [lv.value for lv in Level],

@@ -84,3 +84,16 @@ async def milestone_titles(session: AsyncSession, *, campaign_id: int) -> dict[s
         select(Milestone.code, Milestone.title).where(Milestone.campaign_id == campaign_id)
     )
     return {code: title for code, title in rows.all()}
+
+
+async def running_campaigns(session: AsyncSession, *, authority_ids: set[int]) -> list[Campaign]:
+    """The campaigns running at these authorities (a ward's units file nominations under
+    them), newest first."""
+    if not authority_ids:
+        return []
+    rows = await session.execute(
+        select(Campaign)
+        .where(Campaign.authority_id.in_(sorted(authority_ids)), Campaign.status == "running")
+        .order_by(Campaign.start_year.desc(), Campaign.id.desc())
+    )
+    return list(rows.scalars())

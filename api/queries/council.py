@@ -58,6 +58,22 @@ async def session_of(session: AsyncSession, *, nomination: Nomination) -> Counci
     return await session.get(CouncilSession, nomination.council_session_id)
 
 
+async def on_agenda_of(
+    session: AsyncSession, *, nomination_id: int, council_ids: Iterable[int]
+) -> bool:
+    """Whether the nomination is (or was) on the agenda of a session of these councils."""
+    ids = sorted(set(council_ids))
+    if not ids:
+        return False
+    row = await session.execute(
+        select(AgendaItem.session_id)
+        .join(CouncilSession, CouncilSession.id == AgendaItem.session_id)
+        .where(AgendaItem.nomination_id == nomination_id, CouncilSession.council_id.in_(ids))
+        .limit(1)
+    )
+    return row.first() is not None
+
+
 async def agenda(session: AsyncSession, *, session_id: int) -> list[tuple[AgendaItem, Nomination]]:
     rows = await session.execute(
         select(AgendaItem, Nomination)

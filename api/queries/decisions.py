@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.vocabulary import DecisionKind, DecisionStatus, Role
-from models import Authority, Decision, DecisionItem
+from models import AuditEvent, Authority, Decision, DecisionItem
 
 from ..principal import Principal
 
@@ -60,6 +60,39 @@ async def issued_items_of(session: AsyncSession, *, nomination_id: int) -> list[
         )
     )
     return list(rows.scalars())
+
+
+async def in_open_draft(session: AsyncSession, *, nomination_id: int) -> bool:
+    """Whether the nomination is an item of a decision or submission not yet signed nor
+    cancelled (drafted, waiting for the signer, or sent back for correction)."""
+    found = await session.execute(
+        select(DecisionItem.id)
+        .join(Decision, Decision.id == DecisionItem.decision_id)
+        .where(
+            DecisionItem.nomination_id == nomination_id,
+            Decision.status.in_(
+                [DecisionStatus.DRAFT, DecisionStatus.AWAITING_SIGNATURE, DecisionStatus.RETURNED]
+            ),
+        )
+        .limit(1)
+    )
+    return found.first() is not None
+
+
+async def latest_send_back(session: AsyncSession, *, decision_id: int) -> AuditEvent | None:
+    """The signer's last send-back of this draft (its reason, who, when), from the audit
+    trail the decision workflow writes."""
+    rows = await session.execute(
+        select(AuditEvent)
+        .where(
+            AuditEvent.subject_type == "decision",
+            AuditEvent.subject_id == decision_id,
+            AuditEvent.action == "sent_back",
+        )
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
+    return rows.scalars().first()
 
 
 def to_sign(principal: Principal) -> ColumnElement[bool]:

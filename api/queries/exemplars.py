@@ -11,10 +11,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.vocabulary import CouncilRole, ExemplarStage, Role
+from domain.vocabulary import CouncilRole, ExemplarStage, Level, Role, UnitKind
 from models import (
     AuditEvent,
     Authority,
+    Campaign,
     Collective,
     Council,
     CouncilMember,
@@ -71,6 +72,33 @@ async def replicating_exemplars(session: AsyncSession, *, limit: int = 20) -> li
         PublicExemplar(r.id, r.title, r.description, r.published_at, counts.get(r.id, 0))
         for r in rows
     ]
+
+
+async def to_publish(
+    session: AsyncSession, *, unit_ids: Collection[int], limit: int = 20
+) -> list[Exemplar]:
+    """Summarized models waiting for one of ``unit_ids`` to publish them: the ward's
+    public service centre publishes (its first public service unit, as the exemplar
+    workflow's input names it), oldest first."""
+    centres = (
+        select(Unit.parent_id, func.min(Unit.id).label("centre_id"))
+        .where(Unit.kind == UnitKind.PUBLIC_SERVICE, Unit.level == Level.WARD)
+        .group_by(Unit.parent_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(Exemplar)
+        .join(Campaign, Campaign.id == Exemplar.campaign_id)
+        .join(Authority, Authority.id == Campaign.authority_id)
+        .join(centres, centres.c.parent_id == Authority.unit_id)
+        .where(
+            Exemplar.stage == ExemplarStage.SUMMARIZED,
+            centres.c.centre_id.in_(list(unit_ids)),
+        )
+        .order_by(Exemplar.id)
+        .limit(limit)
+    )
+    return list(rows.scalars())
 
 
 # ---- a campaign's exemplars ---------------------------------------------------------------

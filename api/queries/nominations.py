@@ -20,7 +20,17 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.vocabulary import TERMINAL_STAGES, Level, ObjectionStatus, Role, Stage
-from models import AuditEvent, Authority, Document, DossierItem, Nomination, Objection, Unit
+from models import (
+    AuditEvent,
+    Authority,
+    Document,
+    DossierItem,
+    Nomination,
+    Objection,
+    Person,
+    Unit,
+    User,
+)
 from models.schemas.nominations import NominationRead
 
 from ..principal import Principal
@@ -411,20 +421,101 @@ async def notice_until(session: AsyncSession, *, nomination_ids: list[int]) -> d
 # ---- one nomination: dossier, objections, documents, history --------------------------
 
 
+# The dossier is its current items: a file replaced while the dossier was returned stays
+# as an earlier version (``replaced_by_id`` set) and counts nowhere but in its history.
+CURRENT_ITEM = DossierItem.replaced_by_id.is_(None)
+
+
 async def dossier_items(session: AsyncSession, *, nomination_id: int) -> list[DossierItem]:
+    """The current items of the dossier (no earlier versions)."""
     rows = await session.execute(
         select(DossierItem)
-        .where(DossierItem.nomination_id == nomination_id)
+        .where(DossierItem.nomination_id == nomination_id, CURRENT_ITEM)
+        .order_by(DossierItem.id)
+    )
+    return list(rows.scalars())
+
+
+async def earlier_dossier_items(session: AsyncSession, *, nomination_id: int) -> list[DossierItem]:
+    """The files replaced by a later version, oldest first."""
+    rows = await session.execute(
+        select(DossierItem)
+        .where(DossierItem.nomination_id == nomination_id, DossierItem.replaced_by_id.is_not(None))
         .order_by(DossierItem.id)
     )
     return list(rows.scalars())
 
 
 async def dossier_item_codes(session: AsyncSession, *, nomination_id: int) -> list[str]:
+    """The item codes of the current dossier (what completeness is checked against)."""
     rows = await session.execute(
-        select(DossierItem.item_code).where(DossierItem.nomination_id == nomination_id)
+        select(DossierItem.item_code).where(
+            DossierItem.nomination_id == nomination_id, CURRENT_ITEM
+        )
     )
     return list(rows.scalars())
+
+
+async def current_items_of(
+    session: AsyncSession, *, nomination_id: int, item_code: str, level: Level
+) -> list[DossierItem]:
+    """The current items of one kind at one level (a file, or a declaration without one)."""
+    rows = await session.execute(
+        select(DossierItem)
+        .where(
+            DossierItem.nomination_id == nomination_id,
+            DossierItem.item_code == item_code,
+            DossierItem.level == level,
+            CURRENT_ITEM,
+        )
+        .order_by(DossierItem.id)
+    )
+    return list(rows.scalars())
+
+
+# ---- proposing oneself ---------------------------------------------------------------
+
+
+def _proposed_own() -> Select:
+    """Nominations whose proposer (the account that drafted them) named the person the
+    account is, or that person's household."""
+    proposer = aliased(User)
+    own = aliased(Person)
+    return (
+        select(Nomination.id)
+        .join(proposer, proposer.id == Nomination.submitted_by_user_id)
+        .join(own, own.id == proposer.person_id)
+        .where(
+            or_(
+                Nomination.person_id == own.id,
+                and_(
+                    Nomination.household_id.is_not(None),
+                    Nomination.household_id == own.household_id,
+                ),
+            )
+        )
+    )
+
+
+async def self_proposed_ids(session: AsyncSession, *, nomination_ids: Iterable[int]) -> set[int]:
+    """Which of these nominations their proposer made for themself or their household."""
+    ids = sorted(set(nomination_ids))
+    if not ids:
+        return set()
+    rows = await session.execute(_proposed_own().where(Nomination.id.in_(ids)))
+    return set(rows.scalars())
+
+
+async def own_nominees(session: AsyncSession, *, user_id: int) -> tuple[int | None, int | None]:
+    """(person id, household id) of the person this account is, if it is linked to one."""
+    row = (
+        await session.execute(
+            select(Person.id, Person.household_id)
+            .join(User, User.person_id == Person.id)
+            .where(User.id == user_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 async def objections(session: AsyncSession, *, nomination_id: int) -> list[Objection]:
@@ -434,6 +525,19 @@ async def objections(session: AsyncSession, *, nomination_id: int) -> list[Objec
         .order_by(Objection.lodged_at)
     )
     return list(rows.scalars())
+
+
+async def objection_by_key(
+    session: AsyncSession, *, nomination_id: int, objection_key: str
+) -> Objection | None:
+    return (
+        await session.execute(
+            select(Objection).where(
+                Objection.nomination_id == nomination_id,
+                Objection.objection_key == objection_key,
+            )
+        )
+    ).scalar_one_or_none()
 
 
 async def pending_objection_count(session: AsyncSession, *, nomination_id: int) -> int:

@@ -1,5 +1,6 @@
 """Decisions and submissions: draft one document for many nominations, the signing
-queue, sign (or delegate to a vice-chairman), remove an item, cancel."""
+queue, sign (or delegate to a vice-chairman), send back to the standing body for
+correction and submit again, remove an item, cancel."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ from models.schemas.common import DbId
 from models.schemas.decisions import (
     CancelCreate,
     DecisionCreate,
+    DecisionDraftUpdate,
     DecisionPage,
     DecisionRead,
     DelegateCreate,
     RemoveItemCreate,
+    ResubmitCreate,
+    SendBackCreate,
     SignRead,
 )
 
@@ -121,6 +125,68 @@ async def delegate_signing(
 ) -> DecisionRead:
     """The chairman has a vice-chairman sign ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH")."""
     decision = await service.delegate(
+        session, temporal=temporal, principal=user, decision_id=decision_id, body=body
+    )
+    async with state.reader() as read:  # a new snapshot after the workflow's writes
+        return await service.read_decision_by_id(read, decision_id=decision.id)
+
+
+@router.post(
+    "/decisions/{decision_id}/send-back", response_model=DecisionRead, responses=COMMAND_ERRORS
+)
+async def send_back_decision(
+    decision_id: DbId,
+    body: SendBackCreate,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> DecisionRead:
+    """The designated signer returns the draft to the standing body for correction, with
+    a reason (status ``returned``): the reminders stop until it is submitted again."""
+    decision = await service.send_back(
+        session, temporal=temporal, principal=user, decision_id=decision_id, body=body
+    )
+    async with state.reader() as read:  # a new snapshot after the workflow's writes
+        return await service.read_decision_by_id(read, decision_id=decision.id)
+
+
+@router.post(
+    "/decisions/{decision_id}/resubmit", response_model=DecisionRead, responses=COMMAND_ERRORS
+)
+async def resubmit_decision(
+    decision_id: DbId,
+    body: ResubmitCreate,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> DecisionRead:
+    """The standing body submits a returned draft for signature again: a new signature
+    period starts and the signer is asked again."""
+    decision = await service.resubmit(
+        session, temporal=temporal, principal=user, decision_id=decision_id, body=body
+    )
+    async with state.reader() as read:  # a new snapshot after the workflow's writes
+        return await service.read_decision_by_id(read, decision_id=decision.id)
+
+
+@router.post(
+    "/decisions/{decision_id}/draft", response_model=DecisionRead, responses=COMMAND_ERRORS
+)
+async def edit_draft(
+    decision_id: DbId,
+    body: DecisionDraftUpdate,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> DecisionRead:
+    """The standing body edits the draft before signing: title, legal grounds (căn cứ,
+    one per line), proposer line, recipients (nơi nhận), order of awardees (the draft's
+    nomination ids in order), a free-text reason. Fields left out stay as they are; the
+    preview, the .docx and the signed PDF all show the edits."""
+    decision = await service.edit_draft(
         session, temporal=temporal, principal=user, decision_id=decision_id, body=body
     )
     async with state.reader() as read:  # a new snapshot after the workflow's writes

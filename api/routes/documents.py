@@ -15,11 +15,20 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from activities.documents.types import RuleSetLookup
+from activities.documents.word import DOCX_MEDIA_TYPE
 from domain.catalogue import Catalogue, load_catalogue
 from domain.text import fold
 from models.schemas.common import DbId
 
-from ..deps import ClockDep, CurrentUser, OptionalUser, ReadSessionDep, SettingsDep
+from ..deps import (
+    ClockDep,
+    CurrentUser,
+    OptionalUser,
+    ReadSessionDep,
+    SettingsDep,
+    StateDep,
+    get_temporal,
+)
 from ..errors import Conflict, Forbidden, NotFound, Unauthorized, error_responses
 from ..services import documents
 
@@ -90,13 +99,79 @@ async def decision_preview(
     user: CurrentUser,
     get_rule_set: RuleSetLookupDep,
     clock: ClockDep,
+    state: StateDep,
 ) -> Response:
     """The decision as it will be signed, marked "DỰ THẢO" (draft), for the signing page:
-    for the people of the deciding authority (its leaders, council and standing body)."""
+    for the people of the deciding authority (its leaders, council and standing body),
+    with the standing body's edits (``POST /decisions/{id}/draft``)."""
     pdf = await documents.decision_preview(
-        session, user, decision_id=decision_id, get_rule_set=get_rule_set, today=clock.today()
+        session,
+        user,
+        decision_id=decision_id,
+        get_rule_set=get_rule_set,
+        today=clock.today(),
+        temporal=lambda: get_temporal(state),
     )
     return pdf_response(pdf.data, pdf.name, sha256=pdf.sha256)
+
+
+DOCX_RESPONSE = {200: {"content": {DOCX_MEDIA_TYPE: {}}, "description": "The Word file"}}
+
+
+@router.get(
+    "/decisions/{decision_id}/draft.docx",
+    response_class=Response,
+    responses={**DOCX_RESPONSE, **error_responses(Unauthorized, Forbidden, Conflict)},
+)
+async def decision_draft_docx(
+    decision_id: DbId,
+    session: ReadSessionDep,
+    user: CurrentUser,
+    get_rule_set: RuleSetLookupDep,
+    clock: ClockDep,
+    state: StateDep,
+) -> Response:
+    """The draft decision (or submission) as a Word file (.docx) in the Decree 30/2020
+    layout, to read and comment on in Word or send upward with the PDF; rendered from the
+    same data as the preview and the signed PDF (which remains the record). Same readers
+    as the preview."""
+    docx = await documents.decision_draft_docx(
+        session,
+        user,
+        decision_id=decision_id,
+        get_rule_set=get_rule_set,
+        today=clock.today(),
+        temporal=lambda: get_temporal(state),
+    )
+    return docx_response(docx.data, docx.name)
+
+
+def docx_response(data: bytes, name: str) -> Response:
+    return Response(
+        content=data,
+        media_type=DOCX_MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="{ascii_filename(name)}.docx"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.get(
+    "/documents/{document_id}/minutes.docx",
+    response_class=Response,
+    responses={**DOCX_RESPONSE, **error_responses(Unauthorized, NotFound)},
+)
+async def minutes_docx(
+    document_id: DbId,
+    session: ReadSessionDep,
+    user: CurrentUser,
+    clock: ClockDep,
+) -> Response:
+    """The minutes (biên bản) of a council session as a Word file (.docx) in the Decree
+    30/2020 layout, for the readers of the stored minutes; the PDF remains the record."""
+    docx = await documents.minutes_word(session, user, document_id=document_id, now=clock.now())
+    return docx_response(docx.data, docx.name)
 
 
 @router.get(

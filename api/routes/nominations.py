@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 
 from domain.permissions import Command
@@ -20,12 +20,16 @@ from models.schemas.nominations import (
     NominationDetail,
     NominationHistory,
     NominationPage,
+    ObjectionRead,
+    ObjectionReplyCreate,
     ReasonCreate,
     ReassignCreate,
     ResolveObjectionCreate,
     ResubmitCreate,
     ReturnCreate,
     RevokeCreate,
+    SummaryRead,
+    SummaryUpdate,
 )
 
 from ..deps import CurrentUser, ReadSessionDep, SessionDep, StateDep, TemporalDep
@@ -42,6 +46,7 @@ from ..errors import (
 from ..principal import Principal
 from ..queries import nominations as queries
 from ..services import nominations as service
+from ..services import objections as objection_service
 from ..services.awards import award_names
 from ..state import AppState
 
@@ -106,7 +111,7 @@ async def create_nomination(
     "/nominations/{nomination_id}/dossier-items",
     response_model=DossierItemRead,
     status_code=201,
-    responses=error_responses(Unauthorized, Forbidden, WrongStage, InvalidInput),
+    responses=error_responses(Unauthorized, Forbidden, WrongStage, InvalidInput, Conflict),
 )
 async def upload_dossier_item(
     nomination_id: DbId,
@@ -118,12 +123,64 @@ async def upload_dossier_item(
     title: Annotated[str | None, Form(max_length=255)] = None,
 ) -> DossierItemRead:
     """Attach a file (PDF, JPEG or PNG) to the dossier: while drafting, or while the
-    dossier is returned for supplement."""
+    dossier is returned for supplement. A draft's item takes one file (409 for a second:
+    replace or delete the first); while returned, a second file replaces the first."""
     return await service.upload_dossier_item(
         session,
         principal=user,
         nomination_id=nomination_id,
         item_code=item_code,
+        file=file,
+        title=title,
+        catalogue=state.catalogue,
+        settings=state.settings,
+        now=state.clock.now(),
+    )
+
+
+@router.delete(
+    "/nominations/{nomination_id}/dossier-items/{item_id}",
+    status_code=204,
+    responses=error_responses(Unauthorized, Forbidden, NotFound, WrongStage),
+)
+async def delete_dossier_item(
+    nomination_id: DbId, item_id: DbId, user: CurrentUser, session: SessionDep, state: StateDep
+) -> Response:
+    """Remove a file (or a declared item) from a draft's dossier; audited. After
+    submission a file is replaced instead (409)."""
+    await service.delete_dossier_item(
+        session,
+        principal=user,
+        nomination_id=nomination_id,
+        item_id=item_id,
+        catalogue=state.catalogue,
+        now=state.clock.now(),
+    )
+    return Response(status_code=204)
+
+
+@router.post(
+    "/nominations/{nomination_id}/dossier-items/{item_id}/replace",
+    response_model=DossierItemRead,
+    status_code=201,
+    responses=error_responses(Unauthorized, Forbidden, NotFound, WrongStage, InvalidInput),
+)
+async def replace_dossier_item(
+    nomination_id: DbId,
+    item_id: DbId,
+    user: CurrentUser,
+    session: SessionDep,
+    state: StateDep,
+    file: Annotated[UploadFile, File()],
+    title: Annotated[str | None, Form(max_length=255)] = None,
+) -> DossierItemRead:
+    """Replace a file of the dossier (while drafting, or while returned for supplement);
+    once submitted, the old file is kept as an earlier version. Audited."""
+    return await service.replace_dossier_item(
+        session,
+        principal=user,
+        nomination_id=nomination_id,
+        item_id=item_id,
         file=file,
         title=title,
         catalogue=state.catalogue,
@@ -191,6 +248,25 @@ async def delete_draft(nomination_id: DbId, user: CurrentUser, session: SessionD
     return Response(status_code=204)
 
 
+@router.post(
+    "/nominations/{nomination_id}/achievement-summary",
+    response_model=SummaryRead,
+    responses=error_responses(Unauthorized, Forbidden, NotFound, WrongStage, InvalidInput),
+)
+async def correct_summary(
+    nomination_id: DbId,
+    body: SummaryUpdate,
+    user: CurrentUser,
+    session: SessionDep,
+    state: StateDep,
+) -> SummaryRead:
+    """The standing body corrects the achievement summary (printed word for word on the
+    certificate) while it holds the nomination, before the decision draft; audited."""
+    return await service.correct_summary(
+        session, principal=user, nomination_id=nomination_id, body=body, now=state.clock.now()
+    )
+
+
 # ---- read ------------------------------------------------------------------------------
 
 
@@ -245,7 +321,7 @@ async def get_nomination(
 ) -> NominationDetail:
     """One nomination: stage, due moment, who must act, the viewer's allowed actions,
     the dossier, objections and documents."""
-    await service.visible_nomination(session, principal=user, nomination_id=nomination_id)
+    await service.readable_nomination(session, principal=user, nomination_id=nomination_id)
     return await service.nomination_detail(
         session,
         catalogue=state.catalogue,
@@ -475,6 +551,33 @@ async def resolve_objection(
         command=Command.RESOLVE_OBJECTION,
         body=body,
         objection_key=objection_key,
+    )
+
+
+@router.post(
+    "/nominations/{nomination_id}/objections/{objection_key}/reply",
+    response_model=ObjectionRead,
+    responses=error_responses(Unauthorized, Forbidden, NotFound, InvalidInput),
+)
+async def record_objection_reply(
+    nomination_id: DbId,
+    objection_key: Annotated[str, Path(max_length=64)],
+    body: ObjectionReplyCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    state: StateDep,
+) -> ObjectionRead:
+    """Record how the standing body answered the objector: ``channel`` (phone, email,
+    letter, in_person), a ``note``, ``replied_at`` (default now). The standing body
+    handling the objection only; the objector's name and contact never enter the audit
+    trail."""
+    return await objection_service.record_reply(
+        session,
+        principal=user,
+        nomination_id=nomination_id,
+        objection_key=objection_key,
+        body=body,
+        now=state.clock.now(),
     )
 
 

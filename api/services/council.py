@@ -16,7 +16,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.calendar import vietnam_date
 from domain.catalogue import Catalogue
-from domain.thresholds import Threshold
+from domain.thresholds import Threshold, threshold_words, threshold_words_en
 from domain.vocabulary import Role, Stage
 from models import (
     AgendaItem,
@@ -359,6 +359,9 @@ async def read_session(
                 award_name=award.name_vi if award else nomination.award_code,
                 vote_rule=item.vote_rule,
                 threshold_text=str(threshold) if threshold else "",
+                threshold_words=threshold_words(threshold) if threshold else "",
+                threshold_words_en=threshold_words_en(threshold) if threshold else "",
+                achievement_summary=nomination.achievement_summary or "",
                 result=item.result,
                 withdrawn=item.withdrawn,
                 agree=item.agree,
@@ -381,6 +384,10 @@ async def read_session(
         present_count=session_row.present_count,
         written_count=session_row.written_count,
         quorum_text=_quorum_text(session_row.quorum_fraction) or str(quorum),
+        quorum_words="có mặt " + threshold_words(_quorum_threshold(session_row.quorum_fraction)),
+        quorum_words_en=threshold_words_en(
+            _quorum_threshold(session_row.quorum_fraction), whole="of all council members present"
+        ),
         minutes_document_id=session_row.minutes_document_id,
         members=[
             MemberRead(
@@ -396,6 +403,14 @@ async def read_session(
         ],
         items=items,
     )
+
+
+def _quorum_threshold(fraction: float) -> Threshold:
+    """The stored quorum share as a threshold, its usual fractions exact."""
+    for numerator, denominator in ((2, 3), (1, 2), (3, 4)):
+        if abs(fraction - numerator / denominator) < 1e-6:
+            return Threshold(numerator, denominator)
+    return Threshold(round(fraction * 100), 100)
 
 
 def _quorum_text(fraction: float) -> str:

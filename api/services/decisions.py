@@ -1,6 +1,7 @@
 """Decisions (quyết định) and submissions (tờ trình): drafting one document for many
 nominations and starting its workflow, who may read it, reading it back, and the
-commands of its workflow (sign, delegate to a vice-chairman, remove an item, cancel).
+commands of its workflow (sign, delegate to a vice-chairman, send back to the standing
+body for correction, submit again, remove an item, cancel).
 
 The JSON routes (``api/routes/decisions.py``) and the pages (``api/pages/decisions.py``)
 both call these functions."""
@@ -19,11 +20,14 @@ from models import Authority, Decision, DecisionItem, Nomination, Person, Unit
 from models.schemas.decisions import (
     CancelCreate,
     DecisionCreate,
+    DecisionDraftUpdate,
     DecisionItemRead,
     DecisionPage,
     DecisionRead,
     DelegateCreate,
     RemoveItemCreate,
+    ResubmitCreate,
+    SendBackCreate,
     SignRead,
 )
 from thidua.settings import Settings
@@ -34,7 +38,10 @@ from workflows.decision_types import (
     DecisionInput,
     DecisionItemPlan,
     DelegateCommand,
+    EditDraftCommand,
     RemoveItemCommand,
+    ResubmitCommand,
+    SendBackCommand,
     SignCommand,
     decision_workflow_id,
     may_cancel,
@@ -282,6 +289,11 @@ async def read_decision_by_id(session: AsyncSession, *, decision_id: int) -> Dec
 async def read_decision(session: AsyncSession, *, decision: Decision) -> DecisionRead:
     authority = await authority_queries.authority_by_id(session, authority_id=decision.authority_id)
     items = await queries.items(session, decision_id=decision.id)
+    sent_back = (
+        await queries.latest_send_back(session, decision_id=decision.id)
+        if decision.status == DecisionStatus.RETURNED
+        else None
+    )
     return DecisionRead(
         id=decision.id,
         authority_id=decision.authority_id,
@@ -310,6 +322,7 @@ async def read_decision(session: AsyncSession, *, decision: Decision) -> Decisio
         ],
         preview_url=f"/api/v1/decisions/{decision.id}/preview.pdf",
         pdf_url=f"/api/v1/documents/{decision.document_id}/pdf" if decision.document_id else None,
+        returned_reason=sent_back.reason if sent_back else None,
     )
 
 
@@ -340,11 +353,8 @@ async def sign(
     certificate; every nomination in it is then granted or forwarded."""
     decision = await visible_decision(session, principal=principal, decision_id=decision_id)
     authority = await _authority_of(session, decision)
-    delegated_to = (
-        decision.signer_user_id if decision.signer_capacity == SignerCapacity.DEPUTY else None
-    )
     if not may_sign(
-        principal.actor, authority_unit_id=authority.unit_id, delegated_to=delegated_to
+        principal.actor, authority_unit_id=authority.unit_id, delegated_to=_delegated_to(decision)
     ):
         raise Forbidden(*SIGNER_ONLY)
     result = await execute_update(
@@ -360,6 +370,57 @@ async def sign(
         issued_on=result.issued_on,
         sha256=result.sha256,
     )
+
+
+def _delegated_to(decision: Decision) -> int | None:
+    return decision.signer_user_id if decision.signer_capacity == SignerCapacity.DEPUTY else None
+
+
+async def send_back(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    principal: Principal,
+    decision_id: int,
+    body: SendBackCreate,
+) -> Decision:
+    """The designated signer returns the draft to the standing body for correction, with
+    a reason; it is signed only once submitted again."""
+    decision = await visible_decision(session, principal=principal, decision_id=decision_id)
+    authority = await _authority_of(session, decision)
+    if not may_sign(
+        principal.actor, authority_unit_id=authority.unit_id, delegated_to=_delegated_to(decision)
+    ):
+        raise Forbidden(*SIGNER_ONLY)
+    await execute_update(
+        temporal.get_workflow_handle(decision.workflow_id),
+        DecisionWorkflow.send_back,
+        SendBackCommand(actor=principal.actor, reason=body.reason),
+        current_stage=decision.status.value,
+    )
+    return decision
+
+
+async def resubmit(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    principal: Principal,
+    decision_id: int,
+    body: ResubmitCreate,
+) -> Decision:
+    """The standing body submits a draft that was sent back for signature again."""
+    decision = await visible_decision(session, principal=principal, decision_id=decision_id)
+    authority = await _authority_of(session, decision)
+    if not may_edit_draft(principal.actor, standing_unit_id=authority.standing_unit_id):
+        raise Forbidden()
+    await execute_update(
+        temporal.get_workflow_handle(decision.workflow_id),
+        DecisionWorkflow.resubmit,
+        ResubmitCommand(actor=principal.actor, note=body.note),
+        current_stage=decision.status.value,
+    )
+    return decision
 
 
 async def delegate(
@@ -416,6 +477,37 @@ async def remove_item(
         DecisionWorkflow.remove_item,
         RemoveItemCommand(
             actor=principal.actor, nomination_id=body.nomination_id, reason=body.reason
+        ),
+        current_stage=decision.status.value,
+    )
+    return decision
+
+
+async def edit_draft(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    principal: Principal,
+    decision_id: int,
+    body: DecisionDraftUpdate,
+) -> Decision:
+    """The standing body edits the draft (title, legal grounds, proposer line, recipients,
+    order of awardees, reason) while it awaits its signature or was sent back."""
+    decision = await visible_decision(session, principal=principal, decision_id=decision_id)
+    authority = await _authority_of(session, decision)
+    if not may_edit_draft(principal.actor, standing_unit_id=authority.standing_unit_id):
+        raise Forbidden()
+    await execute_update(
+        temporal.get_workflow_handle(decision.workflow_id),
+        DecisionWorkflow.edit_draft,
+        EditDraftCommand(
+            actor=principal.actor,
+            title=body.title,
+            legal_grounds=body.legal_grounds,
+            proposer_text=body.proposer_text,
+            recipients=body.recipients,
+            item_order=body.item_order,
+            reason_text=body.reason_text,
         ),
         current_stage=decision.status.value,
     )

@@ -5,6 +5,7 @@ files) and by the pages that link them.
 | document | who reads it |
 |---|---|
 | decision (quyết định), issued | everyone, without signing in (a decision is published) |
+| the awardee list of a decision or submission (``/api/v1/decisions/{id}/awardees.xlsx``) | whoever reads the decision or submission itself (the rows above) |
 | decision or submission, not yet issued (the signing page's preview) | the people of the issuing authority |
 | submission (tờ trình), issued | the people of the issuing authority and of the level it was sent to (it is that level's tờ trình) |
 | minutes (biên bản) of a council session | the members of that council; the people of its authority and of the levels its agenda went on to (the minutes travel with a forwarded dossier) |
@@ -93,6 +94,19 @@ def draft_audience(decision: Decision) -> Audience:
     return Audience.of_authorities(decision.authority_id)
 
 
+async def decision_audience(session: AsyncSession, decision: Decision) -> Audience:
+    """A decision or submission itself (its signed document, its awardee list): an issued
+    decision is published; an issued submission, the people of its authority and of the
+    levels it reached; before signing, the people of its authority (``draft_audience``)."""
+    issued = decision.status == DecisionStatus.ISSUED
+    if issued and decision.kind == DecisionKind.DECISION:
+        return Audience(public=True)
+    if not issued:
+        return draft_audience(decision)
+    reached = await queries.authorities_reached_by_decision(session, decision_id=decision.id)
+    return Audience.of_authorities(decision.authority_id, *reached)
+
+
 def nomination_audience(nomination: Nomination) -> Audience:
     """A file of one nomination's dossier: whoever may see the nomination."""
     return Audience(nomination=nomination)
@@ -113,13 +127,7 @@ async def document_audience(
         decision = await queries.decision_by_id(session, decision_id=document.decision_id)
         if decision is None:
             return Audience.of_authorities(document.authority_id)
-        issued = decision.status == DecisionStatus.ISSUED
-        if issued and decision.kind == DecisionKind.DECISION:
-            return Audience(public=True)
-        if not issued:
-            return draft_audience(decision)
-        reached = await queries.authorities_reached_by_decision(session, decision_id=decision.id)
-        return Audience.of_authorities(decision.authority_id, *reached)
+        return await decision_audience(session, decision)
     if kind == DocumentKind.MINUTES and document.session_id:
         minuted = await queries.council_session_by_id(session, session_id=document.session_id)
         if minuted is None:

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.catalogue import Catalogue
 from domain.eligibility import EligibilityRequest, Verdict, check_eligibility
 from domain.rules import RuleSet
-from domain.vocabulary import Stage
+from domain.vocabulary import Role, Stage
 from models import Nomination
 from models.schemas.nominations import NominationCreate
 from thidua.catalogue_store import CandidateNotFound, load_candidate, load_quota_context
 
 from ..errors import InvalidInput
+from ..principal import Principal
 from ..queries import nominations as nomination_queries
 
 
@@ -85,3 +87,23 @@ async def unsaved_eligibility(
         return await eligibility(session, rule_set=rule_set, nomination=transient)
     except CandidateNotFound as exc:
         raise InvalidInput("nominee", exc.message_vi, exc.message_en) from None
+
+
+async def review_verdict(
+    session: AsyncSession, *, catalogue: Catalogue, principal: Principal, nomination: Nomination
+) -> Verdict | None:
+    """The verdict the unit saw when it submitted, checked again under the rule set the
+    nomination was submitted under, for the standing body that now holds it (its standing
+    officers and administrators); ``None`` for anyone else, for a draft or a closed one."""
+    if nomination.stage == Stage.DRAFT or nomination.stage.is_terminal:
+        return None
+    reviewers = principal.authority_ids(Role.STANDING_OFFICER) | principal.admin_authority_ids
+    if nomination.authority_id not in reviewers and not principal.deployment_admin:
+        return None
+    rule_set = catalogue.get(nomination.rule_set_id)
+    if nomination.award_code not in rule_set.awards:
+        return None
+    try:
+        return await eligibility(session, rule_set=rule_set, nomination=nomination)
+    except CandidateNotFound:
+        return None

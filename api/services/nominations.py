@@ -10,6 +10,7 @@ both call these functions, so they never disagree. Nothing here commits except
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -44,6 +45,7 @@ from models import (
     Person,
     User,
 )
+from models.audit import write_audit_event
 from models.schemas.nominations import (
     AcceptCreate,
     AuditEventRead,
@@ -60,6 +62,8 @@ from models.schemas.nominations import (
     ResubmitCreate,
     ReturnCreate,
     RevokeCreate,
+    SummaryRead,
+    SummaryUpdate,
 )
 from thidua.files import FileStore, sha256_hex
 from thidua.settings import Settings
@@ -82,6 +86,8 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavail
 from ..principal import Principal
 from ..queries import authorities as authority_queries
 from ..queries import campaigns as campaign_queries
+from ..queries import council as council_queries
+from ..queries import decisions as decision_queries
 from ..queries import nominations as queries
 from ..temporal_calls import execute_update, refusal_to_http
 from .access import can_see
@@ -138,6 +144,25 @@ async def visible_nomination(
     if not can_see(principal, nomination):
         raise Forbidden()
     return nomination
+
+
+async def readable_nomination(
+    session: AsyncSession, *, principal: Principal, nomination_id: int
+) -> Nomination:
+    """``visible_nomination``, and, to read only, a nomination on the agenda of a session of
+    a council this person is a member of: a member votes on the dossier whatever role
+    grants they hold (the objector stays hidden from them, ``objectors.py``; they may act
+    on nothing: the commands go through ``visible_nomination``)."""
+    try:
+        return await visible_nomination(session, principal=principal, nomination_id=nomination_id)
+    except Forbidden:
+        councils = {council_id for council_id, _ in principal.council_memberships}
+        nomination = await session.get(Nomination, nomination_id) if councils else None
+        if nomination is not None and await council_queries.on_agenda_of(
+            session, nomination_id=nomination.id, council_ids=councils
+        ):
+            return nomination
+        raise
 
 
 def decides(catalogue: Catalogue, nomination: Nomination) -> bool:
@@ -342,6 +367,103 @@ def _dossier_item_read(item: DossierItem) -> DossierItemRead:
             if item.storage_key
             else None
         ),
+        replaced_by_id=item.replaced_by_id,
+        replaced_at=item.replaced_at,
+    )
+
+
+async def _dossier_editor(
+    session: AsyncSession, *, principal: Principal, nomination_id: int, catalogue: Catalogue
+) -> Nomination:
+    """The nomination, if this person may change its dossier now: while drafting, the
+    proposing unit's officer; while returned, whoever may resubmit it (the unit at the ward
+    level, the previous level's standing body above). 403 for anyone else, 409 at any
+    other stage."""
+    nomination = await visible_nomination(session, principal=principal, nomination_id=nomination_id)
+    submitter_ok = principal.actor.has(Role.UNIT_OFFICER, nomination.proposing_unit_id)
+    if nomination.stage == Stage.RETURNED and nomination.level != Level.WARD:
+        context = await nomination_context(session, nomination=nomination, catalogue=catalogue)
+        submitter_ok = permitted(Command.RESUBMIT, principal.roles, context)
+    if not submitter_ok:
+        raise Forbidden()
+    if nomination.stage not in (Stage.DRAFT, Stage.RETURNED):
+        raise WrongStage(
+            nomination.stage.value,
+            "Chỉ bổ sung hồ sơ khi lập hoặc khi được trả lại",
+            "files can be added while drafting or when returned",
+        )
+    return nomination
+
+
+async def _checked_upload(file: UploadFile, settings: Settings) -> tuple[bytes, str]:
+    """The uploaded bytes and their real type, or a 422 naming the file field."""
+    data = await file.read(settings.upload_max_bytes + 1)
+    if len(data) > settings.upload_max_bytes:
+        raise InvalidInput(
+            "file",
+            f"Tệp quá lớn (tối đa {settings.upload_max_bytes // (1024 * 1024)} MB)",
+            f"file too large (max {settings.upload_max_bytes} bytes)",
+        )
+    if not data:
+        raise InvalidInput("file", "Tệp rỗng", "empty file")
+    content_type = sniff_content_type(data)
+    if content_type is None or content_type not in settings.allowed_upload_types:
+        raise InvalidInput(
+            "file", "Chỉ nhận tệp PDF, JPEG hoặc PNG", "only PDF, JPEG or PNG files are accepted"
+        )
+    return data, content_type
+
+
+def _put_file(
+    item: DossierItem,
+    *,
+    data: bytes,
+    content_type: str,
+    file_name: str | None,
+    settings: Settings,
+    user_id: int,
+    now: datetime,
+) -> None:
+    """Store the bytes and point the item at them."""
+    item.storage_key = FileStore(settings.files_dir).put(data)
+    item.file_name = (file_name or "tep")[:255]
+    item.content_type = content_type
+    item.size_bytes = len(data)
+    item.sha256 = sha256_hex(data)
+    item.uploaded_by_user_id = user_id
+    item.uploaded_at = now
+
+
+async def _audit_dossier(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    nomination: Nomination,
+    action: str,
+    reason: str,
+    changes: dict[str, Any],
+    now: datetime,
+) -> None:
+    """An event of the nomination's timeline naming who changed its dossier, and how."""
+    role = (
+        Role.UNIT_OFFICER
+        if principal.actor.has(Role.UNIT_OFFICER, nomination.proposing_unit_id)
+        else Role.STANDING_OFFICER
+    )
+    await write_audit_event(
+        session,
+        event_key=f"nomination-{nomination.id}:{action}:{uuid.uuid4().hex}",
+        subject_type="nomination",
+        subject_id=nomination.id,
+        nomination_id=nomination.id,
+        action=action,
+        occurred_at=now,
+        actor_user_id=principal.user_id,
+        actor_name=principal.full_name,
+        actor_role=role.value,
+        level=nomination.level,
+        reason=reason,
+        changes=changes,
     )
 
 
@@ -358,20 +480,15 @@ async def upload_dossier_item(
     now: datetime,
 ) -> DossierItemRead:
     """Attach a file (PDF, JPEG or PNG) to the dossier: while drafting, or while the
-    dossier is returned for supplement."""
-    nomination = await visible_nomination(session, principal=principal, nomination_id=nomination_id)
-    submitter_ok = principal.actor.has(Role.UNIT_OFFICER, nomination.proposing_unit_id)
-    if nomination.stage == Stage.RETURNED and nomination.level != Level.WARD:
-        context = await nomination_context(session, nomination=nomination, catalogue=catalogue)
-        submitter_ok = permitted(Command.RESUBMIT, principal.roles, context)
-    if not submitter_ok:
-        raise Forbidden()
-    if nomination.stage not in (Stage.DRAFT, Stage.RETURNED):
-        raise WrongStage(
-            nomination.stage.value,
-            "Chỉ bổ sung hồ sơ khi lập hoặc khi được trả lại",
-            "files can be added while drafting or when returned",
-        )
+    dossier is returned for supplement.
+
+    One file per item and level: an item declared without a file gets this one; while
+    drafting, a second file of an item that has one is refused (409, replace or delete
+    the first); while returned, it replaces the first, which is kept as an earlier
+    version (``replace_dossier_item``)."""
+    nomination = await _dossier_editor(
+        session, principal=principal, nomination_id=nomination_id, catalogue=catalogue
+    )
     rule_set = catalogue.get(nomination.rule_set_id)
     if item_code not in rule_set.dossier_items:
         raise InvalidInput(
@@ -379,37 +496,206 @@ async def upload_dossier_item(
             f"Không có thành phần hồ sơ '{item_code}'",
             f"unknown dossier item '{item_code}'",
         )
-    data = await file.read(settings.upload_max_bytes + 1)
-    if len(data) > settings.upload_max_bytes:
-        raise InvalidInput(
-            "file",
-            f"Tệp quá lớn (tối đa {settings.upload_max_bytes // (1024 * 1024)} MB)",
-            f"file too large (max {settings.upload_max_bytes} bytes)",
+    current = await queries.current_items_of(
+        session, nomination_id=nomination.id, item_code=item_code, level=nomination.level
+    )
+    with_file = [item for item in current if item.storage_key]
+    if with_file and nomination.stage == Stage.DRAFT:
+        raise Conflict(
+            f"Thành phần «{rule_set.dossier_items[item_code].name_vi}» đã có tệp "
+            f"{with_file[-1].file_name}: dùng «Thay tệp» ở dòng đó, hoặc xóa tệp cũ trước",
+            "this item already has a file: replace it, or delete it first",
+            item_id=with_file[-1].id,
         )
-    if not data:
-        raise InvalidInput("file", "Tệp rỗng", "empty file")
-    content_type = sniff_content_type(data)
-    if content_type is None or content_type not in settings.allowed_upload_types:
-        raise InvalidInput(
-            "file", "Chỉ nhận tệp PDF, JPEG hoặc PNG", "only PDF, JPEG or PNG files are accepted"
+    data, content_type = await _checked_upload(file, settings)
+    if with_file:
+        return await _replace(
+            session,
+            principal=principal,
+            nomination=nomination,
+            old=with_file[-1],
+            data=data,
+            content_type=content_type,
+            file_name=file.filename,
+            title=title,
+            settings=settings,
+            now=now,
         )
-    storage_key = FileStore(settings.files_dir).put(data)
-    item = DossierItem(
+    declared = next((item for item in current if not item.storage_key), None)
+    item = declared or DossierItem(
         nomination_id=nomination.id,
         item_code=item_code,
         title=title or rule_set.dossier_items[item_code].name_vi,
         level=nomination.level,
-        file_name=(file.filename or "tep")[:255],
-        content_type=content_type,
-        size_bytes=len(data),
-        sha256=sha256_hex(data),
-        storage_key=storage_key,
-        uploaded_by_user_id=principal.user_id,
-        uploaded_at=now,
     )
-    session.add(item)
+    if declared is not None and title:
+        declared.title = title
+    _put_file(
+        item,
+        data=data,
+        content_type=content_type,
+        file_name=file.filename,
+        settings=settings,
+        user_id=principal.user_id,
+        now=now,
+    )
+    if declared is None:
+        session.add(item)
     await session.flush()
     return _dossier_item_read(item)
+
+
+async def _current_item(
+    session: AsyncSession, *, nomination: Nomination, item_id: int
+) -> DossierItem:
+    """A current item of this nomination's dossier (404 for any other id, an earlier
+    version included)."""
+    item = await session.get(DossierItem, item_id)
+    if item is None or item.nomination_id != nomination.id or item.replaced_by_id is not None:
+        raise NotFound("Không có thành phần hồ sơ này", "no such dossier item")
+    return item
+
+
+async def _replace(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    nomination: Nomination,
+    old: DossierItem,
+    data: bytes,
+    content_type: str,
+    file_name: str | None,
+    title: str | None,
+    settings: Settings,
+    now: datetime,
+) -> DossierItemRead:
+    """The new file takes the old one's place. Submitted once (returned), the old one
+    stays as an earlier version, still readable by the nomination's audience; in a draft
+    nobody else has seen it, so it goes."""
+    if not old.storage_key:  # a declaration without a file: the file fills it
+        if title:
+            old.title = title
+        _put_file(
+            old,
+            data=data,
+            content_type=content_type,
+            file_name=file_name,
+            settings=settings,
+            user_id=principal.user_id,
+            now=now,
+        )
+        await session.flush()
+        return _dossier_item_read(old)
+    new = DossierItem(
+        nomination_id=nomination.id,
+        item_code=old.item_code,
+        title=title or old.title,
+        level=old.level,
+    )
+    _put_file(
+        new,
+        data=data,
+        content_type=content_type,
+        file_name=file_name,
+        settings=settings,
+        user_id=principal.user_id,
+        now=now,
+    )
+    session.add(new)
+    await session.flush()
+    old_name = old.file_name
+    if nomination.stage == Stage.DRAFT:
+        await session.delete(old)
+    else:
+        old.replaced_by_id = new.id
+        old.replaced_at = now
+    await _audit_dossier(
+        session,
+        principal=principal,
+        nomination=nomination,
+        action="dossier_item_replaced",
+        reason=f"{new.title}: {old_name} → {new.file_name}",
+        changes={
+            "item_code": new.item_code,
+            "file_name": [old_name, new.file_name],
+            "sha256": [old.sha256, new.sha256],
+            "kept_as_earlier_version": nomination.stage != Stage.DRAFT,
+        },
+        now=now,
+    )
+    await session.flush()
+    return _dossier_item_read(new)
+
+
+async def replace_dossier_item(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    nomination_id: int,
+    item_id: int,
+    file: UploadFile,
+    title: str | None,
+    catalogue: Catalogue,
+    settings: Settings,
+    now: datetime,
+) -> DossierItemRead:
+    """Replace one file of the dossier with a new one (``_replace``), by whoever may add
+    files at this stage (``_dossier_editor``)."""
+    nomination = await _dossier_editor(
+        session, principal=principal, nomination_id=nomination_id, catalogue=catalogue
+    )
+    old = await _current_item(session, nomination=nomination, item_id=item_id)
+    data, content_type = await _checked_upload(file, settings)
+    return await _replace(
+        session,
+        principal=principal,
+        nomination=nomination,
+        old=old,
+        data=data,
+        content_type=content_type,
+        file_name=file.filename,
+        title=title,
+        settings=settings,
+        now=now,
+    )
+
+
+async def delete_dossier_item(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    nomination_id: int,
+    item_id: int,
+    catalogue: Catalogue,
+    now: datetime,
+) -> None:
+    """Remove an item (a file uploaded by mistake) from a draft; once submitted, a file
+    is replaced instead, never removed."""
+    nomination = await _dossier_editor(
+        session, principal=principal, nomination_id=nomination_id, catalogue=catalogue
+    )
+    if nomination.stage != Stage.DRAFT:
+        raise WrongStage(
+            nomination.stage.value,
+            "Hồ sơ đã nộp: chỉ thay được tệp, không xóa",
+            "a submitted dossier's files can be replaced, not deleted",
+        )
+    item = await _current_item(session, nomination=nomination, item_id=item_id)
+    await _audit_dossier(
+        session,
+        principal=principal,
+        nomination=nomination,
+        action="dossier_item_deleted",
+        reason=f"{item.title}: {item.file_name or '—'}",
+        changes={
+            "item_code": item.item_code,
+            "file_name": [item.file_name, None],
+            "sha256": [item.sha256, None],
+        },
+        now=now,
+    )
+    await session.delete(item)
+    await session.flush()
 
 
 async def dossier_file(
@@ -420,14 +706,19 @@ async def dossier_file(
     item_id: int,
     settings: Settings,
 ) -> tuple[DossierItem, bytes]:
-    """A file of the dossier, with its bytes, for its audience (``document_audience``)."""
-    nomination = await visible_nomination(session, principal=principal, nomination_id=nomination_id)
+    """A file of the dossier, with its bytes, for its audience (``document_audience``), and
+    for the members of a council that has it on an agenda (``readable_nomination``)."""
+    nomination = await readable_nomination(
+        session, principal=principal, nomination_id=nomination_id
+    )
+    # A council member let in by the agenda alone reads the dossier they vote on.
+    member_reader = not can_see(principal, nomination)
     item = await session.get(DossierItem, item_id)
     if (
         item is None
         or item.nomination_id != nomination_id
         or not item.storage_key
-        or not may_read(principal, nomination_audience(nomination))
+        or not (member_reader or may_read(principal, nomination_audience(nomination)))
     ):
         raise NotFound("Không có tệp này", "no such file")
     return item, FileStore(settings.files_dir).get(item.storage_key)
@@ -600,6 +891,33 @@ def workflow_update(
     raise Forbidden()
 
 
+def returnable_items(rule_set: RuleSet, nomination: Nomination) -> list[str]:
+    """The dossier items a standing body may ask for when it returns a dossier: those the
+    award requires of the nominee at the nomination's level (every alternative of a
+    group), in the catalogue's order; every item type only when the rule set has no step
+    for it."""
+    award = rule_set.awards.get(nomination.award_code)
+    try:
+        rule = award.level_rule(nomination.level) if award is not None else None
+    except KeyError:
+        rule = None
+    if rule is None:
+        return list(rule_set.dossier_items)
+    required = set(rule.required_dossier) | {code for g in rule.required_any_of for code in g}
+    return [code for code in rule_set.dossier_items if code in required]
+
+
+def _check_returned_items(rule_set: RuleSet, nomination: Nomination, items: list[str]) -> None:
+    allowed = returnable_items(rule_set, nomination)
+    foreign = [code for code in items if code not in allowed]
+    if foreign:
+        raise InvalidInput(
+            "missing_items",
+            "Thành phần hồ sơ không áp dụng cho đề nghị này: " + ", ".join(foreign),
+            "dossier items that do not apply to this nomination: " + ", ".join(foreign),
+        )
+
+
 async def run_command(
     session: AsyncSession,
     *,
@@ -630,6 +948,10 @@ async def run_command(
     context = await nomination_context(session, nomination=nomination, catalogue=catalogue)
     if not permitted(command, principal.roles, context):
         raise Forbidden()
+    if isinstance(body, ReturnCreate):
+        _check_returned_items(
+            catalogue.get(nomination.rule_set_id), nomination, list(body.missing_items)
+        )
     handle = temporal.get_workflow_handle(nomination.workflow_id)
     result: CommandResult = await execute_update(
         handle, update, argument, current_stage=nomination.stage.value
@@ -641,6 +963,74 @@ async def run_command(
         stage_due_at=result.stage_due_at,
         objection_key=result.objection_key,
     )
+
+
+# While the nomination is with its standing body, up to the decision (or submission) draft.
+SUMMARY_CORRECTABLE = (
+    Stage.RECEPTION,
+    Stage.PUBLIC_NOTICE,
+    Stage.AWAITING_COUNCIL,
+    Stage.IN_COUNCIL,
+    Stage.AWAITING_DECISION,
+    Stage.AWAITING_SUBMISSION,
+)
+
+
+async def summary_correctable(
+    session: AsyncSession, *, principal: Principal, nomination: Nomination
+) -> bool:
+    """Whether this person may correct the nomination's achievement summary now: a
+    standing officer of the body that holds it, before any decision draft names it."""
+    return (
+        nomination.authority_id in principal.authority_ids(Role.STANDING_OFFICER)
+        and nomination.stage in SUMMARY_CORRECTABLE
+        and not await decision_queries.in_open_draft(session, nomination_id=nomination.id)
+    )
+
+
+async def correct_summary(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    nomination_id: int,
+    body: SummaryUpdate,
+    now: datetime,
+) -> SummaryRead:
+    """The standing body corrects the achievement summary, which the certificate prints
+    word for word: while the nomination is with it and before it is put into a decision
+    or submission draft (409 after). Audited with who corrected it and the text before
+    and after; the draft and the certificate then use the corrected text."""
+    nomination = await visible_nomination(session, principal=principal, nomination_id=nomination_id)
+    if nomination.authority_id not in principal.authority_ids(Role.STANDING_OFFICER):
+        raise Forbidden()
+    if not await summary_correctable(session, principal=principal, nomination=nomination):
+        raise WrongStage(
+            nomination.stage.value,
+            "Chỉ sửa tóm tắt thành tích khi hồ sơ đang ở cơ quan thường trực, "
+            "trước khi đưa vào dự thảo quyết định",
+            "the summary is corrected while the standing body holds the nomination, "
+            "before it is put into a decision draft",
+        )
+    before = nomination.achievement_summary or ""
+    after = body.achievement_summary
+    if after == before:
+        return SummaryRead(nomination_id=nomination.id, achievement_summary=after, changed=False)
+    nomination.achievement_summary = after
+    await write_audit_event(
+        session,
+        event_key=f"nomination-{nomination.id}:summary_corrected:{uuid.uuid4().hex}",
+        subject_type="nomination",
+        subject_id=nomination.id,
+        nomination_id=nomination.id,
+        action="summary_corrected",
+        occurred_at=now,
+        actor_user_id=principal.user_id,
+        actor_name=principal.full_name,
+        actor_role=Role.STANDING_OFFICER.value,
+        level=nomination.level,
+        changes={"achievement_summary": [before, after]},
+    )
+    return SummaryRead(nomination_id=nomination.id, achievement_summary=after, changed=True)
 
 
 async def revoke(
@@ -752,6 +1142,13 @@ async def nomination_detail(
         **base.model_dump(),
         allowed_actions=allowed,
         dossier_items=[_dossier_item_read(i) for i in items],
+        earlier_dossier_items=[
+            _dossier_item_read(i)
+            for i in await queries.earlier_dossier_items(session, nomination_id=nomination.id)
+        ],
+        self_proposed=bool(
+            await queries.self_proposed_ids(session, nomination_ids=[nomination.id])
+        ),
         objections=[await screen.objection_read(o, nomination) for o in objections],
         documents=[_document_link(d) for d in documents],
     )
@@ -778,7 +1175,7 @@ async def history(
 ) -> NominationHistory:
     """Who did what, when and why: the nomination's audit trail as a timeline (an
     objector's name only for those who may know it, ``objectors.py``)."""
-    await visible_nomination(session, principal=principal, nomination_id=nomination_id)
+    await readable_nomination(session, principal=principal, nomination_id=nomination_id)
     events = await queries.history(session, nomination_id=nomination_id, limit=limit)
     screen = ObjectorScreen(session, principal)
     return NominationHistory(

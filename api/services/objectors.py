@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.vocabulary import Level, NomineeKind, Role
+from domain.vocabulary import Level, NomineeKind, ReplyChannel, Role
 from models import AuditEvent, Collective, Nomination, Objection, User
 from models.schemas.nominations import ObjectionRead
 
@@ -81,6 +81,14 @@ def may_know_objector(
     } - {None}
     if principal.authority_ids(Role.AUDITOR) & reached:
         return True
+    handling = handling_authority(nomination, level)
+    return handling is not None and handling in principal.authority_ids(Role.STANDING_OFFICER)
+
+
+def records_reply(principal: Principal, nomination: Nomination, level: Level | None) -> bool:
+    """Whether this person records how the objector was answered: the standing body of the
+    authority that handled the objection (the auditor reads the record, never writes it).
+    Only together with ``may_know_objector``: the reply goes to the objector."""
     handling = handling_authority(nomination, level)
     return handling is not None and handling in principal.authority_ids(Role.STANDING_OFFICER)
 
@@ -157,6 +165,11 @@ class ObjectorScreen:
         """The objection as this reader may read it: its content and resolution always,
         the objector's name and contact only where the rule allows (else None)."""
         known = (await self.access(nomination)).sees(objection.level)
+        replied_by = (
+            await self._session.get(User, objection.replied_by_user_id)
+            if known and objection.replied_by_user_id
+            else None
+        )
         return ObjectionRead(
             key=objection.objection_key,
             level=objection.level,
@@ -166,6 +179,13 @@ class ObjectorScreen:
             lodged_at=objection.lodged_at,
             status=objection.status,
             resolution=objection.resolution,
+            reply_channel=ReplyChannel(objection.reply_channel)
+            if known and objection.reply_channel
+            else None,
+            reply_note=objection.reply_note if known and objection.reply_channel else None,
+            replied_at=objection.replied_at if known else None,
+            replied_by_name=replied_by.full_name if replied_by is not None else None,
+            can_record_reply=known and records_reply(self._principal, nomination, objection.level),
         )
 
 

@@ -44,6 +44,12 @@ async def register(
     return await registration_read(session, registration)
 
 
+def registrant_kind(person_id: int | None) -> NomineeKind:
+    """Who a registration is for: a person of the unit, or the unit itself as a
+    collective; a title is offered to it only when the catalogue awards it to that kind."""
+    return NomineeKind.INDIVIDUAL if person_id is not None else NomineeKind.COLLECTIVE
+
+
 async def _register(
     session: AsyncSession,
     temporal: Client,
@@ -85,11 +91,13 @@ async def _register(
             raise InvalidInput(
                 f"target_awards.{index}", f"Không có danh hiệu '{code}'", f"unknown award '{code}'"
             )
-        if data.person_id is not None and NomineeKind.INDIVIDUAL not in award.recipients:
+        if registrant_kind(data.person_id) not in award.recipients:
             raise InvalidInput(
                 f"target_awards.{index}",
-                f"{award.name_vi} không xét cho cá nhân",
-                f"{code} is not awarded to a person",
+                f"{award.name_vi} không xét cho "
+                + ("cá nhân" if data.person_id is not None else "tập thể"),
+                f"{code} is not awarded to "
+                + ("a person" if data.person_id is not None else "a collective"),
             )
     areas = {
         area.code for area in await campaign_queries.content_areas(session, campaign_id=campaign.id)

@@ -27,6 +27,11 @@ class AgendaItemRead(Schema):
     award_name: str
     vote_rule: VoteRule
     threshold_text: str
+    # The threshold as the texts word it ("trên 50% tổng số thành viên Hội đồng"): pages
+    # show these, never the symbols.
+    threshold_words: str = ""
+    threshold_words_en: str = ""
+    achievement_summary: str = ""
     result: ItemResult
     withdrawn: bool
     agree: int
@@ -58,6 +63,8 @@ class SessionRead(Schema):
     present_count: int
     written_count: int
     quorum_text: str
+    quorum_words: str = ""
+    quorum_words_en: str = ""
     minutes_document_id: int | None
     members: list[MemberRead]
     items: list[AgendaItemRead]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from domain.vocabulary import DecisionKind, DecisionStatus, SignerCapacity
 
-from .common import DbId, Page, RequiredText, Schema, ShortText, Text
+from .common import ONE_LINE, DbId, Page, RequiredText, Schema, ShortText, Text
 
 
 class DecisionCreate(Schema):
@@ -46,6 +47,8 @@ class DecisionRead(Schema):
     items: list[DecisionItemRead]
     preview_url: str
     pdf_url: str | None
+    # While the signer has sent the draft back (status ``returned``): why.
+    returned_reason: str | None = None
 
 
 class DecisionPage(Page):
@@ -66,9 +69,41 @@ class CancelCreate(Schema):
     reason: RequiredText
 
 
+class SendBackCreate(Schema):
+    """The signer returns the draft to the standing body for correction."""
+
+    reason: RequiredText
+
+
+class ResubmitCreate(Schema):
+    """The standing body submits the corrected draft for signature again."""
+
+    note: Text = ""
+
+
 class SignRead(Schema):
     decision_id: int
     number_text: str
     document_id: int
     issued_on: date
     sha256: str
+
+
+# One line of a draft (a legal ground, a recipient, the proposer line): the bounds of the
+# decision workflow's ``edit_draft``.
+DraftLine = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), ONE_LINE]
+DraftTitle = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), ONE_LINE
+]
+
+
+class DecisionDraftUpdate(Schema):
+    """The standing body edits a draft before signing; a field left out stays as it is.
+    ``item_order``: the draft's nomination ids in their new order."""
+
+    title: DraftTitle | None = None
+    legal_grounds: list[DraftLine] | None = Field(default=None, max_length=30)
+    proposer_text: DraftLine | None = None
+    recipients: list[DraftLine] | None = Field(default=None, max_length=30)
+    item_order: list[DbId] | None = Field(default=None, max_length=5000)
+    reason_text: Text | None = None

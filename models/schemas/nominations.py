@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
-from domain.vocabulary import Level, NomineeKind, ObjectionStatus, Role, Stage
+from domain.vocabulary import Level, NomineeKind, ObjectionStatus, ReplyChannel, Role, Stage
 
 from .common import (
     MULTI_LINE,
@@ -78,6 +78,9 @@ class DossierItemRead(Schema):
     sha256: str | None
     uploaded_at: datetime
     download_url: str | None = None
+    # An earlier version: replaced by item ``replaced_by_id`` at ``replaced_at``.
+    replaced_by_id: int | None = None
+    replaced_at: datetime | None = None
 
 
 class ObjectionRead(Schema):
@@ -93,6 +96,14 @@ class ObjectionRead(Schema):
     lodged_at: datetime
     status: ObjectionStatus
     resolution: str
+    # How the objector was answered: only for those who may know the objector (the reply
+    # is to them, and its note may carry their contact), None for everyone else.
+    reply_channel: ReplyChannel | None = None
+    reply_note: str | None = None
+    replied_at: datetime | None = None
+    replied_by_name: str | None = None
+    # Whether this reader records the reply (the standing body handling the objection).
+    can_record_reply: bool = False
 
 
 class NominationRead(Schema):
@@ -129,7 +140,11 @@ class NominationRead(Schema):
 
 class NominationDetail(NominationRead):
     allowed_actions: list[str]
-    dossier_items: list[DossierItemRead]
+    dossier_items: list[DossierItemRead]  # the current dossier
+    # Files replaced while the dossier was returned, kept as earlier versions.
+    earlier_dossier_items: list[DossierItemRead] = Field(default_factory=list)
+    # The proposer (the account that drafted it) named themself or their own household.
+    self_proposed: bool = False
     objections: list[ObjectionRead]
     documents: list[DocumentLink]
 
@@ -221,9 +236,31 @@ class ResolveObjectionCreate(Schema):
         return self
 
 
+class ObjectionReplyCreate(Schema):
+    """How the standing body answered the objector: by which channel, what was said or
+    sent (a note), and when (default: now)."""
+
+    channel: ReplyChannel
+    note: Text = ""
+    replied_at: datetime | None = None
+
+
 class RevokeCreate(Schema):
     reason: RequiredText
     legal_basis: RequiredText = "Điều 93 Luật Thi đua, khen thưởng số 06/2022/QH15"
+
+
+class SummaryUpdate(Schema):
+    """The standing body's correction of the achievement summary (printed on the
+    certificate), before the nomination is put into a decision draft."""
+
+    achievement_summary: RequiredText
+
+
+class SummaryRead(Schema):
+    nomination_id: int
+    achievement_summary: str
+    changed: bool  # False when the text was already the same
 
 
 class CommandRead(Schema):

@@ -76,7 +76,8 @@ NOT_COMMANDS = {
 #  - the standing body or the head (chairman, vice-chairman) rejects at review, extends a
 #    deadline, reassigns; only the head refuses or revokes an award;
 #  - council members vote; the standing body or the chairman closes the ballot;
-#  - the chairman signs (or delegates to a vice-chairman); standing body or chairman cancel;
+#  - the chairman signs (or delegates to a vice-chairman) or sends the draft back to the
+#    standing body, which corrects and resubmits it; standing body or chairman cancel;
 #  - exemplars: the standing body or the proposing unit nurture, follow up, summarize and
 #    drop; the public service centre publishes; another unit reports its adoption; the
 #    nominee's unit turns the model into a nomination;
@@ -84,6 +85,9 @@ NOT_COMMANDS = {
 ALLOWED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/api/v1/nominations"): (UNIT,),
     ("POST", "/api/v1/nominations/{nomination_id}/dossier-items"): (UNIT,),
+    # A file uploaded by mistake: removed from a draft, replaced by the proposing unit.
+    ("DELETE", "/api/v1/nominations/{nomination_id}/dossier-items/{item_id}"): (UNIT,),
+    ("POST", "/api/v1/nominations/{nomination_id}/dossier-items/{item_id}/replace"): (UNIT,),
     ("POST", "/api/v1/nominations/{nomination_id}/submit"): (UNIT,),
     ("DELETE", "/api/v1/nominations/{nomination_id}"): (UNIT,),
     ("POST", "/api/v1/nominations/{nomination_id}/accept"): (STANDING,),
@@ -94,7 +98,12 @@ ALLOWED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/api/v1/nominations/{nomination_id}/refuse"): HEAD,
     ("POST", "/api/v1/nominations/{nomination_id}/extend"): (STANDING, *HEAD),
     ("POST", "/api/v1/nominations/{nomination_id}/reassign"): (STANDING, *HEAD),
+    # The standing body that holds it corrects the summary the certificate prints.
+    ("POST", "/api/v1/nominations/{nomination_id}/achievement-summary"): (STANDING,),
     ("POST", "/api/v1/nominations/{nomination_id}/objections/{objection_key}/resolve"): (STANDING,),
+    # How the objector was answered: the standing body handling the objection (the auditor
+    # reads the record, nobody else learns who objected).
+    ("POST", "/api/v1/nominations/{nomination_id}/objections/{objection_key}/reply"): (STANDING,),
     ("POST", "/api/v1/nominations/{nomination_id}/revoke"): HEAD,
     ("POST", "/api/v1/council-sessions"): (STANDING,),
     ("POST", "/api/v1/council-sessions/{session_id}/ballot"): (CHAIRMAN, VICE, MEMBER),
@@ -103,6 +112,10 @@ ALLOWED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/api/v1/decisions/{decision_id}/sign"): (CHAIRMAN,),
     ("POST", "/api/v1/decisions/{decision_id}/delegate"): (CHAIRMAN,),
     ("POST", "/api/v1/decisions/{decision_id}/remove-item"): (STANDING,),
+    # The standing body edits its draft (title, căn cứ, order, nơi nhận) before signing.
+    ("POST", "/api/v1/decisions/{decision_id}/draft"): (STANDING,),
+    ("POST", "/api/v1/decisions/{decision_id}/send-back"): (CHAIRMAN,),  # the signer
+    ("POST", "/api/v1/decisions/{decision_id}/resubmit"): (STANDING,),
     ("POST", "/api/v1/decisions/{decision_id}/cancel"): (STANDING, CHAIRMAN),
     ("POST", "/api/v1/inbox/read-all"): ACTORS,  # one's own notices
     ("POST", "/api/v1/inbox/{notice_id}/read"): (STANDING,),  # the notice's owner only
@@ -702,6 +715,34 @@ async def test_every_command_as_every_role(harness):
             )
         ],
     )
+    filed = [(await h.nominate(submit=False))["id"] for _ in range(2)]
+    files = [
+        (
+            await h.http.post(
+                f"{n}/{draft}/dossier-items",
+                headers=h.headers(UNIT),
+                data={"item_code": "to_trinh"},
+                files={"file": ("to-trinh.pdf", PDF, "application/pdf")},
+            )
+        ).json()["id"]
+        for draft in filed
+    ]
+    await m.check(
+        "DELETE",
+        f"{n}/{{nomination_id}}/dossier-items/{{item_id}}",
+        [Attempt(f"{n}/{filed[0]}/dossier-items/{files[0]}")],
+    )
+    await m.check(
+        "POST",
+        f"{n}/{{nomination_id}}/dossier-items/{{item_id}}/replace",
+        [
+            Attempt(
+                f"{n}/{filed[1]}/dossier-items/{files[1]}/replace",
+                {},
+                {"file": ("to-trinh-moi.pdf", PDF + b"%moi\n", "application/pdf")},
+            )
+        ],
+    )
     await m.check("POST", f"{n}/{{nomination_id}}/submit", [Attempt(f"{n}/{drafts[1]}/submit")])
     await m.check("DELETE", f"{n}/{{nomination_id}}", [Attempt(f"{n}/{drafts[2]}")])
 
@@ -755,6 +796,16 @@ async def test_every_command_as_every_role(harness):
             )
         ],
     )
+    await m.check(
+        "POST",
+        f"{n}/{{nomination_id}}/achievement-summary",
+        [
+            Attempt(
+                f"{n}/{reception[8]}/achievement-summary",
+                {"achievement_summary": "Dẫn đầu phong trào thi đua của phường"},
+            )
+        ],
+    )
 
     # ---- objections (a household nomination in public notice) ---------------------------
     household = (await h.nominate(household="Bùi Văn Khải", **HOUSEHOLD))["id"]
@@ -777,6 +828,16 @@ async def test_every_command_as_every_role(harness):
             Attempt(
                 f"{n}/{household}/objections/{lodged['objection_key']}/resolve",
                 {"outcome": "dismissed", "reason": "Đã xác minh: không đúng"},
+            )
+        ],
+    )
+    await m.check(
+        "POST",
+        f"{n}/{{nomination_id}}/objections/{{objection_key}}/reply",
+        [
+            Attempt(
+                f"{n}/{household}/objections/{lodged['objection_key']}/reply",
+                {"channel": "phone", "note": "Đã gọi điện trả lời kết quả xác minh"},
             )
         ],
     )
@@ -859,6 +920,22 @@ async def test_every_command_as_every_role(harness):
                 {"nomination_id": decided[8], "reason": "Bổ sung sau"},
             )
         ],
+    )
+    await m.check(
+        "POST",
+        f"{d}/{{decision_id}}/draft",
+        [Attempt(f"{d}/{removing}/draft", {"reason_text": "Xét thành tích xuất sắc,"})],
+    )
+    # The same draft, sent back by its signer and submitted again by the standing body.
+    await m.check(
+        "POST",
+        f"{d}/{{decision_id}}/send-back",
+        [Attempt(f"{d}/{removing}/send-back", {"reason": "Ghi sai chức danh"})],
+    )
+    await m.check(
+        "POST",
+        f"{d}/{{decision_id}}/resubmit",
+        [Attempt(f"{d}/{removing}/resubmit", {"note": "Đã sửa chức danh"})],
     )
     cancelling = [await ready_decision(h, [decided[9]]), await ready_decision(h, [decided[10]])]
     await m.check(

@@ -74,6 +74,15 @@ WARD = (STANDING, MEMBER, CHAIRMAN, VICE)
 CITY = (CITY_STANDING, CITY_CHAIRMAN, CITY_MEMBER)
 ALL_DOCUMENTS = (AUDITOR, ADMIN)
 SIGNED_IN = tuple(r for r in ROLES if r is not None)
+STATISTICS_READERS = (
+    STANDING,
+    CHAIRMAN,
+    VICE,
+    CITY_STANDING,
+    CITY_CHAIRMAN,
+    CENTRAL_STANDING,
+    *ALL_DOCUMENTS,
+)
 EVERYONE = ROLES
 
 WARD_MEMBERS = ("chutich", "phochutich", "uyvien.vhxh", "uyvien.mttq", "uyvien.xdd")
@@ -84,7 +93,8 @@ PDF_START = b"%PDF-"
 PK_ZIP = b"PK"  # an .xlsx workbook is a zip archive
 DOCUMENT_LINK = re.compile(
     r'(?:href|data)="(/api/v1/(?:documents/\d+/pdf|decisions/\d+/preview\.pdf|'
-    r'decision-items/\d+/certificate\.pdf|nominations/\d+/dossier-items/\d+/file))"'
+    r"decision-items/\d+/certificate\.pdf|nominations/\d+/dossier-items/\d+/file|"
+    r'decisions/\d+/awardees\.xlsx|council-sessions/\d+/results\.xlsx))"'
 )
 
 
@@ -317,6 +327,16 @@ async def cases_of(h, w: World) -> list[Case]:
     def document(name: str, document_id: int, readers) -> Case:
         return Case(name, documents, f"/api/v1/documents/{document_id}/pdf", readers)
 
+    def xlsx(name: str, route: str, readers, path: str | None = None) -> Case:
+        return Case(name, route, path or route, readers, starts_with=PK_ZIP)
+
+    results = "/api/v1/council-sessions/{session_id}/results.xlsx"
+    awardees = "/api/v1/decisions/{decision_id}/awardees.xlsx"
+    async with h.factory() as db:
+        campaign_id = (
+            await db.execute(select(Campaign.id).where(Campaign.code == CAMPAIGN_CODE))
+        ).scalar_one()
+
     return [
         # Decisions are published (DOMAIN.md, the chain, step 7): the ward's and the city's.
         document("ward decision", w.ward_decision["document_id"], EVERYONE),
@@ -350,6 +370,22 @@ async def cases_of(h, w: World) -> list[Case]:
             f"/api/v1/decisions/{w.draft_decision}/preview.pdf",
             (*WARD, *ALL_DOCUMENTS),
         ),
+        # The draft as a Word file (issue 17): exactly the preview's readers.
+        Case(
+            "draft decision as Word",
+            "/api/v1/decisions/{decision_id}/draft.docx",
+            f"/api/v1/decisions/{w.draft_decision}/draft.docx",
+            (*WARD, *ALL_DOCUMENTS),
+            starts_with=PK_ZIP,
+        ),
+        # The minutes as a Word file: exactly the stored minutes' readers.
+        Case(
+            "minutes as Word, ward session",
+            "/api/v1/documents/{document_id}/minutes.docx",
+            f"/api/v1/documents/{await minutes_of(h, w.ward_session)}/minutes.docx",
+            (*WARD, *ALL_DOCUMENTS),
+            starts_with=PK_ZIP,
+        ),
         # A certificate and a dossier file belong to one nomination: whoever may see it.
         Case(
             "certificate, ward",
@@ -376,6 +412,66 @@ async def cases_of(h, w: World) -> list[Case]:
             dossier,
             f"/api/v1/nominations/{w.household}/dossier-items/{w.other_unit_file}/file",
             (OTHER_UNIT, *WARD, *ALL_DOCUMENTS),
+        ),
+        # The lists as .xlsx (issue 17): a list is everyone's who signs in, each seeing
+        # the rows the list shows them; the audit trail is its auditors'.
+        xlsx("nominations list", "/api/v1/nominations.xlsx", SIGNED_IN),
+        xlsx("deadlines board", "/api/v1/boards/deadlines.xlsx", SIGNED_IN),
+        xlsx("audit trail", "/api/v1/audit.xlsx", ALL_DOCUMENTS),
+        xlsx(
+            "registrations",
+            "/api/v1/campaigns/{campaign_id}/registrations.xlsx",
+            SIGNED_IN,
+            f"/api/v1/campaigns/{campaign_id}/registrations.xlsx",
+        ),
+        xlsx(
+            "exemplars",
+            "/api/v1/campaigns/{campaign_id}/exemplars.xlsx",
+            SIGNED_IN,
+            f"/api/v1/campaigns/{campaign_id}/exemplars.xlsx",
+        ),
+        # A session's tallies: whoever follows the session on its page (its council, the
+        # people of its authority, its auditors; the ward's auditor does not follow the
+        # city's sessions), as the session page itself.
+        xlsx(
+            "results, ward session",
+            results,
+            (*WARD, *ALL_DOCUMENTS),
+            f"/api/v1/council-sessions/{w.ward_session}/results.xlsx",
+        ),
+        xlsx(
+            "results, city session",
+            results,
+            (*CITY, ADMIN),
+            f"/api/v1/council-sessions/{w.city_session}/results.xlsx",
+        ),
+        # The awardee list for the finance office: whoever reads the decision itself.
+        xlsx(
+            "awardees, ward decision",
+            awardees,
+            EVERYONE,
+            f"/api/v1/decisions/{w.ward_decision['decision_id']}/awardees.xlsx",
+        ),
+        xlsx(
+            "awardees, draft decision",
+            awardees,
+            (*WARD, *ALL_DOCUMENTS),
+            f"/api/v1/decisions/{w.draft_decision}/awardees.xlsx",
+        ),
+        xlsx(
+            "awardees, submission",
+            awardees,
+            (*WARD, *CITY, *ALL_DOCUMENTS),
+            f"/api/v1/decisions/{w.submission['decision_id']}/awardees.xlsx",
+        ),
+        # The year's statistics (issue 17): the standing bodies, the chairmen and
+        # vice-chairmen, the auditors and the administrators, each of their own territory.
+        xlsx("statistics", "/api/v1/statistics.xlsx", STATISTICS_READERS),
+        Case(
+            "statistics report",
+            "/api/v1/statistics.pdf",
+            "/api/v1/statistics.pdf",
+            STATISTICS_READERS,
         ),
         # The blank import templates: for whoever administers (an unknown kind is the
         # missing id).

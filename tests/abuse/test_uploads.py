@@ -125,17 +125,28 @@ async def test_dossier_uploads_refuse_bad_files_and_store_nothing(harness):
     assert await dossier_rows(harness, nomination_id) == declared
     assert stored_files(files_root) == []
 
-    # At the limit exactly, and a real image: accepted, one row and one file each.
+    # At the limit exactly, and a real image: accepted, one file each, each filling the
+    # item the draft declared (no second row for one item).
     at_limit = b"%PDF-1.4\n" + b"0" * (LIMIT - 9)
-    for part in (
-        ("to_trinh.pdf", at_limit, "application/pdf"),
-        ("bien-ban.png", tiny_png(), "image/png"),
+    for code, part in (
+        ("to_trinh", ("to_trinh.pdf", at_limit, "application/pdf")),
+        ("bien_ban_binh_xet", ("bien-ban.png", tiny_png(), "image/png")),
     ):
         response = await harness.http.post(
-            path, headers=headers, data={"item_code": "to_trinh"}, files={"file": part}
+            path, headers=headers, data={"item_code": code}, files={"file": part}
         )
         assert response.status_code == 201, response.text
-    assert await dossier_rows(harness, nomination_id) == declared + 2
+    assert await dossier_rows(harness, nomination_id) == declared
+    assert len(stored_files(files_root)) == 2
+    # A second file of an item that has one is refused (replace or delete the first).
+    second = await harness.http.post(
+        path,
+        headers=headers,
+        data={"item_code": "to_trinh"},
+        files={"file": ("khac.pdf", tiny_pdf("khac"), "application/pdf")},
+    )
+    assert second.status_code == 409, second.text
+    assert await dossier_rows(harness, nomination_id) == declared
     assert len(stored_files(files_root)) == 2
 
 

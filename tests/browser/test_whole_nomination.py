@@ -207,7 +207,8 @@ async def _run(harness, people: People, shoot, tmp_path: Path) -> None:
     preview = await chairman.request.get(f"/api/v1/decisions/{decision_id}/preview.pdf")
     assert preview.ok and (await preview.body()).startswith(b"%PDF")
     await shoot(chairman, "06-signing-queue")
-    await sign.click()
+    await sign.click()  # a confirmation step sums up what is signed first
+    await chairman.get_by_role("button", name="Xác nhận ký số và ban hành").click()
     signed = await flash(chairman)
     number = re.search(r"\d+/QĐ-UBND", signed).group(0)
     row = await harness.wait_stage(nomination_id, Stage.GRANTED)

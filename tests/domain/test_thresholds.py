@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from domain.thresholds import MAJORITY, Threshold, quorum_met
+from domain.thresholds import (
+    MAJORITY,
+    Threshold,
+    quorum_met,
+    threshold_words,
+    threshold_words_en,
+)
 
 pytestmark = pytest.mark.fast
 
@@ -95,3 +101,30 @@ def test_written_opinions_count_toward_the_quorum_only_where_the_rule_set_says_s
     assert not quorum_met(two_thirds, present=3, written=1, members=5, written_opinions_count=False)
     assert quorum_met(two_thirds, present=3, written=1, members=5, written_opinions_count=True)
     assert quorum_met(two_thirds, present=4, written=0, members=5, written_opinions_count=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "english"),
+    [
+        (">1/2", "trên 50% tổng số thành viên Hội đồng", "more than 50% of all council members"),
+        (
+            "≥80%",
+            "từ 80% tổng số thành viên Hội đồng trở lên",
+            "at least 80% of all council members",
+        ),
+        (
+            "≥2/3",
+            "từ 2/3 tổng số thành viên Hội đồng trở lên",
+            "at least 2/3 of all council members",
+        ),
+        (
+            "≥66.5%",
+            "từ 66,5% tổng số thành viên Hội đồng trở lên",
+            "at least 66.5% of all council members",
+        ),
+    ],
+)
+def test_thresholds_in_the_words_officials_use(text, words, english):
+    """Pages say "trên 50% tổng số thành viên Hội đồng", never "> 1/2"."""
+    assert threshold_words(Threshold.parse(text)) == words
+    assert threshold_words_en(Threshold.parse(text)) == english

@@ -175,6 +175,7 @@ CASES: list[tuple[str, str, dict[str, str], str]] = [
     ),
     ("signature_requested", CHAIRMAN, DECISION, ACT),
     ("signature_requested", NAMED, SUBMISSION, ACT),  # delegated to a vice-chairman
+    ("document_sent_back", STANDING, {**DECISION, "reason": "Sai tên một người"}, ACT),
     ("reminder", STANDING, {**WARD, "stage": "reception", **DUE}, ACT),
     ("reminder", UNIT, {**WARD, "stage": "returned", **DUE}, ACT),
     ("reminder", STANDING, {**WARD, "stage": "awaiting_council", **DUE}, ACT),
@@ -239,6 +240,7 @@ CASES: list[tuple[str, str, dict[str, str], str]] = [
     ),
     ("exemplar_assessment_requested", UNIT, {**EXEMPLAR, "milestone": "sơ kết giai đoạn 1"}, ACT),
     ("exemplar_published", UNIT, EXEMPLAR, ACT),
+    ("exemplar_publish_requested", UNIT, EXEMPLAR, ACT),
 ]
 
 # Proper nouns and document codes a Vietnamese mail may carry in Latin letters.

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from domain.vocabulary import Stage
-from models import DecisionItem, Notice
+from models import AuditEvent, DecisionItem, Notice
 
 from ..documents.pdftools import pdf_text
 from .test_standing_pages import household_on_notice, lodge_on_portal
@@ -28,6 +29,9 @@ NAME = "Mạc Văn Khiếu"
 CONTACT = "0912 777 313, ngõ 5 Tổ dân phố số 1"
 REASON = "Gia đình chưa tham gia dọn vệ sinh chung của tổ dân phố."
 RESOLUTION = "Đã xác minh: gia đình có tham gia đầy đủ."
+# How the standing body answered the objector: the note may name the objector and their
+# number, so the reply record is read only by those who may know the objector.
+REPLY_NOTE = "Đã gọi ông Khiếu theo số 0912 777 313, giải thích kết quả xác minh."
 
 # Who may know who objected; every other demo user (``harness.ids.users``) may not.
 SEES_OBJECTOR = {
@@ -48,6 +52,9 @@ SEES_NOMINATION = {
 }
 AUDIT_READERS = {"kiemtra", "quantri"}
 STANDING = {"thuongtruc", "uyvien.vhxh"}  # whose home and notices pages list objections
+
+
+REPLY_SURFACES = {"the JSON detail", "the nomination page"}  # where the reply record shows
 
 
 def shows(text: str, value: str) -> bool:
@@ -84,7 +91,13 @@ async def read_every_surface(
     read: set[str] = set()
 
     def expect(reader: str, surface: str, text: str, *, name: bool, contact: bool) -> None:
-        for label, value, wanted in (("name", NAME, name), ("contact", CONTACT, contact)):
+        # The reply record travels with the contact: whoever may not read the contact may
+        # not read how the objector was answered either.
+        for label, value, wanted in (
+            ("name", NAME, name),
+            ("contact", CONTACT, contact),
+            ("reply note", REPLY_NOTE, contact and surface in REPLY_SURFACES),
+        ):
             if shows(text, value) and not wanted:
                 leaks.append(f"{phase}: {reader} sees the objector's {label} on {surface}")
             if wanted and not shows(text, value):
@@ -170,6 +183,78 @@ async def certificates(harness, nomination_id: int) -> list[str]:
         return [f"/api/v1/decision-items/{item_id}/certificate.pdf" for item_id in items]
 
 
+async def record_the_reply(harness, people, nomination_id: int) -> None:
+    """The standing body records how it answered the objector (the portal promised a
+    reply): from the nomination page, where only it has the form; a bad channel is told
+    next to the field (page) and by name (JSON); nobody else may record it; the audit
+    event names who recorded it, never the objector."""
+    [objection] = (await harness.get("thuongtruc", f"/api/v1/nominations/{nomination_id}")).json()[
+        "objections"
+    ]
+    key = objection["key"]
+    assert objection["can_record_reply"] is True and objection["reply_channel"] is None
+    api = f"/api/v1/nominations/{nomination_id}/objections/{key}/reply"
+    bad = await harness.post("thuongtruc", api, {"channel": "pigeon", "note": "x"})
+    assert bad.status_code == 422 and "channel" in bad.text, bad.text
+    for refused in ("canbo.tdp1", "uyvien.mttq", "chutich", "kiemtra", "quantri"):
+        attempt = await harness.post(refused, api, {"channel": "phone", "note": REPLY_NOTE})
+        assert attempt.status_code == 403, (refused, attempt.text)
+    missing = await harness.post(
+        "thuongtruc",
+        f"/api/v1/nominations/{nomination_id}/objections/nokey/reply",
+        {"channel": "phone"},
+    )
+    assert missing.status_code == 404
+
+    standing = people("thuongtruc")
+    page = await standing.get(f"/nominations/{nomination_id}")
+    assert f'id="reply-form-{key}"' in page.text and "Chưa ghi nhận việc trả lời" in page.text
+    for other in ("canbo.tdp1", "uyvien.mttq", "kiemtra"):
+        assert (
+            f'id="reply-form-{key}"'
+            not in (await people(other).get(f"/nominations/{nomination_id}")).text
+        )
+    form = f"/nominations/{nomination_id}/objections/{key}/reply"
+    wrong = await standing.post(
+        form,
+        {"channel": "", "note": REPLY_NOTE, "replied_at": "32/13/2026"},
+        csrf_from=f"/nominations/{nomination_id}",
+    )
+    assert wrong.status_code == 422
+    assert (
+        f'id="channel-{key}-error">' in wrong.text and f'id="replied-at-{key}-error">' in wrong.text
+    )
+    done = await standing.post(
+        form,
+        {"channel": "phone", "note": REPLY_NOTE, "replied_at": ""},
+        csrf_from=f"/nominations/{nomination_id}",
+    )
+    assert done.status_code == 303, done.text
+    shown = await standing.get(f"/nominations/{nomination_id}")
+    record = shown.text.split(f'id="reply-{key}"')[1].split("</div>")[0]
+    assert "Đã trả lời qua Điện thoại" in record and REPLY_NOTE in record
+    assert re.search(r"người ghi nhận: \w", record), record
+    [read] = (await harness.get("kiemtra", f"/api/v1/nominations/{nomination_id}")).json()[
+        "objections"
+    ]
+    assert read["reply_channel"] == "phone" and read["reply_note"] == REPLY_NOTE
+    assert read["replied_by_name"] and read["can_record_reply"] is False
+
+    async with harness.factory() as session:
+        [event] = (
+            await session.execute(
+                select(AuditEvent).where(
+                    AuditEvent.nomination_id == nomination_id,
+                    AuditEvent.action == "objection_reply_recorded",
+                )
+            )
+        ).scalars()
+    assert event.actor_user_id == harness.ids.users["thuongtruc"] and event.actor_name
+    assert event.changes == {"objection_key": key, "reply_channel": "phone"}
+    for value in (NAME, CONTACT, REPLY_NOTE, "0912 777 313"):
+        assert value not in f"{event.reason} {event.changes} {event.actor_name}"
+
+
 async def test_objector_is_known_only_to_the_standing_body_and_the_auditor(harness, people):
     nomination_id = await household_on_notice(harness)
     resident = people(None)
@@ -180,6 +265,7 @@ async def test_objector_is_known_only_to_the_standing_body_and_the_auditor(harne
     )
     assert lodged.status_code in (200, 303), lodged.text
     await harness.notices("thuongtruc", "objection_lodged")
+    await record_the_reply(harness, people, nomination_id)
 
     leaks: list[str] = []
     misses: list[str] = []

@@ -47,3 +47,22 @@ async def test_saved_history_replays(path: Path):
     )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
+
+
+async def test_the_publish_notice_is_in_its_saved_history():
+    """Negative control: the history saved under the ``exemplar-publish-notice`` patch does
+    not replay once the notice to the public service centre is left out."""
+    from tests.replay.broken_exemplar import SilentExemplarWorkflow
+
+    replayer = Replayer(
+        workflows=[SilentExemplarWorkflow],
+        data_converter=data_converter(Settings(environment="test")),
+        workflow_runner=sandbox_runner(),
+    )
+    result = await replayer.replay_workflow(
+        load(HISTORIES / "exemplar-publish-notice.json"), raise_on_replay_failure=False
+    )
+    assert result.replay_failure is not None
+    assert (
+        "nondetermin" in f"{type(result.replay_failure).__name__} {result.replay_failure}".lower()
+    )

@@ -151,10 +151,11 @@ async def test_a_secret_ballot_passes_what_four_fifths_of_all_members_agree_to(e
     assert outcome.stage == Stage.REFUSED
     # The engine decided by the vote threshold: the reason names that rule.
     assert outcome.reason.startswith(
-        "Hội đồng không thông qua: 2/5 đồng ý, 1 không đồng ý, 1 không biểu quyết (ngưỡng ≥ 80%) "
-        "(quy tắc vote_threshold: "
+        "Hội đồng không thông qua: 2/5 đồng ý, 1 không đồng ý, 1 không biểu quyết "
+        "(ngưỡng từ 80% tổng số thành viên Hội đồng trở lên) (quy tắc vote_threshold: "
     )
     assert "(rule vote_threshold: " in outcome.reason
+    assert "(threshold at least 80% of all council members)" in outcome.reason
     (refusal_notice,) = await env.notices("refused")
     assert refusal_notice.recipients == [Recipient(role=Role.UNIT_OFFICER, unit_id=SCHOOL.unit_id)]
 
