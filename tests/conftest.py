@@ -70,6 +70,8 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config):
+    if hasattr(config, "workerinput"):
+        return  # a pytest-xdist worker: it reported its results; the controller exits
     status = getattr(config, "_thidua_exitstatus", None)
     if status is not None and os.environ.get("THIDUA_TEST_HARD_EXIT", "1") == "1":
         sys.stdout.flush()

@@ -14,8 +14,11 @@ instead of stopping at "no such thing".
 Three passes: as the ward's standing-body officer (who may do the most), as a unit
 officer (who proposes), and once more as the standing officer with a control character
 (C0, DEL or C1: U+0000 included, which PostgreSQL cannot store) put into one string of
-every example, its path, query or body: each must be refused, never a 5xx. The login, objection and verification rate limits are raised for
-the test: they would otherwise turn most examples of those operations into 429s.
+every example, its path, query or body: each must be refused, never a 5xx; a fourth as
+the deployment's administrator over the administration. PostgreSQL runs all four, SQLite
+the first and the fourth with fewer examples (``EXAMPLES``). The login, objection and
+verification rate limits are raised for the test: they would otherwise turn most examples
+of those operations into 429s.
 """
 
 from __future__ import annotations
@@ -44,12 +47,22 @@ from domain.vocabulary import Stage
 
 pytestmark = pytest.mark.timeout(420)
 
-MAX_EXAMPLES = 6  # per operation, per generation mode, per pass
-SECOND_PASS_EXAMPLES = 5  # valid data only: invalid data is refused before any role matters
-CONTROL_PASS_EXAMPLES = 4  # valid data with one control character in it
+MAX_EXAMPLES = 4  # per operation, per generation mode, per pass
+SECOND_PASS_EXAMPLES = 3  # valid data only: invalid data is refused before any role matters
+CONTROL_PASS_EXAMPLES = 3  # valid data with one control character in it
 # The administration (accounts, registry, councils, history, imports) as the deployment's
 # administrator: the other passes' users are refused there before any input is read.
-ADMIN_PASS_EXAMPLES = 5
+ADMIN_PASS_EXAMPLES = 4
+# PostgreSQL runs every pass in full: it is the stricter database (lengths, NUL, integer
+# ranges) and production's. SQLite runs the first and the administrator's passes, every
+# operation in both generation modes, with fewer examples: the unit officer's pass and the
+# control characters are refused by the application before the database, the same on both
+# (a NUL reaching the database would fail on PostgreSQL first). That keeps the suite
+# within its 20 minutes as the API grows.
+EXAMPLES = {
+    "postgresql": (MAX_EXAMPLES, SECOND_PASS_EXAMPLES, CONTROL_PASS_EXAMPLES, ADMIN_PASS_EXAMPLES),
+    "sqlite": (3, 0, 0, 2),
+}
 ADMIN_PATHS = ("/api/v1/admin", "/api/v1/imports", "/api/v1/users")
 
 
@@ -341,7 +354,8 @@ def raise_rate_limits(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
-async def test_no_operation_answers_a_server_error(harness, monkeypatch):
+async def test_no_operation_answers_a_server_error(harness, backend, monkeypatch):
+    first_examples, second_examples, control_examples, admin_examples = EXAMPLES[backend]
     raise_rate_limits(monkeypatch)
     world = await prepare_world(harness)
     schema = schemathesis.openapi.from_dict(harness.app.openapi())
@@ -355,36 +369,40 @@ async def test_no_operation_answers_a_server_error(harness, monkeypatch):
             base_url,
             harness.headers("thuongtruc"),
             world,
-            MAX_EXAMPLES,
+            first_examples,
             "thuongtruc",
         )
-        second = await asyncio.to_thread(
-            run_schemathesis,
-            schema,
-            base_url,
-            harness.headers("canbo.vanphong"),
-            world,
-            SECOND_PASS_EXAMPLES,
-            "canbo.vanphong",
-            (GenerationMode.POSITIVE,),
-        )
-        third = await asyncio.to_thread(
-            run_schemathesis,
-            control_character_schema(harness.app),
-            base_url,
-            harness.headers("thuongtruc"),
-            world,
-            CONTROL_PASS_EXAMPLES,
-            "control characters",
-            (GenerationMode.POSITIVE,),
-        )
+        second = Findings()
+        if second_examples:
+            second = await asyncio.to_thread(
+                run_schemathesis,
+                schema,
+                base_url,
+                harness.headers("canbo.vanphong"),
+                world,
+                second_examples,
+                "canbo.vanphong",
+                (GenerationMode.POSITIVE,),
+            )
+        third = Findings()
+        if control_examples:
+            third = await asyncio.to_thread(
+                run_schemathesis,
+                control_character_schema(harness.app),
+                base_url,
+                harness.headers("thuongtruc"),
+                world,
+                control_examples,
+                "control characters",
+                (GenerationMode.POSITIVE,),
+            )
         fourth = await asyncio.to_thread(
             run_schemathesis,
             schema,
             base_url,
             harness.headers("quantri"),
             world,
-            ADMIN_PASS_EXAMPLES,
+            admin_examples,
             "quantri",
             paths=ADMIN_PATHS,
         )
@@ -416,4 +434,4 @@ async def test_no_operation_answers_a_server_error(harness, monkeypatch):
     # The administration was reached as its administrator, not only refused.
     assert fourth.statuses.get("2xx", 0) > 20, fourth.statuses
     # The control characters reached the checks (the hooks were applied).
-    assert third.control_character_refusals > 50, third.statuses
+    assert not control_examples or third.control_character_refusals > 50, third.statuses
