@@ -28,12 +28,18 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 
 
+# The trail's dates: a day outside these years is a mistyped one (and 31/12/9999 + 1 day
+# would not even be a date).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
 def parse_day(value: str) -> date | None:
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(value.strip(), pattern).date()
+            day = datetime.strptime(value.strip(), pattern).date()
         except ValueError:
             continue
+        return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
     return None
 
 

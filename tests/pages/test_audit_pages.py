@@ -28,6 +28,12 @@ async def test_audit_trail_filters_and_csv(harness, people):
         bad.status_code == 422
         and 'id="date_from-error">Ngày không hợp lệ (dd/mm/yyyy)</p>' in bad.text
     )
+    # A year no trail holds is a mistyped date, next to its field, never a server error.
+    for field, value in (("date_to", "31/12/9999"), ("date_from", "01/01/0001")):
+        far = await auditor.get(f"/audit?{field}={value}")
+        assert far.status_code == 422 and f'id="{field}-error">' in far.text, far.text[:300]
+        far_csv = await auditor.get(f"/audit/export.csv?{field}={value}")
+        assert far_csv.status_code < 500
     timeline = await auditor.get(f"/nominations/{first}")
     assert timeline.status_code == 200
     assert 'data-action="submitted"' in timeline.text and 'data-action="accepted"' in timeline.text
