@@ -25,7 +25,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -298,12 +298,11 @@ def _timestamp_ok(status: Any) -> bool:
 
 
 async def verify_pdf(
-    session: AsyncSession, pdf: bytes, settings: Settings, *, now: datetime | None = None
+    session: AsyncSession, pdf: bytes, settings: Settings, *, now: datetime
 ) -> VerificationReport:
     """Tell whether ``pdf`` is an authentic document of this engine (see the module).
     ``now`` is the application clock's moment: a signature without a trusted timestamp
-    is checked as of then (default: the machine's clock, which certificates keep)."""
-    now = now or datetime.now(UTC)
+    is checked as of then."""
     digest = hashlib.sha256(pdf).hexdigest()
     if PDF_MAGIC not in pdf[:1024]:
         return _report(VerificationStatus.NOT_A_PDF, digest)

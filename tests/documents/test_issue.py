@@ -22,6 +22,7 @@ from domain.vocabulary import (
     SignerCapacity,
 )
 from models import AwardRecord, CouncilSession, Decision, Document, Initiative, SigningIdentity
+from tests.clock import machine_now
 from thidua.db import transaction
 from thidua.files import FileStore, sha256_hex
 from thidua.pki import ensure_dev_identities
@@ -91,7 +92,9 @@ async def test_issuing_records_the_document_the_decision_and_the_awards(
         initiative = await session.get(Initiative, hoa.initiative_id)
         assert initiative.grounded_award_id == record.id
 
-        assert (await verify_pdf(session, pdf, doc_settings)).status == VerificationStatus.AUTHENTIC
+        assert (
+            await verify_pdf(session, pdf, doc_settings, now=machine_now())
+        ).status == VerificationStatus.AUTHENTIC
 
 
 async def test_without_a_signing_identity_the_decision_is_not_issued_nor_numbered(
@@ -215,7 +218,9 @@ async def test_a_year_end_decision_with_500_awardees_renders_and_signs(
     assert text.count("Họ và tên / Tên tập thể") == len(pages) - 1
     assert elapsed < 120  # generous: the benchmark comes later
     async with doc_factory() as session:
-        assert (await verify_pdf(session, pdf, doc_settings)).status == VerificationStatus.AUTHENTIC
+        assert (
+            await verify_pdf(session, pdf, doc_settings, now=machine_now())
+        ).status == VerificationStatus.AUTHENTIC
         assert (
             await session.scalar(
                 select(func.count())

@@ -41,6 +41,7 @@ from activities.signing import sign_pdf
 from api.services.verification import VerificationStatus, verify_pdf
 from domain.vocabulary import DecisionStatus
 from models import Decision, Document, SigningIdentity
+from tests.clock import machine_now
 from thidua.db import transaction
 from thidua.pki import (
     certificate_sha256,
@@ -221,7 +222,7 @@ async def test_a_decision_signed_on_the_chairmans_token_verifies_as_his(
     assert "Tăng Văn Quân" in status.signing_cert.subject.human_friendly
     # The engine's own verification: an authentic decision of this engine, his signature.
     async with doc_factory() as session:
-        report = await verify_pdf(session, pdf, settings)
+        report = await verify_pdf(session, pdf, settings, now=machine_now())
         document = await session.get(Document, issued.document_id)
         server_held = await session.scalar(
             select(func.count())

@@ -57,7 +57,7 @@ def _foreign_identity() -> tuple[bytes, x509.Certificate]:
 async def test_verify_pdf_reports_authentic_then_tampered(doc_factory, doc_settings, world):
     pdf, number_text = await issued_pdf(doc_factory, doc_settings, world)
     async with doc_factory() as session:
-        report = await verify_pdf(session, pdf, doc_settings)
+        report = await verify_pdf(session, pdf, doc_settings, now=machine_now())
         assert report.status == VerificationStatus.AUTHENTIC
         assert report.number_text == number_text == "01/QĐ-UBND"
         assert report.authority_name == "Ủy ban nhân dân phường Thạch Khôi"
@@ -66,7 +66,9 @@ async def test_verify_pdf_reports_authentic_then_tampered(doc_factory, doc_setti
         assert report.issued_on is not None and report.issued_on.isoformat() == "2027-01-05"
         assert report.document_url.startswith("/api/v1/documents/")
 
-        changed = await verify_pdf(session, flip_one_signed_byte(pdf), doc_settings)
+        changed = await verify_pdf(
+            session, flip_one_signed_byte(pdf), doc_settings, now=machine_now()
+        )
         assert changed.status == VerificationStatus.TAMPERED
         assert changed.intact is False
         assert "Văn bản đã bị sửa đổi" in changed.message_vi
@@ -87,7 +89,7 @@ async def test_content_added_after_signing_is_tampered_and_names_the_original(
     assert modified != pdf
 
     async with doc_factory() as session:
-        report = await verify_pdf(session, modified, doc_settings)
+        report = await verify_pdf(session, modified, doc_settings, now=machine_now())
     assert report.status == VerificationStatus.TAMPERED
     assert report.covers_whole_file is False
     # What was signed is known: the report says which decision this copy claims to be.
@@ -109,7 +111,7 @@ async def test_a_signature_from_a_foreign_ca_is_untrusted(doc_factory, doc_setti
         signer_label="Kẻ Giả Mạo",
     )
     async with doc_factory() as session:
-        report = await verify_pdf(session, forged, doc_settings)
+        report = await verify_pdf(session, forged, doc_settings, now=machine_now())
     assert report.status == VerificationStatus.UNTRUSTED
     assert report.intact is True and report.trusted is False
     assert report.signer_name == "Kẻ Giả Mạo"
@@ -120,7 +122,7 @@ async def test_a_signature_from_a_foreign_ca_is_untrusted(doc_factory, doc_setti
     trusted_dir.mkdir(parents=True, exist_ok=True)
     (trusted_dir / "foreign.pem").write_bytes(foreign_ca.public_bytes(serialization.Encoding.PEM))
     async with doc_factory() as session:
-        report = await verify_pdf(session, forged, doc_settings)
+        report = await verify_pdf(session, forged, doc_settings, now=machine_now())
     assert report.status == VerificationStatus.UNREGISTERED
 
 
@@ -149,7 +151,7 @@ async def test_a_file_signed_with_our_key_but_never_issued_is_unregistered(
         signer_label="Tăng Văn Quân",
     )
     async with doc_factory() as session:
-        report = await verify_pdf(session, signed, doc_settings)
+        report = await verify_pdf(session, signed, doc_settings, now=machine_now())
     assert report.status == VerificationStatus.UNREGISTERED
     assert report.trusted is True and report.intact is True
     assert report.document_id is None
@@ -160,14 +162,14 @@ async def test_unsigned_and_not_a_pdf(doc_factory, doc_settings):
     plain = await render_report_pdf("Báo cáo", [])
     async with doc_factory() as session:
         assert (
-            await verify_pdf(session, plain, doc_settings)
+            await verify_pdf(session, plain, doc_settings, now=machine_now())
         ).status == VerificationStatus.UNSIGNED
         assert (
-            await verify_pdf(session, b"hello", doc_settings)
+            await verify_pdf(session, b"hello", doc_settings, now=machine_now())
         ).status == VerificationStatus.NOT_A_PDF
         broken = b"%PDF-1.7\n" + b"\x00garbage" * 50
         assert (
-            await verify_pdf(session, broken, doc_settings)
+            await verify_pdf(session, broken, doc_settings, now=machine_now())
         ).status == VerificationStatus.NOT_A_PDF
 
 
