@@ -32,6 +32,25 @@ async def awaiting_decision(harness) -> int:
     return nomination_id
 
 
+async def minutes_issued(harness, timeout: float = 30.0) -> None:
+    from sqlalchemy import select
+
+    from models import CouncilSession
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        async with harness.factory() as db:
+            issued = (
+                await db.execute(
+                    select(CouncilSession.id).where(CouncilSession.minutes_document_id.is_not(None))
+                )
+            ).first()
+        if issued is not None:
+            return
+        assert asyncio.get_running_loop().time() < deadline, "the minutes were never issued"
+        await asyncio.sleep(0.05)
+
+
 async def test_nomination_commands(harness):
     base = "/api/v1/nominations"
     reception = (await harness.nominate())["id"]
@@ -396,6 +415,10 @@ async def test_a_draft_still_being_assembled_says_when_to_ask_again(dev_harness)
     real dev server: a worker stopped and started again is what holds the draft back.)"""
     harness = dev_harness
     nomination_id = await awaiting_decision(harness)
+    # The council's minutes are still being issued once the nomination awaits its decision:
+    # let that write finish before the worker stops, or the stop cuts it inside its SQLite
+    # write transaction and the draft below waits for the lock.
+    await minutes_issued(harness)
     await harness.stop_worker()  # nothing confirms yet: the draft stays in assembly
     decision = await expect(
         harness, "thuongtruc", "/api/v1/decisions", {"nomination_ids": [nomination_id]}, 201
