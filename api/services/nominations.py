@@ -31,7 +31,7 @@ from domain.permissions import (
     permitted,
 )
 from domain.rules import RuleSet
-from domain.vocabulary import Level, NomineeKind, ObjectionStatus, Role, Stage
+from domain.vocabulary import DocumentKind, Level, NomineeKind, ObjectionStatus, Role, Stage
 from models import (
     AuditEvent,
     Campaign,
@@ -284,8 +284,17 @@ async def create_nomination(
             )
     if data.campaign_id is not None:
         campaign = await session.get(Campaign, data.campaign_id)
-        if campaign is None:
+        ward = await authority_queries.ward_authority_of(session, unit_id=data.proposing_unit_id)
+        # Only a campaign running in the proposing unit's own ward: another ward's (or a
+        # closed) campaign would count this nomination in a report it does not belong to.
+        if campaign is None or ward is None or campaign.authority_id != ward.id:
             raise InvalidInput("campaign_id", "Không có phong trào thi đua này", "no such campaign")
+        if campaign.status != "running":
+            raise InvalidInput(
+                "campaign_id",
+                "Phong trào thi đua này không đang diễn ra",
+                "the campaign is not running",
+            )
         if data.content_area_code is not None:
             area = await campaign_queries.content_area_id(
                 session, campaign_id=campaign.id, code=data.content_area_code
@@ -1101,6 +1110,12 @@ def _document_link(document: Document) -> DocumentLink:
         sha256=document.sha256,
         signed=document.signed,
         url=f"/api/v1/documents/{document.id}/pdf",
+        # The public notice's Word copy (issue 17), rendered again from what the PDF was.
+        docx_url=(
+            f"/api/v1/documents/{document.id}/notice.docx"
+            if document.kind == DocumentKind.PUBLIC_NOTICE
+            else None
+        ),
     )
 
 

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from models import AuditEvent, Campaign, ContentArea, Exemplar, Milestone, Registration
+from domain.vocabulary import Level
+from models import (
+    AuditEvent,
+    Authority,
+    Campaign,
+    ContentArea,
+    Exemplar,
+    Milestone,
+    Nomination,
+    Registration,
+)
 
 from .helpers import (
     add_unit_officer,
@@ -603,3 +613,49 @@ async def _milestone_reached(h, campaign_id: int) -> bool:
 async def _campaign_status(h, campaign_id: int) -> str:
     async with h.factory() as session:
         return (await session.get(Campaign, campaign_id)).status
+
+
+async def test_a_nomination_counts_only_toward_a_campaign_running_in_its_own_ward(harness):
+    """The JSON API refuses, on the campaign_id field, a campaign that does not exist, one
+    of another authority (it would count the nomination in that authority's report) and
+    one that is not running; nothing is written."""
+    h = harness
+    ids = h.ids
+    year = await this_year(h) + 1
+    planned_id = await plan_campaign(h, year)
+    async with h.factory() as session, session.begin():
+        city = (
+            await session.execute(select(Authority).where(Authority.level == Level.CITY))
+        ).scalar_one()
+        elsewhere = Campaign(
+            code=f"thanh-pho-{year}",
+            authority_id=city.id,
+            name="Phong trào của thành phố",
+            theme="Chủ đề của thành phố",
+            start_year=year,
+            end_year=year + 1,
+            status="running",
+        )
+        session.add(elsewhere)
+        await session.flush()
+        elsewhere_id = elsewhere.id
+        before = await session.scalar(select(func.count()).select_from(Nomination))
+    body = {
+        "award_code": "giay_khen",
+        "year": year,
+        "nominee": {"kind": "individual", "person_id": ids.people["Lê Thị Hương"]},
+        "proposing_unit_id": ids.units["tk-th-thach-khoi"],
+        "achievement_summary": "Giáo viên dạy giỏi cấp thành phố",
+    }
+    for campaign_id, words in (
+        (987654, "Không có phong trào thi đua này"),
+        (elsewhere_id, "Không có phong trào thi đua này"),
+        (planned_id, "không đang diễn ra"),
+    ):
+        response = await h.post(
+            "canbo.truonghoc", "/api/v1/nominations", {**body, "campaign_id": campaign_id}
+        )
+        error = assert_error(response, 422, field="campaign_id")
+        assert words in response.text, error
+    async with h.factory() as session:
+        assert await session.scalar(select(func.count()).select_from(Nomination)) == before
