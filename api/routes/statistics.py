@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from domain.calendar import vietnam_date
+from models.schemas.statistics import StatisticsRead
 
 from ..deps import CurrentUser, ReadSessionDep, StateDep
 from ..errors import NotFound, Unauthorized, error_responses
@@ -28,7 +29,11 @@ def _year(state, year: int | None) -> int:
     return year if year is not None else vietnam_date(state.clock.now()).year
 
 
-@router.get("/statistics", responses=error_responses(Unauthorized, NotFound))
+@router.get(
+    "/statistics",
+    response_model=StatisticsRead,
+    responses=error_responses(Unauthorized, NotFound),
+)
 async def statistics(
     user: CurrentUser, session: ReadSessionDep, state: StateDep, year: YearQuery = None
 ) -> dict[str, Any]:
