@@ -8,7 +8,7 @@ from collections.abc import Collection
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Person, Registration
+from models import Person, Registration, Unit
 
 
 async def key_taken(session: AsyncSession, *, registration_key: str) -> bool:
@@ -27,8 +27,9 @@ async def registrations_page(
     unit_id: int | None,
     page: int,
     page_size: int,
-) -> tuple[int, list[Registration]]:
-    """How many registrations match, and one page of them (by year, then as made)."""
+) -> tuple[int, list[tuple[Registration, str, str | None]]]:
+    """How many registrations match, and one page of them (by year, then as made) with
+    the unit's and the person's names (None for a unit's own), in one query."""
     conditions = [Registration.campaign_id == campaign_id]
     if year is not None:
         conditions.append(Registration.year == year)
@@ -36,13 +37,15 @@ async def registrations_page(
         conditions.append(Registration.unit_id == unit_id)
     total = (await session.execute(select(func.count()).where(*conditions))).scalar_one()
     rows = await session.execute(
-        select(Registration)
+        select(Registration, Unit.name, Person.full_name)
+        .join(Unit, Unit.id == Registration.unit_id)
+        .outerjoin(Person, Person.id == Registration.person_id)
         .where(*conditions)
         .order_by(Registration.year, Registration.id)
         .offset((page - 1) * page_size)
         .limit(page_size)
     )
-    return total, list(rows.scalars())
+    return total, [(r, unit_name, person_name) for r, unit_name, person_name in rows]
 
 
 async def registrations_of_year(

@@ -173,14 +173,18 @@ def _duplicate(year: int) -> Conflict:
 async def registration_read(session: AsyncSession, registration: Registration) -> RegistrationRead:
     unit = await session.get(Unit, registration.unit_id)
     person = await session.get(Person, registration.person_id) if registration.person_id else None
+    return _read(registration, unit.name if unit else "", person.full_name if person else None)
+
+
+def _read(registration: Registration, unit_name: str, person_name: str | None) -> RegistrationRead:
     return RegistrationRead(
         id=registration.id,
         campaign_id=registration.campaign_id,
         year=registration.year,
         unit_id=registration.unit_id,
-        unit_name=unit.name if unit else "",
+        unit_name=unit_name,
         person_id=registration.person_id,
-        person_name=person.full_name if person else None,
+        person_name=person_name,
         target_awards=list(registration.target_awards),
         content_area_codes=list(registration.content_area_codes),
         pledge=registration.pledge,
@@ -212,7 +216,7 @@ async def registrations_page(
         total=total,
         page=page,
         page_size=page_size,
-        items=[await registration_read(session, r) for r in rows],
+        items=[_read(r, unit_name, person_name) for r, unit_name, person_name in rows],
     )
 
 
