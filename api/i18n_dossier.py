@@ -25,6 +25,9 @@ DOSSIER_TEXTS: dict[str, dict[str, str]] = _pairs(
         "The new file takes this one's place (a draft: the old one is removed)",
     ),
     dossier_actions=("Sửa", "Change"),
+    # The upload form's choices: what the award needs at this level first.
+    upload_needed=("Hồ sơ danh hiệu này cần", "What this award needs"),
+    upload_other=("Thành phần khác", "Other items"),
     dossier_item_deleted_flash=("Đã xóa tệp {name} khỏi hồ sơ", "Removed {name} from the dossier"),
     dossier_item_replaced_flash=("Đã thay tệp bằng {name}", "Replaced the file with {name}"),
     earlier_versions=("Phiên bản trước (đã được thay)", "Earlier versions (replaced)"),

@@ -440,6 +440,7 @@ async def nomination_page(
         "award": award,
         "rule_set": rule_set,
         "dossier_types": rule_set.dossier_items,
+        "upload_choices": _upload_choices(rule_set, requirements),
         # What a return may ask for: the items this award requires at this level.
         "returnable": service.returnable_items(rule_set, nomination),
         "requirements": requirements,
@@ -484,6 +485,17 @@ def _requirements(rule_set, nomination, detail) -> list[dict[str, Any]]:
     return [
         {"codes": codes, "present": any(code in present for code in codes)}
         for codes in forms.required_items(rule_set, nomination.award_code, nomination.level)
+    ]
+
+
+def _upload_choices(rule_set, requirements) -> list[tuple[str, list[str]]]:
+    """The upload form's dossier items in two groups: what the award requires at this
+    level (alternatives included), then every other kind (an officer may still attach
+    one the rules do not ask for)."""
+    needed = [code for r in requirements for code in r["codes"] if code in rule_set.dossier_items]
+    other = [code for code in rule_set.dossier_items if code not in needed]
+    return [
+        (key, codes) for key, codes in (("upload_needed", needed), ("upload_other", other)) if codes
     ]
 
 

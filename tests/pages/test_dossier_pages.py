@@ -229,3 +229,19 @@ async def test_proposing_oneself_is_warned_and_flagged(harness, people):
     seen = await standing.get(f"/nominations/{submitted_own}")
     assert 'id="self-proposed-flag"' in seen.text
     assert 'id="self-proposal-warning"' not in seen.text  # the warning is the proposer's
+
+
+async def test_the_upload_form_offers_what_the_award_needs_first(harness, people):
+    """The upload form of a draft groups its choices: the items the award requires at the
+    nomination's level, then every other kind (still allowed)."""
+    unit = people("canbo.vanphong")
+    nomination_id = await new_draft(unit, harness)
+    view = await unit.get(f"/nominations/{nomination_id}")
+    form = view.text.split('id="upload-form"')[1].split("</form>")[0]
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', form)
+    assert [label for label, _ in groups] == ["Hồ sơ danh hiệu này cần", "Thành phần khác"]
+    needed = re.findall(r'<option value="([a-z_]+)"', groups[0][1])
+    other = re.findall(r'<option value="([a-z_]+)"', groups[1][1])
+    assert "to_trinh" in needed and "bao_cao_thanh_tich" in needed
+    assert "danh_sach_ho_gia_dinh" in other and not set(needed) & set(other)
+    assert len(needed) + len(other) == 8  # every kind is still offered once
