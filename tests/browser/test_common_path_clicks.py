@@ -135,7 +135,7 @@ async def _walk(harness, people: People, clicks: Clicks, shoot, tmp_path: Path) 
         await expect(attach).to_be_visible()
         for code, path in files.items():
             await clicks.attach(who, attach.locator(f'input[name="file-{code}"]'), path)
-        await shoot(unit, "10-new-nomination-with-files")
+        await shoot(unit, "22-new-nomination-with-files")
         await clicks.click(who, new_form.get_by_role("button", name="Lưu và nộp hồ sơ"))
     else:
         await clicks.click(who, unit.get_by_role("button", name="Lưu bản nháp"))
@@ -177,7 +177,7 @@ async def _walk(harness, people: People, clicks: Clicks, shoot, tmp_path: Path) 
             sheet = voter.locator("#ballot-form")
         await expect(sheet.get_by_label("Có mặt tại phiên họp")).to_be_checked()
         if member == MEMBERS[0]:
-            await shoot(voter, "11-home-ballot")
+            await shoot(voter, "23-home-ballot")
         item = sheet.locator("fieldset.ballot-item:has-text('Nguyễn Thị Hoa')")
         await clicks.check(who, item.get_by_label("Đồng ý", exact=True))
         await clicks.click(who, sheet.get_by_role("button", name="Gửi phiếu bầu"))

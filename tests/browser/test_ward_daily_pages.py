@@ -136,7 +136,7 @@ async def _incomplete_then_returned_then_notices(harness, people: Browsers, shoo
         await expect(phone.locator(part)).to_be_in_viewport(ratio=1)
     first = await phone.evaluate("document.querySelector('main').firstElementChild.id")
     assert first == "returned-box", first  # before everything else in main
-    await shoot(phone, "16-returned-dossier-phone")
+    await shoot(phone, "24-returned-dossier-phone")
 
     # ---- point 7: opening a notice marks it read; then all of them -------------------------
     [notice] = await harness.notices("canbo.vanphong", "returned_for_supplement")
@@ -156,7 +156,7 @@ async def _incomplete_then_returned_then_notices(harness, people: Browsers, shoo
     unread = int(await phone.locator("#home-unread").get_attribute("data-unread") or "0")
     assert unread >= 3
     await phone.goto("/inbox")
-    await shoot(phone, "16-inbox-phone")
+    await shoot(phone, "25-inbox-phone")
     item = phone.locator(f'li[data-notice="{notice.id}"]')
     await expect(item).to_have_attribute("data-read", "no")
     await item.get_by_role("button", name=re.compile("^Mở")).click()
