@@ -46,6 +46,7 @@ from domain.vocabulary import (  # noqa: E402
     BallotMode,
     DecisionKind,
     DecisionStatus,
+    Gender,
     ItemResult,
     Level,
     NomineeKind,
@@ -351,6 +352,24 @@ async def populate(factory, total: int, seed: int = 2026) -> dict[str, int]:
             for start in range(0, len(rows), 2000):
                 await session.execute(insert(table), rows[start : start + 2000])
         counts.update(audit_events=len(audit), dossier_items=len(items), objections=len(objections))
+
+        # The registry the pickers search (issue 17): one person per five nominations in the
+        # proposing units; the folded name columns are filled by the columns' defaults.
+        people_rng = random.Random(seed + 1)
+        people = [
+            dict(
+                full_name=_name(people_rng),
+                gender=people_rng.choice(list(Gender)),
+                birth_year=people_rng.randint(1960, 2000),
+                position="",
+                unit_id=people_rng.choice(proposing),
+                is_official=people_rng.random() < 0.3,
+            )
+            for _ in range(total // 5)
+        ]
+        for start in range(0, len(people), 2000):
+            await session.execute(insert(Person), people[start : start + 2000])
+        counts.update(people=len(people))
 
         # Council sessions: closed ones for the decided nominations, one open per level.
         sessions = 0

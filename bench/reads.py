@@ -81,6 +81,15 @@ def reads_of(ids: dict[str, int], page_100: bool = True) -> list[Read]:
             "/audit?q=nguyen+van",
             None,
         ),
+        # The registry's people search (the pickers and the administrator's list): 20,000
+        # people at 100,000 nominations, searched without diacritics.
+        (
+            "list",
+            "people search without diacritics",
+            "quantri",
+            "/admin/people?q=nguyen+thi",
+            "/api/v1/people?q=nguyen+thi",
+        ),
         (
             "list",
             "list, one stage",
