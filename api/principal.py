@@ -41,6 +41,9 @@ class Principal:
     # (a grant on an office, below any authority); a ward's or city's grant needs none: its
     # authorities already see every nomination of its units.
     admin_proposing_unit_ids: frozenset[int] = frozenset()
+    # What an ``auditor`` grant audits: the authorities at and below its unit (a ward's
+    # inspector its ward; a city's, the city and its wards), never another ward's.
+    audited_authority_ids: frozenset[int] = frozenset()
 
     @property
     def actor(self) -> Actor:
@@ -152,6 +155,17 @@ async def load_principal(
             admin_proposing = frozenset(
                 await unit_queries.units_under(session, root_ids=below_authorities)
             )
+    audited: frozenset[int] = frozenset()
+    audit_roots = {r.unit_id for r in roles if r.role == Role.AUDITOR}
+    if audit_roots and not user.deployment_admin:
+        audited_units = await unit_queries.units_under(session, root_ids=audit_roots)
+        audited = frozenset(
+            (
+                await session.execute(
+                    select(Authority.id).where(Authority.unit_id.in_(sorted(audited_units)))
+                )
+            ).scalars()
+        )
     return Principal(
         user_id=user.id,
         username=user.username,
@@ -167,6 +181,7 @@ async def load_principal(
         admin_unit_ids=admin_units,
         admin_authority_ids=admin_authorities,
         admin_proposing_unit_ids=admin_proposing,
+        audited_authority_ids=audited,
     )
 
 

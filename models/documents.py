@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.vocabulary import DecisionKind, DecisionStatus, DocumentKind, SignerCapacity
@@ -84,6 +84,10 @@ class Document(Base):
     signer_certificate_sha256: Mapped[str] = mapped_column(String(64), default="")
     signed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # What the document was rendered from, where another format is rendered from it again
+    # (a public notice: ``public_notice.notice_render_input``); None for the others and
+    # for the notices issued before migration 0010.
+    render_input: Mapped[dict | None] = mapped_column(JSON, default=None)
 
 
 class DocumentCounter(Base):

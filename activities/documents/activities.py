@@ -40,7 +40,7 @@ from ..signing import sign_pdf
 from .award_registry import record_awards
 from .decision import prepare_decision
 from .minutes import minutes_context
-from .public_notice import public_notice_context
+from .public_notice import notice_render_input, public_notice_context
 from .renderer import render_template_pdf
 from .types import (
     DocumentError,
@@ -328,7 +328,8 @@ class DocumentActivities:
     @activity.defn
     async def issue_public_notice(self, data: PublicNoticeInput) -> DocumentRef:
         """The public notice (thông báo công khai) of nominations, with the period and
-        how to object."""
+        how to object. Its document row keeps the input (``render_input``): the Word copy
+        is rendered from it again."""
         key = f"public-notice-{data.key}"
         try:
             async with self.session_factory() as session:
@@ -348,6 +349,7 @@ class DocumentActivities:
             pdf=pdf,
             authority_id=data.authority_id,
             nomination_id=data.nomination_ids[0] if len(data.nomination_ids) == 1 else None,
+            render_input=notice_render_input(data),
         )
 
     async def _store(

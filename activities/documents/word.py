@@ -453,3 +453,82 @@ def minutes_docx(context: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def public_notice_docx(context: dict[str, Any]) -> bytes:
+    """The public notice (thông báo công khai) of nominations as .docx, from the context
+    its PDF template gets (``public_notice.public_notice_context``): the nominees, the
+    period, how to object and the portal; the stored PDF remains the record."""
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    document = _document(context["document_title"], context["authority_name"])
+    _header(document, {**context, "number_line": ""})
+    _para(document, "THÔNG BÁO", bold=True, align=center, size=TITLE_PT)
+    _para(
+        document,
+        "Công khai danh sách tập thể, cá nhân, hộ gia đình được đề nghị khen thưởng",
+        bold=True,
+        align=center,
+        size=TITLE_PT,
+    )
+    _para(document, "________", align=center)
+    _para(
+        document,
+        "Thực hiện nguyên tắc chính xác, công khai, minh bạch, công bằng trong công tác thi "
+        "đua, khen thưởng (Điều 5 Luật Thi đua, khen thưởng số 06/2022/QH15), "
+        f"{context['authority_name']} thông báo công khai danh sách các tập thể, cá nhân, "
+        "hộ gia đình được đề nghị khen thưởng như sau:",
+        indent=True,
+    )
+    _list_table(
+        document,
+        (
+            "TT",
+            "Tập thể, cá nhân, hộ gia đình",
+            "Đơn vị đề nghị",
+            "Danh hiệu, hình thức đề nghị",
+            "Năm thành tích",
+        ),
+        [
+            [
+                str(n["position"]),
+                f"{n['name']} ({n['kind']})",
+                n["unit"],
+                n["award"],
+                str(n["year"]),
+            ]
+            for n in context["nominees"]
+        ],
+    )
+    period = _para(document, indent=True)
+    period.add_run("Thời gian công khai: ").bold = True
+    period.add_run(f"từ {context['starts']} đến {context['ends']}.")
+    how = _para(document, indent=True)
+    how.add_run("Cách gửi ý kiến: ").bold = True
+    how.add_run(
+        "mọi ý kiến phản ánh (nếu có) phải bằng văn bản, có chữ ký, ghi rõ họ và tên, địa "
+        "chỉ, số điện thoại liên hệ của người gửi, nêu rõ trường hợp và nội dung phản ánh, "
+        f"gửi về {context['standing_unit_name']} (cơ quan thường trực Hội đồng Thi đua - "
+        "Khen thưởng) trong thời gian công khai; hoặc gửi trực tuyến tại Cổng công khai: "
+        f"{context['portal_url']}."
+    )
+    _para(
+        document,
+        "Ý kiến không ghi rõ họ tên, không có chữ ký, gửi sau thời hạn trên sẽ không được xem "
+        "xét. Trường hợp có ý kiến phản ánh, việc khen thưởng được tạm dừng cho đến khi có "
+        "kết luận.",
+        indent=True,
+    )
+    left, right = _two_columns(document, 80, 85)
+    _first_para(left, "Nơi nhận:", bold=True, italic=True, size=12)
+    for line in (
+        "Các tập thể, cá nhân có tên;",
+        "Niêm yết tại trụ sở, Cổng thông tin điện tử;",
+        f"Lưu: VT, {context['archive_code']}.",
+    ):
+        _para(left, f"- {line}", size=11)
+    _first_para(right, "CƠ QUAN THƯỜNG TRỰC", bold=True, align=center, size=TITLE_PT)
+    _para(right, "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", bold=True, align=center, size=TITLE_PT)
+    _para(right, context["standing_unit_name"], italic=True, align=center)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -175,6 +175,28 @@ async def minutes_docx(
 
 
 @router.get(
+    "/documents/{document_id}/notice.docx",
+    response_class=Response,
+    responses={**DOCX_RESPONSE, **error_responses(NotFound, Conflict)},
+)
+async def notice_docx(
+    document_id: DbId,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    user: OptionalUser,
+    clock: ClockDep,
+) -> Response:
+    """A public notice (thông báo công khai) as a Word file (.docx) in the Decree 30/2020
+    layout, for the readers of the stored notice (public while it runs); rendered from
+    what the PDF was rendered from, which remains the record. 409 for a notice issued
+    before its input was kept and whose nomination's trail does not tell its period."""
+    docx = await documents.notice_word(
+        session, settings, user, document_id=document_id, now=clock.now()
+    )
+    return docx_response(docx.data, docx.name)
+
+
+@router.get(
     "/decision-items/{item_id}/certificate.pdf",
     response_class=Response,
     responses={**PDF_RESPONSE, **error_responses(Unauthorized, NotFound, Conflict)},

@@ -44,7 +44,11 @@ def _units(principal: Principal) -> set[int]:
 
 def _authorities(principal: Principal) -> set[int]:
     """The authorities whose nominations (started at or reached) ``principal`` sees."""
-    return principal.authority_ids(*AUTHORITY_ROLES) | principal.admin_authority_ids
+    return (
+        principal.authority_ids(*AUTHORITY_ROLES)
+        | principal.admin_authority_ids
+        | principal.audited_authority_ids
+    )
 
 
 def visible_nominations(principal: Principal) -> ColumnElement[bool]:

@@ -269,7 +269,9 @@ def can_see_session(principal: Principal, session_row: CouncilSession) -> bool:
     if principal.sees_all:
         return True
     return session_row.authority_id in (
-        principal.authority_ids(*SESSION_ROLES) | principal.admin_authority_ids
+        principal.authority_ids(*SESSION_ROLES)
+        | principal.admin_authority_ids
+        | principal.audited_authority_ids
     )
 
 

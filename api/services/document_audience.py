@@ -18,8 +18,9 @@ files) and by the pages that link them.
   members (``READER_ROLES``), the ones who handle what comes before it.
 - *Whoever may see a nomination*: ``access.can_see``, the officers of the proposing unit
   and the people (auditors included) of every authority it reached.
-- Auditors and the deployment's administrators read every document; a unit's
-  administrator reads what the people of the authorities below it read.
+- The deployment's administrators read every document; a unit's administrator, and an
+  auditor (thanh tra), read what the people of the authorities at and below their unit
+  read: a ward's auditor never reads another ward's documents.
 
 Nobody else: a unit reads its own nominations' notices, certificates and files and the
 published decisions, never minutes, submissions or drafts (they name other units'
@@ -49,7 +50,7 @@ READER_ROLES = (Role.STANDING_OFFICER, Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.C
 
 @dataclass(frozen=True)
 class Audience:
-    """Who reads one document, besides auditors and administrators (who read all)."""
+    """Who reads one document, besides the deployment's administrators (who read all)."""
 
     public: bool = False  # everyone, without signing in
     signed_in: bool = False  # everyone signed in
@@ -75,11 +76,14 @@ def may_read(principal: Principal | None, audience: Audience) -> bool:
         return True
     if principal is None:
         return False
-    if principal.sees_all or principal.has(Role.AUDITOR) or audience.signed_in:
+    if principal.sees_all or audience.signed_in:
         return True
-    if (principal.authority_ids(*READER_ROLES) | principal.admin_authority_ids) & (
-        audience.authority_ids
-    ):
+    readers_of = (
+        principal.authority_ids(*READER_ROLES)
+        | principal.admin_authority_ids
+        | principal.audited_authority_ids
+    )
+    if readers_of & audience.authority_ids:
         return True
     if {council_id for council_id, _ in principal.council_memberships} & audience.council_ids:
         return True

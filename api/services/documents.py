@@ -16,8 +16,9 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.documents.certificate import render_certificate_pdf
 from activities.documents.decision import prepare_decision, render_decision_pdf
 from activities.documents.minutes import minutes_context
+from activities.documents.public_notice import public_notice_context, stored_notice_input
 from activities.documents.types import DocumentError, DraftText, RuleSetLookup
-from activities.documents.word import decision_docx, minutes_docx
+from activities.documents.word import decision_docx, minutes_docx, public_notice_docx
 from domain.vocabulary import DecisionStatus, DocumentKind
 from models import Decision
 from thidua.files import FileNotStored, FileStore
@@ -259,3 +260,39 @@ async def minutes_word(
         raise _domain_error(exc) from exc
     data = await asyncio.to_thread(minutes_docx, context)
     return PdfFile(data, f"bien-ban-{document.session_id}")
+
+
+async def notice_word(
+    session: AsyncSession,
+    settings: Settings,
+    principal: Principal | None,
+    *,
+    document_id: int,
+    now: datetime,
+) -> PdfFile:
+    """A public notice (thông báo công khai) as a Word file, for the readers of the stored
+    notice (everyone while it runs, then whoever may see its nomination; 404 for anyone
+    else, as for a missing id, and for a document that is not a public notice), rendered
+    from what the PDF was rendered from (``documents.render_input``, or for a notice
+    issued before migration 0010, its nomination's audit trail). 409 when neither tells:
+    the stored PDF is then the only copy."""
+    document = await queries.document_by_id(session, document_id=document_id)
+    if (
+        document is None
+        or document.kind != DocumentKind.PUBLIC_NOTICE
+        or not await may_read_document(session, principal, document, now=now)
+    ):
+        raise NotFound("Không tìm thấy thông báo công khai", "No such public notice")
+    data = await stored_notice_input(session, document)
+    if data is None:
+        raise Conflict(
+            "Thông báo công khai này được ban hành trước khi hệ thống lưu dữ liệu để lập lại "
+            "văn bản, nên không có bản Word: dùng bản PDF đã lưu",
+            "This public notice was issued before its input was kept: only the stored PDF exists",
+        )
+    try:
+        context = await public_notice_context(session, data, settings.resolved_public_base_url)
+    except DocumentError as exc:
+        raise _domain_error(exc) from exc
+    docx = await asyncio.to_thread(public_notice_docx, context)
+    return PdfFile(docx, f"thong-bao-cong-khai-{document.id}")

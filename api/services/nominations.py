@@ -138,7 +138,9 @@ async def visible_nomination(
     exist, for anyone who could not see it if it did (no existence leaks)."""
     nomination = await session.get(Nomination, nomination_id)
     if nomination is None:
-        if principal.sees_all or principal.has(Role.AUDITOR):
+        # Only who sees every ward is told it does not exist: anyone else would learn
+        # that another ward's number exists from the difference.
+        if principal.sees_all:
             raise NotFound("Không tìm thấy đề nghị", "no such nomination")
         raise Forbidden()
     if not can_see(principal, nomination):

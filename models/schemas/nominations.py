@@ -157,6 +157,7 @@ class DocumentLink(Schema):
     sha256: str
     signed: bool
     url: str
+    docx_url: str | None = None  # a Word copy (.docx), where the document has one
 
 
 class NominationPage(Page):

@@ -69,7 +69,8 @@ ROLES: tuple[str | None, ...] = (
 )
 
 # The readers, from the domain: the people of an authority (its standing body, leaders
-# and council) read what it handles; auditors and administrators read everything.
+# and council) read what it handles; the deployment's administrator reads everything, the
+# ward's auditor (kiemtra) what the ward's people read and what its nominations carry.
 WARD = (STANDING, MEMBER, CHAIRMAN, VICE)
 CITY = (CITY_STANDING, CITY_CHAIRMAN, CITY_MEMBER)
 ALL_DOCUMENTS = (AUDITOR, ADMIN)
@@ -94,7 +95,8 @@ PK_ZIP = b"PK"  # an .xlsx workbook is a zip archive
 DOCUMENT_LINK = re.compile(
     r'(?:href|data)="(/api/v1/(?:documents/\d+/pdf|decisions/\d+/preview\.pdf|'
     r"decision-items/\d+/certificate\.pdf|nominations/\d+/dossier-items/\d+/file|"
-    r'decisions/\d+/awardees\.xlsx|council-sessions/\d+/results\.xlsx))"'
+    r"decisions/\d+/awardees\.xlsx|council-sessions/\d+/results\.xlsx|"
+    r'documents/\d+/(?:notice|minutes)\.docx))"'
 )
 
 
@@ -356,9 +358,9 @@ async def cases_of(h, w: World) -> list[Case]:
             await minutes_of(h, w.forwarding_session),
             (*WARD, *CITY, *ALL_DOCUMENTS),
         ),
-        document(
-            "minutes, city session", await minutes_of(h, w.city_session), (*CITY, *ALL_DOCUMENTS)
-        ),
+        # The ward's auditor audits the ward, not the city: the city's own minutes are not
+        # theirs (as the city session's page and tallies are not).
+        document("minutes, city session", await minutes_of(h, w.city_session), (*CITY, ADMIN)),
         # Posted for comment: anyone may read it while the notice runs.
         document("public notice, posted", w.notice_document, EVERYONE),
         # The campaign's review: the report page shows its figures to everyone signed in.
@@ -384,6 +386,15 @@ async def cases_of(h, w: World) -> list[Case]:
             "/api/v1/documents/{document_id}/minutes.docx",
             f"/api/v1/documents/{await minutes_of(h, w.ward_session)}/minutes.docx",
             (*WARD, *ALL_DOCUMENTS),
+            starts_with=PK_ZIP,
+        ),
+        # The public notice as a Word file: exactly the stored notice's readers (anyone
+        # while it runs; its nomination's readers afterwards, below).
+        Case(
+            "public notice as Word, posted",
+            "/api/v1/documents/{document_id}/notice.docx",
+            f"/api/v1/documents/{w.notice_document}/notice.docx",
+            EVERYONE,
             starts_with=PK_ZIP,
         ),
         # A certificate and a dossier file belong to one nomination: whoever may see it.
@@ -551,8 +562,16 @@ async def test_every_document_as_every_role(harness):
         (OTHER_UNIT, *WARD, *ALL_DOCUMENTS),
     )
     await reads.check(ended)
+    ended_word = Case(
+        "public notice as Word, ended",
+        "/api/v1/documents/{document_id}/notice.docx",
+        f"/api/v1/documents/{world.notice_document}/notice.docx",
+        (OTHER_UNIT, *WARD, *ALL_DOCUMENTS),
+        starts_with=PK_ZIP,
+    )
+    await reads.check(ended_word)
     assert not reads.problems, "\n".join(reads.problems)
-    print(f"{len(cases) + 1} documents × {len(ROLES)} roles: {reads.tried} reads")
+    print(f"{len(cases) + 2} documents × {len(ROLES)} roles: {reads.tried} reads")
 
 
 async def test_no_page_links_a_document_its_reader_may_not_open(harness):

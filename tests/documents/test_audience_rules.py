@@ -42,7 +42,13 @@ OTHER_UNIT_OFFICER = person(RoleRef(Role.UNIT_OFFICER, SCHOOL, Level.WARD))
 STANDING = person(at(Role.STANDING_OFFICER, WARD))
 CITY_STANDING = person(at(Role.STANDING_OFFICER, CITY))
 MEMBER = person(at(Role.COUNCIL_MEMBER, WARD), councils=(WARD_COUNCIL,))
-AUDITOR_ELSEWHERE = person(at(Role.AUDITOR, 99))
+# An auditor (thanh tra) reads what the people of the authorities of their subtree read
+# (``Principal.audited_authority_ids``): one of another ward reads nothing of this one.
+AUDITOR_ELSEWHERE = replace(person(at(Role.AUDITOR, 99)), audited_authority_ids=frozenset({99}))
+WARD_AUDITOR = replace(person(at(Role.AUDITOR, WARD)), audited_authority_ids=frozenset({WARD}))
+CITY_AUDITOR = replace(
+    person(at(Role.AUDITOR, CITY)), audited_authority_ids=frozenset({CITY, WARD})
+)
 # The deployment's administrator reads everything; a ward's administrator (an ``admin``
 # grant) what the people of the authorities in their subtree read.
 ADMIN = replace(person(), deployment_admin=True)
@@ -68,18 +74,25 @@ def test_public_and_signed_in():
     assert readers(Audience(signed_in=True)) == set(range(1, len(EVERYONE)))
 
 
-def test_the_people_of_an_authority_and_nobody_else_but_auditors():
+def test_the_people_of_an_authority_and_nobody_else():
     ward = Audience.of_authorities(WARD)
     assert readers(ward) == {
         EVERYONE.index(STANDING),
         EVERYONE.index(MEMBER),
-        EVERYONE.index(AUDITOR_ELSEWHERE),
         EVERYONE.index(ADMIN),
     }
     both = Audience.of_authorities(WARD, CITY, None)
     assert EVERYONE.index(CITY_STANDING) in readers(both)
-    # Nothing at all: still auditors and administrators.
-    assert readers(Audience()) == {EVERYONE.index(AUDITOR_ELSEWHERE), EVERYONE.index(ADMIN)}
+    # Nothing at all: the deployment's administrators only.
+    assert readers(Audience()) == {EVERYONE.index(ADMIN)}
+
+
+def test_auditors_read_their_own_subtree():
+    ward = Audience.of_authorities(WARD)
+    assert may_read(WARD_AUDITOR, ward) and may_read(CITY_AUDITOR, ward)
+    assert not may_read(AUDITOR_ELSEWHERE, ward)
+    city = Audience.of_authorities(CITY)
+    assert may_read(CITY_AUDITOR, city) and not may_read(WARD_AUDITOR, city)
 
 
 def test_council_members_by_membership():

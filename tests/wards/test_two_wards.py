@@ -120,6 +120,9 @@ def ward_b_workbook(city_code: str) -> bytes:
         ("chutich.b", "Vương Văn Phúc", Role.CHAIRMAN, "ubnd-le-thanh-nghi"),
         ("chutich.b", "Vương Văn Phúc", Role.COUNCIL_MEMBER, "ubnd-le-thanh-nghi"),
         ("quantri.b", "Quản trị phường Lê Thanh Nghị", Role.ADMIN, "ubnd-le-thanh-nghi"),
+        # Ward B's inspector, and the city's (who audits the city and the wards below it).
+        ("kiemtra.b", "Đinh Văn Kiểm", Role.AUDITOR, "ubnd-le-thanh-nghi"),
+        ("kiemtra.tp", "Thanh tra thành phố", Role.AUDITOR, city_code),
         # Ward A's own administrator (the demo's "quantri" administers the deployment), and
         # an administrator of one of its offices only.
         ("quantri.a", "Quản trị ubnd-thach-khoi", Role.ADMIN, "ubnd-thach-khoi"),
@@ -206,6 +209,8 @@ async def add_ward_b(harness) -> WardB:
                             "quantri.b",
                             "quantri.a",
                             "quantri.vp",
+                            "kiemtra.b",
+                            "kiemtra.tp",
                         }
                     )
                 )
@@ -329,11 +334,25 @@ async def test_each_ward_sees_its_own_and_the_city_what_was_forwarded(harness):
     assert A_PERSON in await audit_nominees(harness, "quantri.a")
     assert await audit_nominees(harness, "quantri.b") == {B_PERSON}
 
+    # ---- auditors: each their own ward; the city's, the city and the wards below it ----
+    assert await seen_nominations(harness, "kiemtra.b") == {local_b}
+    assert {local_a, forwarded} <= await seen_nominations(harness, "kiemtra")
+    assert local_b not in await seen_nominations(harness, "kiemtra")
+    assert {local_a, local_b, forwarded} <= await seen_nominations(harness, "kiemtra.tp")
+    # Another ward's nomination is refused exactly as a number that does not exist.
+    for username, other in (("kiemtra", local_b), ("kiemtra.b", local_a)):
+        refused = await harness.get(username, f"/api/v1/nominations/{other}")
+        absent = await harness.get(username, "/api/v1/nominations/987654321")
+        assert (refused.status_code, refused.json()) == (absent.status_code, absent.json())
+    assert await audit_nominees(harness, "kiemtra.b") == {B_PERSON}
+    assert A_PERSON in await audit_nominees(harness, "kiemtra")
+    assert B_PERSON not in await audit_nominees(harness, "kiemtra")
+
     # ---- documents: the submission that went to the city ------------------------------
     document = f"/api/v1/documents/{signed['document_id']}/pdf"
-    for username in ("chutich", "quantri.a", "thanhpho"):
+    for username in ("chutich", "quantri.a", "thanhpho", "kiemtra", "kiemtra.tp"):
         assert (await harness.get(username, document)).status_code == 200, username
-    for username in ("chutich.b", "thuongtruc.b", "quantri.b"):
+    for username in ("chutich.b", "thuongtruc.b", "quantri.b", "kiemtra.b"):
         assert (await harness.get(username, document)).status_code == 404, username
 
     # ---- mails that could not be delivered: each administrator their own accounts' ------
