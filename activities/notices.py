@@ -89,6 +89,7 @@ NOMINATION_NOTICE_KINDS: tuple[str, ...] = (
     "session_closed",
     "signature_requested",
     "document_sent_back",
+    "issue_requested",
     "reminder",
     "reassigned",
     "escalation",

@@ -1,23 +1,37 @@
 """Where a signer's private key lives, behind one interface.
 
 A ``SigningKey`` opens a pyHanko ``Signer`` for one signature and closes it afterwards.
-Two kinds exist:
+Three kinds exist:
 
 * ``Pkcs11Key``: the key stays on a PKCS#11 device attached to the signing host (the
   worker's machine): an HSM, or the official's own USB token from the government CA.
   Which token and key belong to whom is a JSON file (``THIDUA_PKCS11_SIGNERS``), keyed by
   username; the PIN comes from the environment variable the file names, never from a
   file or the database.
+* ``CscKey``: the key stays with a remote signing service speaking the Cloud Signature
+  Consortium API (CSC v1): a certification provider's "ký số từ xa" service or the
+  ward's own signing server. The engine sends the digest, the service returns the raw
+  signature. Which service and credential belong to whom is a JSON file
+  (``THIDUA_CSC_SIGNERS``), keyed by username; the service's bearer token and the
+  credential's PIN come from environment variables the file names.
 * ``Pkcs12Key``: the server-held PKCS#12 of ``signing_identities`` (encrypted with the
   signing passphrase). For development and tests; production refuses it unless
   ``THIDUA_ALLOW_SERVER_HELD_KEYS=true``.
 
-A signer named in the PKCS#11 file always signs with the token, whatever identity the
-database holds for them.
+``signing_key_for`` chooses, in this order: the PKCS#11 token when the PKCS#11 file
+names the signer, else the CSC service when the CSC file names them, else the
+server-held PKCS#12 the database holds for them (where allowed). A signer named in
+either file never signs with a server-held key, whatever the database holds.
+
+Signing on the official's own machine (the government CA's signing agent with the USB
+token, the key never on a server) is not a ``SigningKey``: the engine cannot call it,
+it waits for it. That is the interrupted flow of ``activities/external_signing.py``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import os
 import threading
@@ -25,7 +39,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cryptography import x509
 
@@ -71,7 +85,7 @@ class SigningKey(Protocol):
 
     @property
     def kind(self) -> str:
-        """``pkcs11`` or ``pkcs12``."""
+        """``pkcs11``, ``csc`` or ``pkcs12``."""
         ...
 
     def open(self) -> AbstractContextManager[signers.Signer]:
@@ -226,6 +240,159 @@ class Pkcs11Key:
 
 
 # ---------------------------------------------------------------------------------------
+# CSC: a remote signing service (Cloud Signature Consortium API v1)
+
+
+@dataclass(frozen=True)
+class CscEntry:
+    """One line of the CSC signers file."""
+
+    username: str
+    service_url: str  # the part before /csc/v1/...
+    credential_id: str
+    # Environment variables: the service's OAuth2 bearer token (empty: the service
+    # authenticates the engine otherwise, e.g. by its network or TLS client certificate)
+    # and the credential's PIN (empty: the credential is authorised implicitly).
+    token_env: str = ""
+    pin_env: str = ""
+    timeout_seconds: int = 60
+
+
+def _csc_failure(entry: CscEntry, what: str, exc: BaseException) -> SigningError:
+    detail = str(exc) or exc.__class__.__name__
+    cause = exc.__cause__
+    if cause is not None and str(cause):
+        detail = f"{detail} ({cause})"
+    return SigningError(
+        f"the remote signing service {entry.service_url} (credential '{entry.credential_id}') "
+        f"{what}: {detail}",
+        f"Dịch vụ ký số từ xa {entry.service_url} không ký được cho '{entry.credential_id}': "
+        "kiểm tra kết nối, mã truy cập và mã PIN của người ký",
+    )
+
+
+@functools.cache
+def _csc_classes() -> tuple[Any, Any]:
+    """The pyHanko CSC signer (and its authorisation), holding an HTTP session only
+    while it signs.
+
+    pyHanko runs each signature in an event loop of its own (``asyncio.run``); an
+    ``aiohttp`` session belongs to the loop it was made in. So the signer makes its
+    session inside ``async_sign_raw`` (credential authorisation and ``signHash`` on the
+    same connection) and closes it before returning, whichever loop that is."""
+    import aiohttp
+    from pyhanko.sign.general import SigningError as PyHankoSigningError
+    from pyhanko.sign.signers.csc_signer import CSCAuthorizationManager, CSCSigner
+
+    class Authorization(CSCAuthorizationManager):
+        """``credentials/authorize`` for every signature, bound to its digest (the
+        services that require hash pinning, SCAL 2, and those that do not alike)."""
+
+        def __init__(self, entry: CscEntry, pin: str | None, *args: Any) -> None:
+            super().__init__(*args)
+            self.entry = entry
+            self.pin = pin
+            self.session: aiohttp.ClientSession | None = None
+
+        async def authorize_signature(self, hash_b64s: list[str]) -> Any:
+            assert self.session is not None, "authorised only while signing"
+            request = self.format_csc_auth_request(
+                pin=self.pin, hash_b64s=hash_b64s, description="thidua"
+            )
+            async with self.session.post(
+                self.csc_session_info.endpoint_url("credentials/authorize"),
+                headers=self.auth_headers,
+                json=request,
+                raise_for_status=True,
+                timeout=aiohttp.ClientTimeout(total=self.entry.timeout_seconds),
+            ) as response:
+                answer = await response.json()
+            return self.parse_csc_auth_response(answer)
+
+    class Signer(CSCSigner):
+        auth_manager: Authorization
+        failure: BaseException | None = None
+
+        async def _do_commit(self, batch: Any) -> None:
+            try:
+                await super()._do_commit(batch)
+            except BaseException as exc:  # kept: pyHanko reports only "no results"
+                self.failure = exc
+                raise
+
+        async def async_sign_raw(
+            self, data: bytes, digest_algorithm: str, dry_run: bool = False
+        ) -> bytes:
+            if dry_run:  # pyHanko sizes the signature's placeholder: no request
+                return await super().async_sign_raw(data, digest_algorithm, dry_run=True)
+            entry = self.auth_manager.entry
+            self.failure = None
+            try:
+                async with aiohttp.ClientSession() as session:
+                    self.session = session
+                    self.auth_manager.session = session
+                    try:
+                        return await super().async_sign_raw(data, digest_algorithm)
+                    finally:
+                        self.auth_manager.session = None
+            except (aiohttp.ClientError, TimeoutError, PyHankoSigningError, KeyError) as exc:
+                cause = self.failure or exc
+                raise _csc_failure(entry, "refused or failed to sign", cause) from cause
+
+    return Authorization, Signer
+
+
+@dataclass(frozen=True)
+class CscKey:
+    entry: CscEntry
+    kind: str = "csc"
+
+    @contextmanager
+    def open(self) -> Iterator[signers.Signer]:
+        import aiohttp
+        from pyhanko.sign.general import SigningError as PyHankoSigningError
+        from pyhanko.sign.signers.csc_signer import (
+            CSCServiceSessionInfo,
+            fetch_certs_in_csc_credential,
+        )
+
+        entry = self.entry
+        token = os.environ.get(entry.token_env, "") if entry.token_env else ""
+        pin = os.environ.get(entry.pin_env, "") if entry.pin_env else ""
+        for variable, value in ((entry.token_env, token), (entry.pin_env, pin)):
+            if variable and not value:
+                raise SigningError(
+                    f"the remote signing service of {entry.username} needs environment "
+                    f"variable {variable}, which is empty",
+                    f"Chưa có mã truy cập dịch vụ ký số từ xa của người ký (biến môi trường "
+                    f"{variable})",
+                )
+        session_info = CSCServiceSessionInfo(
+            service_url=entry.service_url.rstrip("/"),
+            credential_id=entry.credential_id,
+            oauth_token=token or None,
+        )
+
+        async def credential() -> Any:
+            async with aiohttp.ClientSession() as session:
+                return await fetch_certs_in_csc_credential(
+                    session, session_info, timeout=entry.timeout_seconds
+                )
+
+        try:
+            # Blocking callers only (a worker thread): this thread has no event loop.
+            info = asyncio.run(credential())
+        except (aiohttp.ClientError, TimeoutError, OSError, PyHankoSigningError) as exc:
+            raise _csc_failure(entry, "did not describe the credential", exc) from exc
+        authorization, signer = _csc_classes()
+        yield signer(
+            session=None,  # made for each signature, in pyHanko's event loop
+            auth_manager=authorization(entry, pin or None, session_info, info),
+            sign_timeout=entry.timeout_seconds,
+        )
+
+
+# ---------------------------------------------------------------------------------------
 # Configuration
 
 
@@ -282,6 +449,68 @@ def load_pkcs11_entries(settings: Settings) -> dict[str, Pkcs11Entry]:
     return entries
 
 
+_CSC_FIELDS = {"service_url", "credential_id", "token_env", "pin_env", "timeout_seconds"}
+
+
+def load_csc_entries(settings: Settings) -> dict[str, CscEntry]:
+    """The CSC signers file (``THIDUA_CSC_SIGNERS``), by username; empty when the setting
+    is empty. Raises ``SignerConfigurationError`` (one line) on a bad file.
+
+    The file is a JSON object::
+
+        {"chutich": {"service_url": "https://rs.ca.example.vn/api",
+                     "credential_id": "a1b2c3", "token_env": "CSC_TOKEN_CHUTICH",
+                     "pin_env": "CSC_PIN_CHUTICH"}}
+
+    ``token_env`` (the service's OAuth2 bearer token), ``pin_env`` (the credential's
+    PIN) and ``timeout_seconds`` (default 60) are optional; the secrets themselves are
+    never in the file."""
+    path = settings.csc_signers
+    if path is None:
+        return {}
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SignerConfigurationError(f"cannot read {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise SignerConfigurationError(f"{path} is not JSON: {exc}") from None
+    if not isinstance(raw, dict):
+        raise SignerConfigurationError(f"{path} must be a JSON object keyed by username")
+    entries: dict[str, CscEntry] = {}
+    for username, spec in raw.items():
+        if not isinstance(spec, dict):
+            raise SignerConfigurationError(f"{path}: '{username}' must be an object")
+        unknown = set(spec) - _CSC_FIELDS
+        if unknown:
+            raise SignerConfigurationError(
+                f"{path}: '{username}' has unknown field(s) {', '.join(sorted(unknown))}"
+            )
+        values = {k: v.strip() for k, v in spec.items() if isinstance(v, str) and v.strip()}
+        missing = [k for k in ("service_url", "credential_id") if k not in values]
+        if missing:
+            raise SignerConfigurationError(
+                f"{path}: '{username}' needs {', '.join(missing)} (non-empty text)"
+            )
+        if not values["service_url"].startswith(("https://", "http://")):
+            raise SignerConfigurationError(
+                f"{path}: '{username}': service_url must be an http(s) URL"
+            )
+        timeout = spec.get("timeout_seconds", 60)
+        if not isinstance(timeout, int) or isinstance(timeout, bool) or not 1 <= timeout <= 600:
+            raise SignerConfigurationError(
+                f"{path}: '{username}': timeout_seconds must be a whole number of seconds, 1-600"
+            )
+        entries[username] = CscEntry(
+            username=username,
+            service_url=values["service_url"],
+            credential_id=values["credential_id"],
+            token_env=values.get("token_env", ""),
+            pin_env=values.get("pin_env", ""),
+            timeout_seconds=timeout,
+        )
+    return entries
+
+
 def server_held_keys_allowed(settings: Settings) -> bool:
     return settings.environment != "production" or settings.allow_server_held_keys
 
@@ -289,13 +518,18 @@ def server_held_keys_allowed(settings: Settings) -> bool:
 def signing_key_for(
     settings: Settings, *, username: str, identity_p12: bytes | None
 ) -> SigningKey | None:
-    """The key ``username`` signs with: their PKCS#11 token when the signers file names
-    them, else their server-held PKCS#12 (``identity_p12``) where that is allowed; None
-    when they have neither. Raises ``SignerConfigurationError`` (a bad signers file) and
-    ``ServerHeldKeyRefused`` (production, PKCS#12 only, not allowed)."""
+    """The key ``username`` signs with (the order of the module's docstring): their
+    PKCS#11 token when the PKCS#11 signers file names them, else their remote signing
+    service when the CSC signers file does, else their server-held PKCS#12
+    (``identity_p12``) where that is allowed; None when they have none. Raises
+    ``SignerConfigurationError`` (a bad signers file) and ``ServerHeldKeyRefused``
+    (production, PKCS#12 only, not allowed)."""
     entry = load_pkcs11_entries(settings).get(username)
     if entry is not None:
         return Pkcs11Key(entry)
+    remote = load_csc_entries(settings).get(username)
+    if remote is not None:
+        return CscKey(remote)
     if identity_p12 is None:
         return None
     if not server_held_keys_allowed(settings):

@@ -7,22 +7,25 @@ development CA's own TSA, in-process, when none is set outside production), and 
 certificates' revocation data (CRLs/OCSP) in the document security store, so that the
 signature can be checked at its timestamped time long after the certificate expired.
 Without ``settings`` it is B-B (no timestamp, no revocation data).
-The visible stamp ("Ký số bởi …, thời gian ký …") is drawn by the same HTML renderer as
-the documents, so Vietnamese text is typeset with the document's own font; pyHanko
-places it as the appearance of the signature field.
+The visible stamp is drawn by the same HTML renderer as the documents, so Vietnamese text
+is typeset with the document's own font; pyHanko places it as the appearance of the
+signature field. By default it is the person's signature image (blue, with their name and
+the signing time: ``signature_images.person_signature_pdf``); the organisation's signature
+that the clerk applies shows its seal instead (``appearance``, ``seal_pdf``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import binascii
 import io
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from markupsafe import escape
 from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.content import ImportedPdfPage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -31,14 +34,17 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.stamp import StaticStampStyle
 
-from domain.calendar import VIETNAM_TZ
 from thidua.clock import SYSTEM_CLOCK
 from thidua.settings import Settings
 
-from .documents.renderer import render_html_to_pdf  # the shared renderer (fonts loaded once)
+from .signature_images import person_signature_pdf
 from .signers import Pkcs12Key, SigningError, SigningKey
 
-__all__ = ["SigningError", "SigningKey", "sign_pdf"]
+__all__ = ["Appearance", "SigningError", "SigningKey", "sign_pdf", "signature_place"]
+
+# What a signature looks like: (width, height in points, the signing time) -> a one-page
+# PDF of that size.
+Appearance = Callable[[float, float, datetime], bytes]
 
 log = logging.getLogger(__name__)
 
@@ -61,22 +67,6 @@ class _ImportedPdfBytes(ImportedPdfPage):
         return name + b" Do"
 
 
-def _stamp_pdf(width_pt: float, height_pt: float, lines: list[tuple[str, str]]) -> bytes:
-    body = "".join(f'<p class="{css}">{escape(text)}</p>' for css, text in lines if text)
-    html = f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><style>
-      @page {{ size: {width_pt:.2f}pt {height_pt:.2f}pt; margin: 0; }}
-      html, body {{ margin: 0; height: 100%; }}
-      body {{ font-family: "Times New Roman", "Liberation Serif", serif; color: #1d3f9a; }}
-      .frame {{ box-sizing: border-box; height: {height_pt - 1:.2f}pt; margin: 0.5pt;
-                border: 1.2pt solid #1d3f9a; border-radius: 4pt; padding: 3pt 5pt;
-                display: flex; flex-direction: column; justify-content: center; }}
-      p {{ margin: 0; text-align: center; font-size: 8.5pt; line-height: 1.2; }}
-      p.title {{ font-weight: bold; font-size: 8pt; text-transform: uppercase; }}
-      p.name {{ font-weight: bold; font-size: 10pt; }}
-    </style></head><body><div class="frame">{body}</div></body></html>"""
-    return render_html_to_pdf(html)
-
-
 def sign_pdf(
     pdf: bytes,
     key: SigningKey | bytes,
@@ -91,6 +81,7 @@ def sign_pdf(
     location: str = "",
     settings: Settings | None = None,
     timestamp_time: datetime | None = None,
+    appearance: Appearance | None = None,
 ) -> bytes:
     """Sign ``pdf`` with ``key`` (a PKCS#11 token or HSM, or a PKCS#12 identity: its
     bytes and ``passphrase``); a visible stamp with ``signer_label`` and the signing time
@@ -99,6 +90,10 @@ def sign_pdf(
     time, for tests; it must not precede the development CRL, minutes before signing);
     without: PAdES B-B. Raises ``SigningError`` when the timestamp or the revocation
     data cannot be obtained.
+
+    ``appearance`` draws the stamp (default: the signer's signature image). A ``pdf``
+    that is already signed keeps its signatures intact: this one is added in an
+    incremental update.
 
     Blocking (CPU, the token, the TSA): call it through ``asyncio.to_thread``."""
     signing_key = Pkcs12Key(key, passphrase) if isinstance(key, bytes) else key
@@ -115,6 +110,7 @@ def sign_pdf(
             reason=reason,
             location=location,
             ltv=ltv,
+            appearance=appearance,
         )
 
 
@@ -152,7 +148,9 @@ def _long_term(settings: Settings, timestamp_time: datetime | None) -> _LongTerm
         return _LongTerm(
             timestamper=HTTPTimeStamper(settings.tsa_url, timeout=30),
             # Fetches from the certificates' CRL distribution points and OCSP responders.
-            validation_context=ValidationContext(trust_roots=roots, crls=crls, allow_fetching=True),
+            validation_context=ValidationContext(
+                trust_roots=roots, crls=crls, allow_fetching=True, revocation_mode="require"
+            ),
         )
     if settings.environment == "production" and not settings.allow_development_tsa:
         raise SigningError(
@@ -178,7 +176,14 @@ def _long_term(settings: Settings, timestamp_time: datetime | None) -> _LongTerm
         validation_context=ValidationContext(
             trust_roots=roots,
             crls=crls or [asn1_crl.CertificateList.load(dev_ca_crl(settings).public_bytes(der))],
-            allow_fetching=False,
+            # The development CA's certificates name no CRL or OCSP address: nothing is
+            # fetched for them. A certificate from another CA (a remote signing service's,
+            # a token's) names its own, which B-LT embeds.
+            allow_fetching=True,
+            # Revocation data for every certificate, whether it names where to find it or
+            # not (the development CA's do not): a revoked certificate cannot sign, and
+            # verification requires the same (api/services/verification.py).
+            revocation_mode="require",
         ),
     )
 
@@ -195,22 +200,17 @@ def _sign_with(
     reason: str,
     location: str,
     ltv: _LongTerm | None = None,
+    appearance: Appearance | None = None,
 ) -> bytes:
     # Always the machine's clock, whatever clock the application runs on: the visible time
     # is the one pyHanko writes into the signature (it reads the machine's), which
     # validators compare with the certificate's validity.
     now = SYSTEM_CLOCK.now()
     x1, y1, x2, y2 = box
-    stamp = _stamp_pdf(
-        x2 - x1,
-        y2 - y1,
-        [
-            ("title", "Ký số bởi"),
-            ("name", signer_label),
-            ("org", organisation_label),
-            ("time", f"Thời gian ký: {now.astimezone(VIETNAM_TZ):%H:%M:%S %d/%m/%Y}"),
-        ],
-    )
+    if appearance is not None:
+        stamp = appearance(x2 - x1, y2 - y1, now)
+    else:
+        stamp = person_signature_pdf(x2 - x1, y2 - y1, signer_label, now)
     style = StaticStampStyle(
         background=_ImportedPdfBytes(stamp),
         border_width=0,
@@ -251,9 +251,83 @@ def _sign_with(
         # The TSA unreachable or refusing, the certificate's revocation data missing or
         # the certificate revoked: no B-LT signature can be made.
         log.warning("long-term signature failed: %s", exc)
-        raise SigningError(
-            f"cannot make a long-term (PAdES B-LT) signature: {exc}",
-            "Không tạo được chữ ký số dài hạn: không lấy được dấu thời gian hoặc thông tin "
-            "thu hồi của chứng thư số",
-        ) from exc
+        raise long_term_failure(exc) from exc
     return output.getvalue()
+
+
+def long_term_failure(exc: BaseException) -> SigningError:
+    """Why no B-LT signature could be made, for the people waiting: a revoked
+    certificate said as such, anything else (the TSA, missing revocation data) as one."""
+    text = str(exc) or exc.__class__.__name__
+    causes: list[str] = []
+    cause: BaseException | None = exc
+    while cause is not None and len(causes) < 8:  # pyHanko wraps the validator's error
+        causes.append(f"{cause.__class__.__name__}: {cause}")
+        cause = cause.__cause__ or cause.__context__
+    revoked = next((c for c in causes if "revoked" in c.lower()), None)
+    if revoked is not None:
+        return SigningError(
+            f"the signer's certificate is revoked: {revoked}",
+            "Chứng thư số của người ký đã bị thu hồi: không thể ký bằng chứng thư này, người "
+            "ký cần chứng thư số mới",
+        )
+    return SigningError(
+        f"cannot make a long-term (PAdES B-LT) signature: {text}",
+        "Không tạo được chữ ký số dài hạn: không lấy được dấu thời gian hoặc thông tin "
+        "thu hồi của chứng thư số",
+    )
+
+
+def signature_place(pdf: bytes, field_name: str) -> tuple[int, tuple[float, float, float, float]]:
+    """Where the signature field ``field_name`` of ``pdf`` sits: its page (0-based) and
+    its box (x1, y1, x2, y2 in points). Raises ``LookupError`` when there is none."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    reader = PdfFileReader(io.BytesIO(pdf))
+    for name, _value, ref in enumerate_sig_fields(reader):
+        if name != field_name:
+            continue
+        field = ref.get_object()
+        widget_ref = ref if "/Rect" in field else field["/Kids"][0]
+        x1, y1, x2, y2 = (float(v) for v in widget_ref.get_object()["/Rect"])
+        box = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+        for page_ix in range(int(reader.root["/Pages"]["/Count"])):
+            page_ref, _ = reader.find_page_for_modification(page_ix)
+            annots = page_ref.get_object().get("/Annots", [])
+            if any(getattr(a, "idnum", None) == widget_ref.idnum for a in annots):
+                return page_ix, box
+        return 0, box
+    raise LookupError(f"no signature field {field_name}")
+
+
+def check_signing_certificate(
+    settings: Settings, certificate: Any, chain: list[Any] | None = None
+) -> None:
+    """What B-LT signing will find about ``certificate`` (a ``cryptography``
+    certificate), found before anything is spent on it: it chains to a trust root and
+    its revocation data is at hand and does not list it. Raises ``SigningError`` (a
+    revoked certificate said as such). Blocking (it may fetch the CA's CRL or OCSP)."""
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko_certvalidator import CertificateValidator
+
+    def asn1(cert: Any) -> asn1_x509.Certificate:
+        return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+    context = _long_term(settings, None).validation_context
+    validator = CertificateValidator(
+        asn1(certificate),
+        intermediate_certs=[asn1(c) for c in chain or []],
+        validation_context=context,
+    )
+
+    async def validate() -> None:
+        try:
+            await validator.async_validate_path()
+        finally:
+            await context.aclose()  # the HTTP session of the CRL/OCSP fetchers
+
+    try:
+        asyncio.run(validate())
+    except Exception as exc:
+        raise long_term_failure(exc) from exc

@@ -61,6 +61,7 @@ TEXTS: dict[str, dict[str, str]] = {
         nav_decisions=("Quyết định, tờ trình", "Decisions"),
         nav_deadlines=("Hạn xử lý", "Deadlines"),
         nav_signing=("Ký duyệt", "Signing"),
+        nav_issuing=("Phát hành văn bản", "Issuing"),
         nav_audit=("Kiểm tra, tra soát", "Audit"),
         nav_campaigns=("Phong trào thi đua", "Campaigns"),
         # ---- form messages
@@ -110,6 +111,7 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         ballots_to_cast=("Phiếu bầu chờ bạn", "Ballots waiting for you"),
         documents_to_sign=("Văn bản chờ ký", "Documents to sign"),
+        documents_to_issue=("Văn bản đã ký chờ phát hành", "Signed documents to issue"),
         unit_nominations=("Đề nghị của đơn vị", "Your unit's nominations"),
         new_nomination=("Lập đề nghị mới", "Start a nomination"),
         drafts=("Bản nháp chưa nộp", "Drafts not submitted"),
@@ -412,6 +414,7 @@ TEXTS: dict[str, dict[str, str]] = {
         dstatus_draft=("Đang tập hợp", "Being assembled"),
         dstatus_awaiting_signature=("Chờ ký", "Awaiting signature"),
         dstatus_returned=("Trả lại để chỉnh sửa", "Sent back for correction"),
+        dstatus_signed=("Đã ký, chờ văn thư phát hành", "Signed, waiting for the clerk to issue"),
         dstatus_issued=("Đã ban hành", "Issued"),
         dstatus_cancelled=("Đã hủy", "Cancelled"),
         decision_assembling=(
@@ -429,7 +432,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "Trình duyệt không hiển thị được PDF.",
             "Your browser cannot show the PDF.",
         ),
-        sign=("Ký số và ban hành", "Sign and issue"),
+        # The signer signs; the clerk (văn thư) issues (Decree 30/2020).
+        sign=("Ký số", "Sign"),
         signed=("Đã ký, số {number}", "Signed: number {number}"),
         delegate=("Giao Phó Chủ tịch ký thay", "Delegate to a vice-chairman"),
         delegated=("Đã giao ký thay", "Signing delegated"),
@@ -443,14 +447,15 @@ TEXTS: dict[str, dict[str, str]] = {
         sign_review=("Xem lại và ký", "Review and sign"),
         sign_confirm_title=("Xác nhận ký số", "Confirm the signature"),
         sign_confirm_lead=(
-            "Đồng chí sắp ký số và ban hành văn bản sau. Sau khi ký, văn bản được cấp số và "
-            "không thể sửa.",
-            "You are about to sign and issue this document. Once signed it is numbered and "
-            "cannot be changed.",
+            "Đồng chí sắp ký số văn bản sau. Sau khi ký, văn bản được cấp số, không thể sửa và "
+            "được chuyển văn thư ký số của cơ quan, phát hành.",
+            "You are about to sign this document. Once signed it is numbered, cannot be "
+            "changed, and goes to the clerk, who applies the organisation's signature and "
+            "issues it.",
         ),
         sign_awardee_count=("Số tập thể, cá nhân được khen thưởng", "Awardees"),
         sign_cash_total=("Tổng tiền thưởng", "Total cash awards"),
-        sign_confirm=("Xác nhận ký số và ban hành", "Confirm: sign and issue"),
+        sign_confirm=("Xác nhận ký số", "Confirm: sign"),
         sign_back=("Quay lại, chưa ký", "Go back without signing"),
         send_back=("Trả lại để chỉnh sửa", "Send back for correction"),
         send_back_reason=("Lý do trả lại", "Why it goes back"),
@@ -486,6 +491,20 @@ TEXTS: dict[str, dict[str, str]] = {
         docx_download=("Tải bản Word (.docx)", "Download as Word (.docx)"),
         signing_title=("Văn bản chờ ký", "Documents to sign"),
         signing_empty=("Không có văn bản nào chờ bạn ký.", "Nothing waits for your signature."),
+        issuing_title=("Văn bản đã ký chờ phát hành", "Signed documents to issue"),
+        issuing_empty=(
+            "Không có văn bản nào chờ văn thư phát hành.",
+            "No signed document waits to be issued.",
+        ),
+        issue=("Cấp số và phát hành", "Number and issue"),
+        issue_hint=(
+            "Kiểm tra văn bản đã được người có thẩm quyền ký số, rồi ký số của cơ quan (con dấu) "
+            "và phát hành: văn bản được gửi đến các đơn vị ngay sau đó.",
+            "Check the document its signer signed, then apply the organisation's digital "
+            "signature (the seal) and issue it: the units receive it right after.",
+        ),
+        issued_flash=("Đã phát hành văn bản số {number}", "Issued: number {number}"),
+        signed_pdf_unissued=("Văn bản đã ký số, chưa phát hành (PDF)", "Signed, not issued (PDF)"),
         awardees=("Tập thể, cá nhân được khen thưởng", "Awardees"),
         cash=("Tiền thưởng", "Cash award"),
         issued_on=("Ngày ban hành", "Issued on"),
@@ -937,6 +956,7 @@ ROLE_NAMES: dict[str, dict[str, str]] = {
     "council_member": {"vi": "Thành viên Hội đồng TĐKT", "en": "Council member"},
     "chairman": {"vi": "Chủ tịch UBND", "en": "Chairman"},
     "vice_chairman": {"vi": "Phó Chủ tịch UBND", "en": "Vice-chairman"},
+    "clerk": {"vi": "Văn thư", "en": "Clerk"},
     "auditor": {"vi": "Kiểm tra, thanh tra", "en": "Auditor"},
     "admin": {"vi": "Quản trị hệ thống", "en": "Administrator"},
     "resident": {"vi": "Người dân", "en": "Resident"},

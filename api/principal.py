@@ -13,7 +13,13 @@ from workflows.contracts import Actor, RoleRef
 
 from .queries import units as unit_queries
 
-_AUTHORITY_ROLES = {Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.COUNCIL_MEMBER, Role.AUDITOR}
+_AUTHORITY_ROLES = {
+    Role.CHAIRMAN,
+    Role.VICE_CHAIRMAN,
+    Role.CLERK,
+    Role.COUNCIL_MEMBER,
+    Role.AUDITOR,
+}
 
 
 @dataclass(frozen=True)

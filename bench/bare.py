@@ -6,14 +6,16 @@ trivial bodies (no database, no document, no validation, no timers).
 What the engine runs for one such nomination (counted from its workflows, and checked
 against its histories by the benchmark):
 
-- human messages (updates): accept (1), ballot sheets (5), sign (1) = 7;
+- human messages (updates): accept (1), ballot sheets (5), sign (1), the clerk's issue
+  (1, Decree 30) = 8;
 - local activities (projection writes): nomination 6 (submitted, accepted,
   placed_on_agenda, council_passed, included_in_document, granted), session 7 (opened,
-  5 ballots, closed), decision 3 (drafted, signature_requested, issued) = 16;
-- activities: notices 6 (dossier_submitted, dossier_received, ballot_open,
-  session_closed, signature_requested, granted), documents 2 (minutes, decision) = 8.
+  5 ballots, closed), decision 4 (drafted, signature_requested, signed, issued) = 17;
+- activities: notices 7 (dossier_submitted, dossier_received, ballot_open,
+  session_closed, signature_requested, issue_requested, granted), documents 3 (minutes,
+  the signer's signature, the organisation's) = 10.
 
-The bare workflow does the same 7 updates, 16 local activities and 8 activities (the
+The bare workflow does the same 8 updates, 17 local activities and 10 activities (the
 notices started without waiting and drained at the end, the documents awaited, as the
 engine does) in one workflow. The engine needs three workflows (a council session and a
 decision serve many nominations) and signals between them; that structure is part of what
@@ -67,6 +69,7 @@ class BareNominationWorkflow:
         self._ballots = 0
         self._awaiting_signature = False
         self._signed = False
+        self._issued = False
         self._records = 0
         self._notices: list[workflow.ActivityHandle] = []
 
@@ -104,7 +107,7 @@ class BareNominationWorkflow:
         await self._record("signature_requested")
         self._notify("signature_requested")
         self._awaiting_signature = True
-        await workflow.wait_condition(lambda: self._signed)
+        await workflow.wait_condition(lambda: self._issued)
         await self._record("granted")
         self._notify("granted")
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -129,9 +132,18 @@ class BareNominationWorkflow:
     async def sign(self, signer: str) -> str:
         await workflow.wait_condition(lambda: self._awaiting_signature)
         await self._document("decision")
-        await self._record("issued")
+        await self._record("signed")
+        self._notify("issue_requested")
         self._signed = True
         return "signed"
+
+    @workflow.update
+    async def issue(self, clerk: str) -> str:
+        await workflow.wait_condition(lambda: self._signed)
+        await self._document("sealed")
+        await self._record("issued")
+        self._issued = True
+        return "issued"
 
 
 def bare_worker(client, *, task_queue: str = BARE_TASK_QUEUE, **options):
@@ -159,7 +171,8 @@ async def bare_nomination(
     task_queue: str = BARE_TASK_QUEUE,
     timings: dict[str, float] | None = None,
 ) -> BareResult:
-    """Drive one bare nomination as people would: start, accept, five ballots, sign."""
+    """Drive one bare nomination as people would: start, accept, five ballots, sign,
+    issue."""
     import time
 
     clock = time.perf_counter
@@ -178,6 +191,7 @@ async def bare_nomination(
     marks["ballots"] = clock() - step
     step = clock()
     await handle.execute_update(BareNominationWorkflow.sign, "chairman")
+    await handle.execute_update(BareNominationWorkflow.issue, "clerk")
     marks["sign"] = clock() - step
     step = clock()
     result = await handle.result()

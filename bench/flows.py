@@ -115,10 +115,16 @@ async def draft(engine: Engine, ward: Ward, nomination_ids: list[int]) -> int:
 
 
 async def sign(engine: Engine, ward: Ward, decision_id: int) -> dict:
-    return check(
+    """The chairman signs, then the ward's clerk (văn thư) issues it (Decree 30)."""
+    check(
         await engine.post(ward.chairman_user_id, f"/api/v1/decisions/{decision_id}/sign"),
         200,
         "sign",
+    )
+    return check(
+        await engine.post(ward.clerk_user_id, f"/api/v1/decisions/{decision_id}/issue"),
+        200,
+        "issue",
     )
 
 

@@ -78,6 +78,7 @@ class Ward:
     member_user_ids: list[int]  # the five council members (users)
     unit_officers: dict[int, int]  # proposing unit id → its officer's user id
     people: list[tuple[int, int]] = field(default_factory=list)  # (person id, unit id)
+    clerk_user_id: int = 0  # the văn thư who issues what the chairman signed (Decree 30)
 
 
 async def build_wards(
@@ -197,6 +198,11 @@ async def build_wards(
                 full_name=person_name(number * 7 + 5),
                 password_hash=password_hash,
             )
+            clerk_user = User(
+                username=f"{code}.vanthu",
+                full_name=person_name(number * 7 + 11),
+                password_hash=password_hash,
+            )
             officers = [
                 User(
                     username=f"{code}.canbo-{suffix}",
@@ -205,8 +211,11 @@ async def build_wards(
                 )
                 for suffix, _, _ in PROPOSING_UNITS
             ]
-            session.add_all([standing_user, *officers])
+            session.add_all([standing_user, clerk_user, *officers])
             await session.flush()
+            grants.append(
+                dict(user_id=clerk_user.id, role=Role.CLERK, unit_id=committee.id, level=Level.WARD)
+            )
             grants.append(
                 dict(
                     user_id=standing_user.id,
@@ -253,6 +262,7 @@ async def build_wards(
                     member_user_ids=[u.id for u in member_users],
                     unit_officers={u.id: o.id for o, u in zip(officers, proposing, strict=True)},
                     people=people,
+                    clerk_user_id=clerk_user.id,
                 )
             )
     return built

@@ -48,6 +48,9 @@ class Role(StrEnum):
     COUNCIL_MEMBER = "council_member"  # thành viên Hội đồng TĐKT
     CHAIRMAN = "chairman"  # Chủ tịch UBND
     VICE_CHAIRMAN = "vice_chairman"  # Phó Chủ tịch UBND
+    # Văn thư: numbers nothing and signs nothing of their own; applies the authority's
+    # digital signature (its seal) to a document its head signed, and issues it (Decree 30).
+    CLERK = "clerk"
     AUDITOR = "auditor"  # thanh tra, kiểm tra
     ADMIN = "admin"  # quản trị hệ thống
 
@@ -238,7 +241,10 @@ class DecisionStatus(StrEnum):
     # The signer sent the draft back to the standing body for correction; it is signed
     # only after the standing body submits it again.
     RETURNED = "returned"
-    ISSUED = "issued"  # signed and numbered
+    # Signed by the competent person, waiting for the clerk (văn thư) to apply the
+    # organisation's signature and issue it (Decree 30/2020).
+    SIGNED = "signed"
+    ISSUED = "issued"  # signed and numbered (and, since "clerk-issue", sealed by the clerk)
     CANCELLED = "cancelled"
 
 

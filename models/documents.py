@@ -106,12 +106,14 @@ class DocumentCounter(Base):
 
 class SigningIdentity(Base, TimestampMixin):
     """An X.509 certificate and its private key (PKCS#12, encrypted with the signing
-    passphrase) for a person who signs for an authority."""
+    passphrase) for a person who signs for an authority; without a person (``user_id``
+    NULL), the authority's own, which its clerks (văn thư) apply when they issue a signed
+    document."""
 
     __tablename__ = "signing_identities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"))
     subject: Mapped[str] = mapped_column(Text)
     certificate_pem: Mapped[str] = mapped_column(Text)

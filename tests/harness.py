@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.app import create_app
 from api.state import AppState, make_templates
 from domain.vocabulary import Stage
-from models import Authority, Collective, Household, Nomination, Person, Unit, User
+from models import Authority, Collective, Decision, Household, Nomination, Person, Unit, User
 from tests.clock import ServerClock
 from thidua.clock import Clock
 from thidua.db import create_session_factory
@@ -23,6 +23,8 @@ from thidua.security import create_access_token
 from thidua.settings import Settings
 
 DEFAULT_ITEMS = ["to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet", "ket_qua_danh_gia"]
+# The demo's clerks (văn thư), who issue what their authority's head signed, by its level.
+CLERKS = {"ward": "vanthu", "city": "vanthu.tp", "central": "vanthu.tw"}
 
 
 @dataclass
@@ -287,13 +289,31 @@ class Harness:
             status=201,
         )
 
-    async def sign(self, decision_id: int, signer: str = "chutich") -> dict:
+    async def sign(self, decision_id: int, signer: str = "chutich", *, issue: bool = True) -> dict:
+        """The signer signs; then (``issue``) the authority's clerk issues it (Decree 30):
+        the answer of the last step."""
         # The workflow first asks each nomination to join; signing is refused until then.
         for _ in range(200):
             response = await self.post(signer, f"/api/v1/decisions/{decision_id}/sign")
             if response.status_code != 409 or "assembled" not in response.text:
                 break
             await asyncio.sleep(0.05)
+        assert response.status_code == 200, response.text
+        if not issue:
+            return response.json()
+        return await self.issue(decision_id)
+
+    async def issue(self, decision_id: int, clerk: str | None = None) -> dict:
+        """The clerk (văn thư) of the decision's authority (``CLERKS``, by its level)
+        applies the organisation's signature and issues the signed document."""
+        if clerk is None:
+            async with self.factory() as session:
+                decision = await session.get(Decision, decision_id)
+                assert decision is not None
+                authority = await session.get(Authority, decision.authority_id)
+                assert authority is not None
+                clerk = CLERKS[authority.level.value]
+        response = await self.post(clerk, f"/api/v1/decisions/{decision_id}/issue")
         assert response.status_code == 200, response.text
         return response.json()
 

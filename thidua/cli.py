@@ -7,7 +7,9 @@
     thidua migrate   apply the database migrations
     thidua seed      add the demo data where missing (idempotent)
     thidua signer import --username U --p12 FILE   use a real certificate for a signer
-                     (a server-held key: refused in production unless allowed)
+                     (a server-held key: refused in production unless allowed);
+                     --organisation AUTHORITY_ID instead of --username: the authority's
+                     own certificate, which its clerks (văn thư) apply when issuing
     thidua signer check --username U   open the signer's PKCS#11 token or HSM (as named
                      in THIDUA_PKCS11_SIGNERS) and show the certificate it signs with
     thidua admin create --username U --full-name NAME [--email E]
@@ -72,12 +74,16 @@ SIGNING_COMMANDS = ("up", "worker", "check", "signer")
 
 
 def _check_signing_keys(settings: Settings) -> None:
-    from activities.signers import SignerConfigurationError, load_pkcs11_entries
+    from activities.signers import SignerConfigurationError, load_csc_entries, load_pkcs11_entries
 
     try:
         load_pkcs11_entries(settings)
     except SignerConfigurationError as exc:
         raise ConfigurationError(f"THIDUA_PKCS11_SIGNERS: {exc}") from None
+    try:
+        load_csc_entries(settings)
+    except SignerConfigurationError as exc:
+        raise ConfigurationError(f"THIDUA_CSC_SIGNERS: {exc}") from None
 
 
 @contextlib.contextmanager
@@ -424,32 +430,51 @@ async def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_signer(settings: Settings, args: argparse.Namespace) -> int:
     if args.signer_command == "check":
         return await cmd_signer_check(settings, args)
+    if args.signer_command == "revoke":
+        return await cmd_signer_revoke(settings, args)
     return await cmd_signer_import(settings, args)
 
 
 async def cmd_signer_check(settings: Settings, args: argparse.Namespace) -> int:
-    """Open the signer's token the way the worker will (module, labels, PIN variable) and
-    say whose certificate it holds, until when, and whether documents signed with it
-    will verify (its issuer among the trusted roots)."""
-    from activities.signers import Pkcs11Key, SigningError, load_pkcs11_entries, signing_certificate
+    """Open the signer's token (or ask their remote signing service) the way the worker
+    will (module, labels, PIN variable; service URL, credential, token variable) and say
+    whose certificate it holds, until when, and whether documents signed with it will
+    verify (its issuer among the trusted roots)."""
+    from activities.signers import (
+        CscKey,
+        Pkcs11Key,
+        SigningError,
+        SigningKey,
+        load_csc_entries,
+        load_pkcs11_entries,
+        signing_certificate,
+    )
 
     from .pki import SigningIdentityError, check_usable, subject_text, trust_roots
 
     entry = load_pkcs11_entries(settings).get(args.username)
-    if entry is None:
+    remote = load_csc_entries(settings).get(args.username) if entry is None else None
+    key: SigningKey
+    if entry is not None:
+        key, where = Pkcs11Key(entry), f"token '{entry.token_label}', key '{entry.key_label}'"
+    elif remote is not None:
+        key = CscKey(remote)
+        where = f"remote signing service {remote.service_url}, credential '{remote.credential_id}'"
+    else:
         raise ConfigurationError(
             f"{args.username} is not in THIDUA_PKCS11_SIGNERS "
-            f"({settings.pkcs11_signers or 'not set'})"
+            f"({settings.pkcs11_signers or 'not set'}) nor in THIDUA_CSC_SIGNERS "
+            f"({settings.csc_signers or 'not set'})"
         )
     try:
-        cert = await asyncio.to_thread(signing_certificate, Pkcs11Key(entry))
+        cert = await asyncio.to_thread(signing_certificate, key)
         check_usable(cert)
     except SigningError as exc:
         raise ConfigurationError(str(exc)) from None
     except SigningIdentityError as exc:
-        raise ConfigurationError(f"the token's certificate: {exc.message_en}") from None
+        raise ConfigurationError(f"the signer's certificate: {exc.message_en}") from None
     print(
-        f"{args.username}: token '{entry.token_label}', key '{entry.key_label}': "
+        f"{args.username}: {where}: "
         f"{subject_text(cert)}, valid until {cert.not_valid_after_utc:%Y-%m-%d}"
     )
     if not any(root.subject == cert.issuer for root in trust_roots(settings)):
@@ -481,6 +506,21 @@ async def cmd_signer_import(settings: Settings, args: argparse.Namespace) -> int
         raise ConfigurationError(f"cannot read {args.p12}: {exc.strerror}") from None
     engine = await _open_database(settings)
     try:
+        if args.organisation is not None:
+            async with transaction(create_session_factory(engine)) as session:
+                try:
+                    identity = await import_pkcs12(
+                        session,
+                        user_id=None,
+                        authority_id=args.organisation,
+                        data=data,
+                        password=password,
+                        settings=settings,
+                    )
+                except SigningIdentityError as exc:
+                    raise ConfigurationError(f"{exc.field}: {exc.message_en}") from None
+                print(f"imported certificate {identity.subject} for authority {args.organisation}")
+            return 0
         async with transaction(create_session_factory(engine)) as session:
             user = (
                 await session.execute(select(User).where(User.username == args.username))
@@ -515,6 +555,72 @@ async def cmd_signer_import(settings: Settings, args: argparse.Namespace) -> int
             except SigningIdentityError as exc:
                 raise ConfigurationError(f"{exc.field}: {exc.message_en}") from None
             print(f"imported certificate {identity.subject} for {args.username}")
+        return 0
+    finally:
+        await engine.dispose()
+
+
+async def cmd_signer_revoke(settings: Settings, args: argparse.Namespace) -> int:
+    """Revoke the development-CA certificates of a signer (a key compromised, a demo
+    identity withdrawn) as of ``--since``: the CA's CRL lists them, they no longer sign,
+    and signatures made after that moment verify as revoked. Their identities are
+    deactivated, so that the next start issues new ones."""
+    from datetime import datetime
+
+    from cryptography import x509
+    from sqlalchemy import select
+
+    from models import SigningIdentity, User
+
+    from .db import create_session_factory, transaction
+    from .pki import revoke_dev_certificate
+
+    try:
+        since = datetime.fromisoformat(args.since)
+    except ValueError:
+        raise ConfigurationError(
+            f"--since {args.since!r} is not an ISO date-time (2026-12-01T08:00:00+07:00)"
+        ) from None
+    if since.tzinfo is None:
+        raise ConfigurationError("--since needs its time zone (…+07:00 for Vietnam)")
+    try:
+        reason = x509.ReasonFlags[args.reason]
+    except KeyError:
+        choices = ", ".join(flag.name for flag in x509.ReasonFlags)
+        raise ConfigurationError(f"--reason must be one of {choices}") from None
+    engine = await _open_database(settings)
+    try:
+        async with transaction(create_session_factory(engine)) as session:
+            user = (
+                await session.execute(select(User).where(User.username == args.username))
+            ).scalar_one_or_none()
+            if user is None:
+                raise ConfigurationError(f"no user named {args.username}")
+            identities = (
+                (
+                    await session.execute(
+                        select(SigningIdentity).where(
+                            SigningIdentity.user_id == user.id,
+                            SigningIdentity.source == "dev_ca",
+                        )
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if not identities:
+                raise ConfigurationError(
+                    f"{args.username} holds no certificate of the development CA (a real "
+                    "certificate is revoked by the CA that issued it)"
+                )
+            for identity in identities:
+                cert = x509.load_pem_x509_certificate(identity.certificate_pem.encode("ascii"))
+                revoke_dev_certificate(settings, cert, revoked_at=since, reason=reason)
+                identity.active = False
+                print(
+                    f"revoked {identity.subject} (serial {cert.serial_number:x}) since "
+                    f"{since.isoformat()}: {reason.name}"
+                )
         return 0
     finally:
         await engine.dispose()
@@ -676,15 +782,32 @@ def build_parser() -> argparse.ArgumentParser:
     signer = commands.add_parser("signer", help="signing certificates")
     signer_commands = signer.add_subparsers(dest="signer_command", required=True)
     importer = signer_commands.add_parser("import", help="import a PKCS#12 file for a signer")
-    importer.add_argument("--username", required=True)
+    holder = importer.add_mutually_exclusive_group(required=True)
+    holder.add_argument("--username")
+    holder.add_argument(
+        "--organisation",
+        type=int,
+        metavar="AUTHORITY_ID",
+        help="the authority's own certificate, which its clerks (văn thư) apply when issuing",
+    )
     importer.add_argument("--p12", required=True, help="path to the .p12/.pfx file")
     importer.add_argument(
         "--password-env",
         default="THIDUA_P12_PASSWORD",
         help="environment variable holding the file's password",
     )
+    revoker = signer_commands.add_parser(
+        "revoke", help="revoke a signer's development-CA certificates (since a moment)"
+    )
+    revoker.add_argument("--username", required=True)
+    revoker.add_argument(
+        "--since", required=True, help="ISO date-time with zone: 2026-12-01T08:00:00+07:00"
+    )
+    revoker.add_argument("--reason", default="key_compromise", help="an RFC 5280 reason")
     checker = signer_commands.add_parser(
-        "check", help="open a signer's PKCS#11 token or HSM and show its certificate"
+        "check",
+        help="open a signer's PKCS#11 token or HSM (or ask their CSC remote signing "
+        "service) and show its certificate",
     )
     checker.add_argument("--username", required=True)
     admin = commands.add_parser("admin", help="administrators and password links")

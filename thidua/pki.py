@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -44,6 +45,7 @@ DEV_SIGNER_YEARS = 6  # past 2031 for a CA made in 2026 (issue 18: B-LT signatur
 DEV_TSA_YEARS = 10
 DEV_TSA_FILE = "tsa.pem"  # the development timestamp authority: certificate and key
 DEV_CRL_DAYS = 7
+DEV_REVOKED_FILE = "revoked.json"  # the development CA's revocations, by serial number
 SIGNER_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
 
 
@@ -234,11 +236,11 @@ def dev_ca_crl(
 ) -> x509.CertificateRevocationList:
     """A fresh certificate revocation list of the development CA (machine clock), to be
     embedded in signatures: this update a few minutes back, the next in ``DEV_CRL_DAYS``.
-    The development CA revokes nothing: a deactivated identity is no longer used, its
-    certificate stays good for what it signed."""
+    It lists what ``revoke_dev_certificate`` revoked (a deactivated identity is not
+    revoked: its certificate stays good for what it signed)."""
     ca_cert, ca_key = ensure_dev_ca(settings)
     now = now or datetime.now(UTC)
-    return (
+    builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(ca_cert.subject)
         .last_update(now - timedelta(minutes=5))
@@ -248,8 +250,72 @@ def dev_ca_crl(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]
             critical=False,
         )
-        .sign(ca_key, hashes.SHA256())  # type: ignore[arg-type]
     )
+    for revocation in dev_revocations(settings):
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(revocation.serial_number)
+            .revocation_date(revocation.revoked_at)
+            .add_extension(x509.CRLReason(revocation.reason), critical=False)
+            .build()
+        )
+    return builder.sign(ca_key, hashes.SHA256())  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class DevRevocation:
+    serial_number: int
+    revoked_at: datetime
+    reason: x509.ReasonFlags
+
+
+def dev_revocations(settings: Settings) -> list[DevRevocation]:
+    """What the development CA revoked (``pki_dir/dev-ca/revoked.json``), oldest first."""
+    path = settings.pki_dir / DEV_CA_FOLDER / DEV_REVOKED_FILE
+    if not path.exists():
+        return []
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    revocations = [
+        DevRevocation(
+            serial_number=int(serial, 16),
+            revoked_at=datetime.fromisoformat(entry["revoked_at"]),
+            reason=x509.ReasonFlags(entry.get("reason", "unspecified")),
+        )
+        for serial, entry in raw.items()
+    ]
+    return sorted(revocations, key=lambda r: r.revoked_at)
+
+
+def revoke_dev_certificate(
+    settings: Settings,
+    cert: x509.Certificate,
+    *,
+    revoked_at: datetime,
+    reason: x509.ReasonFlags = x509.ReasonFlags.key_compromise,
+) -> None:
+    """Revoke a certificate of the development CA as of ``revoked_at`` (which may lie in
+    the past: a key found compromised today was compromised since then). Its CRLs list it
+    from now on; signatures made after ``revoked_at`` verify as revoked, and it can no
+    longer sign. A second call for the same certificate replaces the first."""
+    ca_cert, _ = ensure_dev_ca(settings)
+    if cert.issuer != ca_cert.subject:
+        raise SigningIdentityError(
+            "certificate",
+            "Chứng thư số không do CA phát triển cấp: chỉ nhà cung cấp đã cấp mới thu hồi được",
+            "The certificate was not issued by the development CA: only its issuer revokes it",
+        )
+    folder = settings.pki_dir / DEV_CA_FOLDER
+    path = folder / DEV_REVOKED_FILE
+    raw = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw[f"{cert.serial_number:x}"] = {
+        "revoked_at": revoked_at.astimezone(UTC).isoformat(),
+        "reason": reason.value,
+        "subject": subject_text(cert),
+    }
+    fd, staging = tempfile.mkstemp(dir=folder, prefix=".revoked-")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(raw, out, ensure_ascii=False, indent=1)
+    os.replace(staging, path)
 
 
 def trust_roots(settings: Settings) -> list[x509.Certificate]:
@@ -383,7 +449,7 @@ def check_usable(cert: x509.Certificate, *, now: datetime | None = None) -> None
 
 
 def _identity_row(
-    *, user_id: int, authority_id: int, cert: x509.Certificate, p12: bytes, source: str
+    *, user_id: int | None, authority_id: int, cert: x509.Certificate, p12: bytes, source: str
 ) -> SigningIdentity:
     return SigningIdentity(
         user_id=user_id,
@@ -400,7 +466,9 @@ def _identity_row(
 
 async def ensure_dev_identities(session_factory: SessionFactory, settings: Settings) -> int:
     """Give every chairman and vice-chairman without an active signing identity one from
-    the development CA. Returns how many were created; a second call creates none."""
+    the development CA, and every authority with a clerk (văn thư) its organisation's
+    identity (``organisation_identity``). Returns how many were created; a second call
+    creates none."""
     ca_cert, ca_key = await asyncio.to_thread(ensure_dev_ca, settings)
     async with transaction(session_factory) as session:
         signers = (
@@ -420,7 +488,26 @@ async def ensure_dev_identities(session_factory: SessionFactory, settings: Setti
                 )
             )
         )
-        missing = [row for row in signers if (row[0], row[2]) not in equipped]
+        missing: list[tuple[int | None, str, int, str]] = [
+            (row[0], row[1], row[2], row[3]) for row in signers if (row[0], row[2]) not in equipped
+        ]
+        # The organisation's own certificate (CN = O = the authority's name) for each
+        # authority with a clerk (văn thư), who applies it when issuing.
+        with_clerk = (
+            await session.execute(
+                select(Authority.id, Authority.name)
+                .join(RoleGrant, RoleGrant.unit_id == Authority.unit_id)
+                .join(User, User.id == RoleGrant.user_id)
+                .where(RoleGrant.role == Role.CLERK, User.is_active.is_(True))
+                .distinct()
+                .order_by(Authority.id)
+            )
+        ).all()
+        missing += [
+            (None, name, authority_id, name)
+            for authority_id, name in with_clerk
+            if (None, authority_id) not in equipped
+        ]
         for user_id, full_name, authority_id, authority_name in missing:
             cert, key = await asyncio.to_thread(
                 issue_dev_certificate,
@@ -441,7 +528,7 @@ async def ensure_dev_identities(session_factory: SessionFactory, settings: Setti
 async def import_pkcs12(
     session: AsyncSession,
     *,
-    user_id: int,
+    user_id: int | None,
     authority_id: int,
     data: bytes,
     password: str,
@@ -451,8 +538,9 @@ async def import_pkcs12(
 
     The key is re-encrypted with the engine's passphrase; the user's previous identities
     for that authority are deactivated. Raises ``SigningIdentityError`` naming the field
-    (``file``, ``password``, ``user_id``, ``authority_id``). The caller commits."""
-    if await session.get(User, user_id) is None:
+    (``file``, ``password``, ``user_id``, ``authority_id``). The caller commits.
+    Without ``user_id``: the authority's own identity (``organisation_identity``)."""
+    if user_id is not None and await session.get(User, user_id) is None:
         raise SigningIdentityError(
             "user_id", f"Không có người dùng số {user_id}", f"No user with id {user_id}"
         )
@@ -475,7 +563,9 @@ async def import_pkcs12(
     await session.execute(
         update(SigningIdentity)
         .where(
-            SigningIdentity.user_id == user_id,
+            SigningIdentity.user_id.is_(None)
+            if user_id is None
+            else SigningIdentity.user_id == user_id,
             SigningIdentity.authority_id == authority_id,
             SigningIdentity.certificate_sha256 != digest,
         )
@@ -526,6 +616,30 @@ async def active_identity(
             .limit(1)
         )
     ).scalar_one_or_none()
+
+
+async def organisation_identity(
+    session: AsyncSession, *, authority_id: int
+) -> SigningIdentity | None:
+    """The authority's own signing identity (no person), which its clerks apply."""
+    return (
+        await session.execute(
+            select(SigningIdentity)
+            .where(
+                SigningIdentity.user_id.is_(None),
+                SigningIdentity.authority_id == authority_id,
+                SigningIdentity.active.is_(True),
+            )
+            .order_by(SigningIdentity.id.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
+def organisation_signer_name(authority_id: int) -> str:
+    """The organisation's entry in the PKCS#11 signers file (``THIDUA_PKCS11_SIGNERS``):
+    its token or HSM key, used by every clerk of the authority."""
+    return f"org:{authority_id}"
 
 
 async def import_signer(

@@ -111,6 +111,11 @@ class Settings(BaseSettings):
     # PIN (activities/signers.py). Empty: nobody signs with a token.
     pkcs11_module: str = ""
     pkcs11_signers: Path | None = None
+    # Signing keys held by a remote signing service speaking the Cloud Signature
+    # Consortium API (CSC v1, a "remote signing" / "ký số từ xa" provider): a JSON file by
+    # username naming each signer's service URL, credential id and the environment
+    # variables holding the service token and the credential PIN (activities/signers.py).
+    csc_signers: Path | None = None
     # Server-held PKCS#12 keys (`thidua signer import`, the development CA) are for
     # development; production refuses them unless this says otherwise.
     allow_server_held_keys: bool = False
@@ -163,7 +168,7 @@ class Settings(BaseSettings):
                 ) from None
         return value
 
-    @field_validator("pkcs11_signers", mode="before")
+    @field_validator("pkcs11_signers", "csc_signers", mode="before")
     @classmethod
     def _empty_signers_file_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -60,7 +60,9 @@ def engine_activities(
         projection.record_session_change,
         projection.record_decision_change,
         projection.revoke_award,
-        documents.issue_decision,
+        documents.issue_decision,  # decisions signed before the clerk's step
+        documents.sign_decision,
+        documents.issue_signed_decision,
         documents.issue_minutes,
         documents.issue_public_notice,
         notices.send_notices,

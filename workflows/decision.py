@@ -4,10 +4,13 @@ A decision (quyết định) grants the awards this level decides; a submission 
 forwards nominations to the next level. The standing body drafts it; the workflow asks
 each nomination to join (a nomination that was withdrawn meanwhile declines), then waits
 for the signer: the chairman, or a vice-chairman the chairman delegated ("KT. CHỦ TỊCH /
-PHÓ CHỦ TỊCH"). Signing numbers, renders and signs the PDF (an activity), then every
-nomination hears that it was granted or forwarded.
+PHÓ CHỦ TỊCH"). Signing numbers, renders and signs the PDF (an activity); a clerk (văn
+thư) of the authority then issues it (``issue``: the organisation's digital signature, its
+seal, goes over the signer's, Decree 30/2020), and only then every nomination hears that it
+was granted or forwarded. (Patched "clerk-issue": decisions signed before it were issued by
+the signature itself.)
 
-Updates: sign, delegate, send_back, resubmit, remove_item, edit_draft, cancel. Signal:
+Updates: sign, issue, delegate, send_back, resubmit, remove_item, edit_draft, cancel. Signal:
 inclusion_ack. ``edit_draft``: the standing body edits the title, legal grounds, proposer
 line, recipients, order of awardees and a reason before signing; the title, proposer line
 and order go onto the decision's row, the rest is held here (``DraftText``) and given to
@@ -48,6 +51,7 @@ from .contracts import ActedBy, Actor, NoticeRequest, Recipient
 from .decision_types import (
     ASSEMBLY_RETRY_AFTER_SECONDS,
     CHAIRMAN_ONLY,
+    CLERK_ONLY,
     MAX_DRAFT_LINE,
     MAX_DRAFT_LINES,
     MAX_DRAFT_REASON,
@@ -60,6 +64,7 @@ from .decision_types import (
     DelegateCommand,
     EditDraftCommand,
     InclusionAck,
+    IssueCommand,
     RemoveItemCommand,
     ResubmitCommand,
     SendBackCommand,
@@ -68,6 +73,7 @@ from .decision_types import (
     may_cancel,
     may_delegate,
     may_edit_draft,
+    may_issue,
     may_sign,
 )
 from .engine_rules import ACK_TIMEOUT as ACK_TIMEOUT_RULE
@@ -86,7 +92,7 @@ from .notify import Notifier
 with workflow.unsafe.imports_passed_through():
     from activities.documents.activities import DocumentActivities
     from activities.documents.phrasing import head_word
-    from activities.documents.types import DraftText, IssueDecisionInput
+    from activities.documents.types import DraftText, IssueDecisionInput, IssueSignedInput
     from activities.projection import ProjectionActivities
 
 
@@ -105,6 +111,9 @@ class DecisionWorkflow:
         self._signed_by: ActedBy | None = None
         self._cancelled_by: ActedBy | None = None  # None: cancelled by a rule
         self._signing = False
+        self._issuing = False  # the clerk's issue is under way
+        # The signer's signature (the number, the signed document): since "clerk-issue",
+        # the document is issued when a clerk applies the organisation's signature.
         self._issued: SignResult | None = None
         self._cancel_reason: str | None = None
         self._due: datetime | None = None
@@ -172,6 +181,14 @@ class DecisionWorkflow:
                 )
                 if self._cancel_reason is None:
                     await self._wait_for_signature()
+
+        if (
+            self._cancel_reason is None
+            and self._status == DecisionStatus.SIGNED
+            and self._clerk_step()
+        ):
+            # Signed: issued once a clerk applies the organisation's signature (``issue``).
+            await workflow.wait_condition(lambda: self._status == DecisionStatus.ISSUED)
 
         if self._cancel_reason is not None:
             await self._withdraw_all(self._cancel_reason)
@@ -323,9 +340,14 @@ class DecisionWorkflow:
     async def sign(self, command: SignCommand) -> SignResult:
         self._signing = True
         capacity = SignerCapacity.DEPUTY if self._signer else SignerCapacity.CHAIRMAN
+        # Since "clerk-issue" the signer signs and a clerk issues (Decree 30); documents
+        # signed before were issued by the signature itself.
+        clerk_step = self._clerk_step()
         try:
             issued = await workflow.execute_activity_method(
-                DocumentActivities.issue_decision,
+                DocumentActivities.sign_decision
+                if clerk_step
+                else DocumentActivities.issue_decision,
                 IssueDecisionInput(
                     decision_id=self._in.decision_id,
                     signer_user_id=command.actor.user_id,
@@ -352,7 +374,7 @@ class DecisionWorkflow:
             issued_on=issued.issued_on,
             sha256=issued.sha256,
         )
-        self._status = DecisionStatus.ISSUED
+        self._status = DecisionStatus.SIGNED if clerk_step else DecisionStatus.ISSUED
         self._signed_by = self._signer_of(command.actor)
         reason = f"Số {issued.number_text}"
         if self._signed_by.capacity:
@@ -360,8 +382,76 @@ class DecisionWorkflow:
                 f"; ký {self._signed_by.capacity}: {self._signed_by.name}, thay "
                 f"{self._signed_by.on_behalf_of} (được giao ký)"
             )
-        await self._record(self._change("issued", actor=self._signed_by, reason=reason))
+        if not clerk_step:
+            await self._record(self._change("issued", actor=self._signed_by, reason=reason))
+            return self._issued
+        await self._record(
+            self._change("signed", actor=self._signed_by, reason=reason + "; chờ văn thư phát hành")
+        )
+        self._notify(
+            "issue_requested",
+            [Recipient(role=Role.CLERK, unit_id=self._in.authority_unit_id)],
+            decision_number=issued.number_text,
+        )
         return self._issued
+
+    @workflow.update
+    async def issue(self, command: IssueCommand) -> SignResult:
+        """The clerk (văn thư) applies the organisation's digital signature (its seal,
+        name and the signing time) over the signer's and issues the document; then every
+        nomination hears of it. Refused to anyone but a clerk of the authority, and before
+        the document is signed."""
+        self._issuing = True
+        try:
+            issued = await workflow.execute_activity_method(
+                DocumentActivities.issue_signed_decision,
+                IssueSignedInput(
+                    decision_id=self._in.decision_id,
+                    clerk_user_id=command.actor.user_id,
+                    issued_at=workflow.now(),
+                ),
+                start_to_close_timeout=DOCUMENT_TIMEOUT,
+                retry_policy=DOCUMENT_RETRY,
+            )
+        except ActivityError as error:
+            self._issuing = False
+            cause = error.cause
+            message = getattr(cause, "message", None) or str(cause or error)
+            raise ApplicationError(
+                f"Không phát hành được văn bản: {message} / the document could not be issued",
+                type="SigningFailed",
+                non_retryable=True,
+            ) from None
+        assert self._issued is not None
+        self._issued = replace(self._issued, document_id=issued.document_id, sha256=issued.sha256)
+        self._status = DecisionStatus.ISSUED
+        await self._record(
+            self._change(
+                "issued",
+                actor=ActedBy.of(command.actor, Role.CLERK),
+                reason=f"Số {issued.number_text}; văn thư ký số của cơ quan và phát hành",
+            )
+        )
+        return self._issued
+
+    @issue.validator
+    def _validate_issue(self, command: IssueCommand) -> None:
+        if not may_issue(command.actor, authority_unit_id=self._in.authority_unit_id):
+            raise forbidden(" / ".join(CLERK_ONLY))
+        if self._cancel_reason is not None or self._status == DecisionStatus.CANCELLED:
+            raise wrong_stage(DecisionStatus.CANCELLED.value, "the document was cancelled")
+        if self._status == DecisionStatus.ISSUED:
+            raise wrong_stage(
+                DecisionStatus.ISSUED.value,
+                "Văn bản đã được phát hành / the document is already issued",
+            )
+        if self._status != DecisionStatus.SIGNED:
+            raise wrong_stage(
+                self._status.value,
+                "Văn bản chưa được người có thẩm quyền ký / the document is not signed yet",
+            )
+        if self._issuing:
+            raise conflict("Văn bản đang được phát hành / the document is being issued")
 
     @sign.validator
     def _validate_sign(self, command: SignCommand) -> None:
@@ -603,7 +693,18 @@ class DecisionWorkflow:
 
     # ---- helpers -------------------------------------------------------------------------
 
+    def _clerk_step(self) -> bool:
+        """Whether a clerk issues what the signer signed (Decree 30): yes since the patch
+        "clerk-issue"; documents signed before it were issued by the signature."""
+        return workflow.patched("clerk-issue")
+
     def _require_not_closed(self) -> None:
+        if self._status == DecisionStatus.SIGNED:
+            raise wrong_stage(
+                DecisionStatus.SIGNED.value,
+                "Văn bản đã được ký, chờ văn thư phát hành / the document is signed, waiting "
+                "for the clerk to issue it",
+            )
         if self._issued is not None or self._status == DecisionStatus.ISSUED:
             raise wrong_stage(DecisionStatus.ISSUED.value, "the document is already signed")
         if self._cancel_reason is not None or self._status == DecisionStatus.CANCELLED:

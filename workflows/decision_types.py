@@ -60,6 +60,10 @@ SIGNER_ONLY = (
     "Chỉ người có thẩm quyền được ký văn bản này",
     "only the designated signer may sign this document",
 )
+CLERK_ONLY = (
+    "Chỉ văn thư của cơ quan ban hành được cấp số và phát hành văn bản này",
+    "only a clerk of the issuing authority may issue this document",
+)
 CHAIRMAN_ONLY = (
     "Chỉ Chủ tịch được giao Phó Chủ tịch ký thay",
     "only the chairman may delegate signing",
@@ -74,6 +78,11 @@ def may_sign(actor: Actor, *, authority_unit_id: int, delegated_to: int | None) 
     if delegated_to is not None:
         return actor.user_id == delegated_to and actor.has(Role.VICE_CHAIRMAN, authority_unit_id)
     return actor.has(Role.CHAIRMAN, authority_unit_id)
+
+
+def may_issue(actor: Actor, *, authority_unit_id: int) -> bool:
+    """A clerk (văn thư) of the authority applies its signature and issues (Decree 30)."""
+    return actor.has(Role.CLERK, authority_unit_id)
 
 
 def may_delegate(actor: Actor, *, authority_unit_id: int) -> bool:
@@ -106,6 +115,14 @@ INCLUSION_ACK: SignalName[InclusionAck] = SignalName(
 
 @dataclass
 class SignCommand:
+    actor: Actor
+
+
+@dataclass
+class IssueCommand:
+    """The clerk applies the organisation's signature to the signed document and issues
+    it."""
+
     actor: Actor
 
 
@@ -200,7 +217,7 @@ class DecisionChange:
     workflow_id: str
     seq: int
     # drafted | items_declined | items_unconfirmed | signature_requested | item_removed |
-    # delegated | sent_back | draft_edited | escalated | issued | cancelled
+    # delegated | sent_back | draft_edited | escalated | signed | issued | cancelled
     action: str
     occurred_at: datetime
     status: DecisionStatus

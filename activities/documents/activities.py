@@ -24,19 +24,23 @@ from thidua.pki import (
     certificate_sha256,
     check_usable,
     common_name,
+    organisation_identity,
+    organisation_signer_name,
     subject_text,
 )
 from thidua.settings import Settings
 
 from ..numbering import allocate_number, format_number
+from ..signature_images import SEAL_CAPTION_PT, SEAL_DIAMETER_PT, seal_pdf
 from ..signers import (
     ServerHeldKeyRefused,
     SignerConfigurationError,
     SigningError,
+    SigningKey,
     signing_certificate,
     signing_key_for,
 )
-from ..signing import sign_pdf
+from ..signing import sign_pdf, signature_place
 from .award_registry import record_awards
 from .decision import prepare_decision
 from .minutes import minutes_context
@@ -48,11 +52,13 @@ from .types import (
     IssuedDecision,
     IssueDecisionInput,
     IssueMinutesInput,
+    IssueSignedInput,
     PublicNoticeInput,
     RuleSetLookup,
 )
 
 SIGNATURE_FIELD = "ChuKySo"
+ORGANISATION_SIGNATURE_FIELD = "ChuKySoCoQuan"  # the organisation's, applied by the clerk
 
 
 class DocumentActivities:
@@ -85,14 +91,31 @@ class DocumentActivities:
     @activity.defn
     async def issue_decision(self, data: IssueDecisionInput) -> IssuedDecision:
         """Number, render, sign, store and record a decision (or submission). A retry
-        reuses the number; an issued decision returns its stored result."""
+        reuses the number; an issued decision returns its stored result.
+
+        Decisions signed before the clerk's step ("clerk-issue") only: since then the
+        signer signs (``sign_decision``) and the clerk issues (``issue_signed_decision``)."""
         try:
             return await self._issue_decision(data)
         except DocumentError as exc:
             raise exc.to_application_error() from exc
 
-    async def _issue_decision(self, data: IssueDecisionInput) -> IssuedDecision:
+    @activity.defn
+    async def sign_decision(self, data: IssueDecisionInput) -> IssuedDecision:
+        """Number, render and sign (the competent person's signature) a decision or
+        submission, and store it: status ``signed``, waiting for the clerk (văn thư) to
+        apply the organisation's signature and issue it. A retry reuses the number; a
+        signed (or issued) decision returns its stored result."""
+        try:
+            return await self._issue_decision(data, awaiting_clerk=True)
+        except DocumentError as exc:
+            raise exc.to_application_error() from exc
+
+    async def _issue_decision(
+        self, data: IssueDecisionInput, *, awaiting_clerk: bool = False
+    ) -> IssuedDecision:
         issued_on = vietnam_date(data.signed_at)
+        done = (DecisionStatus.SIGNED, DecisionStatus.ISSUED)
         # Transaction 1: checks, then the number (committed: a retry reuses it).
         async with transaction(self.session_factory) as session:
             decision = await session.get(Decision, data.decision_id, with_for_update=True)
@@ -102,7 +125,7 @@ class DocumentActivities:
                     f"Không có quyết định số hiệu nội bộ {data.decision_id}",
                     f"No decision with id {data.decision_id}",
                 )
-            if decision.status == DecisionStatus.ISSUED:
+            if decision.status in done:
                 return await self._issued_result(session, decision)
             if decision.status == DecisionStatus.CANCELLED:
                 raise DocumentError(
@@ -217,7 +240,7 @@ class DocumentActivities:
         async with transaction(self.session_factory) as session:
             decision = await session.get(Decision, data.decision_id, with_for_update=True)
             assert decision is not None
-            if decision.status == DecisionStatus.ISSUED:  # a concurrent attempt won
+            if decision.status in done:  # a concurrent attempt won
                 return await self._issued_result(session, decision)
             key = f"decision-{decision.id}"
             document = (
@@ -244,13 +267,13 @@ class DocumentActivities:
             document.signer_certificate_sha256 = certificate_sha256(certificate)
             document.signed_at = data.signed_at
             await session.flush()
-            decision.status = DecisionStatus.ISSUED
+            decision.status = DecisionStatus.SIGNED if awaiting_clerk else DecisionStatus.ISSUED
             decision.document_id = document.id
             decision.signed_at = data.signed_at
             decision.issued_on = issued_on
             decision.signer_user_id = data.signer_user_id
             decision.signer_capacity = data.capacity
-            if is_decision:
+            if is_decision and not awaiting_clerk:
                 await record_awards(session, decision, get_rule_set=self.get_rule_set)
             return IssuedDecision(
                 decision_id=decision.id,
@@ -258,6 +281,143 @@ class DocumentActivities:
                 document_id=document.id,
                 sha256=digest,
                 issued_on=issued_on,
+            )
+
+    @activity.defn
+    async def issue_signed_decision(self, data: IssueSignedInput) -> IssuedDecision:
+        """The clerk (văn thư) issues a signed decision or submission (Decree 30/2020): the
+        organisation's digital signature (PAdES B-LT, its seal, name and the signing time
+        in ISO 8601) is added to the signed PDF in an incremental update, so that the
+        signer's signature stays valid beside it; the document is then issued and, for a
+        decision, its awards recorded. An issued decision returns its stored result."""
+        try:
+            return await self._issue_signed(data)
+        except DocumentError as exc:
+            raise exc.to_application_error() from exc
+
+    async def _issue_signed(self, data: IssueSignedInput) -> IssuedDecision:
+        async with self.session_factory() as session:
+            decision = await session.get(Decision, data.decision_id)
+            if decision is None:
+                raise DocumentError(
+                    "DecisionNotFound",
+                    f"Không có quyết định số hiệu nội bộ {data.decision_id}",
+                    f"No decision with id {data.decision_id}",
+                )
+            if decision.status == DecisionStatus.ISSUED:
+                return await self._issued_result(session, decision)
+            if decision.status != DecisionStatus.SIGNED or decision.document_id is None:
+                raise DocumentError(
+                    "DecisionNotSigned",
+                    "Văn bản chưa được người có thẩm quyền ký số",
+                    "The document is not signed by its signer yet",
+                )
+            authority = await session.get(Authority, decision.authority_id)
+            document = await session.get(Document, decision.document_id)
+            assert authority is not None and document is not None
+            await self._check_clerk(session, authority, data.clerk_user_id)
+            identity = await organisation_identity(session, authority_id=authority.id)
+            authority_name, signed_key = authority.name, document.storage_key
+            signing_key = self._organisation_key(authority, identity.pkcs12 if identity else None)
+        try:
+            certificate = await asyncio.to_thread(signing_certificate, signing_key)
+            check_usable(certificate)
+        except (SigningIdentityError, SigningError) as exc:
+            raise DocumentError(
+                "SigningIdentityUnusable",
+                f"Chứng thư số của {authority_name} không dùng được: "
+                f"{getattr(exc, 'message_vi', exc)}",
+                f"The certificate of {authority_name} cannot be used: {exc}",
+            ) from exc
+        signed = await asyncio.to_thread(self.files.get, signed_key)
+        page, place = signature_place(signed, SIGNATURE_FIELD)
+        sealed = await asyncio.to_thread(
+            sign_pdf,
+            signed,
+            signing_key,
+            field_name=ORGANISATION_SIGNATURE_FIELD,
+            box=seal_box(place),
+            page=page,
+            signer_label=authority_name,
+            organisation_label=authority_name,
+            reason="Phát hành văn bản",
+            location=authority_name,
+            settings=self.settings,
+            appearance=lambda width, _height, moment: seal_pdf(width, authority_name, moment),
+        )
+        digest = sha256_hex(sealed)
+        storage_key = await asyncio.to_thread(self.files.put, sealed)
+        async with transaction(self.session_factory) as session:
+            decision = await session.get(Decision, data.decision_id, with_for_update=True)
+            assert decision is not None and decision.document_id is not None
+            if decision.status == DecisionStatus.ISSUED:  # a concurrent attempt won
+                return await self._issued_result(session, decision)
+            document = await session.get(Document, decision.document_id)
+            assert document is not None
+            document.sha256 = digest
+            document.size_bytes = len(sealed)
+            document.storage_key = storage_key
+            decision.status = DecisionStatus.ISSUED
+            if decision.kind == DecisionKind.DECISION:
+                await record_awards(session, decision, get_rule_set=self.get_rule_set)
+            assert decision.issued_on is not None
+            return IssuedDecision(
+                decision_id=decision.id,
+                number_text=decision.number_text,
+                document_id=document.id,
+                sha256=digest,
+                issued_on=decision.issued_on,
+            )
+
+    def _organisation_key(self, authority: Authority, identity_p12: bytes | None) -> SigningKey:
+        """The organisation's key: its token or HSM when the signers file names it
+        (``org:<authority id>``), else its server-held PKCS#12 where that is allowed."""
+        try:
+            key = signing_key_for(
+                self.settings,
+                username=organisation_signer_name(authority.id),
+                identity_p12=identity_p12,
+            )
+        except ServerHeldKeyRefused as exc:
+            raise DocumentError(
+                "ServerHeldKeyRefused",
+                f"{authority.name}: {exc.message_vi}",
+                f"{authority.name}: {exc.message_en}",
+            ) from exc
+        except SignerConfigurationError as exc:
+            raise DocumentError(
+                "SigningIdentityUnusable",
+                f"Tệp cấu hình thiết bị ký số (THIDUA_PKCS11_SIGNERS) không dùng được: {exc}",
+                f"THIDUA_PKCS11_SIGNERS: {exc}",
+            ) from exc
+        if key is None:
+            raise DocumentError(
+                "NoSigningIdentity",
+                f"{authority.name} chưa có chứng thư số của cơ quan để văn thư ký phát hành: "
+                "quản trị viên cần khai báo thiết bị ký số của cơ quan "
+                f'(THIDUA_PKCS11_SIGNERS, mục "{organisation_signer_name(authority.id)}") '
+                "hoặc nhập chứng thư số (tệp PKCS#12) của cơ quan",
+                f"{authority.name} has no organisation certificate for its clerk to apply: "
+                "an administrator must map its token or HSM (THIDUA_PKCS11_SIGNERS entry "
+                f'"{organisation_signer_name(authority.id)}") or import its PKCS#12 file',
+            )
+        return key
+
+    async def _check_clerk(self, session: AsyncSession, authority: Authority, user_id: int) -> None:
+        grant = (
+            await session.execute(
+                select(RoleGrant.id).where(
+                    RoleGrant.user_id == user_id,
+                    RoleGrant.unit_id == authority.unit_id,
+                    RoleGrant.role == Role.CLERK,
+                )
+            )
+        ).first()
+        if grant is None:
+            raise DocumentError(
+                "ClerkNotEntitled",
+                f"Người phát hành không phải văn thư của {authority.name}",
+                f"The issuer is not a clerk of {authority.name}",
             )
 
     async def _check_signer(
@@ -382,6 +542,19 @@ class DocumentActivities:
                 if existing is None:
                     raise
                 return DocumentRef(document_id=existing.id, sha256=existing.sha256)
+
+
+def seal_box(
+    signature: tuple[float, float, float, float],
+) -> tuple[float, float, float, float]:
+    """Where the organisation's seal goes (Decree 30, Phụ lục I): at its real size, over
+    about a third of the person's signature, on its left, its centre level with the
+    signature's; the caption (name, time) under it."""
+    x1, y1, x2, y2 = signature
+    right = x1 + (x2 - x1) * 0.4
+    left = max(8.0, right - SEAL_DIAMETER_PT)
+    bottom = (y1 + y2) / 2 - SEAL_DIAMETER_PT / 2 - SEAL_CAPTION_PT
+    return (left, bottom, left + SEAL_DIAMETER_PT, bottom + SEAL_DIAMETER_PT + SEAL_CAPTION_PT)
 
 
 async def _document_by_key(session: AsyncSession, key: str) -> Document | None:

@@ -58,6 +58,16 @@ class IssueDecisionInput:
 
 
 @dataclass
+class IssueSignedInput:
+    """The clerk (văn thư) issues a document its signer signed: the organisation's
+    signature (its seal) is applied over the person's, then the document is issued."""
+
+    decision_id: int
+    clerk_user_id: int
+    issued_at: datetime  # when the clerk issued it (the Update)
+
+
+@dataclass
 class IssuedDecision:
     decision_id: int
     number_text: str

@@ -118,6 +118,8 @@ def navigation(user: Principal | None) -> list[NavItem]:
         items.append(NavItem("/council-sessions", "nav_sessions"))
     if user.has(Role.CHAIRMAN) or user.has(Role.VICE_CHAIRMAN):
         items.append(NavItem("/signing", "nav_signing"))
+    if user.has(Role.CLERK):  # văn thư: issues what the signer signed
+        items.append(NavItem("/issuing", "nav_issuing"))
         if not user.has(Role.STANDING_OFFICER):
             items.append(NavItem("/deadlines", "nav_deadlines"))
     if user.has(Role.AUDITOR) or user.is_admin:

@@ -2,7 +2,8 @@
 level) from the nominations awaiting one and sees its PDF preview; the chairman or the
 delegated vice-chairman signs from the signing queue, below the preview, through a
 confirmation step that sums up what is signed (title, awardees, total cash), or sends the
-draft back to the standing body with a reason; the chairman may delegate signing to a
+draft back to the standing body with a reason; the clerk (văn thư) issues what was signed
+from the issuing queue (``/issuing``: the organisation's digital signature, Decree 30); the chairman may delegate signing to a
 vice-chairman. The standing body takes an item out of its draft, cancels it, and submits
 a draft that was sent back again, the reason shown at the top. A draft whose nominations
 are still confirming their places (seconds) is shown as being prepared, and the page
@@ -28,7 +29,7 @@ from models.schemas.decisions import (
     ResubmitCreate,
     SendBackCreate,
 )
-from workflows.decision_types import ASSEMBLY_RETRY_AFTER_SECONDS, may_edit_draft
+from workflows.decision_types import ASSEMBLY_RETRY_AFTER_SECONDS, may_edit_draft, may_issue
 from workflows.decision_types import may_sign as designated_signer
 
 from ..deps import ReadSessionDep, SessionDep, StateDep
@@ -209,6 +210,9 @@ async def _decision_context(session, state, user: Principal, decision_id: DbId) 
         "d": decision,
         "authority": authority,
         "may_sign": may_sign,
+        # The clerk (văn thư) of the authority issues what its signer signed.
+        "may_issue": decision.status == DecisionStatus.SIGNED
+        and may_issue(user.actor, authority_unit_id=authority.unit_id),
         # The designated signer may also send the draft back for correction.
         "may_send_back": may_sign,
         # The standing body corrects its draft: take an item out, cancel, submit again.
@@ -351,6 +355,50 @@ async def sign(decision_id: DbId, request: Request, user: PageUser, session: Rea
             response.headers["Retry-After"] = str(exc.retry_after_seconds)
         return response
     return redirect_with_flash(request, page, "signed", number=result.number_text)
+
+
+@router.get("/issuing", response_class=HTMLResponse)
+async def issuing(
+    request: Request, user: PageUser, session: ReadSessionDep, decision: int | None = None
+):
+    """The clerk's (văn thư) queue: every document its authority's signer signed and that
+    waits to be issued, the chosen one (by default the first) with its signed PDF and the
+    one action that applies the organisation's signature and issues it."""
+    if user is None:
+        return login_redirect(request)
+    if not user.has(Role.CLERK):
+        return domain_error_page(request, user, Forbidden())
+    queue = await queries.issuing_queue(session, principal=user)
+    chosen = next((r for r in queue if r.decision.id == decision), queue[0] if queue else None)
+    context: dict = {"queue": queue, "chosen": chosen}
+    if chosen is not None:
+        context.update(
+            await _decision_context(session, request.app.state.thidua, user, chosen.decision.id)
+        )
+    return render(request, "pages/issuing.html", context, user=user)
+
+
+@router.post("/decisions/{decision_id}/issue", response_class=HTMLResponse)
+async def issue(decision_id: DbId, request: Request, user: PageUser, session: ReadSessionDep):
+    page = f"/decisions/{decision_id}"
+    if user is None:
+        return login_redirect(request, "/issuing")
+    form, refused = await _command_form(request, user)
+    if refused is not None:
+        return refused
+    try:
+        temporal = await temporal_client(request.app.state.thidua)
+        result = await service.issue(
+            session, temporal=temporal, principal=user, decision_id=decision_id
+        )
+    except DomainError as exc:
+        if exc.status_code == 403:
+            return domain_error_page(request, user, exc)
+        errors = {"issue": message_of(request, exc)}
+        return await _decision_with_errors(
+            request, user, session, decision_id, errors, exc.status_code
+        )
+    return redirect_with_flash(request, page, "issued_flash", number=result.number_text)
 
 
 @router.post("/decisions/{decision_id}/delegate", response_class=HTMLResponse)

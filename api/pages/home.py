@@ -100,6 +100,10 @@ async def home(request: Request, user: PageUser, session: ReadSessionDep, state:
         context["ballot_sheets"] = await _inline_sheets(session, state, user, context["ballots"])
     if user.has(Role.CHAIRMAN) or user.has(Role.VICE_CHAIRMAN):
         context["to_sign"] = await decision_queries.signing_queue(session, principal=user, limit=20)
+    if user.has(Role.CLERK):  # văn thư: the signed documents to issue
+        context["to_issue"] = await decision_queries.issuing_queue(
+            session, principal=user, limit=20
+        )
     context["unread_total"], context["notices"] = await notice_queries.unread_notices(
         session, user_id=user.user_id
     )

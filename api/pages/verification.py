@@ -82,6 +82,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "B-LTA: lưu trữ dài hạn, có dấu thời gian văn bản",
         "en": "B-LTA: long-term archival, with a document timestamp",
     },
+    "signatures": {"vi": "Các chữ ký số trong văn bản", "en": "The signatures in the file"},
+    "signature_of": {"vi": "Chữ ký của", "en": "Signature of"},
+    "field_ChuKySo": {"vi": "Người có thẩm quyền", "en": "The competent person"},
+    "field_ChuKySoCoQuan": {
+        "vi": "Cơ quan, tổ chức (văn thư ký phát hành)",
+        "en": "The organisation (applied by the clerk)",
+    },
+    "organisation": {"vi": "Cơ quan, tổ chức", "en": "Organisation"},
+    "signature_state": {"vi": "Kiểm tra", "en": "Check"},
+    "signature_ok": {
+        "vi": "Hợp lệ, nguyên vẹn, chứng thư được tin cậy",
+        "en": "Valid, intact, trusted certificate",
+    },
+    "signature_bad": {"vi": "Không hợp lệ", "en": "Not valid"},
     "number": {"vi": "Số văn bản", "en": "Number"},
     "issued_on": {"vi": "Ngày ban hành", "en": "Issued on"},
     "authority": {"vi": "Cơ quan ban hành", "en": "Issuing authority"},
@@ -101,6 +115,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "status_unregistered": {"vi": "KHÔNG CÓ TRONG SỔ VĂN BẢN", "en": "NOT ISSUED HERE"},
     "status_unsigned": {"vi": "KHÔNG CÓ CHỮ KÝ SỐ", "en": "NOT SIGNED"},
     "status_expired": {"vi": "KHÔNG XÁC MINH ĐƯỢC", "en": "CANNOT BE VERIFIED"},
+    "status_revoked": {"vi": "CHỨNG THƯ SỐ ĐÃ BỊ THU HỒI", "en": "CERTIFICATE REVOKED"},
     "status_not_a_pdf": {"vi": "KHÔNG PHẢI TỆP PDF", "en": "NOT A PDF"},
 }
 

@@ -21,6 +21,7 @@ READER_ROLES = (
     Role.STANDING_OFFICER,
     Role.CHAIRMAN,
     Role.VICE_CHAIRMAN,
+    Role.CLERK,  # issues what the signer signed
     Role.AUDITOR,
     Role.COUNCIL_MEMBER,
 )
@@ -107,6 +108,12 @@ def to_sign(principal: Principal) -> ColumnElement[bool]:
     return and_(Decision.status == DecisionStatus.AWAITING_SIGNATURE, or_(*clauses))
 
 
+def to_issue(principal: Principal) -> ColumnElement[bool]:
+    """Documents signed and waiting for this clerk (văn thư) of their authority to issue."""
+    clerk_of = sorted(principal.authority_ids(Role.CLERK))
+    return and_(Decision.status == DecisionStatus.SIGNED, Decision.authority_id.in_(clerk_of))
+
+
 async def being_assembled(session: AsyncSession, *, principal: Principal) -> int:
     """Drafts of this chairman's authorities whose nominations are still confirming their
     places: in the signing queue within seconds."""
@@ -128,9 +135,11 @@ async def decisions_listed(
     to_sign_only: bool,
     offset: int,
     limit: int,
+    to_issue_only: bool = False,
 ) -> tuple[int, list[Decision]]:
     """The decisions this person may read (their authorities' and every issued decision:
-    ``published``), filtered, newest first; ``to_sign_only`` is the signing queue."""
+    ``published``), filtered, newest first; ``to_sign_only`` is the signing queue,
+    ``to_issue_only`` the clerk's."""
     condition: ColumnElement[bool] = (
         Decision.id.is_not(None)
         if principal.sees_all
@@ -150,6 +159,8 @@ async def decisions_listed(
         condition = and_(condition, Decision.kind == kind)
     if to_sign_only:
         condition = and_(condition, to_sign(principal))
+    if to_issue_only:
+        condition = and_(condition, to_issue(principal))
     total = (
         await session.execute(select(func.count()).select_from(Decision).where(condition))
     ).scalar_one()
@@ -214,6 +225,12 @@ async def signing_queue(
     session: AsyncSession, *, principal: Principal, limit: int = 50
 ) -> list[DecisionRow]:
     return await _decision_rows(session, to_sign(principal), limit=limit)
+
+
+async def issuing_queue(
+    session: AsyncSession, *, principal: Principal, limit: int = 50
+) -> list[DecisionRow]:
+    return await _decision_rows(session, to_issue(principal), limit=limit)
 
 
 async def decisions_of(

@@ -75,16 +75,21 @@ async def list_decisions(
     status: DecisionStatus | None = None,
     kind: DecisionKind | None = None,
     to_sign: Annotated[bool, Query(description="only those waiting for my signature")] = False,
+    to_issue: Annotated[
+        bool, Query(description="only those signed and waiting for me (a clerk) to issue")
+    ] = False,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> DecisionPage:
-    """Decisions and submissions; ``to_sign=true`` is the signing queue."""
+    """Decisions and submissions; ``to_sign=true`` is the signing queue, ``to_issue=true``
+    the clerk's (văn thư) queue of signed documents to issue."""
     return await service.list_decisions(
         session,
         principal=user,
         status=status,
         kind=kind,
         to_sign=to_sign,
+        to_issue=to_issue,
         page=page,
         page_size=page_size,
     )
@@ -110,6 +115,17 @@ async def sign_decision(
     certificate; every nomination in it is then granted or forwarded. A draft still being
     assembled answers 409 ``not_ready`` with ``Retry-After`` (seconds): ask again then."""
     return await service.sign(session, temporal=temporal, principal=user, decision_id=decision_id)
+
+
+@router.post("/decisions/{decision_id}/issue", response_model=SignRead, responses=COMMAND_ERRORS)
+async def issue_decision(
+    decision_id: DbId, user: CurrentUser, session: ReadSessionDep, temporal: TemporalDep
+) -> SignRead:
+    """The clerk (văn thư) of the issuing authority gives the signed document its
+    organisation's digital signature (the seal, the organisation's name and the signing
+    time) and issues it (Decree 30/2020); every nomination in it is then granted or
+    forwarded. Anyone else: 403; a document not signed yet: 409 ``wrong_stage``."""
+    return await service.issue(session, temporal=temporal, principal=user, decision_id=decision_id)
 
 
 @router.post(

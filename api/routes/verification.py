@@ -15,6 +15,7 @@ from ..deps import ReadSessionDep, SettingsDep, StateDep
 from ..errors import InvalidInput, TooManyRequests, error_responses
 from ..services.verification import (
     DecisionLookup,
+    SignatureView,
     VerificationReport,
     VerificationStatus,
     issuers_of,
@@ -53,6 +54,9 @@ class VerificationRead(BaseModel):
     issued_on: date | None
     authority_name: str
     problems: list[str]
+    # Every signature in order: a document issued by a clerk carries the signer's, then
+    # the organisation's (Decree 30/2020); each validated on its own.
+    signatures: list[SignatureView] = []
 
     @classmethod
     def of(cls, report: VerificationReport) -> VerificationRead:

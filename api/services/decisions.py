@@ -33,12 +33,14 @@ from models.schemas.decisions import (
 from thidua.settings import Settings
 from workflows.decision import DecisionWorkflow
 from workflows.decision_types import (
+    CLERK_ONLY,
     SIGNER_ONLY,
     CancelCommand,
     DecisionInput,
     DecisionItemPlan,
     DelegateCommand,
     EditDraftCommand,
+    IssueCommand,
     RemoveItemCommand,
     ResubmitCommand,
     SendBackCommand,
@@ -46,6 +48,7 @@ from workflows.decision_types import (
     decision_workflow_id,
     may_cancel,
     may_edit_draft,
+    may_issue,
     may_sign,
 )
 
@@ -261,6 +264,7 @@ async def list_decisions(
     to_sign: bool,
     page: int,
     page_size: int,
+    to_issue: bool = False,
 ) -> DecisionPage:
     total, rows = await queries.decisions_listed(
         session,
@@ -268,6 +272,7 @@ async def list_decisions(
         status=status,
         kind=kind,
         to_sign_only=to_sign,
+        to_issue_only=to_issue,
         offset=(page - 1) * page_size,
         limit=page_size,
     )
@@ -361,6 +366,31 @@ async def sign(
         temporal.get_workflow_handle(decision.workflow_id),
         DecisionWorkflow.sign,
         SignCommand(actor=principal.actor),
+        current_stage=decision.status.value,
+    )
+    return SignRead(
+        decision_id=result.decision_id,
+        number_text=result.number_text,
+        document_id=result.document_id,
+        issued_on=result.issued_on,
+        sha256=result.sha256,
+    )
+
+
+async def issue(
+    session: AsyncSession, *, temporal: Client, principal: Principal, decision_id: int
+) -> SignRead:
+    """The clerk (văn thư) applies the organisation's digital signature (its seal) over the
+    signer's and issues the document; every nomination in it is then granted or
+    forwarded."""
+    decision = await visible_decision(session, principal=principal, decision_id=decision_id)
+    authority = await _authority_of(session, decision)
+    if not may_issue(principal.actor, authority_unit_id=authority.unit_id):
+        raise Forbidden(*CLERK_ONLY)
+    result = await execute_update(
+        temporal.get_workflow_handle(decision.workflow_id),
+        DecisionWorkflow.issue,
+        IssueCommand(actor=principal.actor),
         current_stage=decision.status.value,
     )
     return SignRead(

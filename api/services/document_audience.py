@@ -45,7 +45,13 @@ from ..queries import public as public_queries
 from .access import can_see
 
 # The people of an authority who read what it handles.
-READER_ROLES = (Role.STANDING_OFFICER, Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.COUNCIL_MEMBER)
+READER_ROLES = (
+    Role.STANDING_OFFICER,
+    Role.CHAIRMAN,
+    Role.VICE_CHAIRMAN,
+    Role.CLERK,  # issues the authority's signed documents
+    Role.COUNCIL_MEMBER,
+)
 
 
 @dataclass(frozen=True)

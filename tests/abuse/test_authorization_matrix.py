@@ -53,7 +53,8 @@ VICE = "phochutich"  # vice-chairman, council member
 MEMBER = "uyvien.mttq"  # council member only
 AUDITOR = "kiemtra"
 ADMIN = "quantri"
-ACTORS = (UNIT, OTHER_UNIT, CENTRE, STANDING, CHAIRMAN, VICE, MEMBER, AUDITOR, ADMIN)
+CLERK = "vanthu"  # văn thư of the ward people's committee: issues what the chairman signed
+ACTORS = (UNIT, OTHER_UNIT, CENTRE, STANDING, CHAIRMAN, VICE, MEMBER, AUDITOR, ADMIN, CLERK)
 HEAD = (CHAIRMAN, VICE)
 
 # Routes that change nothing a role guards, with the reason.
@@ -78,6 +79,7 @@ NOT_COMMANDS = {
 #  - council members vote; the standing body or the chairman closes the ballot;
 #  - the chairman signs (or delegates to a vice-chairman) or sends the draft back to the
 #    standing body, which corrects and resubmits it; standing body or chairman cancel;
+#  - the clerk (văn thư) of the authority issues what its signer signed (Decree 30/2020);
 #  - exemplars: the standing body or the proposing unit nurture, follow up, summarize and
 #    drop; the public service centre publishes; another unit reports its adoption; the
 #    nominee's unit turns the model into a nomination;
@@ -110,6 +112,7 @@ ALLOWED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/api/v1/council-sessions/{session_id}/close"): (STANDING, CHAIRMAN),
     ("POST", "/api/v1/decisions"): (STANDING,),
     ("POST", "/api/v1/decisions/{decision_id}/sign"): (CHAIRMAN,),
+    ("POST", "/api/v1/decisions/{decision_id}/issue"): (CLERK,),
     ("POST", "/api/v1/decisions/{decision_id}/delegate"): (CHAIRMAN,),
     ("POST", "/api/v1/decisions/{decision_id}/remove-item"): (STANDING,),
     # The standing body edits its draft (title, căn cứ, order, nơi nhận) before signing.
@@ -894,6 +897,7 @@ async def test_every_command_as_every_role(harness):
     d = "/api/v1/decisions"
     signing = await ready_decision(h, [decided[3], decided[4], decided[5]])
     await m.check("POST", f"{d}/{{decision_id}}/sign", [Attempt(f"{d}/{signing}/sign")])
+    await m.check("POST", f"{d}/{{decision_id}}/issue", [Attempt(f"{d}/{signing}/issue")])
     for granted in decided[3:6]:
         await h.wait_stage(granted, Stage.GRANTED)
     await m.check(

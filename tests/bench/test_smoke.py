@@ -40,9 +40,10 @@ async def test_overhead_engine_and_bare_side_by_side(bench_dirs):
     assert _positive(result["ratio_p50"]) and _positive(result["ratio_p95"])
     # Both did the same human messages and activities (counted from their histories).
     engine, bare = (result["histories"][k]["per_nomination"] for k in ("engine", "bare"))
-    assert engine["updates"] == bare["updates"] == 7
-    assert engine["activities"] == bare["activities"] == 8
-    assert engine["local_activities"] == bare["local_activities"] == 16
+    # Sign, then the clerk's issue (Decree 30): 8 updates, 17 records, 10 activities.
+    assert engine["updates"] == bare["updates"] == 8
+    assert engine["activities"] == bare["activities"] == 10
+    assert engine["local_activities"] == bare["local_activities"] == 17
     assert "Ratio engine/bare" in result["markdown"]
     assert _written(result, bench_dirs)["nominations"] == 2
 

@@ -1,15 +1,16 @@
 """The common path counted in clicks (issue 16): one Giấy khen with its three required
 files, from the unit's proposal to the signed decision, before a council of five.
 
-Eight people act, each in their own browser: the unit officer proposes and submits, the
+Nine people act, each in their own browser: the unit officer proposes and submits, the
 standing body accepts the dossier and convenes the council, the five members vote on
-their ballot sheets, the standing body drafts the decision, and the chairman signs it.
+their ballot sheets, the standing body drafts the decision, the chairman signs it and
+the clerk (văn thư) issues it with the organisation's signature (Decree 30/2020).
 Every person signs in first (signing in is not counted: it is the same for every task
 of the day), then starts from their home page and moves only by clicking links and
 buttons. Each click, each checkbox or radio ticked, each option chosen in a list and
 each file dialog counts as one; typing into a field does not. The total must stay at 30
 or fewer, and no legal step is skipped: the dossier is checked for completeness and
-accepted, the council votes, the decision is drafted and signed."""
+accepted, the council votes, the decision is drafted, signed and issued."""
 
 from __future__ import annotations
 
@@ -202,9 +203,18 @@ async def _walk(harness, people: People, clicks: Clicks, shoot, tmp_path: Path) 
     await clicks.click(
         who, chairman.locator("#tasks").locator(f'a[href="/signing?decision={decision_id}"]')
     )
-    await clicks.click(who, chairman.get_by_role("button", name="Ký số và ban hành"))
-    await clicks.click(who, chairman.get_by_role("button", name="Xác nhận ký số và ban hành"))
+    await clicks.click(who, chairman.get_by_role("button", name="Ký số", exact=True))
+    await clicks.click(who, chairman.get_by_role("button", name="Xác nhận ký số", exact=True))
     assert "QĐ-UBND" in await flash(chairman)
+
+    # ---- the clerk (văn thư) issues it from the home page (Decree 30/2020) -------------
+    who = "clerk (vanthu)"
+    clerk = await people.home("vanthu")
+    await clicks.click(
+        who, clerk.locator("#tasks").locator(f'a[href="/issuing?decision={decision_id}"]')
+    )
+    await clicks.click(who, clerk.get_by_role("button", name="Cấp số và phát hành"))
+    assert "Đã phát hành văn bản số" in await flash(clerk)
     await harness.wait_stage(nomination_id, Stage.GRANTED)
 
 

@@ -34,7 +34,7 @@ async def test_the_chairman_sends_a_draft_back_then_confirms_and_signs(
         chairman = await people.page("chutich")
         await chairman.goto(f"/signing?decision={decision_id}")
         preview = await chairman.locator(".pdf-preview").bounding_box()
-        sign = chairman.get_by_role("button", name="Ký số và ban hành")
+        sign = chairman.get_by_role("button", name="Ký số", exact=True)
         button = await sign.bounding_box()
         assert preview and button and button["y"] >= preview["y"] + preview["height"]
         await sign.click()
@@ -66,11 +66,12 @@ async def test_the_chairman_sends_a_draft_back_then_confirms_and_signs(
 
         # ---- the chairman confirms and signs ---------------------------------------------
         await chairman.goto(f"/signing?decision={decision_id}")
-        await chairman.get_by_role("button", name="Ký số và ban hành").click()
-        await chairman.get_by_role("button", name="Xác nhận ký số và ban hành").click()
+        await chairman.get_by_role("button", name="Ký số", exact=True).click()
+        await chairman.get_by_role("button", name="Xác nhận ký số", exact=True).click()
         assert "Đã ký, số" in await flash(chairman)
+        # Signed, not issued: the clerk (văn thư) issues it (Decree 30).
         await expect(chairman.locator("#decision-status")).to_have_attribute(
-            "data-status", "issued"
+            "data-status", "signed"
         )
         await expect(chairman.locator("#signed-by")).to_have_text("Tăng Văn Quân")
         await expect(chairman.locator("main")).not_to_contain_text("Giao Phó Chủ tịch ký thay")

@@ -4,7 +4,7 @@ standing body accepts it and convenes the council; four council members vote on 
 ballot sheets (all four through the browser: the ward council has five members and the
 quorum is 2/3 of them PRESENT, so three in-person votes would leave it inquorate); the
 standing body closes the ballot and drafts the decision; the chairman signs it from the
-signing queue; a resident finds the decision on the portal and verifies the signed PDF
+signing queue and the clerk (văn thư) issues it from hers; a resident finds the decision on the portal and verifies the signed PDF
 on /xac-minh. Then a resident objects to a Gia đình văn hóa posted on the portal, and the
 standing body dismisses the objection."""
 
@@ -195,7 +195,7 @@ async def _run(harness, people: People, shoot, tmp_path: Path) -> None:
 
     # ---- the chairman signs from the signing queue ---------------------------------------
     chairman = await people.page("chutich")
-    sign = chairman.get_by_role("button", name="Ký số và ban hành")
+    sign = chairman.get_by_role("button", name="Ký số", exact=True)
     for _ in range(100):  # the draft is assembled by its workflow first
         await chairman.goto(f"/signing?decision={decision_id}")
         if await sign.count():
@@ -208,9 +208,19 @@ async def _run(harness, people: People, shoot, tmp_path: Path) -> None:
     assert preview.ok and (await preview.body()).startswith(b"%PDF")
     await shoot(chairman, "06-signing-queue")
     await sign.click()  # a confirmation step sums up what is signed first
-    await chairman.get_by_role("button", name="Xác nhận ký số và ban hành").click()
+    await chairman.get_by_role("button", name="Xác nhận ký số", exact=True).click()
     signed = await flash(chairman)
     number = re.search(r"\d+/QĐ-UBND", signed).group(0)
+
+    # ---- the clerk (văn thư) issues it: the organisation's signature (Decree 30) ---------
+    clerk = await people.page("vanthu")
+    await clerk.locator("#tasks").locator(f'a[href="/issuing?decision={decision_id}"]').click()
+    await expect(clerk.locator("#decision-status")).to_have_attribute("data-status", "signed")
+    await expect(clerk.locator("#signed-by")).to_have_text("Tăng Văn Quân")
+    await shoot(clerk, "06b-issuing-queue")
+    await clerk.get_by_role("button", name="Cấp số và phát hành").click()
+    assert number in await flash(clerk)
+    await expect(clerk.locator("#decision-status")).to_have_attribute("data-status", "issued")
     row = await harness.wait_stage(nomination_id, Stage.GRANTED)
     assert row.decision_number == number
     await chairman.goto(f"/nominations/{nomination_id}")

@@ -18,6 +18,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,7 @@ from activities.signers import (
 )
 from activities.signing import sign_pdf
 from api.services.verification import VerificationStatus, verify_pdf
-from domain.vocabulary import DecisionStatus
+from domain.vocabulary import DecisionStatus, SignerCapacity
 from models import Decision, Document, SigningIdentity
 from tests.clock import machine_now
 from thidua.db import transaction
@@ -52,7 +53,8 @@ from thidua.pki import (
 from thidua.settings import Settings
 
 from .factories import World, add_decision, add_nomination
-from .helpers import issue, stored_pdf
+from .helpers import flip_one_signed_byte, issue, stored_pdf
+from .pdftools import pdf_text
 
 SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
@@ -233,6 +235,54 @@ async def test_a_decision_signed_on_the_chairmans_token_verifies_as_his(
     assert report.signer_name == "Tăng Văn Quân"
     assert document.signer_certificate_sha256 == certificate_sha256(cert)
     assert server_held == 0  # no copy of his key anywhere on the server
+
+
+@SQLITE
+async def test_the_vice_chairman_signs_for_the_chairman_with_his_own_token(
+    doc_factory, doc_settings, world, soft_token, tmp_path, monkeypatch
+):
+    """Delegated signing (KT. CHỦ TỊCH): the vice-chairman signs with the key on his own
+    token, never the chairman's; the decision says on whose behalf."""
+    ca_cert, ca_key = ensure_dev_ca(doc_settings)
+    cert, key = issue_dev_certificate(
+        ca_cert, ca_key, common=world.vice_chairman.full_name, organisation=world.authority.name
+    )
+    put_on_token(soft_token, key, cert, "pho-chu-tich-1")
+    monkeypatch.setenv(PIN_ENV, soft_token.pin)
+    settings = with_signers_file(
+        doc_settings,
+        tmp_path,
+        {
+            world.vice_chairman.username: {
+                "token_label": soft_token.label,
+                "key_label": "pho-chu-tich-1",
+                "pin_env": PIN_ENV,
+            }
+        },
+        pkcs11_module=soft_token.module,
+        environment="production",
+        allow_server_held_keys=False,
+        allow_development_tsa=True,
+    )
+    decision = await _decision(doc_factory, world)
+
+    issued = await issue(
+        doc_factory, settings, decision.id, world.vice_chairman, SignerCapacity.DEPUTY
+    )
+
+    pdf = await stored_pdf(doc_factory, settings, issued.document_id)
+    assert "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Thị Thanh Hương" in pdf_text(pdf)
+    # Checked long after his certificate expired: valid as of its timestamp (B-LT).
+    after_expiry = cert.not_valid_after_utc + timedelta(days=400)
+    async with doc_factory() as session:
+        report = await verify_pdf(session, pdf, settings, now=after_expiry)
+        tampered = await verify_pdf(session, flip_one_signed_byte(pdf), settings, now=after_expiry)
+        document = await session.get(Document, issued.document_id)
+    assert report.status == VerificationStatus.AUTHENTIC and report.level == "B-LT"
+    assert report.validated_at == report.timestamp_time < cert.not_valid_after_utc
+    assert report.signer_name == "Nguyễn Thị Thanh Hương"
+    assert document.signer_certificate_sha256 == certificate_sha256(cert)
+    assert tampered.status == VerificationStatus.TAMPERED
 
 
 @SQLITE

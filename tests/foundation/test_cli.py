@@ -133,3 +133,55 @@ def test_importing_a_signer_certificate_with_a_wrong_password(tmp_path):
         run("signer", "import", "--username", "chutich", "--p12", str(p12), env=env)
     )
     assert "password" in line
+
+
+def test_importing_the_organisations_certificate_for_its_clerks(tmp_path):
+    """``signer import --organisation ID``: the authority's own certificate (no person),
+    the one its clerks (văn thư) apply when they issue a signed document."""
+    import datetime as dt
+    import sqlite3
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "UBND phường Thạch Khôi")])
+    now = machine_now()
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    p12 = tmp_path / "ubnd.p12"
+    p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"ubnd", key, certificate, None, serialization.BestAvailableEncryption(b"secret")
+        )
+    )
+    env = {"THIDUA_DATA_DIR": str(tmp_path), "THIDUA_P12_PASSWORD": "secret"}
+    assert run("seed", env=env, timeout=120).returncode == 0
+    database = tmp_path / "thidua.sqlite3"
+    with sqlite3.connect(database) as db:
+        (authority_id,) = db.execute(
+            "SELECT id FROM authorities WHERE name = 'Ủy ban nhân dân phường Thạch Khôi'"
+        ).fetchone()
+    result = run(
+        "signer", "import", "--organisation", str(authority_id), "--p12", str(p12), env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"for authority {authority_id}" in result.stdout
+    with sqlite3.connect(database) as db:
+        rows = db.execute(
+            "SELECT user_id, active FROM signing_identities WHERE authority_id = ? "
+            "AND subject LIKE '%Thạch Khôi%' AND source = 'imported'",
+            (authority_id,),
+        ).fetchall()
+    assert rows == [(None, 1)]

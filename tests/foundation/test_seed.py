@@ -86,6 +86,7 @@ async def test_the_demo_is_phuong_thach_khoi_and_its_2026_2030_campaign(session)
         "council_member",
         "chairman",
         "vice_chairman",
+        "clerk",
         "auditor",
         "admin",
     }

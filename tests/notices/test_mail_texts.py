@@ -30,6 +30,7 @@ ACT_MARKER = "Đề nghị"
 INFORMED_MARKER = "không cần thao tác thêm"  # in any case
 
 UNIT, STANDING, MEMBER, CHAIRMAN = "unit_officer", "standing_officer", "council_member", "chairman"
+CLERK = "clerk"
 NAMED = ""  # a recipient named by user id (an assignee, a delegated signer, a head)
 
 # As ``NominationWorkflow._notify`` builds them (workflows/nomination.py).
@@ -176,6 +177,7 @@ CASES: list[tuple[str, str, dict[str, str], str]] = [
     ("signature_requested", CHAIRMAN, DECISION, ACT),
     ("signature_requested", NAMED, SUBMISSION, ACT),  # delegated to a vice-chairman
     ("document_sent_back", STANDING, {**DECISION, "reason": "Sai tên một người"}, ACT),
+    ("issue_requested", CLERK, {**DECISION, "decision_number": "12/QĐ-UBND"}, ACT),
     ("reminder", STANDING, {**WARD, "stage": "reception", **DUE}, ACT),
     ("reminder", UNIT, {**WARD, "stage": "returned", **DUE}, ACT),
     ("reminder", STANDING, {**WARD, "stage": "awaiting_council", **DUE}, ACT),

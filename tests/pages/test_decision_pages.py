@@ -80,12 +80,14 @@ async def test_draft_delegate_and_sign(harness, people):
     assert 'id="sign-form"' in queue.text and "Giao ký thay: Lê Thị Thu Hà" in queue.text
     signed = await vice.post(f"/decisions/{decision_id}/sign", {}, csrf_from="/signing")
     assert signed.status_code == 303
-    decision = await wait_status(harness, decision_id, DecisionStatus.ISSUED)
+    decision = await wait_status(harness, decision_id, DecisionStatus.SIGNED)
     assert decision.signer_capacity == SignerCapacity.DEPUTY
     shown = await vice.get(signed.headers["location"])
     assert f"Đã ký, số {decision.number_text}" in shown.text
     assert f'id="decision-number">{decision.number_text}<' in shown.text
-    assert "/xac-minh?number=" in shown.text
+    await harness.issue(decision_id)  # the clerk (văn thư) issues it (Decree 30)
+    await wait_status(harness, decision_id, DecisionStatus.ISSUED)
+    assert "/xac-minh?number=" in (await vice.get(signed.headers["location"])).text
     await harness.wait_stage(nomination_id, Stage.GRANTED)
     nomination = await people("canbo.vanphong").get(f"/nominations/{nomination_id}")
     assert 'class="certificate-link"' in nomination.text and "Giấy khen (in)" in nomination.text

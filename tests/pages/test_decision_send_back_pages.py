@@ -40,7 +40,7 @@ async def test_confirm_step_send_back_correct_and_sign(harness, people):
     assert "Về việc tặng Giấy khen" in confirm.text
     assert 'id="sign-summary-count">2<' in confirm.text
     assert 'id="sign-summary-cash">1.404.000 đồng<' in confirm.text  # 2 × 702.000 đồng
-    assert 'id="sign-confirm-form"' in confirm.text and "Xác nhận ký số và ban hành" in confirm.text
+    assert 'id="sign-confirm-form"' in confirm.text and "Xác nhận ký số<" in confirm.text
     assert (await people("canbo.vanphong").get(f"/decisions/{decision_id}/sign")).status_code == 403
 
     # No reason, no send-back: the message stands next to the field.
@@ -101,7 +101,25 @@ async def test_confirm_step_send_back_correct_and_sign(harness, people):
     assert 'id="sign-summary-cash">702.000 đồng<' in confirm.text
     signed = await chairman.post(f"/decisions/{decision_id}/sign", {}, csrf_from=page)
     assert signed.status_code == 303
+    await wait_status(harness, decision_id, DecisionStatus.SIGNED)
+
+    # The clerk (văn thư) issues it from the issuing queue: the signed PDF, one button.
+    clerk = people("vanthu")
+    queue = (await clerk.get("/issuing")).text
+    assert 'href="/issuing"' in queue  # in the clerk's menu
+    assert "Đã ký, chờ văn thư phát hành" in queue and 'id="signed-pdf"' in queue
+    assert f'action="/decisions/{decision_id}/issue" class="issue-form"' in queue
+    assert "Cấp số và phát hành" in queue
+    assert (await chairman.get("/issuing")).status_code == 403
+    assert 'id="issue-form"' not in (await chairman.get(page)).text
+    forbidden = await chairman.post(f"/decisions/{decision_id}/issue", {}, csrf_from=page)
+    assert forbidden.status_code == 403
+    issued = await clerk.post(f"/decisions/{decision_id}/issue", {}, csrf_from="/issuing")
+    assert issued.status_code == 303 and issued.headers["location"] == page
     decision = await wait_status(harness, decision_id, DecisionStatus.ISSUED)
+    assert "Không có văn bản nào chờ văn thư phát hành" in (await clerk.get("/issuing")).text
+    again = await clerk.post(f"/decisions/{decision_id}/issue", {}, csrf_from=page)
+    assert again.status_code == 409 and 'id="issue-error"' in again.text
     assert decision.signer_capacity == SignerCapacity.CHAIRMAN
     shown = (await chairman.get(page)).text
     assert "Giao Phó Chủ tịch ký thay" not in shown and "Giao ký thay" not in shown

@@ -73,3 +73,27 @@ async def test_an_incompatible_change_is_caught():
         "Nondeterminism" in type(result.replay_failure).__name__
         or "nondetermin" in str(result.replay_failure).lower()
     )
+
+
+async def test_the_clerk_step_unguarded_by_its_patch_is_caught():
+    """Decisions signed before the clerk's step (Decree 30) replay only because the step is
+    under ``workflow.patched("clerk-issue")``; without it their histories break."""
+    from tests.replay.broken_workflows import UnguardedClerkDecisionWorkflow
+
+    path = next(p for p in engine_histories() if p.name.startswith("decision-1--test-giay-khen"))
+    assert '"sign_decision"' not in path.read_text()  # signed before the clerk's step
+    result = await replayer(UnguardedClerkDecisionWorkflow).replay_workflow(
+        load(path), raise_on_replay_failure=False
+    )
+    assert result.replay_failure is not None
+    assert (
+        "Nondeterminism" in type(result.replay_failure).__name__
+        or "nondetermin" in str(result.replay_failure).lower()
+    )
+
+
+def test_there_are_histories_of_the_clerk_step():
+    """At least one saved decision went through the clerk's step (signed, then issued by
+    the clerk), so that later changes are checked against that path too."""
+    texts = [p.read_text() for p in engine_histories() if p.name.startswith("decision-")]
+    assert any('"issue_signed_decision"' in text for text in texts)

@@ -97,6 +97,7 @@ YOUTH_SECRETARY = Actor(
     (_role(Role.COUNCIL_MEMBER, WARD.unit_id, WARD),),
     council_memberships=((WARD.council_id, 5),),
 )
+CLERK = Actor(17, "Đặng Thị Thu Trang", (_role(Role.CLERK, WARD.unit_id, WARD),))  # văn thư
 # The ward council: five members, by member id.
 COUNCIL = {1: CHAIRMAN, 2: VICE_CHAIRMAN, 3: STANDING_OFFICER, 4: MTTQ_CHAIR, 5: YOUTH_SECRETARY}
 CITY_STANDING_OFFICER = Actor(

@@ -26,6 +26,7 @@ from activities.documents.types import (
     IssuedDecision,
     IssueDecisionInput,
     IssueMinutesInput,
+    IssueSignedInput,
     PublicNoticeInput,
 )
 from activities.notices import NoticeActivities
@@ -71,6 +72,7 @@ class StandIns:
         self.public_notices: list[PublicNoticeInput] = []
         self.minutes: list[IssueMinutesInput] = []
         self.signed: list[IssueDecisionInput] = []
+        self.clerk_issued: list[IssueSignedInput] = []  # the clerk's issues
         self.milestone_reports: list[MilestoneReportInput] = []
         self.drafts: list[DraftNominationInput] = []
         # Answers
@@ -97,6 +99,8 @@ class StandIns:
             self.issue_public_notice,
             self.issue_minutes,
             self.issue_decision,
+            self.sign_decision,
+            self.issue_signed_decision,
             self.ward_units,
             self.unregistered_units,
             self.active_exemplars,
@@ -208,6 +212,26 @@ class StandIns:
                 issued_on=data.signed_at.astimezone(VIETNAM_TZ).date(),
             )
         return self._issued[data.decision_id]
+
+    @activity.defn(name=_name(DocumentActivities.sign_decision))
+    async def sign_decision(self, data: IssueDecisionInput) -> IssuedDecision:
+        """The signer's signature (and the number) since "clerk-issue": as
+        ``issue_decision``."""
+        return await self.issue_decision(data)
+
+    @activity.defn(name=_name(DocumentActivities.issue_signed_decision))
+    async def issue_signed_decision(self, data: IssueSignedInput) -> IssuedDecision:
+        """The clerk's: the organisation's signature changes the file (its digest)."""
+        self.clerk_issued.append(data)
+        signed = self._issued[data.decision_id]
+        digest = hashlib.sha256(f"{signed.sha256}:sealed".encode()).hexdigest()
+        return IssuedDecision(
+            decision_id=signed.decision_id,
+            number_text=signed.number_text,
+            document_id=signed.document_id,
+            sha256=digest,
+            issued_on=signed.issued_on,
+        )
 
     # ---- campaign reads and documents ---------------------------------------------------
 

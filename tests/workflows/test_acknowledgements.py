@@ -22,7 +22,6 @@ from workflows.common import ACK_TIMEOUT
 from workflows.council_session import CouncilSessionWorkflow
 from workflows.council_types import BallotSheet
 from workflows.decision import DecisionWorkflow
-from workflows.decision_types import SignCommand
 from workflows.engine_rules import ACK_TIMEOUT as ACK_TIMEOUT_RULE
 from workflows.nomination import NominationWorkflow
 from workflows.nomination_types import (
@@ -33,7 +32,6 @@ from workflows.nomination_types import (
 )
 
 from .builders import (
-    CHAIRMAN,
     COUNCIL,
     STANDING_OFFICER,
     decision_input,
@@ -42,6 +40,7 @@ from .builders import (
 )
 from .conftest import StandInEnv, eventually, through_council, wait_stage
 from .silent_workflows import SilentNomination
+from .test_decision_workflow import sign_and_issue
 
 pytestmark = pytest.mark.fast
 
@@ -174,7 +173,7 @@ async def test_a_nomination_that_never_confirms_is_left_out_of_the_draft_after_t
 
     status = await eventually(awaiting_signature, what="the draft awaits its signature")
     assert status.nomination_ids == [51]
-    await decision.execute_update(DecisionWorkflow.sign, SignCommand(CHAIRMAN))
+    await sign_and_issue(decision)
     await wait_stage(hoa_handle, Stage.GRANTED)
     assert (await decision.result()).status == DecisionStatus.ISSUED
     await save_history(request, decision)

@@ -16,13 +16,12 @@ from workflows.decision_types import (
     EditDraftCommand,
     ResubmitCommand,
     SendBackCommand,
-    SignCommand,
 )
 
 from .builders import CHAIRMAN, STANDING_OFFICER, UNIT_OFFICER, decision_input, nomination_input
 from .conftest import StandInEnv, refused, through_council
 from .test_acknowledgements import save_history
-from .test_decision_workflow import awaiting_signature
+from .test_decision_workflow import awaiting_signature, sign_and_issue
 
 pytestmark = pytest.mark.fast
 
@@ -99,7 +98,7 @@ async def test_the_standing_body_edits_a_draft_and_the_signature_uses_the_edits(
     await decision.execute_update(
         DecisionWorkflow.resubmit, ResubmitCommand(STANDING_OFFICER, "Đã sửa căn cứ")
     )
-    await decision.execute_update(DecisionWorkflow.sign, SignCommand(CHAIRMAN))
+    await sign_and_issue(decision)
 
     (signed,) = env.stand_ins.signed
     assert signed.draft_text == DraftText(

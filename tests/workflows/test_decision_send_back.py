@@ -33,7 +33,7 @@ from .builders import (
 )
 from .conftest import StandInEnv, refused, settled, through_council, wait_stage
 from .test_acknowledgements import save_history
-from .test_decision_workflow import WARD_CHAIRMAN, awaiting_signature
+from .test_decision_workflow import WARD_CHAIRMAN, awaiting_signature, sign_and_issue
 
 pytestmark = pytest.mark.fast
 
@@ -129,7 +129,7 @@ async def test_the_chairman_sends_a_draft_back_and_signs_it_once_corrected(
     reminders = env.stand_ins.notices_of("reminder")
     assert len(reminders) == 2 and all(r.recipients == WARD_CHAIRMAN for r in reminders)
 
-    signed = await decision.execute_update(DecisionWorkflow.sign, SignCommand(CHAIRMAN))
+    signed = await sign_and_issue(decision)
 
     assert signed.number_text == "01/QĐ-UBND"
     assert (await hoa.result()).stage == Stage.GRANTED
@@ -140,6 +140,7 @@ async def test_the_chairman_sends_a_draft_back_and_signs_it_once_corrected(
         "sent_back",
         "item_removed",
         "signature_requested",
+        "signed",
         "issued",
     ]
     await save_history(request, decision)

@@ -14,7 +14,7 @@ from domain.calendar import Duration, WorkingCalendar
 from domain.vocabulary import DecisionKind, DecisionStatus, Level, Role, SignerCapacity, Stage
 from workflows.contracts import Recipient
 from workflows.decision import DecisionWorkflow
-from workflows.decision_types import CancelCommand, DelegateCommand, SignCommand
+from workflows.decision_types import CancelCommand, DelegateCommand, IssueCommand, SignCommand
 from workflows.nomination import NominationWorkflow
 from workflows.nomination_types import ReasonCommand, ReviewCommand
 
@@ -22,6 +22,7 @@ from .builders import (
     CHAIRMAN,
     CITY,
     CITY_STANDING_OFFICER,
+    CLERK,
     SCHOOL,
     STANDING_OFFICER,
     UNIT_OFFICER,
@@ -36,6 +37,14 @@ pytestmark = pytest.mark.fast
 
 THE_SCHOOL = [Recipient(role=Role.UNIT_OFFICER, unit_id=SCHOOL.unit_id)]
 WARD_CHAIRMAN = [Recipient(role=Role.CHAIRMAN, unit_id=WARD.unit_id)]
+WARD_CLERKS = [Recipient(role=Role.CLERK, unit_id=WARD.unit_id)]
+
+
+async def sign_and_issue(handle, signer=CHAIRMAN):
+    """The signer signs, then the ward's clerk (văn thư) issues (Decree 30)."""
+    signed = await handle.execute_update(DecisionWorkflow.sign, SignCommand(signer))
+    await handle.execute_update(DecisionWorkflow.issue, IssueCommand(CLERK))
+    return signed
 
 
 async def awaiting_signature(handle):
@@ -96,6 +105,25 @@ async def test_a_decision_takes_the_nominations_still_waiting_and_the_delegated_
     signed = await decision.execute_update(sign, SignCommand(VICE_CHAIRMAN))
 
     assert signed.number_text == "01/QĐ-UBND"
+    # Signed, not issued: the clerks are asked; nobody else issues; nothing granted yet.
+    waiting = await decision.query(DecisionWorkflow.status)
+    assert waiting.status == DecisionStatus.SIGNED
+    (asked_to_issue,) = await env.notices("issue_requested")
+    assert asked_to_issue.recipients == WARD_CLERKS
+    assert asked_to_issue.context["decision_number"] == "01/QĐ-UBND"
+    for someone in (CHAIRMAN, VICE_CHAIRMAN, STANDING_OFFICER):
+        refusal = await refused(
+            decision.execute_update(DecisionWorkflow.issue, IssueCommand(someone))
+        )
+        assert refusal.type == "Forbidden"
+    assert (await hoa.query(NominationWorkflow.status)).stage == Stage.SIGNING
+    assert (await refused(decision.execute_update(sign, SignCommand(VICE_CHAIRMAN)))).type == (
+        "WrongStage"
+    )
+    issued_now = await decision.execute_update(DecisionWorkflow.issue, IssueCommand(CLERK))
+    assert issued_now.number_text == "01/QĐ-UBND" and issued_now.sha256 != signed.sha256
+    (clerk_step,) = env.stand_ins.clerk_issued
+    assert clerk_step.clerk_user_id == CLERK.user_id
     (asked_to_sign,) = env.stand_ins.signed
     assert (asked_to_sign.signer_user_id, asked_to_sign.capacity) == (
         VICE_CHAIRMAN.user_id,
@@ -112,8 +140,15 @@ async def test_a_decision_takes_the_nominations_still_waiting_and_the_delegated_
         "items_declined",
         "signature_requested",
         "delegated",
+        "signed",
         "issued",
     ]
+    signed_change, issued_change = env.stand_ins.decision_changes[-2:]
+    assert (signed_change.actor_user_id, signed_change.actor_role) == (
+        VICE_CHAIRMAN.user_id,
+        "vice_chairman",
+    )
+    assert (issued_change.actor_user_id, issued_change.actor_role) == (CLERK.user_id, "clerk")
     assert env.stand_ins.decision_changes[1].removed_nomination_ids == [23]
     (granted,) = await env.notices("granted")
     assert granted.recipients == THE_SCHOOL and granted.context["decision_number"] == "01/QĐ-UBND"
@@ -148,7 +183,7 @@ async def test_an_unsigned_decision_reminds_the_signer_then_escalates_when_overd
     assert escalated.action == "escalated" and on_time(escalated.occurred_at, due)
 
     # Late, but still signed.
-    await decision.execute_update(DecisionWorkflow.sign, SignCommand(CHAIRMAN))
+    await sign_and_issue(decision)
     assert (await handle.result()).stage == Stage.GRANTED
 
 
@@ -168,7 +203,7 @@ async def test_a_signing_failure_leaves_the_decision_waiting_for_its_signature(e
     assert (await handle.query(NominationWorkflow.status)).stage == Stage.SIGNING
 
     env.stand_ins.signing_fault = None
-    signed = await decision.execute_update(DecisionWorkflow.sign, SignCommand(CHAIRMAN))
+    signed = await sign_and_issue(decision)
     assert signed.number_text == "01/QĐ-UBND"
     assert (await handle.result()).stage == Stage.GRANTED
 
@@ -208,7 +243,7 @@ async def test_a_signed_submission_forwards_the_nomination_to_the_city(env: Stan
     )
     await awaiting_signature(submission)
 
-    signed = await submission.execute_update(DecisionWorkflow.sign, SignCommand(CHAIRMAN))
+    signed = await sign_and_issue(submission)
 
     assert signed.number_text == "01/TTr-UBND"
     at_city = await wait_stage(handle, Stage.RECEPTION)

@@ -476,9 +476,12 @@ async def test_the_chairman_delegates_signing_to_a_vice_chairman(harness):
     granted = nomination_event(events, nomination_id, "granted")
     assert (granted.actor_name, granted.actor_role) == ("Lê Thị Thu Hà", "vice_chairman")
     assert "KT. CHỦ TỊCH" in granted.reason and chairman in granted.reason
+    # Signed by the vice-chairman, issued by the clerk (văn thư, Decree 30).
+    signed_event = next(e for e in events if e.subject_type == "decision" and e.action == "signed")
+    assert signed_event.actor_name == "Lê Thị Thu Hà" and "KT. CHỦ TỊCH" in signed_event.reason
+    assert chairman in signed_event.reason
     issued = next(e for e in events if e.subject_type == "decision" and e.action == "issued")
-    assert issued.actor_name == "Lê Thị Thu Hà" and "KT. CHỦ TỊCH" in issued.reason
-    assert chairman in issued.reason
+    assert (issued.actor_name, issued.actor_role) == (await full_name(harness, "vanthu"), "clerk")
     delegated = next(e for e in events if e.action == "delegated")
     assert (delegated.actor_name, delegated.actor_role) == (chairman, "chairman")
 

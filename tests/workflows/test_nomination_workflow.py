@@ -15,8 +15,6 @@ from domain.vocabulary import BallotMode, Choice, Level, ObjectionStatus, Role, 
 from workflows.contracts import Recipient
 from workflows.council_session import CouncilSessionWorkflow
 from workflows.council_types import BallotSheet
-from workflows.decision import DecisionWorkflow
-from workflows.decision_types import SignCommand
 from workflows.nomination import NominationWorkflow
 from workflows.nomination_types import (
     ObjectionCommand,
@@ -28,7 +26,6 @@ from workflows.nomination_types import (
 )
 
 from .builders import (
-    CHAIRMAN,
     COUNCIL,
     SCHOOL,
     STANDING_OFFICER,
@@ -39,6 +36,7 @@ from .builders import (
     session_input,
 )
 from .conftest import StandInEnv, on_time, refused, settled, wait_stage
+from .test_decision_workflow import sign_and_issue
 
 pytestmark = pytest.mark.fast
 
@@ -267,7 +265,7 @@ async def test_a_cultural_group_goes_from_submission_through_notice_and_council_
 
     decision = await env.draft(decision_input(1, [nomination], today=today))
     await wait_stage(handle, Stage.SIGNING)
-    signed = await decision.execute_update(DecisionWorkflow.sign, SignCommand(CHAIRMAN))
+    signed = await sign_and_issue(decision)
     assert signed.number_text == "01/QĐ-UBND"
 
     outcome = await handle.result()
