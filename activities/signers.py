@@ -18,14 +18,19 @@ Three kinds exist:
   signing passphrase). For development and tests; production refuses it unless
   ``THIDUA_ALLOW_SERVER_HELD_KEYS=true``.
 
-``signing_key_for`` chooses, in this order: the PKCS#11 token when the PKCS#11 file
-names the signer, else the CSC service when the CSC file names them, else the
-server-held PKCS#12 the database holds for them (where allowed). A signer named in
-either file never signs with a server-held key, whatever the database holds.
+* ``ExternalKey``: the key stays on the official's own computer (their USB token and
+  the government CA's signing agent): the engine cannot call it, it waits for it (the
+  interrupted flow of ``activities/external_signing.py``). Who signs that way, with
+  which certificate, is a JSON file (``THIDUA_EXTERNAL_SIGNERS``), keyed by username:
+  ``{"chutich": {"certificate": "/etc/thidua/chutich.pem"}}`` (the PEM holds the
+  signer's certificate first, then its issuers). Its ``open`` refuses: a server-side
+  signature is not possible; the decision workflow asks for the agent's answer instead.
 
-Signing on the official's own machine (the government CA's signing agent with the USB
-token, the key never on a server) is not a ``SigningKey``: the engine cannot call it,
-it waits for it. That is the interrupted flow of ``activities/external_signing.py``.
+``signing_key_for`` chooses, in this order: the PKCS#11 token when the PKCS#11 file
+names the signer, else the CSC service when the CSC file names them, else their own
+computer when the external signers file names them, else the server-held PKCS#12 the
+database holds for them (where allowed). A signer named in any file never signs with a
+server-held key, whatever the database holds.
 """
 
 from __future__ import annotations
@@ -51,16 +56,39 @@ if TYPE_CHECKING:  # pyHanko loads in the worker only, not with every command's 
 
 class SigningError(Exception):
     """The identity cannot sign: unreadable PKCS#12 (wrong passphrase), no key, a PKCS#11
-    token absent, locked or refusing its PIN. ``message_vi`` is for the people waiting."""
+    token absent, locked or refusing its PIN. ``message_vi`` is for the people waiting.
 
-    def __init__(self, message_en: str, message_vi: str | None = None) -> None:
+    ``transient``: a service the signature needs did not answer (the remote signing
+    service or the timestamp authority unreachable, timing out, failing on its side):
+    trying again later may succeed. Anything else (a revoked certificate, a refused PIN
+    or credential, an unknown credential) is permanent: retrying cannot cure it."""
+
+    def __init__(
+        self, message_en: str, message_vi: str | None = None, *, transient: bool = False
+    ) -> None:
         super().__init__(message_en)
         self.message_en = message_en
         self.message_vi = message_vi or message_en
+        self.transient = transient
 
 
 class SignerConfigurationError(ValueError):
-    """The PKCS#11 signers file cannot be used; one line naming the file and the entry."""
+    """A signers file cannot be used; one line naming the file and the entry.
+    ``variable`` names the setting that points at the file."""
+
+    variable = "THIDUA_PKCS11_SIGNERS"
+
+
+class CscConfigurationError(SignerConfigurationError):
+    """The CSC signers file (``THIDUA_CSC_SIGNERS``) cannot be used."""
+
+    variable = "THIDUA_CSC_SIGNERS"
+
+
+class ExternalConfigurationError(SignerConfigurationError):
+    """The external signers file (``THIDUA_EXTERNAL_SIGNERS``) cannot be used."""
+
+    variable = "THIDUA_EXTERNAL_SIGNERS"
 
 
 class ServerHeldKeyRefused(Exception):
@@ -85,7 +113,7 @@ class SigningKey(Protocol):
 
     @property
     def kind(self) -> str:
-        """``pkcs11``, ``csc`` or ``pkcs12``."""
+        """``pkcs11``, ``csc``, ``external`` or ``pkcs12``."""
         ...
 
     def open(self) -> AbstractContextManager[signers.Signer]:
@@ -97,13 +125,24 @@ class SigningKey(Protocol):
 def signing_certificate(key: SigningKey) -> x509.Certificate:
     """The signer's certificate as the key holds it (the token's, for PKCS#11): opening
     it proves the key is usable before a number is spent. Blocking."""
+    return signing_certificates(key)[0]
+
+
+def signing_certificates(key: SigningKey) -> tuple[x509.Certificate, list[x509.Certificate]]:
+    """The signer's certificate and the other certificates the key carries (its issuers),
+    for checking the path to a trusted root before a number is spent. Blocking."""
     with key.open() as signer:
         cert = signer.signing_cert
         if cert is None:
             raise SigningError(
                 "the signing key has no certificate", "Khóa ký số không kèm chứng thư số"
             )
-        return x509.load_der_x509_certificate(cert.dump())
+        others = [
+            x509.load_der_x509_certificate(c.dump())
+            for c in (signer.cert_registry or [])
+            if c.dump() != cert.dump()
+        ]
+        return x509.load_der_x509_certificate(cert.dump()), others
 
 
 # ---------------------------------------------------------------------------------------
@@ -268,7 +307,28 @@ def _csc_failure(entry: CscEntry, what: str, exc: BaseException) -> SigningError
         f"{what}: {detail}",
         f"Dịch vụ ký số từ xa {entry.service_url} không ký được cho '{entry.credential_id}': "
         "kiểm tra kết nối, mã truy cập và mã PIN của người ký",
+        transient=unreachable(exc),
     )
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what it wraps) says a service did not answer: no connection, a
+    timeout, a failure on its side (HTTP 5xx, 429). A refusal (HTTP 4xx: unknown
+    credential, wrong PIN, bad token) is not."""
+    import aiohttp
+
+    cause: BaseException | None = exc
+    for _ in range(8):
+        if cause is None:
+            return False
+        if isinstance(cause, aiohttp.ClientResponseError):
+            return cause.status >= 500 or cause.status == 429
+        if isinstance(cause, (aiohttp.ClientConnectionError, TimeoutError, ConnectionError)):
+            return True
+        if type(cause).__name__ == "TimestampRequestError":  # pyHanko: the TSA failed
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 @functools.cache
@@ -471,33 +531,31 @@ def load_csc_entries(settings: Settings) -> dict[str, CscEntry]:
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise SignerConfigurationError(f"cannot read {path}: {exc.strerror}") from None
+        raise CscConfigurationError(f"cannot read {path}: {exc.strerror}") from None
     except ValueError as exc:
-        raise SignerConfigurationError(f"{path} is not JSON: {exc}") from None
+        raise CscConfigurationError(f"{path} is not JSON: {exc}") from None
     if not isinstance(raw, dict):
-        raise SignerConfigurationError(f"{path} must be a JSON object keyed by username")
+        raise CscConfigurationError(f"{path} must be a JSON object keyed by username")
     entries: dict[str, CscEntry] = {}
     for username, spec in raw.items():
         if not isinstance(spec, dict):
-            raise SignerConfigurationError(f"{path}: '{username}' must be an object")
+            raise CscConfigurationError(f"{path}: '{username}' must be an object")
         unknown = set(spec) - _CSC_FIELDS
         if unknown:
-            raise SignerConfigurationError(
+            raise CscConfigurationError(
                 f"{path}: '{username}' has unknown field(s) {', '.join(sorted(unknown))}"
             )
         values = {k: v.strip() for k, v in spec.items() if isinstance(v, str) and v.strip()}
         missing = [k for k in ("service_url", "credential_id") if k not in values]
         if missing:
-            raise SignerConfigurationError(
+            raise CscConfigurationError(
                 f"{path}: '{username}' needs {', '.join(missing)} (non-empty text)"
             )
         if not values["service_url"].startswith(("https://", "http://")):
-            raise SignerConfigurationError(
-                f"{path}: '{username}': service_url must be an http(s) URL"
-            )
+            raise CscConfigurationError(f"{path}: '{username}': service_url must be an http(s) URL")
         timeout = spec.get("timeout_seconds", 60)
         if not isinstance(timeout, int) or isinstance(timeout, bool) or not 1 <= timeout <= 600:
-            raise SignerConfigurationError(
+            raise CscConfigurationError(
                 f"{path}: '{username}': timeout_seconds must be a whole number of seconds, 1-600"
             )
         entries[username] = CscEntry(
@@ -511,6 +569,79 @@ def load_csc_entries(settings: Settings) -> dict[str, CscEntry]:
     return entries
 
 
+@dataclass(frozen=True)
+class ExternalKey:
+    """A signer who signs on their own computer: the engine holds their certificate
+    (and its issuers) only."""
+
+    username: str
+    certificate: x509.Certificate
+    chain: tuple[x509.Certificate, ...] = ()
+    kind: str = "external"
+
+    @contextmanager
+    def open(self) -> Iterator[signers.Signer]:
+        raise SigningError(
+            f"{self.username} signs on their own computer (THIDUA_EXTERNAL_SIGNERS): the "
+            "server cannot sign for them; start the external signing instead",
+            "Người ký dùng thiết bị ký số trên máy của mình: máy chủ không ký thay được, hãy "
+            "chọn «Ký bằng thiết bị ký số trên máy của bạn»",
+        )
+        yield  # pragma: no cover - a generator for contextmanager
+
+
+def load_external_entries(settings: Settings) -> dict[str, ExternalKey]:
+    """The external signers file (``THIDUA_EXTERNAL_SIGNERS``), by username; empty when
+    the setting is empty. Raises ``ExternalConfigurationError`` (one line) on a bad file
+    or an unreadable certificate.
+
+    The file is a JSON object::
+
+        {"chutich": {"certificate": "/etc/thidua/signers/chutich.pem"}}
+
+    The PEM file holds the signer's certificate first, then its issuers (optional when
+    the issuer is a trusted root)."""
+    path = settings.external_signers
+    if path is None:
+        return {}
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ExternalConfigurationError(f"cannot read {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise ExternalConfigurationError(f"{path} is not JSON: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ExternalConfigurationError(f"{path} must be a JSON object keyed by username")
+    entries: dict[str, ExternalKey] = {}
+    for username, spec in raw.items():
+        if not isinstance(spec, dict):
+            raise ExternalConfigurationError(f"{path}: '{username}' must be an object")
+        unknown = set(spec) - {"certificate"}
+        if unknown:
+            raise ExternalConfigurationError(
+                f"{path}: '{username}' has unknown field(s) {', '.join(sorted(unknown))}"
+            )
+        cert_path = spec.get("certificate")
+        if not isinstance(cert_path, str) or not cert_path.strip():
+            raise ExternalConfigurationError(
+                f"{path}: '{username}' needs certificate (the path of a PEM file)"
+            )
+        try:
+            certificates = x509.load_pem_x509_certificates(Path(cert_path).read_bytes())
+        except OSError as exc:
+            raise ExternalConfigurationError(
+                f"{path}: '{username}': cannot read {cert_path}: {exc.strerror}"
+            ) from None
+        except ValueError:
+            raise ExternalConfigurationError(
+                f"{path}: '{username}': {cert_path} holds no PEM certificate"
+            ) from None
+        entries[username] = ExternalKey(
+            username=username, certificate=certificates[0], chain=tuple(certificates[1:])
+        )
+    return entries
+
+
 def server_held_keys_allowed(settings: Settings) -> bool:
     return settings.environment != "production" or settings.allow_server_held_keys
 
@@ -520,7 +651,8 @@ def signing_key_for(
 ) -> SigningKey | None:
     """The key ``username`` signs with (the order of the module's docstring): their
     PKCS#11 token when the PKCS#11 signers file names them, else their remote signing
-    service when the CSC signers file does, else their server-held PKCS#12
+    service when the CSC signers file does, else their own computer (``ExternalKey``)
+    when the external signers file does, else their server-held PKCS#12
     (``identity_p12``) where that is allowed; None when they have none. Raises
     ``SignerConfigurationError`` (a bad signers file) and ``ServerHeldKeyRefused``
     (production, PKCS#12 only, not allowed)."""
@@ -530,6 +662,9 @@ def signing_key_for(
     remote = load_csc_entries(settings).get(username)
     if remote is not None:
         return CscKey(remote)
+    external = load_external_entries(settings).get(username)
+    if external is not None:
+        return external
     if identity_p12 is None:
         return None
     if not server_held_keys_allowed(settings):

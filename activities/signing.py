@@ -38,7 +38,7 @@ from thidua.clock import SYSTEM_CLOCK
 from thidua.settings import Settings
 
 from .signature_images import person_signature_pdf
-from .signers import Pkcs12Key, SigningError, SigningKey
+from .signers import Pkcs12Key, SigningError, SigningKey, unreachable
 
 __all__ = ["Appearance", "SigningError", "SigningKey", "sign_pdf", "signature_place"]
 
@@ -271,10 +271,16 @@ def long_term_failure(exc: BaseException) -> SigningError:
             "Chứng thư số của người ký đã bị thu hồi: không thể ký bằng chứng thư này, người "
             "ký cần chứng thư số mới",
         )
+    # The timestamp authority or a CRL/OCSP responder unreachable: a later attempt may
+    # succeed. A certificate that does not chain to a trusted root will not.
+    trusted_path_missing = any(
+        "PathBuildingError" in c or "could not be validated" in c.lower() for c in causes
+    )
     return SigningError(
         f"cannot make a long-term (PAdES B-LT) signature: {text}",
         "Không tạo được chữ ký số dài hạn: không lấy được dấu thời gian hoặc thông tin "
         "thu hồi của chứng thư số",
+        transient=not trusted_path_missing and unreachable(exc),
     )
 
 

@@ -457,6 +457,41 @@ TEXTS: dict[str, dict[str, str]] = {
         sign_cash_total=("Tổng tiền thưởng", "Total cash awards"),
         sign_confirm=("Xác nhận ký số", "Confirm: sign"),
         sign_back=("Quay lại, chưa ký", "Go back without signing"),
+        # Signing on the signer's own computer (THIDUA_EXTERNAL_SIGNERS).
+        external_sign_title=(
+            "Ký bằng thiết bị ký số trên máy của bạn",
+            "Sign with the signing device on your computer",
+        ),
+        external_sign_lead=(
+            "Đồng chí ký bằng USB token của mình, qua phần mềm ký số (plugin) của tổ chức cung "
+            "cấp dịch vụ chứng thực chữ ký số cài trên máy tính: khóa bí mật không rời thiết "
+            "bị. Phần mềm ký số: (1) yêu cầu hệ thống chuẩn bị văn bản (cấp số, dựng văn bản "
+            "và ô chữ ký); (2) hiển thị văn bản để đồng chí đọc; (3) ký giá trị băm (digest) "
+            "bằng thiết bị, sau khi đồng chí nhập mã PIN; (4) gửi chữ ký về hệ thống. Hệ thống "
+            "kiểm tra chữ ký với chứng thư số của đồng chí, gắn dấu thời gian và chuyển văn "
+            "thư phát hành.",
+            "You sign with your own USB token through your certification provider's signing "
+            "agent on your computer: the private key never leaves the device. The agent "
+            "(1) asks the system to prepare the document (number, rendering, signature "
+            "field); (2) shows it to you; (3) signs its digest with the device once you "
+            "enter your PIN; (4) sends the signature back. The system checks it against "
+            "your certificate, timestamps it and passes the document to the clerk.",
+        ),
+        external_sign_start=("Bắt đầu (phần mềm ký số gọi)", "Start (called by the agent)"),
+        external_sign_pending=(
+            "Yêu cầu ký đang chờ chữ ký từ phần mềm ký số",
+            "A signature request is waiting for the agent's signature",
+        ),
+        external_sign_digest=(
+            "Giá trị băm cần ký (SHA-256, base64)",
+            "Digest to sign (SHA-256, base64)",
+        ),
+        external_sign_expires=("Hết hạn lúc", "Expires at"),
+        external_sign_document=("Văn bản đã chuẩn bị (PDF)", "The prepared document (PDF)"),
+        external_sign_answer=(
+            "Gửi chữ ký về (phần mềm ký số gọi)",
+            "Send the signature (called by the agent)",
+        ),
         send_back=("Trả lại để chỉnh sửa", "Send back for correction"),
         send_back_reason=("Lý do trả lại", "Why it goes back"),
         sent_back=(
@@ -929,6 +964,14 @@ ACTION_NAMES: dict[str, dict[str, str]] = {
         delegated=("Giao Phó Chủ tịch ký thay", "Signing delegated"),
         sent_back=("Trả lại dự thảo để chỉnh sửa", "Draft sent back for correction"),
         draft_edited=("Sửa dự thảo văn bản", "Draft edited"),
+        external_signature_requested=(
+            "Chuẩn bị văn bản để ký trên máy của người ký",
+            "Prepared for signing on the signer's own computer",
+        ),
+        external_signature_lapsed=(
+            "Yêu cầu ký trên máy của người ký hết hiệu lực",
+            "Request to sign on the signer's computer lapsed",
+        ),
         issued=("Ký số, ban hành văn bản", "Signed and issued"),
         cancelled=("Hủy dự thảo văn bản", "Draft cancelled"),
     ).items()

@@ -18,4 +18,8 @@ out=tests/replay/histories
 # A draft the standing body edited (title, legal grounds, order, recipients), then signed.
 .venv/bin/python -m pytest -q -p no:cacheprovider tests/workflows/test_decision_draft_edit.py \
   -k edits_a_draft --save-histories "$out"
+# Signed on the chairman's own computer (the CA's signing agent), then issued; and a
+# request to do so that lapsed ("external-signature").
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/workflows/test_external_signature.py \
+  -k sqlite --save-histories "$out"
 ls "$out" | wc -l

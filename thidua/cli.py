@@ -74,16 +74,18 @@ SIGNING_COMMANDS = ("up", "worker", "check", "signer")
 
 
 def _check_signing_keys(settings: Settings) -> None:
-    from activities.signers import SignerConfigurationError, load_csc_entries, load_pkcs11_entries
+    from activities.signers import (
+        SignerConfigurationError,
+        load_csc_entries,
+        load_external_entries,
+        load_pkcs11_entries,
+    )
 
-    try:
-        load_pkcs11_entries(settings)
-    except SignerConfigurationError as exc:
-        raise ConfigurationError(f"THIDUA_PKCS11_SIGNERS: {exc}") from None
-    try:
-        load_csc_entries(settings)
-    except SignerConfigurationError as exc:
-        raise ConfigurationError(f"THIDUA_CSC_SIGNERS: {exc}") from None
+    for load in (load_pkcs11_entries, load_csc_entries, load_external_entries):
+        try:
+            load(settings)
+        except SignerConfigurationError as exc:
+            raise ConfigurationError(f"{exc.variable}: {exc}") from None
 
 
 @contextlib.contextmanager
@@ -446,6 +448,7 @@ async def cmd_signer_check(settings: Settings, args: argparse.Namespace) -> int:
         SigningError,
         SigningKey,
         load_csc_entries,
+        load_external_entries,
         load_pkcs11_entries,
         signing_certificate,
     )
@@ -454,20 +457,35 @@ async def cmd_signer_check(settings: Settings, args: argparse.Namespace) -> int:
 
     entry = load_pkcs11_entries(settings).get(args.username)
     remote = load_csc_entries(settings).get(args.username) if entry is None else None
-    key: SigningKey
+    external = (
+        load_external_entries(settings).get(args.username)
+        if entry is None and remote is None
+        else None
+    )
+    key: SigningKey | None = None
     if entry is not None:
         key, where = Pkcs11Key(entry), f"token '{entry.token_label}', key '{entry.key_label}'"
     elif remote is not None:
         key = CscKey(remote)
         where = f"remote signing service {remote.service_url}, credential '{remote.credential_id}'"
+    elif external is not None:
+        where = (
+            "signs on their own computer (THIDUA_EXTERNAL_SIGNERS: the CA's signing agent "
+            "and their token)"
+        )
     else:
         raise ConfigurationError(
             f"{args.username} is not in THIDUA_PKCS11_SIGNERS "
-            f"({settings.pkcs11_signers or 'not set'}) nor in THIDUA_CSC_SIGNERS "
-            f"({settings.csc_signers or 'not set'})"
+            f"({settings.pkcs11_signers or 'not set'}), THIDUA_CSC_SIGNERS "
+            f"({settings.csc_signers or 'not set'}) nor THIDUA_EXTERNAL_SIGNERS "
+            f"({settings.external_signers or 'not set'})"
         )
     try:
-        cert = await asyncio.to_thread(signing_certificate, key)
+        if key is not None:
+            cert = await asyncio.to_thread(signing_certificate, key)
+        else:
+            assert external is not None
+            cert = external.certificate
         check_usable(cert)
     except SigningError as exc:
         raise ConfigurationError(str(exc)) from None
@@ -475,7 +493,8 @@ async def cmd_signer_check(settings: Settings, args: argparse.Namespace) -> int:
         raise ConfigurationError(f"the signer's certificate: {exc.message_en}") from None
     print(
         f"{args.username}: {where}: "
-        f"{subject_text(cert)}, valid until {cert.not_valid_after_utc:%Y-%m-%d}"
+        f"{subject_text(cert)}, valid from {cert.not_valid_before_utc:%Y-%m-%d} "
+        f"until {cert.not_valid_after_utc:%Y-%m-%d}"
     )
     if not any(root.subject == cert.issuer for root in trust_roots(settings)):
         print(

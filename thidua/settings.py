@@ -116,6 +116,11 @@ class Settings(BaseSettings):
     # username naming each signer's service URL, credential id and the environment
     # variables holding the service token and the credential PIN (activities/signers.py).
     csc_signers: Path | None = None
+    # Signers who sign on their own computer, with their USB token and their CA's signing
+    # agent (the key never reaches a server): a JSON file by username naming each one's
+    # certificate (a PEM file with their certificate and its issuers). The engine
+    # prepares what to sign and waits for the agent's answer (activities/external_signing.py).
+    external_signers: Path | None = None
     # Server-held PKCS#12 keys (`thidua signer import`, the development CA) are for
     # development; production refuses them unless this says otherwise.
     allow_server_held_keys: bool = False
@@ -168,7 +173,7 @@ class Settings(BaseSettings):
                 ) from None
         return value
 
-    @field_validator("pkcs11_signers", "csc_signers", mode="before")
+    @field_validator("pkcs11_signers", "csc_signers", "external_signers", mode="before")
     @classmethod
     def _empty_signers_file_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -63,6 +63,8 @@ def engine_activities(
         documents.issue_decision,  # decisions signed before the clerk's step
         documents.sign_decision,
         documents.issue_signed_decision,
+        documents.prepare_decision_signature,  # signing on the official's own computer
+        documents.finish_decision_signature,
         documents.issue_minutes,
         documents.issue_public_notice,
         notices.send_notices,

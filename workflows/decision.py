@@ -29,6 +29,7 @@ or cancelled; what the workflow does by itself cites its rule (``workflows.engin
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -52,10 +53,12 @@ from .decision_types import (
     ASSEMBLY_RETRY_AFTER_SECONDS,
     CHAIRMAN_ONLY,
     CLERK_ONLY,
+    EXTERNAL_SIGNATURE_MIN_WINDOW,
     MAX_DRAFT_LINE,
     MAX_DRAFT_LINES,
     MAX_DRAFT_REASON,
     MAX_DRAFT_TITLE,
+    MAX_SIGNATURE_B64,
     SIGNER_ONLY,
     CancelCommand,
     DecisionChange,
@@ -63,6 +66,7 @@ from .decision_types import (
     DecisionStatusView,
     DelegateCommand,
     EditDraftCommand,
+    ExternalSignatureRequest,
     InclusionAck,
     IssueCommand,
     RemoveItemCommand,
@@ -70,6 +74,7 @@ from .decision_types import (
     SendBackCommand,
     SignCommand,
     SignResult,
+    SubmitExternalSignatureCommand,
     may_cancel,
     may_delegate,
     may_edit_draft,
@@ -77,7 +82,13 @@ from .decision_types import (
     may_sign,
 )
 from .engine_rules import ACK_TIMEOUT as ACK_TIMEOUT_RULE
-from .engine_rules import EMPTY_DRAFT, ESCALATION, NOT_AWAITING, SIGNATURE_REQUEST
+from .engine_rules import (
+    EMPTY_DRAFT,
+    ESCALATION,
+    EXTERNAL_SIGNATURE_TIMEOUT,
+    NOT_AWAITING,
+    SIGNATURE_REQUEST,
+)
 from .errors import conflict, forbidden, invalid, not_ready, wrong_stage
 from .nomination_types import (
     DOCUMENT_ISSUED,
@@ -92,7 +103,14 @@ from .notify import Notifier
 with workflow.unsafe.imports_passed_through():
     from activities.documents.activities import DocumentActivities
     from activities.documents.phrasing import head_word
-    from activities.documents.types import DraftText, IssueDecisionInput, IssueSignedInput
+    from activities.documents.types import (
+        DraftText,
+        FinishDecisionSignatureInput,
+        IssuedDecision,
+        IssueDecisionInput,
+        IssueSignedInput,
+        PreparedDecisionSignature,
+    )
     from activities.projection import ProjectionActivities
 
 
@@ -123,6 +141,13 @@ class DecisionWorkflow:
         self._round = 0
         # The standing body's edits that no column holds (edit_draft); None: none.
         self._draft_text: DraftText | None = None
+        # Signing on the signer's own computer ("external-signature"): the prepared
+        # decision (its PDF in the file store) and what the agent must sign, while pending.
+        self._prepared: PreparedDecisionSignature | None = None
+        self._request: ExternalSignatureRequest | None = None
+        self._request_round = 0
+        self._finishing = False  # the agent's answer is being embedded
+        self._lapse: asyncio.Task[None] | None = None  # the request's deadline
 
     @workflow.run
     async def run(self, input: DecisionInput) -> DecisionStatusView:
@@ -367,6 +392,13 @@ class DecisionWorkflow:
                 type="SigningFailed",
                 non_retryable=True,
             ) from None
+        return await self._signed(issued, command.actor, clerk_step=clerk_step)
+
+    async def _signed(
+        self, issued: IssuedDecision, actor: Actor, *, clerk_step: bool
+    ) -> SignResult:
+        """The signer's signature is on the document (on the server or from their own
+        computer): the trail, and the clerk is asked to issue it."""
         self._issued = SignResult(
             decision_id=issued.decision_id,
             number_text=issued.number_text,
@@ -375,7 +407,7 @@ class DecisionWorkflow:
             sha256=issued.sha256,
         )
         self._status = DecisionStatus.SIGNED if clerk_step else DecisionStatus.ISSUED
-        self._signed_by = self._signer_of(command.actor)
+        self._signed_by = self._signer_of(actor)
         reason = f"Số {issued.number_text}"
         if self._signed_by.capacity:
             reason += (
@@ -394,6 +426,168 @@ class DecisionWorkflow:
             decision_number=issued.number_text,
         )
         return self._issued
+
+    # ---- signing on the signer's own computer ("external-signature") ------------------
+
+    @workflow.update
+    async def start_external_signing(self, command: SignCommand) -> ExternalSignatureRequest:
+        """The designated signer signs with their own token and their CA's signing agent
+        (THIDUA_EXTERNAL_SIGNERS): the decision is numbered, rendered and prepared (an
+        activity; the PDF stays in the file store), and the request (what the agent signs)
+        is answered and held until ``submit_external_signature`` or its deadline
+        (``EXTERNAL_SIGNATURE_TIMEOUT``: back to awaiting a signature)."""
+        workflow.patched("external-signature")
+        self._signing = True
+        capacity = SignerCapacity.DEPUTY if self._signer else SignerCapacity.CHAIRMAN
+        try:
+            prepared = await workflow.execute_activity_method(
+                DocumentActivities.prepare_decision_signature,
+                IssueDecisionInput(
+                    decision_id=self._in.decision_id,
+                    signer_user_id=command.actor.user_id,
+                    capacity=capacity,
+                    signed_at=workflow.now(),
+                    draft_text=self._draft_text,
+                ),
+                start_to_close_timeout=DOCUMENT_TIMEOUT,
+                retry_policy=DOCUMENT_RETRY,
+            )
+        except ActivityError as error:
+            self._signing = False
+            cause = error.cause
+            message = getattr(cause, "message", None) or str(cause or error)
+            raise ApplicationError(
+                f"Không chuẩn bị được văn bản để ký: {message} / the document could not be "
+                "prepared for signing",
+                type="SigningFailed",
+                non_retryable=True,
+            ) from None
+        now = workflow.now()
+        assert self._due is not None
+        expires = max(self._due, now + EXTERNAL_SIGNATURE_MIN_WINDOW)
+        self._prepared = prepared
+        self._request_round += 1
+        self._request = ExternalSignatureRequest(
+            signer_user_id=command.actor.user_id,
+            number_text=prepared.number_text,
+            to_sign_b64=prepared.signed_attributes_b64,
+            digest_b64=prepared.digest_to_sign_b64,
+            algorithm=prepared.algorithm,
+            certificate_sha256=prepared.certificate_sha256,
+            requested_at=now,
+            expires_at=expires,
+            pdf_storage_key=prepared.storage_key,
+        )
+        await self._record(
+            self._change(
+                "external_signature_requested",
+                actor=self._signer_of(command.actor),
+                reason=f"Số {prepared.number_text}; chờ chữ ký từ thiết bị ký số trên máy của "
+                f"người ký, đến {_when(expires)}",
+            )
+        )
+        # Kept on the workflow so that it is not collected before its timer fires.
+        self._lapse = asyncio.create_task(self._lapse_request(self._request_round, expires))
+        return self._request
+
+    @start_external_signing.validator
+    def _validate_start_external_signing(self, command: SignCommand) -> None:
+        self._validate_sign(command)
+
+    async def _lapse_request(self, round_: int, expires: datetime) -> None:
+        """The request lapses at ``expires`` unless answered: the document waits for a
+        signature again (the number stays reserved for it), in the audit trail."""
+        pending = lambda: self._request is not None and self._request_round == round_  # noqa: E731
+        try:
+            await workflow.wait_condition(lambda: not pending(), timeout=expires - workflow.now())
+            return
+        except TimeoutError:
+            pass
+        await workflow.wait_condition(lambda: not self._finishing)
+        if not pending():
+            return
+        self._request = None
+        self._prepared = None
+        self._signing = False
+        await self._record(
+            self._change(
+                "external_signature_lapsed",
+                reason=EXTERNAL_SIGNATURE_TIMEOUT.cite(
+                    f"Không nhận được chữ ký từ máy của người ký đến {_when(expires)}: văn bản "
+                    "trở lại chờ ký",
+                    f"no signature came from the signer's computer by {_when(expires)}: the "
+                    "document waits for a signature again",
+                ),
+            )
+        )
+
+    @workflow.update
+    async def submit_external_signature(
+        self, command: SubmitExternalSignatureCommand
+    ) -> SignResult:
+        """The signer's agent answered: the signature is checked against the prepared
+        certificate and embedded (PAdES B-LT); the document is then signed, like a
+        server-side signature, and waits for the clerk. An answer that is not a signature
+        of the prepared data by that certificate is refused (``signature``) and the request
+        stays open."""
+        assert self._prepared is not None and self._request is not None
+        self._finishing = True
+        prepared = self._prepared
+        capacity = SignerCapacity.DEPUTY if self._signer else SignerCapacity.CHAIRMAN
+        try:
+            issued = await workflow.execute_activity_method(
+                DocumentActivities.finish_decision_signature,
+                FinishDecisionSignatureInput(
+                    decision_id=self._in.decision_id,
+                    signer_user_id=command.actor.user_id,
+                    capacity=capacity,
+                    signed_at=workflow.now(),
+                    prepared=prepared,
+                    signature_b64=command.signature_b64.strip(),
+                ),
+                start_to_close_timeout=DOCUMENT_TIMEOUT,
+                retry_policy=DOCUMENT_RETRY,
+            )
+        except ActivityError as error:
+            cause = error.cause
+            message = getattr(cause, "message", None) or str(cause or error)
+            if isinstance(cause, ApplicationError) and cause.type == "ExternalSignatureRejected":
+                vi, _, en = message.partition(" / ")
+                raise invalid("signature", vi, en or vi) from None
+            raise ApplicationError(
+                f"Không ký được văn bản: {message} / the document could not be signed",
+                type="SigningFailed",
+                non_retryable=True,
+            ) from None
+        finally:
+            self._finishing = False
+        self._request = None
+        self._prepared = None
+        return await self._signed(issued, command.actor, clerk_step=True)
+
+    @submit_external_signature.validator
+    def _validate_submit_external_signature(self, command: SubmitExternalSignatureCommand) -> None:
+        delegated_to = self._signer[0] if self._signer is not None else None
+        if not may_sign(
+            command.actor, authority_unit_id=self._in.authority_unit_id, delegated_to=delegated_to
+        ):
+            raise forbidden(" / ".join(SIGNER_ONLY))
+        self._require_not_closed()
+        if self._request is None:
+            raise conflict(
+                "Không có yêu cầu ký nào đang chờ chữ ký / no signature request is pending"
+            )
+        if command.actor.user_id != self._request.signer_user_id:
+            raise forbidden(" / ".join(SIGNER_ONLY))
+        if self._finishing:
+            raise conflict("Chữ ký đang được xử lý / the signature is being embedded")
+        signature = command.signature_b64.strip()
+        if not signature or len(signature) > MAX_SIGNATURE_B64:
+            raise invalid(
+                "signature",
+                f"Chữ ký phải là dữ liệu base64, tối đa {MAX_SIGNATURE_B64} ký tự",
+                f"the signature must be base64, at most {MAX_SIGNATURE_B64} characters",
+            )
 
     @workflow.update
     async def issue(self, command: IssueCommand) -> SignResult:
@@ -689,6 +883,7 @@ class DecisionWorkflow:
             number_text=self._issued.number_text if self._issued else "",
             document_id=self._issued.document_id if self._issued else None,
             draft_text=self._draft_text,
+            signature_request=self._request,
         )
 
     # ---- helpers -------------------------------------------------------------------------

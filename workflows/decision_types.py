@@ -6,7 +6,7 @@ awards of this level, or a tờ trình forwarding nominations to the next level.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from temporalio import workflow
 
@@ -119,6 +119,38 @@ class SignCommand:
 
 
 @dataclass
+class SubmitExternalSignatureCommand:
+    """The designated signer's signing agent answered a signature request: the raw
+    signature value (base64) over ``ExternalSignatureRequest.to_sign_b64``."""
+
+    actor: Actor
+    signature_b64: str
+
+
+# The agent's raw signature: RSA up to 8192 bits or ECDSA, in base64, with room to spare.
+MAX_SIGNATURE_B64 = 4096
+# A request to sign on the signer's own computer stands until the signature is due, and
+# at least this long.
+EXTERNAL_SIGNATURE_MIN_WINDOW = timedelta(hours=8)
+
+
+@dataclass
+class ExternalSignatureRequest:
+    """What the signer's own signing agent must sign (the decision is numbered and
+    prepared; the prepared PDF is served at ``/api/v1/decisions/<id>/signature-request/pdf``)."""
+
+    signer_user_id: int
+    number_text: str
+    to_sign_b64: str  # the CMS signed attributes: the agent hashes (SHA-256) and signs them
+    digest_b64: str  # their SHA-256, for an agent that signs a hash
+    algorithm: str
+    certificate_sha256: str  # the certificate the signature must verify against
+    requested_at: datetime
+    expires_at: datetime
+    pdf_storage_key: str = ""  # the prepared PDF in the file store (the API serves it)
+
+
+@dataclass
 class IssueCommand:
     """The clerk applies the organisation's signature to the signed document and issues
     it."""
@@ -200,6 +232,8 @@ class DecisionStatusView:
     document_id: int | None = None
     # What the standing body edited that no column holds (``edit_draft``); None: nothing.
     draft_text: DraftText | None = None
+    # The signer signs on their own computer: what their agent must sign, while pending.
+    signature_request: ExternalSignatureRequest | None = None
 
 
 @dataclass

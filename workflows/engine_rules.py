@@ -71,6 +71,13 @@ SIGNATURE_REQUEST = EngineRule(
     "dự thảo đã được các đề nghị xác nhận thì trình người ký",
     "a draft confirmed by its nominations goes to the signer",
 )
+EXTERNAL_SIGNATURE_TIMEOUT = EngineRule(
+    "external_signature_timeout",
+    "yêu cầu ký bằng thiết bị ký số trên máy của người ký không được trả lời trong thời hạn "
+    "thì hết hiệu lực, văn bản trở lại chờ ký",
+    "an unanswered request to sign on the signer's own computer lapses at its deadline and "
+    "the document waits for a signature again",
+)
 EMPTY_DRAFT = EngineRule(
     "empty_draft",
     "dự thảo không còn đề nghị nào thì bị hủy",
@@ -88,6 +95,7 @@ ENGINE_RULES: dict[str, EngineRule] = {
         ACK_TIMEOUT,
         NOT_AWAITING,
         BALLOT_CLOSE,
+        EXTERNAL_SIGNATURE_TIMEOUT,
         SIGNATURE_REQUEST,
         EMPTY_DRAFT,
     )

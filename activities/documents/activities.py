@@ -5,12 +5,17 @@ workflows)."""
 from __future__ import annotations
 
 import asyncio
+import base64
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from cryptography import x509
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from domain.calendar import vietnam_date
 from domain.vocabulary import DecisionKind, DecisionStatus, DocumentKind, Role, SignerCapacity
@@ -30,17 +35,24 @@ from thidua.pki import (
 )
 from thidua.settings import Settings
 
+from ..external_signing import (
+    ExternalSignatureRejected,
+    PreparedSignature,
+    finish_external_signature,
+    prepare_external_signature,
+)
 from ..numbering import allocate_number, format_number
 from ..signature_images import SEAL_CAPTION_PT, SEAL_DIAMETER_PT, seal_pdf
 from ..signers import (
+    ExternalKey,
     ServerHeldKeyRefused,
     SignerConfigurationError,
     SigningError,
     SigningKey,
-    signing_certificate,
+    signing_certificates,
     signing_key_for,
 )
-from ..signing import sign_pdf, signature_place
+from ..signing import check_signing_certificate, sign_pdf, signature_place
 from .award_registry import record_awards
 from .decision import prepare_decision
 from .minutes import minutes_context
@@ -49,16 +61,73 @@ from .renderer import render_template_pdf
 from .types import (
     DocumentError,
     DocumentRef,
+    FinishDecisionSignatureInput,
     IssuedDecision,
     IssueDecisionInput,
     IssueMinutesInput,
     IssueSignedInput,
+    PreparedDecisionSignature,
     PublicNoticeInput,
     RuleSetLookup,
 )
 
 SIGNATURE_FIELD = "ChuKySo"
 ORGANISATION_SIGNATURE_FIELD = "ChuKySoCoQuan"  # the organisation's, applied by the clerk
+
+
+class TransientDocumentError(DocumentError):
+    """A service the signature needs did not answer (the timestamp authority, the remote
+    signing service, a CRL/OCSP responder): retried within the activity's retry policy
+    (``DOCUMENT_RETRY``: a bounded number of attempts), then reported."""
+
+    def to_application_error(self) -> ApplicationError:
+        return ApplicationError(
+            f"{self.message_vi} / {self.message_en}", type=self.code, non_retryable=False
+        )
+
+
+def signing_failure(exc: SigningError, whose: str, *, before_number: bool = False) -> DocumentError:
+    """A ``SigningError`` as the activity reports it, with its Vietnamese message:
+    ``SigningServiceUnavailable`` (retried, bounded) when a service did not answer,
+    else ``SigningIdentityUnusable`` (not retried: a revoked certificate, a refused PIN
+    or credential). ``whose``: "người ký" or the organisation's name."""
+    if exc.transient:
+        return TransientDocumentError(
+            "SigningServiceUnavailable",
+            f"Chưa ký được (dịch vụ ký số, cấp dấu thời gian hoặc kiểm tra thu hồi chưa trả "
+            f"lời, sẽ thử lại): {exc.message_vi}",
+            f"a signing service did not answer (will retry): {exc.message_en}",
+        )
+    prefix_vi = f"Chứng thư số của {whose} không dùng được: " if before_number else ""
+    return DocumentError(
+        "SigningIdentityUnusable",
+        f"{prefix_vi}{exc.message_vi}",
+        f"{'the certificate cannot be used: ' if before_number else ''}{exc.message_en}",
+    )
+
+
+def configuration_failure(exc: SignerConfigurationError) -> DocumentError:
+    """A signers file that cannot be used, naming the setting that points at it."""
+    return DocumentError(
+        "SigningIdentityUnusable",
+        f"Tệp cấu hình người ký ({exc.variable}) không dùng được: {exc}",
+        f"{exc.variable}: {exc}",
+    )
+
+
+@dataclass(frozen=True)
+class _Numbered:
+    """What the numbering transaction leaves for signing."""
+
+    issued_on: date
+    number_text: str
+    certificate: x509.Certificate
+    chain: list[x509.Certificate]
+    key: SigningKey | None  # None: the signer signs on their own computer
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
 
 
 class DocumentActivities:
@@ -70,7 +139,11 @@ class DocumentActivities:
     ``ServerHeldKeyRefused``, ``SignerNotEntitled``, ``DecisionNotFound``, ``DecisionCancelled``,
     ``EmptyDecision``, ``UnknownRuleSet``, ``CouncilSessionNotFound``,
     ``CouncilSessionOpen``, ``AuthorityNotFound``, ``NominationNotFound``,
-    ``EmptyPublicNotice``."""
+    ``EmptyPublicNotice``, ``ExternalSignatureRequired`` (the signer signs on their own
+    computer), ``NotAnExternalSigner``, ``ExternalSignatureRejected`` (the agent's answer
+    does not verify), ``DecisionAlreadySigned``. One is retried (``DOCUMENT_RETRY``,
+    bounded): ``SigningServiceUnavailable``, a timestamp authority, remote signing
+    service or CRL/OCSP responder that did not answer; the number stays reserved."""
 
     def __init__(
         self,
@@ -114,9 +187,47 @@ class DocumentActivities:
     async def _issue_decision(
         self, data: IssueDecisionInput, *, awaiting_clerk: bool = False
     ) -> IssuedDecision:
+        numbered = await self._number_decision(data)
+        if isinstance(numbered, IssuedDecision):
+            return numbered
+        assert numbered.key is not None
+        # Render and sign outside any transaction (seconds for a long list).
+        job, pdf, box = await self._render_signed(data, numbered.issued_on)
+        try:
+            signed = await asyncio.to_thread(
+                sign_pdf,
+                pdf,
+                numbered.key,
+                field_name=SIGNATURE_FIELD,
+                box=box.box,
+                page=box.page,
+                signer_label=job.signer_name,
+                organisation_label=job.authority_name,
+                reason=job.title,
+                location=job.place_name,
+                settings=self.settings,  # PAdES B-LT: timestamp and revocation data
+            )
+        except SigningError as exc:
+            # The number stays on the decision: the next attempt (this activity's retry,
+            # or the signer signing again) reuses it.
+            raise signing_failure(exc, "người ký") from exc
+        return await self._record_signed(
+            data,
+            signed,
+            certificate=numbered.certificate,
+            signer_name=job.signer_name,
+            issued_on=numbered.issued_on,
+            awaiting_clerk=awaiting_clerk,
+        )
+
+    async def _number_decision(
+        self, data: IssueDecisionInput, *, external: bool = False
+    ) -> _Numbered | IssuedDecision:
+        """Transaction 1: the checks (the decision, the signer's office, their key and
+        certificate: usable, not revoked), then the number, committed: a retry reuses it.
+        A decision signed already returns its stored result. ``external``: the signer
+        signs on their own computer (``ExternalKey``), anyone else is refused."""
         issued_on = vietnam_date(data.signed_at)
-        done = (DecisionStatus.SIGNED, DecisionStatus.ISSUED)
-        # Transaction 1: checks, then the number (committed: a retry reuses it).
         async with transaction(self.session_factory) as session:
             decision = await session.get(Decision, data.decision_id, with_for_update=True)
             if decision is None:
@@ -125,7 +236,7 @@ class DocumentActivities:
                     f"Không có quyết định số hiệu nội bộ {data.decision_id}",
                     f"No decision with id {data.decision_id}",
                 )
-            if decision.status in done:
+            if decision.status in (DecisionStatus.SIGNED, DecisionStatus.ISSUED):
                 return await self._issued_result(session, decision)
             if decision.status == DecisionStatus.CANCELLED:
                 raise DocumentError(
@@ -140,8 +251,9 @@ class DocumentActivities:
             signer = await session.get(User, data.signer_user_id)
             name = signer.full_name if signer else f"#{data.signer_user_id}"
             try:
-                # The official's token or HSM (PKCS#11) when the signers file names them,
-                # else the server-held PKCS#12 where that is allowed.
+                # The official's token or HSM (PKCS#11), remote signing service (CSC) or
+                # own computer when a signers file names them, else the server-held
+                # PKCS#12 where that is allowed.
                 signing_key = signing_key_for(
                     self.settings,
                     username=signer.username if signer else "",
@@ -154,11 +266,7 @@ class DocumentActivities:
                     f"{name}: {exc.message_en}",
                 ) from exc
             except SignerConfigurationError as exc:
-                raise DocumentError(
-                    "SigningIdentityUnusable",
-                    f"Tệp cấu hình thiết bị ký số (THIDUA_PKCS11_SIGNERS) không dùng được: {exc}",
-                    f"THIDUA_PKCS11_SIGNERS: {exc}",
-                ) from exc
+                raise configuration_failure(exc) from exc
             if signing_key is None:
                 raise DocumentError(
                     "NoSigningIdentity",
@@ -169,14 +277,35 @@ class DocumentActivities:
                     "administrator must map a PKCS#11 token or HSM (THIDUA_PKCS11_SIGNERS) "
                     "or import a PKCS#12 file",
                 )
+            if isinstance(signing_key, ExternalKey) != external:
+                raise DocumentError(
+                    "ExternalSignatureRequired" if not external else "NotAnExternalSigner",
+                    f"{name} ký bằng thiết bị ký số trên máy của mình: chọn «Ký bằng thiết bị "
+                    "ký số trên máy của bạn»"
+                    if not external
+                    else f"{name} không được khai báo ký trên máy của mình "
+                    "(THIDUA_EXTERNAL_SIGNERS)",
+                    f"{name} signs on their own computer: start the external signing"
+                    if not external
+                    else f"{name} is not an external signer (THIDUA_EXTERNAL_SIGNERS)",
+                )
             try:
-                # Opening the key proves it usable before a number is spent.
-                certificate = await asyncio.to_thread(signing_certificate, signing_key)
+                # Opening the key proves it usable, and its certificate must chain to a
+                # trusted root and not be revoked, before a number is spent.
+                if isinstance(signing_key, ExternalKey):
+                    certificate, chain = signing_key.certificate, list(signing_key.chain)
+                else:
+                    certificate, chain = await asyncio.to_thread(signing_certificates, signing_key)
                 check_usable(certificate)
-            except (SigningIdentityError, SigningError) as exc:
+                await asyncio.to_thread(
+                    check_signing_certificate, self.settings, certificate, chain
+                )
+            except SigningError as exc:
+                raise signing_failure(exc, "người ký", before_number=True) from exc
+            except SigningIdentityError as exc:
                 raise DocumentError(
                     "SigningIdentityUnusable",
-                    f"Chứng thư số của người ký không dùng được: {getattr(exc, 'message_vi', exc)}",
+                    f"Chứng thư số của người ký không dùng được: {exc.message_vi}",
                     f"The signer's certificate cannot be used: {exc}",
                 ) from exc
             item_count = len(
@@ -204,8 +333,18 @@ class DocumentActivities:
                 decision.number = number
                 decision.year = issued_on.year
                 decision.number_text = format_number(number, series)
+            return _Numbered(
+                issued_on=issued_on,
+                number_text=decision.number_text,
+                certificate=certificate,
+                chain=chain,
+                key=None if isinstance(signing_key, ExternalKey) else signing_key,
+            )
 
-        # Render and sign outside any transaction (seconds for a long list).
+    async def _render_signed(
+        self, data: IssueDecisionInput, issued_on: date
+    ) -> tuple[Any, bytes, Any]:
+        """The decision as it is signed: (the job, the PDF, where the signature goes)."""
         async with self.session_factory() as session:
             job = await prepare_decision(
                 session,
@@ -220,28 +359,27 @@ class DocumentActivities:
         pdf, box = await job.render()
         if box is None:  # pragma: no cover - the templates always carry the anchor
             raise RuntimeError("the signature place was not found in the rendered decision")
-        signed = await asyncio.to_thread(
-            sign_pdf,
-            pdf,
-            signing_key,
-            field_name=SIGNATURE_FIELD,
-            box=box.box,
-            page=box.page,
-            signer_label=job.signer_name,
-            organisation_label=job.authority_name,
-            reason=job.title,
-            location=job.place_name,
-            settings=self.settings,  # PAdES B-LT: timestamp and revocation data
-        )
+        return job, pdf, box
+
+    async def _record_signed(
+        self,
+        data: IssueDecisionInput | FinishDecisionSignatureInput,
+        signed: bytes,
+        *,
+        certificate: x509.Certificate,
+        signer_name: str,
+        issued_on: date,
+        awaiting_clerk: bool,
+    ) -> IssuedDecision:
+        """Transaction 2: store the signed PDF, its document row, the decision signed (or
+        issued, before the clerk's step) and, when issued, the award records."""
         digest = sha256_hex(signed)
         storage_key = await asyncio.to_thread(self.files.put, signed)
-
-        # Transaction 2: the document, the decision issued, the award records.
         async with transaction(self.session_factory) as session:
             decision = await session.get(Decision, data.decision_id, with_for_update=True)
             assert decision is not None
-            if decision.status in done:  # a concurrent attempt won
-                return await self._issued_result(session, decision)
+            if decision.status in (DecisionStatus.SIGNED, DecisionStatus.ISSUED):
+                return await self._issued_result(session, decision)  # a concurrent attempt won
             key = f"decision-{decision.id}"
             document = (
                 await session.execute(select(Document).where(Document.document_key == key))
@@ -262,7 +400,7 @@ class DocumentActivities:
             document.decision_id = decision.id
             document.number_text = decision.number_text
             document.signed = True
-            document.signer_name = common_name(certificate) or job.signer_name
+            document.signer_name = common_name(certificate) or signer_name
             document.signer_subject = subject_text(certificate)
             document.signer_certificate_sha256 = certificate_sha256(certificate)
             document.signed_at = data.signed_at
@@ -282,6 +420,113 @@ class DocumentActivities:
                 sha256=digest,
                 issued_on=issued_on,
             )
+
+    # ---- signing on the official's own computer ----------------------------------------
+
+    @activity.defn
+    async def prepare_decision_signature(
+        self, data: IssueDecisionInput
+    ) -> PreparedDecisionSignature:
+        """The signer signs on their own computer (``THIDUA_EXTERNAL_SIGNERS``): the same
+        checks and number as ``sign_decision``, then the decision rendered with its
+        signature field and an empty placeholder, stored; out comes what their signing
+        agent signs (no PDF: the workflow keeps this). A retry reuses the number."""
+        try:
+            numbered = await self._number_decision(data, external=True)
+            if isinstance(numbered, IssuedDecision):
+                raise DocumentError(
+                    "DecisionAlreadySigned",
+                    "Văn bản đã được ký",
+                    "The document is already signed",
+                )
+            job, pdf, box = await self._render_signed(data, numbered.issued_on)
+            try:
+                prepared = await asyncio.to_thread(
+                    prepare_external_signature,
+                    pdf,
+                    numbered.certificate,
+                    numbered.chain,
+                    field_name=SIGNATURE_FIELD,
+                    box=box.box,
+                    page=box.page,
+                    signer_label=job.signer_name,
+                    reason=job.title,
+                    location=job.place_name,
+                    settings=self.settings,
+                )
+            except SigningError as exc:
+                raise signing_failure(exc, "người ký") from exc
+        except DocumentError as exc:
+            raise exc.to_application_error() from exc
+        storage_key = await asyncio.to_thread(self.files.put, prepared.pdf)
+        return PreparedDecisionSignature(
+            decision_id=data.decision_id,
+            storage_key=storage_key,
+            document_digest=prepared.document_digest.hex(),
+            reserved_region_start=prepared.reserved_region_start,
+            reserved_region_end=prepared.reserved_region_end,
+            signed_attributes_b64=_b64(prepared.to_sign),
+            digest_to_sign_b64=_b64(prepared.digest_to_sign),
+            certificate_b64=_b64(prepared.signer_certificate),
+            chain_b64=[_b64(c) for c in prepared.chain],
+            certificate_sha256=certificate_sha256(numbered.certificate),
+            number_text=numbered.number_text,
+            issued_on=numbered.issued_on,
+            field_name=prepared.field_name,
+        )
+
+    @activity.defn
+    async def finish_decision_signature(self, data: FinishDecisionSignatureInput) -> IssuedDecision:
+        """The signer's agent answered: its signature is checked against the prepared
+        certificate (``ExternalSignatureRejected``, non-retryable, when it is not a
+        signature of what was prepared: the prepared state stays usable), embedded,
+        timestamped with the revocation data (B-LT) and recorded as ``sign_decision``
+        records it: status ``signed``, waiting for the clerk."""
+        prepared = data.prepared
+        try:
+            try:
+                signature = base64.b64decode(data.signature_b64, validate=True)
+            except ValueError as exc:
+                raise DocumentError(
+                    "ExternalSignatureRejected",
+                    "Chữ ký gửi về không phải dữ liệu base64",
+                    "the signature is not base64",
+                ) from exc
+            pdf = await asyncio.to_thread(self.files.get, prepared.storage_key)
+            state = PreparedSignature(
+                pdf=pdf,
+                document_digest=bytes.fromhex(prepared.document_digest),
+                reserved_region_start=prepared.reserved_region_start,
+                reserved_region_end=prepared.reserved_region_end,
+                signed_attributes=base64.b64decode(prepared.signed_attributes_b64),
+                signer_certificate=base64.b64decode(prepared.certificate_b64),
+                chain=tuple(base64.b64decode(c) for c in prepared.chain_b64),
+                field_name=prepared.field_name,
+            )
+            try:
+                signed = await asyncio.to_thread(
+                    finish_external_signature, state, signature, settings=self.settings
+                )
+            except ExternalSignatureRejected as exc:
+                raise DocumentError(
+                    "ExternalSignatureRejected", exc.message_vi, exc.message_en
+                ) from exc
+            except SigningError as exc:
+                raise signing_failure(exc, "người ký") from exc
+            certificate = x509.load_der_x509_certificate(state.signer_certificate)
+            async with self.session_factory() as session:
+                signer = await session.get(User, data.signer_user_id)
+                signer_name = signer.full_name if signer else ""
+            return await self._record_signed(
+                data,
+                signed,
+                certificate=certificate,
+                signer_name=signer_name,
+                issued_on=prepared.issued_on,
+                awaiting_clerk=True,
+            )
+        except DocumentError as exc:
+            raise exc.to_application_error() from exc
 
     @activity.defn
     async def issue_signed_decision(self, data: IssueSignedInput) -> IssuedDecision:
@@ -320,31 +565,37 @@ class DocumentActivities:
             authority_name, signed_key = authority.name, document.storage_key
             signing_key = self._organisation_key(authority, identity.pkcs12 if identity else None)
         try:
-            certificate = await asyncio.to_thread(signing_certificate, signing_key)
+            certificate, chain = await asyncio.to_thread(signing_certificates, signing_key)
             check_usable(certificate)
-        except (SigningIdentityError, SigningError) as exc:
+            # Chains to a trusted root, not revoked: found before anything is signed.
+            await asyncio.to_thread(check_signing_certificate, self.settings, certificate, chain)
+        except SigningError as exc:
+            raise signing_failure(exc, authority_name, before_number=True) from exc
+        except SigningIdentityError as exc:
             raise DocumentError(
                 "SigningIdentityUnusable",
-                f"Chứng thư số của {authority_name} không dùng được: "
-                f"{getattr(exc, 'message_vi', exc)}",
+                f"Chứng thư số của {authority_name} không dùng được: {exc.message_vi}",
                 f"The certificate of {authority_name} cannot be used: {exc}",
             ) from exc
         signed = await asyncio.to_thread(self.files.get, signed_key)
         page, place = signature_place(signed, SIGNATURE_FIELD)
-        sealed = await asyncio.to_thread(
-            sign_pdf,
-            signed,
-            signing_key,
-            field_name=ORGANISATION_SIGNATURE_FIELD,
-            box=seal_box(place),
-            page=page,
-            signer_label=authority_name,
-            organisation_label=authority_name,
-            reason="Phát hành văn bản",
-            location=authority_name,
-            settings=self.settings,
-            appearance=lambda width, _height, moment: seal_pdf(width, authority_name, moment),
-        )
+        try:
+            sealed = await asyncio.to_thread(
+                sign_pdf,
+                signed,
+                signing_key,
+                field_name=ORGANISATION_SIGNATURE_FIELD,
+                box=seal_box(place),
+                page=page,
+                signer_label=authority_name,
+                organisation_label=authority_name,
+                reason="Phát hành văn bản",
+                location=authority_name,
+                settings=self.settings,
+                appearance=lambda width, _height, moment: seal_pdf(width, authority_name, moment),
+            )
+        except SigningError as exc:
+            raise signing_failure(exc, authority_name) from exc
         digest = sha256_hex(sealed)
         storage_key = await asyncio.to_thread(self.files.put, sealed)
         async with transaction(self.session_factory) as session:
@@ -385,12 +636,8 @@ class DocumentActivities:
                 f"{authority.name}: {exc.message_en}",
             ) from exc
         except SignerConfigurationError as exc:
-            raise DocumentError(
-                "SigningIdentityUnusable",
-                f"Tệp cấu hình thiết bị ký số (THIDUA_PKCS11_SIGNERS) không dùng được: {exc}",
-                f"THIDUA_PKCS11_SIGNERS: {exc}",
-            ) from exc
-        if key is None:
+            raise configuration_failure(exc) from exc
+        if key is None or isinstance(key, ExternalKey):
             raise DocumentError(
                 "NoSigningIdentity",
                 f"{authority.name} chưa có chứng thư số của cơ quan để văn thư ký phát hành: "

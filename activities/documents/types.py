@@ -77,6 +77,40 @@ class IssuedDecision:
 
 
 @dataclass
+class PreparedDecisionSignature:
+    """A decision made ready for the signer's own signing agent (``prepare_decision_signature``):
+    the prepared PDF is in the file store (``storage_key``), never in the workflow's
+    history; this is the rest of ``external_signing.PreparedSignature``, a few kB."""
+
+    decision_id: int
+    storage_key: str  # the PDF with its field, stamp and empty placeholder
+    document_digest: str  # hex: SHA-256 of the signed byte ranges
+    reserved_region_start: int
+    reserved_region_end: int
+    signed_attributes_b64: str  # what the agent signs (``to_sign``)
+    digest_to_sign_b64: str  # SHA-256 of it, for an agent that signs a hash
+    certificate_b64: str  # DER of the signer's certificate
+    chain_b64: list[str]
+    certificate_sha256: str
+    number_text: str
+    issued_on: date
+    field_name: str
+    algorithm: str = "RSA/ECDSA with SHA-256 over to_sign (PKCS#1 v1.5 for RSA)"
+
+
+@dataclass
+class FinishDecisionSignatureInput:
+    """The signer's agent answered: embed its signature (base64 of the raw value)."""
+
+    decision_id: int
+    signer_user_id: int
+    capacity: SignerCapacity
+    signed_at: datetime  # when the answer came
+    prepared: PreparedDecisionSignature
+    signature_b64: str
+
+
+@dataclass
 class WrittenOpinion:
     """An absent member's written opinion (ý kiến bằng văn bản): the text only, never the
     member's choices."""

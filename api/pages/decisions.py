@@ -446,11 +446,37 @@ async def sign_confirm(
     except DomainError as exc:
         return domain_error_page(request, user, exc)
     if context["may_sign"]:
+        state = request.app.state.thidua
+        context["external"] = await _external_signing(session, state, user, decision_id)
         return render(request, "pages/sign_confirm.html", context, user=user)
     unit_id = context["authority"].unit_id
     if user.actor.has(Role.CHAIRMAN, unit_id) or user.actor.has(Role.VICE_CHAIRMAN, unit_id):
         return RedirectResponse(page, status_code=303)  # not (or no longer) to be signed
     return domain_error_page(request, user, Forbidden())
+
+
+async def _external_signing(session, state, user: Principal, decision_id: int) -> dict | None:
+    """For a signer who signs on their own computer (THIDUA_EXTERNAL_SIGNERS): the two
+    addresses their signing agent calls and the pending request, if any; None for
+    everyone else (they sign on the server)."""
+    if not service.signs_externally(state.settings, user.username):
+        return None
+    base = f"/api/v1/decisions/{decision_id}"
+    pending = None
+    try:
+        temporal = await temporal_client(state)
+        pending = await service.pending_signature_request(
+            session, temporal=temporal, principal=user, decision_id=decision_id
+        )
+    except (DomainError, RPCError):
+        pending = None  # none pending, or the workflow server cannot say now
+    return {
+        "start_url": f"{base}/external-signing",
+        "request_url": f"{base}/signature-request",
+        "pdf_url": f"{base}/signature-request/pdf",
+        "signature_url": f"{base}/signature",
+        "pending": pending,
+    }
 
 
 async def _command_form(request: Request, user: Principal):

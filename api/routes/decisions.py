@@ -4,9 +4,10 @@ correction and submit again, remove an item, cancel."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from domain.vocabulary import DecisionKind, DecisionStatus
 from models.schemas.common import DbId
@@ -17,11 +18,14 @@ from models.schemas.decisions import (
     DecisionPage,
     DecisionRead,
     DelegateCreate,
+    ExternalSignatureCreate,
     RemoveItemCreate,
     ResubmitCreate,
     SendBackCreate,
+    SignatureRequestRead,
     SignRead,
 )
+from thidua import files
 
 from ..deps import CurrentUser, ReadSessionDep, SessionDep, StateDep, TemporalDep
 from ..errors import (
@@ -35,6 +39,7 @@ from ..errors import (
     error_responses,
 )
 from ..services import decisions as service
+from .documents import PDF_RESPONSE, pdf_response
 
 router = APIRouter(prefix="/api/v1", tags=["decisions"])
 COMMAND_ERRORS = error_responses(Unauthorized, Forbidden, WrongStage, InvalidInput, Conflict)
@@ -243,3 +248,87 @@ async def cancel_decision(
     )
     async with state.reader() as read:  # a new snapshot after the workflow's writes
         return await service.read_decision_by_id(read, decision_id=decision.id)
+
+
+# ---- signing on the signer's own computer --------------------------------------------------
+
+
+@router.post(
+    "/decisions/{decision_id}/external-signing",
+    response_model=SignatureRequestRead,
+    responses=COMMAND_ERRORS,
+)
+async def start_external_signing(
+    decision_id: DbId,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> SignatureRequestRead:
+    """The designated signer, configured to sign on their own computer
+    (``THIDUA_EXTERNAL_SIGNERS``: their USB token and their CA's signing agent), starts
+    signing: the document is numbered and prepared, and the answer is what the agent
+    signs (``to_sign``, or its SHA-256 ``digest``). The agent's signature goes to
+    ``POST …/signature``. Anyone else: 403; a signer not configured so: 409."""
+    return await service.start_external_signing(
+        session,
+        temporal=temporal,
+        principal=user,
+        decision_id=decision_id,
+        settings=state.settings,
+    )
+
+
+@router.get(
+    "/decisions/{decision_id}/signature-request",
+    response_model=SignatureRequestRead,
+    responses=error_responses(Unauthorized, NotFound),
+)
+async def get_signature_request(
+    decision_id: DbId, user: CurrentUser, session: ReadSessionDep, temporal: TemporalDep
+) -> SignatureRequestRead:
+    """The signature request pending for me (the designated signer); anyone else, or
+    none pending: 404."""
+    return await service.signature_request(
+        session, temporal=temporal, principal=user, decision_id=decision_id
+    )
+
+
+@router.get(
+    "/decisions/{decision_id}/signature-request/pdf",
+    response_class=Response,
+    responses={**PDF_RESPONSE, **error_responses(Unauthorized, NotFound)},
+)
+async def get_signature_request_pdf(
+    decision_id: DbId,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> Response:
+    """The prepared document the signer is asked to sign (numbered, with its empty
+    signature field), so that they read what they sign; anyone else: 404."""
+    request = await service.pending_signature_request(
+        session, temporal=temporal, principal=user, decision_id=decision_id
+    )
+    data = await asyncio.to_thread(files.get, state.settings, request.pdf_storage_key)
+    return pdf_response(data, f"Dự thảo ký số {request.number_text}")
+
+
+@router.post(
+    "/decisions/{decision_id}/signature", response_model=SignRead, responses=COMMAND_ERRORS
+)
+async def submit_external_signature(
+    decision_id: DbId,
+    body: ExternalSignatureCreate,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    temporal: TemporalDep,
+) -> SignRead:
+    """The signing agent's answer (the raw signature, base64): embedded (PAdES B-LT),
+    the document is signed and waits for the clerk, the same answer as ``/sign``. 422 on
+    ``signature`` when it does not verify against the signer's certificate (the request
+    stays open for another answer); 409 when no request is pending."""
+    return await service.submit_external_signature(
+        session, temporal=temporal, principal=user, decision_id=decision_id, body=body
+    )

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.catalogue import Catalogue
 from domain.vocabulary import DecisionKind, DecisionStatus, NomineeKind, Role, SignerCapacity, Stage
@@ -25,9 +26,11 @@ from models.schemas.decisions import (
     DecisionPage,
     DecisionRead,
     DelegateCreate,
+    ExternalSignatureCreate,
     RemoveItemCreate,
     ResubmitCreate,
     SendBackCreate,
+    SignatureRequestRead,
     SignRead,
 )
 from thidua.settings import Settings
@@ -40,11 +43,13 @@ from workflows.decision_types import (
     DecisionItemPlan,
     DelegateCommand,
     EditDraftCommand,
+    ExternalSignatureRequest,
     IssueCommand,
     RemoveItemCommand,
     ResubmitCommand,
     SendBackCommand,
     SignCommand,
+    SubmitExternalSignatureCommand,
     decision_workflow_id,
     may_cancel,
     may_edit_draft,
@@ -567,3 +572,137 @@ async def cancel(
         current_stage=decision.status.value,
     )
     return decision
+
+
+# ---- signing on the signer's own computer (THIDUA_EXTERNAL_SIGNERS) ------------------------
+
+
+def signs_externally(settings: Settings, username: str) -> bool:
+    """Whether ``username`` signs on their own computer (the external signers file names
+    them, and no token or remote service file comes first)."""
+    from activities.signers import (
+        ExternalKey,
+        ServerHeldKeyRefused,
+        SignerConfigurationError,
+        signing_key_for,
+    )
+
+    try:
+        key = signing_key_for(settings, username=username, identity_p12=None)
+    except (SignerConfigurationError, ServerHeldKeyRefused):
+        return False
+    return isinstance(key, ExternalKey)
+
+
+def _request_read(decision_id: int, request: ExternalSignatureRequest) -> SignatureRequestRead:
+    base = f"/api/v1/decisions/{decision_id}"
+    return SignatureRequestRead(
+        decision_id=decision_id,
+        number_text=request.number_text,
+        to_sign=request.to_sign_b64,
+        digest=request.digest_b64,
+        algorithm=request.algorithm,
+        certificate_sha256=request.certificate_sha256,
+        requested_at=request.requested_at,
+        expires_at=request.expires_at,
+        pdf_url=f"{base}/signature-request/pdf",
+        signature_url=f"{base}/signature",
+    )
+
+
+async def start_external_signing(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    principal: Principal,
+    decision_id: int,
+    settings: Settings,
+) -> SignatureRequestRead:
+    """The designated signer signs on their own computer: the document is numbered and
+    prepared, and the answer is what their signing agent signs."""
+    decision = await visible_decision(session, principal=principal, decision_id=decision_id)
+    authority = await _authority_of(session, decision)
+    if not may_sign(
+        principal.actor, authority_unit_id=authority.unit_id, delegated_to=_delegated_to(decision)
+    ):
+        raise Forbidden(*SIGNER_ONLY)
+    if not signs_externally(settings, principal.username):
+        raise Conflict(
+            "Người ký không được khai báo ký bằng thiết bị ký số trên máy của mình "
+            "(THIDUA_EXTERNAL_SIGNERS): hãy ký trên hệ thống",
+            "the signer is not configured to sign on their own computer "
+            "(THIDUA_EXTERNAL_SIGNERS): sign on the server instead",
+        )
+    request = await execute_update(
+        temporal.get_workflow_handle(decision.workflow_id),
+        DecisionWorkflow.start_external_signing,
+        SignCommand(actor=principal.actor),
+        current_stage=decision.status.value,
+    )
+    return _request_read(decision.id, request)
+
+
+async def pending_signature_request(
+    session: AsyncSession, *, temporal: Client, principal: Principal, decision_id: int
+) -> ExternalSignatureRequest:
+    """The request pending for this person's signature; to anyone else, and when none
+    is pending, 404 like a missing id."""
+    missing = NotFound("Không có yêu cầu ký này", "no such signature request")
+    decision = await queries.decision_by_id(session, decision_id=decision_id)
+    if decision is None or not decision.workflow_id:
+        raise missing
+    if decision.status != DecisionStatus.AWAITING_SIGNATURE:
+        raise missing
+    try:
+        view = await temporal.get_workflow_handle(decision.workflow_id).query(
+            DecisionWorkflow.status
+        )
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            raise missing from None
+        raise
+    request = view.signature_request
+    if request is None or request.signer_user_id != principal.actor.user_id:
+        raise missing
+    return request
+
+
+async def signature_request(
+    session: AsyncSession, *, temporal: Client, principal: Principal, decision_id: int
+) -> SignatureRequestRead:
+    request = await pending_signature_request(
+        session, temporal=temporal, principal=principal, decision_id=decision_id
+    )
+    return _request_read(decision_id, request)
+
+
+async def submit_external_signature(
+    session: AsyncSession,
+    *,
+    temporal: Client,
+    principal: Principal,
+    decision_id: int,
+    body: ExternalSignatureCreate,
+) -> SignRead:
+    """The signer's agent answered: the signature is embedded and the document is signed
+    (the same answer as ``sign``). 422 on ``signature`` when it does not verify against
+    the signer's certificate; 409 when no request is pending."""
+    decision = await visible_decision(session, principal=principal, decision_id=decision_id)
+    authority = await _authority_of(session, decision)
+    if not may_sign(
+        principal.actor, authority_unit_id=authority.unit_id, delegated_to=_delegated_to(decision)
+    ):
+        raise Forbidden(*SIGNER_ONLY)
+    result = await execute_update(
+        temporal.get_workflow_handle(decision.workflow_id),
+        DecisionWorkflow.submit_external_signature,
+        SubmitExternalSignatureCommand(actor=principal.actor, signature_b64=body.signature),
+        current_stage=decision.status.value,
+    )
+    return SignRead(
+        decision_id=result.decision_id,
+        number_text=result.number_text,
+        document_id=result.document_id,
+        issued_on=result.issued_on,
+        sha256=result.sha256,
+    )

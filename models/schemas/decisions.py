@@ -89,6 +89,34 @@ class SignRead(Schema):
     sha256: str
 
 
+class SignatureRequestRead(Schema):
+    """What the designated signer's own signing agent signs (signing on their computer):
+    ``to_sign`` (base64 of the CMS signed attributes: the agent hashes them with SHA-256
+    and signs, RSA PKCS#1 v1.5 or ECDSA), or ``digest`` (base64 of that SHA-256, for an
+    agent that signs a hash); the signature must verify against the certificate whose
+    SHA-256 is ``certificate_sha256``. ``pdf_url``: the prepared document, to read;
+    ``signature_url``: where the raw signature (base64) goes."""
+
+    decision_id: int
+    number_text: str
+    to_sign: str
+    digest: str
+    algorithm: str
+    certificate_sha256: str
+    requested_at: datetime
+    expires_at: datetime
+    pdf_url: str
+    signature_url: str
+
+
+class ExternalSignatureCreate(Schema):
+    """The signing agent's answer: the raw signature value over ``to_sign``, base64."""
+
+    signature: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4096)
+    ]
+
+
 # One line of a draft (a legal ground, a recipient, the proposer line): the bounds of the
 # decision workflow's ``edit_draft``.
 DraftLine = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), ONE_LINE]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -113,6 +114,9 @@ ALLOWED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/api/v1/decisions"): (STANDING,),
     ("POST", "/api/v1/decisions/{decision_id}/sign"): (CHAIRMAN,),
     ("POST", "/api/v1/decisions/{decision_id}/issue"): (CLERK,),
+    # The signer, configured to sign on their own computer, starts it and answers it.
+    ("POST", "/api/v1/decisions/{decision_id}/external-signing"): (CHAIRMAN,),
+    ("POST", "/api/v1/decisions/{decision_id}/signature"): (CHAIRMAN,),
     ("POST", "/api/v1/decisions/{decision_id}/delegate"): (CHAIRMAN,),
     ("POST", "/api/v1/decisions/{decision_id}/remove-item"): (STANDING,),
     # The standing body edits its draft (title, căn cứ, order, nơi nhận) before signing.
@@ -687,7 +691,7 @@ async def check_administration(h, m: Matrix) -> None:
     assert report["applied"] is True, report
 
 
-async def test_every_command_as_every_role(harness):
+async def test_every_command_as_every_role(harness, tmp_path):
     h = harness
     m = Matrix(h)
     ids = h.ids
@@ -883,7 +887,7 @@ async def test_every_command_as_every_role(harness):
     )
 
     # ---- decisions ----------------------------------------------------------------------
-    decided = await decided_by_council(h, 11)
+    decided = await decided_by_council(h, 12)
     await m.check(
         "POST",
         f"{n}/{{nomination_id}}/refuse",
@@ -947,6 +951,29 @@ async def test_every_command_as_every_role(harness):
         f"{d}/{{decision_id}}/cancel",
         [Attempt(f"{d}/{c}/cancel", {"reason": "Lập lại theo đợt"}) for c in cancelling],
     )
+    # Signed on the chairman's own computer (THIDUA_EXTERNAL_SIGNERS): a token the engine
+    # never sees, its CA's signing agent in another process.
+    from tests.workflows.test_external_signature import _agent_signs, _token
+
+    _cert, p12, pem = _token(h.settings, tmp_path / "chairman-computer", "Tăng Văn Quân")
+    signers = tmp_path / "external-signers.json"
+    signers.write_text(json.dumps({CHAIRMAN: {"certificate": str(pem)}}))
+    h.settings.external_signers = signers
+    try:
+        external = await ready_decision(h, [decided[11]])
+        [request] = await m.check(
+            "POST",
+            f"{d}/{{decision_id}}/external-signing",
+            [Attempt(f"{d}/{external}/external-signing")],
+        )
+        signature = await asyncio.to_thread(_agent_signs, p12, request["digest"])
+        await m.check(
+            "POST",
+            f"{d}/{{decision_id}}/signature",
+            [Attempt(f"{d}/{external}/signature", {"signature": signature})],
+        )
+    finally:
+        h.settings.external_signers = None
 
     # ---- the inbox ----------------------------------------------------------------------
     mine = (await h.get(STANDING, "/api/v1/inbox")).json()["items"]

@@ -19,6 +19,7 @@ household on public notice, a campaign report, and a dossier file of each unit.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -535,10 +536,32 @@ class Reads:
                 )
 
 
-async def test_every_document_as_every_role(harness):
+async def external_signature_request(h, decision_id: int, folder) -> Case:
+    """The chairman signs on their own computer (THIDUA_EXTERNAL_SIGNERS): the prepared
+    document of their pending request is theirs to read, nobody else's."""
+    from tests.workflows.test_external_signature import _token
+
+    _cert, _p12, pem = _token(h.settings, folder, "Tăng Văn Quân")
+    signers = folder / "external-signers.json"
+    signers.write_text(json.dumps({CHAIRMAN: {"certificate": str(pem)}}))
+    h.settings.external_signers = signers
+    await h.ok(CHAIRMAN, f"/api/v1/decisions/{decision_id}/external-signing")
+    return Case(
+        "prepared document of a signature request",
+        "/api/v1/decisions/{decision_id}/signature-request/pdf",
+        f"/api/v1/decisions/{decision_id}/signature-request/pdf",
+        (CHAIRMAN,),
+    )
+
+
+async def test_every_document_as_every_role(harness, tmp_path):
     h = harness
     world = await build_world(h)
     cases = await cases_of(h, world)
+    # The draft awaiting its signature, on the chairman's own computer.
+    cases.append(
+        await external_signature_request(h, world.draft_decision, tmp_path / "chairman-computer")
+    )
     reads = Reads(h, [])
     for case in cases:
         await reads.check(case)

@@ -405,3 +405,18 @@ async def test_a_credential_revoked_before_signing_signs_nothing_and_says_so(
     await asyncio.to_thread(
         check_signing_certificate, settings, await asyncio.to_thread(signing_certificate, good)
     )
+
+
+@SQLITE
+async def test_a_bad_csc_signers_file_is_named_in_the_activitys_refusal(
+    doc_factory, doc_settings, world, tmp_path
+):
+    settings = with_csc_signers(
+        doc_settings, tmp_path, {"chutich": {"service_url": "https://rs.example.vn"}}
+    )
+    decision = await _decision(doc_factory, world)
+    with pytest.raises(ApplicationError) as raised:
+        await issue(doc_factory, settings, decision.id, world.chairman)
+    assert raised.value.type == "SigningIdentityUnusable" and raised.value.non_retryable
+    assert "THIDUA_CSC_SIGNERS" in str(raised.value) and "credential_id" in str(raised.value)
+    assert "PKCS11" not in str(raised.value)

@@ -205,3 +205,53 @@ def test_without_settings_the_signature_is_b_b(doc_settings, agent):
     status = _pyhanko_status(signed, dev_ca)
     assert status.intact and status.valid and status.trusted
     assert status.coverage.name == "ENTIRE_FILE"
+
+
+async def test_external_signers_are_configured_by_certificate_and_checked(
+    doc_settings, agent, tmp_path, capsys
+):
+    import argparse
+    import json
+
+    from activities.signers import (
+        ExternalConfigurationError,
+        load_external_entries,
+        signing_key_for,
+    )
+    from thidua.cli import cmd_signer_check
+
+    ca_cert, _ = ensure_dev_ca(doc_settings)
+    pem = tmp_path / "chutich.pem"
+    pem.write_bytes(
+        agent.certificate.public_bytes(serialization.Encoding.PEM)
+        + ca_cert.public_bytes(serialization.Encoding.PEM)
+    )
+    signers = tmp_path / "external.json"
+    signers.write_text(json.dumps({"chutich": {"certificate": str(pem)}}))
+    settings = doc_settings.model_copy(update={"external_signers": signers})
+
+    [entry] = load_external_entries(settings).values()
+    assert entry.certificate == agent.certificate and list(entry.chain) == [ca_cert]
+    # Their own computer before a server-held key; a remote service before their computer.
+    key = signing_key_for(settings, username="chutich", identity_p12=b"p12")
+    assert key is not None and key.kind == "external"
+    csc = tmp_path / "csc.json"
+    csc.write_text(json.dumps({"chutich": {"service_url": "https://rs.vn", "credential_id": "c"}}))
+    both = settings.model_copy(update={"csc_signers": csc})
+    assert signing_key_for(both, username="chutich", identity_p12=None).kind == "csc"
+
+    assert await cmd_signer_check(settings, argparse.Namespace(username="chutich")) == 0
+    shown = capsys.readouterr().out
+    assert "Tăng Văn Quân" in shown and "own computer" in shown and "valid from" in shown
+
+    for text, expected in (
+        ("[", "not JSON"),
+        (json.dumps({"chutich": {}}), "needs certificate"),
+        (json.dumps({"chutich": {"certificate": str(tmp_path / "none.pem")}}), "cannot read"),
+        (json.dumps({"chutich": {"certificate": str(signers)}}), "no PEM certificate"),
+        (json.dumps({"chutich": {"certificate": str(pem), "pin": "1"}}), "unknown field"),
+    ):
+        signers.write_text(text)
+        with pytest.raises(ExternalConfigurationError, match=expected) as raised:
+            load_external_entries(settings)
+        assert raised.value.variable == "THIDUA_EXTERNAL_SIGNERS"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -14,15 +15,21 @@ import httpx
 import pytest
 from cryptography import x509
 from sqlalchemy import select
+from temporalio.exceptions import ApplicationError
 
+from activities.documents.activities import signing_failure
 from activities.documents.renderer import render_html_to_pdf
+from activities.documents.types import IssueDecisionInput, IssueSignedInput
 from activities.external_signing import prepare_external_signature
-from activities.signing import SigningError, sign_pdf
+from activities.signers import unreachable
+from activities.signing import SigningError, long_term_failure, sign_pdf
 from api.app import build_state, create_app
 from api.services.verification import VerificationStatus, verify_pdf
-from models import SigningIdentity
+from domain.vocabulary import DecisionStatus, Level, Role, SignerCapacity
+from models import Decision, Document, RoleGrant, SigningIdentity, User
 from tests.clock import fixed_clock
 from thidua.cli import ConfigurationError, cmd_signer_revoke
+from thidua.db import transaction
 from thidua.pki import (
     dev_ca_crl,
     dev_revocations,
@@ -33,6 +40,9 @@ from thidua.pki import (
     revoke_dev_certificate,
 )
 from thidua.settings import Settings
+
+from .factories import add_decision, add_nomination
+from .helpers import SIGNED_AT, activities, issue
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
@@ -207,3 +217,148 @@ async def test_an_operator_revokes_a_signers_development_certificate(
                 username="thuongtruc", since=since.isoformat(), reason="key_compromise"
             ),
         )
+
+
+async def _active_certificate(factory, user_id: int | None, authority_id: int | None = None):
+    async with factory() as session:
+        query = select(SigningIdentity).where(SigningIdentity.active.is_(True))
+        query = (
+            query.where(SigningIdentity.user_id == user_id)
+            if user_id is not None
+            else query.where(
+                SigningIdentity.user_id.is_(None), SigningIdentity.authority_id == authority_id
+            )
+        )
+        identity = (await session.execute(query)).scalar_one()
+    return x509.load_pem_x509_certificate(identity.certificate_pem.encode("ascii"))
+
+
+async def _signed_decision(doc_factory, world):
+    async with transaction(doc_factory) as session:
+        return await add_decision(
+            session, world, [await add_nomination(session, world, name="Nguyễn Thị Hoa")]
+        )
+
+
+async def test_a_revoked_signers_certificate_is_refused_before_a_number_is_spent(
+    doc_factory, doc_settings, world
+):
+    await ensure_dev_identities(doc_factory, doc_settings)
+    cert = await _active_certificate(doc_factory, world.chairman.id)
+    revoke_dev_certificate(
+        doc_settings, cert, revoked_at=cert.not_valid_before_utc + timedelta(hours=1)
+    )
+    decision = await _signed_decision(doc_factory, world)
+
+    with pytest.raises(ApplicationError) as raised:
+        await issue(doc_factory, doc_settings, decision.id, world.chairman)
+    assert raised.value.type == "SigningIdentityUnusable" and raised.value.non_retryable
+    assert "thu hồi" in str(raised.value)
+    async with doc_factory() as session:
+        stored = await session.get(Decision, decision.id)
+    assert stored.status == DecisionStatus.AWAITING_SIGNATURE and stored.number is None
+
+
+async def test_the_clerk_cannot_apply_a_revoked_organisation_certificate(
+    doc_factory, doc_settings, world
+):
+    async with transaction(doc_factory) as session:
+        clerk = User(username="vanthu", full_name="Phạm Thị Lan", password_hash="x")
+        session.add(clerk)
+        await session.flush()
+        session.add(
+            RoleGrant(user_id=clerk.id, role=Role.CLERK, unit_id=world.ward.id, level=Level.WARD)
+        )
+    await ensure_dev_identities(doc_factory, doc_settings)
+    decision = await _signed_decision(doc_factory, world)
+    documents = activities(doc_factory, doc_settings)
+    signed = await documents.sign_decision(
+        IssueDecisionInput(
+            decision_id=decision.id,
+            signer_user_id=world.chairman.id,
+            capacity=SignerCapacity.CHAIRMAN,
+            signed_at=SIGNED_AT,
+        )
+    )
+    organisation = await _active_certificate(doc_factory, None, world.authority.id)
+    revoke_dev_certificate(
+        doc_settings,
+        organisation,
+        revoked_at=organisation.not_valid_before_utc + timedelta(hours=1),
+    )
+
+    with pytest.raises(ApplicationError) as raised:
+        await documents.issue_signed_decision(
+            IssueSignedInput(decision_id=decision.id, clerk_user_id=clerk.id, issued_at=SIGNED_AT)
+        )
+    assert raised.value.type == "SigningIdentityUnusable" and raised.value.non_retryable
+    assert "thu hồi" in str(raised.value) and world.authority.name in str(raised.value)
+    async with doc_factory() as session:
+        stored = await session.get(Decision, decision.id)
+        document = await session.get(Document, signed.document_id)
+    assert stored.status == DecisionStatus.SIGNED and document.sha256 == signed.sha256
+
+
+async def test_an_unreachable_timestamp_authority_is_retried_and_the_number_is_kept(
+    doc_factory, doc_settings, world
+):
+    await ensure_dev_identities(doc_factory, doc_settings)
+    decision = await _signed_decision(doc_factory, world)
+    probe = socket.socket()  # nothing listens there: the port of a socket just closed
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    offline = doc_settings.model_copy(update={"tsa_url": f"http://127.0.0.1:{port}/tsa"})
+
+    with pytest.raises(ApplicationError) as raised:
+        await issue(doc_factory, offline, decision.id, world.chairman)
+    # Retried by the activity's retry policy (bounded), not reported as a plain exception.
+    assert raised.value.type == "SigningServiceUnavailable" and not raised.value.non_retryable
+    assert "dấu thời gian" in str(raised.value)
+    async with doc_factory() as session:
+        numbered = await session.get(Decision, decision.id)
+    assert numbered.status == DecisionStatus.AWAITING_SIGNATURE
+    assert numbered.number is not None
+    first = numbered.number_text
+
+    # The next attempt (the TSA back) signs with the same number.
+    issued = await issue(doc_factory, doc_settings, decision.id, world.chairman)
+    assert issued.number_text == first
+
+
+def test_which_signing_failures_are_worth_retrying(backend):
+    import aiohttp
+
+    def caused_by(cause: BaseException) -> BaseException:
+        try:
+            raise RuntimeError("pyHanko wraps it") from cause
+        except RuntimeError as exc:
+            return exc
+
+    revoked = long_term_failure(caused_by(ValueError("certificate revoked on 2026-01-01")))
+    assert not revoked.transient
+    refused = signing_failure(revoked, "người ký")
+    assert refused.code == "SigningIdentityUnusable"
+    assert refused.to_application_error().non_retryable
+    assert "thu hồi" in refused.message_vi
+
+    connection = aiohttp.ClientConnectionError("connection refused")
+    unreachable_tsa = long_term_failure(caused_by(connection))
+    assert unreachable_tsa.transient
+    retried = signing_failure(unreachable_tsa, "người ký")
+    assert retried.code == "SigningServiceUnavailable"
+    assert not retried.to_application_error().non_retryable
+
+    not_found = aiohttp.ClientResponseError(
+        request_info=None,  # type: ignore[arg-type]
+        history=(),
+        status=404,
+    )
+    server_error = aiohttp.ClientResponseError(
+        request_info=None,  # type: ignore[arg-type]
+        history=(),
+        status=503,
+    )
+    assert not unreachable(caused_by(not_found))  # an unknown credential: not retried
+    assert unreachable(caused_by(server_error))
+    assert unreachable(caused_by(TimeoutError()))

@@ -48,8 +48,11 @@ async def test_a_nomination_of_another_unit_is_403_whether_or_not_it_exists(harn
     missing = await harness.get("canbo.tdp1", "/api/v1/nominations/999999")
     assert other_unit.status_code == missing.status_code == 403
     assert other_unit.json() == missing.json()
-    # Someone who may see every nomination of the ward learns that it does not exist.
-    assert (await harness.get("kiemtra", "/api/v1/nominations/999999")).status_code == 404
+    # The ward's auditor too (they may see every nomination of the ward, not another
+    # ward's: the difference would tell that another ward's number exists); only the
+    # deployment's administrator, who sees every ward, learns that it does not exist.
+    assert (await harness.get("kiemtra", "/api/v1/nominations/999999")).status_code == 403
+    assert (await harness.get("quantri", "/api/v1/nominations/999999")).status_code == 404
 
 
 async def test_logins_are_rate_limited(harness):

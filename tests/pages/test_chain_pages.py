@@ -114,6 +114,12 @@ async def test_giay_khen_through_the_pages(harness, people):
         await asyncio.sleep(0.05)
     signed = await chairman.post(f"/decisions/{decision_id}/sign", {}, csrf_from="/signing")
     location(signed)
+    # Signed, not yet issued: the clerk (văn thư) issues it from the issuing queue.
+    clerk = people("vanthu")
+    queue = await clerk.get("/issuing")
+    assert queue.status_code == 200 and f"/decisions/{decision_id}/issue" in queue.text
+    issued = await clerk.post(f"/decisions/{decision_id}/issue", {}, csrf_from="/issuing")
+    location(issued)
     row = await harness.wait_stage(nomination_id, Stage.GRANTED)
     resident = people(None)
     portal = await resident.get("/cong-khai")

@@ -97,3 +97,20 @@ def test_there_are_histories_of_the_clerk_step():
     the clerk), so that later changes are checked against that path too."""
     texts = [p.read_text() for p in engine_histories() if p.name.startswith("decision-")]
     assert any('"issue_signed_decision"' in text for text in texts)
+
+
+def test_there_are_histories_of_signing_on_the_signers_own_computer():
+    """At least one saved decision was signed on the signer's own computer ("external-
+    signature": prepared, answered, then issued by the clerk) and one whose request
+    lapsed, so that later changes are checked against that path too."""
+    texts = [p.read_text() for p in engine_histories() if p.name.startswith("decision-")]
+    assert any(
+        '"finish_decision_signature"' in text and '"issue_signed_decision"' in text
+        for text in texts
+    )
+    # Prepared twice (the first request lapsed, the signer asked again), never answered.
+    assert any(
+        text.count('"prepare_decision_signature"') >= 2
+        and '"finish_decision_signature"' not in text
+        for text in texts
+    )
