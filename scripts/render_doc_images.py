@@ -4,8 +4,9 @@
 
 Everything is made the way the engine makes it — a throw-away SQLite database with a
 ward, its chairman and vice-chairman, award rules from the real catalogue, a
-development CA — and the decision is issued through ``DocumentActivities``, so the image
-shows the real layout, number, signature stamp and attached list. Pages are rasterised
+development CA — and the decision is signed and issued through ``DocumentActivities``
+(the signer's signature, then the clerk's with the organisation's seal), so the image
+shows the real layout, number, both signatures and the attached list. Pages are rasterised
 with ``pdftoppm -png -r 80`` (poppler-utils).
 """
 
@@ -17,7 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,7 @@ from sqlalchemy import select  # noqa: E402
 
 from activities.documents.activities import DocumentActivities  # noqa: E402
 from activities.documents.certificate import render_certificate_pdf  # noqa: E402
-from activities.documents.types import IssueDecisionInput  # noqa: E402
+from activities.documents.types import IssueDecisionInput, IssueSignedInput  # noqa: E402
 from domain.catalogue import load_catalogue  # noqa: E402
 from domain.vocabulary import (  # noqa: E402
     DecisionKind,
@@ -89,7 +90,7 @@ ACHIEVEMENT = (
 )
 
 
-async def _build(factory, catalogue) -> tuple[int, int]:
+async def _build(factory, catalogue) -> tuple[int, int, int]:
     rule_set = catalogue.get(RULE_SET)
     async with transaction(factory) as session:
 
@@ -151,9 +152,11 @@ async def _build(factory, catalogue) -> tuple[int, int]:
             User(username="phochutich", full_name="Nguyễn Thị Thanh Hương", password_hash="-")
         )
         officer = add(User(username="thuongtruc", full_name="Lê Minh Đức", password_hash="-"))
+        clerk = add(User(username="vanthu", full_name="Đặng Thị Thu Trang", password_hash="-"))
         await session.flush()
         add(RoleGrant(user_id=chairman.id, role=Role.CHAIRMAN, unit_id=ward.id, level=Level.WARD))
         add(RoleGrant(user_id=vice.id, role=Role.VICE_CHAIRMAN, unit_id=ward.id, level=Level.WARD))
+        add(RoleGrant(user_id=clerk.id, role=Role.CLERK, unit_id=ward.id, level=Level.WARD))
         for code in {code for _, _, code, _ in AWARDEES}:
             award = rule_set.award(code)
             add(
@@ -215,7 +218,7 @@ async def _build(factory, catalogue) -> tuple[int, int]:
                 )
             )
         await session.flush()
-        return decision.id, vice.id
+        return decision.id, vice.id, clerk.id
 
 
 def _rasterise(pdf: bytes, work: Path, stem: str) -> list[Path]:
@@ -256,15 +259,24 @@ async def make_pdfs(work: Path) -> tuple[bytes, bytes, str]:
         async with engine.begin() as connection:
             await connection.run_sync(Base.metadata.create_all)
         factory = create_session_factory(engine)
-        decision_id, signer_id = await _build(factory, catalogue)
+        decision_id, signer_id, clerk_id = await _build(factory, catalogue)
         await ensure_dev_identities(factory, settings)
         documents = DocumentActivities(factory, settings, catalogue.get)
-        issued = await documents.issue_decision(
+        # As the engine does (Decree 30/2020): the vice-chairman signs, the clerk issues
+        # with the organisation's signature (its seal) over his.
+        await documents.sign_decision(
             IssueDecisionInput(
                 decision_id=decision_id,
                 signer_user_id=signer_id,
                 capacity=SignerCapacity.DEPUTY,
                 signed_at=SIGNED_AT,
+            )
+        )
+        issued = await documents.issue_signed_decision(
+            IssueSignedInput(
+                decision_id=decision_id,
+                clerk_user_id=clerk_id,
+                issued_at=SIGNED_AT + timedelta(minutes=12),
             )
         )
         async with factory() as session:
