@@ -478,6 +478,16 @@ TEXTS: dict[str, dict[str, str]] = {
             "your certificate, timestamps it and passes the document to the clerk.",
         ),
         external_sign_start=("Bắt đầu (phần mềm ký số gọi)", "Start (called by the agent)"),
+        external_sign_prepare=(
+            "Chuẩn bị văn bản để ký trên máy của tôi",
+            "Prepare the document for signing on my computer",
+        ),
+        external_sign_prepared=(
+            "Đã chuẩn bị văn bản số {number}: phần mềm ký số trên máy của đồng chí ký giá trị "
+            "băm dưới đây",
+            "Document {number} is prepared: the signing agent on your computer signs the "
+            "digest below",
+        ),
         external_sign_pending=(
             "Yêu cầu ký đang chờ chữ ký từ phần mềm ký số",
             "A signature request is waiting for the agent's signature",

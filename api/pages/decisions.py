@@ -357,6 +357,43 @@ async def sign(decision_id: DbId, request: Request, user: PageUser, session: Rea
     return redirect_with_flash(request, page, "signed", number=result.number_text)
 
 
+@router.post("/decisions/{decision_id}/external-signing", response_class=HTMLResponse)
+async def start_external_signing(
+    decision_id: DbId, request: Request, user: PageUser, session: ReadSessionDep
+):
+    """The signer who signs on their own computer asks for the document to be numbered
+    and prepared; the confirmation page then shows the digest their agent signs."""
+    if user is None:
+        return login_redirect(request, "/signing")
+    _form, refused = await _command_form(request, user)
+    if refused is not None:
+        return refused
+    state = request.app.state.thidua
+    try:
+        temporal = await temporal_client(state)
+        started = await service.start_external_signing(
+            session,
+            temporal=temporal,
+            principal=user,
+            decision_id=decision_id,
+            settings=state.settings,
+        )
+    except DomainError as exc:
+        if exc.status_code in (403, 404):
+            return domain_error_page(request, user, exc)
+        context = await _decision_context(session, state, user, decision_id)
+        context["errors"] = {"sign": message_of(request, exc)}
+        return render(
+            request, "pages/decision.html", context, user=user, status_code=exc.status_code
+        )
+    return redirect_with_flash(
+        request,
+        f"/decisions/{decision_id}/sign",
+        "external_sign_prepared",
+        number=started.number_text,
+    )
+
+
 @router.get("/issuing", response_class=HTMLResponse)
 async def issuing(
     request: Request, user: PageUser, session: ReadSessionDep, decision: int | None = None

@@ -227,8 +227,25 @@ async def test_an_unanswered_request_lapses_and_the_number_is_kept(harness, tmp_
         ).scalar_one()
     assert "external_signature_timeout" in lapsed.reason and lapsed.actor_role == "system"
 
-    # Asked again: the same number, a new request.
-    again = await _start(harness, decision_id)
+    # Asked again, this time from the confirmation page's button: the same number, a new
+    # request, its digest on the page.
+    browser = Person(harness, "chutich")
+    try:
+        confirm = await browser.get(f"/decisions/{decision_id}/sign")
+        assert 'id="external-signing-form"' in confirm.text
+        prepared = await browser.post(
+            f"/decisions/{decision_id}/external-signing",
+            {},
+            csrf_from=f"/decisions/{decision_id}/sign",
+        )
+        assert prepared.status_code == 303, prepared.text[:2000]
+        assert prepared.headers["location"] == f"/decisions/{decision_id}/sign"
+        shown = await browser.get(prepared.headers["location"])
+    finally:
+        await browser.aclose()
+    again = await harness.get("chutich", f"{base}/signature-request")
     assert again.status_code == 200, again.text
     assert again.json()["number_text"] == request["number_text"]
     assert again.json()["digest"] != request["digest"]
+    assert again.json()["digest"] in shown.text and "Đã chuẩn bị văn bản số" in shown.text
+    assert 'id="external-signing-form"' not in shown.text  # pending: no second request
