@@ -373,26 +373,26 @@ class DecisionWorkflow:
                 DocumentActivities.sign_decision
                 if clerk_step
                 else DocumentActivities.issue_decision,
-                IssueDecisionInput(
-                    decision_id=self._in.decision_id,
-                    signer_user_id=command.actor.user_id,
-                    capacity=capacity,
-                    signed_at=workflow.now(),
-                    draft_text=self._draft_text,
-                ),
+                self._document_input(command.actor, capacity),
                 start_to_close_timeout=DOCUMENT_TIMEOUT,
                 retry_policy=DOCUMENT_RETRY,
             )
         except ActivityError as error:
             self._signing = False
-            cause = error.cause
-            message = getattr(cause, "message", None) or str(cause or error)
-            raise ApplicationError(
-                f"Không ký được văn bản: {message} / the document could not be signed",
-                type="SigningFailed",
-                non_retryable=True,
+            raise _failed(
+                error, "Không ký được văn bản", "the document could not be signed"
             ) from None
         return await self._signed(issued, command.actor, clerk_step=clerk_step)
+
+    def _document_input(self, actor: Actor, capacity: SignerCapacity) -> IssueDecisionInput:
+        """What the signing activities number, render and sign (or prepare) from."""
+        return IssueDecisionInput(
+            decision_id=self._in.decision_id,
+            signer_user_id=actor.user_id,
+            capacity=capacity,
+            signed_at=workflow.now(),
+            draft_text=self._draft_text,
+        )
 
     async def _signed(
         self, issued: IssuedDecision, actor: Actor, *, clerk_step: bool
@@ -442,25 +442,16 @@ class DecisionWorkflow:
         try:
             prepared = await workflow.execute_activity_method(
                 DocumentActivities.prepare_decision_signature,
-                IssueDecisionInput(
-                    decision_id=self._in.decision_id,
-                    signer_user_id=command.actor.user_id,
-                    capacity=capacity,
-                    signed_at=workflow.now(),
-                    draft_text=self._draft_text,
-                ),
+                self._document_input(command.actor, capacity),
                 start_to_close_timeout=DOCUMENT_TIMEOUT,
                 retry_policy=DOCUMENT_RETRY,
             )
         except ActivityError as error:
             self._signing = False
-            cause = error.cause
-            message = getattr(cause, "message", None) or str(cause or error)
-            raise ApplicationError(
-                f"Không chuẩn bị được văn bản để ký: {message} / the document could not be "
-                "prepared for signing",
-                type="SigningFailed",
-                non_retryable=True,
+            raise _failed(
+                error,
+                "Không chuẩn bị được văn bản để ký",
+                "the document could not be prepared for signing",
             ) from None
         now = workflow.now()
         assert self._due is not None
@@ -550,14 +541,11 @@ class DecisionWorkflow:
             )
         except ActivityError as error:
             cause = error.cause
-            message = getattr(cause, "message", None) or str(cause or error)
             if isinstance(cause, ApplicationError) and cause.type == "ExternalSignatureRejected":
-                vi, _, en = message.partition(" / ")
+                vi, _, en = (cause.message or "").partition(" / ")
                 raise invalid("signature", vi, en or vi) from None
-            raise ApplicationError(
-                f"Không ký được văn bản: {message} / the document could not be signed",
-                type="SigningFailed",
-                non_retryable=True,
+            raise _failed(
+                error, "Không ký được văn bản", "the document could not be signed"
             ) from None
         finally:
             self._finishing = False
@@ -609,12 +597,8 @@ class DecisionWorkflow:
             )
         except ActivityError as error:
             self._issuing = False
-            cause = error.cause
-            message = getattr(cause, "message", None) or str(cause or error)
-            raise ApplicationError(
-                f"Không phát hành được văn bản: {message} / the document could not be issued",
-                type="SigningFailed",
-                non_retryable=True,
+            raise _failed(
+                error, "Không phát hành được văn bản", "the document could not be issued"
             ) from None
         assert self._issued is not None
         self._issued = replace(self._issued, document_id=issued.document_id, sha256=issued.sha256)
@@ -996,6 +980,14 @@ class DecisionWorkflow:
                 context=context,
             )
         )
+
+
+def _failed(error: ActivityError, vi: str, en: str) -> ApplicationError:
+    """A document activity's failure as the refusal the signer or clerk reads: its own
+    message after ours (``SigningFailed``, never retried by the caller)."""
+    cause = error.cause
+    message = getattr(cause, "message", None) or str(cause or error)
+    return ApplicationError(f"{vi}: {message} / {en}", type="SigningFailed", non_retryable=True)
 
 
 def _require_reason(reason: str) -> None:
