@@ -49,6 +49,7 @@ from workflows.decision_types import (
     ResubmitCommand,
     SendBackCommand,
     SignCommand,
+    SignResult,
     SubmitExternalSignatureCommand,
     decision_workflow_id,
     may_cancel,
@@ -360,7 +361,8 @@ async def sign(
     session: AsyncSession, *, temporal: Client, principal: Principal, decision_id: int
 ) -> SignRead:
     """Sign: the document is numbered, rendered and signed (PAdES) with the signer's
-    certificate; every nomination in it is then granted or forwarded."""
+    certificate; the clerk then issues it (``issue``), and only then is every nomination in
+    it granted or forwarded."""
     decision = await visible_decision(session, principal=principal, decision_id=decision_id)
     authority = await _authority_of(session, decision)
     if not may_sign(
@@ -373,13 +375,7 @@ async def sign(
         SignCommand(actor=principal.actor),
         current_stage=decision.status.value,
     )
-    return SignRead(
-        decision_id=result.decision_id,
-        number_text=result.number_text,
-        document_id=result.document_id,
-        issued_on=result.issued_on,
-        sha256=result.sha256,
-    )
+    return _sign_read(result)
 
 
 async def issue(
@@ -398,6 +394,10 @@ async def issue(
         IssueCommand(actor=principal.actor),
         current_stage=decision.status.value,
     )
+    return _sign_read(result)
+
+
+def _sign_read(result: SignResult) -> SignRead:
     return SignRead(
         decision_id=result.decision_id,
         number_text=result.number_text,
@@ -699,10 +699,4 @@ async def submit_external_signature(
         SubmitExternalSignatureCommand(actor=principal.actor, signature_b64=body.signature),
         current_stage=decision.status.value,
     )
-    return SignRead(
-        decision_id=result.decision_id,
-        number_text=result.number_text,
-        document_id=result.document_id,
-        issued_on=result.issued_on,
-        sha256=result.sha256,
-    )
+    return _sign_read(result)
