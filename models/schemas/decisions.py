@@ -113,7 +113,7 @@ class ExternalSignatureCreate(Schema):
     """The signing agent's answer: the raw signature value over ``to_sign``, base64."""
 
     signature: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4096)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4096), ONE_LINE
     ]
 
 
