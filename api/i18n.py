@@ -171,6 +171,33 @@ TEXTS: dict[str, dict[str, str]] = {
         individuals=("Cá nhân", "Individuals"),
         collectives=("Tập thể", "Collectives"),
         households=("Hộ gia đình", "Households"),
+        # A list of people or households cut at ``campaign_forms.CHOICES_LIMIT``, and the
+        # search beside it that reaches the others (new nomination, new exemplar).
+        choices_capped_people=(
+            "Đơn vị có hơn {n} người: danh sách chỉ hiện {n} người đầu theo tên. Gõ tên vào ô "
+            "tìm bên dưới để thấy người khác.",
+            "The unit has more than {n} people: the list shows the first {n} by name. Type a "
+            "name in the search below to reach the others.",
+        ),
+        choices_capped_households=(
+            "Đơn vị có hơn {n} hộ gia đình: danh sách chỉ hiện {n} hộ đầu theo tên chủ hộ. Gõ "
+            "tên chủ hộ hoặc địa chỉ vào ô tìm bên dưới để thấy hộ khác.",
+            "The unit has more than {n} households: the list shows the first {n} by the head's "
+            "name. Type a head's name or an address in the search below to reach the others.",
+        ),
+        choices_search=("Tìm đối tượng theo tên", "Find by name"),
+        choices_search_help=(
+            "Gõ có dấu hoặc không dấu đều được (ví dụ: nguyen thi hoa) rồi bấm “Tìm”: danh "
+            "sách trên chỉ còn những tên khớp. Xóa ô tìm và bấm “Tìm” để thấy lại cả danh sách.",
+            "With or without diacritics (e.g. nguyen thi hoa), then press “Find”: the list "
+            "above keeps only the names that match. Empty the box and press “Find” to see the "
+            "whole list again.",
+        ),
+        choices_search_none=(
+            "Không có ai có tên như «{q}» trong đơn vị.",
+            "No one in the unit is named like «{q}».",
+        ),
+        choices_find=("Tìm", "Find"),
         check_eligibility=("Kiểm tra điều kiện", "Check eligibility"),
         save_draft=("Lưu bản nháp", "Save the draft"),
         save_and_submit=("Lưu và nộp hồ sơ", "Save and submit"),

@@ -213,6 +213,11 @@ REGISTRY_ADMIN_TEXTS: dict[str, dict[str, str]] = _pairs(
         "The collective's unit; one collective per unit",
     ),
     ra_no_collectives=("Chưa có tập thể nào", "No collective yet"),
+    ra_collective_search_hint=(
+        "Tên tập thể, tên hoặc mã đơn vị; gõ có dấu hoặc không dấu đều được, ví dụ: thach khoi",
+        "The collective's name, its unit's name or code, with or without diacritics, "
+        "e.g. thach khoi",
+    ),
     # ---- the audit trail's names of these changes
     action_unit_created=("Thêm đơn vị", "Unit added"),
     action_unit_updated=("Sửa đơn vị", "Unit edited"),

@@ -193,6 +193,11 @@ async def ward_units_of(session: AsyncSession, campaign: Campaign) -> list[Unit]
     )
 
 
+def household_nominee_name(head_name: str) -> str:
+    """How a household an exemplar is about is named (pages, lists, exports)."""
+    return f"Hộ gia đình ông/bà {head_name}"
+
+
 async def nominee_of(session: AsyncSession, exemplar: Exemplar) -> tuple[str, int] | None:
     """The nominee's name and unit (the unit that may nominate), or None for a good
     practice, which has no nominee."""
@@ -203,7 +208,7 @@ async def nominee_of(session: AsyncSession, exemplar: Exemplar) -> tuple[str, in
         household = await session.get(Household, exemplar.household_id)
         if household is None:
             return None
-        return f"Hộ gia đình ông/bà {household.head_name}", household.residential_group_id
+        return household_nominee_name(household.head_name), household.residential_group_id
     if exemplar.collective_id is not None:
         collective = await session.get(Collective, exemplar.collective_id)
         return (collective.name, collective.unit_id) if collective else None

@@ -81,16 +81,21 @@ EXEMPLARS_PER_PAGE = 50
 # ---- what a model may be about ------------------------------------------------------------
 
 
-async def subject_choices(session: AsyncSession, unit_ids: list[int]) -> dict[str, list[Choice]]:
-    """What an exemplar may be about, within ``unit_ids``: people, collectives (other than
-    a residential group's own), households and residential groups. Values read
+async def subject_choices(
+    session: AsyncSession, unit_ids: list[int], search: str = ""
+) -> tuple[dict[str, list[Choice]], list[str]]:
+    """What an exemplar may be about, within ``unit_ids`` and named like ``search``:
+    people, collectives (other than a residential group's own), households and residential
+    groups; and the kinds cut at ``CHOICES_LIMIT`` ("individual", "household"). Values read
     ``individual:12``, ``collective:3``, ``household:5``, ``residential_group:7``."""
     groups: dict[str, list[Choice]] = {
         kind.value: [] for kind in ExemplarSubjectKind if kind != ExemplarSubjectKind.PRACTICE
     }
     if not unit_ids:
-        return groups
-    found = await queries.subject_candidates(session, unit_ids=unit_ids, limit=CHOICES_LIMIT)
+        return groups, []
+    found = await queries.subject_candidates(
+        session, unit_ids=unit_ids, limit=CHOICES_LIMIT, search=search
+    )
     units = found.units
     residential = {uid for uid, u in units.items() if u.kind == UnitKind.RESIDENTIAL_GROUP}
     for person in found.people:
@@ -109,7 +114,7 @@ async def subject_choices(session: AsyncSession, unit_ids: list[int]) -> dict[st
         groups["residential_group"].append(
             Choice(f"residential_group:{unit_id}", units[unit_id].name)
         )
-    return groups
+    return groups, found.capped
 
 
 SUBJECT_KINDS = {kind.value: kind for kind in ExemplarSubjectKind}
@@ -224,13 +229,18 @@ async def propose_page(
             raise _not_a_proposer()
     except DomainError as exc:
         return domain_error_page(request, user, exc)
+    search = (values or {}).get("subject_search", "")
+    subjects, capped = await subject_choices(session, subject_units, search)
     return render(
         request,
         "pages/exemplar_new.html",
         {
             "campaign": campaign,
             "units": units,
-            "subjects": await subject_choices(session, subject_units),
+            "subjects": subjects,
+            "capped": capped,
+            "choices_limit": CHOICES_LIMIT,
+            "found_none": bool(search) and not any(subjects.values()),
             "areas": await campaign_queries.content_areas(session, campaign_id=campaign_id),
             "running": campaign.status == "running",
             "errors": {"propose": errors} if errors else {},
@@ -262,6 +272,11 @@ async def propose_exemplar(
         return refused
     assert user is not None
     values = {name: str(form.get(name) or "") for name in PROPOSE_FIELDS}
+    values["subject_search"] = str(form.get("subject_search") or "").strip()[:100]
+    if form.get("action") == "find":
+        # «Tìm» by the subject: the same form again, its list narrowed to the name typed
+        # (a unit with more people or households than the list holds reaches them so).
+        return await propose_page(request, user, session, campaign_id, values=values)
     try:
         units, _ = await service.proposing_units(
             session,

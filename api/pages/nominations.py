@@ -53,6 +53,7 @@ from ..services import pages_forms as forms
 from ..services.awards import award_names
 from ..services.eligibility import eligibility, review_verdict, unsaved_eligibility
 from ..services.exports.links import nominations_link
+from .campaign_forms import CHOICES_LIMIT
 from .common import (
     PageUser,
     csrf_refused,
@@ -184,7 +185,10 @@ async def _new_form(
     rule_set = state.catalogue.in_force(state.clock.today())
     units = user.unit_ids(Role.UNIT_OFFICER)
     unit_names = await unit_queries.unit_names(session, unit_ids=units)
-    choices = await unit_queries.nominee_choices(session, unit_ids=units)
+    search = (values or {}).get("nominee_search", "")
+    choices = await unit_queries.nominee_choices(
+        session, unit_ids=units, limit=CHOICES_LIMIT, search=search
+    )
     campaigns = await _open_campaigns(session, user)
     if values is None:
         values = {
@@ -209,7 +213,9 @@ async def _new_form(
             "errors": errors or {},
             "verdict": verdict,
             "units": sorted(unit_names.items()),
-            "choices": choices,
+            "choices": choices.choices,
+            "capped": choices.capped,
+            "choices_limit": CHOICES_LIMIT,
             "campaigns": campaigns,
             "self_values": await _own_nominee_values(session, user),
             "awards": awards,
@@ -288,11 +294,12 @@ async def new_nomination(
 def _creation_body(form: FormData, user: Principal) -> tuple[dict, dict[str, Any]]:
     """The form's values (to show again) and the JSON body they make."""
     units = sorted(user.unit_ids(Role.UNIT_OFFICER))
-    values = {
+    values: dict[str, Any] = {
         "proposing_unit_id": str(
             form.get("proposing_unit_id") or (units[0] if len(units) == 1 else "")
         ),
         "nominee": str(form.get("nominee") or ""),
+        "nominee_search": str(form.get("nominee_search") or "").strip()[:100],
         "award_code": str(form.get("award_code") or ""),
         "year": str(form.get("year") or ""),
         "achievement_summary": str(form.get("achievement_summary") or ""),
@@ -323,6 +330,10 @@ async def new_nomination_submit(
     if not user.unit_ids(Role.UNIT_OFFICER):
         return domain_error_page(request, user, Forbidden())
     values, body = _creation_body(form, user)
+    if form.get("action") == "find":
+        # «Tìm» by the nominee: the same form again, its list narrowed to the name typed
+        # (a unit with more people or households than the list holds reaches them so).
+        return await _new_form(request, user, session, state, values=values)
     errors: dict[str, str] = {}
     if body["nominee"] is None:
         errors["nominee"] = text(request, "field_choose")

@@ -78,14 +78,16 @@ async def registrations_page(
             session, campaign_id=campaign_id, year=None, unit_id=unit.id, page=1, page_size=200
         )
         mine += listing.items
+    search = (values or {}).get("registrant_search", "")
+    found, capped = await queries.people_of_units(
+        session, unit_ids=[u.id for u in units], limit=CHOICES_LIMIT, search=search
+    )
     people = [
         Choice(
             f"person:{person.id}",
             person.full_name + (f" — {person.position}" if person.position else ""),
         )
-        for person in await queries.people_of_units(
-            session, unit_ids=[u.id for u in units], limit=CHOICES_LIMIT
-        )
+        for person in found
     ]
     rule_set = state.catalogue.in_force(state.clock.today())
     lang = request_language(request)
@@ -122,6 +124,8 @@ async def registrations_page(
             "registered": sum(1 for r in by_unit if r.unit is not None),
             "units": units,
             "people": people,
+            "capped": ["individual"] if capped else [],
+            "choices_limit": CHOICES_LIMIT,
             "awards": awards,
             "awards_for": awards_for,
             "areas": areas,
@@ -181,7 +185,12 @@ async def register(
         "target_awards": [str(v) for v in form.getlist("target_awards")],
         "content_area_codes": [str(v) for v in form.getlist("content_area_codes")],
         "pledge": str(form.get("pledge") or ""),
+        "registrant_search": str(form.get("registrant_search") or "").strip()[:100],
     }
+    if form.get("action") == "find":
+        # «Tìm» by the registrant: the same form again, its list narrowed to the name typed
+        # (a unit with more people than the list holds reaches them so).
+        return await registrations_page(request, user, session, state, campaign_id, values=values)
     errors: dict[str, str] = {}
     person_id: int | None = None
     if values["registrant"].startswith("person:"):

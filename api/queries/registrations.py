@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Person, Registration, Unit
 
+from .search import contains_words
+
 
 async def key_taken(session: AsyncSession, *, registration_key: str) -> bool:
     """Whether this unit (or person) has registered for that year already."""
@@ -63,12 +65,23 @@ async def registrations_of_year(
 
 
 async def people_of_units(
-    session: AsyncSession, *, unit_ids: Collection[int], limit: int
-) -> list[Person]:
-    """The people a unit officer may register: those of these units, by name."""
+    session: AsyncSession, *, unit_ids: Collection[int], limit: int, search: str = ""
+) -> tuple[list[Person], bool]:
+    """The people a unit officer may register: those of these units (not the duplicates
+    merged into another record) whose name holds every word of ``search`` (with or without
+    diacritics, ``search.contains_words``), by name, at most ``limit``; and whether there
+    were more (the form says so, and offers the search that reaches them)."""
     if not unit_ids:
-        return []
+        return [], False
     rows = await session.execute(
-        select(Person).where(Person.unit_id.in_(unit_ids)).order_by(Person.full_name).limit(limit)
+        select(Person)
+        .where(
+            Person.unit_id.in_(unit_ids),
+            Person.merged_into_id.is_(None),
+            contains_words(Person.name_folded, search),
+        )
+        .order_by(Person.full_name, Person.id)
+        .limit(limit + 1)
     )
-    return list(rows.scalars())
+    people = list(rows.scalars())
+    return people[:limit], len(people) > limit

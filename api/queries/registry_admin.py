@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -37,7 +37,6 @@ from models import (
 from models.schemas.catalogue import SUBJECT_ID_FIELD
 
 from .registry import households_matching, paged_ids, people_matching
-from .search import LIKE_ESCAPE, escape_like
 
 
 def _in_units(column, unit_ids: Collection[int] | None) -> ColumnElement[bool]:
@@ -180,26 +179,28 @@ async def collectives_in_units(
     session: AsyncSession, *, unit_ids: Collection[int] | None, query: str | None = None
 ) -> list[tuple[Collective, Unit]]:
     """(collective, its unit) of these units' collectives not merged away, by name; with
-    ``query``, those where every word of it is in the collective's name (with or without
-    diacritics, in any case) or the unit's code."""
+    ``query``, those where every word of it is in the collective's name, the unit's name
+    (both with or without diacritics, in any case) or the unit's code.
+
+    Units keep no folded name (``models.organisation``), so the words are matched here,
+    against ``domain.text.fold`` of each name, as the folded columns hold them: a unit has
+    one collective at most and the list is not paged, so the rows read are the rows the
+    list shows without a query."""
     words = fold(query or "").split()
     rows = await session.execute(
         select(Collective, Unit)
         .join(Unit, Unit.id == Collective.unit_id)
-        .where(
-            _in_units(Collective.unit_id, unit_ids),
-            Collective.merged_into_id.is_(None),
-            *(
-                or_(
-                    Collective.name_folded.like(f"%{escape_like(word)}%", escape=LIKE_ESCAPE),
-                    func.lower(Unit.code).like(f"%{escape_like(word)}%", escape=LIKE_ESCAPE),
-                )
-                for word in words
-            ),
-        )
+        .where(_in_units(Collective.unit_id, unit_ids), Collective.merged_into_id.is_(None))
         .order_by(Collective.name, Collective.id)
     )
-    return [(collective, unit) for collective, unit in rows.all()]
+    return [
+        (collective, unit)
+        for collective, unit in rows.all()
+        if all(
+            word in collective.name_folded or word in fold(unit.name) or word in unit.code.lower()
+            for word in words
+        )
+    ]
 
 
 # ---- merging -----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from domain.vocabulary import (
     UnitKind,
 )
 from models import Authority, Campaign, Collective, Exemplar, Household, Person, Unit, User
-from models.campaigns import exemplar_record, nominee_of, ward_units_of
+from models.campaigns import exemplar_record, household_nominee_name, nominee_of, ward_units_of
 from models.schemas.campaigns import (
     AdoptionCreate,
     AdoptionRead,
@@ -291,27 +291,58 @@ async def exemplars_page(
         total=total,
         page=page,
         page_size=page_size,
-        items=[await exemplar_read(session, e) for e in rows],
+        items=[
+            _read(
+                row.exemplar,
+                unit_name=row.proposing_unit_name,
+                subject_name=_subject_name(row),
+                adoptions=row.adoptions,
+            )
+            for row in rows
+        ],
     )
+
+
+def _subject_name(row: queries.ExemplarRow) -> str | None:
+    """The name ``nominee_of`` gives, from the names the list's query joined."""
+    exemplar = row.exemplar
+    if exemplar.person_id is not None:
+        return row.person_name
+    if exemplar.household_id is not None:
+        head = row.household_head_name
+        return household_nominee_name(head) if head is not None else None
+    if exemplar.collective_id is not None:
+        return row.collective_name
+    return None
 
 
 async def exemplar_read(session: AsyncSession, exemplar: Exemplar) -> ExemplarRead:
     unit = await session.get(Unit, exemplar.proposing_unit_id)
     nominee = await nominee_of(session, exemplar)
-    adoptions = await queries.adoption_count(session, exemplar_id=exemplar.id)
+    return _read(
+        exemplar,
+        unit_name=unit.name if unit else "",
+        subject_name=nominee[0] if nominee else None,
+        adoptions=await queries.adoption_count(session, exemplar_id=exemplar.id),
+    )
+
+
+def _read(
+    exemplar: Exemplar, *, unit_name: str, subject_name: str | None, adoptions: int
+) -> ExemplarRead:
     return ExemplarRead(
         id=exemplar.id,
         campaign_id=exemplar.campaign_id,
         title=exemplar.title,
         description=exemplar.description,
         subject_kind=exemplar.subject_kind,
-        subject_name=nominee[0] if nominee else None,
+        subject_name=subject_name,
         person_id=exemplar.person_id,
         collective_id=exemplar.collective_id,
         household_id=exemplar.household_id,
         content_area_code=exemplar.content_area_code,
         proposing_unit_id=exemplar.proposing_unit_id,
-        proposing_unit_name=unit.name if unit else "",
+        proposing_unit_name=unit_name,
         evidence=exemplar.evidence,
         stage=exemplar.stage,
         responsible_user_id=exemplar.responsible_user_id,

@@ -123,6 +123,12 @@ async def test_pickers_and_admin_lists_fold_names_and_go_by_given_name(app):
         assert await names(collectives, admin, q) == ["Phòng Văn hóa - Xã hội"], q
     assert await names(collectives, admin, "hoa van xa tk") == ["Phòng Văn hóa - Xã hội"]
     assert await names(collectives, admin, "y te") == []
+    # The unit's name too ("Phòng Văn hóa - Xã hội phường Thạch Khôi"), typed without
+    # diacritics or in capitals, its words mixed with the collective's own.
+    for q in ("thach khoi", "THẠCH KHÔI", "phuong thach khoi", "khoi van hoa"):
+        assert await names(collectives, admin, q) == ["Phòng Văn hóa - Xã hội"], q
+    assert await names(collectives, admin, "tu minh") == []
+    assert await names(collectives, other_ward, "thach khoi") == []
 
     history = "/api/v1/admin/history/subjects"
     for q in ("nguyen van a", "NGUYỄN VĂN A", "nguyễn văn a"):
