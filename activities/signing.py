@@ -82,6 +82,7 @@ def sign_pdf(
     settings: Settings | None = None,
     timestamp_time: datetime | None = None,
     appearance: Appearance | None = None,
+    before_signing: Callable[[IncrementalPdfFileWriter], None] | None = None,
 ) -> bytes:
     """Sign ``pdf`` with ``key`` (a PKCS#11 token or HSM, or a PKCS#12 identity: its
     bytes and ``passphrase``); a visible stamp with ``signer_label`` and the signing time
@@ -93,7 +94,8 @@ def sign_pdf(
 
     ``appearance`` draws the stamp (default: the signer's signature image). A ``pdf``
     that is already signed keeps its signatures intact: this one is added in an
-    incremental update.
+    incremental update. ``before_signing`` makes changes of that update that this
+    signature covers (the clerk fills the number and the date: form filling).
 
     Blocking (CPU, the token, the TSA): call it through ``asyncio.to_thread``."""
     signing_key = Pkcs12Key(key, passphrase) if isinstance(key, bytes) else key
@@ -111,6 +113,7 @@ def sign_pdf(
             location=location,
             ltv=ltv,
             appearance=appearance,
+            before_signing=before_signing,
         )
 
 
@@ -201,6 +204,7 @@ def _sign_with(
     location: str,
     ltv: _LongTerm | None = None,
     appearance: Appearance | None = None,
+    before_signing: Callable[[IncrementalPdfFileWriter], None] | None = None,
 ) -> bytes:
     # Always the machine's clock, whatever clock the application runs on: the visible time
     # is the one pyHanko writes into the signature (it reads the machine's), which
@@ -240,6 +244,8 @@ def _sign_with(
         new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=box),  # type: ignore[arg-type]
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    if before_signing is not None:
+        before_signing(writer)
     output = io.BytesIO()
     try:
         pdf_signer.sign_pdf(writer, output=output)

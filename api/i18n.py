@@ -462,6 +462,10 @@ TEXTS: dict[str, dict[str, str]] = {
         # The signer signs; the clerk (văn thư) issues (Decree 30/2020).
         sign=("Ký số", "Sign"),
         signed=("Đã ký, số {number}", "Signed: number {number}"),
+        signed_for_clerk=(
+            "Đã ký số. Văn thư sẽ cấp số, ghi ngày ban hành và phát hành văn bản.",
+            "Signed. The clerk gives the number and the date when issuing the document.",
+        ),
         delegate=("Giao Phó Chủ tịch ký thay", "Delegate to a vice-chairman"),
         delegated=("Đã giao ký thay", "Signing delegated"),
         delegated_to=("Giao ký thay: {name}", "Delegated to {name}"),
@@ -514,6 +518,12 @@ TEXTS: dict[str, dict[str, str]] = {
             "băm dưới đây",
             "Document {number} is prepared: the signing agent on your computer signs the "
             "digest below",
+        ),
+        external_sign_prepared_for_clerk=(
+            "Đã chuẩn bị văn bản (số và ngày do văn thư ghi khi phát hành): phần mềm ký số trên "
+            "máy của đồng chí ký giá trị băm dưới đây",
+            "The document is prepared (the clerk gives its number and date at issue): the "
+            "signing agent on your computer signs the digest below",
         ),
         external_sign_pending=(
             "Yêu cầu ký đang chờ chữ ký từ phần mềm ký số",
@@ -569,11 +579,18 @@ TEXTS: dict[str, dict[str, str]] = {
             "No signed document waits to be issued.",
         ),
         issue=("Cấp số và phát hành", "Number and issue"),
+        number_at_issue=(
+            "Chưa cấp số: văn thư cấp số khi phát hành",
+            "Not numbered yet: the clerk numbers it at issue",
+        ),
         issue_hint=(
-            "Kiểm tra văn bản đã được người có thẩm quyền ký số, rồi ký số của cơ quan (con dấu) "
-            "và phát hành: văn bản được gửi đến các đơn vị ngay sau đó.",
-            "Check the document its signer signed, then apply the organisation's digital "
-            "signature (the seal) and issue it: the units receive it right after.",
+            "Kiểm tra văn bản đã được người có thẩm quyền ký số, rồi cấp số: hệ thống ghi số "
+            "tiếp theo trong sổ văn bản của năm và ngày hôm nay vào văn bản, ký số của cơ quan "
+            "(con dấu) và phát hành: văn bản được gửi đến các đơn vị ngay sau đó.",
+            "Check the document its signer signed, then number it: the next number of the "
+            "year's register and today's date are written into it, the organisation's digital "
+            "signature (the seal) is applied and it is issued: the units receive it right "
+            "after.",
         ),
         issued_flash=("Đã phát hành văn bản số {number}", "Issued: number {number}"),
         signed_pdf_unissued=("Văn bản đã ký số, chưa phát hành (PDF)", "Signed, not issued (PDF)"),

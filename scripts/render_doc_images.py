@@ -5,7 +5,8 @@
 Everything is made the way the engine makes it — a throw-away SQLite database with a
 ward, its chairman and vice-chairman, award rules from the real catalogue, a
 development CA — and the decision is signed and issued through ``DocumentActivities``
-(the signer's signature, then the clerk's with the organisation's seal), so the image
+(the signer's signature over a blank number and date, then the clerk's number, date and the
+organisation's signature with its seal), so the image
 shows the real layout, number, both signatures and the attached list. Pages are rasterised
 with ``pdftoppm -png -r 80`` (poppler-utils).
 """
@@ -262,14 +263,16 @@ async def make_pdfs(work: Path) -> tuple[bytes, bytes, str]:
         decision_id, signer_id, clerk_id = await _build(factory, catalogue)
         await ensure_dev_identities(factory, settings)
         documents = DocumentActivities(factory, settings, catalogue.get)
-        # As the engine does (Decree 30/2020): the vice-chairman signs, the clerk issues
-        # with the organisation's signature (its seal) over his.
+        # As the engine does (Decree 30/2020): the vice-chairman signs with the number and
+        # date blank, the clerk gives both and issues with the organisation's signature
+        # (its seal) over his.
         await documents.sign_decision(
             IssueDecisionInput(
                 decision_id=decision_id,
                 signer_user_id=signer_id,
                 capacity=SignerCapacity.DEPUTY,
                 signed_at=SIGNED_AT,
+                clerk_numbers=True,
             )
         )
         issued = await documents.issue_signed_decision(

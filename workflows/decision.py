@@ -4,11 +4,12 @@ A decision (quyết định) grants the awards this level decides; a submission 
 forwards nominations to the next level. The standing body drafts it; the workflow asks
 each nomination to join (a nomination that was withdrawn meanwhile declines), then waits
 for the signer: the chairman, or a vice-chairman the chairman delegated ("KT. CHỦ TỊCH /
-PHÓ CHỦ TỊCH"). Signing numbers, renders and signs the PDF (an activity); a clerk (văn
-thư) of the authority then issues it (``issue``: the organisation's digital signature, its
-seal, goes over the signer's, Decree 30/2020), and only then every nomination hears that it
-was granted or forwarded. (Patched "clerk-issue": decisions signed before it were issued by
-the signature itself.)
+PHÓ CHỦ TỊCH"). Signing renders and signs the PDF (an activity), its number and date left
+blank; a clerk (văn thư) of the authority then numbers, dates and issues it (``issue``: the
+number and date filled in, the organisation's digital signature, its seal, over the
+signer's, Decree 30/2020), and only then every nomination hears that it was granted or
+forwarded. (Patched "clerk-issue": decisions signed before it were issued by the signature
+itself; "clerk-numbers": before it, the signature gave the number and date.)
 
 Updates: sign, issue, delegate, send_back, resubmit, remove_item, edit_draft, cancel. Signal:
 inclusion_ack. ``edit_draft``: the standing body edits the title, legal grounds, proposer
@@ -316,7 +317,7 @@ class DecisionWorkflow:
 
     async def _announce_issued(self) -> None:
         issued = self._issued
-        assert issued is not None
+        assert issued is not None and issued.issued_on is not None
         message = DocumentIssued(
             decision_id=self._in.decision_id,
             kind=self._in.kind,
@@ -373,7 +374,9 @@ class DecisionWorkflow:
                 DocumentActivities.sign_decision
                 if clerk_step
                 else DocumentActivities.issue_decision,
-                self._document_input(command.actor, capacity),
+                self._document_input(
+                    command.actor, capacity, clerk_numbers=clerk_step and self._clerk_numbers()
+                ),
                 start_to_close_timeout=DOCUMENT_TIMEOUT,
                 retry_policy=DOCUMENT_RETRY,
             )
@@ -384,14 +387,18 @@ class DecisionWorkflow:
             ) from None
         return await self._signed(issued, command.actor, clerk_step=clerk_step)
 
-    def _document_input(self, actor: Actor, capacity: SignerCapacity) -> IssueDecisionInput:
-        """What the signing activities number, render and sign (or prepare) from."""
+    def _document_input(
+        self, actor: Actor, capacity: SignerCapacity, *, clerk_numbers: bool
+    ) -> IssueDecisionInput:
+        """What the signing activities number, render and sign (or prepare) from;
+        ``clerk_numbers``: the number and date are left blank for the clerk."""
         return IssueDecisionInput(
             decision_id=self._in.decision_id,
             signer_user_id=actor.user_id,
             capacity=capacity,
             signed_at=workflow.now(),
             draft_text=self._draft_text,
+            clerk_numbers=clerk_numbers,
         )
 
     async def _signed(
@@ -408,7 +415,8 @@ class DecisionWorkflow:
         )
         self._status = DecisionStatus.SIGNED if clerk_step else DecisionStatus.ISSUED
         self._signed_by = self._signer_of(actor)
-        reason = f"Số {issued.number_text}"
+        # Signed without a number since "clerk-numbers": the clerk gives it at issue.
+        reason = f"Số {issued.number_text}" if issued.number_text else "Chưa cấp số"
         if self._signed_by.capacity:
             reason += (
                 f"; ký {self._signed_by.capacity}: {self._signed_by.name}, thay "
@@ -417,9 +425,12 @@ class DecisionWorkflow:
         if not clerk_step:
             await self._record(self._change("issued", actor=self._signed_by, reason=reason))
             return self._issued
-        await self._record(
-            self._change("signed", actor=self._signed_by, reason=reason + "; chờ văn thư phát hành")
+        waiting = (
+            "; chờ văn thư phát hành"
+            if issued.number_text
+            else "; chờ văn thư cấp số, ghi ngày và phát hành"
         )
+        await self._record(self._change("signed", actor=self._signed_by, reason=reason + waiting))
         self._notify(
             "issue_requested",
             [Recipient(role=Role.CLERK, unit_id=self._in.authority_unit_id)],
@@ -442,7 +453,7 @@ class DecisionWorkflow:
         try:
             prepared = await workflow.execute_activity_method(
                 DocumentActivities.prepare_decision_signature,
-                self._document_input(command.actor, capacity),
+                self._document_input(command.actor, capacity, clerk_numbers=self._clerk_numbers()),
                 start_to_close_timeout=DOCUMENT_TIMEOUT,
                 retry_policy=DOCUMENT_RETRY,
             )
@@ -473,8 +484,8 @@ class DecisionWorkflow:
             self._change(
                 "external_signature_requested",
                 actor=self._signer_of(command.actor),
-                reason=f"Số {prepared.number_text}; chờ chữ ký từ thiết bị ký số trên máy của "
-                f"người ký, đến {_when(expires)}",
+                reason=(f"Số {prepared.number_text}; " if prepared.number_text else "")
+                + f"chờ chữ ký từ thiết bị ký số trên máy của người ký, đến {_when(expires)}",
             )
         )
         # Kept on the workflow so that it is not collected before its timer fires.
@@ -487,7 +498,8 @@ class DecisionWorkflow:
 
     async def _lapse_request(self, round_: int, expires: datetime) -> None:
         """The request lapses at ``expires`` unless answered: the document waits for a
-        signature again (the number stays reserved for it), in the audit trail."""
+        signature again (a number given when it was prepared stays reserved for it), in the
+        audit trail."""
         pending = lambda: self._request is not None and self._request_round == round_  # noqa: E731
         try:
             await workflow.wait_condition(lambda: not pending(), timeout=expires - workflow.now())
@@ -601,7 +613,14 @@ class DecisionWorkflow:
                 error, "Không phát hành được văn bản", "the document could not be issued"
             ) from None
         assert self._issued is not None
-        self._issued = replace(self._issued, document_id=issued.document_id, sha256=issued.sha256)
+        # Since "clerk-numbers" the number and the date are the clerk's, given now.
+        self._issued = replace(
+            self._issued,
+            document_id=issued.document_id,
+            sha256=issued.sha256,
+            number_text=issued.number_text,
+            issued_on=issued.issued_on,
+        )
         self._status = DecisionStatus.ISSUED
         await self._record(
             self._change(
@@ -871,6 +890,12 @@ class DecisionWorkflow:
         )
 
     # ---- helpers -------------------------------------------------------------------------
+
+    def _clerk_numbers(self) -> bool:
+        """Since "clerk-numbers" the signer signs without a number and a date, and the
+        clerk gives both at issue (Decree 30/2020 Art. 15-16); before, the signature gave
+        them."""
+        return workflow.patched("clerk-numbers")
 
     def _clerk_step(self) -> bool:
         """Whether a clerk issues what the signer signed (Decree 30): yes since the patch

@@ -239,9 +239,9 @@ class DecisionStatusView:
 @dataclass
 class SignResult:
     decision_id: int
-    number_text: str
+    number_text: str  # "" until the clerk numbers it at issue ("clerk-numbers")
     document_id: int
-    issued_on: date
+    issued_on: date | None  # None until the clerk dates it
     sha256: str
 
 

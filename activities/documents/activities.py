@@ -41,6 +41,7 @@ from ..external_signing import (
     finish_external_signature,
     prepare_external_signature,
 )
+from ..issue_fields import ISSUE_FIELDS, add_issue_fields, clerk_field_values, fill_issue_fields
 from ..numbering import allocate_number, format_number
 from ..signature_images import SEAL_CAPTION_PT, SEAL_DIAMETER_PT, seal_pdf
 from ..signers import (
@@ -54,7 +55,7 @@ from ..signers import (
 )
 from ..signing import check_signing_certificate, sign_pdf, signature_place
 from .award_registry import record_awards
-from .decision import prepare_decision
+from .decision import SIGNATURE_ANCHOR, prepare_decision
 from .minutes import minutes_context
 from .public_notice import notice_render_input, public_notice_context
 from .renderer import render_template_pdf
@@ -119,7 +120,7 @@ def configuration_failure(exc: SignerConfigurationError) -> DocumentError:
 class _Numbered:
     """What the numbering transaction leaves for signing."""
 
-    issued_on: date
+    issued_on: date | None  # None: the clerk numbers and dates it at issue
     number_text: str
     certificate: x509.Certificate
     chain: list[x509.Certificate]
@@ -321,18 +322,17 @@ class DocumentActivities:
                     "Quyết định chưa có tập thể, cá nhân nào được khen thưởng",
                     "The decision lists no awardee",
                 )
+            if data.clerk_numbers:
+                # The clerk gives the number and the date at issue (``_number_at_issue``).
+                return _Numbered(
+                    issued_on=None,
+                    number_text="",
+                    certificate=certificate,
+                    chain=chain,
+                    key=None if isinstance(signing_key, ExternalKey) else signing_key,
+                )
             if decision.number is None:
-                series = (
-                    authority.decision_code
-                    if decision.kind == DecisionKind.DECISION
-                    else authority.submission_code
-                )
-                number = await allocate_number(
-                    session, authority_id=authority.id, series=series, year=issued_on.year
-                )
-                decision.number = number
-                decision.year = issued_on.year
-                decision.number_text = format_number(number, series)
+                await _allocate(session, decision, authority, issued_on)
             return _Numbered(
                 issued_on=issued_on,
                 number_text=decision.number_text,
@@ -342,9 +342,11 @@ class DocumentActivities:
             )
 
     async def _render_signed(
-        self, data: IssueDecisionInput, issued_on: date
+        self, data: IssueDecisionInput, issued_on: date | None
     ) -> tuple[Any, bytes, Any]:
-        """The decision as it is signed: (the job, the PDF, where the signature goes)."""
+        """The decision as it is signed: (the job, the PDF, where the signature goes).
+        Without ``issued_on`` (``clerk_numbers``) the number and the date are blank
+        fields that the clerk fills at issue."""
         async with self.session_factory() as session:
             job = await prepare_decision(
                 session,
@@ -352,13 +354,20 @@ class DocumentActivities:
                 get_rule_set=self.get_rule_set,
                 draft=False,
                 issued_on=issued_on,
+                today=vietnam_date(data.signed_at),
                 capacity=data.capacity,
                 signer_user_id=data.signer_user_id,
                 draft_text=data.draft_text,
+                clerk_fields=issued_on is None,
             )
-        pdf, box = await job.render()
+        pdf, places = await job.render_places()
+        box = places.pop(SIGNATURE_ANCHOR, None)
         if box is None:  # pragma: no cover - the templates always carry the anchor
             raise RuntimeError("the signature place was not found in the rendered decision")
+        if issued_on is None:
+            if set(places) != set(ISSUE_FIELDS):  # pragma: no cover - the templates have them
+                raise RuntimeError(f"the clerk's fields were not all laid out: {sorted(places)}")
+            pdf = await asyncio.to_thread(add_issue_fields, pdf, places)
         return job, pdf, box
 
     async def _record_signed(
@@ -368,7 +377,7 @@ class DocumentActivities:
         *,
         certificate: x509.Certificate,
         signer_name: str,
-        issued_on: date,
+        issued_on: date | None,
         awaiting_clerk: bool,
     ) -> IssuedDecision:
         """Transaction 2: store the signed PDF, its document row, the decision signed (or
@@ -389,9 +398,7 @@ class DocumentActivities:
                 session.add(document)
             is_decision = decision.kind == DecisionKind.DECISION
             document.kind = DocumentKind.DECISION if is_decision else DocumentKind.SUBMISSION
-            document.title = f"{'Quyết định' if is_decision else 'Tờ trình'} số {decision.number_text} {decision.title}"[
-                :500
-            ]
+            document.title = _document_title(decision)
             document.sha256 = digest
             document.size_bytes = len(signed)
             document.content_type = "application/pdf"
@@ -408,7 +415,7 @@ class DocumentActivities:
             decision.status = DecisionStatus.SIGNED if awaiting_clerk else DecisionStatus.ISSUED
             decision.document_id = document.id
             decision.signed_at = data.signed_at
-            decision.issued_on = issued_on
+            decision.issued_on = issued_on  # None: the clerk dates it at issue
             decision.signer_user_id = data.signer_user_id
             decision.signer_capacity = data.capacity
             if is_decision and not awaiting_clerk:
@@ -551,12 +558,7 @@ class DocumentActivities:
                 )
             if decision.status == DecisionStatus.ISSUED:
                 return await self._issued_result(session, decision)
-            if decision.status != DecisionStatus.SIGNED or decision.document_id is None:
-                raise DocumentError(
-                    "DecisionNotSigned",
-                    "Văn bản chưa được người có thẩm quyền ký số",
-                    "The document is not signed by its signer yet",
-                )
+            _require_signed(decision)
             authority = await session.get(Authority, decision.authority_id)
             document = await session.get(Document, decision.document_id)
             assert authority is not None and document is not None
@@ -567,7 +569,7 @@ class DocumentActivities:
         try:
             certificate, chain = await asyncio.to_thread(signing_certificates, signing_key)
             check_usable(certificate)
-            # Chains to a trusted root, not revoked: found before anything is signed.
+            # Chains to a trusted root, not revoked: found before a number is spent.
             await asyncio.to_thread(check_signing_certificate, self.settings, certificate, chain)
         except SigningError as exc:
             raise signing_failure(exc, authority_name, before_number=True) from exc
@@ -577,8 +579,12 @@ class DocumentActivities:
                 f"Chứng thư số của {authority_name} không dùng được: {exc.message_vi}",
                 f"The certificate of {authority_name} cannot be used: {exc}",
             ) from exc
+        number_text, issued_on = await self._number_at_issue(data)
         signed = await asyncio.to_thread(self.files.get, signed_key)
         page, place = signature_place(signed, SIGNATURE_FIELD)
+        # A document signed with blank number and date (``clerk_numbers``): the clerk's
+        # update fills them, under the organisation's signature.
+        values = clerk_field_values(number_text, issued_on)
         try:
             sealed = await asyncio.to_thread(
                 sign_pdf,
@@ -589,10 +595,11 @@ class DocumentActivities:
                 page=page,
                 signer_label=authority_name,
                 organisation_label=authority_name,
-                reason="Phát hành văn bản",
+                reason=f"Phát hành văn bản số {number_text}",
                 location=authority_name,
                 settings=self.settings,
                 appearance=lambda width, _height, moment: seal_pdf(width, authority_name, moment),
+                before_signing=lambda writer: fill_issue_fields(writer, values),
             )
         except SigningError as exc:
             raise signing_failure(exc, authority_name) from exc
@@ -608,10 +615,11 @@ class DocumentActivities:
             document.sha256 = digest
             document.size_bytes = len(sealed)
             document.storage_key = storage_key
+            document.number_text = decision.number_text
+            document.title = _document_title(decision)
             decision.status = DecisionStatus.ISSUED
             if decision.kind == DecisionKind.DECISION:
                 await record_awards(session, decision, get_rule_set=self.get_rule_set)
-            assert decision.issued_on is not None
             return IssuedDecision(
                 decision_id=decision.id,
                 number_text=decision.number_text,
@@ -619,6 +627,23 @@ class DocumentActivities:
                 sha256=digest,
                 issued_on=decision.issued_on,
             )
+
+    async def _number_at_issue(self, data: IssueSignedInput) -> tuple[str, date]:
+        """The number and the date of issue: given now (the day of ``issued_at``, the next
+        number of that year) when the signer signed without them, and committed, so that
+        a retry reuses them; a document numbered at its signature keeps its own."""
+        async with transaction(self.session_factory) as session:
+            decision = await session.get(Decision, data.decision_id, with_for_update=True)
+            assert decision is not None
+            _require_signed(decision)
+            if decision.number is None:
+                authority = await session.get(Authority, decision.authority_id)
+                assert authority is not None
+                issued_on = vietnam_date(data.issued_at)
+                await _allocate(session, decision, authority, issued_on)
+                decision.issued_on = issued_on
+            assert decision.issued_on is not None
+            return decision.number_text, decision.issued_on
 
     def _organisation_key(self, authority: Authority, identity_p12: bytes | None) -> SigningKey:
         """The organisation's key: its token or HSM when the signers file names it
@@ -690,7 +715,7 @@ class DocumentActivities:
 
     async def _issued_result(self, session: AsyncSession, decision: Decision) -> IssuedDecision:
         document = await session.get(Document, decision.document_id)
-        assert document is not None and decision.issued_on is not None
+        assert document is not None
         return IssuedDecision(
             decision_id=decision.id,
             number_text=decision.number_text,
@@ -808,3 +833,36 @@ async def _document_by_key(session: AsyncSession, key: str) -> Document | None:
     return (
         await session.execute(select(Document).where(Document.document_key == key))
     ).scalar_one_or_none()
+
+
+def _require_signed(decision: Decision) -> None:
+    if decision.status != DecisionStatus.SIGNED or decision.document_id is None:
+        raise DocumentError(
+            "DecisionNotSigned",
+            "Văn bản chưa được người có thẩm quyền ký số",
+            "The document is not signed by its signer yet",
+        )
+
+
+async def _allocate(
+    session: AsyncSession, decision: Decision, authority: Authority, issued_on: date
+) -> None:
+    """The decision's number: the next of its series in the year of ``issued_on``."""
+    series = (
+        authority.decision_code
+        if decision.kind == DecisionKind.DECISION
+        else authority.submission_code
+    )
+    number = await allocate_number(
+        session, authority_id=authority.id, series=series, year=issued_on.year
+    )
+    decision.number = number
+    decision.year = issued_on.year
+    decision.number_text = format_number(number, series)
+
+
+def _document_title(decision: Decision) -> str:
+    """ "Quyết định số 12/QĐ-UBND Về việc …" ("Quyết định Về việc …" until numbered)."""
+    kind = "Quyết định" if decision.kind == DecisionKind.DECISION else "Tờ trình"
+    number = f" số {decision.number_text}" if decision.number_text else ""
+    return f"{kind}{number} {decision.title}"[:500]

@@ -36,6 +36,13 @@ from models import (
     User,
 )
 
+from ..issue_fields import (
+    ANNEX_DATE_FIELD,
+    ANNEX_NUMBER_FIELD,
+    DATE_FIELD,
+    ISSUE_FIELDS,
+    NUMBER_FIELD,
+)
 from .phrasing import (
     KIND_WORDS,
     abbreviation,
@@ -46,7 +53,7 @@ from .phrasing import (
     signer_lines,
     with_prefix,
 )
-from .renderer import SignatureBox, render_template_pdf
+from .renderer import SignatureBox, render_template_pdf, render_template_places
 from .types import DocumentError, DraftText, RuleSetLookup
 
 SIGNATURE_ANCHOR = "signature-box"
@@ -214,8 +221,10 @@ def _decision_context(
     signer_name: str,
     today: date | None = None,
     draft_text: DraftText | None = None,
+    clerk_fields: bool = False,
 ) -> dict[str, Any]:
-    """The template's context. An unissued draft is dated in the year of ``today`` (the
+    """The template's context. ``clerk_fields``: the number and the date are left as
+    room for the fields the clerk fills at issue (``activities/issue_fields.py``). An unissued draft is dated in the year of ``today`` (the
     caller's clock: the preview is of a decision signed today). ``draft_text``: what the
     standing body edited (legal grounds, recipients, reason) in place of the generated."""
     decision, authority = bundle.decision, bundle.authority
@@ -337,6 +346,16 @@ def _decision_context(
         # A people's committee submits as a body: "TM. ỦY BAN NHÂN DÂN" above the signer.
         "collective_signature": authority.name.lower().startswith("ủy ban nhân dân"),
         "signature_anchor": SIGNATURE_ANCHOR,
+        "place_name": authority.place_name,
+        # The ids of the rooms left for the clerk's number and date, or None.
+        "fields": {
+            "number": NUMBER_FIELD,
+            "date": DATE_FIELD,
+            "annex_number": ANNEX_NUMBER_FIELD,
+            "annex_date": ANNEX_DATE_FIELD,
+        }
+        if clerk_fields
+        else None,
         "document_title": f"{'Quyết định' if is_decision else 'Tờ trình'} "
         f"{number_text or 'dự thảo'} {title}",
     }
@@ -359,6 +378,16 @@ class DecisionJob:
             render_template_pdf, self.template, self.context, anchor=SIGNATURE_ANCHOR
         )
 
+    async def render_places(self) -> tuple[bytes, dict[str, SignatureBox]]:
+        """The PDF, and where the signature and the clerk's fields (when the context
+        leaves room for them) landed, by their ids."""
+        return await asyncio.to_thread(
+            render_template_places,
+            self.template,
+            self.context,
+            (SIGNATURE_ANCHOR, *ISSUE_FIELDS),
+        )
+
 
 async def prepare_decision(
     session: AsyncSession,
@@ -371,8 +400,10 @@ async def prepare_decision(
     capacity: SignerCapacity | None = None,
     signer_user_id: int | None = None,
     draft_text: DraftText | None = None,
+    clerk_fields: bool = False,
 ) -> DecisionJob:
-    """Read what the decision's document says (raises ``DocumentError``); render later."""
+    """Read what the decision's document says (raises ``DocumentError``); render later.
+    ``clerk_fields``: with room for the number and date the clerk gives at issue."""
     bundle = await _load_decision(session, decision_id)
     if not bundle.items:
         raise DocumentError(
@@ -396,6 +427,7 @@ async def prepare_decision(
         signer_name=signer.full_name if signer else "",
         today=today,
         draft_text=draft_text,
+        clerk_fields=clerk_fields,
     )
     return DecisionJob(
         template="decision.html" if decision.kind == DecisionKind.DECISION else "submission.html",

@@ -69,8 +69,10 @@ class _Renderer:
             )
 
     def html_to_pdf(
-        self, html: str, *, anchor: str | None = None, stylesheet: bool = True
-    ) -> tuple[bytes, SignatureBox | None]:
+        self, html: str, *, anchors: tuple[str, ...] = (), stylesheet: bool = True
+    ) -> tuple[bytes, dict[str, SignatureBox]]:
+        """The PDF, and where the elements of ids ``anchors`` landed (the first page each
+        is on; an id the page does not have is left out)."""
         from weasyprint import HTML
 
         with self._lock:
@@ -78,29 +80,29 @@ class _Renderer:
             document = HTML(string=html, base_url=str(DOCUMENTS_DIR)).render(
                 font_config=self._fonts, stylesheets=[self._stylesheet] if stylesheet else []
             )
-            box = None
-            if anchor is not None:
-                for index, page in enumerate(document.pages):
-                    if anchor in page.anchors:
-                        x1, y1, x2, y2 = page.anchors[anchor]
-                        height_pt = page.height * CSS_PX_TO_PT
-                        box = SignatureBox(
-                            page=index,
-                            box=(
-                                round(x1 * CSS_PX_TO_PT, 2),
-                                round(height_pt - y2 * CSS_PX_TO_PT, 2),
-                                round(x2 * CSS_PX_TO_PT, 2),
-                                round(height_pt - y1 * CSS_PX_TO_PT, 2),
-                            ),
-                        )
-                        break
-            return document.write_pdf(), box
+            places: dict[str, SignatureBox] = {}
+            for index, page in enumerate(document.pages):
+                height_pt = page.height * CSS_PX_TO_PT
+                for anchor in anchors:
+                    if anchor in places or anchor not in page.anchors:
+                        continue
+                    x1, y1, x2, y2 = page.anchors[anchor]
+                    places[anchor] = SignatureBox(
+                        page=index,
+                        box=(
+                            round(x1 * CSS_PX_TO_PT, 2),
+                            round(height_pt - y2 * CSS_PX_TO_PT, 2),
+                            round(x2 * CSS_PX_TO_PT, 2),
+                            round(height_pt - y1 * CSS_PX_TO_PT, 2),
+                        ),
+                    )
+            return document.write_pdf(), places
 
     def render(
-        self, template: str, context: dict[str, Any], *, anchor: str | None = None
-    ) -> tuple[bytes, SignatureBox | None]:
+        self, template: str, context: dict[str, Any], *, anchors: tuple[str, ...] = ()
+    ) -> tuple[bytes, dict[str, SignatureBox]]:
         html = self.jinja.get_template(f"documents/{template}").render(**context)
-        return self.html_to_pdf(html, anchor=anchor)
+        return self.html_to_pdf(html, anchors=anchors)
 
 
 def document_font_problem() -> str | None:
@@ -153,4 +155,13 @@ def render_template_pdf(
 ) -> tuple[bytes, SignatureBox | None]:
     """A template of ``templates/documents`` to PDF (blocking); with ``anchor``, also
     where the element of that id landed (for the visible signature)."""
-    return _get_renderer().render(template, context, anchor=anchor)
+    pdf, places = _get_renderer().render(template, context, anchors=(anchor,) if anchor else ())
+    return pdf, places.get(anchor) if anchor else None
+
+
+def render_template_places(
+    template: str, context: dict[str, Any], anchors: tuple[str, ...]
+) -> tuple[bytes, dict[str, SignatureBox]]:
+    """A template to PDF (blocking), and where each element of ``anchors`` landed: the
+    signature's place and the blanks the clerk fills (``activities/issue_fields.py``)."""
+    return _get_renderer().render(template, context, anchors=anchors)

@@ -55,6 +55,10 @@ class IssueDecisionInput:
     capacity: SignerCapacity
     signed_at: datetime  # when the signer signed (the Update); the date of the decision
     draft_text: DraftText | None = None  # the standing body's edits (``edit_draft``)
+    # Since "clerk-numbers": the signer signs a document whose number and date are blank
+    # fields, and the clerk gives both at issue (Decree 30/2020). False: the number and
+    # date are given at the signature (documents signed before).
+    clerk_numbers: bool = False
 
 
 @dataclass
@@ -70,10 +74,10 @@ class IssueSignedInput:
 @dataclass
 class IssuedDecision:
     decision_id: int
-    number_text: str
+    number_text: str  # "" while the clerk has not numbered it (signed, "clerk-numbers")
     document_id: int
     sha256: str
-    issued_on: date
+    issued_on: date | None  # None while the clerk has not dated it
 
 
 @dataclass
@@ -92,8 +96,8 @@ class PreparedDecisionSignature:
     certificate_b64: str  # DER of the signer's certificate
     chain_b64: list[str]
     certificate_sha256: str
-    number_text: str
-    issued_on: date
+    number_text: str  # "" when the clerk numbers it at issue
+    issued_on: date | None
     field_name: str
     algorithm: str = "RSA/ECDSA with SHA-256 over to_sign (PKCS#1 v1.5 for RSA)"
 

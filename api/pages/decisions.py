@@ -354,6 +354,8 @@ async def sign(decision_id: DbId, request: Request, user: PageUser, session: Rea
         if isinstance(exc, NotReady):
             response.headers["Retry-After"] = str(exc.retry_after_seconds)
         return response
+    if not result.number_text:  # the clerk numbers it at issue
+        return redirect_with_flash(request, page, "signed_for_clerk")
     return redirect_with_flash(request, page, "signed", number=result.number_text)
 
 
@@ -385,6 +387,10 @@ async def start_external_signing(
         context["errors"] = {"sign": message_of(request, exc)}
         return render(
             request, "pages/decision.html", context, user=user, status_code=exc.status_code
+        )
+    if not started.number_text:  # the clerk numbers it at issue
+        return redirect_with_flash(
+            request, f"/decisions/{decision_id}/sign", "external_sign_prepared_for_clerk"
         )
     return redirect_with_flash(
         request,

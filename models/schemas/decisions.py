@@ -82,10 +82,13 @@ class ResubmitCreate(Schema):
 
 
 class SignRead(Schema):
+    """A signature's outcome. After the signer's signature the number and the date are
+    empty (``""``, ``null``): the clerk gives both when issuing (``POST …/issue``)."""
+
     decision_id: int
     number_text: str
     document_id: int
-    issued_on: date
+    issued_on: date | None
     sha256: str
 
 

@@ -68,7 +68,7 @@ async def test_the_chairman_sends_a_draft_back_then_confirms_and_signs(
         await chairman.goto(f"/signing?decision={decision_id}")
         await chairman.get_by_role("button", name="Ký số", exact=True).click()
         await chairman.get_by_role("button", name="Xác nhận ký số", exact=True).click()
-        assert "Đã ký, số" in await flash(chairman)
+        assert "Văn thư sẽ cấp số" in await flash(chairman)  # the clerk numbers it
         # Signed, not issued: the clerk (văn thư) issues it (Decree 30).
         await expect(chairman.locator("#decision-status")).to_have_attribute(
             "data-status", "signed"

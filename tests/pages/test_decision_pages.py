@@ -83,11 +83,15 @@ async def test_draft_delegate_and_sign(harness, people):
     decision = await wait_status(harness, decision_id, DecisionStatus.SIGNED)
     assert decision.signer_capacity == SignerCapacity.DEPUTY
     shown = await vice.get(signed.headers["location"])
-    assert f"Đã ký, số {decision.number_text}" in shown.text
-    assert f'id="decision-number">{decision.number_text}<' in shown.text
-    await harness.issue(decision_id)  # the clerk (văn thư) issues it (Decree 30)
+    # Signed without a number: the clerk (văn thư) numbers, dates and issues it (Decree 30).
+    assert decision.number_text == ""
+    assert "Văn thư sẽ cấp số, ghi ngày ban hành và phát hành văn bản" in shown.text
+    assert 'id="decision-number"' not in shown.text
+    issued = await harness.issue(decision_id)
     await wait_status(harness, decision_id, DecisionStatus.ISSUED)
-    assert "/xac-minh?number=" in (await vice.get(signed.headers["location"])).text
+    shown = await vice.get(signed.headers["location"])
+    assert "/xac-minh?number=" in shown.text
+    assert f'id="decision-number">{issued["number_text"]}<' in shown.text
     await harness.wait_stage(nomination_id, Stage.GRANTED)
     nomination = await people("canbo.vanphong").get(f"/nominations/{nomination_id}")
     assert 'class="certificate-link"' in nomination.text and "Giấy khen (in)" in nomination.text

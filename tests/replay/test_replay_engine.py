@@ -114,3 +114,75 @@ def test_there_are_histories_of_signing_on_the_signers_own_computer():
         and '"finish_decision_signature"' not in text
         for text in texts
     )
+
+
+def _patches(path: Path) -> set[str]:
+    """The patches a saved history recorded (``workflow.patched`` markers)."""
+    import base64
+    import json
+
+    found: set[str] = set()
+    for event in json.loads(path.read_text())["events"]:
+        marker = event.get("markerRecordedEventAttributes")
+        if marker and marker["markerName"] == "core_patch":
+            for details in marker["details"].values():
+                for payload in details["payloads"]:
+                    found.add(json.loads(base64.b64decode(payload["data"]))["id"])
+    return found
+
+
+async def _signing_inputs(path: Path) -> list:
+    """What the decision workflow asks the signing activities for, replaying ``path``
+    (an interceptor sees the activities it schedules, in replay as when it runs)."""
+    from temporalio.worker import (
+        Interceptor,
+        StartActivityInput,
+        UnsandboxedWorkflowRunner,
+        WorkflowInboundInterceptor,
+        WorkflowInterceptorClassInput,
+        WorkflowOutboundInterceptor,
+    )
+
+    seen: list = []
+
+    class Outbound(WorkflowOutboundInterceptor):
+        def start_activity(self, input: StartActivityInput):
+            if input.activity in ("sign_decision", "prepare_decision_signature"):
+                seen.append(input.args[0])
+            return super().start_activity(input)
+
+    class Inbound(WorkflowInboundInterceptor):
+        def init(self, outbound: WorkflowOutboundInterceptor) -> None:
+            super().init(Outbound(outbound))
+
+    class Recording(Interceptor):
+        def workflow_interceptor_class(self, input: WorkflowInterceptorClassInput):
+            return Inbound
+
+    result = await Replayer(
+        workflows=[DecisionWorkflow],
+        data_converter=data_converter(Settings(environment="test")),
+        workflow_runner=UnsandboxedWorkflowRunner(),
+        interceptors=[Recording()],
+    ).replay_workflow(load(path), raise_on_replay_failure=False)
+    assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
+    return seen
+
+
+async def test_the_clerk_numbers_only_documents_signed_since_the_patch():
+    """Since "clerk-numbers" the signer signs without a number and a date and the clerk
+    gives both at issue. A decision signed before keeps the number its signature gave:
+    replaying its history, the workflow still asks for a numbered signature; a history
+    signed since asks for a blank one. Both kinds of history are saved."""
+    decisions = [p for p in engine_histories() if p.name.startswith("decision-")]
+    before = [
+        p for p in decisions if "clerk-issue" in _patches(p) and "clerk-numbers" not in _patches(p)
+    ]
+    since = [p for p in decisions if "clerk-numbers" in _patches(p)]
+    assert before and since
+    for path in before:
+        inputs = await _signing_inputs(path)
+        assert inputs and not any(i.clerk_numbers for i in inputs), path.name
+    for path in since:
+        inputs = await _signing_inputs(path)
+        assert inputs and all(i.clerk_numbers for i in inputs), path.name

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from temporalio import activity
@@ -215,15 +216,39 @@ class StandIns:
 
     @activity.defn(name=_name(DocumentActivities.sign_decision))
     async def sign_decision(self, data: IssueDecisionInput) -> IssuedDecision:
-        """The signer's signature (and the number) since "clerk-issue": as
-        ``issue_decision``."""
-        return await self.issue_decision(data)
+        """The signer's signature since "clerk-issue": as ``issue_decision``, without the
+        number and the date when the clerk gives them ("clerk-numbers")."""
+        if not data.clerk_numbers:
+            return await self.issue_decision(data)
+        if self.signing_fault:
+            raise ApplicationError(self.signing_fault, type="NoSigningIdentity", non_retryable=True)
+        self.signed.append(data)
+        if data.decision_id not in self._issued:
+            document = self._document(f"decision-{data.decision_id}")
+            self._issued[data.decision_id] = IssuedDecision(
+                decision_id=data.decision_id,
+                number_text="",
+                document_id=document.document_id,
+                sha256=document.sha256,
+                issued_on=None,
+            )
+        return self._issued[data.decision_id]
 
     @activity.defn(name=_name(DocumentActivities.issue_signed_decision))
     async def issue_signed_decision(self, data: IssueSignedInput) -> IssuedDecision:
-        """The clerk's: the organisation's signature changes the file (its digest)."""
+        """The clerk's: the number and the date when the signer signed without them (once:
+        a retry gets the same back), and the organisation's signature changes the file."""
         self.clerk_issued.append(data)
         signed = self._issued[data.decision_id]
+        if not signed.number_text:
+            kind = self.decision_kinds.get(data.decision_id, DecisionKind.DECISION)
+            series = "QĐ-UBND" if kind == DecisionKind.DECISION else "TTr-UBND"
+            signed = replace(
+                signed,
+                number_text=f"{next(self._numbers):02d}/{series}",
+                issued_on=data.issued_at.astimezone(VIETNAM_TZ).date(),
+            )
+            self._issued[data.decision_id] = signed
         digest = hashlib.sha256(f"{signed.sha256}:sealed".encode()).hexdigest()
         return IssuedDecision(
             decision_id=signed.decision_id,

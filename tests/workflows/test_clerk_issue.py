@@ -5,13 +5,22 @@ end through the API, the workflows, the real signing activities and pyHanko."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlalchemy import select
 
+from activities.issue_fields import (
+    DATE_FIELD,
+    ISSUE_FIELDS,
+    NUMBER_FIELD,
+    clerk_field_values,
+)
+from domain.calendar import format_vn_long_date
 from domain.vocabulary import Stage
 from models import AuditEvent
+from tests.documents.pdftools import field_appearance_fonts, field_values, pdf_text
 
 from .attribution import assert_every_event_attributed, full_name
 
@@ -36,14 +45,20 @@ async def signed_decision(harness) -> tuple[int, int, dict]:
 
 async def test_the_clerk_issues_what_the_chairman_signed(harness):
     nomination_id, decision_id, signed = await signed_decision(harness)
-    assert signed["number_text"].endswith("/QĐ-UBND")
+    # Signed without a number or a date: the clerk gives both (Decree 30/2020 Art. 15-16).
+    assert (signed["number_text"], signed["issued_on"]) == ("", None)
 
     # Signed, waiting for the clerk: the nomination is not granted yet, the clerk is told.
     read = (await harness.get("vanthu", f"/api/v1/decisions/{decision_id}")).json()
-    assert read["status"] == "signed"
+    assert read["status"] == "signed" and read["number_text"] == ""
     assert (await harness.nomination(nomination_id)).stage == Stage.SIGNING
     (told,) = await harness.notices("vanthu", "issue_requested")
-    assert signed["number_text"] in told.body_text
+    assert "cấp số, ghi ngày ban hành" in told.body_text
+    unissued = (
+        await harness.get("vanthu", f"/api/v1/documents/{signed['document_id']}/pdf")
+    ).content
+    assert field_values(unissued) == dict.fromkeys(ISSUE_FIELDS, "")
+    assert "Số: /QĐ-UBND" in pdf_text(unissued)
     queue = (await harness.get("vanthu", "/api/v1/decisions?to_issue=true")).json()
     assert [d["id"] for d in queue["items"]] == [decision_id]
     # Nobody else issues it: not the signer, the standing body, another authority's clerk.
@@ -52,7 +67,10 @@ async def test_the_clerk_issues_what_the_chairman_signed(harness):
         assert refused.status_code == 403, (username, refused.text)
 
     issued = await harness.issue(decision_id)
-    assert issued["number_text"] == signed["number_text"]
+    assert issued["number_text"].endswith("/QĐ-UBND")
+    number = issued["number_text"].partition("/")[0]
+    issued_on = date.fromisoformat(issued["issued_on"])
+    assert issued_on == harness.clock.today()  # the day the clerk issued it
     assert issued["document_id"] == signed["document_id"]
     assert issued["sha256"] != signed["sha256"]  # the organisation's signature added
     await harness.wait_stage(nomination_id, Stage.GRANTED)
@@ -83,6 +101,15 @@ async def test_the_clerk_issues_what_the_chairman_signed(harness):
     pdf = (await harness.get("vanthu", f"/api/v1/documents/{issued['document_id']}/pdf")).content
     names = [s.field_name for s in PdfFileReader(io.BytesIO(pdf)).embedded_signatures]
     assert names == ["ChuKySo", "ChuKySoCoQuan"]
+    # The clerk's number and date are in the document, typeset in its own font.
+    values = field_values(pdf)
+    assert {k: values[k] for k in ISSUE_FIELDS} == clerk_field_values(
+        issued["number_text"], issued_on
+    )
+    assert values[NUMBER_FIELD] == number
+    assert values[DATE_FIELD] == format_vn_long_date("", issued_on).removeprefix(", ")
+    assert field_appearance_fonts(pdf, DATE_FIELD) == {"Liberation-Serif-Italic"}
+    assert field_appearance_fonts(pdf, NUMBER_FIELD) == {"Liberation-Serif"}
     report = await verify(harness, pdf)
     assert report["status"] == "authentic", report
     chairman = await full_name(harness, "chutich")
@@ -150,6 +177,7 @@ async def test_without_the_organisations_key_the_document_waits_signed(harness):
     assert f"org:{authority_id}" in refused.text
     read = (await harness.get("vanthu", f"/api/v1/decisions/{decision_id}")).json()
     assert read["status"] == "signed"
+    assert read["number_text"] == ""  # no number spent on a document that was not issued
     assert (await harness.nomination(nomination_id)).stage == Stage.SIGNING
 
     async with harness.factory() as session, session.begin():

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from domain.calendar import Duration, WorkingCalendar
+from domain.calendar import Duration, WorkingCalendar, vietnam_date
 from domain.vocabulary import DecisionKind, DecisionStatus, Level, Role, SignerCapacity, Stage
 from workflows.contracts import Recipient
 from workflows.decision import DecisionWorkflow
@@ -41,10 +41,11 @@ WARD_CLERKS = [Recipient(role=Role.CLERK, unit_id=WARD.unit_id)]
 
 
 async def sign_and_issue(handle, signer=CHAIRMAN):
-    """The signer signs, then the ward's clerk (văn thư) issues (Decree 30)."""
+    """The signer signs, without a number or a date; the ward's clerk (văn thư) gives
+    both and issues (Decree 30): the issue's answer."""
     signed = await handle.execute_update(DecisionWorkflow.sign, SignCommand(signer))
-    await handle.execute_update(DecisionWorkflow.issue, IssueCommand(CLERK))
-    return signed
+    assert (signed.number_text, signed.issued_on) == ("", None)
+    return await handle.execute_update(DecisionWorkflow.issue, IssueCommand(CLERK))
 
 
 async def awaiting_signature(handle):
@@ -104,13 +105,14 @@ async def test_a_decision_takes_the_nominations_still_waiting_and_the_delegated_
 
     signed = await decision.execute_update(sign, SignCommand(VICE_CHAIRMAN))
 
-    assert signed.number_text == "01/QĐ-UBND"
+    # Signed without a number or a date (Decree 30: the clerk gives them at issue).
+    assert (signed.number_text, signed.issued_on) == ("", None)
     # Signed, not issued: the clerks are asked; nobody else issues; nothing granted yet.
     waiting = await decision.query(DecisionWorkflow.status)
-    assert waiting.status == DecisionStatus.SIGNED
+    assert waiting.status == DecisionStatus.SIGNED and waiting.number_text == ""
     (asked_to_issue,) = await env.notices("issue_requested")
     assert asked_to_issue.recipients == WARD_CLERKS
-    assert asked_to_issue.context["decision_number"] == "01/QĐ-UBND"
+    assert "decision_number" not in asked_to_issue.context
     for someone in (CHAIRMAN, VICE_CHAIRMAN, STANDING_OFFICER):
         refusal = await refused(
             decision.execute_update(DecisionWorkflow.issue, IssueCommand(someone))
@@ -124,6 +126,8 @@ async def test_a_decision_takes_the_nominations_still_waiting_and_the_delegated_
     assert issued_now.number_text == "01/QĐ-UBND" and issued_now.sha256 != signed.sha256
     (clerk_step,) = env.stand_ins.clerk_issued
     assert clerk_step.clerk_user_id == CLERK.user_id
+    # Dated the day the clerk issued it, in Vietnam.
+    assert issued_now.issued_on == vietnam_date(clerk_step.issued_at)
     (asked_to_sign,) = env.stand_ins.signed
     assert (asked_to_sign.signer_user_id, asked_to_sign.capacity) == (
         VICE_CHAIRMAN.user_id,
@@ -149,6 +153,9 @@ async def test_a_decision_takes_the_nominations_still_waiting_and_the_delegated_
         "vice_chairman",
     )
     assert (issued_change.actor_user_id, issued_change.actor_role) == (CLERK.user_id, "clerk")
+    assert signed_change.reason.startswith("Chưa cấp số; ký KT. CHỦ TỊCH")
+    assert "chờ văn thư cấp số" in signed_change.reason
+    assert issued_change.reason.startswith("Số 01/QĐ-UBND;")
     assert env.stand_ins.decision_changes[1].removed_nomination_ids == [23]
     (granted,) = await env.notices("granted")
     assert granted.recipients == THE_SCHOOL and granted.context["decision_number"] == "01/QĐ-UBND"

@@ -21,9 +21,11 @@ from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlalchemy import select
 
+from activities.issue_fields import NUMBER_FIELD
 from activities.signing import signature_place
 from domain.vocabulary import Stage
 from models import AuditEvent
+from tests.documents.pdftools import field_values
 from tests.documents.test_external_signing import AGENT, AGENT_PASSWORD
 from tests.pages.conftest import Person
 from thidua.pki import certificate_sha256, ensure_dev_ca, issue_dev_certificate, pack_pkcs12
@@ -100,7 +102,7 @@ async def test_the_chairman_signs_on_their_own_computer_and_the_clerk_issues(har
     started = await _start(harness, decision_id)
     assert started.status_code == 200, started.text
     request = started.json()
-    assert request["number_text"].endswith("/QĐ-UBND")
+    assert request["number_text"] == ""  # the clerk numbers it at issue
     assert request["certificate_sha256"] == certificate_sha256(cert)
     assert request["pdf_url"] == f"{base}/signature-request/pdf"
     # While the agent signs, nobody signs it on the server or starts it again.
@@ -148,14 +150,14 @@ async def test_the_chairman_signs_on_their_own_computer_and_the_clerk_issues(har
     signed = await harness.post("chutich", f"{base}/signature", {"signature": signature})
     assert signed.status_code == 200, signed.text
     signed = signed.json()
-    assert signed["number_text"] == request["number_text"]
+    assert (signed["number_text"], signed["issued_on"]) == ("", None)
     assert (await harness.get("vanthu", base)).json()["status"] == "signed"
     assert (await harness.get("chutich", f"{base}/signature-request")).status_code == 404
     late = await harness.post("chutich", f"{base}/signature", {"signature": signature})
     assert late.status_code == 409, late.text
 
     issued = await harness.issue(decision_id)
-    assert issued["number_text"] == request["number_text"]
+    assert issued["number_text"].endswith("/QĐ-UBND")
     await harness.wait_stage(nomination_id, Stage.GRANTED)
 
     # Both signatures B-LT, the chairman's by the certificate on their token.
@@ -163,6 +165,8 @@ async def test_the_chairman_signs_on_their_own_computer_and_the_clerk_issues(har
     embedded = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
     assert [s.field_name for s in embedded] == ["ChuKySo", "ChuKySoCoQuan"]
     assert embedded[0].signer_cert.sha256.hex() == certificate_sha256(cert)
+    # The clerk's number is written into the blank the agent signed around.
+    assert field_values(pdf)[NUMBER_FIELD] == issued["number_text"].partition("/")[0]
     report = await verify(harness, pdf)
     assert report["status"] == "authentic", report
     person, organisation = report["signatures"]
@@ -188,7 +192,7 @@ async def test_the_chairman_signs_on_their_own_computer_and_the_clerk_issues(har
     assert by_action["issued"].actor_role == "clerk"
 
 
-async def test_an_unanswered_request_lapses_and_the_number_is_kept(harness, tmp_path):
+async def test_an_unanswered_request_lapses_and_no_number_is_spent(harness, tmp_path):
     chairman = await full_name(harness, "chutich")
     _cert, p12, pem = _token(harness.settings, tmp_path / "chairman-computer", chairman)
     signers = tmp_path / "external-signers.json"
@@ -227,7 +231,7 @@ async def test_an_unanswered_request_lapses_and_the_number_is_kept(harness, tmp_
         ).scalar_one()
     assert "external_signature_timeout" in lapsed.reason and lapsed.actor_role == "system"
 
-    # Asked again, this time from the confirmation page's button: the same number, a new
+    # Asked again, this time from the confirmation page's button: still no number, a new
     # request, its digest on the page.
     browser = Person(harness, "chutich")
     try:
@@ -245,7 +249,9 @@ async def test_an_unanswered_request_lapses_and_the_number_is_kept(harness, tmp_
         await browser.aclose()
     again = await harness.get("chutich", f"{base}/signature-request")
     assert again.status_code == 200, again.text
-    assert again.json()["number_text"] == request["number_text"]
+    assert again.json()["number_text"] == request["number_text"] == ""
     assert again.json()["digest"] != request["digest"]
-    assert again.json()["digest"] in shown.text and "Đã chuẩn bị văn bản số" in shown.text
+    assert again.json()["digest"] in shown.text
+    assert "số và ngày do văn thư ghi khi phát hành" in shown.text
+    assert "Chưa cấp số: văn thư cấp số khi phát hành" in shown.text
     assert 'id="external-signing-form"' not in shown.text  # pending: no second request
