@@ -224,25 +224,20 @@ class DocumentActivities:
     async def _number_decision(
         self, data: IssueDecisionInput, *, external: bool = False
     ) -> _Numbered | IssuedDecision:
-        """Transaction 1: the checks (the decision, the signer's office, their key and
-        certificate: usable, not revoked), then the number, committed: a retry reuses it.
-        A decision signed already returns its stored result. ``external``: the signer
-        signs on their own computer (``ExternalKey``), anyone else is refused."""
+        """The checks (the decision, the signer's office, their key and certificate:
+        usable, not revoked), then, in one short transaction, the number (unless the clerk
+        gives it at issue, ``clerk_numbers``), committed: a retry reuses it. A decision
+        signed already returns its stored result. ``external``: the signer signs on their
+        own computer (``ExternalKey``), anyone else is refused.
+
+        The certificate checks may fetch the CA's revocation list or ask its OCSP
+        responder (seconds): they run before the transaction, which holds the decision's
+        row (and, on SQLite, the database's write lock) only to number it."""
         issued_on = vietnam_date(data.signed_at)
-        async with transaction(self.session_factory) as session:
-            decision = await session.get(Decision, data.decision_id, with_for_update=True)
-            if decision is None:
-                raise DocumentError(
-                    "DecisionNotFound",
-                    f"Không có quyết định số hiệu nội bộ {data.decision_id}",
-                    f"No decision with id {data.decision_id}",
-                )
-            if decision.status in (DecisionStatus.SIGNED, DecisionStatus.ISSUED):
-                return await self._issued_result(session, decision)
-            if decision.status == DecisionStatus.CANCELLED:
-                raise DocumentError(
-                    "DecisionCancelled", "Quyết định đã bị hủy", "The decision was cancelled"
-                )
+        async with self.session_factory() as session:
+            decision = await self._decision_to_sign(session, data.decision_id)
+            if isinstance(decision, IssuedDecision):
+                return decision
             authority = await session.get(Authority, decision.authority_id)
             assert authority is not None
             await self._check_signer(session, authority, data)
@@ -251,64 +246,30 @@ class DocumentActivities:
             )
             signer = await session.get(User, data.signer_user_id)
             name = signer.full_name if signer else f"#{data.signer_user_id}"
-            try:
-                # The official's token or HSM (PKCS#11), remote signing service (CSC) or
-                # own computer when a signers file names them, else the server-held
-                # PKCS#12 where that is allowed.
-                signing_key = signing_key_for(
-                    self.settings,
-                    username=signer.username if signer else "",
-                    identity_p12=identity.pkcs12 if identity else None,
-                )
-            except ServerHeldKeyRefused as exc:
-                raise DocumentError(
-                    "ServerHeldKeyRefused",
-                    f"{name}: {exc.message_vi}",
-                    f"{name}: {exc.message_en}",
-                ) from exc
-            except SignerConfigurationError as exc:
-                raise configuration_failure(exc) from exc
-            if signing_key is None:
-                raise DocumentError(
-                    "NoSigningIdentity",
-                    f"{name} chưa có chứng thư số để ký văn bản của {authority.name}: "
-                    "quản trị viên cần khai báo thiết bị ký số (USB token, HSM) hoặc nhập "
-                    "chứng thư số (tệp PKCS#12) cho người ký",
-                    f"{name} has no signing certificate for {authority.name}: an "
-                    "administrator must map a PKCS#11 token or HSM (THIDUA_PKCS11_SIGNERS) "
-                    "or import a PKCS#12 file",
-                )
-            if isinstance(signing_key, ExternalKey) != external:
-                raise DocumentError(
-                    "ExternalSignatureRequired" if not external else "NotAnExternalSigner",
-                    f"{name} ký bằng thiết bị ký số trên máy của mình: chọn «Ký bằng thiết bị "
-                    "ký số trên máy của bạn»"
-                    if not external
-                    else f"{name} không được khai báo ký trên máy của mình "
-                    "(THIDUA_EXTERNAL_SIGNERS)",
-                    f"{name} signs on their own computer: start the external signing"
-                    if not external
-                    else f"{name} is not an external signer (THIDUA_EXTERNAL_SIGNERS)",
-                )
-            try:
-                # Opening the key proves it usable, and its certificate must chain to a
-                # trusted root and not be revoked, before a number is spent.
-                if isinstance(signing_key, ExternalKey):
-                    certificate, chain = signing_key.certificate, list(signing_key.chain)
-                else:
-                    certificate, chain = await asyncio.to_thread(signing_certificates, signing_key)
-                check_usable(certificate)
-                await asyncio.to_thread(
-                    check_signing_certificate, self.settings, certificate, chain
-                )
-            except SigningError as exc:
-                raise signing_failure(exc, "người ký", before_number=True) from exc
-            except SigningIdentityError as exc:
-                raise DocumentError(
-                    "SigningIdentityUnusable",
-                    f"Chứng thư số của người ký không dùng được: {exc.message_vi}",
-                    f"The signer's certificate cannot be used: {exc}",
-                ) from exc
+            signing_key = self._signer_key(
+                authority, name, signer.username if signer else "", identity, external=external
+            )
+        try:
+            # Opening the key proves it usable, and its certificate must chain to a
+            # trusted root and not be revoked, before a number is spent.
+            if isinstance(signing_key, ExternalKey):
+                certificate, chain = signing_key.certificate, list(signing_key.chain)
+            else:
+                certificate, chain = await asyncio.to_thread(signing_certificates, signing_key)
+            check_usable(certificate)
+            await asyncio.to_thread(check_signing_certificate, self.settings, certificate, chain)
+        except SigningError as exc:
+            raise signing_failure(exc, "người ký", before_number=True) from exc
+        except SigningIdentityError as exc:
+            raise DocumentError(
+                "SigningIdentityUnusable",
+                f"Chứng thư số của người ký không dùng được: {exc.message_vi}",
+                f"The signer's certificate cannot be used: {exc}",
+            ) from exc
+        async with transaction(self.session_factory) as session:
+            decision = await self._decision_to_sign(session, data.decision_id, lock=True)
+            if isinstance(decision, IssuedDecision):
+                return decision  # a concurrent attempt signed it meanwhile
             item_count = len(
                 (
                     await session.execute(
@@ -322,24 +283,93 @@ class DocumentActivities:
                     "Quyết định chưa có tập thể, cá nhân nào được khen thưởng",
                     "The decision lists no awardee",
                 )
+            key = None if isinstance(signing_key, ExternalKey) else signing_key
             if data.clerk_numbers:
                 # The clerk gives the number and the date at issue (``_number_at_issue``).
                 return _Numbered(
-                    issued_on=None,
-                    number_text="",
-                    certificate=certificate,
-                    chain=chain,
-                    key=None if isinstance(signing_key, ExternalKey) else signing_key,
+                    issued_on=None, number_text="", certificate=certificate, chain=chain, key=key
                 )
             if decision.number is None:
+                authority = await session.get(Authority, decision.authority_id)
+                assert authority is not None
                 await _allocate(session, decision, authority, issued_on)
             return _Numbered(
                 issued_on=issued_on,
                 number_text=decision.number_text,
                 certificate=certificate,
                 chain=chain,
-                key=None if isinstance(signing_key, ExternalKey) else signing_key,
+                key=key,
             )
+
+    async def _decision_to_sign(
+        self, session: AsyncSession, decision_id: int, *, lock: bool = False
+    ) -> Decision | IssuedDecision:
+        """The decision, waiting for its signature; its stored result when it is signed
+        already. Raises when it does not exist or was cancelled."""
+        decision = await session.get(Decision, decision_id, with_for_update=lock)
+        if decision is None:
+            raise DocumentError(
+                "DecisionNotFound",
+                f"Không có quyết định số hiệu nội bộ {decision_id}",
+                f"No decision with id {decision_id}",
+            )
+        if decision.status in (DecisionStatus.SIGNED, DecisionStatus.ISSUED):
+            return await self._issued_result(session, decision)
+        if decision.status == DecisionStatus.CANCELLED:
+            raise DocumentError(
+                "DecisionCancelled", "Quyết định đã bị hủy", "The decision was cancelled"
+            )
+        return decision
+
+    def _signer_key(
+        self,
+        authority: Authority,
+        name: str,
+        username: str,
+        identity: Any,
+        *,
+        external: bool,
+    ) -> SigningKey | ExternalKey:
+        """The signer's key: their token or HSM (PKCS#11), remote signing service (CSC)
+        or own computer when a signers file names them, else the server-held PKCS#12
+        where that is allowed. ``external``: it must be (or must not be) their own
+        computer."""
+        try:
+            signing_key = signing_key_for(
+                self.settings,
+                username=username,
+                identity_p12=identity.pkcs12 if identity else None,
+            )
+        except ServerHeldKeyRefused as exc:
+            raise DocumentError(
+                "ServerHeldKeyRefused",
+                f"{name}: {exc.message_vi}",
+                f"{name}: {exc.message_en}",
+            ) from exc
+        except SignerConfigurationError as exc:
+            raise configuration_failure(exc) from exc
+        if signing_key is None:
+            raise DocumentError(
+                "NoSigningIdentity",
+                f"{name} chưa có chứng thư số để ký văn bản của {authority.name}: "
+                "quản trị viên cần khai báo thiết bị ký số (USB token, HSM) hoặc nhập "
+                "chứng thư số (tệp PKCS#12) cho người ký",
+                f"{name} has no signing certificate for {authority.name}: an "
+                "administrator must map a PKCS#11 token or HSM (THIDUA_PKCS11_SIGNERS) "
+                "or import a PKCS#12 file",
+            )
+        if isinstance(signing_key, ExternalKey) != external:
+            raise DocumentError(
+                "ExternalSignatureRequired" if not external else "NotAnExternalSigner",
+                f"{name} ký bằng thiết bị ký số trên máy của mình: chọn «Ký bằng thiết bị "
+                "ký số trên máy của bạn»"
+                if not external
+                else f"{name} không được khai báo ký trên máy của mình (THIDUA_EXTERNAL_SIGNERS)",
+                f"{name} signs on their own computer: start the external signing"
+                if not external
+                else f"{name} is not an external signer (THIDUA_EXTERNAL_SIGNERS)",
+            )
+        return signing_key
 
     async def _render_signed(
         self, data: IssueDecisionInput, issued_on: date | None
