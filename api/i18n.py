@@ -525,6 +525,17 @@ TEXTS: dict[str, dict[str, str]] = {
             "The document is prepared (the clerk gives its number and date at issue): the "
             "signing agent on your computer signs the digest below",
         ),
+        external_sign_withdraw=("Rút yêu cầu ký", "Withdraw the signature request"),
+        external_sign_withdraw_hint=(
+            "Phần mềm ký số không trả lời, hoặc đồng chí muốn ký cách khác: rút yêu cầu này, "
+            "văn bản trở lại chờ ký (chưa cấp số nào cho văn bản).",
+            "The signing agent does not answer, or you will sign another way: withdraw this "
+            "request and the document waits for a signature again (no number was given).",
+        ),
+        external_sign_withdrawn=(
+            "Đã rút yêu cầu ký: văn bản trở lại chờ ký.",
+            "The signature request is withdrawn: the document waits for a signature again.",
+        ),
         external_sign_pending=(
             "Yêu cầu ký đang chờ chữ ký từ phần mềm ký số",
             "A signature request is waiting for the agent's signature",

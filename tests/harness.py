@@ -129,6 +129,10 @@ class Harness:
         headers = self.headers(username) if username else {}
         return await self.http.get(path, headers=headers, **kwargs)
 
+    async def delete(self, username: str | None, path: str, **kwargs) -> httpx.Response:
+        headers = self.headers(username) if username else {}
+        return await self.http.delete(path, headers=headers, **kwargs)
+
     async def ok(
         self, username: str | None, path: str, body: Any = None, status: int = 200
     ) -> dict:

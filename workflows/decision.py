@@ -11,8 +11,9 @@ signer's, Decree 30/2020), and only then every nomination hears that it was gran
 forwarded. (Patched "clerk-issue": decisions signed before it were issued by the signature
 itself; "clerk-numbers": before it, the signature gave the number and date.)
 
-Updates: sign, issue, delegate, send_back, resubmit, remove_item, edit_draft, cancel. Signal:
-inclusion_ack. ``edit_draft``: the standing body edits the title, legal grounds, proposer
+Updates: sign, issue, delegate, send_back, resubmit, remove_item, edit_draft, cancel, and
+for signing on the signer's own computer start_external_signing,
+submit_external_signature, withdraw_external_signing. Signal: inclusion_ack. ``edit_draft``: the standing body edits the title, legal grounds, proposer
 line, recipients, order of awardees and a reason before signing; the title, proposer line
 and order go onto the decision's row, the rest is held here (``DraftText``) and given to
 every rendering (the preview, the .docx, the signed PDF).
@@ -76,6 +77,7 @@ from .decision_types import (
     SignCommand,
     SignResult,
     SubmitExternalSignatureCommand,
+    WithdrawSignatureRequestCommand,
     may_cancel,
     may_delegate,
     may_edit_draft,
@@ -523,6 +525,37 @@ class DecisionWorkflow:
                 ),
             )
         )
+
+    @workflow.update
+    async def withdraw_external_signing(
+        self, command: WithdrawSignatureRequestCommand
+    ) -> DecisionStatusView:
+        """The signer withdraws the pending request (their agent will not answer, or they
+        will sign another way): the document waits for a signature again, in the trail.
+        Refused to anyone but the request's signer, and while an answer is embedded."""
+        self._request = None
+        self._prepared = None
+        self._signing = False
+        await self._record(
+            self._change(
+                "external_signature_withdrawn",
+                actor=self._signer_of(command.actor),
+                reason="Người ký rút yêu cầu ký trên máy của mình: văn bản trở lại chờ ký",
+            )
+        )
+        return self.status()
+
+    @withdraw_external_signing.validator
+    def _validate_withdraw_external_signing(self, command: WithdrawSignatureRequestCommand) -> None:
+        self._require_not_closed()
+        if self._request is None:
+            raise conflict(
+                "Không có yêu cầu ký nào đang chờ chữ ký / no signature request is pending"
+            )
+        if command.actor.user_id != self._request.signer_user_id:
+            raise forbidden(" / ".join(SIGNER_ONLY))
+        if self._finishing:
+            raise conflict("Chữ ký đang được xử lý / the signature is being embedded")
 
     @workflow.update
     async def submit_external_signature(

@@ -119,6 +119,14 @@ class SignCommand:
 
 
 @dataclass
+class WithdrawSignatureRequestCommand:
+    """The designated signer withdraws the request pending for their own computer's
+    signature (to sign on the server, or prepare again); nothing was numbered for it."""
+
+    actor: Actor
+
+
+@dataclass
 class SubmitExternalSignatureCommand:
     """The designated signer's signing agent answered a signature request: the raw
     signature value (base64) over ``ExternalSignatureRequest.to_sign_b64``."""

@@ -400,6 +400,33 @@ async def start_external_signing(
     )
 
 
+@router.post("/decisions/{decision_id}/external-signing/withdraw", response_class=HTMLResponse)
+async def withdraw_external_signing(
+    decision_id: DbId, request: Request, user: PageUser, session: ReadSessionDep
+):
+    """The signer withdraws the request pending for their own computer's signature."""
+    if user is None:
+        return login_redirect(request, "/signing")
+    _form, refused = await _command_form(request, user)
+    if refused is not None:
+        return refused
+    state = request.app.state.thidua
+    try:
+        temporal = await temporal_client(state)
+        await service.withdraw_external_signing(
+            session, temporal=temporal, principal=user, decision_id=decision_id
+        )
+    except DomainError as exc:
+        if exc.status_code in (403, 404):
+            return domain_error_page(request, user, exc)
+        context = await _decision_context(session, state, user, decision_id)
+        context["errors"] = {"sign": message_of(request, exc)}
+        return render(
+            request, "pages/decision.html", context, user=user, status_code=exc.status_code
+        )
+    return redirect_with_flash(request, f"/decisions/{decision_id}/sign", "external_sign_withdrawn")
+
+
 @router.get("/issuing", response_class=HTMLResponse)
 async def issuing(
     request: Request, user: PageUser, session: ReadSessionDep, decision: int | None = None

@@ -267,8 +267,8 @@ async def start_external_signing(
 ) -> SignatureRequestRead:
     """The designated signer, configured to sign on their own computer
     (``THIDUA_EXTERNAL_SIGNERS``: their USB token and their CA's signing agent), starts
-    signing: the document is numbered and prepared, and the answer is what the agent
-    signs (``to_sign``, or its SHA-256 ``digest``). The agent's signature goes to
+    signing: the document is prepared (its number and date blank, for the clerk), and
+    the answer is what the agent signs (``to_sign``, or its SHA-256 ``digest``). The agent's signature goes to
     ``POST …/signature``. Anyone else: 403; a signer not configured so: 409."""
     return await service.start_external_signing(
         session,
@@ -294,6 +294,28 @@ async def get_signature_request(
     )
 
 
+@router.delete(
+    "/decisions/{decision_id}/signature-request",
+    response_model=DecisionRead,
+    responses=COMMAND_ERRORS,
+)
+async def withdraw_signature_request(
+    decision_id: DbId,
+    user: CurrentUser,
+    session: ReadSessionDep,
+    state: StateDep,
+    temporal: TemporalDep,
+) -> DecisionRead:
+    """The designated signer withdraws the request pending for their own computer's
+    signature (their agent will not answer, or they sign another way): the document waits
+    for a signature again, nothing was numbered for it. 409 when none is pending."""
+    decision = await service.withdraw_external_signing(
+        session, temporal=temporal, principal=user, decision_id=decision_id
+    )
+    async with state.reader() as read:  # a new snapshot after the workflow's writes
+        return await service.read_decision_by_id(read, decision_id=decision.id)
+
+
 @router.get(
     "/decisions/{decision_id}/signature-request/pdf",
     response_class=Response,
@@ -306,13 +328,14 @@ async def get_signature_request_pdf(
     state: StateDep,
     temporal: TemporalDep,
 ) -> Response:
-    """The prepared document the signer is asked to sign (numbered, with its empty
-    signature field), so that they read what they sign; anyone else: 404."""
+    """The prepared document the signer is asked to sign (its empty signature field; its
+    number and date blank for the clerk), so that they read what they sign; anyone
+    else: 404."""
     request = await service.pending_signature_request(
         session, temporal=temporal, principal=user, decision_id=decision_id
     )
     data = await asyncio.to_thread(files.get, state.settings, request.pdf_storage_key)
-    return pdf_response(data, f"Dự thảo ký số {request.number_text}")
+    return pdf_response(data, f"Dự thảo ký số {request.number_text or decision_id}")
 
 
 @router.post(

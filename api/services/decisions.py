@@ -51,6 +51,7 @@ from workflows.decision_types import (
     SignCommand,
     SignResult,
     SubmitExternalSignatureCommand,
+    WithdrawSignatureRequestCommand,
     decision_workflow_id,
     may_cancel,
     may_edit_draft,
@@ -618,8 +619,8 @@ async def start_external_signing(
     decision_id: int,
     settings: Settings,
 ) -> SignatureRequestRead:
-    """The designated signer signs on their own computer: the document is numbered and
-    prepared, and the answer is what their signing agent signs."""
+    """The designated signer signs on their own computer: the document is prepared (its
+    number and date blank, for the clerk), and the answer is what their agent signs."""
     decision = await visible_decision(session, principal=principal, decision_id=decision_id)
     authority = await _authority_of(session, decision)
     if not may_sign(
@@ -674,6 +675,27 @@ async def signature_request(
         session, temporal=temporal, principal=principal, decision_id=decision_id
     )
     return _request_read(decision_id, request)
+
+
+async def withdraw_external_signing(
+    session: AsyncSession, *, temporal: Client, principal: Principal, decision_id: int
+) -> Decision:
+    """The signer withdraws the request pending for their own computer's signature: the
+    document waits for a signature again. 409 when none is pending; anyone but the
+    request's signer: 403."""
+    decision = await visible_decision(session, principal=principal, decision_id=decision_id)
+    authority = await _authority_of(session, decision)
+    if not may_sign(
+        principal.actor, authority_unit_id=authority.unit_id, delegated_to=_delegated_to(decision)
+    ):
+        raise Forbidden(*SIGNER_ONLY)
+    await execute_update(
+        temporal.get_workflow_handle(decision.workflow_id),
+        DecisionWorkflow.withdraw_external_signing,
+        WithdrawSignatureRequestCommand(actor=principal.actor),
+        current_stage=decision.status.value,
+    )
+    return decision
 
 
 async def submit_external_signature(

@@ -117,6 +117,7 @@ ALLOWED: dict[tuple[str, str], tuple[str, ...]] = {
     # The signer, configured to sign on their own computer, starts it and answers it.
     ("POST", "/api/v1/decisions/{decision_id}/external-signing"): (CHAIRMAN,),
     ("POST", "/api/v1/decisions/{decision_id}/signature"): (CHAIRMAN,),
+    ("DELETE", "/api/v1/decisions/{decision_id}/signature-request"): (CHAIRMAN,),  # withdraws
     ("POST", "/api/v1/decisions/{decision_id}/delegate"): (CHAIRMAN,),
     ("POST", "/api/v1/decisions/{decision_id}/remove-item"): (STANDING,),
     # The standing body edits its draft (title, căn cứ, order, nơi nhận) before signing.
@@ -966,6 +967,13 @@ async def test_every_command_as_every_role(harness, tmp_path):
             f"{d}/{{decision_id}}/external-signing",
             [Attempt(f"{d}/{external}/external-signing")],
         )
+        # Withdrawn by the signer alone, then prepared again and answered.
+        await m.check(
+            "DELETE",
+            f"{d}/{{decision_id}}/signature-request",
+            [Attempt(f"{d}/{external}/signature-request")],
+        )
+        request = await h.ok(CHAIRMAN, f"{d}/{external}/external-signing", {})
         signature = await asyncio.to_thread(_agent_signs, p12, request["digest"])
         await m.check(
             "POST",

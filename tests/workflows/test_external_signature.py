@@ -255,3 +255,33 @@ async def test_an_unanswered_request_lapses_and_no_number_is_spent(harness, tmp_
     assert "số và ngày do văn thư ghi khi phát hành" in shown.text
     assert "Chưa cấp số: văn thư cấp số khi phát hành" in shown.text
     assert 'id="external-signing-form"' not in shown.text  # pending: no second request
+
+    # The signer withdraws it from the page (their agent will not answer): only they may;
+    # the document waits for a signature again and the trail names them.
+    assert (await harness.delete("phochutich", f"{base}/signature-request")).status_code == 403
+    browser = Person(harness, "chutich")
+    try:
+        withdrawn = await browser.post(
+            f"/decisions/{decision_id}/external-signing/withdraw",
+            {},
+            csrf_from=f"/decisions/{decision_id}/sign",
+        )
+        assert withdrawn.status_code == 303, withdrawn.text[:2000]
+        after = await browser.get(withdrawn.headers["location"])
+    finally:
+        await browser.aclose()
+    assert "Đã rút yêu cầu ký" in after.text and 'id="external-signing-form"' in after.text
+    assert (await harness.get("chutich", f"{base}/signature-request")).status_code == 404
+    assert (await harness.get("chutich", base)).json()["status"] == "awaiting_signature"
+    again = await harness.delete("chutich", f"{base}/signature-request")
+    assert again.status_code == 409, again.text  # nothing pending any more
+    async with harness.factory() as session:
+        event = (
+            await session.execute(
+                select(AuditEvent).where(
+                    AuditEvent.subject_id == decision_id,
+                    AuditEvent.action == "external_signature_withdrawn",
+                )
+            )
+        ).scalar_one()
+    assert event.actor_name == chairman and event.actor_role == "chairman"
