@@ -68,6 +68,20 @@
     showAwardGroups();
   }
 
+  // «Tìm» boxes (a unit's list cut at its limit): Enter in the box searches, as its button
+  // does. Enter elsewhere in the form does the form's own action (its unseen first button,
+  // pages/_macros.html); without this script Enter in the box does that too.
+  document.querySelectorAll(".choices-search input").forEach(function (box) {
+    box.addEventListener("keydown", function (event) {
+      // Not while an input method (Vietnamese Telex, VNI) is composing a letter.
+      if (event.key !== "Enter" || event.isComposing || !box.form) { return; }
+      var find = box.parentNode.querySelector('button[value="find"]');
+      if (!find) { return; }
+      event.preventDefault();
+      if (box.form.requestSubmit) { box.form.requestSubmit(find); } else { find.click(); }
+    });
+  });
+
   // Council session: refresh who has voted every 15 seconds while the ballot is open.
   var progress = document.querySelector("[data-session-progress]");
   var status = document.getElementById("session-status");

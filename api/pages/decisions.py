@@ -42,6 +42,7 @@ from ..queries import nominations as nomination_queries
 from ..routes.documents import get_rule_set_lookup
 from ..services import decisions as service
 from ..services import documents as document_service
+from ..services import nominations as nomination_service
 from ..services.awards import award_names
 from ..services.document_audience import decision_audience, draft_audience, may_read
 from ..services.documents import DraftFields
@@ -222,6 +223,11 @@ async def _decision_context(session, state, user: Principal, decision_id: DbId) 
             await queries.latest_send_back(session, decision_id=decision.id) if returned else None
         ),
         "cash_total": sum(item.cash_amount_vnd or 0 for item in row.items),
+        # A reader of the decision who may not open a nomination (the clerk) reads its
+        # name without a link to a page that would refuse them.
+        "linked_nominations": await nomination_service.readable_nomination_ids(
+            session, principal=user, nomination_ids=(item.nomination_id for item in row.items)
+        ),
         "may_delegate": awaiting and is_chairman,
         "may_preview": may_read(user, draft_audience(decision)),
         "awardees_url": awardees_link(decision.id)

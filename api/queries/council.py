@@ -74,6 +74,24 @@ async def on_agenda_of(
     return row.first() is not None
 
 
+async def on_agendas_of(
+    session: AsyncSession, *, nomination_ids: Iterable[int], council_ids: Iterable[int]
+) -> set[int]:
+    """Of these nominations, those that are (or were) on the agenda of a session of these
+    councils (``on_agenda_of`` for a list)."""
+    ids = sorted(set(nomination_ids))
+    councils = sorted(set(council_ids))
+    if not ids or not councils:
+        return set()
+    rows = await session.execute(
+        select(AgendaItem.nomination_id)
+        .join(CouncilSession, CouncilSession.id == AgendaItem.session_id)
+        .where(AgendaItem.nomination_id.in_(ids), CouncilSession.council_id.in_(councils))
+        .distinct()
+    )
+    return set(rows.scalars())
+
+
 async def agenda(session: AsyncSession, *, session_id: int) -> list[tuple[AgendaItem, Nomination]]:
     rows = await session.execute(
         select(AgendaItem, Nomination)

@@ -11,6 +11,7 @@ both call these functions, so they never disagree. Nothing here commits except
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -165,6 +166,22 @@ async def readable_nomination(
         ):
             return nomination
         raise
+
+
+async def readable_nomination_ids(
+    session: AsyncSession, *, principal: Principal, nomination_ids: Iterable[int]
+) -> set[int]:
+    """Of these nominations, those whose page this person may open (the rule of
+    ``readable_nomination``, for a list at once): a page that names nominations, such as a
+    decision's, links only to these."""
+    nominations = await queries.nominations_by_id(session, nomination_ids=set(nomination_ids))
+    readable = {id_ for id_, nomination in nominations.items() if can_see(principal, nomination)}
+    councils = {council_id for council_id, _ in principal.council_memberships}
+    if councils and len(readable) < len(nominations):
+        readable |= await council_queries.on_agendas_of(
+            session, nomination_ids=set(nominations) - readable, council_ids=councils
+        )
+    return readable
 
 
 def decides(catalogue: Catalogue, nomination: Nomination) -> bool:
