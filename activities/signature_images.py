@@ -28,7 +28,11 @@ SIGNATURE_BLUE = "#1d3f9a"
 SEAL_RED = "#d0161b"
 MM = 72 / 25.4  # points per millimetre
 SEAL_DIAMETER_PT = 36 * MM  # the seal's real size
-SEAL_CAPTION_PT = 22.0  # under the seal: the organisation's name and the signing time
+# Under the seal: the organisation's name and the signing time, below the signer's name
+# line (the seal, centred on the signature's space, reaches into that line): a gap, then
+# up to three lines of caption, so that a long name is never written over.
+SEAL_CAPTION_GAP_PT = 16.0
+SEAL_CAPTION_PT = SEAL_CAPTION_GAP_PT + 21.0
 
 
 def iso_vietnam(moment: datetime) -> str:
@@ -125,7 +129,8 @@ def seal_pdf(width_pt: float, organisation: str, signed_at: datetime) -> bytes:
     style = (
         f".seal {{ width: {d:.2f}pt; margin: 0 auto; opacity: 0.92; }}"
         # Left-aligned and narrow: it must not run into the signer's name on its right.
-        f"p.caption {{ margin: 0; width: 68%; text-align: left; font-size: 6pt; "
+        f"p.caption {{ margin: {SEAL_CAPTION_GAP_PT:.1f}pt 0 0 0; width: 68%; text-align: left; "
+        f"font-size: 6pt; "
         f"line-height: 1.1; color: {SEAL_RED}; }}"
     )
     return _page(max(width_pt, d), d + SEAL_CAPTION_PT, body, style)
