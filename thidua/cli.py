@@ -742,19 +742,36 @@ async def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
     exit 0 when the trail is intact, 1 with one line per problem (the first of each
     chain: the event, its chain and place, and whether it was edited, inserted, deleted
     or reordered)."""
+    from pydantic import ValidationError
+
     from api.services.audit_verify import verify_trail
+    from models.schemas.audit_seal import AuditSealRead
 
     from .db import create_session_factory
 
+    archived = None
+    if getattr(args, "seal", None):
+        try:
+            archived = AuditSealRead.model_validate_json(Path(args.seal).read_bytes())
+        except (OSError, ValidationError) as exc:
+            raise ConfigurationError(
+                f"--seal {args.seal}: not a seal saved from GET /api/v1/public/audit-seal"
+                f"?heads=true ({exc.__class__.__name__})"
+            ) from exc
+        if not archived.heads:
+            raise ConfigurationError(
+                f"--seal {args.seal}: the seal has no heads: save it with ?heads=true"
+            )
     engine = await _open_database(settings)
     try:
         async with create_session_factory(engine, writer=False)() as session:
-            report = await verify_trail(session, settings=settings)
+            report = await verify_trail(session, settings=settings, archived=archived)
     finally:
         await engine.dispose()
     seal = report.seal
+    which = "archived seal" if archived is not None else "last seal"
     sealed = (
-        f"last seal #{seal.id} at {seal.sealed_at.isoformat()} (root {seal.root[:16]}…)"
+        f"{which} #{seal.id} at {seal.sealed_at.isoformat()} (root {seal.root[:16]}…)"
         if seal
         else "no seal yet"
     )
@@ -845,8 +862,14 @@ def build_parser() -> argparse.ArgumentParser:
     keys_commands.add_parser("list", help="the key ids (* marks the active one)")
     audit = commands.add_parser("audit", help="the tamper-evident audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
-    audit_commands.add_parser(
+    verify = audit_commands.add_parser(
         "verify", help="recompute every audit chain against the last seal (exit 1 if tampered)"
+    )
+    verify.add_argument(
+        "--seal",
+        metavar="FILE",
+        help="check against this seal instead of the database's last one: the JSON of "
+        "GET /api/v1/public/audit-seal?heads=true, kept outside the database",
     )
     return parser
 

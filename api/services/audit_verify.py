@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit_chain import ChainProblem, check_chain, seal_root
 from models.audit import latest_seal, stream_chains
+from models.audit_seals import AuditSeal
+from models.schemas.audit_seal import AuditSealRead
 from thidua.audit_seal_key import (
     fingerprint,
     load_public_pem,
@@ -68,11 +71,30 @@ def _check_seal(
         report.seal_problems.append("its signature is not valid")
 
 
-async def verify_trail(session: AsyncSession, *, settings: Settings | None = None) -> TrailReport:
+async def verify_trail(
+    session: AsyncSession,
+    *,
+    settings: Settings | None = None,
+    archived: AuditSealRead | None = None,
+) -> TrailReport:
     """Recompute the whole trail; ``settings`` locates the published seal key (without
-    it, the key stored with the seal is used)."""
+    it, the key stored with the seal is used).
+
+    ``archived``: a seal kept outside the database (the public portal's
+    ``GET /api/v1/public/audit-seal?heads=true``, saved by an auditor or anyone): the
+    trail is checked against it instead of the database's last seal, so that someone who
+    can write to the database cannot hide deleted events by deleting or editing the seals
+    that came after (the database must still hold that seal, unchanged)."""
     report = TrailReport()
-    seal = await latest_seal(session, with_heads=True)
+    seal: Any = await latest_seal(session, with_heads=True)
+    if archived is not None:
+        stored = await session.get(AuditSeal, archived.id)
+        if stored is None or stored.root != archived.root:
+            report.seal_problems.append(
+                f"the database no longer holds seal #{archived.id} as archived "
+                "(seals were deleted or edited)"
+            )
+        seal = archived
     heads: dict[str, list] = {}
     if seal is not None:
         heads = dict(seal.heads or {})

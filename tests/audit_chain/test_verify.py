@@ -211,3 +211,49 @@ async def test_concurrent_writers_of_one_chain_each_take_the_next_place(session_
         assert [e.chain_seq for e in events] == list(range(1, 9))
     report = await _report(session_factory, settings)
     assert report.intact, report.lines()
+
+
+async def test_a_seal_kept_outside_the_database_still_catches_deleted_seals(
+    session_factory, settings, tmp_path, capsys
+):
+    """Someone who can write to the database deletes the newest events of a chain and
+    every seal after them: against the database alone the trail looks whole; against the
+    seal an auditor saved from the portal (``--seal``) the deletion is named."""
+    from api.routes.audit_seal import audit_seal
+    from thidua.cli import ConfigurationError
+
+    await _trail(session_factory, "decision", 9301, 3)
+    await _trail(session_factory, "decision", 9302, 2)
+    await seal_audit_trail(
+        session_factory, settings, SealAuditInput(seal_key="test-seal-archived", sealed_at=T0)
+    )
+    async with session_factory() as session:
+        published = await audit_seal(session, heads=True)  # GET /api/v1/public/audit-seal
+    archive = tmp_path / "seal.json"
+    archive.write_text(published.model_dump_json())
+    verify = argparse.Namespace(audit_command="verify", seal=str(archive))
+    assert await cmd_audit(settings, verify) == 0
+    assert f"archived seal #{published.id}" in capsys.readouterr().out
+
+    newest = (await _events(session_factory, "decision:9301"))[-1]
+    async with transaction(session_factory) as session:
+        await session.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": newest.id})
+        await session.execute(text("DELETE FROM audit_seals"))
+    # The database alone: no seal to hold the chain's length against.
+    assert (await _report(session_factory, settings)).intact
+    assert await cmd_audit(settings, argparse.Namespace(audit_command="verify")) == 0
+    capsys.readouterr()
+
+    assert await cmd_audit(settings, verify) == 1
+    out = capsys.readouterr().out
+    assert f"deleted: chain decision:9301 seq {newest.chain_seq}" in out
+    assert f"seal: the database no longer holds seal #{published.id} as archived" in out
+    assert "decision:9302" not in out
+
+    # A file that is not a saved seal, or one saved without its heads: said so.
+    archive.write_text("{}")
+    with pytest.raises(ConfigurationError, match="--seal"):
+        await cmd_audit(settings, verify)
+    archive.write_text(published.model_copy(update={"heads": None}).model_dump_json())
+    with pytest.raises(ConfigurationError, match="heads=true"):
+        await cmd_audit(settings, verify)
