@@ -1037,10 +1037,62 @@ ACTION_NAMES: dict[str, dict[str, str]] = {
             "Yêu cầu ký trên máy của người ký hết hiệu lực",
             "Request to sign on the signer's computer lapsed",
         ),
-        issued=("Ký số, ban hành văn bản", "Signed and issued"),
+        external_signature_withdrawn=(
+            "Người ký rút yêu cầu ký trên máy của mình",
+            "Request to sign on the signer's computer withdrawn",
+        ),
+        signed=("Người có thẩm quyền ký số", "Signed by the competent person"),
+        # Issued by the clerk (cấp số, the organisation's signature); before the clerk's
+        # step, by the signature itself.
+        issued=("Ban hành văn bản", "Issued"),
         cancelled=("Hủy dự thảo văn bản", "Draft cancelled"),
+        # A council session's trail (workflows/council_session.py); a ballot's choice is
+        # never in it.
+        opened=("Triệu tập phiên họp Hội đồng", "Council session convened"),
+        item_withdrawn=("Đề nghị rút khỏi chương trình họp", "Withdrawn from the agenda"),
+        agenda_unconfirmed=(
+            "Đề nghị không xác nhận chương trình họp",
+            "Nominations did not confirm the agenda",
+        ),
+        ballot_cast=("Thành viên Hội đồng bỏ phiếu", "A council member voted"),
+        inquorate=("Phiên họp không đủ số thành viên", "Session inquorate"),
+        # A campaign's trail (workflows/campaign.py).
+        launched=("Phát động phong trào thi đua", "Campaign launched"),
+        registration_opened=("Mở đăng ký thi đua", "Registration opened"),
+        registration_reminded=("Nhắc đơn vị đăng ký thi đua", "Units reminded to register"),
+        household_review_opened=(
+            "Mở bình xét danh hiệu gia đình",
+            "Household title review opened",
+        ),
+        dossiers_called=("Thông báo nộp hồ sơ khen thưởng", "Dossiers called"),
+        milestone_reached=("Đến mốc sơ kết, tổng kết", "Milestone reached"),
+        milestone_moved=("Dời mốc thời gian", "Milestone moved"),
+        content_area_added=("Bổ sung nội dung thi đua", "Content area added"),
+        year_completed=("Kết thúc năm thi đua", "Campaign year completed"),
     ).items()
 }
+# An exemplar's trail (workflows/exemplar.py): named as on the exemplar's page.
+ACTION_NAMES.update(
+    {
+        f"action_{key.removeprefix('exemplar_action_')}": value
+        for key, value in _pairs(
+            discovered=("Phát hiện, đề xuất điển hình", "Proposed (discovered)"),
+            nurtured=("Giao kế hoạch bồi dưỡng", "Nurturing started"),
+            support_plan_revised=("Điều chỉnh kế hoạch bồi dưỡng", "Support plan revised"),
+            follow_up_recorded=("Ghi nhận kết quả theo dõi", "Follow-up recorded"),
+            follow_up_missed=("Quá hạn theo dõi", "Follow-up missed"),
+            summarized=("Tổng kết, đánh giá", "Summarized"),
+            assessment_requested=("Yêu cầu đánh giá tại mốc", "Assessment requested"),
+            published=("Công bố nhân rộng", "Published for replication"),
+            adopted=("Đơn vị báo cáo áp dụng", "Adoption reported"),
+            dropped=("Dừng theo dõi điển hình", "Exemplar dropped"),
+            nomination_proposed=("Lập đề nghị khen thưởng từ điển hình", "Nomination drafted"),
+            campaign_closed=("Phong trào kết thúc", "Campaign closed"),
+            closed=("Kết thúc theo dõi", "Closed"),
+        ).items()
+        if f"action_{key}" not in ACTION_NAMES
+    }
+)
 
 COMMAND_NAMES: dict[str, dict[str, str]] = {
     f"command_{key}": value

@@ -13,6 +13,8 @@ from api.i18n import ALL_TEXTS
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION = re.compile(r'\baction="([a-z_]+)"')
+# The workflows' own trail: ``self._change("signed", ...)``, the action first.
+POSITIONAL = re.compile(r'\b_change\(\s*"([a-z_]+)"')
 # Actions the import writes as "<subject type>_created/_updated" (history sheets).
 COMPOSED = ("evaluation_result", "award_record", "initiative")
 
@@ -21,7 +23,9 @@ def written_actions() -> set[str]:
     found = set()
     for folder in ("api", "activities", "workflows"):
         for path in (ROOT / folder).rglob("*.py"):
-            found.update(ACTION.findall(path.read_text(encoding="utf-8")))
+            text = path.read_text(encoding="utf-8")
+            found.update(ACTION.findall(text))
+            found.update(POSITIONAL.findall(text))
     found.update(f"{subject}_{change}" for subject in COMPOSED for change in ("created", "updated"))
     return found
 
