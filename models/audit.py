@@ -5,11 +5,15 @@ and the API's own audited writes (a campaign registration) append events through
 ``write_audit_event``, so every event has one shape and a retried write is a no-op (the
 event key is unique). ``insert_ignoring_conflict`` is the append-once insert it is built
 on; the projections use it for their other append-once rows too.
+
+A transaction that appends to more than one chain (a registry merge, an account leaving
+its councils, an import) takes every chain's lock first, in one order shared by all
+writers: ``write_audit_events`` does, or ``lock_audit_chains`` before the first event.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -43,6 +47,54 @@ async def insert_ignoring_conflict(
     return bool(result.rowcount)
 
 
+def _lock_number(key_sql: str) -> str:
+    """The number of a chain's transaction-scoped advisory lock on PostgreSQL, from the SQL
+    of its key: the key's 64-bit hash (seed 18, this trail's own)."""
+    return f"hashtextextended({key_sql}, 18)"
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind else "postgresql"
+
+
+async def lock_audit_chains(session: AsyncSession, subjects: Iterable[tuple[str, int]]) -> None:
+    """Take the locks of every chain a transaction will append to, before its first event.
+
+    A transaction that appends to two chains one after the other holds the first chain's
+    lock while it waits for the second's; another appending to the same two chains in the
+    other order holds the second and waits for the first, and PostgreSQL aborts one of
+    them (deadlock detected, SQLSTATE 40P01). Here every lock is taken in one statement, in
+    ascending lock number: every writer takes its locks in that one order, so none ever
+    waits for a lock while holding one that comes after it, and no two wait for each
+    other. ``write_audit_event`` then takes its chain's lock again, which the transaction
+    holding it gets at once. SQLite: nothing to do (writers hold the database's write
+    lock). A transaction that appends to one chain only does not need this."""
+    keys = sorted({chain_key(subject_type, subject_id) for subject_type, subject_id in subjects})
+    if len(keys) < 2 or _dialect(session) != "postgresql":
+        return
+    # The subquery is sorted before the locks are taken (a subquery with ORDER BY is not
+    # flattened into its query); the count only makes the function run once per row.
+    await session.execute(
+        text(
+            "SELECT count(pg_advisory_xact_lock(lock)) FROM ("
+            f"SELECT DISTINCT {_lock_number('key')} AS lock "
+            "FROM unnest(CAST(:keys AS text[])) AS key ORDER BY lock) AS locks"
+        ),
+        {"keys": keys},
+    )
+
+
+async def write_audit_events(
+    session: AsyncSession, events: Sequence[Mapping[str, Any]]
+) -> list[bool]:
+    """Append several events (each the keyword arguments of ``write_audit_event``), to one
+    chain or several, in the caller's transaction: every chain's lock first
+    (``lock_audit_chains``), then the events in the order given. One flag per event: False
+    for a key already written."""
+    await lock_audit_chains(session, ((e["subject_type"], e["subject_id"]) for e in events))
+    return [await write_audit_event(session, **event) for event in events]
+
+
 async def write_audit_event(
     session: AsyncSession,
     *,
@@ -68,12 +120,12 @@ async def write_audit_event(
     Two writers of one chain cannot both take the next number: on PostgreSQL the first
     holds a transaction-scoped advisory lock on the chain until it commits (other chains
     are not held up); SQLite writers already hold the database's write lock (BEGIN
-    IMMEDIATE). The unique (chain_key, chain_seq) is the backstop."""
+    IMMEDIATE). The unique (chain_key, chain_seq) is the backstop. A transaction that
+    appends to more than one chain locks them all first (``lock_audit_chains``)."""
     key = chain_key(subject_type, subject_id)
-    dialect = session.bind.dialect.name if session.bind else "postgresql"
-    if dialect == "postgresql":
+    if _dialect(session) == "postgresql":
         await session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 18))"), {"key": key}
+            text(f"SELECT pg_advisory_xact_lock({_lock_number(':key')})"), {"key": key}
         )
     head = (
         await session.execute(

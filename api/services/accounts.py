@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.text import control_character
 from domain.vocabulary import Role
 from models import User
+from models.audit import lock_audit_chains
 from models.base import utcnow
 from thidua.settings import Settings
 
@@ -23,7 +24,7 @@ from ..principal import Principal
 from ..queries import accounts as queries
 from ..queries import users as user_queries
 from .admin_scope import require_administers_account
-from .council_admin import end_memberships_of_deactivated
+from .council_admin import chains_of_deactivation, end_memberships_of_deactivated
 from .password_mail import masked_address, send_reset_mail
 from .passwords import PasswordLink, audit_account_event, password_link
 
@@ -169,6 +170,11 @@ async def set_active(
         # The machine's clock, as logging out: compared with the sessions' "issued at".
         user.signed_out_at = utcnow()
     await session.flush()
+    if not active:
+        # The account's chain and its councils' chains, all at once: two administrators
+        # deactivating two members of the same councils never hold one council's chain
+        # each and wait for the other's.
+        await lock_audit_chains(session, await chains_of_deactivation(session, user))
     await audit_account_event(
         session,
         user,

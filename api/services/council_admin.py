@@ -494,6 +494,13 @@ async def replace_member(
     return await council_view(session, principal, council.id), new
 
 
+async def chains_of_deactivation(session: AsyncSession, user: User) -> list[tuple[str, int]]:
+    """The audit chains deactivating ``user`` appends to: the account's own and those of
+    the councils it leaves (``end_memberships_of_deactivated``), to lock them first."""
+    memberships = await queries.active_memberships_of_user(session, user_id=user.id)
+    return [("user", user.id), *(("council", member.council_id) for member in memberships)]
+
+
 async def end_memberships_of_deactivated(
     session: AsyncSession, principal: Principal, *, user: User, now: datetime
 ) -> int:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.vocabulary import NomineeKind
 from models import Collective, Household, Person
+from models.audit import lock_audit_chains
 from models.schemas.registry_admin import MergeResult
 
 from ..errors import Conflict, InvalidInput, NotFound
@@ -122,6 +123,9 @@ async def merge(
         **{f"moved_{name}": [0, count] for name, count in moved.items()},
         **{name: _audit_fill(name, old, new) for name, (old, new) in filled.items()},
     }
+    # Both records' chains at once: a merge the other way round at the same moment takes
+    # them in the same order instead of holding the other chain and waiting for this one.
+    await lock_audit_chains(session, [(subject_type, kept.id), (subject_type, duplicate.id)])
     await audit_registry_event(
         session,
         principal,

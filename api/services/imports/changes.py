@@ -1,6 +1,7 @@
 """What every row handler does once it knows its record: set the row's values and say
-which changed (old and new, for the audit), write the audit event of the change keyed by
-the import, and make sure no two rows of a file name the same record."""
+which changed (old and new, for the audit), record the audit event of the change keyed by
+the import (written when the import is applied), and make sure no two rows of a file name
+the same record."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from enum import Enum
 from typing import Any
 
 from domain.vocabulary import Role
-from models.audit import write_audit_event
 
 from .kinds import ImportContext, Row, SheetKind
 
@@ -43,7 +43,7 @@ def created(values: Mapping[str, Any]) -> dict[str, list[Any]]:
     return {name: [None, _plain(value)] for name, value in values.items() if value is not None}
 
 
-async def audit(
+def audit(
     context: ImportContext,
     *,
     subject_type: str,
@@ -52,18 +52,21 @@ async def audit(
     changes: dict[str, Any],
 ) -> None:
     """One audit event of the import: its key starts with the file's hash, the actor is the
-    importing administrator."""
-    await write_audit_event(
-        context.session,
-        event_key=f"{context.import_key}:{subject_type}:{subject_id}:{action}:{uuid.uuid4().hex}",
-        subject_type=subject_type,
-        subject_id=subject_id,
-        action=action,
-        occurred_at=context.now,
-        actor_user_id=context.principal.user_id,
-        actor_name=context.principal.full_name,
-        actor_role=Role.ADMIN.value,
-        changes=changes,
+    importing administrator. Kept in ``context.events``: the import writes its events
+    together when it is applied (a dry run writes none)."""
+    key = f"{context.import_key}:{subject_type}:{subject_id}:{action}:{uuid.uuid4().hex}"
+    context.events.append(
+        dict(
+            event_key=key,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            action=action,
+            occurred_at=context.now,
+            actor_user_id=context.principal.user_id,
+            actor_name=context.principal.full_name,
+            actor_role=Role.ADMIN.value,
+            changes=changes,
+        )
     )
 
 

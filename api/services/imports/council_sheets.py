@@ -65,7 +65,7 @@ async def _grant_council_role(context: ImportContext, user: User, committee: Uni
     )
     context.session.add(grant)
     await context.session.flush()
-    await audit(
+    audit(
         context,
         subject_type="user",
         subject_id=user.id,
@@ -186,7 +186,7 @@ async def apply_member(context: ImportContext, kind: SheetKind, row: Row) -> Out
         )
         context.session.add(member)
         await context.session.flush()
-        await audit(
+        audit(
             context,
             subject_type="council_member",
             subject_id=member.id,
@@ -199,7 +199,7 @@ async def apply_member(context: ImportContext, kind: SheetKind, row: Row) -> Out
         outcome = Outcome.UPDATED if changes else Outcome.UNCHANGED
         if changes:
             await context.session.flush()
-            await audit(
+            audit(
                 context,
                 subject_type="council_member",
                 subject_id=member.id,
@@ -215,7 +215,7 @@ async def apply_member(context: ImportContext, kind: SheetKind, row: Row) -> Out
         left = assign(replaced, leaving)
         if left:
             await context.session.flush()
-            await audit(
+            audit(
                 context,
                 subject_type="council_member",
                 subject_id=replaced.id,

@@ -106,7 +106,7 @@ async def _created(
 ) -> Outcome:
     context.session.add(record)
     await context.session.flush()
-    await audit(
+    audit(
         context,
         subject_type=subject_type,
         subject_id=record.id,
@@ -126,7 +126,7 @@ async def _updated(
     if not changes:
         return Outcome.UNCHANGED
     await context.session.flush()
-    await audit(
+    audit(
         context,
         subject_type=subject_type,
         subject_id=record.id,

@@ -62,7 +62,11 @@ class Outcome(StrEnum):
 class ImportContext:
     """What every row handler gets: the session (inside the import's transaction), who
     imports and the units they administer (None: the whole deployment), the moment, and
-    the problems found so far. Handlers may keep their look-ups in ``cache``."""
+    the problems found so far. Handlers may keep their look-ups in ``cache``. The audit
+    events of the rows wait in ``events`` until the import is applied: they are written
+    together at its end, every chain's lock first (``models.audit.write_audit_events``),
+    so that two imports naming the same records never hold one chain each and wait for
+    the other's."""
 
     session: AsyncSession
     principal: Principal
@@ -71,6 +75,7 @@ class ImportContext:
     import_key: str  # the file's SHA-256: audit event keys of this import start with it
     problems: list[Problem] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)  # write_audit_event's arguments
     _seen: set[Problem] = field(default_factory=set, repr=False)
 
     def problem(

@@ -207,7 +207,7 @@ async def _apply_unit(context: ImportContext, kind: SheetKind, row: Row) -> Outc
         references.forget_units(context)
         if context.scope is not None:
             context.scope = context.scope | {unit.id}
-        await audit(
+        audit(
             context,
             subject_type="unit",
             subject_id=unit.id,
@@ -224,7 +224,7 @@ async def _apply_unit(context: ImportContext, kind: SheetKind, row: Row) -> Outc
         return Outcome.UNCHANGED
     await context.session.flush()
     references.forget_units(context)
-    await audit(
+    audit(
         context, subject_type="unit", subject_id=stored.id, action="unit_updated", changes=changes
     )
     return Outcome.UPDATED
@@ -330,7 +330,7 @@ async def _apply_household(context: ImportContext, kind: SheetKind, row: Row) ->
     context.session.add(household)
     await context.session.flush()
     claim(context, kind, row, household.id, "head_name")
-    await audit(
+    audit(
         context,
         subject_type="household",
         subject_id=household.id,
@@ -474,7 +474,7 @@ async def _apply_person(context: ImportContext, kind: SheetKind, row: Row) -> Ou
         context.session.add(person)
         await context.session.flush()
         claim(context, kind, row, person.id, "full_name")
-        await audit(
+        audit(
             context,
             subject_type="person",
             subject_id=person.id,
@@ -488,7 +488,7 @@ async def _apply_person(context: ImportContext, kind: SheetKind, row: Row) -> Ou
     if not changes:
         return Outcome.UNCHANGED
     await context.session.flush()
-    await audit(
+    audit(
         context,
         subject_type="person",
         subject_id=stored.id,
@@ -576,7 +576,7 @@ async def _apply_collective(context: ImportContext, kind: SheetKind, row: Row) -
         collective = Collective(unit_id=unit.id, name=name)
         context.session.add(collective)
         await context.session.flush()
-        await audit(
+        audit(
             context,
             subject_type="collective",
             subject_id=collective.id,
@@ -588,7 +588,7 @@ async def _apply_collective(context: ImportContext, kind: SheetKind, row: Row) -
     if not changes:
         return Outcome.UNCHANGED
     await context.session.flush()
-    await audit(
+    audit(
         context,
         subject_type="collective",
         subject_id=stored.id,

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.vocabulary import Role
-from models.audit import write_audit_event
+from models.audit import write_audit_events
 from models.schemas.imports import (
     ImportColumnRead,
     ImportReport,
@@ -116,28 +116,31 @@ async def run_import(
         total = sum(counts.values(), Counter())
         keep = apply and not context.problems
         if keep and (total[Outcome.CREATED] or total[Outcome.UPDATED]):
-            await write_audit_event(
-                session,
-                event_key=f"{context.import_key}:import:{uuid.uuid4().hex}",
-                subject_type="import",
-                subject_id=principal.user_id,
-                action="import_applied",
-                occurred_at=now,
-                actor_user_id=principal.user_id,
-                actor_name=principal.full_name,
-                actor_role=Role.ADMIN.value,
-                changes={
-                    "file_name": [None, filename],
-                    "sha256": [None, digest],
-                    **{
-                        f"{kind}.{outcome.value}": [None, tally[outcome]]
-                        for kind, tally in counts.items()
-                        for outcome in Outcome
-                        if tally[outcome]
+            context.events.append(
+                dict(
+                    event_key=f"{context.import_key}:import:{uuid.uuid4().hex}",
+                    subject_type="import",
+                    subject_id=principal.user_id,
+                    action="import_applied",
+                    occurred_at=now,
+                    actor_user_id=principal.user_id,
+                    actor_name=principal.full_name,
+                    actor_role=Role.ADMIN.value,
+                    changes={
+                        "file_name": [None, filename],
+                        "sha256": [None, digest],
+                        **{
+                            f"{kind}.{outcome.value}": [None, tally[outcome]]
+                            for kind, tally in counts.items()
+                            for outcome in Outcome
+                            if tally[outcome]
+                        },
                     },
-                },
+                )
             )
         if keep:
+            # Every record's event and the import's own, each chain's lock taken first.
+            await write_audit_events(session, context.events)
             await savepoint.commit()
         else:
             await savepoint.rollback()

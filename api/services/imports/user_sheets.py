@@ -93,7 +93,7 @@ async def _apply_user(context: ImportContext, kind: SheetKind, row: Row) -> Outc
         changes = assign(user, {"full_name": full_name, "email": email})
         if changes:
             await context.session.flush()
-            await audit(
+            audit(
                 context,
                 subject_type="user",
                 subject_id=user.id,
@@ -112,7 +112,7 @@ async def _apply_user(context: ImportContext, kind: SheetKind, row: Row) -> Outc
         context.session.add(user)
         await context.session.flush()
         context.cache.setdefault(NEW_USERS, []).append(user)
-        await audit(
+        audit(
             context,
             subject_type="user",
             subject_id=user.id,
@@ -138,7 +138,7 @@ async def _apply_user(context: ImportContext, kind: SheetKind, row: Row) -> Outc
     grant = RoleGrant(user_id=user.id, role=role, unit_id=unit.id, level=unit.level)
     context.session.add(grant)
     await context.session.flush()
-    await audit(
+    audit(
         context,
         subject_type="user",
         subject_id=user.id,
