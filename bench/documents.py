@@ -6,7 +6,7 @@ pyHanko; stored; then the decision marked issued and one award record per awarde
 
 Each repetition issues a new decision of N awardees (an issued decision is idempotent, so
 it cannot be issued twice). Rendering and signing are timed inside that same call (the
-activity's own calls to ``render_template_pdf`` and ``sign_pdf`` are wrapped with a
+activity's own calls to ``render_template_places`` and ``sign_pdf`` are wrapped with a
 timer), so the breakdown adds up to the measured total. The signed PDF is then checked the
 way the verification page checks it (`api.services.verification.verify_pdf`: pyHanko's
 validator against the trust roots, the document found by its hash) and with pyHanko's
@@ -282,7 +282,7 @@ async def run(
         for decision_id in decision_ids:
             calls: dict[str, list[float]] = {}
             with (
-                timed_calls(decision_document, ["render_template_pdf"], calls),
+                timed_calls(decision_document, ["render_template_places"], calls),
                 timed_calls(issuing, ["sign_pdf"], calls),
             ):
                 started = time.perf_counter()
@@ -308,7 +308,7 @@ async def run(
                 report = await verify_pdf(session, pdf, settings, now=datetime.now(UTC))
                 verify_seconds = time.perf_counter() - verified_started
             pages = len(PdfReader(io.BytesIO(pdf)).pages)
-            render = sum(calls.get("render_template_pdf", []))
+            render = sum(calls.get("render_template_places", []))
             sign = sum(calls.get("sign_pdf", []))
             runs.append(
                 {

@@ -299,7 +299,7 @@ async def _up(settings: Settings, args: argparse.Namespace) -> int:
     from api.app import create_app
 
     from .embedded import EmbeddedServerError, EmbeddedTemporal
-    from .worker import create_worker
+    from .worker import create_signing_worker, create_worker
 
     stop = asyncio.Event()
     _install_stop_signals(stop)
@@ -323,11 +323,18 @@ async def _up(settings: Settings, args: argparse.Namespace) -> int:
         client = await _connect_temporal(settings)
         from .db import create_session_factory
 
-        worker = create_worker(client, settings, create_session_factory(engine))
+        factory = create_session_factory(engine)
+        worker = create_worker(client, settings, factory)
+        # One machine holds everything, the signing keys too.
+        signing = (
+            create_signing_worker(client, settings, factory)
+            if settings.signing_task_queue
+            else contextlib.nullcontext()
+        )
         await _start_demo_workflows(settings, client, engine)
         await _ensure_schedules(settings, client)
         server = _uvicorn_server(settings, create_app(settings))
-        async with worker:
+        async with worker, signing:
             serve = asyncio.create_task(server.serve())
             while not server.started and not serve.done():
                 await asyncio.sleep(0.05)
@@ -367,18 +374,30 @@ async def _ensure_schedules(settings: Settings, client) -> None:
 
 async def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from .db import create_session_factory
-    from .worker import create_worker
+    from .worker import create_signing_worker, create_worker
 
     stop = asyncio.Event()
     _install_stop_signals(stop)
     _load_catalogue(settings)
+    if args.signing and not settings.signing_task_queue:
+        raise ConfigurationError(
+            "worker --signing: set THIDUA_SIGNING_TASK_QUEUE (the task queue of the hosts "
+            "that hold the signing keys) on this host and on the others"
+        )
     engine = await _open_database(settings)
     try:
         client = await _connect_temporal(settings)
-        worker = create_worker(client, settings, create_session_factory(engine))
-        await _ensure_schedules(settings, client)
+        factory = create_session_factory(engine)
+        if args.signing:
+            # The host with the token or HSM: signatures only, no workflows.
+            worker = create_signing_worker(client, settings, factory)
+            queue = settings.signing_task_queue
+        else:
+            worker = create_worker(client, settings, factory)
+            queue = settings.task_queue
+            await _ensure_schedules(settings, client)
         async with worker:
-            log.info("worker polling task queue %s", settings.task_queue)
+            log.info("worker polling task queue %s", queue)
             await stop.wait()
         return 0
     finally:
@@ -810,7 +829,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="run everything on one machine")
     up.add_argument("--no-seed", action="store_true", help="do not add the demo data")
-    commands.add_parser("worker", help="run the Temporal worker")
+    worker = commands.add_parser("worker", help="run the Temporal worker")
+    worker.add_argument(
+        "--signing",
+        action="store_true",
+        help="run the signatures only, on THIDUA_SIGNING_TASK_QUEUE: on the host that holds "
+        "the signing keys (a USB token, an HSM)",
+    )
     commands.add_parser("api", help="run the HTTP API and pages")
     commands.add_parser("migrate", help="apply database migrations")
     commands.add_parser("seed", help="add the demo data where missing")

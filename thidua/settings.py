@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     temporal_address: str = EMBEDDED
     temporal_namespace: str = "default"
     task_queue: str = "thidua"
+    # The task queue of the hosts that hold the signing keys (a USB token or an HSM
+    # attached to one machine): the signer's and the organisation's signatures run only
+    # on a worker started there with `thidua worker --signing`. Empty: any worker signs.
+    # Decisions drafted while it is set keep it (it is part of their workflow's input).
+    signing_task_queue: str = ""
     temporal_embedded_port: int = 7233
     temporal_ui_port: int = 8233
     # Seconds the embedded server may take to answer before `up` gives up.

@@ -80,6 +80,43 @@ def engine_activities(
     ]
 
 
+def signing_activities(
+    settings: Settings, factory: SessionFactory, clock: Clock = SYSTEM_CLOCK
+) -> list[Callable[..., Any]]:
+    """The activities that use a signing key (the signer's, the organisation's): what a
+    worker on the signing hosts' task queue runs (``create_signing_worker``)."""
+    from activities.documents.activities import DocumentActivities
+    from thidua.catalogue_store import get_catalogue
+
+    catalogue = get_catalogue(str(settings.catalogue_dir), settings.city_override or "")
+    documents = DocumentActivities(factory, settings, catalogue.get, clock=clock)
+    return [documents.issue_decision, documents.sign_decision, documents.issue_signed_decision]
+
+
+def create_signing_worker(
+    client: Client,
+    settings: Settings,
+    factory: SessionFactory,
+    *,
+    task_queue: str | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+    identity: str | None = None,
+) -> Worker:
+    """The worker of the host that holds the signing keys (a USB token, an HSM): the
+    signing activities only, on ``THIDUA_SIGNING_TASK_QUEUE``; no workflows."""
+    queue = task_queue or settings.signing_task_queue
+    if not queue:
+        raise ValueError("THIDUA_SIGNING_TASK_QUEUE is not set")
+    return Worker(
+        client,
+        task_queue=queue,
+        activities=signing_activities(settings, factory, clock),
+        # A token signs one document at a time anyway; a few at once for an HSM.
+        max_concurrent_activities=4,
+        identity=identity,
+    )
+
+
 # Pure, deterministic modules imported once outside the sandbox instead of for every
 # workflow run. The types modules must be among them: inside the sandbox ``datetime`` is a
 # proxy class, and dataclass fields typed ``datetime`` would not convert.

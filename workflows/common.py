@@ -31,6 +31,11 @@ DOCUMENT_RETRY = RetryPolicy(
     non_retryable_error_types=["NoSigningIdentity"],
 )
 
+# A signature made on the signing hosts (THIDUA_SIGNING_TASK_QUEUE) must be taken by one
+# of them within this: otherwise the signer is told the signing host is down, at once,
+# rather than wait on a page for a host nobody started.
+SIGNING_HOST_WAIT = timedelta(minutes=1)
+
 MAX_TEXT = 2000
 
 # A nomination asked to confirm its place on an agenda or in a document answers within

@@ -34,9 +34,11 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, TimeoutType
+from temporalio.exceptions import TimeoutError as ActivityTimeout
 
 from domain.calendar import VIETNAM_TZ, WorkingCalendar
 from domain.vocabulary import DecisionKind, DecisionStatus, Role, SignerCapacity
@@ -48,6 +50,7 @@ from .common import (
     MAX_TEXT,
     RECORD_RETRY,
     RECORD_TIMEOUT,
+    SIGNING_HOST_WAIT,
     signal_workflow,
 )
 from .contracts import ActedBy, Actor, NoticeRequest, Recipient
@@ -381,6 +384,7 @@ class DecisionWorkflow:
                 ),
                 start_to_close_timeout=DOCUMENT_TIMEOUT,
                 retry_policy=DOCUMENT_RETRY,
+                **self._on_signing_host(),
             )
         except ActivityError as error:
             self._signing = False
@@ -639,6 +643,7 @@ class DecisionWorkflow:
                 ),
                 start_to_close_timeout=DOCUMENT_TIMEOUT,
                 retry_policy=DOCUMENT_RETRY,
+                **self._on_signing_host(),
             )
         except ActivityError as error:
             self._issuing = False
@@ -924,6 +929,18 @@ class DecisionWorkflow:
 
     # ---- helpers -------------------------------------------------------------------------
 
+    def _on_signing_host(self) -> dict[str, Any]:
+        """Where a signature is made: on the signing hosts' task queue when the decision
+        was drafted with one (THIDUA_SIGNING_TASK_QUEUE: the keys are on those hosts
+        only), and refused after ``SIGNING_HOST_WAIT`` when no worker there takes it (the
+        signer reads that the signing host is down, rather than wait)."""
+        if not self._in.signing_task_queue:
+            return {}
+        return {
+            "task_queue": self._in.signing_task_queue,
+            "schedule_to_start_timeout": SIGNING_HOST_WAIT,
+        }
+
     def _clerk_numbers(self) -> bool:
         """Since "clerk-numbers" the signer signs without a number and a date, and the
         clerk gives both at issue (Decree 30/2020 Art. 15-16); before, the signature gave
@@ -1044,6 +1061,15 @@ def _failed(error: ActivityError, vi: str, en: str) -> ApplicationError:
     """A document activity's failure as the refusal the signer or clerk reads: its own
     message after ours (``SigningFailed``, never retried by the caller)."""
     cause = error.cause
+    if isinstance(cause, ActivityTimeout) and cause.type == TimeoutType.SCHEDULE_TO_START:
+        minutes = int(SIGNING_HOST_WAIT.total_seconds() // 60)
+        return ApplicationError(
+            f"{vi}: máy giữ thiết bị ký số không nhận việc ký trong {minutes} phút, hãy báo "
+            f"quản trị viên (thidua worker --signing) / {en}: no signing host took it within "
+            f"{minutes} minutes (thidua worker --signing)",
+            type="SigningFailed",
+            non_retryable=True,
+        )
     message = getattr(cause, "message", None) or str(cause or error)
     return ApplicationError(f"{vi}: {message} / {en}", type="SigningFailed", non_retryable=True)
 

@@ -50,6 +50,9 @@ class DecisionInput:
     # The authority's head title ("CHỦ TỊCH ỦY BAN NHÂN DÂN …"): a vice-chairman signs
     # "KT. CHỦ TỊCH". Drafts made before it was carried read as a chairman's.
     head_title: str = ""
+    # Where the signatures are made (THIDUA_SIGNING_TASK_QUEUE when drafted): the task
+    # queue of the hosts holding the keys; "": the engine's own queue.
+    signing_task_queue: str = ""
 
 
 # ---- who may act on a document (the workflow's validators and the API, before a workflow

@@ -216,6 +216,7 @@ async def draft(
         signature=signature,
         calendar=calendar_data(settings, today),
         head_title=authority.head_title,
+        signing_task_queue=settings.signing_task_queue,
     )
     return decision, workflow_input
 

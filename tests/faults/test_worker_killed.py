@@ -1,6 +1,6 @@
-"""The worker PROCESS killed (SIGKILL) while it numbers, renders and signs a decision,
-then a new worker process started: the decision is issued once, with the number the
-first attempt took, and the nomination is granted once.
+"""The worker PROCESS killed (SIGKILL) while the clerk's step numbers, dates and seals a
+signed decision, then a new worker process started: the decision is issued once, with the
+number the first attempt took, and the nomination is granted once.
 
 Real parts: the Temporal dev server, `thidua worker` processes (worker_main.py), the
 seeded PostgreSQL database shared by the API (this process) and the workers.
@@ -32,9 +32,9 @@ pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 DOCUMENT_TIMEOUT_SECONDS = 6
 
 
-async def wait_mid_signing(harness, decision_id: int, timeout: float = 60.0) -> Decision:
-    """Until issue_decision has taken the number (its first transaction committed) and
-    has not yet stored the signed document (its second): the activity is mid-way."""
+async def wait_mid_issue(harness, decision_id: int, timeout: float = 60.0) -> Decision:
+    """Until issue_signed_decision has taken the number (its first transaction committed)
+    and has not yet stored the sealed document (its second): the activity is mid-way."""
     deadline = asyncio.get_running_loop().time() + timeout
     while asyncio.get_running_loop().time() < deadline:
         async with harness.factory() as session:
@@ -45,7 +45,7 @@ async def wait_mid_signing(harness, decision_id: int, timeout: float = 60.0) -> 
             if decision.number is not None:
                 return decision
         await asyncio.sleep(0.005)
-    raise AssertionError("issue_decision never started")
+    raise AssertionError("issue_signed_decision never started")
 
 
 async def test_worker_killed_while_signing_issues_the_decision_once(
@@ -65,19 +65,18 @@ async def test_worker_killed_while_signing_issues_the_decision_once(
             await harness.wait_stage(nomination_id, Stage.AWAITING_DECISION, timeout=30)
             decision = await harness.draft_decision([nomination_id])
 
+            # The chairman signs (no number yet), then the clerk issues: killed mid-way.
             signing = asyncio.create_task(harness.sign(decision["id"]))
-            mid_way = await wait_mid_signing(harness, decision["id"])
+            mid_way = await wait_mid_issue(harness, decision["id"])
             first_pid = worker.pid
             worker.kill()
-            assert mid_way.status == DecisionStatus.AWAITING_SIGNATURE
-            assert mid_way.document_id is None  # nothing issued yet: the kill was mid-way
+            assert mid_way.status == DecisionStatus.SIGNED  # numbered, not issued yet
 
             await asyncio.sleep(1)
             async with harness.factory() as session:
                 still = await session.get(Decision, decision["id"])
-                assert (
-                    still.status == DecisionStatus.AWAITING_SIGNATURE and still.document_id is None
-                )
+                assert still.status == DecisionStatus.SIGNED
+                assert still.number_text == mid_way.number_text
 
             worker.start()
             assert worker.pid != first_pid
