@@ -665,7 +665,8 @@ class DocumentActivities:
         async with transaction(self.session_factory) as session:
             decision = await session.get(Decision, data.decision_id, with_for_update=True)
             assert decision is not None
-            _require_signed(decision)
+            if decision.status != DecisionStatus.ISSUED:  # else an earlier attempt finished
+                _require_signed(decision)
             if decision.number is None:
                 authority = await session.get(Authority, decision.authority_id)
                 assert authority is not None
