@@ -37,6 +37,42 @@ AUDIT_CHAIN_TEXTS: dict[str, dict[str, str]] = _pairs(
     ac_kind_deleted=("Bị xóa", "Deleted"),
     ac_kind_reordered=("Bị đảo thứ tự", "Reordered"),
     ac_seal_problem=("Dấu niêm phong", "Seal"),
+    ac_seal_edited=(
+        "Các đầu chuỗi trong dấu niêm phong không cho ra mã gốc của nó (dấu niêm phong đã bị sửa).",
+        "Its heads do not give its root (the seal was edited).",
+    ),
+    ac_seal_other_key=(
+        "Dấu niêm phong ghi một khóa khác với khóa đã công bố.",
+        "It names a key other than the published one.",
+    ),
+    ac_seal_bad_signature=(
+        "Chữ ký của dấu niêm phong không hợp lệ.",
+        "Its signature is not valid.",
+    ),
+    ac_seal_not_in_database=(
+        "Cơ sở dữ liệu không còn giữ dấu niêm phong số {id} như bản đã lưu (các dấu niêm "
+        "phong đã bị xóa hoặc bị sửa).",
+        "The database no longer holds seal #{id} as saved (seals were deleted or edited).",
+    ),
+    ac_archived_title=("Kiểm tra theo dấu niêm phong đã lưu", "Check against a saved seal"),
+    ac_archived_help=(
+        "Tải lên bản JSON của dấu niêm phong đã lưu từ cổng công khai (liên kết «Bản JSON "
+        "(kèm đầu các chuỗi)») và giữ bên ngoài hệ thống. Nhật ký được đối chiếu với dấu "
+        "đó thay vì dấu mới nhất trong cơ sở dữ liệu: sự kiện bị xóa vẫn bị phát hiện dù "
+        "các dấu niêm phong sau đó cũng bị xóa. Cùng kết quả với lệnh «thidua audit "
+        "verify --seal TỆP». Tối đa {mb} MB.",
+        "Upload the JSON of a seal saved from the public portal (the link «As JSON (with "
+        "the chains' heads)») and kept outside the system. The trail is checked against it "
+        "instead of the database's newest seal: a deleted event still shows even if the "
+        "seals after it were deleted too. The same result as `thidua audit verify --seal "
+        "FILE`. At most {mb} MB.",
+    ),
+    ac_archived_file=("Tệp dấu niêm phong (JSON)", "Seal file (JSON)"),
+    ac_archived_check=("Kiểm tra", "Check"),
+    ac_against_archived=(
+        "Kết quả đối chiếu với dấu niêm phong đã lưu số {id}.",
+        "Checked against the saved seal #{id}.",
+    ),
     ac_seal_title=("Dấu niêm phong nhật ký", "Audit trail seal"),
     ac_seal_help=(
         "Định kỳ (mặc định mỗi ngày) hệ thống niêm phong đầu mọi chuỗi nhật ký xử lý hồ sơ "

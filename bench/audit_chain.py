@@ -11,19 +11,35 @@ Two ways, same rows, same database:
 ``--chains 1`` is the worst case (every writer on the same subject); a year-end burst
 writes to thousands of nominations' chains. ``--concurrency`` writers at once.
 
+``--pairs``: writers of two chains per transaction (one event on a nomination's chain and
+one on a decision's, of one of that many pairs, in a random order), ``--pair-n`` of them
+each way:
+
+- ``one by one``: two ``write_audit_event`` calls in that order (each takes its chain's
+  lock when it comes to it: two transactions on one pair in opposite orders deadlock and
+  PostgreSQL aborts one, SQLSTATE 40P01, counted and not retried);
+- ``locks first``: ``models.audit.write_audit_events`` (both chains' locks first, in one
+  order shared by every writer).
+
     .venv/bin/python -m bench run audit [--n 2000] [--chains 1 200] [--concurrency 8]
+    .venv/bin/python -m bench run audit --db postgresql --chains --pairs 5 50 [--pair-n 400]
+
+(``--chains`` with no value skips the single-chain section.)
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+
 from models import AuditEvent
-from models.audit import insert_ignoring_conflict, write_audit_event
+from models.audit import insert_ignoring_conflict, write_audit_event, write_audit_events
 from thidua.db import transaction
 
 from .common import (
@@ -37,6 +53,8 @@ from .common import (
 )
 
 MOMENT = datetime(2026, 12, 20, 9, 0, tzinfo=UTC)
+PAIR_MODES = ("one by one", "locks first")
+DEADLOCK = "40P01"
 
 
 async def _plain(session, n: int, chain: int, tag: str) -> None:
@@ -92,20 +110,129 @@ async def _measure(factory, write, *, n: int, chains: int, concurrency: int, tag
     return {"writes": n, "seconds": elapsed, "per_second": n / elapsed, **summary(latencies)}
 
 
+def _pair_event(tag: str, n: int, subject: tuple[str, int]) -> dict[str, Any]:
+    subject_type, subject_id = subject
+    return dict(
+        event_key=f"{tag}-{n}-{subject_type}",
+        subject_type=subject_type,
+        subject_id=subject_id,
+        action="commented",
+        reason=f"Ý kiến số {n}",
+        changes={"score": [n, n + 1]},
+        occurred_at=MOMENT,
+    )
+
+
+async def _measure_pairs(
+    factory, mode: str, *, n: int, pairs: int, concurrency: int, tag: str
+) -> dict:
+    """``n`` transactions, each appending to a nomination's chain and a decision's (pair
+    ``k`` of ``pairs``) in a random order (the same orders for both modes: seeded)."""
+    latencies: list[float] = []
+    aborted = 0
+    draws = random.Random(7)
+    plans = []
+    for i in range(n):
+        k = draws.randrange(pairs)
+        subjects = [("nomination", 2_000_000 + k), ("decision", 3_000_000 + k)]
+        draws.shuffle(subjects)
+        plans.append([_pair_event(tag, i, subject) for subject in subjects])
+    queue = list(reversed(plans))
+
+    async def writer() -> None:
+        nonlocal aborted
+        while queue:
+            events = queue.pop()
+            started = time.perf_counter()
+            try:
+                async with transaction(factory) as session:
+                    if mode == "locks first":
+                        await write_audit_events(session, events)
+                    else:
+                        for event in events:
+                            await write_audit_event(session, **event)
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) != DEADLOCK:
+                    raise
+                aborted += 1
+                continue
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(writer() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    return {
+        "transactions": n,
+        "aborted": aborted,
+        "committed": len(latencies),
+        "seconds": elapsed,
+        "committed_per_second": len(latencies) / elapsed,
+        **summary(latencies),
+    }
+
+
+def _pairs_markdown(rows: list[dict[str, Any]], concurrency: int) -> str:
+    table = [
+        [
+            row["db"],
+            row["pairs"],
+            concurrency,
+            row["mode"],
+            row["transactions"],
+            row["aborted"],
+            f"{row['committed_per_second']:.0f}",
+            f"{row['p50'] * 1000:.1f} / {row['p95'] * 1000:.1f}" if row["committed"] else "–",
+        ]
+        for row in rows
+    ]
+    return (
+        f"## Audit chain: writers of two chains ({concurrency} writers)\n\n"
+        + markdown_table(
+            [
+                "database",
+                "chain pairs",
+                "writers",
+                "mode",
+                "transactions",
+                f"aborted ({DEADLOCK})",
+                "committed tx/s",
+                "p50 / p95 ms",
+            ],
+            table,
+            align_right_from=4,
+        )
+        + "\n\n"
+    )
+
+
 async def run(
     n: int = 2000,
     *,
     chains: list[int] | None = None,
     backends: list[str] | None = None,
     concurrency: int = 8,
+    pairs: list[int] | None = None,
+    pair_n: int = 400,
     quiet: bool = False,
     results_dir: Path | None = None,
 ) -> dict[str, Any]:
-    chains = chains or [1, 200]
+    chains = [1, 200] if chains is None else chains
     backends = backends or ["sqlite", "postgresql"]
     rows: list[dict[str, Any]] = []
+    pair_rows: list[dict[str, Any]] = []
     for backend in backends:
         async with fresh_database(backend, work_dir("audit"), seed=False) as database:
+            for pair_count in pairs or []:
+                for mode in PAIR_MODES:
+                    figures = await _measure_pairs(
+                        database.factory,
+                        mode,
+                        n=pair_n,
+                        pairs=pair_count,
+                        concurrency=concurrency,
+                        tag=f"pairs-{pair_count}-{mode.replace(' ', '-')}",
+                    )
+                    pair_rows.append({"db": backend, "pairs": pair_count, "mode": mode, **figures})
             for chain_count in chains:
                 for mode, write in (("plain", _plain), ("chained", _chained)):
                     figures = await _measure(
@@ -136,16 +263,27 @@ async def run(
             ]
         )
     env = environment()
-    markdown = (
-        f"## Audit chain: cost per write ({n} writes each, {concurrency} writers)\n\n"
-        + markdown_table(
-            ["database", "chains", "mode", "writes/s", "p50 ms", "p95 ms", "Δ ms/write"],
-            table,
-            align_right_from=3,
+    markdown = ""
+    if rows:
+        markdown += (
+            f"## Audit chain: cost per write ({n} writes each, {concurrency} writers)\n\n"
+            + markdown_table(
+                ["database", "chains", "mode", "writes/s", "p50 ms", "p95 ms", "Δ ms/write"],
+                table,
+                align_right_from=3,
+            )
+            + "\n\n"
         )
-        + "\n\n"
-        + environment_line(env)
-    )
-    payload = {"n": n, "concurrency": concurrency, "rows": rows, "environment": env}
+    if pair_rows:
+        markdown += _pairs_markdown(pair_rows, concurrency)
+    markdown += environment_line(env)
+    payload = {
+        "n": n,
+        "concurrency": concurrency,
+        "rows": rows,
+        "pair_n": pair_n,
+        "pair_rows": pair_rows,
+        "environment": env,
+    }
     json_path, md_path = write_results("audit", payload, markdown, results_dir)
     return {**payload, "markdown": markdown, "files": [str(json_path), str(md_path)]}

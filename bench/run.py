@@ -5,6 +5,7 @@
     .venv/bin/python -m bench run reads [--sizes 10000 100000] [--db sqlite postgresql]
     .venv/bin/python -m bench run documents [--awardees 500]
     .venv/bin/python -m bench run audit [--n 2000] [--chains 1 200] [--db sqlite postgresql]
+        [--pairs 5 50] [--pair-n 400]
 
 Each prints its figures (a markdown table) and writes them as JSON + markdown under
 bench/results/. `bench/pages.py` (every page with 10,000 nominations) runs on its own.
@@ -107,8 +108,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = names.add_parser("audit", help="the audit chain's cost per write (issue 18)")
     audit.add_argument("--n", type=int, default=2000, help="writes of each kind")
-    audit.add_argument("--chains", type=int, nargs="+", default=[1, 200])
+    audit.add_argument(
+        "--chains",
+        type=int,
+        nargs="*",
+        default=[1, 200],
+        help="chains of the one-chain writes (none: skip that section)",
+    )
     audit.add_argument("--concurrency", type=int, default=8)
+    audit.add_argument(
+        "--pairs",
+        type=int,
+        nargs="*",
+        default=[],
+        help="chain pairs of the two-chain writes, one by one vs locks first (none by default)",
+    )
+    audit.add_argument(
+        "--pair-n", type=int, default=400, help="two-chain transactions of each mode"
+    )
     audit.add_argument(
         "--db", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"]
     )
@@ -163,6 +180,8 @@ async def dispatch(args: argparse.Namespace) -> dict:
             chains=args.chains,
             backends=args.db,
             concurrency=args.concurrency,
+            pairs=args.pairs,
+            pair_n=args.pair_n,
             quiet=args.quiet,
             results_dir=args.results_dir,
         )

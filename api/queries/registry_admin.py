@@ -81,6 +81,27 @@ async def person_by_id(session: AsyncSession, *, person_id: int) -> Person | Non
     return await session.get(Person, person_id)
 
 
+async def lock_records(
+    session: AsyncSession,
+    *,
+    model: type[Person] | type[Household] | type[Collective],
+    ids: Collection[int],
+) -> None:
+    """Lock these rows (SELECT … FOR UPDATE) until the transaction ends, one at a time in
+    ascending id, and read them afresh: a writer that locked one of them first has
+    committed by then, and what it wrote is what the caller sees (``session.get`` returns
+    the refreshed rows). Every writer of several rows of one table locks them in that one
+    order, so no two wait for each other. SQLite: no row locks (writers hold the
+    database's write lock from BEGIN)."""
+    for record_id in sorted(set(ids)):
+        await session.execute(
+            select(model)
+            .where(model.id == record_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+
+
 async def person_with_citizen_id(
     session: AsyncSession, *, citizen_id: str, other_than: int | None = None
 ) -> Person | None:

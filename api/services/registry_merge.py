@@ -6,7 +6,11 @@ its row for the history that named it, marked ``merged_into_id``, and leaves the
 and look-ups.
 
 Refused (409) while either record has a nomination under way: its workflow and dossier
-name the subject, so it must end (or be withdrawn) first. Audited on both records."""
+name the subject, so it must end (or be withdrawn) first. Audited on both records.
+
+Two merges of the same two records the other way round at the same moment: the second
+waits for the first (row locks) and is refused, as a merge of a record already merged
+away is (409)."""
 
 from __future__ import annotations
 
@@ -32,6 +36,11 @@ SUBJECT_TYPE = {
     NomineeKind.INDIVIDUAL: "person",
     NomineeKind.HOUSEHOLD: "household",
     NomineeKind.COLLECTIVE: "collective",
+}
+MODEL: dict[NomineeKind, type[Person] | type[Household] | type[Collective]] = {
+    NomineeKind.INDIVIDUAL: Person,
+    NomineeKind.HOUSEHOLD: Household,
+    NomineeKind.COLLECTIVE: Collective,
 }
 Record = Person | Household | Collective
 
@@ -72,6 +81,11 @@ async def merge(
     422 naming ``duplicate_id``; an open nomination of either: 409 naming it."""
     scope = await administered_unit_ids(session, principal)
     what = SUBJECT_VI[kind]
+    # Both rows locked before anything is checked: a merge of the two the other way round
+    # at the same moment waits here for this one to commit, then finds its kept record
+    # merged away and is refused, instead of passing the same checks and leaving each
+    # record merged into the other. Rows first, in ascending id, then the audit chains.
+    await queries.lock_records(session, model=MODEL[kind], ids=[kept_id, duplicate_id])
     kept = await _record(session, kind, kept_id)
     if kept is None or not in_scope(scope, _unit_of(kept)):
         raise NotFound(f"Không tìm thấy {what}", f"No such {kind.value}")

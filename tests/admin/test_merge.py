@@ -7,12 +7,16 @@ On SQLite and PostgreSQL, the databases built from the migrations."""
 
 from __future__ import annotations
 
-from datetime import date
+import asyncio
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
-from domain.vocabulary import Stage
+from api.errors import Conflict
+from api.principal import load_principal
+from api.services.registry_merge import merge
+from domain.vocabulary import NomineeKind, Stage
 from models import AwardRecord, Campaign, Person, Registration, User
 from tests.accounts_app import accounts_app
 from tests.admin.registry_world import (
@@ -22,10 +26,14 @@ from tests.admin.registry_world import (
     build_world,
     events,
 )
+from thidua.db import transaction
 
 pytestmark = [pytest.mark.postgres]
 
 PEOPLE = "/api/v1/admin/people"
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+# Long enough for a merge that is not blocked to get on with its statements.
+SETTLE = 0.5
 
 
 @pytest.fixture
@@ -197,3 +205,73 @@ async def test_a_duplicate_household_brings_its_members(app):
     listed = await app.http.get("/api/v1/admin/households", headers=admin)
     [household] = listed.json()["items"]
     assert household["id"] == made[0] and household["member_count"] == 1
+
+
+async def test_two_records_merged_into_each_other_at_once_leave_no_cycle(app):
+    """A into B and B into A at the same moment: the second merge waits for the first to
+    commit (both rows are locked before the checks), then finds its kept record merged
+    away and is refused; each record is not left merged into the other."""
+    world = await build_world(app)
+    office = world.units["tk-vh"]
+    a = await add_person(app, office, "Đỗ Thị Thu")
+    b = await add_person(app, office, "Đỗ Thị Thu")
+    async with app.state.reader() as session:
+        principal = await load_principal(session, world.users["qt.thachkhoi"])
+    assert principal is not None
+    first_merged = asyncio.Event()
+    commit_first = asyncio.Event()
+
+    async def a_into_b() -> None:
+        async with transaction(app.state.writer) as session:
+            await merge(
+                session, principal, NomineeKind.INDIVIDUAL, kept_id=b, duplicate_id=a, now=NOW
+            )
+            first_merged.set()
+            await commit_first.wait()
+
+    async def b_into_a() -> None:
+        async with transaction(app.state.writer) as session:
+            await merge(
+                session, principal, NomineeKind.INDIVIDUAL, kept_id=a, duplicate_id=b, now=NOW
+            )
+
+    first = asyncio.create_task(a_into_b())
+    await asyncio.wait_for(first_merged.wait(), timeout=30)
+    second = asyncio.create_task(b_into_a())
+    await asyncio.sleep(SETTLE)
+    # Checked nothing yet: it waits for the first merge's row locks (on SQLite for the
+    # database's write lock).
+    assert not second.done()
+    commit_first.set()
+    await asyncio.wait_for(first, timeout=30)
+    with pytest.raises(Conflict) as refused:
+        await asyncio.wait_for(second, timeout=30)
+    assert refused.value.status_code == 409
+    assert "đã được gộp vào hồ sơ khác" in refused.value.detail
+
+    async with app.state.reader() as session:
+        assert (await session.get(Person, a)).merged_into_id == b
+        assert (await session.get(Person, b)).merged_into_id is None
+    assert [e.action for e in await events(app, "person", b)] == ["person_merged"]
+    assert [e.action for e in await events(app, "person", a)] == ["person_merged_away"]
+
+
+async def test_two_merge_requests_the_other_way_round_at_once(app):
+    """The same race through the API, the two requests let loose together: exactly one is
+    merged (200), the other refused (409), and no record points at the other."""
+    world = await build_world(app)
+    admin = app.bearer(world.users["qt.thachkhoi"])
+    office = world.units["tk-vh"]
+    a = await add_person(app, office, "Phan Văn Đức")
+    b = await add_person(app, office, "Phan Văn Đức")
+    responses = await asyncio.wait_for(
+        asyncio.gather(
+            app.http.post(f"{PEOPLE}/{b}/merge", json={"duplicate_id": a}, headers=admin),
+            app.http.post(f"{PEOPLE}/{a}/merge", json={"duplicate_id": b}, headers=admin),
+        ),
+        timeout=60,
+    )
+    assert sorted(r.status_code for r in responses) == [200, 409], [r.text for r in responses]
+    async with app.state.reader() as session:
+        pointers = {p: (await session.get(Person, p)).merged_into_id for p in (a, b)}
+    assert pointers in ({a: b, b: None}, {a: None, b: a}), pointers
