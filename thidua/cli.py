@@ -761,26 +761,20 @@ async def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
     exit 0 when the trail is intact, 1 with one line per problem (the first of each
     chain: the event, its chain and place, and whether it was edited, inserted, deleted
     or reordered)."""
-    from pydantic import ValidationError
-
-    from api.services.audit_verify import verify_trail
-    from models.schemas.audit_seal import AuditSealRead
+    from api.errors import InvalidInput
+    from api.services.audit_verify import parse_archived_seal, verify_trail
 
     from .db import create_session_factory
 
     archived = None
     if getattr(args, "seal", None):
         try:
-            archived = AuditSealRead.model_validate_json(Path(args.seal).read_bytes())
-        except (OSError, ValidationError) as exc:
-            raise ConfigurationError(
-                f"--seal {args.seal}: not a seal saved from GET /api/v1/public/audit-seal"
-                f"?heads=true ({exc.__class__.__name__})"
-            ) from exc
-        if not archived.heads:
-            raise ConfigurationError(
-                f"--seal {args.seal}: the seal has no heads: save it with ?heads=true"
-            )
+            archived = parse_archived_seal(Path(args.seal).read_bytes())
+        except OSError as exc:
+            raise ConfigurationError(f"--seal {args.seal}: {exc.strerror}") from exc
+        except InvalidInput as exc:
+            # The page's checks: the English half of its message.
+            raise ConfigurationError(f"--seal {args.seal}: {exc.message_en}") from exc
     engine = await _open_database(settings)
     try:
         async with create_session_factory(engine, writer=False)() as session:

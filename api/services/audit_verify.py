@@ -193,6 +193,13 @@ async def read_archived_seal(upload: UploadFile | None, *, field: str = "seal") 
             f"Tệp vượt quá dung lượng cho phép ({megabytes:g} MB)",
             f"The file is larger than the {megabytes:g} MB allowed",
         )
+    return parse_archived_seal(data, field=field)
+
+
+def parse_archived_seal(data: bytes, *, field: str = "seal") -> AuditSealRead:
+    """A saved seal's JSON checked (the page's upload, ``thidua audit verify --seal``):
+    ``InvalidInput`` naming ``field`` when it is not such a seal, has no heads, or heads
+    that are not ``[chain_seq, hash]`` pairs."""
     try:
         seal = AuditSealRead.model_validate_json(data)
     except ValidationError:

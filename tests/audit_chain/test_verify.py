@@ -259,3 +259,8 @@ async def test_a_seal_kept_outside_the_database_still_catches_deleted_seals(
     archive.write_text(published.model_copy(update={"heads": None}).model_dump_json())
     with pytest.raises(ConfigurationError, match="heads=true"):
         await cmd_audit(settings, verify)
+    archive.write_text(
+        published.model_copy(update={"heads": {"decision:9301": [3]}}).model_dump_json()
+    )
+    with pytest.raises(ConfigurationError, match="pairs"):
+        await cmd_audit(settings, verify)  # the page's checks: no crash on a bad head
