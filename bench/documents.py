@@ -1,17 +1,26 @@
-"""documents: a year-end decision with N awardees (default 500), issued through the real
-code path: `DocumentActivities.issue_decision`, the activity the decision workflow runs
-when the chairman signs (checks and the number in one transaction; the decision rendered
-from its template to PDF with WeasyPrint; signed with the chairman's PKCS#12 identity by
-pyHanko; stored; then the decision marked issued and one award record per awardee).
+"""documents: a year-end decision with N awardees (default 500), signed and issued through
+the engine's real code path since Decree 30's clerk step, two activities as the decision
+workflow runs them:
 
-Each repetition issues a new decision of N awardees (an issued decision is idempotent, so
-it cannot be issued twice). Rendering and signing are timed inside that same call (the
-activity's own calls to ``render_template_places`` and ``sign_pdf`` are wrapped with a
-timer), so the breakdown adds up to the measured total. The signed PDF is then checked the
-way the verification page checks it (`api.services.verification.verify_pdf`: pyHanko's
-validator against the trust roots, the document found by its hash) and with pyHanko's
-validator directly: the signature must be intact, valid and trusted, and cover the
-whole file."""
+1. the signer (``DocumentActivities.sign_decision`` with ``clerk_numbers``): the checks,
+   the decision rendered from its template to PDF with WeasyPrint, its number and date
+   left as blank form fields, signed by pyHanko (PAdES B-LT) with the chairman's PKCS#12
+   identity, stored; the decision ``signed``, without a number;
+2. the clerk, văn thư (``DocumentActivities.issue_signed_decision``): the number and the
+   date allocated, the blank fields filled (each field's appearance typeset by
+   WeasyPrint) and the organisation's signature with its seal (PAdES B-LT) applied in
+   an incremental update; the decision issued and one award record per awardee.
+
+Each repetition signs and issues a new decision of N awardees (an issued decision is
+idempotent, so it cannot be issued twice). Each step is timed as one call, and its parts
+inside that same call: the activity's own calls to ``render_template_places``,
+``add_issue_fields`` and ``sign_pdf`` (the signer), ``sign_pdf``, ``fill_issue_fields``
+and ``render_html_to_pdf`` (the clerk) are wrapped with a timer, so each breakdown adds
+up to its step's total. The issued PDF is then checked the way the verification page
+checks it (`api.services.verification.verify_pdf`: pyHanko's validator against the trust
+roots, the document found by its hash) and with pyHanko's validator directly: two
+signatures, both intact, valid and trusted; after the signer's, form filling (the
+clerk's fill and signature), after the organisation's, only validation data (B-LT)."""
 
 from __future__ import annotations
 
@@ -73,10 +82,11 @@ def timed_calls(module: Any, names: list[str], into: dict[str, list[float]]) -> 
             setattr(module, name, function)
 
 
-async def build_decisions(factory, awardees: int, count: int) -> tuple[list[int], int]:
+async def build_decisions(factory, awardees: int, count: int) -> tuple[list[int], int, int]:
     """``count`` decisions of the demo ward, each awaiting the chairman's signature with
-    ``awardees`` people (distinct nominations, distinct people), inserted in bulk.
-    Returns (decision ids, the chairman's user id)."""
+    ``awardees`` people (distinct nominations, distinct people), inserted in bulk, and
+    the ward's clerk (văn thư: a user with the clerk's role on the ward's unit), whom the
+    demo seed does not have. Returns (decision ids, the chairman's user id, the clerk's)."""
     from domain.vocabulary import (
         DecisionKind,
         DecisionStatus,
@@ -110,6 +120,12 @@ async def build_decisions(factory, awardees: int, count: int) -> tuple[list[int]
         officer_id = (
             await session.execute(select(User.id).where(User.username == "thuongtruc"))
         ).scalar_one()
+        clerk = User(username="bench.vanthu", full_name=person_name(0), password_hash="x")
+        session.add(clerk)
+        await session.flush()
+        session.add(
+            RoleGrant(user_id=clerk.id, role=Role.CLERK, unit_id=ward.unit_id, level=Level.WARD)
+        )
         units = list(
             (
                 await session.execute(
@@ -204,33 +220,59 @@ async def build_decisions(factory, awardees: int, count: int) -> tuple[list[int]
                     for p, i in enumerate(chunk, start=1)
                 ],
             )
-    return decision_ids, chairman_id
+    return decision_ids, chairman_id, clerk.id
 
 
-async def pyhanko_check(pdf: bytes, roots: list) -> dict[str, Any]:
-    """pyHanko's validator on the first embedded signature, trusting ``roots``
-    (asn1crypto certificates)."""
+async def pyhanko_check(pdf: bytes, roots: list) -> list[dict[str, Any]]:
+    """pyHanko's validator on each embedded signature in order (the signer's, then the
+    organisation's), trusting ``roots`` (asn1crypto certificates)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
     reader = PdfFileReader(io.BytesIO(pdf))
-    signatures = reader.embedded_signatures
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
-    status = await async_validate_pdf_signature(signatures[0], context)
-    return {
-        "signatures": len(signatures),
-        "intact": bool(status.intact),
-        "valid": bool(status.valid),
-        "trusted": bool(status.trusted),
-        "coverage": str(status.coverage.name) if status.coverage is not None else "",
-        # B-LT: the revocation data is added after the signature (LTA_UPDATES), so the
-        # signature covers its revision and only validation data follows it.
-        "modification_level": (
-            str(status.modification_level.name) if status.modification_level is not None else ""
-        ),
-        "bottom_line": bool(status.bottom_line),
-    }
+    checks = []
+    for signature in reader.embedded_signatures:
+        status = await async_validate_pdf_signature(signature, context)
+        subject = status.signing_cert.subject.native if status.signing_cert else {}
+        checks.append(
+            {
+                "field": str(signature.field_name or ""),
+                "signer": str(subject.get("common_name", "")),
+                "intact": bool(status.intact),
+                "valid": bool(status.valid),
+                "trusted": bool(status.trusted),
+                "coverage": str(status.coverage.name) if status.coverage is not None else "",
+                # What came after it: for the signer's signature, the clerk's fill and the
+                # organisation's signature (FORM_FILLING); for the organisation's, only
+                # the revocation data of B-LT (LTA_UPDATES).
+                "modification_level": (
+                    str(status.modification_level.name)
+                    if status.modification_level is not None
+                    else ""
+                ),
+                "bottom_line": bool(status.bottom_line),
+            }
+        )
+    return checks
+
+
+# What pyHanko must report after each signature of an issued decision, in order.
+EXPECTED_MODIFICATIONS = ["FORM_FILLING", "LTA_UPDATES"]
+
+
+def signatures_ok(run: dict[str, Any]) -> bool:
+    """Both signatures intact, valid and trusted by the verification page's check and by
+    pyHanko's, each followed only by the changes expected of it."""
+    checks = run["pyhanko"]
+    return (
+        run["verification_status"] == "authentic"
+        and all(view["ok"] for view in run["verification_signatures"])
+        and len(run["verification_signatures"]) == len(EXPECTED_MODIFICATIONS)
+        and [c["modification_level"] for c in checks] == EXPECTED_MODIFICATIONS
+        and all(c["intact"] and c["valid"] and c["trusted"] and c["bottom_line"] for c in checks)
+    )
 
 
 async def run(
@@ -245,13 +287,15 @@ async def run(
 
     import activities.documents.activities as issuing
     import activities.documents.decision as decision_document
+    import activities.issue_fields as issue_fields
     from activities.documents.activities import DocumentActivities
-    from activities.documents.types import IssueDecisionInput
+    from activities.documents.types import IssueDecisionInput, IssueSignedInput
     from api.services.verification import _asn1_roots, verify_pdf
     from domain.vocabulary import SignerCapacity
-    from models import AwardRecord, Document
+    from models import AwardRecord, Decision, Document
     from thidua.catalogue_store import get_catalogue
     from thidua.files import FileStore
+    from thidua.pki import ensure_dev_identities
 
     repeat = max(1, repeat)
     folder = work_dir("documents")
@@ -260,7 +304,12 @@ async def run(
     async with fresh_database(db, folder) as database:
         settings = bench_settings(database, folder)
         say(f"documents: building {repeat} decisions of {awardees:,} awardees ({db})", quiet=quiet)
-        decision_ids, chairman_id = await build_decisions(database.factory, awardees, repeat)
+        decision_ids, chairman_id, clerk_id = await build_decisions(
+            database.factory, awardees, repeat
+        )
+        # The ward has a clerk now: its organisation's identity (the seal) from the
+        # development CA, as `thidua up` gives it in development.
+        await ensure_dev_identities(database.factory, settings)
         catalogue = get_catalogue(str(settings.catalogue_dir), settings.city_override or "")
         issuer = DocumentActivities(database.factory, settings, catalogue.get)
         files = FileStore(settings.files_dir)
@@ -280,23 +329,45 @@ async def run(
             warm_seconds = time.perf_counter() - warm_started
         progress = Progress("documents", repeat, enabled=not quiet)
         for decision_id in decision_ids:
-            calls: dict[str, list[float]] = {}
+            # 1. The signer: render with blank number and date, the chairman's signature.
+            signer_calls: dict[str, list[float]] = {}
             with (
-                timed_calls(decision_document, ["render_template_places"], calls),
-                timed_calls(issuing, ["sign_pdf"], calls),
+                timed_calls(decision_document, ["render_template_places"], signer_calls),
+                timed_calls(issuing, ["add_issue_fields", "sign_pdf"], signer_calls),
             ):
                 started = time.perf_counter()
-                issued = await issuer.issue_decision(
+                signed = await issuer.sign_decision(
                     IssueDecisionInput(
                         decision_id=decision_id,
                         signer_user_id=chairman_id,
                         capacity=SignerCapacity.CHAIRMAN,
                         signed_at=datetime.now(UTC),
+                        clerk_numbers=True,
                     )
                 )
-                total = time.perf_counter() - started
+                signer_total = time.perf_counter() - started
+            async with database.factory() as session:
+                after_sign = await session.get(Decision, decision_id)
+                assert after_sign is not None
+                status_after_sign = str(getattr(after_sign.status, "value", after_sign.status))
+            # 2. The clerk: number and date, the fields filled, the organisation's seal.
+            clerk_calls: dict[str, list[float]] = {}
+            with (
+                timed_calls(issuing, ["sign_pdf", "fill_issue_fields"], clerk_calls),
+                timed_calls(issue_fields, ["render_html_to_pdf"], clerk_calls),
+            ):
+                started = time.perf_counter()
+                issued = await issuer.issue_signed_decision(
+                    IssueSignedInput(
+                        decision_id=decision_id,
+                        clerk_user_id=clerk_id,
+                        issued_at=datetime.now(UTC),
+                    )
+                )
+                clerk_total = time.perf_counter() - started
             async with database.factory() as session:
                 document = await session.get(Document, issued.document_id)
+                assert document is not None
                 pdf = files.get(document.storage_key)
                 records = await session.scalar(
                     select(func.count())
@@ -308,25 +379,46 @@ async def run(
                 report = await verify_pdf(session, pdf, settings, now=datetime.now(UTC))
                 verify_seconds = time.perf_counter() - verified_started
             pages = len(PdfReader(io.BytesIO(pdf)).pages)
-            render = sum(calls.get("render_template_places", []))
-            sign = sum(calls.get("sign_pdf", []))
-            runs.append(
-                {
-                    "decision_id": decision_id,
-                    "number": issued.number_text,
-                    "total_seconds": total,
-                    "render_seconds": render,
-                    "sign_seconds": sign,
-                    "other_seconds": total - render - sign,
-                    "verify_seconds": verify_seconds,
-                    "pages": pages,
-                    "pdf_bytes": len(pdf),
-                    "award_records": records,
-                    "verification_status": str(getattr(report.status, "value", report.status)),
-                    "pyhanko": await pyhanko_check(pdf, roots),
-                }
+            render = sum(signer_calls.get("render_template_places", []))
+            blank_fields = sum(signer_calls.get("add_issue_fields", []))
+            signer_sign = sum(signer_calls.get("sign_pdf", []))
+            # The fill runs inside the clerk's sign_pdf (its incremental update, before
+            # the signature), and the field appearances inside the fill.
+            clerk_sign_pdf = sum(clerk_calls.get("sign_pdf", []))
+            fill = sum(clerk_calls.get("fill_issue_fields", []))
+            appearances = clerk_calls.get("render_html_to_pdf", [])
+            run_figures = {
+                "decision_id": decision_id,
+                "number": issued.number_text,
+                "status_after_sign": status_after_sign,
+                "number_after_sign": signed.number_text,  # "": the clerk numbers it
+                "total_seconds": signer_total + clerk_total,
+                "signer_seconds": signer_total,
+                "render_seconds": render,
+                "blank_fields_seconds": blank_fields,
+                "signer_sign_seconds": signer_sign,
+                "signer_other_seconds": signer_total - render - blank_fields - signer_sign,
+                "clerk_seconds": clerk_total,
+                "fill_seconds": fill,
+                "field_appearances": len(appearances),
+                "field_appearance_seconds": sum(appearances),
+                "organisation_sign_seconds": clerk_sign_pdf - fill,
+                "clerk_other_seconds": clerk_total - clerk_sign_pdf,
+                "verify_seconds": verify_seconds,
+                "pages": pages,
+                "pdf_bytes": len(pdf),
+                "award_records": records,
+                "verification_status": str(getattr(report.status, "value", report.status)),
+                "verification_signatures": [
+                    {"signer": view.signer_name, "modification": view.modification, "ok": view.ok}
+                    for view in report.signatures
+                ],
+                "pyhanko": await pyhanko_check(pdf, roots),
+            }
+            runs.append(run_figures)
+            progress.advance(
+                note=f"{issued.number_text} {fmt_seconds(signer_total)} + {fmt_seconds(clerk_total)}"
             )
-            progress.advance(note=f"{issued.number_text} {fmt_seconds(total)}")
         progress.close()
         async with database.factory() as session:
             database_rows = (
@@ -343,19 +435,20 @@ async def run(
         "warmup_render_seconds": warm_seconds,
         "runs": runs,
         "decision_items": database_rows,
-        "total": summary([r["total_seconds"] for r in runs]),
-        "render": summary([r["render_seconds"] for r in runs]),
-        "sign": summary([r["sign_seconds"] for r in runs]),
-        "other": summary([r["other_seconds"] for r in runs]),
-        "verify": summary([r["verify_seconds"] for r in runs]),
-        "all_signatures_valid": all(
-            r["verification_status"] == "authentic"
-            and r["pyhanko"]["bottom_line"]
-            and r["pyhanko"]["intact"]
-            and r["pyhanko"]["valid"]
-            and r["pyhanko"]["trusted"]
-            for r in runs
-        ),
+        **{
+            name: summary([r[f"{name}_seconds"] for r in runs])
+            for name in (
+                "total",
+                "signer",
+                "render",
+                "signer_sign",
+                "clerk",
+                "fill",
+                "organisation_sign",
+                "verify",
+            )
+        },
+        "all_signatures_valid": all(signatures_ok(r) for r in runs),
         "peak_rss_bytes": peak_rss_self(),
     }
     payload["markdown"] = report_markdown(payload)
@@ -369,50 +462,73 @@ def report_markdown(payload: dict[str, Any]) -> str:
     worst = payload["total"]["max"]
     met = worst < payload["target_seconds"]
     first = payload["runs"][0]
+
+    def signatures(run: dict[str, Any]) -> str:
+        return "; ".join(
+            f"{'/'.join('yes' if c[k] else 'NO' for k in ('intact', 'valid', 'trusted'))} "
+            f"{c['modification_level']}"
+            for c in run["pyhanko"]
+        )
+
     lines = [
-        f"### Documents: a decision of {payload['awardees']:,} awardees rendered and signed "
-        f"({payload['database']}, {payload['repeat']} decisions)",
+        f"### Documents: a decision of {payload['awardees']:,} awardees signed, then issued "
+        f"by the clerk ({payload['database']}, {payload['repeat']} decisions)",
         "",
         environment_line(payload["environment"]),
         "",
         markdown_table(
             [
                 "decision",
-                "total (issue_decision)",
+                "total (both steps)",
+                "signer: sign_decision",
                 "render (WeasyPrint)",
-                "sign (pyHanko)",
-                "rest (DB, number, store, award records)",
+                "signer's signature (pyHanko)",
+                "signer: rest (key and certificate checks, blank fields, store)",
+                "clerk: issue_signed_decision",
+                "fill (field appearances)",
+                "organisation's signature (pyHanko)",
+                "clerk: rest (key and certificate checks, number, store, award records)",
                 "pages",
                 "PDF size",
                 "award records",
                 "verification",
-                "pyHanko: intact / valid / trusted / coverage",
+                "pyHanko per signature: intact/valid/trusted, then",
             ],
             [
                 [
                     r["number"],
                     fmt_seconds(r["total_seconds"]),
+                    fmt_seconds(r["signer_seconds"]),
                     fmt_seconds(r["render_seconds"]),
-                    fmt_seconds(r["sign_seconds"]),
-                    fmt_seconds(r["other_seconds"]),
+                    fmt_seconds(r["signer_sign_seconds"]),
+                    fmt_seconds(r["signer_other_seconds"]),
+                    fmt_seconds(r["clerk_seconds"]),
+                    f"{fmt_seconds(r['fill_seconds'])} "
+                    f"({r['field_appearances']}: {fmt_seconds(r['field_appearance_seconds'])})",
+                    fmt_seconds(r["organisation_sign_seconds"]),
+                    fmt_seconds(r["clerk_other_seconds"]),
                     r["pages"],
                     f"{r['pdf_bytes'] / 1024:.0f} KiB",
                     r["award_records"],
                     r["verification_status"],
-                    f"{r['pyhanko']['intact']} / {r['pyhanko']['valid']} / "
-                    f"{r['pyhanko']['trusted']} / {r['pyhanko']['coverage']}",
+                    signatures(r),
                 ]
                 for r in payload["runs"]
             ],
         ),
         "",
-        f"Total p50 {fmt_seconds(payload['total']['p50'])}, max {fmt_seconds(worst)} "
-        f"(target < {payload['target_seconds']:g} s: {'met' if met else 'not met'}); "
-        f"render p50 {fmt_seconds(payload['render']['p50'])}, sign p50 "
-        f"{fmt_seconds(payload['sign']['p50'])}. Verifying the signed file (the verification "
-        f"page's path) p50 {fmt_seconds(payload['verify']['p50'])}. First render of the process "
-        f"(fonts, templates; not counted): {fmt_seconds(payload['warmup_render_seconds'])}. "
-        f"Signatures all valid: {'yes' if payload['all_signatures_valid'] else 'NO'}. "
+        f"Total (signer + clerk) p50 {fmt_seconds(payload['total']['p50'])}, max "
+        f"{fmt_seconds(worst)} (target < {payload['target_seconds']:g} s: "
+        f"{'met' if met else 'not met'}); signer p50 {fmt_seconds(payload['signer']['p50'])} "
+        f"(render {fmt_seconds(payload['render']['p50'])}, signature "
+        f"{fmt_seconds(payload['signer_sign']['p50'])}), clerk p50 "
+        f"{fmt_seconds(payload['clerk']['p50'])} (fill {fmt_seconds(payload['fill']['p50'])}, "
+        f"organisation's signature {fmt_seconds(payload['organisation_sign']['p50'])}). "
+        f"Verifying the issued file (the verification page's path, both signatures) p50 "
+        f"{fmt_seconds(payload['verify']['p50'])}. First render of the process (fonts, "
+        f"templates; not counted): {fmt_seconds(payload['warmup_render_seconds'])}. "
+        f"Signatures all valid (two each, {' then '.join(EXPECTED_MODIFICATIONS)}): "
+        f"{'yes' if payload['all_signatures_valid'] else 'NO'}. "
         f"{first['pages']} pages, peak RSS {payload['peak_rss_bytes'] / 2**20:.0f} MiB.",
     ]
     return "\n".join(lines)

@@ -117,14 +117,29 @@ async def test_documents_renders_signs_and_verifies(bench_dirs):
     result = await documents.run(5, repeat=1, quiet=True, results_dir=bench_dirs)
 
     (run,) = result["runs"]
+    # The signer signed it without a number; the clerk numbered and issued it.
+    assert (run["status_after_sign"], run["number_after_sign"]) == ("signed", "")
+    assert run["number"] == "01/QĐ-UBND"
     assert run["award_records"] == 5
     assert run["pages"] >= 1 and run["pdf_bytes"] > 10_000
     assert run["verification_status"] == "authentic"
-    assert run["pyhanko"]["intact"] and run["pyhanko"]["valid"] and run["pyhanko"]["trusted"]
-    # PAdES B-LT: the signature covers its revision, followed only by validation data.
-    assert run["pyhanko"]["coverage"] == "ENTIRE_REVISION"
-    assert run["pyhanko"]["modification_level"] == "LTA_UPDATES"
+    assert [view["ok"] for view in run["verification_signatures"]] == [True, True]
+    # Two signatures, the chairman's then the organisation's, each intact, valid, trusted
+    # and covering its revision: after the first, the clerk's fill and signature (form
+    # filling); after the second, only the validation data of PAdES B-LT.
+    person, organisation = run["pyhanko"]
+    for check in (person, organisation):
+        assert check["intact"] and check["valid"] and check["trusted"], check
+        assert check["coverage"] == "ENTIRE_REVISION"
+    assert person["modification_level"] == "FORM_FILLING"
+    assert organisation["modification_level"] == "LTA_UPDATES"
     assert result["all_signatures_valid"]
-    assert _positive(run["render_seconds"]) and _positive(run["sign_seconds"])
-    assert run["render_seconds"] + run["sign_seconds"] < run["total_seconds"]
+    # Each step's parts were timed inside it, and the two steps make the total.
+    assert _positive(run["render_seconds"]) and _positive(run["signer_sign_seconds"])
+    assert run["render_seconds"] + run["signer_sign_seconds"] < run["signer_seconds"]
+    assert run["field_appearances"] == 4 and _positive(run["field_appearance_seconds"])
+    assert run["field_appearance_seconds"] < run["fill_seconds"]
+    assert _positive(run["organisation_sign_seconds"])
+    assert run["fill_seconds"] + run["organisation_sign_seconds"] < run["clerk_seconds"]
+    assert run["total_seconds"] == run["signer_seconds"] + run["clerk_seconds"]
     _written(result, bench_dirs)
