@@ -36,6 +36,38 @@ AUDIT_CHAIN_TEXTS: dict[str, dict[str, str]] = _pairs(
     ac_kind_inserted=("Bị chèn", "Inserted"),
     ac_kind_deleted=("Bị xóa", "Deleted"),
     ac_kind_reordered=("Bị đảo thứ tự", "Reordered"),
+    ac_reason_content_changed=(
+        "Nội dung sự kiện không còn cho ra mã băm của nó (đã bị sửa).",
+        "Its content no longer gives its hash.",
+    ),
+    ac_reason_first_numbered=(
+        "Sự kiện đầu chuỗi lại mang số {seq}.",
+        "The chain's first event is number {seq}.",
+    ),
+    ac_reason_previous_missing=(
+        "Sự kiện đứng trước nó đã mất.",
+        "The event before it is missing.",
+    ),
+    ac_reason_between_linked=(
+        "Sự kiện này đứng chen giữa hai sự kiện vốn nối liền nhau.",
+        "It stands between two events that link to each other.",
+    ),
+    ac_reason_follows_later=(
+        "Sự kiện mà nó nối theo lại đứng sau nó.",
+        "The event it follows comes after it.",
+    ),
+    ac_reason_misnumbered=(
+        "Mang số {seq} nhưng ở vị trí {position}.",
+        "Numbered {seq} at place {position}.",
+    ),
+    ac_reason_newest_gone=(
+        "Các sự kiện mới nhất đã mất: dấu niêm phong ghi chuỗi này đến sự kiện {sealed}.",
+        "The newest events are gone: the seal has this chain up to {sealed}.",
+    ),
+    ac_reason_rewritten=(
+        "Chuỗi đã bị viết lại sau khi niêm phong.",
+        "The chain was rewritten since the seal.",
+    ),
     ac_seal_problem=("Dấu niêm phong", "Seal"),
     ac_seal_edited=(
         "Các đầu chuỗi trong dấu niêm phong không cho ra mã gốc của nó (dấu niêm phong đã bị sửa).",

@@ -120,7 +120,11 @@ class ChainProblem:
     chain_seq: int
     event_id: int | None
     event_key: str
-    detail: str
+    detail: str  # in English, for the command line
+    # What the page words in the reader's language: a code and its values
+    # (api/i18n_audit_chain.py, ``ac_reason_<code>``).
+    reason: str = ""
+    values: tuple[tuple[str, int], ...] = ()
 
     def line(self) -> str:
         who = f"event {self.event_id} ({self.event_key})" if self.event_id else self.event_key
@@ -143,33 +147,60 @@ def check_chain(
     rows = list(events)
     position_of = {row["hash"]: position for position, row in enumerate(rows, start=1)}
 
-    def problem(row: Mapping[str, Any], kind: Tampering, detail: str) -> ChainProblem:
+    def problem(
+        row: Mapping[str, Any], kind: Tampering, detail: str, reason: str, **values: int
+    ) -> ChainProblem:
         return ChainProblem(
-            key, kind, int(row["chain_seq"]), row.get("id"), str(row["event_key"]), detail
+            key,
+            kind,
+            int(row["chain_seq"]),
+            row.get("id"),
+            str(row["event_key"]),
+            detail,
+            reason,
+            tuple(values.items()),
         )
 
     expected_prev = ""
     for position, row in enumerate(rows, start=1):
         seq = int(row["chain_seq"])
         if event_hash(row) != row["hash"]:
-            return problem(row, Tampering.EDITED, "its content no longer gives its hash")
+            return problem(
+                row, Tampering.EDITED, "its content no longer gives its hash", "content_changed"
+            )
         if row["prev_hash"] != expected_prev:
             if row["prev_hash"] == "":
                 return problem(
-                    rows[0], Tampering.INSERTED, f"the chain's first event is number {seq}"
+                    rows[0],
+                    Tampering.INSERTED,
+                    f"the chain's first event is number {seq}",
+                    "first_numbered",
+                    seq=seq,
                 )
             earlier = position_of.get(row["prev_hash"])
             if earlier is None:
-                return problem(row, Tampering.DELETED, "the event before it is missing")
+                return problem(
+                    row, Tampering.DELETED, "the event before it is missing", "previous_missing"
+                )
             if earlier < position - 1:
                 return problem(
                     rows[earlier],
                     Tampering.INSERTED,
                     "it stands between two events that link to each other",
+                    "between_linked",
                 )
-            return problem(row, Tampering.REORDERED, "the event it follows comes after it")
+            return problem(
+                row, Tampering.REORDERED, "the event it follows comes after it", "follows_later"
+            )
         if seq != position:
-            return problem(row, Tampering.REORDERED, f"numbered {seq} at place {position}")
+            return problem(
+                row,
+                Tampering.REORDERED,
+                f"numbered {seq} at place {position}",
+                "misnumbered",
+                seq=seq,
+                position=position,
+            )
         expected_prev = row["hash"]
     if sealed_head is not None:
         sealed_seq, sealed_hash = int(sealed_head[0]), str(sealed_head[1])
@@ -181,9 +212,14 @@ def check_chain(
                 None,
                 f"events {len(rows) + 1}..{sealed_seq}",
                 f"the newest events are gone: the last seal has this chain up to {sealed_seq}",
+                "newest_gone",
+                (("sealed", sealed_seq),),
             )
         if sealed_seq > 0 and rows[sealed_seq - 1]["hash"] != sealed_hash:
             return problem(
-                rows[sealed_seq - 1], Tampering.EDITED, "the chain was rewritten since the seal"
+                rows[sealed_seq - 1],
+                Tampering.EDITED,
+                "the chain was rewritten since the seal",
+                "rewritten",
             )
     return None

@@ -42,3 +42,27 @@ def test_every_written_audit_action_has_a_name_in_both_languages():
             ALL_TEXTS[f"action_{action}"]["en"],
         )
         assert vietnamese and english and vietnamese != english, action
+
+
+@pytest.mark.fast
+def test_every_chain_problem_is_worded_on_the_auditors_page():
+    """``domain.audit_chain.check_chain`` names each problem by a code the auditor's page
+    words in Vietnamese (``ac_reason_<code>``), with the values it carries."""
+    source = (ROOT / "domain" / "audit_chain.py").read_text(encoding="utf-8")
+    # The reason is the argument after the English detail of every problem it reports.
+    used = set(re.findall(r'^\s*"([a-z]+(?:_[a-z]+)*)",?\s*$', source, re.M))
+    used |= set(re.findall(r'(?<=", )"([a-z]+(?:_[a-z]+)*)"\s*\)', source))
+    expected = {
+        "content_changed",
+        "first_numbered",
+        "previous_missing",
+        "between_linked",
+        "follows_later",
+        "misnumbered",
+        "newest_gone",
+        "rewritten",
+    }
+    assert expected <= used, sorted(expected - used)
+    for code in expected:
+        vi, en = ALL_TEXTS[f"ac_reason_{code}"]["vi"], ALL_TEXTS[f"ac_reason_{code}"]["en"]
+        assert vi and en and vi != en, code

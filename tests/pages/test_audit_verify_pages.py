@@ -94,6 +94,9 @@ async def test_a_saved_seal_still_catches_a_deletion_hidden_by_deleting_the_seal
     assert '<tr data-kind="deleted" data-event="">' in caught.text
     assert f"<code>{CHAIN}</code>" in caught.text
     assert f'<td data-label="Thứ tự">{newest.chain_seq}</td>' in caught.text
+    # Worded in Vietnamese, with the place the seal holds the chain to.
+    assert "Các sự kiện mới nhất đã mất: dấu niêm phong ghi chuỗi này đến sự kiện 3." in caught.text
+    assert "the newest events are gone" not in caught.text
     assert f"Cơ sở dữ liệu không còn giữ dấu niêm phong số {seal_id} như bản đã lưu" in caught.text
     assert caught.text.count("<tr data-kind=") == 1  # the other chains are untouched
 
