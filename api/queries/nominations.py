@@ -220,6 +220,13 @@ def _page_keys(
         ).order_by(*LIST_ORDER)
         for path in visibility_paths(principal) or [false()]
     ]
+    return _first_in_list_order(paths, offset=offset, limit=limit)
+
+
+def _first_in_list_order(paths: list[Select], *, offset: int, limit: int) -> Subquery:
+    """Rows ``offset`` to ``offset + limit`` in list order of the union of ``paths`` (each
+    a select of ``Nomination.id, Nomination.list_due_at`` in ``LIST_ORDER``): each path
+    stops at ``offset + limit`` rows, a nomination on two paths counts once."""
     if len(paths) == 1:
         return paths[0].offset(offset).limit(limit).subquery("page")
     seen = union(*(select(path.limit(offset + limit).subquery()) for path in paths)).subquery()
@@ -362,21 +369,29 @@ async def due_by(
     now: datetime,
 ) -> list[NominationRead]:
     """The open nominations this person may see that fall due by ``moment`` (overdue
-    ones included), earliest first."""
+    ones included), earliest first (newest first among equal, as the lists).
+
+    As the list pages (``_page_keys``): each way the person sees nominations is read off
+    its list index in order (``list_due_at <= moment`` is "has a due moment, by
+    ``moment``": no due moment sorts last) and stops at ``limit``. Filtering the open
+    stages on ``nominations(stage, stage_due_at)`` instead reads every nomination due by
+    then and sorts them (40 ms on SQLite at 100,000 nominations, against under 1)."""
     conditions = [
-        visible_nominations(principal),
         Nomination.stage.not_in(list(TERMINAL_STAGES)),
-        Nomination.stage_due_at.is_not(None),
-        Nomination.stage_due_at <= moment,
+        Nomination.list_due_at <= moment,
     ]
     if level is not None:
         conditions.append(Nomination.level == level)
+    paths = [
+        select(Nomination.id, Nomination.list_due_at).where(path, *conditions).order_by(*LIST_ORDER)
+        for path in visibility_paths(principal) or [false()]
+    ]
+    keys = _first_in_list_order(paths, offset=0, limit=limit)
     rows = (
         await session.execute(
             nomination_rows()
-            .where(and_(*conditions))
-            .order_by(Nomination.stage_due_at)
-            .limit(limit)
+            .join(keys, keys.c.id == Nomination.id)
+            .order_by(keys.c.list_due_at, keys.c.id.desc())
         )
     ).all()
     return [to_read(row, award_names, now) for row in rows]

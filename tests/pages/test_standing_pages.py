@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from domain.vocabulary import Stage
 from models import Nomination
+from models.nominations import list_due_key
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
@@ -102,11 +103,13 @@ async def test_objection_resolved_from_the_notices_page(harness, people):
 async def test_deadlines_board_shows_overdue_per_level(harness, people):
     late = (await harness.nominate())["id"]
     soon = (await harness.nominate(person="Đặng Thị Thủy"))["id"]
+    due = await harness.now() - timedelta(days=2)
     async with harness.factory() as session, session.begin():
+        # A bulk UPDATE names the list key too (the board reads the list indexes).
         await session.execute(
             update(Nomination)
             .where(Nomination.id == late)
-            .values(stage_due_at=await harness.now() - timedelta(days=2))
+            .values(stage_due_at=due, list_due_at=list_due_key(due))
         )
     board = await people("thuongtruc").get("/deadlines")
     assert board.status_code == 200
